@@ -1,0 +1,48 @@
+/** What a command may touch, so that tests can run commands in-process. */
+export interface CliIo {
+  readStdin(): Promise<string>;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Whether stdin is an interactive terminal (then nothing is piped in). */
+  readonly stdinIsTty: boolean;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+
+/** A bad invocation or input: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+export function processIo(): CliIo {
+  return {
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    stdinIsTty: process.stdin.isTTY === true,
+  };
+}
+
+/** The secret from `--secret`, else `NEVERLOSE_API_KEY`. */
+export function resolveSecret(flag: string | undefined, io: CliIo): string {
+  const secret = flag ?? io.env['NEVERLOSE_API_KEY'];
+  if (secret === undefined || secret === '') {
+    throw new UsageError('no secret: pass --secret or set NEVERLOSE_API_KEY');
+  }
+  return secret;
+}
+
+/** Reads the JSON payload from stdin; refuses to wait on a terminal. */
+export async function readPayload(io: CliIo): Promise<string> {
+  if (io.stdinIsTty) throw new UsageError('pipe a JSON object on stdin, e.g. echo \'{"user_id":1}\' | nl-market sign');
+  const text = await io.readStdin();
+  if (text.trim() === '') throw new UsageError('stdin is empty: expected a JSON object');
+  return text.replace(/^\uFEFF/, '').trim();
+}

@@ -1,0 +1,64 @@
+import { isNeverloseMarketError } from '../errors.js';
+import { signCommand, signHelp } from './commands/sign.js';
+import { verifyCommand, verifyHelp } from './commands/verify.js';
+import { type CliIo, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io.js';
+
+interface Command {
+  readonly summary: string;
+  readonly help: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** Every subcommand, by name. Add new ones here. */
+export const commands: Record<string, Command> = {
+  sign: { summary: 'print the signature of a JSON object read on stdin', help: signHelp, run: signCommand },
+  verify: { summary: 'check the signature of a JSON object read on stdin', help: verifyHelp, run: verifyCommand },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return `Usage: nl-market <command> [options]
+
+Neverlose market API from the command line.
+
+Commands:
+${lines.join('\n')}
+
+The secret (your market API key) comes from --secret or the environment variable NEVERLOSE_API_KEY.
+Run "nl-market <command> --help" for a command's options.
+`;
+}
+
+/**
+ * Runs `nl-market` with the given arguments and returns the exit code: 0 success, 1 a negative
+ * answer (an invalid signature), 2 bad usage or input, with a one-line reason on stderr.
+ */
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(mainHelp());
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const command = commands[name];
+  if (command === undefined || !Object.hasOwn(commands, name)) {
+    io.stderr(`nl-market: unknown command "${name}"; run "nl-market --help"\n`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.help);
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    io.stderr(`nl-market ${name}: ${oneLine(error)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+function oneLine(error: unknown): string {
+  if (error instanceof UsageError || isNeverloseMarketError(error)) return error.message;
+  if (error instanceof Error && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,2 @@
+export { isNeverloseMarketError, NeverloseMarketError } from './errors.js';
+export * from './signing/index.js';

@@ -1,0 +1,105 @@
+import { compareCodePoints } from './code-point-order.js';
+import { SigningError } from './errors.js';
+import { isJsonInteger, pythonStrOfJs } from './from-js.js';
+import { parsePythonJson } from './parse-json.js';
+import { pythonStr } from './python-str.js';
+
+/** One top-level field as the reference signature sees it: the key and `str(value)`. */
+export interface SignedField {
+  readonly key: string;
+  readonly text: string;
+  /** The value is a Python int (its `text` is its digits). */
+  readonly isInt: boolean;
+}
+
+/** The fields of a payload, sorted by code point, with the `signature` field set apart. */
+export interface SigningFields {
+  readonly fields: readonly SignedField[];
+  /** The payload's own `signature` value, if it had one (any type). */
+  readonly signature: unknown;
+  readonly hasSignature: boolean;
+}
+
+/** A plain object, or raw JSON text of one. */
+export type SignablePayload = string | Readonly<Record<string, unknown>>;
+
+/**
+ * Extracts the fields the reference signs from raw JSON text or from an object.
+ *
+ * @throws {SigningError} for anything the provider's Python could not sign the same way.
+ */
+export function signingFields(payload: SignablePayload): SigningFields {
+  if (typeof payload === 'string') return fieldsOfRawJson(payload);
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new SigningError(
+      'ERR_SIGNING_NOT_AN_OBJECT',
+      `The payload must be a plain object or a string of JSON text, not ${describe(payload)}.`,
+    );
+  }
+  return fieldsOfObject(payload);
+}
+
+function fieldsOfRawJson(text: string): SigningFields {
+  const root = parsePythonJson(text);
+  if (root.t !== 'dict') {
+    throw new SigningError('ERR_SIGNING_NOT_AN_OBJECT', 'The payload JSON must be an object ({...}).');
+  }
+  const fields: SignedField[] = [];
+  let signature: unknown;
+  let hasSignature = false;
+  for (const [key, value] of root.v) {
+    if (key === 'signature') {
+      hasSignature = true;
+      signature = value.t === 'str' ? value.v : value;
+      continue;
+    }
+    const rendered = pythonStr(value, key);
+    fields.push({ key: checkEncodable(key, key), text: checkEncodable(rendered, key), isInt: value.t === 'int' });
+  }
+  return { fields: fields.sort(byKey), signature, hasSignature };
+}
+
+function fieldsOfObject(object: Readonly<Record<string, unknown>>): SigningFields {
+  const fields: SignedField[] = [];
+  let signature: unknown;
+  let hasSignature = false;
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    if (key === 'signature') {
+      hasSignature = value !== undefined;
+      signature = value;
+      continue;
+    }
+    const text = pythonStrOfJs(value, key);
+    if (text === undefined) continue;
+    const isInt = typeof value === 'bigint' || (typeof value === 'number' && isJsonInteger(value));
+    fields.push({ key: checkEncodable(key, key), text: checkEncodable(text, key), isInt });
+  }
+  return { fields: fields.sort(byKey), signature, hasSignature };
+}
+
+const byKey = (a: SignedField, b: SignedField) => compareCodePoints(a.key, b.key);
+
+/** Python's `str.encode()` (UTF-8, strict) raises on a lone surrogate; so do we. */
+function checkEncodable(text: string, field: string): string {
+  if (!text.isWellFormed()) {
+    throw new SigningError(
+      'ERR_SIGNING_UNENCODABLE_TEXT',
+      `Field "${field.isWellFormed() ? field : field.toWellFormed()}" contains a lone UTF-16 surrogate, which cannot be encoded as UTF-8.`,
+    );
+  }
+  return text;
+}
+
+/** Joins sorted fields into the string the reference hashes (before the secret). */
+export function joinFields(fields: readonly SignedField[]): string {
+  let out = '';
+  for (const field of fields) out += field.key + field.text;
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,34 @@
+/**
+ * CPython's `repr(float)` (and `str(float)`, the same since Python 3.2) for a JavaScript number.
+ *
+ * Both languages pick the shortest digit string that reads back as the same double, so only the
+ * layout differs. CPython (`Python/pystrtod.c`, mode `'r'`) uses exponent form when the decimal
+ * exponent is below -4 or at least 16, writes the exponent with a sign and at least two digits, and
+ * ends an integral value in `.0`.
+ */
+export function pythonFloatRepr(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Number.POSITIVE_INFINITY) return 'inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-inf';
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+
+  // toExponential() with no argument gives the shortest round-trip digits: "d.ddde±x".
+  const scientific = value.toExponential();
+  const negative = scientific.charCodeAt(0) === 45; /* - */
+  const body = negative ? scientific.slice(1) : scientific;
+  const e = body.indexOf('e');
+  const exponent = Number(body.slice(e + 1));
+  const digits = body.charCodeAt(1) === 46 /* . */ ? body[0] + body.slice(2, e) : body.slice(0, e);
+  const sign = negative ? '-' : '';
+
+  if (exponent < -4 || exponent >= 16) {
+    const mantissa = digits.length === 1 ? digits : `${digits[0]}.${digits.slice(1)}`;
+    const magnitude = Math.abs(exponent);
+    return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${magnitude < 10 ? '0' : ''}${magnitude}`;
+  }
+  if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+  if (digits.length <= exponent + 1) {
+    return `${sign}${digits}${'0'.repeat(exponent + 1 - digits.length)}.0`;
+  }
+  return `${sign}${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+}

@@ -1,0 +1,16 @@
+/**
+ * A JSON value as the provider's Python sees it after `json.loads`.
+ *
+ * The distinction JavaScript loses is kept: an integer (any size, as its digits) versus a float.
+ * Objects are `Map`s because Python dicts keep the first position of a key and the last value.
+ */
+export type PyValue =
+  | { readonly t: 'str'; readonly v: string }
+  | { readonly t: 'int'; readonly v: string }
+  | { readonly t: 'float'; readonly v: number }
+  | { readonly t: 'bool'; readonly v: boolean }
+  | { readonly t: 'none' }
+  | { readonly t: 'list'; readonly v: readonly PyValue[] }
+  | { readonly t: 'dict'; readonly v: ReadonlyMap<string, PyValue> };
+
+export type PyDict = ReadonlyMap<string, PyValue>;

@@ -1,0 +1,87 @@
+import { timingSafeEqual } from 'node:crypto';
+import { SigningError } from './errors.js';
+import { type SignablePayload, type SignedField, joinFields, signingFields } from './fields.js';
+import { pythonFloatRepr } from './python-float.js';
+import { assertSecret, hashSigningString } from './sign.js';
+
+/** Options of {@link verifySignature}. */
+export interface VerifySignatureOptions {
+  /**
+   * Accept only the exact form {@link signPayload} computes (every field but `signature`, values
+   * as sent). Use it to check requests, which the provider's reference signs exactly.
+   *
+   * @defaultValue `false`: the webhook forms described on {@link verifySignature} are accepted too.
+   */
+  readonly strict?: boolean;
+}
+
+const SIGNATURE_RE = /^[0-9a-f]{64}$/;
+
+/**
+ * Checks a payload's `signature` field against the provider's signature of its other fields.
+ * Comparison is constant-time.
+ *
+ * Pass the raw request body (a string) for webhooks: a parsed object has already lost `1.0`
+ * versus `1`, which the signature depends on.
+ *
+ * Accepted forms (each is the exact Python reference over the fields listed):
+ * 1. Every field but `signature`, values as they appear ({@link signPayload}'s form).
+ * 2. Unless `strict`, and only when the payload has a `kind` field: every field but `signature`
+ *    and `kind`. Webhooks gained `kind` in April 2022; the docs' examples are signed without it and
+ *    whether live signatures cover it is not documented. `kind` is then not authenticated, so
+ *    check that the event's fields are exactly those of its kind (`verifyWebhook` does).
+ * 3. Unless `strict`, and only when the payload has an integer `amount` (text `1`, not `1.0`):
+ *    forms 1 and 2 with `amount` rendered as a Python float (`1.0`). The provider computes
+ *    webhook amounts as floats but its JSON may print an integral one without `.0`: the docs'
+ *    transfer example shows `"amount": 1` and is signed over `amount1.0`. Both renderings denote the
+ *    same number, so no value can be altered through this form.
+ *
+ * Nothing else verifies: no other field may be dropped, re-typed or re-ordered, and the signature
+ * must be 64 lowercase hex characters, as Python's `hexdigest()` writes it.
+ *
+ * @param payload Raw JSON text (preferred) or a plain object, carrying `signature`.
+ * @param secret Your market API key.
+ * @throws {SigningError} `ERR_SIGNATURE_MISSING` when there is no string `signature` field, and
+ *   the codes of {@link signPayload} when the payload is not signable JSON.
+ *
+ * @example
+ * ```ts
+ * if (!verifySignature(rawBody, process.env.NEVERLOSE_API_KEY!)) return new Response(null, { status: 401 });
+ * ```
+ */
+export function verifySignature(
+  payload: SignablePayload,
+  secret: string,
+  options: VerifySignatureOptions = {},
+): boolean {
+  assertSecret(secret);
+  const { fields, signature } = signingFields(payload);
+  if (typeof signature !== 'string') {
+    throw new SigningError('ERR_SIGNATURE_MISSING', 'The payload has no string "signature" field to verify.');
+  }
+  if (!SIGNATURE_RE.test(signature)) return false;
+  const expected = Buffer.from(signature, 'latin1');
+
+  for (const joined of candidateStrings(fields, options.strict === true)) {
+    const actual = Buffer.from(hashSigningString(joined, secret), 'latin1');
+    if (timingSafeEqual(actual, expected)) return true;
+  }
+  return false;
+}
+
+/** The signed strings of the accepted forms, most likely first. */
+function* candidateStrings(fields: readonly SignedField[], strict: boolean): Generator<string> {
+  yield joinFields(fields);
+  if (strict) return;
+
+  const hasKind = fields.some((field) => field.key === 'kind');
+  const withoutKind = hasKind ? fields.filter((field) => field.key !== 'kind') : undefined;
+  if (withoutKind) yield joinFields(withoutKind);
+
+  const amount = fields.find((field) => field.key === 'amount');
+  if (amount === undefined || !amount.isInt) return;
+  const asFloat = (field: SignedField): SignedField =>
+    field === amount ? { ...field, text: pythonFloatRepr(Number(field.text)), isInt: false } : field;
+  yield joinFields(fields.map(asFloat));
+  if (withoutKind) yield joinFields(withoutKind.map(asFloat));
+}
