@@ -32,5 +32,7 @@ Object.defineProperty(NeverloseMarketError.prototype, brand, { value: true });
 
 /** True for any error thrown by this package, whichever loaded copy of it threw. */
 export function isNeverloseMarketError(error: unknown): error is NeverloseMarketError {
-  return typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true;
+  return (
+    typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
+  );
 }

@@ -41,7 +41,10 @@ export function resolveSecret(flag: string | undefined, io: CliIo): string {
 
 /** Reads the JSON payload from stdin; refuses to wait on a terminal. */
 export async function readPayload(io: CliIo): Promise<string> {
-  if (io.stdinIsTty) throw new UsageError('pipe a JSON object on stdin, e.g. echo \'{"user_id":1}\' | nl-market sign');
+  if (io.stdinIsTty)
+    throw new UsageError(
+      'pipe a JSON object on stdin, e.g. echo \'{"user_id":1}\' | nl-market sign',
+    );
   const text = await io.readStdin();
   if (text.trim() === '') throw new UsageError('stdin is empty: expected a JSON object');
   return text.replace(/^\uFEFF/, '').trim();

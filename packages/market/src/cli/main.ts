@@ -11,13 +11,23 @@ interface Command {
 
 /** Every subcommand, by name. Add new ones here. */
 export const commands: Record<string, Command> = {
-  sign: { summary: 'print the signature of a JSON object read on stdin', help: signHelp, run: signCommand },
-  verify: { summary: 'check the signature of a JSON object read on stdin', help: verifyHelp, run: verifyCommand },
+  sign: {
+    summary: 'print the signature of a JSON object read on stdin',
+    help: signHelp,
+    run: signCommand,
+  },
+  verify: {
+    summary: 'check the signature of a JSON object read on stdin',
+    help: verifyHelp,
+    run: verifyCommand,
+  },
 };
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
-  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  const lines = Object.entries(commands).map(
+    ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
+  );
   return `Usage: nl-market <command> [options]
 
 Neverlose market API from the command line.
@@ -59,6 +69,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
 
 function oneLine(error: unknown): string {
   if (error instanceof UsageError || isNeverloseMarketError(error)) return error.message;
-  if (error instanceof Error && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return error.message;
+  if (error instanceof Error && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    return error.message;
   return error instanceof Error ? error.message : String(error);
 }

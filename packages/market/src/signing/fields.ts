@@ -42,7 +42,10 @@ export function signingFields(payload: SignablePayload): SigningFields {
 function fieldsOfRawJson(text: string): SigningFields {
   const root = parsePythonJson(text);
   if (root.t !== 'dict') {
-    throw new SigningError('ERR_SIGNING_NOT_AN_OBJECT', 'The payload JSON must be an object ({...}).');
+    throw new SigningError(
+      'ERR_SIGNING_NOT_AN_OBJECT',
+      'The payload JSON must be an object ({...}).',
+    );
   }
   const fields: SignedField[] = [];
   let signature: unknown;
@@ -54,7 +57,11 @@ function fieldsOfRawJson(text: string): SigningFields {
       continue;
     }
     const rendered = pythonStr(value, key);
-    fields.push({ key: checkEncodable(key, key), text: checkEncodable(rendered, key), isInt: value.t === 'int' });
+    fields.push({
+      key: checkEncodable(key, key),
+      text: checkEncodable(rendered, key),
+      isInt: value.t === 'int',
+    });
   }
   return { fields: fields.sort(byKey), signature, hasSignature };
 }

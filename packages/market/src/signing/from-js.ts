@@ -12,7 +12,11 @@ import type { PyValue } from './python-value.js';
  * array becomes `null`, as JSON.stringify does. `toJSON()` is honoured.
  */
 export function pyValueFromJs(value: unknown, field: string, inArray = false): PyValue | undefined {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
     value = (value as { toJSON: (key: string) => unknown }).toJSON(field);
   }
   switch (typeof value) {
@@ -30,7 +34,10 @@ export function pyValueFromJs(value: unknown, field: string, inArray = false): P
     case 'object': {
       if (value === null) return { t: 'none' };
       if (Array.isArray(value)) {
-        return { t: 'list', v: value.map((item) => pyValueFromJs(item, field, true) ?? { t: 'none' }) };
+        return {
+          t: 'list',
+          v: value.map((item) => pyValueFromJs(item, field, true) ?? { t: 'none' }),
+        };
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {

@@ -24,7 +24,10 @@ export function parsePythonJson(text: string): PyValue {
 
   const fail = (what: string): never => {
     const found = i < n ? JSON.stringify(text[i]) : 'end of input';
-    throw new SigningError('ERR_SIGNING_INVALID_JSON', `Invalid JSON at offset ${i}: ${what}, found ${found}.`);
+    throw new SigningError(
+      'ERR_SIGNING_INVALID_JSON',
+      `Invalid JSON at offset ${i}: ${what}, found ${found}.`,
+    );
   };
 
   const skipWhitespace = () => {

@@ -28,9 +28,9 @@ export function pythonStr(value: PyValue, field: string): string {
 /**
  * Python's `repr(value)`, as `str()` of a list or dict renders its items.
  *
- * Only ASCII text is rendered: Python escapes the characters its Unicode database calls
- * non-printable, and that database changes with the server's Python version, so the rendering of
- * non-ASCII text inside a nested value cannot be reproduced exactly. Such a value is refused.
+ * Text up to U+00FF is rendered exactly. Beyond it, Python escapes the characters its Unicode
+ * database calls non-printable, and that database changes with the server's Python version, so the
+ * rendering cannot be reproduced exactly: such a nested value is refused.
  */
 export function pythonRepr(value: PyValue, field: string): string {
   switch (value.t) {
@@ -50,7 +50,11 @@ export function pythonRepr(value: PyValue, field: string): string {
   }
 }
 
-/** CPython's `unicode_repr` for ASCII text: quote choice, `\\t\\n\\r`, `\\xNN` for the rest. */
+/**
+ * CPython's `unicode_repr` for text up to U+00FF: quote choice, `\t\n\r`, and `\xNN` for the
+ * non-printable (C0 controls, DEL, C1 controls, NO-BREAK SPACE and SOFT HYPHEN, which are stable
+ * across Unicode versions).
+ */
 function pythonStringRepr(text: string, field: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
   const quoteCode = quote.charCodeAt(0);
@@ -62,12 +66,13 @@ function pythonStringRepr(text: string, field: string): string {
     else if (c === 0x09) out += '\\t';
     else if (c === 0x0a) out += '\\n';
     else if (c === 0x0d) out += '\\r';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (c < 0x7f) out += text[i];
+    else if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0xad)
+      out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c <= 0xff) out += text[i];
     else {
       throw new SigningError(
         'ERR_SIGNING_NESTED_VALUE',
-        `Field "${field}" holds a nested object or array with non-ASCII text, which the provider's ` +
+        `Field "${field}" holds a nested object or array with text beyond U+00FF, which the provider's ` +
           'Python renders differently between versions; send the field as a JSON string ' +
           '(JSON.stringify the value) instead.',
       );

@@ -21,7 +21,10 @@ export interface SignedRequest {
  * await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
  * ```
  */
-export function signRequest(payload: Readonly<Record<string, unknown>>, secret: string): SignedRequest {
+export function signRequest(
+  payload: Readonly<Record<string, unknown>>,
+  secret: string,
+): SignedRequest {
   const signature = signPayload(payload, secret);
   let body = '{';
   for (const key of Object.keys(payload)) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SigningError } from './errors.js';
-import { type SignablePayload, joinFields, signingFields } from './fields.js';
+import { joinFields, type SignablePayload, signingFields } from './fields.js';
 
 /**
  * Signs a market API payload exactly as the provider's Python reference does:
@@ -46,15 +46,23 @@ export function signingString(payload: SignablePayload): string {
 
 /** @internal SHA-256 of the joined fields and the secret, lowercase hex. */
 export function hashSigningString(joined: string, secret: string): string {
-  return createHash('sha256').update(joined + secret, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(joined + secret, 'utf8')
+    .digest('hex');
 }
 
 /** @internal */
 export function assertSecret(secret: unknown): asserts secret is string {
   if (typeof secret !== 'string' || secret.length === 0) {
-    throw new SigningError('ERR_SIGNING_INVALID_SECRET', 'The secret must be a non-empty string (your market API key).');
+    throw new SigningError(
+      'ERR_SIGNING_INVALID_SECRET',
+      'The secret must be a non-empty string (your market API key).',
+    );
   }
   if (!secret.isWellFormed()) {
-    throw new SigningError('ERR_SIGNING_INVALID_SECRET', 'The secret contains a lone UTF-16 surrogate.');
+    throw new SigningError(
+      'ERR_SIGNING_INVALID_SECRET',
+      'The secret contains a lone UTF-16 surrogate.',
+    );
   }
 }

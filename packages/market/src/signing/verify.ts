@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { SigningError } from './errors.js';
-import { type SignablePayload, type SignedField, joinFields, signingFields } from './fields.js';
+import { joinFields, type SignablePayload, type SignedField, signingFields } from './fields.js';
 import { pythonFloatRepr } from './python-float.js';
 import { assertSecret, hashSigningString } from './sign.js';
 
@@ -57,7 +57,10 @@ export function verifySignature(
   assertSecret(secret);
   const { fields, signature } = signingFields(payload);
   if (typeof signature !== 'string') {
-    throw new SigningError('ERR_SIGNATURE_MISSING', 'The payload has no string "signature" field to verify.');
+    throw new SigningError(
+      'ERR_SIGNATURE_MISSING',
+      'The payload has no string "signature" field to verify.',
+    );
   }
   if (!SIGNATURE_RE.test(signature)) return false;
   const expected = Buffer.from(signature, 'latin1');
@@ -81,7 +84,9 @@ function* candidateStrings(fields: readonly SignedField[], strict: boolean): Gen
   const amount = fields.find((field) => field.key === 'amount');
   if (amount === undefined || !amount.isInt) return;
   const asFloat = (field: SignedField): SignedField =>
-    field === amount ? { ...field, text: pythonFloatRepr(Number(field.text)), isInt: false } : field;
+    field === amount
+      ? { ...field, text: pythonFloatRepr(Number(field.text)), isInt: false }
+      : field;
   yield joinFields(fields.map(asFloat));
   if (withoutKind) yield joinFields(withoutKind.map(asFloat));
 }
