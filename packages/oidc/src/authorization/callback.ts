@@ -1,0 +1,114 @@
+import { NeverloseOidcError } from '../errors.js';
+import type { AuthorizationTransaction } from '../transaction/transaction.js';
+
+/**
+ * The callback as the framework hands it over: the full URL (string or `URL`), the path with its
+ * query (`req.originalUrl`), or a Web `Request` (GET).
+ */
+export type CallbackInput = string | URL | Request;
+
+const SINGLE = ['code', 'state', 'iss', 'error', 'error_description'] as const;
+
+/** @internal The callback's URL; a relative path is read against the transaction's redirect URI. */
+export function callbackUrl(
+  callback: CallbackInput,
+  base: string,
+): { url: URL; relative: boolean } {
+  if (callback instanceof URL) return { url: callback, relative: false };
+  if (typeof callback === 'string') {
+    if (callback.startsWith('/') && !callback.startsWith('//')) {
+      return { url: new URL(callback, base), relative: true };
+    }
+    if (URL.canParse(callback)) return { url: new URL(callback), relative: false };
+  } else if (typeof Request !== 'undefined' && callback instanceof Request) {
+    if (callback.method !== 'GET') {
+      throw new NeverloseOidcError(
+        'ERR_CALLBACK_INVALID',
+        `The callback must be a GET request, not ${callback.method}.`,
+      );
+    }
+    return { url: new URL(callback.url), relative: false };
+  }
+  throw new NeverloseOidcError(
+    'ERR_CONFIGURATION',
+    'Invalid callback: pass the callback URL (string or URL), its path and query, or a Request.',
+  );
+}
+
+/** The `state` parameter of a callback, to find its transaction in a store. */
+export function callbackState(callback: CallbackInput): string | undefined {
+  const { url } = callbackUrl(callback, 'https://callback.invalid/');
+  return url.searchParams.get('state') ?? undefined;
+}
+
+/**
+ * @internal Checks the callback against its transaction before any request is made: the
+ * redirect URI, a single value per parameter, `iss` (RFC 9207), `state`, the provider's
+ * `error`, and the presence of `code`. Pure.
+ */
+export function checkCallback(
+  url: URL,
+  relative: boolean,
+  tx: AuthorizationTransaction,
+): URLSearchParams {
+  const expected = new URL(tx.redirectUri);
+  const samePlace = relative
+    ? url.pathname === expected.pathname
+    : url.origin === expected.origin && url.pathname === expected.pathname;
+  if (!samePlace) {
+    throw new NeverloseOidcError(
+      'ERR_TRANSACTION_MISMATCH',
+      `The callback arrived at ${url.origin}${url.pathname}, but the login was started for ${expected.origin}${expected.pathname}.`,
+    );
+  }
+  const params = url.searchParams;
+  for (const name of SINGLE) {
+    if (params.getAll(name).length > 1) {
+      throw new NeverloseOidcError(
+        'ERR_CALLBACK_INVALID',
+        `The callback carries "${name}" more than once.`,
+      );
+    }
+  }
+  const iss = params.get('iss');
+  if (iss !== null && iss !== tx.issuer) {
+    throw new NeverloseOidcError(
+      'ERR_ISSUER_MISMATCH',
+      `The callback's "iss" is "${iss}", not the expected issuer "${tx.issuer}" (RFC 9207).`,
+    );
+  }
+  if (tx.state !== undefined && params.get('state') !== tx.state) {
+    throw new NeverloseOidcError(
+      'ERR_STATE_MISMATCH',
+      params.has('state')
+        ? 'The callback "state" does not belong to this login transaction.'
+        : 'The callback has no "state" parameter.',
+    );
+  }
+  const error = params.get('error');
+  if (error !== null) {
+    const description = params.get('error_description') ?? undefined;
+    const oauthError = {
+      error,
+      ...(description === undefined ? {} : { errorDescription: description }),
+    };
+    if (error === 'access_denied') {
+      throw new NeverloseOidcError(
+        'ERR_ACCESS_DENIED',
+        'The user denied access to their Neverlose account.',
+        {
+          oauthError,
+        },
+      );
+    }
+    throw new NeverloseOidcError(
+      'ERR_AUTHORIZATION_ERROR',
+      `Neverlose answered the authorization request with "${error}"${description === undefined ? '' : ` (${description})`}.`,
+      { oauthError },
+    );
+  }
+  if (!params.get('code')) {
+    throw new NeverloseOidcError('ERR_CALLBACK_INVALID', 'The callback has no "code" parameter.');
+  }
+  return params;
+}

@@ -1,0 +1,100 @@
+import type { Configuration } from 'openid-client';
+import type { CallbackInput } from './authorization/callback.js';
+import { type AuthorizationResult, completeAuthorization } from './authorization/complete.js';
+import {
+  type StartAuthorizationOptions,
+  type StartedAuthorization,
+  startAuthorization,
+} from './authorization/start.js';
+import { createConfiguration } from './configuration.js';
+import type { NeverloseClientOptions } from './options.js';
+import type { AuthorizationTransaction } from './transaction/transaction.js';
+import { resolveOptions } from './validate-options.js';
+
+/** A configured Login with Neverlose client. Create it once at startup and share it. */
+export interface NeverloseClient {
+  /** The issuer transactions are bound to (`https://neverlose.cc` by default). */
+  readonly issuer: string;
+  /** The client id. */
+  readonly clientId: string;
+  /** The scopes requested. */
+  readonly scopes: readonly string[];
+  /** `discovery`, or `static` when the `endpoints` option is used. */
+  readonly mode: 'discovery' | 'static';
+  /** How long a transaction is accepted, in milliseconds. */
+  readonly transactionTtl: number;
+  /** The underlying openid-client configuration, for what this package does not cover. */
+  readonly configuration: Configuration;
+  /**
+   * Starts a login: returns the provider URL to redirect to and the transaction to keep until
+   * the callback. Makes no request.
+   *
+   * @throws {NeverloseOidcError} `ERR_RETURN_TO_INVALID`, `ERR_CONFIGURATION`.
+   * @example
+   * ```ts
+   * const { url, transaction } = await client.startAuthorization({ returnTo: '/settings' });
+   * await store.set(transaction.state!, transaction, client.transactionTtl);
+   * return Response.redirect(url, 302);
+   * ```
+   */
+  startAuthorization(options?: StartAuthorizationOptions): Promise<StartedAuthorization>;
+  /**
+   * Completes a login from the callback and its transaction: checks the callback (`iss`, `state`,
+   * the provider's error), exchanges the code with the PKCE verifier, checks the id_token
+   * (`iss`, `aud`, `exp`, `iat`, `nonce`, `at_hash`, signature), fetches userinfo and checks that
+   * its `sub` is the id_token's.
+   *
+   * @param callback The callback URL, its path and query (`req.originalUrl`), or a `Request`.
+   * @param transaction The transaction of this callback's `state`; `undefined` gives
+   *   `ERR_TRANSACTION_MISSING`.
+   * @throws {NeverloseOidcError} See {@link NeverloseOidcErrorCode}.
+   * @example
+   * ```ts
+   * const state = callbackState(request);
+   * const tx = state === undefined ? undefined : await store.take(state);
+   * const { profile, returnTo } = await client.completeAuthorization(request, tx);
+   * ```
+   */
+  completeAuthorization(
+    callback: CallbackInput,
+    transaction: AuthorizationTransaction | null | undefined,
+  ): Promise<AuthorizationResult>;
+}
+
+/**
+ * Creates a Login with Neverlose client. Validates every option, then reads the discovery
+ * document (`https://neverlose.cc/.well-known/openid-configuration` by default) or uses the
+ * static `endpoints`.
+ *
+ * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the bad option; `ERR_DISCOVERY_FAILED`,
+ *   `ERR_NETWORK` or `ERR_TIMEOUT` when discovery fails.
+ * @example
+ * ```ts
+ * const client = await createNeverloseClient({
+ *   clientId: process.env.NEVERLOSE_CLIENT_ID!,
+ *   clientSecret: process.env.NEVERLOSE_CLIENT_SECRET,
+ *   redirectUri: 'https://app.example/auth/neverlose/callback',
+ * });
+ * ```
+ * @see {@link https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth OIDC Core §3.1}
+ */
+export async function createNeverloseClient(
+  options: NeverloseClientOptions,
+): Promise<NeverloseClient> {
+  const resolved = resolveOptions(options);
+  const provider = await createConfiguration(resolved);
+  return Object.freeze({
+    issuer: provider.issuer,
+    clientId: resolved.clientId,
+    scopes: resolved.scopes,
+    mode: provider.mode,
+    transactionTtl: resolved.transactionTtl,
+    configuration: provider.config,
+    startAuthorization: (request?: StartAuthorizationOptions) =>
+      startAuthorization(provider, resolved, request),
+    completeAuthorization: (
+      callback: CallbackInput,
+      transaction: AuthorizationTransaction | null | undefined,
+    ) => completeAuthorization(provider, resolved.clientId, callback, transaction),
+  });
+}

@@ -1,0 +1,135 @@
+import * as oidc from 'openid-client';
+import { NeverloseOidcError } from './errors.js';
+import { toNeverloseError } from './lib/openid-errors.js';
+import type { ClientAuthenticationMethod } from './options.js';
+import type { ResolvedOptions } from './validate-options.js';
+
+/** @internal An openid-client configuration and what this package derived about the provider. */
+export interface ProviderConfiguration {
+  readonly config: oidc.Configuration;
+  /** The issuer every transaction is bound to. */
+  readonly issuer: string;
+  /** Whether the token response must carry an id_token (and so a nonce is sent). */
+  readonly idTokenExpected: boolean;
+  readonly mode: 'discovery' | 'static';
+}
+
+function authenticate(
+  method: ClientAuthenticationMethod,
+  secret: string | undefined,
+): oidc.ClientAuth {
+  switch (method) {
+    case 'client_secret_basic':
+      return oidc.ClientSecretBasic(secret);
+    case 'client_secret_post':
+      return oidc.ClientSecretPost(secret);
+    default:
+      return oidc.None();
+  }
+}
+
+/**
+ * With a secret and no explicit method: `client_secret_basic` (which every OAuth server must
+ * accept, RFC 6749 §2.3.1) unless the discovery document lists only `client_secret_post`.
+ */
+function lazyAuthentication(secret: string): oidc.ClientAuth {
+  const basic = oidc.ClientSecretBasic(secret);
+  const post = oidc.ClientSecretPost(secret);
+  return (as, client, body, headers) => {
+    const supported = as.token_endpoint_auth_methods_supported;
+    const usePost =
+      Array.isArray(supported) &&
+      !supported.includes('client_secret_basic') &&
+      supported.includes('client_secret_post');
+    (usePost ? post : basic)(as, client, body, headers);
+  };
+}
+
+function adaptFetch(options: ResolvedOptions): oidc.CustomFetch | undefined {
+  const fetchImpl = options.fetch;
+  if (fetchImpl === undefined) return undefined;
+  return (url, init) => fetchImpl(url, init as RequestInit);
+}
+
+/** @internal Builds the openid-client configuration: by discovery, or from static endpoints. */
+export async function createConfiguration(
+  options: ResolvedOptions,
+): Promise<ProviderConfiguration> {
+  const clientAuth =
+    options.clientAuthentication === undefined
+      ? lazyAuthentication(options.clientSecret!)
+      : authenticate(options.clientAuthentication, options.clientSecret);
+  const metadata: Partial<oidc.ClientMetadata> =
+    options.clientSecret === undefined ? {} : { client_secret: options.clientSecret };
+  const customFetch = adaptFetch(options);
+  const timeoutSeconds = options.timeout / 1000;
+
+  if (options.endpoints !== undefined) {
+    const { endpoints } = options;
+    const server: oidc.ServerMetadata = {
+      issuer: options.issuer,
+      authorization_endpoint: endpoints.authorization,
+      token_endpoint: endpoints.token,
+      userinfo_endpoint: endpoints.userinfo,
+      ...(endpoints.jwks === undefined ? {} : { jwks_uri: endpoints.jwks }),
+    };
+    const config = new oidc.Configuration(server, options.clientId, metadata, clientAuth);
+    finishConfiguration(config, options, customFetch, endpoints.jwks !== undefined);
+    return {
+      config,
+      issuer: options.issuer,
+      idTokenExpected: endpoints.jwks !== undefined,
+      mode: 'static',
+    };
+  }
+
+  let config: oidc.Configuration;
+  try {
+    config = await oidc.discovery(new URL(options.issuer), options.clientId, metadata, clientAuth, {
+      ...(customFetch === undefined ? {} : { [oidc.customFetch]: customFetch }),
+      timeout: timeoutSeconds,
+      execute: options.allowInsecureHttp ? [oidc.allowInsecureRequests] : [],
+    });
+  } catch (error) {
+    throw toNeverloseError(error, 'discovery');
+  }
+  const server = config.serverMetadata();
+  checkDiscovered(server, options);
+  finishConfiguration(config, options, customFetch, server.jwks_uri !== undefined);
+  return { config, issuer: options.issuer, idTokenExpected: true, mode: 'discovery' };
+}
+
+function finishConfiguration(
+  config: oidc.Configuration,
+  options: ResolvedOptions,
+  customFetch: oidc.CustomFetch | undefined,
+  verifySignatures: boolean,
+): void {
+  if (options.allowInsecureHttp) oidc.allowInsecureRequests(config);
+  if (customFetch !== undefined) config[oidc.customFetch] = customFetch;
+  config.timeout = options.timeout / 1000;
+  // openid-client skips id_token signatures unless asked (TLS authenticates the token endpoint);
+  // this asks, so that a key published in jwks_uri is actually used.
+  if (verifySignatures) oidc.enableNonRepudiationChecks(config);
+}
+
+function checkDiscovered(server: Readonly<oidc.ServerMetadata>, options: ResolvedOptions): void {
+  const refuse = (rule: string): never => {
+    throw new NeverloseOidcError(
+      'ERR_DISCOVERY_FAILED',
+      `The discovery document of ${options.issuer} cannot be used: ${rule}.`,
+    );
+  };
+  for (const key of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint'] as const) {
+    const value = server[key];
+    if (typeof value !== 'string' || !URL.canParse(value)) refuse(`"${key}" is missing`);
+    const { protocol } = new URL(value as string);
+    if (protocol !== 'https:' && !(protocol === 'http:' && options.allowInsecureHttp)) {
+      refuse(`"${key}" is not an https: URL`);
+    }
+  }
+  const methods = server.code_challenge_methods_supported;
+  if (Array.isArray(methods) && !methods.includes('S256')) {
+    refuse('"code_challenge_methods_supported" does not include S256');
+  }
+}

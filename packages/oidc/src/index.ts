@@ -1,0 +1,31 @@
+export type { CallbackInput } from './authorization/callback.js';
+export { callbackState } from './authorization/callback.js';
+export type { AuthorizationResult, NeverloseTokens } from './authorization/complete.js';
+export type { StartAuthorizationOptions, StartedAuthorization } from './authorization/start.js';
+export type { NeverloseClient } from './client.js';
+export { createNeverloseClient } from './client.js';
+export {
+  DEFAULT_SCOPES,
+  DEFAULT_TIMEOUT,
+  DEFAULT_TRANSACTION_TTL,
+  LEGACY_ENDPOINTS,
+  NEVERLOSE_ISSUER,
+} from './constants.js';
+export type { NeverloseOidcErrorCode, OAuthErrorResponse } from './errors.js';
+export { isNeverloseOidcError, isUserError, NeverloseOidcError } from './errors.js';
+export type {
+  ClientAuthenticationMethod,
+  FetchImplementation,
+  NeverloseClientOptions,
+  StaticEndpoints,
+} from './options.js';
+export type { IdTokenClaims, NeverloseClaims, NeverloseProfile } from './profile.js';
+export { toProfile } from './profile.js';
+export { isSafeReturnTo, validateReturnTo } from './return-to.js';
+export type { MemoryTransactionStoreOptions } from './transaction/memory-store.js';
+export { MemoryTransactionStore } from './transaction/memory-store.js';
+export type { SealedCookieCodec, SealedCookieCodecOptions } from './transaction/sealed-cookie.js';
+export { createSealedCookieCodec, sealedCookieName } from './transaction/sealed-cookie.js';
+export type { TransactionStore } from './transaction/store.js';
+export type { AuthorizationTransaction } from './transaction/transaction.js';
+export { assertTransaction } from './transaction/transaction.js';

@@ -1,0 +1,49 @@
+import type { Server } from 'node:http';
+
+export interface ProviderBehaviour {
+  /** Redirect back with error=access_denied. */
+  deny: boolean;
+  /** The RFC 9207 `iss` callback parameter. */
+  issParameter: 'correct' | 'wrong' | 'absent';
+  /** How the id_token is made. */
+  idToken:
+    | 'valid'
+    | 'absent'
+    | 'wrong-aud'
+    | 'wrong-iss'
+    | 'wrong-nonce'
+    | 'wrong-at-hash'
+    | 'alg-none'
+    | 'bad-signature'
+    | 'expired';
+  /** A `sub` for userinfo other than the id_token's. */
+  userinfoSub: string | undefined;
+  /** An OAuth error code for the token endpoint to answer with. */
+  tokenError: string | undefined;
+  /** The userinfo status code. */
+  userinfoStatus: number;
+  /** Delay of every answer, in ms. */
+  delayMs: number;
+}
+
+export interface ProviderOptions {
+  clientId?: string;
+  clientSecret?: string;
+  /** The April 2025 provider: no discovery, no JWKS, no id_token. */
+  legacy?: boolean;
+}
+
+export interface TestProvider {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  behaviour: ProviderBehaviour;
+  log: { method: string | undefined; path: string }[];
+  server: Server;
+  close(): Promise<void>;
+}
+
+export declare const USER: Readonly<Record<string, string | number>>;
+export declare function defaultBehaviour(): ProviderBehaviour;
+export declare function startProvider(options?: ProviderOptions): Promise<TestProvider>;
+export declare function authorize(authorizationUrl: URL | string): Promise<string>;

@@ -1,0 +1,280 @@
+// A small OpenID provider that behaves like Neverlose, for tests and the bench. Plain JavaScript so
+// that the bench (which runs the built package with plain Node) can use it too.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+
+/** @returns {import('./provider.d.mts').ProviderBehaviour} */
+export function defaultBehaviour() {
+  return {
+    deny: false,
+    issParameter: 'correct',
+    idToken: 'valid',
+    userinfoSub: undefined,
+    tokenError: undefined,
+    userinfoStatus: 200,
+    delayMs: 0,
+  };
+}
+
+export const USER = Object.freeze({
+  sub: '1337',
+  preferred_username: 'darth',
+  name: 'darth',
+  profile: 'https://neverlose.cc/forum/members/1337',
+  picture: 'https://neverlose.cc/static/avatars/1337.png',
+  email: 'darth@example.com',
+  'cc.neverlose.reg_date': '2019-04-01',
+  'cc.neverlose.user_id': 1337,
+  'cc.neverlose.login': 'darth',
+});
+
+function base64url(buffer) {
+  return Buffer.from(buffer).toString('base64url');
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function json(res, status, body, headers = {}) {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Starts the provider on a random local port.
+ * @param {import('./provider.d.mts').ProviderOptions} [options]
+ * @returns {Promise<import('./provider.d.mts').TestProvider>}
+ */
+export async function startProvider(options = {}) {
+  const clientId = options.clientId ?? 'test-client';
+  const clientSecret = options.clientSecret ?? 'test-secret';
+  const legacy = options.legacy === true;
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const other = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
+
+  /** code -> grant */
+  const codes = new Map();
+  /** access token -> grant */
+  const accessTokens = new Map();
+  const log = [];
+  const provider = {
+    issuer: '',
+    clientId,
+    clientSecret,
+    behaviour: defaultBehaviour(),
+    log,
+    server: undefined,
+    close: () => new Promise((resolve) => provider.server.close(() => resolve())),
+  };
+
+  async function idTokenFor(grant, accessToken) {
+    const b = provider.behaviour;
+    const atHash = base64url(createHash('sha256').update(accessToken).digest().subarray(0, 16));
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      sub: USER.sub,
+      nonce: b.idToken === 'wrong-nonce' ? 'not-the-nonce' : grant.nonce,
+      at_hash: b.idToken === 'wrong-at-hash' ? base64url(randomBytes(16)) : atHash,
+    };
+    if (claims.nonce === undefined) delete claims.nonce;
+    const issuer = b.idToken === 'wrong-iss' ? 'https://evil.example' : provider.issuer;
+    const audience = b.idToken === 'wrong-aud' ? 'someone-else' : clientId;
+    const expires = b.idToken === 'expired' ? now - 600 : now + 3600;
+    if (b.idToken === 'alg-none') {
+      const header = base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }));
+      const payload = base64url(
+        JSON.stringify({ ...claims, iss: issuer, aud: audience, iat: now, exp: expires }),
+      );
+      return `${header}.${payload}.`;
+    }
+    const key = b.idToken === 'bad-signature' ? other.privateKey : privateKey;
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt(now)
+      .setExpirationTime(expires)
+      .sign(key);
+  }
+
+  async function handle(req, res) {
+    const url = new URL(req.url, provider.issuer);
+    const b = provider.behaviour;
+    log.push({ method: req.method, path: url.pathname });
+    if (b.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, b.delayMs));
+
+    if (url.pathname === '/.well-known/openid-configuration' && !legacy) {
+      return json(res, 200, {
+        issuer: provider.issuer,
+        authorization_endpoint: `${provider.issuer}/oauth/authorize`,
+        token_endpoint: `${provider.issuer}/oauth/token`,
+        userinfo_endpoint: `${provider.issuer}/oauth/oidc_userinfo`,
+        jwks_uri: `${provider.issuer}/oauth/jwks`,
+        response_types_supported: ['code'],
+        grant_types_supported: ['authorization_code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        code_challenge_methods_supported: ['S256'],
+        scopes_supported: ['openid', 'profile', 'email', 'no_state', 'no_pkce'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        authorization_response_iss_parameter_supported: false,
+      });
+    }
+    if (url.pathname === '/oauth/jwks' && !legacy) return json(res, 200, { keys: [jwk] });
+
+    if (url.pathname === '/oauth/authorize' && req.method === 'GET') {
+      const q = url.searchParams;
+      const redirectUri = q.get('redirect_uri');
+      if (q.get('client_id') !== clientId || !redirectUri) {
+        return json(res, 400, {
+          error: 'invalid_request',
+          error_description: 'bad client or redirect',
+        });
+      }
+      const scope = (q.get('scope') ?? '').split(' ');
+      const back = new URL(redirectUri);
+      const state = q.get('state');
+      const fail = (error, description) => {
+        back.searchParams.set('error', error);
+        if (description) back.searchParams.set('error_description', description);
+        if (state) back.searchParams.set('state', state);
+        res.writeHead(302, { location: back.href });
+        res.end();
+      };
+      if (!state && !scope.includes('no_state'))
+        return fail('invalid_request', 'state is required');
+      const challenge = q.get('code_challenge');
+      if (!scope.includes('no_pkce')) {
+        if (!challenge) return fail('invalid_request', 'PKCE is required');
+        if (q.get('code_challenge_method') !== 'S256') return fail('invalid_request', 'S256 only');
+      }
+      if (b.deny) return fail('access_denied', 'The user refused');
+      const code = base64url(randomBytes(24));
+      codes.set(code, {
+        redirectUri,
+        scope,
+        challenge,
+        nonce: q.get('nonce') ?? undefined,
+      });
+      back.searchParams.set('code', code);
+      if (state) back.searchParams.set('state', state);
+      if (b.issParameter === 'correct') back.searchParams.set('iss', provider.issuer);
+      if (b.issParameter === 'wrong') back.searchParams.set('iss', 'https://evil.example');
+      res.writeHead(302, { location: back.href });
+      return res.end();
+    }
+
+    if (url.pathname === '/oauth/token' && req.method === 'POST') {
+      const form = new URLSearchParams(await readBody(req));
+      let id = form.get('client_id');
+      let secret = form.get('client_secret');
+      const auth = req.headers.authorization;
+      if (auth?.startsWith('Basic ')) {
+        const [user, pass] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':');
+        id = decodeURIComponent(user);
+        secret = decodeURIComponent(pass);
+      }
+      if (id !== clientId || secret !== clientSecret)
+        return json(res, 401, { error: 'invalid_client' });
+      if (b.tokenError) return json(res, 400, { error: b.tokenError });
+      const grant = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      if (!grant)
+        return json(res, 400, { error: 'invalid_grant', error_description: 'unknown code' });
+      if (grant.redirectUri !== form.get('redirect_uri')) {
+        return json(res, 400, {
+          error: 'invalid_grant',
+          error_description: 'redirect_uri mismatch',
+        });
+      }
+      if (grant.challenge) {
+        const verifier = form.get('code_verifier') ?? '';
+        const computed = base64url(createHash('sha256').update(verifier).digest());
+        if (computed !== grant.challenge) {
+          return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE failed' });
+        }
+      }
+      const accessToken = base64url(randomBytes(32));
+      accessTokens.set(accessToken, grant);
+      const body = {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: grant.scope.join(' '),
+      };
+      if (!legacy && b.idToken !== 'absent' && grant.scope.includes('openid')) {
+        body.id_token = await idTokenFor(grant, accessToken);
+      }
+      return json(res, 200, body);
+    }
+
+    if (url.pathname === '/oauth/oidc_userinfo') {
+      const token = req.headers.authorization?.replace(/^Bearer /i, '');
+      const grant = token && accessTokens.get(token);
+      if (!grant)
+        return json(
+          res,
+          401,
+          { error: 'invalid_token' },
+          { 'www-authenticate': 'Bearer error="invalid_token"' },
+        );
+      if (b.userinfoStatus !== 200) return json(res, b.userinfoStatus, { error: 'server_error' });
+      const claims = {
+        sub: b.userinfoSub ?? USER.sub,
+        'cc.neverlose.reg_date': USER['cc.neverlose.reg_date'],
+      };
+      if (grant.scope.includes('profile')) {
+        for (const key of [
+          'preferred_username',
+          'name',
+          'profile',
+          'picture',
+          'cc.neverlose.user_id',
+          'cc.neverlose.login',
+        ]) {
+          claims[key] = USER[key];
+        }
+      }
+      if (grant.scope.includes('email')) claims.email = USER.email;
+      return json(res, 200, claims);
+    }
+    return json(res, 404, { error: 'not_found' });
+  }
+
+  provider.server = createServer((req, res) => {
+    handle(req, res).catch((error) =>
+      json(res, 500, { error: 'server_error', error_description: String(error) }),
+    );
+  });
+  provider.server.keepAliveTimeout = 1000;
+  await new Promise((resolve) => provider.server.listen(0, '127.0.0.1', resolve));
+  const address = provider.server.address();
+  provider.issuer = `http://127.0.0.1:${address.port}`;
+  return provider;
+}
+
+/**
+ * Follows the provider's authorize redirect without a browser.
+ * @param {URL | string} authorizationUrl
+ * @returns {Promise<string>} the callback URL the provider redirected to
+ */
+export async function authorize(authorizationUrl) {
+  const response = await fetch(authorizationUrl, { redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (response.status !== 302 || !location) {
+    throw new Error(`The provider did not redirect (${response.status}): ${await response.text()}`);
+  }
+  return location;
+}
