@@ -7,6 +7,24 @@ const MAX_INT_DIGITS = 4300;
 const MAX_DEPTH = 64;
 
 const NUMBER_RE = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+/** A run of string characters that need no decoding: no quote, backslash or control character. */
+const PLAIN_RUN_RE = /[^"\\\u0000-\u001f]*/y;
+const HEX4_RE = /^[0-9a-fA-F]{4}$/;
+
+const TRUE: PyValue = { t: 'bool', v: true };
+const FALSE: PyValue = { t: 'bool', v: false };
+const NONE: PyValue = { t: 'none' };
+
+const SIMPLE_ESCAPES: Readonly<Record<number, string>> = {
+  34: '"',
+  92: '\\',
+  47: '/',
+  98: '\b',
+  102: '\f',
+  110: '\n',
+  114: '\r',
+  116: '\t',
+};
 
 /**
  * Reads strict JSON (RFC 8259) into the values the provider's Python gets from `json.loads`.
@@ -19,179 +37,166 @@ const NUMBER_RE = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
  * @throws {SigningError} `ERR_SIGNING_INVALID_JSON` with the offset of the first error.
  */
 export function parsePythonJson(text: string): PyValue {
-  let i = 0;
-  const n = text.length;
+  return new PythonJsonReader(text).document();
+}
 
-  const fail = (what: string): never => {
-    const found = i < n ? JSON.stringify(text[i]) : 'end of input';
+/** One pass over the text; a class rather than closures so V8 optimizes it as one shape. */
+class PythonJsonReader {
+  private i = 0;
+
+  constructor(private readonly text: string) {}
+
+  document(): PyValue {
+    const value = this.value(0);
+    this.skipWhitespace();
+    if (this.i !== this.text.length) this.fail('unexpected text after the JSON value');
+    return value;
+  }
+
+  private fail(what: string): never {
+    const found = this.i < this.text.length ? JSON.stringify(this.text[this.i]) : 'end of input';
     throw new SigningError(
       'ERR_SIGNING_INVALID_JSON',
-      `Invalid JSON at offset ${i}: ${what}, found ${found}.`,
+      `Invalid JSON at offset ${this.i}: ${what}, found ${found}.`,
     );
-  };
+  }
 
-  const skipWhitespace = () => {
-    while (i < n) {
+  private skipWhitespace(): void {
+    const text = this.text;
+    let i = this.i;
+    for (;;) {
       const c = text.charCodeAt(i);
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
       else break;
     }
-  };
+    this.i = i;
+  }
 
-  const parseString = (): string => {
-    // Caller has checked the opening quote.
-    i++;
+  private value(depth: number): PyValue {
+    this.skipWhitespace();
+    const text = this.text;
+    const c = text.charCodeAt(this.i);
+    if (c === 0x22) return { t: 'str', v: this.string() };
+    if (c === 0x7b || c === 0x5b) {
+      if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+      return c === 0x7b ? { t: 'dict', v: this.objectBody(depth + 1) } : this.array(depth + 1);
+    }
+    if (c === 0x74 && text.startsWith('true', this.i)) {
+      this.i += 4;
+      return TRUE;
+    }
+    if (c === 0x66 && text.startsWith('false', this.i)) {
+      this.i += 5;
+      return FALSE;
+    }
+    if (c === 0x6e && text.startsWith('null', this.i)) {
+      this.i += 4;
+      return NONE;
+    }
+    return this.number();
+  }
+
+  /** Reads a string; the caller has checked the opening quote. */
+  private string(): string {
+    const text = this.text;
+    let i = this.i + 1;
     let out = '';
     let start = i;
     for (;;) {
-      if (i >= n) fail('unterminated string');
+      PLAIN_RUN_RE.lastIndex = i;
+      PLAIN_RUN_RE.test(text);
+      i = PLAIN_RUN_RE.lastIndex;
       const c = text.charCodeAt(i);
       if (c === 0x22) {
-        out += text.slice(start, i);
-        i++;
-        return out;
+        this.i = i + 1;
+        const run = text.slice(start, i);
+        return out === '' ? run : out + run;
       }
-      if (c < 0x20) fail('control character in string (escape it)');
-      if (c !== 0x5c) {
-        i++;
-        continue;
-      }
+      this.i = i;
+      if (i >= text.length) this.fail('unterminated string');
+      if (c < 0x20) this.fail('control character in string (escape it)');
+      // A backslash.
       out += text.slice(start, i);
       const e = text.charCodeAt(i + 1);
-      i += 2;
-      switch (e) {
-        case 0x22:
-          out += '"';
-          break;
-        case 0x5c:
-          out += '\\';
-          break;
-        case 0x2f:
-          out += '/';
-          break;
-        case 0x62:
-          out += '\b';
-          break;
-        case 0x66:
-          out += '\f';
-          break;
-        case 0x6e:
-          out += '\n';
-          break;
-        case 0x72:
-          out += '\r';
-          break;
-        case 0x74:
-          out += '\t';
-          break;
-        case 0x75: {
-          const hex = text.slice(i, i + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
-            i -= 2;
-            fail('invalid \\u escape');
-          }
-          out += String.fromCharCode(Number.parseInt(hex, 16));
-          i += 4;
-          break;
-        }
-        default:
-          i -= 2;
-          fail('invalid escape');
+      const simple = SIMPLE_ESCAPES[e];
+      if (simple !== undefined) {
+        out += simple;
+        i += 2;
+      } else if (e === 0x75) {
+        const hex = text.slice(i + 2, i + 6);
+        if (!HEX4_RE.test(hex)) this.fail('invalid \\u escape');
+        out += String.fromCharCode(Number.parseInt(hex, 16));
+        i += 6;
+      } else {
+        this.fail('invalid escape');
       }
       start = i;
     }
-  };
+  }
 
-  const parseNumber = (): PyValue => {
-    NUMBER_RE.lastIndex = i;
-    const match = NUMBER_RE.exec(text);
-    if (match === null) return fail('expected a value');
+  private number(): PyValue {
+    NUMBER_RE.lastIndex = this.i;
+    const match = NUMBER_RE.exec(this.text);
+    if (match === null) return this.fail('expected a value');
     const raw = match[0];
-    i += raw.length;
+    const start = this.i;
+    this.i += raw.length;
     if (match[1] !== undefined || match[2] !== undefined) return { t: 'float', v: Number(raw) };
     const digits = raw === '-0' ? '0' : raw;
     if (digits.length - (digits.charCodeAt(0) === 45 ? 1 : 0) > MAX_INT_DIGITS) {
       throw new SigningError(
         'ERR_SIGNING_INTEGER_TOO_LONG',
-        `Integer at offset ${i - raw.length} has more than ${MAX_INT_DIGITS} digits; Python refuses to read it.`,
+        `Integer at offset ${start} has more than ${MAX_INT_DIGITS} digits; Python refuses to read it.`,
       );
     }
     return { t: 'int', v: digits };
-  };
+  }
 
-  const parseValue = (depth: number): PyValue => {
-    skipWhitespace();
-    const c = text.charCodeAt(i);
-    if (c === 0x22) return { t: 'str', v: parseString() };
-    if (c === 0x7b || c === 0x5b) {
-      if (depth >= MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH} levels`);
-      return c === 0x7b ? { t: 'dict', v: parseObjectBody(depth + 1) } : parseArray(depth + 1);
-    }
-    if (c === 0x74 && text.startsWith('true', i)) {
-      i += 4;
-      return { t: 'bool', v: true };
-    }
-    if (c === 0x66 && text.startsWith('false', i)) {
-      i += 5;
-      return { t: 'bool', v: false };
-    }
-    if (c === 0x6e && text.startsWith('null', i)) {
-      i += 4;
-      return { t: 'none' };
-    }
-    return parseNumber();
-  };
-
-  const parseArray = (depth: number): PyValue => {
-    i++;
+  private array(depth: number): PyValue {
+    this.i++;
     const items: PyValue[] = [];
-    skipWhitespace();
-    if (text.charCodeAt(i) === 0x5d) {
-      i++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.i) === 0x5d) {
+      this.i++;
       return { t: 'list', v: items };
     }
     for (;;) {
-      items.push(parseValue(depth));
-      skipWhitespace();
-      const c = text.charCodeAt(i);
-      i++;
-      if (c === 0x5d) return { t: 'list', v: items };
-      if (c !== 0x2c) {
-        i--;
-        fail("expected ',' or ']'");
+      items.push(this.value(depth));
+      this.skipWhitespace();
+      const c = this.text.charCodeAt(this.i);
+      if (c === 0x5d) {
+        this.i++;
+        return { t: 'list', v: items };
       }
+      if (c !== 0x2c) this.fail("expected ',' or ']'");
+      this.i++;
     }
-  };
+  }
 
-  const parseObjectBody = (depth: number): Map<string, PyValue> => {
-    i++;
+  private objectBody(depth: number): Map<string, PyValue> {
+    this.i++;
     const entries = new Map<string, PyValue>();
-    skipWhitespace();
-    if (text.charCodeAt(i) === 0x7d) {
-      i++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.i) === 0x7d) {
+      this.i++;
       return entries;
     }
     for (;;) {
-      skipWhitespace();
-      if (text.charCodeAt(i) !== 0x22) fail('expected a string key');
-      const key = parseString();
-      skipWhitespace();
-      if (text.charCodeAt(i) !== 0x3a) fail("expected ':'");
-      i++;
-      entries.set(key, parseValue(depth));
-      skipWhitespace();
-      const c = text.charCodeAt(i);
-      i++;
-      if (c === 0x7d) return entries;
-      if (c !== 0x2c) {
-        i--;
-        fail("expected ',' or '}'");
+      this.skipWhitespace();
+      if (this.text.charCodeAt(this.i) !== 0x22) this.fail('expected a string key');
+      const key = this.string();
+      this.skipWhitespace();
+      if (this.text.charCodeAt(this.i) !== 0x3a) this.fail("expected ':'");
+      this.i++;
+      entries.set(key, this.value(depth));
+      this.skipWhitespace();
+      const c = this.text.charCodeAt(this.i);
+      if (c === 0x7d) {
+        this.i++;
+        return entries;
       }
+      if (c !== 0x2c) this.fail("expected ',' or '}'");
+      this.i++;
     }
-  };
-
-  const value = parseValue(0);
-  skipWhitespace();
-  if (i !== n) fail('unexpected text after the JSON value');
-  return value;
+  }
 }

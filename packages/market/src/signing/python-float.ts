@@ -12,6 +12,13 @@ export function pythonFloatRepr(value: number): string {
   if (value === Number.NEGATIVE_INFINITY) return '-inf';
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
 
+  // Rounding is monotonic, so 1e-4 <= |x| < 1e16 on the double is exactly Python's fixed-layout
+  // range, and there JavaScript's String() writes the same shortest digits without an exponent.
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
+    return Number.isInteger(value) ? `${value}.0` : String(value);
+  }
+
   // toExponential() with no argument gives the shortest round-trip digits: "d.ddde±x".
   const scientific = value.toExponential();
   const negative = scientific.charCodeAt(0) === 45; /* - */
@@ -23,8 +30,8 @@ export function pythonFloatRepr(value: number): string {
 
   if (exponent < -4 || exponent >= 16) {
     const mantissa = digits.length === 1 ? digits : `${digits[0]}.${digits.slice(1)}`;
-    const magnitude = Math.abs(exponent);
-    return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${magnitude < 10 ? '0' : ''}${magnitude}`;
+    const size = Math.abs(exponent);
+    return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${size < 10 ? '0' : ''}${size}`;
   }
   if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
   if (digits.length <= exponent + 1) {

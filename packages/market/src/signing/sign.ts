@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { SigningError } from './errors.js';
-import { joinFields, type SignablePayload, signingFields } from './fields.js';
+import { joinedSigningString, type SignablePayload } from './fields.js';
 
 /**
  * Signs a market API payload exactly as the provider's Python reference does:
@@ -33,7 +33,7 @@ import { joinFields, type SignablePayload, signingFields } from './fields.js';
  */
 export function signPayload(payload: SignablePayload, secret: string): string {
   assertSecret(secret);
-  return hashSigningString(joinFields(signingFields(payload).fields), secret);
+  return hashSigningString(joinedSigningString(payload), secret);
 }
 
 /**
@@ -41,14 +41,18 @@ export function signPayload(payload: SignablePayload, secret: string): string {
  * mismatch: compare it with what the other side printed.
  */
 export function signingString(payload: SignablePayload): string {
-  return joinFields(signingFields(payload).fields);
+  return joinedSigningString(payload);
 }
+
+/** Node's one-shot hash (20.12+) skips the Hash object; older runtimes fall back to createHash. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** @internal SHA-256 of the joined fields and the secret, lowercase hex. */
 export function hashSigningString(joined: string, secret: string): string {
-  return createHash('sha256')
-    .update(joined + secret, 'utf8')
-    .digest('hex');
+  return sha256Hex(joined + secret);
 }
 
 /** @internal */

@@ -1,0 +1,58 @@
+// Shared by every bench script: one JSON shape under bench/results/, so `pnpm bench` can gather them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'results');
+
+/** The machine a figure came from. */
+export function machine() {
+  const cpu = cpus();
+  return {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  };
+}
+
+/**
+ * Writes `bench/results/<suite>.json`:
+ * `{ suite, command, date, machine, figures: [{ name, value, unit, note? }], goals: [{ name, value, target, met }] }`.
+ */
+export function writeSuite(suite, { command, figures, goals = [] }) {
+  mkdirSync(resultsDir, { recursive: true });
+  const report = {
+    suite,
+    command,
+    date: new Date().toISOString(),
+    machine: machine(),
+    figures,
+    goals,
+  };
+  writeFileSync(join(resultsDir, `${suite}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+/** Prints a suite's figures and goals as aligned text. */
+export function printSuite(report) {
+  console.log(`\n== ${report.suite} (${report.command})`);
+  const width = Math.max(...report.figures.map((f) => f.name.length));
+  for (const f of report.figures) {
+    console.log(
+      `  ${f.name.padEnd(width)}  ${formatValue(f.value)} ${f.unit}${f.note ? `  (${f.note})` : ''}`,
+    );
+  }
+  for (const g of report.goals) {
+    console.log(
+      `  goal: ${g.name}: ${g.value.toFixed(2)} (target ${g.target}) ${g.met ? 'met' : 'NOT MET'}`,
+    );
+  }
+}
+
+function formatValue(value) {
+  if (typeof value !== 'number') return String(value);
+  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
+}
