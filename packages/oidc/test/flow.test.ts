@@ -131,7 +131,7 @@ describe('a full login against a local provider', () => {
     ['bad-signature', 'a signature by a key not in the JWKS'],
     ['expired', 'an exp in the past'],
     ['absent', 'no id_token at all (discovery mode requires one)'],
-  ] as const)('refuses an id_token with %s (%s)', async (idToken) => {
+  ] as const)('refuses an id_token with %s (%s)', async (idToken, _why) => {
     provider.behaviour.idToken = idToken;
     expect(await codeOf(login())).toBe('ERR_ID_TOKEN_INVALID');
   });

@@ -1,0 +1,271 @@
+import nock from 'nock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AuthorizationTransaction,
+  callbackState,
+  createNeverloseClient,
+  LEGACY_ENDPOINTS,
+  type NeverloseClient,
+} from '../src/index.js';
+
+const AUTH = 'https://auth2.neverlose.cc';
+const REDIRECT = 'https://app.example/auth/callback';
+let client: NeverloseClient;
+
+beforeAll(() => {
+  nock.disableNetConnect();
+});
+beforeEach(async () => {
+  client = await createNeverloseClient({
+    clientId: 'app',
+    clientSecret: 's3cret',
+    redirectUri: REDIRECT,
+    endpoints: LEGACY_ENDPOINTS,
+  });
+});
+afterEach(() => {
+  nock.cleanAll();
+});
+
+function callbackFor(tx: AuthorizationTransaction, extra: Record<string, string> = {}): string {
+  const url = new URL(REDIRECT);
+  url.searchParams.set('code', 'the-code');
+  if (tx.state) url.searchParams.set('state', tx.state);
+  for (const [key, value] of Object.entries(extra)) url.searchParams.set(key, value);
+  return url.href;
+}
+
+function provider(expectBody?: (body: Record<string, string>) => boolean) {
+  return nock(AUTH)
+    .post('/oauth/token', expectBody ?? (() => true))
+    .reply(200, {
+      access_token: 'at-1',
+      token_type: 'Bearer',
+      expires_in: 60,
+      scope: 'openid profile',
+    })
+    .get('/oauth/oidc_userinfo')
+    .matchHeader('authorization', 'Bearer at-1')
+    .reply(200, { sub: '42', preferred_username: 'neo', 'cc.neverlose.user_id': 42 });
+}
+
+describe('completeAuthorization before any request', () => {
+  it('refuses a callback whose state is not the transaction’s', async () => {
+    const { transaction } = await client.startAuthorization();
+    await expect(
+      client.completeAuthorization(callbackFor(transaction, { state: 'forged' }), transaction),
+    ).rejects.toMatchObject({ code: 'ERR_STATE_MISMATCH' });
+  });
+
+  it('refuses a callback without state', async () => {
+    const { transaction } = await client.startAuthorization();
+    const url = new URL(callbackFor(transaction));
+    url.searchParams.delete('state');
+    await expect(client.completeAuthorization(url, transaction)).rejects.toMatchObject({
+      code: 'ERR_STATE_MISMATCH',
+      message: expect.stringContaining('no "state"'),
+    });
+  });
+
+  it('refuses a callback with no transaction', async () => {
+    await expect(
+      client.completeAuthorization(`${REDIRECT}?code=x&state=y`, undefined),
+    ).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_MISSING',
+    });
+  });
+
+  it('refuses a transaction that is not one of this package', async () => {
+    await expect(
+      client.completeAuthorization(`${REDIRECT}?code=x&state=y`, { state: 'y' } as never),
+    ).rejects.toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
+  });
+
+  it('refuses an expired transaction', async () => {
+    const { transaction } = await client.startAuthorization();
+    const stale = { ...transaction, expiresAt: Date.now() - 1 };
+    await expect(client.completeAuthorization(callbackFor(stale), stale)).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_EXPIRED',
+    });
+  });
+
+  it('refuses a transaction bound to another issuer or client', async () => {
+    const { transaction } = await client.startAuthorization();
+    for (const other of [
+      { ...transaction, issuer: 'https://evil.example' },
+      { ...transaction, clientId: 'other-app' },
+    ]) {
+      await expect(client.completeAuthorization(callbackFor(other), other)).rejects.toMatchObject({
+        code: 'ERR_TRANSACTION_MISMATCH',
+      });
+    }
+  });
+
+  it('refuses a callback that arrives at another redirect URI', async () => {
+    const { transaction } = await client.startAuthorization();
+    const elsewhere = callbackFor(transaction).replace('app.example', 'evil.example');
+    await expect(client.completeAuthorization(elsewhere, transaction)).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_MISMATCH',
+    });
+  });
+
+  it('refuses a callback with two codes', async () => {
+    const { transaction } = await client.startAuthorization();
+    const twice = `${callbackFor(transaction)}&code=second`;
+    await expect(client.completeAuthorization(twice, transaction)).rejects.toMatchObject({
+      code: 'ERR_CALLBACK_INVALID',
+    });
+  });
+
+  it('refuses a callback without code', async () => {
+    const { transaction } = await client.startAuthorization();
+    const url = new URL(callbackFor(transaction));
+    url.searchParams.delete('code');
+    await expect(client.completeAuthorization(url, transaction)).rejects.toMatchObject({
+      code: 'ERR_CALLBACK_INVALID',
+    });
+  });
+
+  it('reports a provider error other than a refusal with its OAuth code', async () => {
+    const { transaction } = await client.startAuthorization();
+    const url = callbackFor(transaction, { error: 'invalid_scope', error_description: 'no' });
+    await expect(client.completeAuthorization(url, transaction)).rejects.toMatchObject({
+      code: 'ERR_AUTHORIZATION_ERROR',
+      oauthError: { error: 'invalid_scope', errorDescription: 'no' },
+    });
+  });
+
+  it('reports a refusal as ERR_ACCESS_DENIED', async () => {
+    const { transaction } = await client.startAuthorization();
+    const url = new URL(callbackFor(transaction, { error: 'access_denied' }));
+    url.searchParams.delete('code');
+    await expect(client.completeAuthorization(url, transaction)).rejects.toMatchObject({
+      code: 'ERR_ACCESS_DENIED',
+      oauthError: { error: 'access_denied' },
+    });
+  });
+});
+
+describe('completeAuthorization with the provider', () => {
+  it('sends the code, the PKCE verifier and the transaction’s redirect URI, with basic auth', async () => {
+    const { transaction } = await client.startAuthorization({ returnTo: '/home' });
+    const scope = nock(AUTH)
+      .post(
+        '/oauth/token',
+        (body) =>
+          body.code === 'the-code' &&
+          body.code_verifier === transaction.codeVerifier &&
+          body.redirect_uri === REDIRECT &&
+          body.grant_type === 'authorization_code' &&
+          body.client_secret === undefined,
+      )
+      .matchHeader('authorization', `Basic ${Buffer.from('app:s3cret').toString('base64')}`)
+      .reply(200, { access_token: 'at-1', token_type: 'Bearer', expires_in: 60 })
+      .get('/oauth/oidc_userinfo')
+      .reply(200, { sub: '42', preferred_username: 'neo' });
+    const result = await client.completeAuthorization(callbackFor(transaction), transaction);
+    expect(scope.isDone()).toBe(true);
+    expect(result.profile).toEqual({
+      id: '42',
+      username: 'neo',
+      displayName: 'neo',
+      claims: { sub: '42', preferred_username: 'neo' },
+    });
+    expect(result.returnTo).toBe('/home');
+    expect(result.tokens).toMatchObject({
+      accessToken: 'at-1',
+      tokenType: 'bearer',
+      expiresIn: 60,
+    });
+  });
+
+  it('uses client_secret_post when asked', async () => {
+    const postClient = await createNeverloseClient({
+      clientId: 'app',
+      clientSecret: 's3cret',
+      redirectUri: REDIRECT,
+      endpoints: LEGACY_ENDPOINTS,
+      clientAuthentication: 'client_secret_post',
+    });
+    const { transaction } = await postClient.startAuthorization();
+    const scope = provider((body) => body.client_id === 'app' && body.client_secret === 's3cret');
+    await postClient.completeAuthorization(callbackFor(transaction), transaction);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('reads the callback from a path and query, or from a Request', async () => {
+    const { transaction } = await client.startAuthorization();
+    provider();
+    const path = new URL(callbackFor(transaction));
+    const fromPath = await client.completeAuthorization(path.pathname + path.search, transaction);
+    expect(fromPath.profile.userId).toBe(42);
+
+    const second = await client.startAuthorization();
+    provider();
+    const request = new Request(callbackFor(second.transaction));
+    expect(callbackState(request)).toBe(second.transaction.state);
+    const fromRequest = await client.completeAuthorization(request, second.transaction);
+    expect(fromRequest.profile.id).toBe('42');
+  });
+
+  it('reports a refused code as ERR_TOKEN_EXCHANGE_FAILED', async () => {
+    const { transaction } = await client.startAuthorization();
+    nock(AUTH).post('/oauth/token').reply(400, { error: 'invalid_grant' });
+    await expect(
+      client.completeAuthorization(callbackFor(transaction), transaction),
+    ).rejects.toMatchObject({
+      code: 'ERR_TOKEN_EXCHANGE_FAILED',
+    });
+  });
+
+  it('reports an unreachable token endpoint as ERR_NETWORK', async () => {
+    const { transaction } = await client.startAuthorization();
+    nock(AUTH).post('/oauth/token').replyWithError('socket hang up');
+    await expect(
+      client.completeAuthorization(callbackFor(transaction), transaction),
+    ).rejects.toMatchObject({
+      code: 'ERR_NETWORK',
+    });
+  });
+
+  it('reports a token endpoint slower than the timeout as ERR_TIMEOUT', async () => {
+    const slowClient = await createNeverloseClient({
+      clientId: 'app',
+      clientSecret: 's3cret',
+      redirectUri: REDIRECT,
+      endpoints: LEGACY_ENDPOINTS,
+      timeout: 50,
+    });
+    const { transaction } = await slowClient.startAuthorization();
+    nock(AUTH).post('/oauth/token').delay(1000).reply(200, {});
+    await expect(
+      slowClient.completeAuthorization(callbackFor(transaction), transaction),
+    ).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+  });
+
+  it('reports a refused access token at userinfo as ERR_USERINFO_FAILED', async () => {
+    const { transaction } = await client.startAuthorization();
+    nock(AUTH)
+      .post('/oauth/token')
+      .reply(200, { access_token: 'at-1', token_type: 'Bearer' })
+      .get('/oauth/oidc_userinfo')
+      .reply(401, { error: 'invalid_token' });
+    await expect(
+      client.completeAuthorization(callbackFor(transaction), transaction),
+    ).rejects.toMatchObject({
+      code: 'ERR_USERINFO_FAILED',
+    });
+  });
+
+  it('never exposes a refresh token, even if one comes', async () => {
+    const { transaction } = await client.startAuthorization();
+    nock(AUTH)
+      .post('/oauth/token')
+      .reply(200, { access_token: 'at-1', token_type: 'Bearer', refresh_token: 'rt' })
+      .get('/oauth/oidc_userinfo')
+      .reply(200, { sub: '42' });
+    const { tokens } = await client.completeAuthorization(callbackFor(transaction), transaction);
+    expect(Object.values(tokens)).not.toContain('rt');
+    expect(tokens).toEqual({ accessToken: 'at-1', tokenType: 'bearer' });
+  });
+});
