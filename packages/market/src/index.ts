@@ -1,2 +1,87 @@
+export {
+  MarketApiError,
+  type MarketApiErrorCode,
+  type MarketClientErrorCode,
+  type MarketErrorContext,
+  MarketInputError,
+  type MarketInputErrorCode,
+  MarketTransportError,
+  type MarketTransportErrorCode,
+} from './client/errors.js';
+export {
+  type ActionAlreadyCompleted,
+  type ActionCompleted,
+  type ActionResult,
+  LEGACY_MARKET_API_BASE_URL,
+  MARKET_API_BASE_URL,
+  MarketClient,
+  type MarketClientOptions,
+  type ResumeReport,
+} from './client/market-client.js';
+export {
+  type ActionOptions,
+  type CallOptions,
+  type GetBalanceResult,
+  type GetPricesParams,
+  type GetPricesResult,
+  type GiftProductParams,
+  type GiveForFreeParams,
+  type IntegrationVisibilityParams,
+  type IsUserExistsParams,
+  type IsUserExistsResult,
+  type IsUserInvitedParams,
+  type IsUserInvitedResult,
+  MARKET_METHODS,
+  type MarketActionName,
+  type MarketMethodName,
+  type PlanPrice,
+  type SetResellerPricesParams,
+  type SettingResult,
+  type TransferMoneyParams,
+} from './client/methods.js';
+export {
+  cntOfDays,
+  daysOfCnt,
+  KNOWN_PRODUCTS,
+  PLANS,
+  type PlanCnt,
+  type PlanDays,
+} from './client/plans.js';
+export type { ReplyFields } from './client/replies.js';
+export {
+  generateRequestId,
+  MAX_REQUEST_ID_LENGTH,
+  type RequestId,
+  validateRequestId,
+} from './client/request-id.js';
+export { backoffDelay, type FetchLike } from './client/transport.js';
 export { isNeverloseMarketError, NeverloseMarketError } from './errors.js';
+export { JournalError, type JournalErrorCode } from './journal/errors.js';
+export type {
+  Awaitable,
+  IdJournal,
+  JournalCompletion,
+  JournalEntry,
+  JournalFailure,
+  JournalState,
+  NewJournalEntry,
+} from './journal/journal.js';
+export { MemoryJournal } from './journal/memory.js';
+export { openSqliteJournal, SqliteJournal, type SqliteJournalOptions } from './journal/sqlite.js';
+export {
+  type PriceIssue,
+  type PriceRule,
+  PricesError,
+  type PricesErrorCode,
+} from './prices/errors.js';
+export {
+  assertResellerPrices,
+  type CurrencyPrices,
+  checkResellerPrices,
+  MARKETPLACE_KEY,
+  MAX_CURRENCIES,
+  type PriceRulesOptions,
+  type PriceValue,
+  type ResellerPrices,
+} from './prices/validate.js';
 export * from './signing/index.js';

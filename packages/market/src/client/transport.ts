@@ -1,0 +1,136 @@
+import { MarketTransportError } from './errors.js';
+
+/** The `fetch` the client calls: the global one, or any compatible function. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** @internal Settings of one call's attempts. */
+export interface TransportSettings {
+  readonly fetch: FetchLike;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly reuseConnections: boolean;
+}
+
+/** @internal What came back from the last attempt. */
+export interface TransportReply {
+  readonly status: number;
+  readonly text: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+}
+
+/** @internal Labels for errors. */
+export interface CallLabel {
+  readonly method: string;
+  readonly requestId?: string | number | bigint | undefined;
+}
+
+/**
+ * Full-jitter exponential backoff: a uniform delay in `[0, min(max, base * 2^(retry-1))]`, so that
+ * clients that failed together do not retry together.
+ */
+export function backoffDelay(
+  retry: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** (retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * @internal POSTs `body` (already signed) and retries network errors, timeouts and 5xx with the same
+ * bytes, so every retry of an action carries its original id. Other answers are returned as they are.
+ */
+export async function postWithRetries(
+  url: string,
+  body: string,
+  settings: TransportSettings,
+  label: CallLabel,
+  signal?: AbortSignal,
+): Promise<TransportReply> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+  };
+  if (!settings.reuseConnections) headers['connection'] = 'close';
+  const requestId =
+    typeof label.requestId === 'bigint' ? label.requestId.toString() : label.requestId;
+
+  for (let attempt = 1; ; attempt++) {
+    const context = { method: label.method, requestId, attempts: attempt };
+    let failure: MarketTransportError;
+    const timeout = AbortSignal.timeout(settings.timeoutMs);
+    const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    try {
+      const response = await settings.fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: attemptSignal,
+      });
+      const text = await response.text();
+      if (response.status < 500) return { status: response.status, text, attempt };
+      failure = new MarketTransportError(
+        'ERR_MARKET_HTTP_5XX',
+        `the server answered HTTP ${response.status}`,
+        {
+          ...context,
+          httpStatus: response.status,
+        },
+      );
+    } catch (cause) {
+      if (signal?.aborted) {
+        throw new MarketTransportError('ERR_MARKET_ABORTED', 'the call was aborted', context, {
+          cause,
+        });
+      }
+      failure = timeout.aborted
+        ? new MarketTransportError(
+            'ERR_MARKET_TIMEOUT',
+            `no answer within ${settings.timeoutMs} ms`,
+            context,
+            { cause },
+          )
+        : new MarketTransportError(
+            'ERR_MARKET_NETWORK',
+            `network error: ${describe(cause)}`,
+            context,
+            { cause },
+          );
+    }
+    if (attempt > settings.retries) throw failure;
+    await sleep(backoffDelay(attempt, settings.retryBaseMs, settings.retryMaxMs), signal, context);
+  }
+}
+
+function describe(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const inner = (cause as { cause?: unknown }).cause;
+  const detail =
+    inner instanceof Error ? ` (${(inner as { code?: string }).code ?? inner.message})` : '';
+  return `${cause.message}${detail}`;
+}
+
+function sleep(
+  ms: number,
+  signal: AbortSignal | undefined,
+  context: { method: string; attempts: number },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (ms <= 0 && !signal?.aborted) return resolve();
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new MarketTransportError('ERR_MARKET_ABORTED', 'the call was aborted', context));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

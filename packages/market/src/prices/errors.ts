@@ -1,0 +1,59 @@
+import { NeverloseMarketError } from '../errors.js';
+
+/**
+ * Rules of the reseller prices object, one per documented constraint:
+ *
+ * - `not-an-object`: the prices, or a product's value, is not a JSON object.
+ * - `key-format`: a key is not `<product>`, `<product>-<days>` or `marketplace`.
+ * - `unknown-product`: the product is not one of the allowed products.
+ * - `unknown-plan`: the days are not an existing plan (30, 90, 180, 365).
+ * - `duplicate-plan`: two keys name the same plan (`cs2` is `cs2-30`).
+ * - `marketplace-plan`: `marketplace` takes no days suffix (it prices 1 NLE).
+ * - `no-currencies`: a product has no price.
+ * - `too-many-currencies`: more than 3 currencies for a product.
+ * - `currency-format`: a currency is not exactly three uppercase Latin letters.
+ * - `price-not-string`: a price is a number (decimal values must be strings).
+ * - `price-format`: a price string is not a plain positive decimal such as `"14.10"`.
+ * - `range-length`: a range is not an array of exactly two prices.
+ * - `range-order`: a range's first price is not lower than its second.
+ */
+export type PriceRule =
+  | 'not-an-object'
+  | 'key-format'
+  | 'unknown-product'
+  | 'unknown-plan'
+  | 'duplicate-plan'
+  | 'marketplace-plan'
+  | 'no-currencies'
+  | 'too-many-currencies'
+  | 'currency-format'
+  | 'price-not-string'
+  | 'price-format'
+  | 'range-length'
+  | 'range-order';
+
+/** One broken rule, located. */
+export interface PriceIssue {
+  /** The first-level key (`''` for the object itself). */
+  readonly key: string;
+  /** The currency, for rules about one price. */
+  readonly currency?: string;
+  readonly rule: PriceRule;
+  /** A sentence naming the key and the rule. */
+  readonly message: string;
+}
+
+/** Codes of {@link PricesError}. `ERR_PRICES_INVALID`: the prices object breaks a documented rule. */
+export type PricesErrorCode = 'ERR_PRICES_INVALID';
+
+/** The prices object breaks one or more documented rules; `issues` lists every one. */
+export class PricesError extends NeverloseMarketError<PricesErrorCode> {
+  readonly issues: readonly PriceIssue[];
+
+  constructor(issues: readonly PriceIssue[]) {
+    const first = issues[0]?.message ?? 'invalid prices';
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super('ERR_PRICES_INVALID', `Invalid reseller prices: ${first}${more}`);
+    this.issues = issues;
+  }
+}
