@@ -1,0 +1,345 @@
+import { createCheckoutRedirect } from '../checkout/token.js';
+import type { EmulatorContext } from '../context.js';
+import { EmulatorError, isEmulatorError } from '../errors.js';
+import type { RequestContext } from '../http/context.js';
+import { readText } from '../http/form.js';
+import { Router } from '../http/router.js';
+import type { EmulatorConfig } from '../state/config.js';
+import { resolveConfig } from '../state/config.js';
+import { toCents } from '../state/money.js';
+import { seedWorld } from '../state/store.js';
+import { accountView, itemView, stateView, tokensView, userView } from './views.js';
+
+/** Reads a JSON body (empty = `{}`); answers 400 itself for anything else. */
+async function jsonBody(ctx: RequestContext): Promise<Record<string, unknown> | undefined> {
+  const text = await readText(ctx);
+  if (text === undefined) return undefined;
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    ctx.json(400, { error: 'ERR_INVALID_INPUT', message: 'The body is not JSON.' });
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.json(400, { error: 'ERR_INVALID_INPUT', message: 'The body must be a JSON object.' });
+    return undefined;
+  }
+  return value as Record<string, unknown>;
+}
+
+function invalid(message: string): never {
+  throw new EmulatorError('ERR_INVALID_INPUT', message);
+}
+
+function string(body: Record<string, unknown>, key: string): string {
+  const value = body[key];
+  if (typeof value !== 'string' || value === '') invalid(`${key} must be a non-empty string.`);
+  return value;
+}
+
+function amountCents(value: unknown, key: string): number {
+  const cents = typeof value === 'number' ? toCents(value) : undefined;
+  if (cents === undefined || cents < 0)
+    invalid(`${key} must be a number >= 0 with at most 2 decimals.`);
+  return cents;
+}
+
+const STATUS: Record<string, number> = {
+  ERR_INVALID_INPUT: 400,
+  ERR_CONFIG_INVALID: 400,
+  ERR_NOT_FOUND: 404,
+  ERR_OPERATION_REFUSED: 409,
+  ERR_PERSISTENCE: 500,
+};
+
+/** Merges seed entries into the current seed (replacing entries with the same key). */
+function mergeSeed(current: EmulatorConfig, extra: Record<string, unknown>): EmulatorConfig {
+  const merge = <T>(base: readonly T[] | undefined, add: unknown, key: (v: T) => unknown): T[] => {
+    if (add === undefined) return [...(base ?? [])];
+    if (!Array.isArray(add)) invalid('seed lists must be arrays.');
+    const added = add as T[];
+    const keys = new Set(added.map((v) => key(v)));
+    return [...(base ?? []).filter((v) => !keys.has(key(v))), ...added];
+  };
+  for (const key of Object.keys(extra)) {
+    if (!['users', 'products', 'items', 'marketAccounts', 'oauthClients'].includes(key)) {
+      invalid(
+        `seed: unknown list "${key}" (users, products, items, marketAccounts, oauthClients).`,
+      );
+    }
+  }
+  return {
+    ...current,
+    users: merge(current.users, extra['users'], (u) => (u as { id?: unknown }).id),
+    products: merge(current.products, extra['products'], (p) => (p as { name?: unknown }).name),
+    items: merge(current.items, extra['items'], (i) => (i as { code?: unknown }).code),
+    marketAccounts: merge(
+      current.marketAccounts,
+      extra['marketAccounts'],
+      (a) => (a as { userId?: unknown }).userId,
+    ),
+    oauthClients: merge(
+      current.oauthClients,
+      extra['oauthClients'],
+      (c) => (c as { clientId?: unknown }).clientId,
+    ),
+  };
+}
+
+/**
+ * The JSON admin API under `/admin/api`, for tests and scripts. Errors are
+ * `{"error": "<EmulatorErrorCode>", "message": "..."}` with 400, 404 or 409.
+ */
+export function adminRouter(
+  app: EmulatorContext,
+  hooks: { reset: (config?: unknown) => void },
+): Router {
+  const router = new Router();
+  const store = app.store;
+  const wrap =
+    (
+      fn: (ctx: RequestContext, body: Record<string, unknown>) => unknown | Promise<unknown>,
+      withBody = false,
+    ) =>
+    async (ctx: RequestContext) => {
+      ctx.log.area = 'admin';
+      const body = withBody ? await jsonBody(ctx) : {};
+      if (body === undefined) return;
+      try {
+        const result = await fn(ctx, body);
+        if (!ctx.done) ctx.json(200, result ?? { ok: true });
+      } catch (error) {
+        if (!isEmulatorError(error)) throw error;
+        ctx.json(STATUS[error.code] ?? 400, { error: error.code, message: error.message });
+      }
+    };
+  const userOf = (login: string) => {
+    const user = store.userByLogin(login);
+    if (user === undefined) throw new EmulatorError('ERR_NOT_FOUND', `No user "${login}".`);
+    return user;
+  };
+
+  router.on(
+    'GET',
+    '/admin/api/state',
+    wrap(() => stateView(app)),
+  );
+  router.on(
+    'GET',
+    '/admin/api/snapshot',
+    wrap(() => store.snapshot()),
+  );
+  router.on(
+    'POST',
+    '/admin/api/reset',
+    wrap((_ctx, body) => {
+      hooks.reset(body['config']);
+      return { ok: true };
+    }, true),
+  );
+  router.on(
+    'POST',
+    '/admin/api/seed',
+    wrap((_ctx, body) => {
+      const merged = resolveConfig(mergeSeed(store.config as unknown as EmulatorConfig, body));
+      const world = seedWorld(merged);
+      const touched = (name: string, key: string) =>
+        new Set(
+          Array.isArray(body[name])
+            ? (body[name] as Record<string, unknown>[]).map((v) => v[key])
+            : [],
+        );
+      const users = touched('users', 'id');
+      const products = touched('products', 'name');
+      const items = touched('items', 'code');
+      const accounts = touched('marketAccounts', 'userId');
+      const clients = touched('oauthClients', 'clientId');
+      for (const u of world.users) if (users.has(u.id)) store.users.set(u.id, u);
+      for (const p of world.products) if (products.has(p.name)) store.products.set(p.name, p);
+      for (const i of world.items) if (items.has(i.code)) store.items.set(i.code, i);
+      for (const a of world.marketAccounts)
+        if (accounts.has(a.userId)) store.accounts.set(a.userId, a);
+      for (const c of world.oauthClients)
+        if (clients.has(c.clientId)) store.clients.set(c.clientId, c);
+      store.adoptSeed(merged);
+      store.changed();
+      return stateView(app);
+    }, true),
+  );
+  router.on(
+    'GET',
+    '/admin/api/users',
+    wrap(() => [...store.users.values()].map(userView)),
+  );
+  router.on(
+    'GET',
+    '/admin/api/users/:login',
+    wrap((ctx) => userView(userOf(ctx.params['login'] ?? ''))),
+  );
+  router.on(
+    'PATCH',
+    '/admin/api/users/:login',
+    wrap((ctx, body) => {
+      const user = userOf(ctx.params['login'] ?? '');
+      for (const key of Object.keys(body)) {
+        if (!['balance', 'email', 'invited', 'items'].includes(key))
+          invalid(`${key}: only balance, email, invited and items can be changed.`);
+      }
+      if (body['balance'] !== undefined)
+        user.balanceCents = amountCents(body['balance'], 'balance');
+      if (body['email'] !== undefined) user.email = string(body, 'email');
+      for (const [key, known] of [
+        ['invited', store.products],
+        ['items', store.items],
+      ] as const) {
+        const value = body[key];
+        if (value === undefined) continue;
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !known.has(v))) {
+          invalid(
+            `${key} must be an array of known ${key === 'invited' ? 'product names' : 'item codes'}.`,
+          );
+        }
+        user[key] = [...new Set(value as string[])];
+      }
+      store.changed();
+      return userView(user);
+    }, true),
+  );
+  router.on(
+    'GET',
+    '/admin/api/items',
+    wrap(() => [...store.items.values()].map(itemView)),
+  );
+  router.on(
+    'GET',
+    '/admin/api/market-accounts',
+    wrap(() => [...store.accounts.values()].map((a) => accountView(app, a))),
+  );
+  router.on(
+    'GET',
+    '/admin/api/calls',
+    wrap((ctx) => {
+      const area = ctx.url.searchParams.get('area');
+      const method = ctx.url.searchParams.get('method');
+      return app.calls.filter(
+        (c) => (area === null || c.area === area) && (method === null || c.marketMethod === method),
+      );
+    }),
+  );
+  router.on(
+    'DELETE',
+    '/admin/api/calls',
+    wrap(() => {
+      app.calls.length = 0;
+    }),
+  );
+  router.on(
+    'GET',
+    '/admin/api/ledger',
+    wrap(() => store.ledger),
+  );
+  router.on(
+    'GET',
+    '/admin/api/webhooks',
+    wrap(() => app.webhooks.deliveries),
+  );
+  router.on(
+    'DELETE',
+    '/admin/api/webhooks',
+    wrap(() => {
+      app.webhooks.clearLog();
+    }),
+  );
+  router.on(
+    'POST',
+    '/admin/api/webhooks/idle',
+    wrap(async () => {
+      await app.webhooks.idle();
+      return app.webhooks.deliveries;
+    }),
+  );
+  router.on(
+    'GET',
+    '/admin/api/tokens',
+    wrap(() => tokensView(app)),
+  );
+  router.on(
+    'POST',
+    '/admin/api/purchases',
+    wrap((_ctx, body) => {
+      store.purchase(string(body, 'buyer'), string(body, 'item'));
+      return { ok: true, ledger: store.ledger.at(-1) };
+    }, true),
+  );
+  router.on(
+    'POST',
+    '/admin/api/transfers',
+    wrap((_ctx, body) => {
+      const from = userOf(string(body, 'from'));
+      const cents = amountCents(body['amount'], 'amount');
+      store.transfer(
+        from.id,
+        string(body, 'to'),
+        cents,
+        { userId: null, requestId: null },
+        'transfer',
+      );
+      return { ok: true, ledger: store.ledger.at(-1) };
+    }, true),
+  );
+  router.on(
+    'POST',
+    '/admin/api/checkout',
+    wrap(async (_ctx, body) => {
+      const integrationId = body['integrationId'];
+      if (typeof integrationId !== 'number') invalid('integrationId must be a number.');
+      const cnt = body['cnt'];
+      if (cnt !== undefined && typeof cnt !== 'number') invalid('cnt must be a number.');
+      const nle = body['nle'];
+      if (nle !== undefined && typeof nle !== 'string') invalid('nle must be a decimal string.');
+      return createCheckoutRedirect(store, {
+        login: string(body, 'login'),
+        integrationId,
+        product: string(body, 'product'),
+        cnt,
+        nle,
+      });
+    }, true),
+  );
+  router.on(
+    'GET',
+    '/admin/api/faults',
+    wrap(() => ({ seed: app.faults.seed, faults: app.faults.list() })),
+  );
+  router.on(
+    'POST',
+    '/admin/api/faults',
+    wrap((_ctx, body) => {
+      if (body['seed'] !== undefined) {
+        if (typeof body['seed'] !== 'number') invalid('seed must be an integer.');
+        app.faults.setSeed(body['seed']);
+        if (body['kind'] === undefined) return { seed: app.faults.seed, faults: app.faults.list() };
+      }
+      const { seed: _seed, ...spec } = body;
+      return app.faults.add(spec);
+    }, true),
+  );
+  router.on(
+    'DELETE',
+    '/admin/api/faults',
+    wrap(() => {
+      app.faults.clear();
+    }),
+  );
+  router.on(
+    'DELETE',
+    '/admin/api/faults/:id',
+    wrap((ctx) => {
+      if (!app.faults.remove(Number(ctx.params['id'])))
+        throw new EmulatorError('ERR_NOT_FOUND', 'No such fault.');
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,20 @@
+import type { FaultInjector } from './faults/faults.js';
+import type { CallLogEntry } from './http/context.js';
+import type { SigningKey } from './idp/keys.js';
+import type { IdpSessions } from './idp/sessions.js';
+import type { Store } from './state/store.js';
+import type { WebhookQueue } from './webhooks/queue.js';
+
+/** Everything the request handlers share. */
+export interface EmulatorContext {
+  readonly store: Store;
+  readonly sessions: IdpSessions;
+  readonly key: SigningKey;
+  readonly faults: FaultInjector;
+  readonly webhooks: WebhookQueue;
+  readonly calls: CallLogEntry[];
+  /** The emulator's URL, without a trailing slash. */
+  readonly baseUrl: () => string;
+  /** The `iss` of discovery and id_tokens. */
+  readonly issuer: () => string;
+}

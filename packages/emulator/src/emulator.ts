@@ -1,0 +1,203 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type CheckoutOrder,
+  type CheckoutRedirect,
+  createCheckoutRedirect,
+} from './checkout/token.js';
+import type { EmulatorContext } from './context.js';
+import { EmulatorError } from './errors.js';
+import { FaultInjector, type FaultRule, type FaultSpec } from './faults/faults.js';
+import type { CallLogEntry } from './http/context.js';
+import { generateSigningKey } from './idp/keys.js';
+import { IdpSessions } from './idp/sessions.js';
+import { createRequestListener } from './server.js';
+import { defaultConfig, type EmulatorConfig, resolveConfig } from './state/config.js';
+import { toCents } from './state/money.js';
+import { Persister, readSnapshot } from './state/persistence.js';
+import { type LedgerEntry, Store } from './state/store.js';
+import { type WebhookDelivery, WebhookQueue } from './webhooks/queue.js';
+
+/** Options of {@link startEmulator}. */
+export interface StartEmulatorOptions {
+  /** Port to listen on; `0` picks a free one. @defaultValue `0` */
+  readonly port?: number;
+  /** Interface to listen on. @defaultValue `'127.0.0.1'` */
+  readonly host?: string;
+  /** The seed. @defaultValue {@link defaultConfig}() */
+  readonly config?: EmulatorConfig;
+  /**
+   * Persist the world (users, balances, items, accounts, clients, the idempotency ledger) to this
+   * JSON file: loaded at start when it exists, written after each change and at stop. OAuth codes,
+   * tokens, logs and the signing key are not persisted.
+   */
+  readonly persistFile?: string;
+  /**
+   * The URL the emulator advertises (discovery, links), when it is reached through a proxy or a
+   * different host name. @defaultValue `http://<host>:<port>`
+   */
+  readonly publicUrl?: string;
+  /** The clock, for tests of expiry (codes, tokens, reseller prices). @defaultValue `Date.now` */
+  readonly now?: () => number;
+  /** Seed of the PRNG behind probability-based faults. @defaultValue `1` */
+  readonly faultSeed?: number;
+  /**
+   * Require `Authorization: Bearer <adminToken>` on `/admin` and `/admin/api/*`. Set it whenever
+   * the emulator listens beyond localhost. @defaultValue none: the admin API is open
+   */
+  readonly adminToken?: string;
+}
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** Base URL, such as `http://127.0.0.1:4010` (no trailing slash). */
+  readonly url: string;
+  readonly port: number;
+  /** The `iss` of discovery and id_tokens. */
+  readonly issuer: string;
+  /** The state: users, balances, items, accounts, the ledger. Mutations are visible at once. */
+  readonly state: Store;
+  /** OAuth pending sign-ins, codes and tokens. */
+  readonly sessions: IdpSessions;
+  /** Fault rules. */
+  readonly faults: FaultInjector;
+  /** Webhook deliveries. */
+  readonly webhooks: WebhookQueue;
+  /** The API call log (market, identity provider, checkout; not the admin API). */
+  readonly calls: readonly CallLogEntry[];
+  /** Installs a fault (see the README). */
+  addFault(spec: FaultSpec): FaultRule;
+  clearFaults(): void;
+  /** Applied money operations. */
+  ledger(): readonly LedgerEntry[];
+  /** A user buys an item (sends the seller's purchase webhook). */
+  purchase(buyer: string, itemCode: string): void;
+  /** Moves NLE between users (sends the recipient's transfer webhook). */
+  transfer(from: string, to: string, amount: number): void;
+  /** The `nl_purchase` redirect the checkout page would make. */
+  checkout(order: CheckoutOrder): Promise<CheckoutRedirect>;
+  /** Resolves when no webhook delivery is pending. */
+  webhooksIdle(): Promise<readonly WebhookDelivery[]>;
+  /** Back to the seed (or a new one): world, sessions, logs and faults. */
+  reset(config?: EmulatorConfig): void;
+  /** Closes the server (open connections included), cancels retries, flushes persistence. */
+  stop(): Promise<void>;
+}
+
+function formatHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts a local Neverlose: identity provider, market API, webhooks, checkout and admin.
+ *
+ * @throws {EmulatorError} `ERR_CONFIG_INVALID` for a bad config, `ERR_PERSISTENCE` for a bad state
+ *   file; listen errors (port in use) are passed through.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator();
+ * console.log(emulator.url); // http://127.0.0.1:53127
+ * await emulator.stop();
+ * ```
+ */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const config = resolveConfig(options.config ?? defaultConfig());
+  const store = new Store(config, options.now ?? Date.now);
+  const snapshot =
+    options.persistFile === undefined ? undefined : readSnapshot(options.persistFile);
+  if (snapshot !== undefined) store.load(snapshot);
+  const persister =
+    options.persistFile === undefined ? undefined : new Persister(store, options.persistFile);
+
+  const key = await generateSigningKey(config.settings.idTokenAlg);
+  const sessions = new IdpSessions(store.now);
+  const faults = new FaultInjector(options.faultSeed ?? 1);
+  const webhooks = new WebhookQueue(store);
+  const calls: CallLogEntry[] = [];
+  let baseUrl = '';
+  const app: EmulatorContext = {
+    store,
+    sessions,
+    key,
+    faults,
+    webhooks,
+    calls,
+    baseUrl: () => baseUrl,
+    issuer: () => store.config.issuer ?? baseUrl,
+  };
+  const reset = (next?: unknown) => {
+    if (next === undefined) store.reset();
+    else store.reset(resolveConfig(next));
+    sessions.clear();
+    faults.clear();
+    calls.length = 0;
+    webhooks.clearLog();
+  };
+
+  const server: Server = createServer(
+    createRequestListener(app, { reset, adminToken: options.adminToken }),
+  );
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = (options.publicUrl ?? `http://${formatHost(host)}:${port}`).replace(/\/+$/, '');
+
+  let stopped: Promise<void> | undefined;
+  const userId = (login: string) => {
+    const user = store.userByLogin(login);
+    if (user === undefined) throw new EmulatorError('ERR_NOT_FOUND', `No user "${login}".`);
+    return user.id;
+  };
+  return {
+    url: baseUrl,
+    port,
+    get issuer() {
+      return app.issuer();
+    },
+    state: store,
+    sessions,
+    faults,
+    webhooks,
+    calls,
+    addFault: (spec) => faults.add(spec),
+    clearFaults: () => faults.clear(),
+    ledger: () => store.ledger,
+    purchase: (buyer, itemCode) => store.purchase(buyer, itemCode),
+    transfer: (from, to, amount) => {
+      const cents = toCents(amount);
+      if (cents === undefined)
+        throw new EmulatorError('ERR_INVALID_INPUT', 'amount must have at most 2 decimals.');
+      store.transfer(userId(from), to, cents, { userId: null, requestId: null }, 'transfer');
+    },
+    checkout: (order) => createCheckoutRedirect(store, order),
+    webhooksIdle: async () => {
+      await webhooks.idle();
+      return webhooks.deliveries;
+    },
+    reset: (next) => reset(next),
+    stop: () => {
+      stopped ??= new Promise<void>((resolve) => {
+        webhooks.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        persister?.close();
+      });
+      return stopped;
+    },
+  };
+}
