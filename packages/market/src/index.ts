@@ -85,3 +85,21 @@ export {
   type ResellerPrices,
 } from './prices/validate.js';
 export * from './signing/index.js';
+
+export { MemoryDedupStore, type WebhookDedupStore } from './webhooks/dedup-store.js';
+export { WebhookError, type WebhookErrorCode } from './webhooks/errors.js';
+export {
+  type PurchaseEvent,
+  type TransferEvent,
+  WEBHOOK_KINDS,
+  type WebhookEvent,
+} from './webhooks/events.js';
+export { createExpressWebhookRouter } from './webhooks/handler-express.js';
+export { createNodeWebhookHandler } from './webhooks/handler-node.js';
+export { createWebhookHandler } from './webhooks/handler-web.js';
+export {
+  isJsonContentType,
+  type WebhookAnswer,
+  type WebhookHandlerOptions,
+} from './webhooks/pipeline.js';
+export { verifyWebhook } from './webhooks/verify.js';

@@ -1,0 +1,53 @@
+import { NeverloseMarketError } from '../errors.js';
+
+/**
+ * Codes of {@link WebhookError}, with the HTTP status the handlers answer.
+ *
+ * - `ERR_WEBHOOK_INVALID_JSON` (400): the body is not UTF-8 JSON.
+ * - `ERR_WEBHOOK_DUPLICATE_KEY` (400): a field appears twice.
+ * - `ERR_WEBHOOK_INVALID_SHAPE` (400): fields missing, extra or of the wrong type.
+ * - `ERR_WEBHOOK_UNKNOWN_KIND` (400): a `kind` other than `transfer` and `purchase`.
+ * - `ERR_WEBHOOK_SIGNATURE_MISSING` (401): no string `signature` field.
+ * - `ERR_WEBHOOK_BAD_SIGNATURE` (401): the signature matches none of the secrets.
+ * - `ERR_WEBHOOK_METHOD_NOT_ALLOWED` (405): not a POST.
+ * - `ERR_WEBHOOK_UNSUPPORTED_MEDIA_TYPE` (415): not `application/json`.
+ * - `ERR_WEBHOOK_BODY_TOO_LARGE` (413): over the body limit.
+ * - `ERR_WEBHOOK_HANDLER_FAILED` (500): your handler threw; the event may be delivered again.
+ * - `ERR_WEBHOOK_BODY_CONSUMED` (500): Express parsed the body before the router could read it.
+ * - `ERR_WEBHOOK_INVALID_OPTIONS`: a handler option is invalid (thrown at creation).
+ */
+export type WebhookErrorCode =
+  | 'ERR_WEBHOOK_INVALID_JSON'
+  | 'ERR_WEBHOOK_DUPLICATE_KEY'
+  | 'ERR_WEBHOOK_INVALID_SHAPE'
+  | 'ERR_WEBHOOK_UNKNOWN_KIND'
+  | 'ERR_WEBHOOK_SIGNATURE_MISSING'
+  | 'ERR_WEBHOOK_BAD_SIGNATURE'
+  | 'ERR_WEBHOOK_METHOD_NOT_ALLOWED'
+  | 'ERR_WEBHOOK_UNSUPPORTED_MEDIA_TYPE'
+  | 'ERR_WEBHOOK_BODY_TOO_LARGE'
+  | 'ERR_WEBHOOK_HANDLER_FAILED'
+  | 'ERR_WEBHOOK_BODY_CONSUMED'
+  | 'ERR_WEBHOOK_INVALID_OPTIONS';
+
+const STATUS: Record<WebhookErrorCode, number> = {
+  ERR_WEBHOOK_INVALID_JSON: 400,
+  ERR_WEBHOOK_DUPLICATE_KEY: 400,
+  ERR_WEBHOOK_INVALID_SHAPE: 400,
+  ERR_WEBHOOK_UNKNOWN_KIND: 400,
+  ERR_WEBHOOK_SIGNATURE_MISSING: 401,
+  ERR_WEBHOOK_BAD_SIGNATURE: 401,
+  ERR_WEBHOOK_METHOD_NOT_ALLOWED: 405,
+  ERR_WEBHOOK_UNSUPPORTED_MEDIA_TYPE: 415,
+  ERR_WEBHOOK_BODY_TOO_LARGE: 413,
+  ERR_WEBHOOK_HANDLER_FAILED: 500,
+  ERR_WEBHOOK_BODY_CONSUMED: 500,
+  ERR_WEBHOOK_INVALID_OPTIONS: 500,
+};
+
+/** A webhook was refused, or could not be handled; `status` is the HTTP status to answer. */
+export class WebhookError extends NeverloseMarketError<WebhookErrorCode> {
+  get status(): number {
+    return STATUS[this.code];
+  }
+}

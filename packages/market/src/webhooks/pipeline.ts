@@ -1,0 +1,202 @@
+import { isNeverloseMarketError } from '../errors.js';
+import { MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
+import { WebhookError } from './errors.js';
+import type { WebhookEvent } from './events.js';
+import { verifyWebhook } from './verify.js';
+
+/** Options shared by the webhook handlers (Web, Node `http`, Express). */
+export interface WebhookHandlerOptions {
+  /**
+   * Your market API key, or several during a key rotation (any one may match).
+   *
+   * @example `{ secret: [process.env.NEVERLOSE_API_KEY!, process.env.NEVERLOSE_OLD_API_KEY!] }`
+   */
+  readonly secret: string | readonly string[];
+  /**
+   * Runs once per verified event (a redelivery of the same `kind` + `unique_id` is answered 200
+   * without running it again). Throwing answers 500, and the provider may deliver it again.
+   */
+  readonly onEvent: (event: WebhookEvent) => unknown;
+  /**
+   * Where handled events are remembered.
+   *
+   * @defaultValue a new {@link MemoryDedupStore} (this process only)
+   */
+  readonly dedupStore?: WebhookDedupStore;
+  /**
+   * How long a handled event is remembered, in seconds.
+   *
+   * @defaultValue `2592000` (30 days)
+   */
+  readonly dedupTtlSeconds?: number;
+  /**
+   * Largest body accepted, in bytes; larger ones are answered 413 without being read to the end.
+   * Real events are about 200 bytes.
+   *
+   * @defaultValue `16384` (16 KiB)
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Called with the error of every refused or failed webhook, for logging.
+   *
+   * @defaultValue logs handler failures (500) with `console.error`, nothing else
+   */
+  readonly onError?: (error: WebhookError) => void;
+}
+
+/** What to answer. */
+export interface WebhookAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** @internal Options checked once, when a handler is created. */
+export interface WebhookPipeline {
+  readonly maxBodyBytes: number;
+  /** Checks the method and content type before the body is read; `undefined` to go on. */
+  precheck(
+    method: string,
+    contentType: string | null | undefined,
+    contentLength: string | null | undefined,
+  ): WebhookAnswer | undefined;
+  /** Verifies and dispatches a body. */
+  handle(body: string | Uint8Array): Promise<WebhookAnswer>;
+  /** The answer to an error found by an adapter (413 while reading). */
+  refuse(error: WebhookError): WebhookAnswer;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+/**
+ * The media type accepted: `application/json`, case-insensitive, with no parameter other than
+ * `charset=utf-8`. The provider sends plain `application/json`; a charset other than UTF-8 would
+ * change what the signature covers, so it is refused (415) rather than guessed.
+ */
+export function isJsonContentType(value: string | null | undefined): boolean {
+  if (!value) return false;
+  const [type = '', ...params] = value.split(';');
+  if (type.trim().toLowerCase() !== 'application/json') return false;
+  return params.every((param) => {
+    const [name = '', raw = ''] = param.split('=');
+    return (
+      name.trim().toLowerCase() === 'charset' &&
+      raw.trim().replace(/^"|"$/g, '').toLowerCase() === 'utf-8'
+    );
+  });
+}
+
+/** @internal */
+export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline {
+  const invalid = (message: string): never => {
+    throw new WebhookError('ERR_WEBHOOK_INVALID_OPTIONS', message);
+  };
+  const secrets =
+    typeof options.secret === 'string' ? [options.secret] : [...(options.secret ?? [])];
+  if (
+    secrets.length === 0 ||
+    secrets.some((secret) => typeof secret !== 'string' || secret === '')
+  ) {
+    invalid('"secret" must be a non-empty string or a non-empty array of them');
+  }
+  if (typeof options.onEvent !== 'function') invalid('"onEvent" must be a function');
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
+  const ttl = options.dedupTtlSeconds ?? 30 * 24 * 3600;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1)
+    invalid('"maxBodyBytes" must be a positive integer');
+  if (!Number.isSafeInteger(ttl) || ttl < 1)
+    invalid('"dedupTtlSeconds" must be a positive integer');
+  const store = options.dedupStore ?? new MemoryDedupStore();
+  const onError =
+    options.onError ??
+    ((error: WebhookError) => {
+      if (error.code === 'ERR_WEBHOOK_HANDLER_FAILED') console.error(error);
+    });
+  const inflight = new Map<string, Promise<WebhookAnswer>>();
+
+  const refuse = (error: WebhookError): WebhookAnswer => {
+    onError(error);
+    const headers: Record<string, string> = { ...JSON_HEADERS };
+    if (error.code === 'ERR_WEBHOOK_METHOD_NOT_ALLOWED') headers['allow'] = 'POST';
+    // A handler failure's message may hold internals: only the code goes back.
+    const message = error.status >= 500 ? undefined : error.message;
+    return {
+      status: error.status,
+      headers,
+      body: JSON.stringify({ ok: false, error: error.code, message }),
+    };
+  };
+
+  const dispatch = async (event: WebhookEvent): Promise<WebhookAnswer> => {
+    if (!(await store.insertIfAbsent(event.kind, event.uniqueId, ttl))) {
+      return { status: 200, headers: JSON_HEADERS, body: '{"ok":true,"duplicate":true}' };
+    }
+    try {
+      await options.onEvent(event);
+    } catch (cause) {
+      await store.delete(event.kind, event.uniqueId);
+      return refuse(
+        new WebhookError(
+          'ERR_WEBHOOK_HANDLER_FAILED',
+          `The ${event.kind} webhook handler failed for unique_id ${event.uniqueId}.`,
+          {
+            cause,
+          },
+        ),
+      );
+    }
+    return { status: 200, headers: JSON_HEADERS, body: '{"ok":true}' };
+  };
+
+  return {
+    maxBodyBytes,
+    refuse,
+    precheck(method, contentType, contentLength) {
+      if (method !== 'POST') {
+        return refuse(
+          new WebhookError(
+            'ERR_WEBHOOK_METHOD_NOT_ALLOWED',
+            `Method ${method} is not allowed; webhooks are POST.`,
+          ),
+        );
+      }
+      if (!isJsonContentType(contentType)) {
+        return refuse(
+          new WebhookError(
+            'ERR_WEBHOOK_UNSUPPORTED_MEDIA_TYPE',
+            `Content-Type must be application/json, got ${JSON.stringify(contentType ?? null)}.`,
+          ),
+        );
+      }
+      if (contentLength && Number(contentLength) > maxBodyBytes)
+        return refuse(tooLarge(maxBodyBytes));
+      return undefined;
+    },
+    async handle(body) {
+      let event: WebhookEvent;
+      try {
+        event = verifyWebhook(body, secrets);
+      } catch (error) {
+        if (isNeverloseMarketError(error) && error instanceof WebhookError) return refuse(error);
+        throw error;
+      }
+      const key = `${event.kind}:${event.uniqueId}`;
+      const running = inflight.get(key);
+      if (running) {
+        // The same event is being handled now: answer as that delivery does.
+        const answer = await running;
+        return answer.status === 200
+          ? { status: 200, headers: JSON_HEADERS, body: '{"ok":true,"duplicate":true}' }
+          : answer;
+      }
+      const task = dispatch(event).finally(() => inflight.delete(key));
+      inflight.set(key, task);
+      return task;
+    },
+  };
+}
+
+/** @internal */
+export function tooLarge(limit: number): WebhookError {
+  return new WebhookError('ERR_WEBHOOK_BODY_TOO_LARGE', `The body is larger than ${limit} bytes.`);
+}
