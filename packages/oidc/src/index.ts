@@ -29,3 +29,4 @@ export { createSealedCookieCodec, sealedCookieName } from './transaction/sealed-
 export type { TransactionStore } from './transaction/store.js';
 export type { AuthorizationTransaction } from './transaction/transaction.js';
 export { assertTransaction } from './transaction/transaction.js';
+export { validateClientOptions } from './validate-options.js';

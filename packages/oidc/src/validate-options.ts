@@ -204,3 +204,17 @@ export function checkRedirectUri(
   if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(field, 'must be an https: URL');
   return url.href;
 }
+
+/**
+ * Checks client options without creating a client (no discovery request): for frameworks whose
+ * setup is synchronous, to fail at startup rather than at the first login.
+ *
+ * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the field and the rule.
+ * @example
+ * ```ts
+ * validateClientOptions({ clientId: '', redirectUri: 'https://app.example/cb' }); // throws
+ * ```
+ */
+export function validateClientOptions(options: NeverloseClientOptions): void {
+  resolveOptions(options);
+}
