@@ -84,8 +84,17 @@ export {
   type PriceValue,
   type ResellerPrices,
 } from './prices/validate.js';
+export { ResellerTokenError, type ResellerTokenErrorCode } from './reseller/errors.js';
+export { MemorySingleUseStore, type SingleUseTokenStore } from './reseller/single-use-store.js';
+export {
+  type MarketTopUpOrder,
+  type ProductOrder,
+  RESELLER_TOKEN_ISSUER,
+  type ResellerOrder,
+  type VerifyResellerTokenOptions,
+  verifyResellerToken,
+} from './reseller/verify-token.js';
 export * from './signing/index.js';
-
 export { MemoryDedupStore, type WebhookDedupStore } from './webhooks/dedup-store.js';
 export { WebhookError, type WebhookErrorCode } from './webhooks/errors.js';
 export {

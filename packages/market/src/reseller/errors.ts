@@ -1,0 +1,27 @@
+import { NeverloseMarketError } from '../errors.js';
+
+/**
+ * Codes of {@link ResellerTokenError}: why an `nl_purchase` token was rejected.
+ *
+ * - `ERR_RESELLER_TOKEN_EXPIRED`: past `exp` (beyond the clock tolerance).
+ * - `ERR_RESELLER_TOKEN_BAD_SIGNATURE`: not signed with your API key (forged or tampered).
+ * - `ERR_RESELLER_TOKEN_WRONG_ALGORITHM`: not HS256 (`none`, HS512, RS256...).
+ * - `ERR_RESELLER_TOKEN_WRONG_ISSUER`: `iss` is not `NLRI`.
+ * - `ERR_RESELLER_TOKEN_WRONG_INTEGRATION`: `integration_id` is not the expected one.
+ * - `ERR_RESELLER_TOKEN_MALFORMED`: not a JWS, missing `iat`/`exp`, issued in the future, or a
+ *   payload that is not a documented product order or market top-up.
+ * - `ERR_RESELLER_TOKEN_REPLAYED`: the single-use store has seen this token already.
+ * - `ERR_RESELLER_TOKEN_INVALID_OPTIONS`: an empty API key or a bad option.
+ */
+export type ResellerTokenErrorCode =
+  | 'ERR_RESELLER_TOKEN_EXPIRED'
+  | 'ERR_RESELLER_TOKEN_BAD_SIGNATURE'
+  | 'ERR_RESELLER_TOKEN_WRONG_ALGORITHM'
+  | 'ERR_RESELLER_TOKEN_WRONG_ISSUER'
+  | 'ERR_RESELLER_TOKEN_WRONG_INTEGRATION'
+  | 'ERR_RESELLER_TOKEN_MALFORMED'
+  | 'ERR_RESELLER_TOKEN_REPLAYED'
+  | 'ERR_RESELLER_TOKEN_INVALID_OPTIONS';
+
+/** A reseller checkout token was rejected; do not fulfil the order. */
+export class ResellerTokenError extends NeverloseMarketError<ResellerTokenErrorCode> {}
