@@ -11,9 +11,7 @@ import('../dist/cli.js')
         'neverlose-emulator: the package is not built yet; run `pnpm build` first.\n',
       );
     } else {
-      process.stderr.write(
-        `neverlose-emulator: ${error?.message ? error.message : error}\n`,
-      );
+      process.stderr.write(`neverlose-emulator: ${error?.message ? error.message : error}\n`);
     }
     process.exitCode = 2;
   });

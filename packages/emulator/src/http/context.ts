@@ -36,6 +36,7 @@ export class BodyTooLarge extends Error {
 }
 
 const MAX_LOGGED = 4096;
+const DRAIN_LIMIT = 16 * 1024 * 1024;
 
 /** One request being handled: parsed URL, body reader, reply helpers that honour faults. */
 export class RequestContext {
@@ -77,8 +78,8 @@ export class RequestContext {
   }
 
   /**
-   * Reads the whole body. A body over `limit` bytes is drained (up to 64 times the limit, then the
-   * connection is cut) so that the client can read the 413 reply.
+   * Reads the whole body. A body over `limit` bytes is drained and dropped (up to 16 MiB more,
+   * then the connection is cut) so that the client can read the 413 reply.
    *
    * @throws {BodyTooLarge}
    */
@@ -92,7 +93,7 @@ export class RequestContext {
         if (size > limit) {
           tooLarge = true;
           chunks.length = 0;
-          if (size > limit * 64) this.req.destroy();
+          if (size > limit + DRAIN_LIMIT) this.req.destroy();
           return;
         }
         chunks.push(chunk);
