@@ -68,12 +68,20 @@ export type {
 } from './journal/journal.js';
 export { MemoryJournal } from './journal/memory.js';
 export { openSqliteJournal, SqliteJournal, type SqliteJournalOptions } from './journal/sqlite.js';
+export { ResellerPricesBuilder } from './prices/builder.js';
 export {
   type PriceIssue,
   type PriceRule,
   PricesError,
   type PricesErrorCode,
 } from './prices/errors.js';
+export {
+  type PriceSync,
+  type PriceSyncOptions,
+  type PriceSyncStatus,
+  RESELLER_PRICES_TTL_MS,
+  startPriceSync,
+} from './prices/sync.js';
 export {
   assertResellerPrices,
   type CurrencyPrices,
