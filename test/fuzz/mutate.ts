@@ -1,0 +1,91 @@
+/** Deterministic randomness and text mutations for the fuzz tests. */
+
+/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type Random = ReturnType<typeof prng>;
+
+export const int = (random: Random, max: number) => Math.floor(random() * max);
+export const pick = <T>(random: Random, items: readonly T[]): T =>
+  items[int(random, items.length)]!;
+
+/** Snippets that stress a JSON reader and a signature check. */
+const TOKENS = [
+  ' ',
+  '\n',
+  '\t',
+  ',',
+  ':',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  '\\',
+  '\\u0000',
+  '\\ud800',
+  '\u0000',
+  '\u2028',
+  '\uFEFF',
+  '\u{1F600}',
+  '1e400',
+  '-0',
+  '0.0',
+  '1.0',
+  '1e0',
+  'NaN',
+  'Infinity',
+  'true',
+  'null',
+  '"kind":"transfer",',
+  '"kind":"purchase",',
+  '"item_id":"X",',
+  '"extra":1,',
+  '"signature":"00",',
+  '"amount":1,',
+  '"unique_id":1,',
+  '99999999999999999999',
+  '"',
+  '""',
+  '\\"',
+  '%00',
+  '<script>',
+];
+
+/** One random mutation of `text`. */
+export function mutate(random: Random, text: string): string {
+  const at = int(random, text.length + 1);
+  switch (int(random, 9)) {
+    case 0: // replace one character
+      return text.slice(0, at) + String.fromCharCode(int(random, 0x80)) + text.slice(at + 1);
+    case 1: // delete a range
+      return text.slice(0, at) + text.slice(at + 1 + int(random, 8));
+    case 2: // duplicate a range
+      return text.slice(0, at + int(random, 12)) + text.slice(at);
+    case 3: // insert a token
+      return text.slice(0, at) + pick(random, TOKENS) + text.slice(at);
+    case 4: // truncate
+      return text.slice(0, at);
+    case 5: // flip a digit
+      return text.replace(/\d/g, (d) =>
+        random() < 0.15 ? String((Number(d) + 1 + int(random, 8)) % 10) : d,
+      );
+    case 6: // change the case of a letter
+      return text.slice(0, at) + text.slice(at, at + 1).toUpperCase() + text.slice(at + 1);
+    case 7: // random unicode garbage
+      return Array.from({ length: int(random, 40) }, () =>
+        String.fromCodePoint(int(random, 0x10ffff) & ~0x800),
+      ).join('');
+    default: // two mutations
+      return mutate(random, mutate(random, text));
+  }
+}
