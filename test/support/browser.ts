@@ -1,0 +1,59 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium; Playwright's own browser download is not used. */
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+/** Where screenshots go: `test/test-results/screenshots/<suite>/`. */
+export const screenshotsRoot = resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
+
+export interface BrowserSession {
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Saves a full-page screenshot named `NN-step.png` and returns its path. */
+  shot(step: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Starts a fresh headless Chromium with an empty profile. */
+export async function openBrowser(suite: string): Promise<BrowserSession> {
+  const profile = mkdtempSync(join(tmpdir(), 'neverlose-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...FLAGS, `--user-data-dir=${profile}`],
+  });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  const dir = join(screenshotsRoot, suite);
+  mkdirSync(dir, { recursive: true });
+  let count = 0;
+  return {
+    browser,
+    context,
+    page,
+    async shot(step) {
+      const file = join(dir, `${String(++count).padStart(2, '0')}-${step}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    async close() {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
