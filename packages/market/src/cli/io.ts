@@ -49,3 +49,37 @@ export async function readPayload(io: CliIo): Promise<string> {
   if (text.trim() === '') throw new UsageError('stdin is empty: expected a JSON object');
   return text.replace(/^\uFEFF/, '').trim();
 }
+
+/** The market user id from `--user-id`, else `NEVERLOSE_USER_ID`. */
+export function resolveUserId(flag: string | undefined, io: CliIo): number | bigint {
+  const text = flag ?? io.env['NEVERLOSE_USER_ID'];
+  if (text === undefined || text === '') {
+    throw new UsageError('no user id: pass --user-id or set NEVERLOSE_USER_ID');
+  }
+  if (!/^[1-9]\d*$/.test(text))
+    throw new UsageError(`the user id must be a positive integer, got ${JSON.stringify(text)}`);
+  const big = BigInt(text);
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
+
+/** JSON for `--json` output: bigints as numbers' digits, dates as ISO strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, item) => (typeof item === 'bigint' ? item.toString() : item),
+    2,
+  );
+}
+
+/** Reads a file argument as UTF-8 text (`-` reads stdin). */
+export async function readTextArgument(path: string, io: CliIo): Promise<string> {
+  if (path === '-') return readPayload(io);
+  const { readFile } = await import('node:fs/promises');
+  try {
+    return (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+}

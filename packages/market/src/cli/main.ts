@@ -1,6 +1,9 @@
 import { isNeverloseMarketError } from '../errors.js';
+import { callCommand, callHelp } from './commands/call.js';
+import { pricesCommand, pricesHelp } from './commands/prices.js';
 import { signCommand, signHelp } from './commands/sign.js';
 import { verifyCommand, verifyHelp } from './commands/verify.js';
+import { webhookCommand, webhookHelp } from './commands/webhook.js';
 import { type CliIo, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io.js';
 
 interface Command {
@@ -21,6 +24,21 @@ export const commands: Record<string, Command> = {
     help: verifyHelp,
     run: verifyCommand,
   },
+  call: {
+    summary: 'call a market API method (gift-product, get-balance...)',
+    help: callHelp,
+    run: callCommand,
+  },
+  webhook: {
+    summary: 'verify a webhook body read on stdin (webhook verify)',
+    help: webhookHelp,
+    run: webhookCommand,
+  },
+  prices: {
+    summary: 'validate or push a reseller prices file',
+    help: pricesHelp,
+    run: pricesCommand,
+  },
 };
 
 function mainHelp(): string {
@@ -35,7 +53,8 @@ Neverlose market API from the command line.
 Commands:
 ${lines.join('\n')}
 
-The secret (your market API key) comes from --secret or the environment variable NEVERLOSE_API_KEY.
+The secret (your market API key) comes from --secret or the environment variable NEVERLOSE_API_KEY,
+the user id from --user-id or NEVERLOSE_USER_ID.
 Run "nl-market <command> --help" for a command's options.
 `;
 }

@@ -119,6 +119,12 @@ export interface SetResellerPricesParams extends CallOptions {
    * as the docs require), or its JSON text.
    */
   readonly prices: ResellerPrices | string;
+  /**
+   * Product names allowed in the keys, when Neverlose sells a product this version does not list.
+   *
+   * @defaultValue `['csgo', 'cs2']`
+   */
+  readonly products?: readonly string[];
 }
 
 /** One plan's prices from `get-prices`. */
@@ -258,7 +264,8 @@ export const wireParams = {
         invalid('set-reseller-prices', '"prices" is a string but not JSON text');
       }
     }
-    return { integration_id: id, prices: JSON.stringify(assertResellerPrices(prices)) };
+    const rules = p.products === undefined ? {} : { products: p.products };
+    return { integration_id: id, prices: JSON.stringify(assertResellerPrices(prices, rules)) };
   },
 } as const;
 
