@@ -1,0 +1,134 @@
+// Figures for neverlose-oidc against calling openid-client directly, in the same run, against a
+// local provider. Runs the BUILT package: `pnpm --filter neverlose-oidc build` first.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as oidc from 'openid-client';
+import { Bench } from 'tinybench';
+import { createNeverloseClient } from '../dist/index.js';
+import { authorize, startProvider } from '../test/support/provider.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsFile = resolve(here, '../../../bench/results/oidc.json');
+const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';
+const SCOPE = 'openid profile email';
+
+const provider = await startProvider();
+const client = await createNeverloseClient({
+  clientId: provider.clientId,
+  clientSecret: provider.clientSecret,
+  redirectUri: REDIRECT,
+  issuer: provider.issuer,
+  dangerouslyAllowInsecureHttp: true,
+});
+// The same security for the direct calls: signatures checked against the JWKS.
+const config = await oidc.discovery(
+  new URL(provider.issuer),
+  provider.clientId,
+  provider.clientSecret,
+  oidc.ClientSecretBasic(provider.clientSecret),
+  { execute: [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] },
+);
+
+async function directStart() {
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT,
+    scope: SCOPE,
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  });
+  return { url, state, nonce, codeVerifier };
+}
+
+async function directCallback(prepared) {
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(prepared.callback), {
+    pkceCodeVerifier: prepared.codeVerifier,
+    expectedState: prepared.state,
+    expectedNonce: prepared.nonce,
+    idTokenExpected: true,
+  });
+  return oidc.fetchUserInfo(config, tokens.access_token, tokens.claims().sub);
+}
+
+// Each callback needs a fresh code: the login is started and authorized in beforeEach, outside
+// the timed window.
+let oursPrepared;
+let directPrepared;
+const tasks = {
+  'startAuthorization (neverlose-oidc)': [() => client.startAuthorization({ returnTo: '/home' })],
+  'startAuthorization (openid-client direct)': [directStart],
+  'callback (neverlose-oidc)': [
+    () => client.completeAuthorization(oursPrepared.callback, oursPrepared.transaction),
+    async () => {
+      const started = await client.startAuthorization({ returnTo: '/home' });
+      oursPrepared = { ...started, callback: await authorize(started.url) };
+    },
+  ],
+  'callback (openid-client direct)': [
+    () => directCallback(directPrepared),
+    async () => {
+      const started = await directStart();
+      directPrepared = { ...started, callback: await authorize(started.url) };
+    },
+  ],
+};
+
+// Four rounds in alternating orders, so that neither side always runs on a warmer process or in
+// a quieter moment of a shared machine. Throughput is taken from the median latency (robust to
+// GC pauses and neighbours), and the mean is recorded beside it.
+const names = Object.keys(tasks);
+const samples = Object.fromEntries(names.map((name) => [name, []]));
+const meanSamples = Object.fromEntries(names.map((name) => [name, []]));
+const reversed = [...names].reverse();
+for (const order of [names, reversed, names, reversed]) {
+  const bench = new Bench({ time: 2000, warmupTime: 300 });
+  for (const name of order) {
+    const [fn, beforeEach] = tasks[name];
+    bench.add(name, fn, beforeEach ? { async: true, beforeEach } : { async: true });
+  }
+  await bench.run();
+  for (const task of bench.tasks) {
+    const result = task.result;
+    if (result?.error) throw result.error;
+    samples[task.name].push(1000 / result.latency.p50);
+    meanSamples[task.name].push(result.throughput.mean);
+  }
+}
+await provider.close();
+
+const average = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+const opsPerSecond = Object.fromEntries(names.map((name) => [name, average(samples[name])]));
+const meanOpsPerSecond = Object.fromEntries(
+  names.map((name) => [name, average(meanSamples[name])]),
+);
+const ratio = (ours, direct) => opsPerSecond[ours] / opsPerSecond[direct];
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  method: 'ops/s from the median latency, averaged over 4 alternating rounds',
+  opsPerSecond,
+  meanOpsPerSecond,
+  ratios: {
+    startAuthorization: ratio(
+      'startAuthorization (neverlose-oidc)',
+      'startAuthorization (openid-client direct)',
+    ),
+    callback: ratio('callback (neverlose-oidc)', 'callback (openid-client direct)'),
+  },
+  goal: 0.9,
+};
+
+for (const [name, ops] of Object.entries(opsPerSecond)) {
+  console.log(`${name.padEnd(44)} ${ops.toFixed(0).padStart(8)} ops/s`);
+}
+for (const [name, value] of Object.entries(results.ratios)) {
+  console.log(`${`ratio ${name}`.padEnd(44)} ${value.toFixed(3).padStart(8)}  (goal >= 0.9)`);
+}
+await mkdir(dirname(resultsFile), { recursive: true });
+await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`written ${resultsFile}`);
