@@ -1,0 +1,142 @@
+// `pnpm demo`: the emulator and every example, wired to each other, until Ctrl-C.
+//   node scripts/demo.mjs            run until SIGINT/SIGTERM
+//   node scripts/demo.mjs --smoke    start everything, check each app answers, stop, exit 0/1
+// Ports: emulator 4010, express-passport 3000, web-standard 3001, reseller-shop 3002
+// (override with DEMO_PORT_BASE=5000: the apps take 5000-5002 and the emulator 5010).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const smoke = process.argv.includes('--smoke');
+const base = Number(process.env.DEMO_PORT_BASE ?? 3000);
+const host = '127.0.0.1';
+const ports = { passport: base, web: base + 1, shop: base + 2, emulator: base + 10 };
+const origin = (port) => `http://${host}:${port}`;
+
+const emulatorEntry = join(root, 'packages/emulator/dist/index.js');
+if (!existsSync(emulatorEntry)) {
+  console.error(
+    'demo: the packages are not built yet; run `bash scripts/setup.sh` (or `pnpm build`) first.',
+  );
+  process.exit(2);
+}
+const { defaultConfig, startEmulator } = await import(emulatorEntry);
+
+const shopUrl = origin(ports.shop);
+const emulator = await startEmulator({
+  host,
+  port: ports.emulator,
+  config: defaultConfig({
+    redirectUris: [`${origin(ports.passport)}/auth/callback`, `${origin(ports.web)}/callback`],
+    integrationRedirectUrl: `${shopUrl}/checkout`,
+    webhookUrl: `${shopUrl}/webhooks/neverlose`,
+  }),
+});
+
+const common = {
+  HOST: host,
+  NEVERLOSE_ISSUER: emulator.issuer,
+  NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
+  NEVERLOSE_CLIENT_ID: 'emulator-client',
+  NEVERLOSE_CLIENT_SECRET: 'emulator-secret',
+  SESSION_SECRET: 'demo-session-secret-not-for-production-0123456789',
+};
+const apps = [
+  { name: 'express-passport', port: ports.passport, env: {} },
+  { name: 'web-standard', port: ports.web, env: {} },
+  {
+    name: 'reseller-shop',
+    port: ports.shop,
+    env: {
+      NEVERLOSE_USER_ID: '10',
+      NEVERLOSE_API_KEY: 'emulator-reseller-key',
+      NEVERLOSE_MARKET_URL: `${emulator.url}/api/market`,
+      NEVERLOSE_INTEGRATION_ID: '100',
+      JOURNAL_PATH: join(mkdtempSync(join(tmpdir(), 'neverlose-demo-')), 'journal.db'),
+    },
+  },
+];
+
+const children = [];
+let stopping = false;
+for (const app of apps) {
+  const entry = join(root, 'examples', app.name, 'dist/main.js');
+  if (!existsSync(entry)) {
+    console.error(`demo: examples/${app.name} is not built; run \`pnpm build\`.`);
+    await shutdown(2);
+  }
+  const child = spawn(process.execPath, [entry], {
+    env: {
+      ...process.env,
+      ...common,
+      ...app.env,
+      PORT: String(app.port),
+      PUBLIC_URL: origin(app.port),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`demo: ${app.name} exited (${signal ?? code}); stopping everything.`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+}
+
+await Promise.all(apps.map((app) => waitForHttp(origin(app.port))));
+console.log(`
+Neverlose demo: everything runs locally against the emulator.
+
+  emulator (identity provider, market API, checkout)  ${emulator.url}
+    dashboard                                         ${emulator.url}/admin
+  express-passport (Login with Neverlose, Passport)  ${origin(ports.passport)}
+  web-standard     (Login with Neverlose, Web APIs)  ${origin(ports.web)}
+  reseller-shop    (reseller checkout and webhooks)  ${shopUrl}
+
+Sign in as alice, bob or charlie (no password). Start a reseller purchase from the emulator's
+checkout: ${emulator.url}/checkout
+Press Ctrl-C to stop.
+`);
+
+if (smoke) {
+  let failed = false;
+  for (const url of [emulator.url, ...apps.map((app) => origin(app.port))]) {
+    const response = await fetch(url).catch((error) => ({ ok: false, status: String(error) }));
+    console.log(`smoke: ${url} -> ${response.status}`);
+    if (!response.ok) failed = true;
+  }
+  await shutdown(failed ? 1 : 0);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map((child) =>
+      child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null,
+    ),
+  );
+  await emulator.stop();
+  process.exit(code);
+}
+
+async function waitForHttp(url) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  console.error(`demo: ${url} did not answer within 20 s`);
+  await shutdown(1);
+}
