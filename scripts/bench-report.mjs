@@ -54,5 +54,7 @@ export function printSuite(report) {
 
 function formatValue(value) {
   if (typeof value !== 'number') return String(value);
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
+  return value >= 100 || Number.isInteger(value)
+    ? Math.round(value).toLocaleString('en-US')
+    : value.toFixed(2);
 }

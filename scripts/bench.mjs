@@ -85,5 +85,7 @@ if (failed.length) {
 }
 
 function format(value) {
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
+  return value >= 100 || Number.isInteger(value)
+    ? Math.round(value).toLocaleString('en-US')
+    : value.toFixed(2);
 }
