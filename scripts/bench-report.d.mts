@@ -32,3 +32,4 @@ export declare function writeSuite(
   report: { command: string; figures: readonly Figure[]; goals?: readonly Goal[] },
 ): SuiteReport;
 export declare function printSuite(report: SuiteReport): void;
+export declare function formatValue(value: number | string): string;

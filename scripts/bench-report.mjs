@@ -52,7 +52,8 @@ export function printSuite(report) {
   }
 }
 
-function formatValue(value) {
+/** A figure's value as text: integers and large numbers grouped, small ones to two decimals. */
+export function formatValue(value) {
   if (typeof value !== 'number') return String(value);
   return value >= 100 || Number.isInteger(value)
     ? Math.round(value).toLocaleString('en-US')

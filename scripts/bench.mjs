@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { machine, printSuite, resultsDir } from './bench-report.mjs';
+import { formatValue, machine, printSuite, resultsDir } from './bench-report.mjs';
 
 const root = join(import.meta.dirname, '..');
 const only = process.argv.slice(2);
@@ -42,7 +42,7 @@ const markdown = suites
   .map((suite) => {
     const rows = suite.figures.map(
       (f) =>
-        `| ${f.name} | ${typeof f.value === 'number' ? format(f.value) : f.value} ${f.unit ?? ''}${f.note ? ` (${f.note})` : ''} |`,
+        `| ${f.name} | ${typeof f.value === 'number' ? formatValue(f.value) : f.value} ${f.unit ?? ''}${f.note ? ` (${f.note})` : ''} |`,
     );
     const goals = suite.goals.map(
       (g) =>
@@ -82,10 +82,4 @@ if (existsSync(benchmarksPath)) {
 if (failed.length) {
   console.error(`\nFailed: ${failed.join(', ')}`);
   process.exit(1);
-}
-
-function format(value) {
-  return value >= 100 || Number.isInteger(value)
-    ? Math.round(value).toLocaleString('en-US')
-    : value.toFixed(2);
 }
