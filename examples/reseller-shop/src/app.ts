@@ -1,0 +1,245 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  createNodeWebhookHandler,
+  MARKET_API_BASE_URL,
+  MarketClient,
+  type PriceSync,
+  type ResumeReport,
+  startPriceSync,
+} from 'neverlose-market';
+import { type Catalogue, DEFAULT_CATALOGUE, resellerPrices } from './catalogue.js';
+import { type CheckoutDeps, pay, showCheckout, showOrder } from './checkout/routes.js';
+import { sendHtml, sendRedirect } from './http/respond.js';
+import { openLocalStores, openRedisStores, type ShopStores } from './state/stores.js';
+import { adminPage, homePage, webhooksPage } from './views/admin.js';
+import { rejectionPage } from './views/checkout.js';
+import { toReceived } from './webhooks/log.js';
+
+export { type Catalogue, DEFAULT_CATALOGUE } from './catalogue.js';
+
+/** Options of {@link startExample}. Nothing is read from the environment. */
+export interface ResellerShopOptions {
+  /** Port to listen on; `0` picks a free one. @defaultValue `3002` */
+  readonly port?: number;
+  /** Interface to listen on. @defaultValue `'127.0.0.1'` */
+  readonly host?: string;
+  /**
+   * The shop's origin as browsers and Neverlose see it: shown on `/admin` as the redirect and
+   * webhook URLs to set in the market API settings. @defaultValue `http://<host>:<port>`
+   */
+  readonly publicUrl?: string;
+  /** Your Neverlose user id (market API settings page). @example `10` */
+  readonly userId: number;
+  /** Your market API key: signs requests, verifies webhooks and `nl_purchase` tokens. */
+  readonly apiKey: string;
+  /** Your reseller integration id: tokens for another integration are refused. @example `100` */
+  readonly integrationId: number;
+  /**
+   * The market API root. Plain `http:` is refused unless `allowInsecureHttp` is set (the client
+   * accepts it only to a loopback host anyway).
+   * @defaultValue `https://user-api.neverlose.cc/api/market`
+   */
+  readonly marketUrl?: string;
+  /** Permit an `http:` market URL: for the local emulator only. @defaultValue `false` */
+  readonly allowInsecureHttp?: boolean;
+  /**
+   * The SQLite id journal file. Required unless `redisUrl` is given.
+   * @example `'/var/lib/reseller-shop/market-journal.db'`
+   */
+  readonly journalPath?: string;
+  /**
+   * Keep the journal, spent tokens, webhook dedup and the webhook list in Redis, shared by every
+   * instance of the shop. @defaultValue none: SQLite journal, the rest in memory
+   */
+  readonly redisUrl?: string;
+  /** Time between price pushes, in milliseconds (at least 1000). @defaultValue `3600000` */
+  readonly priceSyncIntervalMs?: number;
+  /** What the shop sells and for how much. @defaultValue {@link DEFAULT_CATALOGUE} */
+  readonly catalogue?: Catalogue;
+  /** Settings of the market client for tests: attempts per call. @defaultValue `3` */
+  readonly marketRetries?: number;
+}
+
+/** A running shop. */
+export interface RunningExample {
+  /** Base URL, such as `http://127.0.0.1:3002` (no trailing slash). */
+  readonly url: string;
+  /** What `resumePending()` did at start-up. */
+  readonly resumed: readonly ResumeReport[];
+  /** Stops the price sync, closes the server and the stores. */
+  close(): Promise<void>;
+}
+
+function invalid(message: string): never {
+  throw new TypeError(`reseller-shop: ${message}`);
+}
+
+function checkOptions(options: ResellerShopOptions): void {
+  if (!Number.isSafeInteger(options.userId) || options.userId <= 0)
+    invalid('"userId" must be a positive integer.');
+  if (typeof options.apiKey !== 'string' || options.apiKey === '')
+    invalid('"apiKey" must be a non-empty string.');
+  if (!Number.isSafeInteger(options.integrationId) || options.integrationId <= 0)
+    invalid('"integrationId" must be a positive integer.');
+  if (options.redisUrl === undefined && !options.journalPath)
+    invalid('give "journalPath" (the SQLite id journal) or "redisUrl".');
+  const marketUrl = options.marketUrl ?? MARKET_API_BASE_URL;
+  if (!URL.canParse(marketUrl)) invalid(`"marketUrl" ${JSON.stringify(marketUrl)} is not a URL.`);
+  if (new URL(marketUrl).protocol === 'http:' && options.allowInsecureHttp !== true)
+    invalid('"marketUrl" is plain http: set "allowInsecureHttp" (local emulator only).');
+}
+
+/**
+ * Starts the reseller shop: the checkout (`/checkout`), the outcome of paid orders
+ * (`/orders/:id`), webhooks (`/webhooks/neverlose`, listed on `/webhooks`) and the price sync
+ * (`/admin`). Pending deliveries a crash interrupted are finished before it listens.
+ */
+export async function startExample(options: ResellerShopOptions): Promise<RunningExample> {
+  checkOptions(options);
+  const catalogue = options.catalogue ?? DEFAULT_CATALOGUE;
+  const prices = resellerPrices(catalogue);
+  const stores: ShopStores =
+    options.redisUrl === undefined
+      ? await openLocalStores(options.journalPath ?? '')
+      : await openRedisStores(options.redisUrl);
+  let sync: PriceSync | undefined;
+  try {
+    const client = new MarketClient({
+      userId: options.userId,
+      secret: options.apiKey,
+      baseUrl: options.marketUrl ?? MARKET_API_BASE_URL,
+      journal: stores.journal,
+      idPrefix: 'shop-',
+      ...(options.marketRetries === undefined ? {} : { retries: options.marketRetries }),
+    });
+    const resumed = await client.resumePending();
+    for (const report of resumed) {
+      console.log(`reseller-shop: resumed ${report.key} (${report.method}): ${report.status}`);
+    }
+
+    const intervalMs = options.priceSyncIntervalMs ?? 60 * 60 * 1000;
+    let lastError: string | undefined;
+    const products = Object.keys(catalogue.products);
+    sync = startPriceSync({
+      // The sync does not pass product names on: add the catalogue's, so products beyond the
+      // documented csgo and cs2 validate too.
+      client: { setResellerPrices: (params) => client.setResellerPrices({ ...params, products }) },
+      integrationId: options.integrationId,
+      prices,
+      intervalMs,
+      onPush: () => {
+        lastError = undefined;
+      },
+      onError: (error) => {
+        lastError = error instanceof Error ? error.message : String(error);
+        console.error(`reseller-shop: price push failed: ${lastError}`);
+      },
+    });
+    const priceSync = sync;
+
+    const deps: CheckoutDeps = {
+      client,
+      stores,
+      catalogue,
+      apiKey: options.apiKey,
+      integrationId: options.integrationId,
+    };
+    const webhooks = createNodeWebhookHandler({
+      secret: options.apiKey,
+      dedupStore: stores.dedup,
+      onEvent: (event) => stores.webhookLog.add(toReceived(event, Date.now())),
+    });
+
+    let publicUrl = '';
+    const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const url = new URL(req.url ?? '/', 'http://shop.invalid');
+      const method = req.method ?? 'GET';
+      const path = url.pathname;
+      if (path === '/webhooks/neverlose') return webhooks(req, res);
+      if (method === 'GET' && path === '/checkout') return showCheckout(deps, url, res);
+      if (method === 'POST' && path === '/checkout/pay') return pay(deps, req, res);
+      const orderMatch = /^\/orders\/([^/]+)$/.exec(path);
+      if (method === 'GET' && orderMatch) return showOrder(deps, orderMatch[1] ?? '', url, res);
+      if (method === 'GET' && path === '/') {
+        return sendHtml(res, 200, homePage(catalogue, priceSync.status()));
+      }
+      if (method === 'GET' && path === '/webhooks') {
+        return sendHtml(res, 200, webhooksPage(await stores.webhookLog.recent()));
+      }
+      if (method === 'GET' && path === '/admin') {
+        return sendHtml(
+          res,
+          200,
+          adminPage({
+            status: priceSync.status(),
+            lastError,
+            intervalMs,
+            checkoutUrl: `${publicUrl}/checkout`,
+            webhookUrl: `${publicUrl}/webhooks/neverlose`,
+            integrationId: options.integrationId,
+            storage: stores.description,
+          }),
+        );
+      }
+      if (method === 'POST' && path === '/admin/push-prices') {
+        req.resume();
+        await priceSync.pushNow();
+        return sendRedirect(res, '/admin');
+      }
+      req.resume();
+      sendHtml(res, 404, rejectionPage('Not found', 'ERR_SHOP_NOT_FOUND', `No page at ${path}.`));
+    };
+
+    const server = createServer((req, res) => {
+      route(req, res).catch((error: unknown) => {
+        console.error('reseller-shop: request failed:', error);
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        sendHtml(
+          res,
+          500,
+          rejectionPage(
+            'Something went wrong',
+            'ERR_SHOP_INTERNAL',
+            'The shop could not handle this request. An order is never delivered twice: try again in a minute.',
+          ),
+        );
+      });
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3002, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      resumed,
+      close: () => {
+        closing ??= (async () => {
+          priceSync.stop();
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+          await stores.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    sync?.stop();
+    await stores.close();
+    throw error;
+  }
+}

@@ -1,0 +1,49 @@
+import { startExample } from './app.js';
+
+function fail(message: string): never {
+  process.stderr.write(`reseller-shop: ${message}\n`);
+  process.exit(2);
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') fail(`${name} is required (see README.md).`);
+  return value;
+}
+
+function positiveInteger(name: string, fallback?: number): number {
+  const text = process.env[name];
+  if ((text === undefined || text === '') && fallback !== undefined) return fallback;
+  const value = Number(required(name));
+  if (!Number.isSafeInteger(value) || value <= 0) fail(`${name} must be a positive integer.`);
+  return value;
+}
+
+const env = process.env;
+const redisUrl = env['REDIS_URL'] || undefined;
+const shop = await startExample({
+  port: positiveInteger('PORT', 3002),
+  host: env['HOST'] || '127.0.0.1',
+  publicUrl: env['PUBLIC_URL'] || undefined,
+  userId: positiveInteger('NEVERLOSE_USER_ID'),
+  apiKey: required('NEVERLOSE_API_KEY'),
+  integrationId: positiveInteger('NEVERLOSE_INTEGRATION_ID'),
+  marketUrl: env['NEVERLOSE_MARKET_URL'] || undefined,
+  allowInsecureHttp: env['NEVERLOSE_ALLOW_INSECURE_HTTP'] === '1',
+  journalPath: env['JOURNAL_PATH'] || 'market-journal.db',
+  redisUrl,
+  priceSyncIntervalMs: positiveInteger('PRICE_SYNC_INTERVAL_MS', 60 * 60 * 1000),
+}).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+
+console.log(`reseller-shop listening on ${shop.url}`);
+const stop = () => {
+  shop.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

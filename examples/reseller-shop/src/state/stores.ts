@@ -1,0 +1,69 @@
+import {
+  type IdJournal,
+  MemoryDedupStore,
+  MemorySingleUseStore,
+  openSqliteJournal,
+  type SingleUseTokenStore,
+  type WebhookDedupStore,
+} from 'neverlose-market';
+import { RedisIdJournal, RedisSingleUseTokenStore, RedisWebhookDedupStore } from 'neverlose-redis';
+import { createClient } from 'redis';
+import { MemoryWebhookLog, RedisWebhookLog, type WebhookLog } from '../webhooks/log.js';
+
+/** Everything the shop remembers between requests. */
+export interface ShopStores {
+  /** Business key -> request id of every delivery: a paid order is delivered at most once. */
+  readonly journal: IdJournal;
+  /** Spent `nl_purchase` tokens: a token is paid for once. */
+  readonly tokens: SingleUseTokenStore;
+  /** Handled webhooks: a redelivery is not listed twice. */
+  readonly dedup: WebhookDedupStore;
+  readonly webhookLog: WebhookLog;
+  /** One line for the admin page. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/** Key prefix of the shop's Redis keys. */
+const REDIS_PREFIX = 'neverlose:';
+
+/**
+ * One instance: the SQLite journal (durable, fsynced before a request leaves) and in-memory
+ * token, dedup and webhook stores.
+ */
+export async function openLocalStores(journalPath: string): Promise<ShopStores> {
+  const journal = await openSqliteJournal(journalPath);
+  return {
+    journal,
+    tokens: new MemorySingleUseStore(),
+    dedup: new MemoryDedupStore(),
+    webhookLog: new MemoryWebhookLog(),
+    description: `SQLite journal ${journalPath}; tokens, webhook dedup and log in memory`,
+    close: async () => journal.close(),
+  };
+}
+
+/**
+ * Several instances behind a load balancer: every store in Redis. The journal moves to Redis too,
+ * because two instances with their own SQLite files could each map one order to a different
+ * request id and deliver it twice; one shared journal maps it to one id. Its durability is Redis's
+ * (see the README: `appendonly yes`, `appendfsync always`).
+ */
+export async function openRedisStores(redisUrl: string): Promise<ShopStores> {
+  const client = createClient({ url: redisUrl });
+  client.on('error', (error: unknown) => console.error('reseller-shop: Redis error:', error));
+  await client.connect();
+  const commands = {
+    sendCommand: (args: string[]): Promise<unknown> => client.sendCommand(args),
+  };
+  return {
+    journal: new RedisIdJournal(commands, { prefix: REDIS_PREFIX }),
+    tokens: new RedisSingleUseTokenStore(commands, { prefix: REDIS_PREFIX }),
+    dedup: new RedisWebhookDedupStore(commands, { prefix: REDIS_PREFIX }),
+    webhookLog: new RedisWebhookLog(commands, REDIS_PREFIX),
+    description: `Redis ${new URL(redisUrl).host}: journal, tokens, webhook dedup and log shared by every instance`,
+    close: async () => {
+      await client.close();
+    },
+  };
+}
