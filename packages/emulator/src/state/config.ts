@@ -155,7 +155,9 @@ export interface EmulatorConfig {
   readonly items?: readonly ItemSeed[];
   readonly marketAccounts?: readonly MarketAccountSeed[];
   readonly oauthClients?: readonly OAuthClientSeed[];
-  readonly settings?: Partial<EmulatorSettings> & { webhookRetry?: Partial<WebhookRetrySettings> };
+  readonly settings?: Partial<Omit<EmulatorSettings, 'webhookRetry'>> & {
+    readonly webhookRetry?: Partial<WebhookRetrySettings>;
+  };
 }
 
 /** A config with every default filled in and every rule checked. */
