@@ -18,6 +18,12 @@ export function orderPrices(catalogue: Catalogue, order: ResellerOrder): Prices 
   );
 }
 
+/** The button charges one currency: the catalogue's first. */
+function firstPrice(prices: Prices): string {
+  const [currency, amount] = Object.entries(prices)[0] ?? ['', ''];
+  return `${amount} ${currency}`;
+}
+
 function priceList(prices: Prices): string {
   return Object.entries(prices)
     .map(([currency, amount]) => `${amount} ${currency}`)
@@ -51,7 +57,7 @@ ${what}
 its payment provider here and delivers once the payment is confirmed.</p>
 <form method="post" action="/checkout/pay" id="pay-form">
 <input type="hidden" name="nl_purchase" value="${token}">
-<button type="submit" id="pay">Pay ${priceList(prices)}</button>
+<button type="submit" id="pay">Pay ${firstPrice(prices)}</button>
 </form></div>`,
   );
 }

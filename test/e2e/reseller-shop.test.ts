@@ -1,0 +1,320 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  defaultConfig,
+  type EmulatorConfig,
+  type RunningEmulator,
+  startEmulator,
+} from 'neverlose-emulator';
+import { type RunningExample, startExample } from 'neverlose-example-reseller-shop';
+import { chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserSession, CHROMIUM_PATH, screenshotsRoot } from '../support/browser.js';
+
+const RESELLER_ID = 10;
+const API_KEY = 'emulator-reseller-key';
+const INTEGRATION_ID = 100;
+
+/** The demo seed with integration 100 public, so every buyer sees the shop in the checkout. */
+function publicIntegrationConfig(): EmulatorConfig {
+  const seed = defaultConfig();
+  return {
+    ...seed,
+    marketAccounts: seed.marketAccounts?.map((account) =>
+      account.integration === undefined
+        ? account
+        : { ...account, integration: { ...account.integration, public: true } },
+    ),
+  };
+}
+
+/**
+ * `openBrowser()` of `test/support/browser.ts`, less its `--user-data-dir` flag: playwright-core
+ * 1.65 refuses that flag in `chromium.launch()` ("Pass userDataDir parameter to
+ * launchPersistentContext"). A new context is an empty profile already. Same screenshots folder.
+ */
+async function openBrowser(suite: string): Promise<BrowserSession> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  const dir = join(screenshotsRoot, suite);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  let count = 0;
+  return {
+    browser,
+    context,
+    page,
+    async shot(step) {
+      const file = join(dir, `${String(++count).padStart(2, '0')}-${step}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    close: () => browser.close(),
+  };
+}
+
+let emulator: RunningEmulator;
+let shop: RunningExample;
+let session: BrowserSession;
+let page: Page;
+let dataDir: string;
+let journalPath: string;
+
+/**
+ * Starts the shop against the emulator, then points the reseller's integration and webhooks at
+ * it. The two need each other's URL; the emulator's state is live, so the shop can listen on
+ * port 0 and the emulator learns its URL afterwards (the same way across a shop restart).
+ */
+async function startShop(options: { marketRetries?: number } = {}): Promise<RunningExample> {
+  const started = await startExample({
+    port: 0,
+    userId: RESELLER_ID,
+    apiKey: API_KEY,
+    integrationId: INTEGRATION_ID,
+    marketUrl: `${emulator.url}/api/market`,
+    allowInsecureHttp: true,
+    journalPath,
+    priceSyncIntervalMs: 60_000,
+    ...options,
+  });
+  const account = emulator.state.accounts.get(RESELLER_ID);
+  if (account?.integration === undefined) throw new Error('the seed has no reseller integration');
+  account.integration.redirectUrl = `${started.url}/checkout`;
+  const webhookUrl = `${started.url}/webhooks/neverlose`;
+  account.webhooks = { purchase: webhookUrl, transfer: webhookUrl };
+  return started;
+}
+
+function balance(login: string): number {
+  const user = emulator.state.userByLogin(login);
+  if (user === undefined) throw new Error(`no user ${login}`);
+  return user.balanceCents / 100;
+}
+
+function ledgerOf(method: string, username: string) {
+  return emulator.ledger().filter((e) => e.method === method && e.params['username'] === username);
+}
+
+/** On the emulator's checkout page: picks the buyer, product and the shop as payment method. */
+async function checkoutOnNeverlose(
+  login: string,
+  product: string,
+  choose: (page: Page) => Promise<void>,
+): Promise<void> {
+  await page.goto(`${emulator.url}/checkout?login=${login}&product=${product}`);
+  await choose(page);
+  await page.check(`#checkout-method-${INTEGRATION_ID}`);
+  await session.shot(`neverlose-checkout-${login}-${product}`);
+  await Promise.all([
+    page.waitForURL((url) => url.href.startsWith(`${shop.url}/checkout?nl_purchase=`)),
+    page.click('#checkout-submit'),
+  ]);
+}
+
+async function payAndWaitForOutcome(target: Page = page): Promise<string | null> {
+  await Promise.all([
+    target.waitForURL((url) => url.pathname.startsWith('/orders/')),
+    target.click('#pay'),
+  ]);
+  return target.getAttribute('#outcome', 'data-status');
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'reseller-shop-e2e-'));
+  journalPath = join(dataDir, 'market-journal.db');
+  emulator = await startEmulator({ port: 0, config: publicIntegrationConfig() });
+  shop = await startShop();
+  session = await openBrowser('reseller-shop');
+  page = session.page;
+});
+
+afterAll(async () => {
+  await session?.close();
+  await shop?.close();
+  await emulator?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('reseller shop in Chromium against the emulator', () => {
+  it('pushes its prices at start-up and shows the push and the expiry on /admin', async () => {
+    const integration = emulator.state.integration(INTEGRATION_ID)?.integration;
+    const pushed = integration === undefined ? undefined : emulator.state.activePrices(integration);
+    expect(pushed?.prices['csgo-90']).toEqual({ EUR: '48.50', USD: '50.60' });
+    expect(pushed?.prices['marketplace']).toEqual({ EUR: '1.10', USD: '1.15' });
+
+    await page.goto(`${shop.url}/admin`);
+    expect(await page.getAttribute('#price-sync-state', 'data-state')).toBe('live');
+    expect(await page.textContent('#price-last-push')).toMatch(/^\d{4}-\d{2}-\d{2} /);
+    expect(await page.textContent('#price-expires')).toMatch(/^\d{4}-\d{2}-\d{2} /);
+    expect(await page.textContent('#checkout-url')).toBe(`${shop.url}/checkout`);
+    await session.shot('admin-price-sync');
+  });
+
+  it('sells 90 days of CS:GO: checkout on Neverlose, the order, Pay, delivered exactly once', async () => {
+    const resellerBefore = balance('reseller');
+    await checkoutOnNeverlose('alice', 'csgo', async (p) => {
+      await p.selectOption('#checkout-plan', '1');
+    });
+    expect(await page.textContent('#order-product')).toBe('CS:GO');
+    expect(await page.textContent('#order-days')).toBe('90 days');
+    expect(await page.textContent('#order-login')).toBe('alice');
+    expect(await page.textContent('#order-email')).toBe('alice@example.test');
+    expect(await page.textContent('#order-price')).toBe('48.50 EUR · 50.60 USD');
+    await session.shot('order-csgo-90');
+
+    // A second tab on the same order, to submit the Pay form again after the first payment.
+    const secondTab = await session.context.newPage();
+    await secondTab.goto(page.url());
+    const checkoutUrl = page.url();
+
+    expect(await payAndWaitForOutcome()).toBe('delivered');
+    await session.shot('delivered-csgo-90');
+    const alice = emulator.state.userByLogin('alice');
+    const days = ((alice?.subscriptions['csgo'] ?? 0) - Date.now()) / 86_400_000;
+    expect(Math.round(days)).toBe(90);
+    expect(ledgerOf('gift-product', 'alice')).toHaveLength(1);
+    expect(balance('reseller')).toBeCloseTo(resellerBefore - 44.1, 2);
+
+    await page.reload();
+    expect(await page.getAttribute('#outcome', 'data-status')).toBe('delivered');
+    await session.shot('delivered-reloaded');
+
+    expect(await payAndWaitForOutcome(secondTab)).toBe('already-delivered');
+    await page.bringToFront();
+    await secondTab.close();
+
+    await page.goto(checkoutUrl);
+    expect(await page.getAttribute('#outcome', 'data-status')).toBe('already-delivered');
+    await session.shot('checkout-link-reopened');
+
+    expect(ledgerOf('gift-product', 'alice')).toHaveLength(1);
+    expect(balance('reseller')).toBeCloseTo(resellerBefore - 44.1, 2);
+  });
+
+  it('tops up 12.50 NLE with transfer-money, once however often Pay is clicked', async () => {
+    const resellerBefore = balance('reseller');
+    const bobBefore = balance('bob');
+    await checkoutOnNeverlose('bob', 'marketplace', async (p) => {
+      await p.fill('#checkout-nle', '12.50');
+    });
+    expect(await page.textContent('#order-product')).toBe('NLE market top-up');
+    expect(await page.textContent('#order-nle')).toBe('12.5 NLE');
+    expect(await page.textContent('#order-login')).toBe('bob');
+    expect(await page.textContent('#order-price')).toBe('13.75 EUR · 14.38 USD');
+    await session.shot('order-top-up');
+
+    await Promise.all([
+      page.waitForURL((url) => url.pathname.startsWith('/orders/')),
+      page.dblclick('#pay'),
+    ]);
+    expect(['delivered', 'already-delivered']).toContain(
+      await page.getAttribute('#outcome', 'data-status'),
+    );
+    await session.shot('delivered-top-up');
+
+    await page.reload();
+    expect(ledgerOf('transfer-money', 'bob')).toHaveLength(1);
+    expect(balance('bob')).toBeCloseTo(bobBefore + 12.5, 2);
+    expect(balance('reseller')).toBeCloseTo(resellerBefore - 12.5, 2);
+  });
+
+  it('shows the provider refusal of an order it cannot deliver, and charges the reseller nothing', async () => {
+    const resellerBefore = balance('reseller');
+    // cs2 is invite-only and bob is not invited.
+    await checkoutOnNeverlose('bob', 'cs2', async (p) => {
+      await p.selectOption('#checkout-plan', '0');
+    });
+    expect(await payAndWaitForOutcome()).toBe('failed');
+    expect(await page.textContent('#outcome-message')).toBe('User is not invited to this product');
+    await session.shot('failed-not-invited');
+    expect(ledgerOf('gift-product', 'bob')).toHaveLength(0);
+    expect(balance('reseller')).toBeCloseTo(resellerBefore, 2);
+  });
+
+  it('delivers once when the answer to gift-product is lost and the client retries', async () => {
+    const resellerBefore = balance('reseller');
+    emulator.addFault({ method: 'gift-product', kind: 'drop-after-apply', count: 1 });
+    await checkoutOnNeverlose('alice', 'cs2', async (p) => {
+      await p.selectOption('#checkout-plan', '0');
+    });
+    expect(await payAndWaitForOutcome()).toBe('delivered');
+    await session.shot('delivered-after-lost-answer');
+    expect(
+      ledgerOf('gift-product', 'alice').filter((e) => e.params['product'] === 'cs2'),
+    ).toHaveLength(1);
+    expect(balance('reseller')).toBeCloseTo(resellerBefore - 17.1, 2);
+  });
+
+  it('lists a transfer webhook on /webhooks once, even when it is delivered again', async () => {
+    emulator.transfer('alice', 'reseller', 5);
+    const deliveries = await emulator.webhooksIdle();
+    const delivery = deliveries.find((d) => d.kind === 'transfer' && d.userId === RESELLER_ID);
+    expect(delivery?.state).toBe('delivered');
+
+    const again = await fetch(`${shop.url}/webhooks/neverlose`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: delivery?.body,
+    });
+    expect(await again.json()).toEqual({ ok: true, duplicate: true });
+
+    await page.goto(`${shop.url}/webhooks`);
+    const rows = page.locator('#webhook-list tr.webhook[data-kind="transfer"]');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('alice');
+    expect(await rows.first().textContent()).toContain('5 NLE');
+    await session.shot('webhooks');
+  });
+
+  it('refuses a tampered nl_purchase with a page naming the code', async () => {
+    const { token } = await emulator.checkout({
+      login: 'alice',
+      integrationId: INTEGRATION_ID,
+      product: 'csgo',
+      cnt: 3,
+    });
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
+    const forged = Buffer.from(JSON.stringify({ ...claims, login: 'bob' })).toString('base64url');
+    const response = await page.goto(
+      `${shop.url}/checkout?nl_purchase=${header}.${forged}.${signature}`,
+    );
+    expect(response?.status()).toBe(400);
+    expect(await page.textContent('#rejection-code')).toBe('ERR_RESELLER_TOKEN_BAD_SIGNATURE');
+    expect(await page.textContent('body')).not.toMatch(/\n\s+at /);
+    expect(await page.locator('#pay').count()).toBe(0);
+    await session.shot('rejected-tampered-token');
+
+    await page.goto(`${shop.url}/checkout`);
+    expect(await page.textContent('#rejection-code')).toBe('ERR_SHOP_NO_ORDER');
+  });
+
+  it('finishes a delivery a crash left pending when it starts again, exactly once', async () => {
+    await shop.close();
+    shop = await startShop({ marketRetries: 0 });
+    const resellerBefore = balance('reseller');
+    emulator.addFault({ method: 'transfer-money', kind: 'drop-after-apply', count: 1 });
+    await checkoutOnNeverlose('alice', 'marketplace', async (p) => {
+      await p.fill('#checkout-nle', '3');
+    });
+    expect(await payAndWaitForOutcome()).toBe('pending');
+    await session.shot('pending-answer-lost');
+    const orderPath = new URL(page.url()).pathname;
+
+    await shop.close();
+    shop = await startShop();
+    expect(shop.resumed.map((r) => r.status)).toEqual(['already-completed']);
+
+    await page.goto(`${shop.url}${orderPath}`);
+    expect(await page.getAttribute('#outcome', 'data-status')).toBe('delivered');
+    await session.shot('delivered-after-restart');
+    expect(ledgerOf('transfer-money', 'alice')).toHaveLength(1);
+    expect(balance('reseller')).toBeCloseTo(resellerBefore - 3, 2);
+  });
+});
