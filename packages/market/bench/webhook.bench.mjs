@@ -1,0 +1,135 @@
+// Webhook handler requests per second against a bare node:http JSON handler, driven by autocannon
+// on loopback for a bounded time. Runs the BUILT package: `pnpm --filter neverlose-market build` first.
+// Usage: node bench/webhook.bench.mjs [seconds per server, default 10, split in 3 alternating rounds]
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+// The docs' purchase example: verifying it tries the signed forms with and without "kind".
+const BODY =
+  '{"kind":"purchase","amount":0.9,"username":"A49","unique_id":89968,"item_id":"E3yugw","signature":"dc20a4d73447ac51689d6e03115aa135a8d734e610352dda818e830e70a60560"}';
+
+if (process.argv[2] === 'serve') {
+  let server;
+  if (process.argv[3] === 'bare') {
+    // The baseline: read the body, JSON.parse it, answer 200. No checks at all.
+    server = createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"ok":true}');
+      });
+    });
+  } else {
+    const { createNodeWebhookHandler } = await import('../dist/index.js');
+    // A store that admits every event, so each request takes the full path (verify, dedup, onEvent).
+    const admitAll = { insertIfAbsent: () => true, delete: () => {} };
+    server = createServer(
+      createNodeWebhookHandler({ secret: 'key', dedupStore: admitAll, onEvent: () => {} }),
+    );
+  }
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+} else {
+  const { default: autocannon } = await import('autocannon');
+  const seconds = Number(process.argv[2] ?? 10);
+  const rounds = 3;
+  const connections = 32;
+
+  async function startServer(mode) {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', mode], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const port = await new Promise((resolve, reject) => {
+      child.stdout.once('data', (data) => resolve(Number(String(data).trim())));
+      child.once('exit', (code) =>
+        reject(new Error(`the bench server exited (${code}); is the package built?`)),
+      );
+    });
+    return { mode, child, url: `http://127.0.0.1:${port}/hook` };
+  }
+
+  async function hit(server, duration) {
+    const result = await autocannon({
+      url: server.url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: BODY,
+      connections,
+      duration,
+    });
+    if (result.non2xx > 0 || result.errors > 0) {
+      throw new Error(`${server.mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    }
+    return {
+      requestsPerSecond: Math.round(result.requests.average),
+      latencyP50Ms: result.latency.p50,
+      latencyP99Ms: result.latency.p99,
+    };
+  }
+
+  const servers = [await startServer('bare'), await startServer('handler')];
+  for (const server of servers) await hit(server, 2); // warm-up
+  // The machine is shared: alternate the two servers and keep each one's median round, so a burst
+  // of outside load does not land on one side only.
+  const runs = { bare: [], handler: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const server of servers)
+      runs[server.mode].push(await hit(server, Math.max(1, Math.round(seconds / rounds))));
+  }
+  for (const server of servers) server.child.kill();
+  const median = (list) =>
+    [...list].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[
+      Math.floor(list.length / 2)
+    ];
+  const bare = median(runs.bare);
+  const handler = median(runs.handler);
+  console.log(
+    `bare node:http JSON handler: ${bare.requestsPerSecond} req/s (median of ${rounds}: ${runs.bare.map((r) => r.requestsPerSecond).join(', ')}; p50 ${bare.latencyP50Ms} ms, p99 ${bare.latencyP99Ms} ms)`,
+  );
+  console.log(
+    `createNodeWebhookHandler:    ${handler.requestsPerSecond} req/s (median of ${rounds}: ${runs.handler.map((r) => r.requestsPerSecond).join(', ')}; p50 ${handler.latencyP50Ms} ms, p99 ${handler.latencyP99Ms} ms)`,
+  );
+  const ratio = handler.requestsPerSecond / bare.requestsPerSecond;
+  console.log(`handler / bare: ${ratio.toFixed(2)} (goal >= 0.85)`);
+
+  // Where the difference goes: the per-call CPU cost of the checks, in this process.
+  const { verifyWebhook } = await import('../dist/index.js');
+  const body = Buffer.from(BODY);
+  const perCall = (fn) => {
+    for (let i = 0; i < 20_000; i++) fn();
+    const n = 200_000;
+    const start = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    return Number((((performance.now() - start) * 1000) / n).toFixed(2));
+  };
+  const micro = {
+    jsonParseMicroseconds: perCall(() => JSON.parse(body.toString('utf8'))),
+    verifyWebhookMicroseconds: perCall(() => verifyWebhook(body, 'key')),
+  };
+  console.log(
+    `per call: JSON.parse ${micro.jsonParseMicroseconds} us, verifyWebhook ${micro.verifyWebhookMicroseconds} us`,
+  );
+
+  const result = {
+    benchmark: 'market-webhook',
+    description: `autocannon on loopback, ${connections} connections, ${rounds} alternating rounds of ${Math.max(1, Math.round(seconds / rounds))} s per server after a 2 s warm-up, median round kept; each server in its own process; body: the docs' purchase example; the handler's dedup store admits every event so each request runs verify + dedup + onEvent`,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
+    connections,
+    rounds: runs,
+    figures: { bare, handler },
+    perCall: micro,
+    ratio: Number(ratio.toFixed(3)),
+    goal: 0.85,
+    goalMet: ratio >= 0.85,
+  };
+  const dir = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}market-webhook.json`, `${JSON.stringify(result, null, 2)}\n`);
+}
