@@ -313,3 +313,62 @@ describe('faults', () => {
     expect((await admin(emu.url, 'GET', '/state')).status).toBe(200);
   });
 });
+
+describe('dashboard and pages after activity', () => {
+  it('lists calls, ledger entries, deliveries, tokens, codes, faults and prices', async () => {
+    const emu = await emulator();
+    await market(emu.url, 'transfer-money', { user_id: 10, id: 'd1', username: 'bob', amount: 1 });
+    await market(emu.url, 'set-reseller-prices', {
+      user_id: 10,
+      integration_id: 100,
+      prices: '{"cs2":{"EUR":["1","2"]},"marketplace":{"USD":"1.1"}}',
+    });
+    emu.addFault({ method: 'get-prices', kind: 'delay', delayMs: 0 });
+    emu.sessions.issueToken(
+      emu.sessions.issueCode(
+        emu.sessions.createPending({
+          clientId: 'emulator-client',
+          redirectUri: 'http://127.0.0.1:3000/callback',
+          scopes: ['openid'],
+          state: 's',
+          nonce: undefined,
+          codeChallenge: undefined,
+        }),
+        1,
+        60,
+      ),
+      60,
+    );
+    const html = await (await fetch(`${emu.url}/admin`)).text();
+    expect(html).toContain('transfer-money');
+    expect(html).toContain('emulator-client');
+    expect(html).toContain('get-prices');
+    expect(
+      (await admin(emu.url, 'GET', '/state')).json.marketAccounts[0].integration.prices
+        .remainingSeconds,
+    ).toBeGreaterThan(86_390);
+    const checkout = await (
+      await fetch(`${emu.url}/checkout?login=reseller&product=cs2&cnt=0`)
+    ).text();
+    expect(checkout).toContain('1–2 EUR');
+    const tokens = (await admin(emu.url, 'GET', '/tokens')).json;
+    expect(tokens.codes).toMatchObject([{ used: true, pkce: false }]);
+    expect(tokens.tokens).toMatchObject([{ userId: 1, revoked: false }]);
+  });
+
+  it('serves the home, profile and not-found pages, and 413 for huge forms', async () => {
+    const emu = await emulator();
+    expect(await (await fetch(`${emu.url}/`)).text()).toContain('/admin');
+    expect(await (await fetch(`${emu.url}/users/alice`)).text()).toContain('2019-04-12');
+    expect((await fetch(`${emu.url}/users/nobody`)).status).toBe(404);
+    expect((await fetch(`${emu.url}/nothing-here`)).status).toBe(404);
+    expect((await fetch(`${emu.url}/checkout`, { method: 'DELETE' })).status).toBe(405);
+    const huge = await fetch(`${emu.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a='.padEnd(2 * 1024 * 1024, 'x'),
+    });
+    expect(huge.status).toBe(413);
+    expect(await market(emu.url, 'get-balance', { user_id: 10 })).toEqual(ok({ balance: 1000 }));
+  });
+});
