@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,14 +102,20 @@ function ledgerOf(method: string, username: string) {
   return emulator.ledger().filter((e) => e.method === method && e.params['username'] === username);
 }
 
-/** On the emulator's checkout page: picks the buyer, product and the shop as payment method. */
+/**
+ * On the emulator's checkout page: picks the buyer, the product and plan (or the NLE amount) and
+ * the shop as the payment method, then continues to the shop.
+ */
 async function checkoutOnNeverlose(
   login: string,
   product: string,
-  choose: (page: Page) => Promise<void>,
+  order: { cnt: number } | { nle: string },
 ): Promise<void> {
-  await page.goto(`${emulator.url}/checkout?login=${login}&product=${product}`);
-  await choose(page);
+  // The plan is in the URL too: the page prices the methods for the plan it was opened with.
+  const plan = 'cnt' in order ? `&cnt=${order.cnt}` : '';
+  await page.goto(`${emulator.url}/checkout?login=${login}&product=${product}${plan}`);
+  if ('cnt' in order) await page.selectOption('#checkout-plan', String(order.cnt));
+  else await page.fill('#checkout-nle', order.nle);
   await page.check(`#checkout-method-${INTEGRATION_ID}`);
   await session.shot(`neverlose-checkout-${login}-${product}`);
   await Promise.all([
@@ -158,9 +165,7 @@ describe('reseller shop in Chromium against the emulator', () => {
 
   it('sells 90 days of CS:GO: checkout on Neverlose, the order, Pay, delivered exactly once', async () => {
     const resellerBefore = balance('reseller');
-    await checkoutOnNeverlose('alice', 'csgo', async (p) => {
-      await p.selectOption('#checkout-plan', '1');
-    });
+    await checkoutOnNeverlose('alice', 'csgo', { cnt: 1 });
     expect(await page.textContent('#order-product')).toBe('CS:GO');
     expect(await page.textContent('#order-days')).toBe('90 days');
     expect(await page.textContent('#order-login')).toBe('alice');
@@ -200,9 +205,7 @@ describe('reseller shop in Chromium against the emulator', () => {
   it('tops up 12.50 NLE with transfer-money, once however often Pay is clicked', async () => {
     const resellerBefore = balance('reseller');
     const bobBefore = balance('bob');
-    await checkoutOnNeverlose('bob', 'marketplace', async (p) => {
-      await p.fill('#checkout-nle', '12.50');
-    });
+    await checkoutOnNeverlose('bob', 'marketplace', { nle: '12.50' });
     expect(await page.textContent('#order-product')).toBe('NLE market top-up');
     expect(await page.textContent('#order-nle')).toBe('12.5 NLE');
     expect(await page.textContent('#order-login')).toBe('bob');
@@ -227,9 +230,7 @@ describe('reseller shop in Chromium against the emulator', () => {
   it('shows the provider refusal of an order it cannot deliver, and charges the reseller nothing', async () => {
     const resellerBefore = balance('reseller');
     // cs2 is invite-only and bob is not invited.
-    await checkoutOnNeverlose('bob', 'cs2', async (p) => {
-      await p.selectOption('#checkout-plan', '0');
-    });
+    await checkoutOnNeverlose('bob', 'cs2', { cnt: 0 });
     expect(await payAndWaitForOutcome()).toBe('failed');
     expect(await page.textContent('#outcome-message')).toBe('User is not invited to this product');
     await session.shot('failed-not-invited');
@@ -240,9 +241,7 @@ describe('reseller shop in Chromium against the emulator', () => {
   it('delivers once when the answer to gift-product is lost and the client retries', async () => {
     const resellerBefore = balance('reseller');
     emulator.addFault({ method: 'gift-product', kind: 'drop-after-apply', count: 1 });
-    await checkoutOnNeverlose('alice', 'cs2', async (p) => {
-      await p.selectOption('#checkout-plan', '0');
-    });
+    await checkoutOnNeverlose('alice', 'cs2', { cnt: 0 });
     expect(await payAndWaitForOutcome()).toBe('delivered');
     await session.shot('delivered-after-lost-answer');
     expect(
@@ -300,9 +299,7 @@ describe('reseller shop in Chromium against the emulator', () => {
     shop = await startShop({ marketRetries: 0 });
     const resellerBefore = balance('reseller');
     emulator.addFault({ method: 'transfer-money', kind: 'drop-after-apply', count: 1 });
-    await checkoutOnNeverlose('alice', 'marketplace', async (p) => {
-      await p.fill('#checkout-nle', '3');
-    });
+    await checkoutOnNeverlose('alice', 'marketplace', { nle: '3' });
     expect(await payAndWaitForOutcome()).toBe('pending');
     await session.shot('pending-answer-lost');
     const orderPath = new URL(page.url()).pathname;
@@ -316,5 +313,72 @@ describe('reseller shop in Chromium against the emulator', () => {
     await session.shot('delivered-after-restart');
     expect(ledgerOf('transfer-money', 'alice')).toHaveLength(1);
     expect(balance('reseller')).toBeCloseTo(resellerBefore - 3, 2);
+  });
+});
+
+const REDIS_URL = process.env['REDIS_URL'];
+
+describe.runIf(REDIS_URL)('two reseller shop instances sharing Redis', () => {
+  const instances: RunningExample[] = [];
+  const start = async (redisPrefix: string) => {
+    const started = await startExample({
+      port: 0,
+      userId: RESELLER_ID,
+      apiKey: API_KEY,
+      integrationId: INTEGRATION_ID,
+      marketUrl: `${emulator.url}/api/market`,
+      allowInsecureHttp: true,
+      redisUrl: REDIS_URL,
+      redisPrefix,
+    });
+    instances.push(started);
+    return started;
+  };
+  const payAt = (instance: RunningExample, token: string) =>
+    fetch(`${instance.url}/checkout/pay`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ nl_purchase: token }),
+    });
+
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.close()));
+  });
+
+  it('delivers an order paid at both instances at once exactly once, and both show it', async () => {
+    const prefix = `reseller-shop-test:${randomUUID()}:`;
+    const [first, second] = [await start(prefix), await start(prefix)];
+    if (first === undefined || second === undefined) throw new Error('instances did not start');
+    const resellerBefore = balance('reseller');
+    const { token } = await emulator.checkout({
+      login: 'charlie',
+      integrationId: INTEGRATION_ID,
+      product: 'csgo',
+      cnt: 2,
+    });
+    const answers = await Promise.all([payAt(first, token), payAt(second, token)]);
+    expect(answers.map((answer) => answer.status)).toEqual([303, 303]);
+    expect(ledgerOf('gift-product', 'charlie')).toHaveLength(1);
+    expect(balance('reseller')).toBeCloseTo(resellerBefore - 80.1, 2);
+
+    const orderPath = answers[0]?.headers.get('location')?.replace(/\?.*$/, '');
+    const outcome = await (await fetch(`${second.url}${orderPath}`)).text();
+    expect(outcome).toContain('data-status="delivered"');
+  });
+
+  it('lists a webhook received by one instance on the other', async () => {
+    const prefix = `reseller-shop-test:${randomUUID()}:`;
+    const [first, second] = [await start(prefix), await start(prefix)];
+    if (first === undefined || second === undefined) throw new Error('instances did not start');
+    const account = emulator.state.accounts.get(RESELLER_ID);
+    if (account === undefined) throw new Error('the seed has no reseller account');
+    account.webhooks = { transfer: `${first.url}/webhooks/neverlose` };
+    emulator.transfer('bob', 'reseller', 1.25);
+    await emulator.webhooksIdle();
+    const listed = await (await fetch(`${second.url}/webhooks`)).text();
+    expect(listed).toMatch(
+      /<tr class="webhook" data-kind="transfer"[^>]*><td>transfer<\/td><td>\d+<\/td><td>bob<\/td><td>1.25 NLE/,
+    );
   });
 });

@@ -53,11 +53,19 @@ export interface ResellerShopOptions {
    * instance of the shop. @defaultValue none: SQLite journal, the rest in memory
    */
   readonly redisUrl?: string;
+  /**
+   * Prefix of the shop's Redis keys, so several shops (or test runs) can share one Redis.
+   * @defaultValue `'neverlose:'`
+   */
+  readonly redisPrefix?: string;
   /** Time between price pushes, in milliseconds (at least 1000). @defaultValue `3600000` */
   readonly priceSyncIntervalMs?: number;
   /** What the shop sells and for how much. @defaultValue {@link DEFAULT_CATALOGUE} */
   readonly catalogue?: Catalogue;
-  /** Settings of the market client for tests: attempts per call. @defaultValue `3` */
+  /**
+   * How often the market client retries a timeout, network error or 5xx (same request id).
+   * @defaultValue `3`
+   */
   readonly marketRetries?: number;
 }
 
@@ -102,7 +110,7 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
   const stores: ShopStores =
     options.redisUrl === undefined
       ? await openLocalStores(options.journalPath ?? '')
-      : await openRedisStores(options.redisUrl);
+      : await openRedisStores(options.redisUrl, options.redisPrefix ?? 'neverlose:');
   let sync: PriceSync | undefined;
   try {
     const client = new MarketClient({

@@ -32,6 +32,7 @@ const shop = await startExample({
   allowInsecureHttp: env['NEVERLOSE_ALLOW_INSECURE_HTTP'] === '1',
   journalPath: env['JOURNAL_PATH'] || 'market-journal.db',
   redisUrl,
+  redisPrefix: env['REDIS_PREFIX'] || undefined,
   priceSyncIntervalMs: positiveInteger('PRICE_SYNC_INTERVAL_MS', 60 * 60 * 1000),
 }).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
 

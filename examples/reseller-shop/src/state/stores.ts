@@ -24,9 +24,6 @@ export interface ShopStores {
   close(): Promise<void>;
 }
 
-/** Key prefix of the shop's Redis keys. */
-const REDIS_PREFIX = 'neverlose:';
-
 /**
  * One instance: the SQLite journal (durable, fsynced before a request leaves) and in-memory
  * token, dedup and webhook stores.
@@ -49,7 +46,7 @@ export async function openLocalStores(journalPath: string): Promise<ShopStores> 
  * request id and deliver it twice; one shared journal maps it to one id. Its durability is Redis's
  * (see the README: `appendonly yes`, `appendfsync always`).
  */
-export async function openRedisStores(redisUrl: string): Promise<ShopStores> {
+export async function openRedisStores(redisUrl: string, prefix: string): Promise<ShopStores> {
   const client = createClient({ url: redisUrl });
   client.on('error', (error: unknown) => console.error('reseller-shop: Redis error:', error));
   await client.connect();
@@ -57,10 +54,10 @@ export async function openRedisStores(redisUrl: string): Promise<ShopStores> {
     sendCommand: (args: string[]): Promise<unknown> => client.sendCommand(args),
   };
   return {
-    journal: new RedisIdJournal(commands, { prefix: REDIS_PREFIX }),
-    tokens: new RedisSingleUseTokenStore(commands, { prefix: REDIS_PREFIX }),
-    dedup: new RedisWebhookDedupStore(commands, { prefix: REDIS_PREFIX }),
-    webhookLog: new RedisWebhookLog(commands, REDIS_PREFIX),
+    journal: new RedisIdJournal(commands, { prefix }),
+    tokens: new RedisSingleUseTokenStore(commands, { prefix }),
+    dedup: new RedisWebhookDedupStore(commands, { prefix }),
+    webhookLog: new RedisWebhookLog(commands, prefix),
     description: `Redis ${new URL(redisUrl).host}: journal, tokens, webhook dedup and log shared by every instance`,
     close: async () => {
       await client.close();
