@@ -92,6 +92,9 @@ function checkOptions(options: ResellerShopOptions): void {
     invalid('"integrationId" must be a positive integer.');
   if (options.redisUrl === undefined && !options.journalPath)
     invalid('give "journalPath" (the SQLite id journal) or "redisUrl".');
+  const interval = options.priceSyncIntervalMs;
+  if (interval !== undefined && !(Number.isSafeInteger(interval) && interval >= 1000))
+    invalid('"priceSyncIntervalMs" must be an integer of at least 1000.');
   const marketUrl = options.marketUrl ?? MARKET_API_BASE_URL;
   if (!URL.canParse(marketUrl)) invalid(`"marketUrl" ${JSON.stringify(marketUrl)} is not a URL.`);
   if (new URL(marketUrl).protocol === 'http:' && options.allowInsecureHttp !== true)

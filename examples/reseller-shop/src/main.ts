@@ -21,6 +21,13 @@ function positiveInteger(name: string, fallback?: number): number {
 
 const env = process.env;
 const redisUrl = env['REDIS_URL'] || undefined;
+const marketUrl = env['NEVERLOSE_MARKET_URL'] || undefined;
+const allowInsecureHttp = env['NEVERLOSE_ALLOW_INSECURE_HTTP'] === '1';
+if (marketUrl?.startsWith('http:') && !allowInsecureHttp) {
+  fail(
+    'NEVERLOSE_MARKET_URL is plain http: set NEVERLOSE_ALLOW_INSECURE_HTTP=1 (local emulator only).',
+  );
+}
 const shop = await startExample({
   port: positiveInteger('PORT', 3002),
   host: env['HOST'] || '127.0.0.1',
@@ -28,13 +35,15 @@ const shop = await startExample({
   userId: positiveInteger('NEVERLOSE_USER_ID'),
   apiKey: required('NEVERLOSE_API_KEY'),
   integrationId: positiveInteger('NEVERLOSE_INTEGRATION_ID'),
-  marketUrl: env['NEVERLOSE_MARKET_URL'] || undefined,
-  allowInsecureHttp: env['NEVERLOSE_ALLOW_INSECURE_HTTP'] === '1',
-  journalPath: env['JOURNAL_PATH'] || 'market-journal.db',
+  marketUrl,
+  allowInsecureHttp,
+  journalPath: env['JOURNAL_PATH'] || 'market-journal.sqlite',
   redisUrl,
   redisPrefix: env['REDIS_PREFIX'] || undefined,
   priceSyncIntervalMs: positiveInteger('PRICE_SYNC_INTERVAL_MS', 60 * 60 * 1000),
-}).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+}).catch((error: unknown) =>
+  fail((error instanceof Error ? error.message : String(error)).replace(/^reseller-shop: /, '')),
+);
 
 console.log(`reseller-shop listening on ${shop.url}`);
 const stop = () => {
