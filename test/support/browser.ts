@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -29,14 +28,9 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Starts a fresh headless Chromium with an empty profile. */
+/** Starts a fresh headless Chromium; Playwright gives it a new, empty temporary profile. */
 export async function openBrowser(suite: string): Promise<BrowserSession> {
-  const profile = mkdtempSync(join(tmpdir(), 'neverlose-chromium-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [...FLAGS, `--user-data-dir=${profile}`],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const page = await context.newPage();
   const dir = join(screenshotsRoot, suite);
@@ -53,7 +47,6 @@ export async function openBrowser(suite: string): Promise<BrowserSession> {
     },
     async close() {
       await browser.close();
-      rmSync(profile, { recursive: true, force: true });
     },
   };
 }
