@@ -140,3 +140,25 @@ describe('verifyWebhook', () => {
     );
   });
 });
+
+describe('verifyWebhook with nested values', () => {
+  it('refuses a signed event carrying an object where a scalar belongs', () => {
+    const body = signedBody({ kind: 'transfer', amount: 1, username: { name: 'x' }, unique_id: 3 });
+    expect(() => verifyWebhook(body, DOCS_SECRET)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_WEBHOOK_INVALID_SHAPE',
+        message: expect.stringMatching(/username/),
+      }),
+    );
+  });
+
+  it('refuses a body the provider could not have signed (non-ASCII text in a nested value)', () => {
+    const body =
+      '{"kind":"transfer","amount":1,"username":["я"],"unique_id":3,"signature":"' +
+      'a'.repeat(64) +
+      '"}';
+    expect(() => verifyWebhook(body, DOCS_SECRET)).toThrow(
+      expect.objectContaining({ code: 'ERR_WEBHOOK_INVALID_SHAPE' }),
+    );
+  });
+});

@@ -1,0 +1,21 @@
+import { type MarketClient, verifyResellerToken } from 'neverlose-market';
+
+declare const client: MarketClient;
+declare const url: URL;
+
+// #region readme
+const order = await verifyResellerToken(url.searchParams.get('nl_purchase') ?? '', apiKey, {
+  integrationId: 100,
+});
+// ...take the payment, then deliver exactly once, keyed by the token:
+if (order.type === 'product') {
+  await client.giftProduct({
+    key: order.tokenId,
+    username: order.login,
+    product: order.product,
+    cnt: order.cnt,
+  });
+} else {
+  await client.transferMoney({ key: order.tokenId, username: order.login, amount: order.nle });
+}
+// #endregion
