@@ -25,15 +25,18 @@ if (!existsSync(emulatorEntry)) {
 const { defaultConfig, startEmulator } = await import(emulatorEntry);
 
 const shopUrl = origin(ports.shop);
-const emulator = await startEmulator({
-  host,
-  port: ports.emulator,
-  config: defaultConfig({
-    redirectUris: [`${origin(ports.passport)}/auth/callback`, `${origin(ports.web)}/callback`],
-    integrationRedirectUrl: `${shopUrl}/checkout`,
-    webhookUrl: `${shopUrl}/webhooks/neverlose`,
-  }),
+const config = defaultConfig({
+  redirectUris: [`${origin(ports.passport)}/auth/callback`, `${origin(ports.web)}/callback`],
+  integrationRedirectUrl: `${shopUrl}/checkout`,
+  webhookUrl: `${shopUrl}/webhooks/neverlose`,
 });
+// A new integration is private to its owner; the demo's buyers must see the shop at checkout.
+config.marketAccounts = config.marketAccounts.map((account) =>
+  account.integration
+    ? { ...account, integration: { ...account.integration, public: true } }
+    : account,
+);
+const emulator = await startEmulator({ host, port: ports.emulator, config });
 
 const common = {
   HOST: host,
@@ -96,8 +99,8 @@ Neverlose demo: everything runs locally against the emulator.
   web-standard     (Login with Neverlose, Web APIs)  ${origin(ports.web)}
   reseller-shop    (reseller checkout and webhooks)  ${shopUrl}
 
-Sign in as alice, bob or charlie (no password). Start a reseller purchase from the emulator's
-checkout: ${emulator.url}/checkout
+Sign in as alice, bob or charlie (no password). Buy from the reseller shop through the emulator's
+checkout (pick a user and a product, then the shop as the payment method): ${emulator.url}/checkout
 Press Ctrl-C to stop.
 `);
 
