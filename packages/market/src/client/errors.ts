@@ -31,7 +31,7 @@ export type MarketApiErrorCode =
  * - `ERR_MARKET_ABORTED`: the caller's `signal` aborted the call.
  *
  * After a transport error an action may or may not have been applied: call again with the same
- * id (or business key), never a new one.
+ * business key (with a journal), or the same `id` and `resend: true`, never a new id.
  */
 export type MarketTransportErrorCode =
   | 'ERR_MARKET_TIMEOUT'

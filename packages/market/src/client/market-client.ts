@@ -395,7 +395,7 @@ export class MarketClient {
     if (!journal) {
       const id = params.id ?? generateRequestId(this.#idPrefix);
       return {
-        ...(await this.#sendAction(method, wire, id, false, params.signal)),
+        ...(await this.#sendAction(method, wire, id, params.resend === true, params.signal)),
         key: params.key,
       } as ActionResult;
     }
@@ -425,7 +425,8 @@ export class MarketClient {
         );
       }
     }
-    const outcome = await this.#runJournaled(entry, method, wire, !created, params.signal);
+    const resent = !created || params.resend === true;
+    const outcome = await this.#runJournaled(entry, method, wire, resent, params.signal);
     return { ...outcome, key: params.key } as ActionResult;
   }
 

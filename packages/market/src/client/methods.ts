@@ -52,6 +52,15 @@ export interface ActionOptions extends CallOptions {
    * @example `order.id`
    */
   readonly key?: string;
+  /**
+   * This `id` was sent before by a call that failed without an answer (a transport error), and
+   * this call sends it again: `Invalid id.` then means the earlier attempt was applied
+   * (`already-completed`), not an id collision. Unneeded with a journal and a `key`, which know it.
+   *
+   * @defaultValue `false`
+   * @example `{ id: failed.requestId, resend: true }`
+   */
+  readonly resend?: boolean;
 }
 
 /** Parameters of `give-for-free`: give a market item to a user. */

@@ -138,6 +138,25 @@ describe('"Invalid id." semantics', () => {
   });
 });
 
+describe('resending an id after a call failed without an answer', () => {
+  it('reads "Invalid id." as already-completed when the caller says it resends', async () => {
+    nock(ORIGIN)
+      .post('/api/market/transfer-money')
+      .replyWithError({ code: 'ECONNRESET', message: 'reset' })
+      .post('/api/market/transfer-money')
+      .reply(200, failure('Invalid id.'));
+    const { client, sent } = recordingClient({ retries: 0 });
+    const failed = await client
+      .transferMoney({ username: 'a49', amount: 2 })
+      .catch((caught: unknown) => caught);
+    expect(failed).toMatchObject({ code: 'ERR_MARKET_NETWORK' });
+    const id = (failed as { requestId: string }).requestId;
+    const again = await client.transferMoney({ username: 'a49', amount: 2, id, resend: true });
+    expect(again).toMatchObject({ status: 'already-completed', id, attempts: 1 });
+    expect(sent[1]?.body).toBe(sent[0]?.body);
+  });
+});
+
 describe('replies and errors', () => {
   it.each([
     ['This user already has this item', 'ERR_MARKET_ALREADY_OWNED'],
