@@ -30,7 +30,11 @@ export interface BrowserSession {
 
 /** Starts a fresh headless Chromium; Playwright gives it a new, empty temporary profile. */
 export async function openBrowser(suite: string): Promise<BrowserSession> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: FLAGS,
+  });
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const page = await context.newPage();
   const dir = join(screenshotsRoot, suite);

@@ -6,10 +6,10 @@ import('../dist/cli/main.js')
     process.exitCode = code;
   })
   .catch((error) => {
-    if (error && error.code === 'ERR_MODULE_NOT_FOUND') {
+    if (error?.code === 'ERR_MODULE_NOT_FOUND') {
       process.stderr.write('nl-market: the package is not built yet; run `pnpm build` first.\n');
     } else {
-      process.stderr.write(`nl-market: ${error && error.message ? error.message : error}\n`);
+      process.stderr.write(`nl-market: ${error?.message ?? error}\n`);
     }
     process.exitCode = 2;
   });
