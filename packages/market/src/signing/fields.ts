@@ -1,8 +1,9 @@
 import { compareCodePoints } from './code-point-order.js';
 import { SigningError } from './errors.js';
 import { isJsonInteger, pythonStrOfJs } from './from-js.js';
-import { parsePythonJson } from './parse-json.js';
+import { parsePythonJsonDocument } from './parse-json.js';
 import { pythonStr } from './python-str.js';
+import type { PyValue } from './python-value.js';
 
 /** One top-level field as the reference signature sees it: the key and `str(value)`. */
 export interface SignedField {
@@ -18,6 +19,10 @@ export interface SigningFields {
   /** The payload's own `signature` value, if it had one (any type). */
   readonly signature: unknown;
   readonly hasSignature: boolean;
+  /** Raw text only: every top-level value as Python reads it, `signature` included. */
+  readonly entries?: ReadonlyMap<string, PyValue>;
+  /** Raw text only: the first top-level key the text repeats. */
+  readonly duplicateKey?: string;
 }
 
 /** A plain object, or raw JSON text of one. */
@@ -40,7 +45,7 @@ export function signingFields(payload: SignablePayload): SigningFields {
 }
 
 function fieldsOfRawJson(text: string): SigningFields {
-  const root = parsePythonJson(text);
+  const { value: root, duplicateKey } = parsePythonJsonDocument(text);
   if (root.t !== 'dict') {
     throw new SigningError(
       'ERR_SIGNING_NOT_AN_OBJECT',
@@ -63,7 +68,10 @@ function fieldsOfRawJson(text: string): SigningFields {
       isInt: value.t === 'int',
     });
   }
-  return { fields: fields.sort(byKey), signature, hasSignature };
+  const sorted = fields.sort(byKey);
+  return duplicateKey === undefined
+    ? { fields: sorted, signature, hasSignature, entries: root.v }
+    : { fields: sorted, signature, hasSignature, entries: root.v, duplicateKey };
 }
 
 function fieldsOfObject(object: Readonly<Record<string, unknown>>): SigningFields {

@@ -6,9 +6,6 @@ const MAX_INT_DIGITS = 4300;
 /** Deeper nesting than this is refused instead of risking the stack. */
 const MAX_DEPTH = 64;
 
-const NUMBER_RE = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-/** A run of string characters that need no decoding: no quote, backslash or control character. */
-const PLAIN_RUN_RE = /[^"\\\u0000-\u001f]*/y;
 const HEX4_RE = /^[0-9a-fA-F]{4}$/;
 
 const TRUE: PyValue = { t: 'bool', v: true };
@@ -40,9 +37,23 @@ export function parsePythonJson(text: string): PyValue {
   return new PythonJsonReader(text).document();
 }
 
+/**
+ * {@link parsePythonJson}, also naming the first key repeated in the top-level object: Python
+ * keeps the last value silently, but a verifier must not accept an ambiguous event.
+ */
+export function parsePythonJsonDocument(text: string): { value: PyValue; duplicateKey?: string } {
+  const reader = new PythonJsonReader(text);
+  const value = reader.document();
+  return reader.duplicateKey === undefined
+    ? { value }
+    : { value, duplicateKey: reader.duplicateKey };
+}
+
 /** One pass over the text; a class rather than closures so V8 optimizes it as one shape. */
 class PythonJsonReader {
   private i = 0;
+  /** The first key repeated in the top-level object, if any. */
+  duplicateKey: string | undefined;
 
   constructor(private readonly text: string) {}
 
@@ -99,24 +110,45 @@ class PythonJsonReader {
   /** Reads a string; the caller has checked the opening quote. */
   private string(): string {
     const text = this.text;
-    let i = this.i + 1;
-    let out = '';
-    let start = i;
+    const start = this.i + 1;
+    // Most strings need no decoding: find the closing quote and check the run in between.
+    const end = text.indexOf('"', start);
+    let i = start;
+    if (end !== -1) {
+      while (i < end) {
+        const c = text.charCodeAt(i);
+        if (c === 0x5c || c < 0x20) break;
+        i++;
+      }
+      if (i === end) {
+        this.i = end + 1;
+        return text.slice(start, end);
+      }
+    }
+    return this.escapedString(start, i);
+  }
+
+  /** The rest of a string from `i`, where a backslash, a control character or the end was met. */
+  private escapedString(start: number, from: number): string {
+    const text = this.text;
+    let out = text.slice(start, from);
+    let i = from;
     for (;;) {
-      PLAIN_RUN_RE.lastIndex = i;
-      PLAIN_RUN_RE.test(text);
-      i = PLAIN_RUN_RE.lastIndex;
+      const run = i;
+      while (i < text.length) {
+        const c = text.charCodeAt(i);
+        if (c === 0x22 || c === 0x5c || c < 0x20) break;
+        i++;
+      }
+      out += text.slice(run, i);
+      this.i = i;
+      if (i >= text.length) this.fail('unterminated string');
       const c = text.charCodeAt(i);
       if (c === 0x22) {
         this.i = i + 1;
-        const run = text.slice(start, i);
-        return out === '' ? run : out + run;
+        return out;
       }
-      this.i = i;
-      if (i >= text.length) this.fail('unterminated string');
       if (c < 0x20) this.fail('control character in string (escape it)');
-      // A backslash.
-      out += text.slice(start, i);
       const e = text.charCodeAt(i + 1);
       const simple = SIMPLE_ESCAPES[e];
       if (simple !== undefined) {
@@ -130,18 +162,45 @@ class PythonJsonReader {
       } else {
         this.fail('invalid escape');
       }
-      start = i;
     }
   }
 
+  /** Reads a number by RFC 8259's grammar; its text decides int or float, as in Python. */
   private number(): PyValue {
-    NUMBER_RE.lastIndex = this.i;
-    const match = NUMBER_RE.exec(this.text);
-    if (match === null) return this.fail('expected a value');
-    const raw = match[0];
+    const text = this.text;
     const start = this.i;
-    this.i += raw.length;
-    if (match[1] !== undefined || match[2] !== undefined) return { t: 'float', v: Number(raw) };
+    let i = start;
+    if (text.charCodeAt(i) === 0x2d) i++;
+    const first = text.charCodeAt(i);
+    if (first === 0x30) i++;
+    else if (first >= 0x31 && first <= 0x39) i = this.digits(i);
+    else return this.fail('expected a value');
+    let isFloat = false;
+    if (text.charCodeAt(i) === 0x2e) {
+      const after = this.digits(i + 1);
+      if (after === i + 1) {
+        this.i = after;
+        this.fail('expected a digit after the decimal point');
+      }
+      i = after;
+      isFloat = true;
+    }
+    const e = text.charCodeAt(i);
+    if (e === 0x65 || e === 0x45) {
+      let j = i + 1;
+      const sign = text.charCodeAt(j);
+      if (sign === 0x2b || sign === 0x2d) j++;
+      const after = this.digits(j);
+      if (after === j) {
+        this.i = after;
+        this.fail('expected a digit in the exponent');
+      }
+      i = after;
+      isFloat = true;
+    }
+    const raw = text.slice(start, i);
+    this.i = i;
+    if (isFloat) return { t: 'float', v: Number(raw), text: raw };
     const digits = raw === '-0' ? '0' : raw;
     if (digits.length - (digits.charCodeAt(0) === 45 ? 1 : 0) > MAX_INT_DIGITS) {
       throw new SigningError(
@@ -149,7 +208,18 @@ class PythonJsonReader {
         `Integer at offset ${start} has more than ${MAX_INT_DIGITS} digits; Python refuses to read it.`,
       );
     }
-    return { t: 'int', v: digits };
+    return { t: 'int', v: digits, text: raw };
+  }
+
+  /** The index after a run of decimal digits starting at `i`. */
+  private digits(i: number): number {
+    const text = this.text;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      i++;
+    }
+    return i;
   }
 
   private array(depth: number): PyValue {
@@ -188,7 +258,10 @@ class PythonJsonReader {
       this.skipWhitespace();
       if (this.text.charCodeAt(this.i) !== 0x3a) this.fail("expected ':'");
       this.i++;
+      const size = entries.size;
       entries.set(key, this.value(depth));
+      // An unchanged size means the key was there: Python keeps the last value; note the repeat.
+      if (entries.size === size && depth === 1) this.duplicateKey ??= key;
       this.skipWhitespace();
       const c = this.text.charCodeAt(this.i);
       if (c === 0x7d) {

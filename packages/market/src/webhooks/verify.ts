@@ -1,5 +1,7 @@
 import { isNeverloseMarketError } from '../errors.js';
-import { verifySignature } from '../signing/verify.js';
+import { type SigningFields, signingFields } from '../signing/fields.js';
+import type { PyValue } from '../signing/python-value.js';
+import { matchesSignature } from '../signing/verify.js';
 import { WebhookError } from './errors.js';
 import {
   EVENT_FIELDS,
@@ -8,11 +10,9 @@ import {
   WEBHOOK_KINDS,
   type WebhookEvent,
 } from './events.js';
-import { type RawMember, rawMembers } from './raw-members.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const INT_RE = /^(?:0|[1-9]\d*)$/;
-const NUMBER_RE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
  * Verifies a market webhook from its raw body and returns the typed event.
@@ -44,39 +44,28 @@ export function verifyWebhook(
       'verifyWebhook: give at least one non-empty secret.',
     );
   }
-  const text = decode(rawBody);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new WebhookError('ERR_WEBHOOK_INVALID_JSON', 'The webhook body is not valid JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new WebhookError('ERR_WEBHOOK_INVALID_SHAPE', 'The webhook body must be a JSON object.');
-  }
-  const fields = parsed as Record<string, unknown>;
-  const members = rawMembers(text);
-  if (members.length !== Object.keys(fields).length) {
-    const seen = new Set<string>();
-    const repeated = members.find((member) => seen.size === seen.add(member.key).size)?.key;
+  // One parse serves the signature and the shape: the provider's Python view of the body.
+  const parsed = readBody(decode(rawBody));
+  if (parsed.duplicateKey !== undefined) {
     throw new WebhookError(
       'ERR_WEBHOOK_DUPLICATE_KEY',
-      `The webhook field "${repeated}" appears more than once.`,
+      `The webhook field "${parsed.duplicateKey}" appears more than once.`,
     );
   }
-  if (typeof fields['signature'] !== 'string') {
+  const signature = parsed.signature;
+  if (typeof signature !== 'string') {
     throw new WebhookError(
       'ERR_WEBHOOK_SIGNATURE_MISSING',
       'The webhook has no string "signature" field.',
     );
   }
-  if (!secrets.some((one) => signatureMatches(text, one))) {
+  if (!secrets.some((one) => matchesSignature(parsed.fields, signature, one, false))) {
     throw new WebhookError(
       'ERR_WEBHOOK_BAD_SIGNATURE',
       'The webhook signature matches none of the secrets.',
     );
   }
-  return toEvent(fields, members);
+  return toEvent(parsed.entries!, signature);
 }
 
 function decode(rawBody: string | Uint8Array): string {
@@ -88,26 +77,46 @@ function decode(rawBody: string | Uint8Array): string {
   }
 }
 
-function signatureMatches(text: string, secret: string): boolean {
+function readBody(text: string): SigningFields {
   try {
-    return verifySignature(text, secret);
+    return signingFields(text);
   } catch (error) {
-    if (isNeverloseMarketError(error)) {
+    if (!isNeverloseMarketError(error)) throw error;
+    if (error.code === 'ERR_SIGNING_INVALID_JSON') {
       throw new WebhookError(
-        'ERR_WEBHOOK_INVALID_SHAPE',
-        `The webhook cannot be verified: ${error.message}`,
-        { cause: error },
+        'ERR_WEBHOOK_INVALID_JSON',
+        `The webhook body is not valid JSON: ${error.message}`,
+        {
+          cause: error,
+        },
       );
     }
-    throw error;
+    if (error.code === 'ERR_SIGNING_NOT_AN_OBJECT') {
+      throw new WebhookError(
+        'ERR_WEBHOOK_INVALID_SHAPE',
+        'The webhook body must be a JSON object.',
+        {
+          cause: error,
+        },
+      );
+    }
+    // Text the provider's Python could not have signed (a lone surrogate, nested non-ASCII...).
+    throw new WebhookError(
+      'ERR_WEBHOOK_INVALID_SHAPE',
+      `The webhook cannot be verified: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
-function toEvent(fields: Record<string, unknown>, members: readonly RawMember[]): WebhookEvent {
-  const kind = fields['kind'];
-  if (typeof kind !== 'string') {
+function toEvent(entries: ReadonlyMap<string, PyValue>, signature: string): WebhookEvent {
+  const kindValue = entries.get('kind');
+  if (kindValue?.t !== 'str') {
     throw new WebhookError('ERR_WEBHOOK_INVALID_SHAPE', 'The webhook has no string "kind" field.');
   }
+  const kind = kindValue.v;
   if (!(WEBHOOK_KINDS as readonly string[]).includes(kind)) {
     throw new WebhookError(
       'ERR_WEBHOOK_UNKNOWN_KIND',
@@ -115,9 +124,10 @@ function toEvent(fields: Record<string, unknown>, members: readonly RawMember[])
     );
   }
   const expected = EVENT_FIELDS[kind as WebhookEvent['kind']];
-  const extra = Object.keys(fields).filter((name) => !expected.includes(name));
-  const missing = expected.filter((name) => !Object.hasOwn(fields, name));
-  if (extra.length > 0 || missing.length > 0) {
+  const exact = entries.size === expected.length && expected.every((name) => entries.has(name));
+  if (!exact) {
+    const extra = [...entries.keys()].filter((name) => !expected.includes(name));
+    const missing = expected.filter((name) => !entries.has(name));
     const parts = [
       missing.length > 0 ? `missing ${missing.join(', ')}` : '',
       extra.length > 0 ? `unexpected ${extra.join(', ')}` : '',
@@ -127,43 +137,36 @@ function toEvent(fields: Record<string, unknown>, members: readonly RawMember[])
       `A ${kind} webhook has exactly ${expected.join(', ')}: ${parts.join('; ')}.`,
     );
   }
-  const raw = (name: string) => members.find((member) => member.key === name)?.raw ?? '';
   const shape = (message: string): never => {
     throw new WebhookError('ERR_WEBHOOK_INVALID_SHAPE', `A ${kind} webhook's ${message}.`);
   };
 
-  const amountText = raw('amount');
-  const amount = fields['amount'];
-  if (
-    typeof amount !== 'number' ||
-    !NUMBER_RE.test(amountText) ||
-    !Number.isFinite(amount) ||
-    amount < 0
-  ) {
-    shape('"amount" must be a non-negative number');
-  }
-  const uniqueIdText = raw('unique_id');
-  const uniqueId = fields['unique_id'];
-  if (
-    typeof uniqueId !== 'number' ||
-    !INT_RE.test(uniqueIdText) ||
-    !Number.isSafeInteger(uniqueId)
-  ) {
+  const amountValue = entries.get('amount')!;
+  const amount =
+    amountValue.t === 'float'
+      ? amountValue.v
+      : amountValue.t === 'int'
+        ? Number(amountValue.v)
+        : Number.NaN;
+  if (!Number.isFinite(amount) || amount < 0) shape('"amount" must be a non-negative number');
+  const amountText = (amountValue as { text?: string }).text ?? String(amount);
+
+  const uniqueIdValue = entries.get('unique_id')!;
+  const uniqueIdText = uniqueIdValue.t === 'int' ? (uniqueIdValue.text ?? uniqueIdValue.v) : '';
+  const uniqueId = Number(uniqueIdText);
+  if (!INT_RE.test(uniqueIdText) || !Number.isSafeInteger(uniqueId)) {
     shape('"unique_id" must be a non-negative integer');
   }
-  const username = fields['username'];
-  if (typeof username !== 'string' || username.length === 0)
+  const username = stringValue(entries.get('username'));
+  if (username === undefined || username.length === 0)
     shape('"username" must be a non-empty string');
-  const base = {
-    amount: amount as number,
-    amountText,
-    username: username as string,
-    uniqueId: uniqueId as number,
-    signature: fields['signature'] as string,
-  };
+  const base = { amount, amountText, username: username!, uniqueId, signature };
   if (kind === 'transfer') return { kind, ...base } satisfies TransferEvent;
-  const itemId = fields['item_id'];
-  if (typeof itemId !== 'string' || itemId.length === 0)
-    shape('"item_id" must be a non-empty string');
-  return { kind: 'purchase', ...base, itemId: itemId as string } satisfies PurchaseEvent;
+  const itemId = stringValue(entries.get('item_id'));
+  if (itemId === undefined || itemId.length === 0) shape('"item_id" must be a non-empty string');
+  return { kind: 'purchase', ...base, itemId: itemId! } satisfies PurchaseEvent;
+}
+
+function stringValue(value: PyValue | undefined): string | undefined {
+  return value?.t === 'str' ? value.v : undefined;
 }

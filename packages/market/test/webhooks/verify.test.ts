@@ -119,6 +119,29 @@ describe('verifyWebhook', () => {
     );
   });
 
+  it('refuses a repeated field even when the signature covers its last value', () => {
+    // Python keeps the last "username", so this signature verifies; the event is still ambiguous.
+    const signed = '{"amount": 1.0, "username": "mallory", "unique_id": 5}';
+    const body = `{"kind":"transfer","amount":1,"username":"alice","username":"mallory","unique_id":5,"signature":"${signPayload(signed, DOCS_SECRET)}"}`;
+    expect(() => verifyWebhook(body, DOCS_SECRET)).toThrow(
+      expect.objectContaining({ code: 'ERR_WEBHOOK_DUPLICATE_KEY' }),
+    );
+  });
+
+  it('keeps the amount text exactly as sent, exponent included', () => {
+    const signed = '{"amount": 1.5e1, "username": "bob", "unique_id": 9}';
+    const body = `{"kind":"transfer","amount":1.5e1,"username":"bob","unique_id":9,"signature":"${signPayload(signed, DOCS_SECRET)}"}`;
+    expect(verifyWebhook(body, DOCS_SECRET)).toMatchObject({ amount: 15, amountText: '1.5e1' });
+  });
+
+  it('refuses an amount beyond the range of a double', () => {
+    const signed = '{"amount": 1e400, "username": "bob", "unique_id": 9}';
+    const body = `{"kind":"transfer","amount":1e400,"username":"bob","unique_id":9,"signature":"${signPayload(signed, DOCS_SECRET)}"}`;
+    expect(() => verifyWebhook(body, DOCS_SECRET)).toThrow(
+      expect.objectContaining({ code: 'ERR_WEBHOOK_INVALID_SHAPE' }),
+    );
+  });
+
   it('refuses bad JSON, invalid UTF-8, non-objects and a missing signature', () => {
     expect(() => verifyWebhook('{"kind":', DOCS_SECRET)).toThrow(
       expect.objectContaining({ code: 'ERR_WEBHOOK_INVALID_JSON' }),
