@@ -27,7 +27,7 @@ if (process.argv[2] === 'serve') {
   } else {
     const { createNodeWebhookHandler } = await import('../dist/index.js');
     // A store that admits every event, so each request takes the full path (verify, dedup, onEvent).
-    const admitAll = { insertIfAbsent: () => true, delete: () => {} };
+    const admitAll = { claim: () => 'claimed', complete: () => {}, release: () => {} };
     server = createServer(
       createNodeWebhookHandler({ secret: 'key', dedupStore: admitAll, onEvent: () => {} }),
     );

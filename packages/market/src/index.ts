@@ -103,7 +103,11 @@ export {
   verifyResellerToken,
 } from './reseller/verify-token.js';
 export * from './signing/index.js';
-export { MemoryDedupStore, type WebhookDedupStore } from './webhooks/dedup-store.js';
+export {
+  type DedupClaim,
+  MemoryDedupStore,
+  type WebhookDedupStore,
+} from './webhooks/dedup-store.js';
 export { WebhookError, type WebhookErrorCode } from './webhooks/errors.js';
 export {
   type PurchaseEvent,

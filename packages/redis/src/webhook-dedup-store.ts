@@ -1,10 +1,23 @@
-import type { WebhookDedupStore } from 'neverlose-market';
-import type { RedisAdapterOptions, RedisCommandClient } from './command-client.js';
-import { prefixOption } from './errors.js';
+import type { DedupClaim, WebhookDedupStore } from 'neverlose-market';
+import { evalScript, type RedisAdapterOptions, type RedisCommandClient } from './command-client.js';
+import { NeverloseRedisError, prefixOption } from './errors.js';
+
+// KEYS: the event. ARGV: lease seconds. Claims a free event; reports a claimed or done one.
+const CLAIM_SCRIPT = `
+local state = redis.call('GET', KEYS[1])
+if state then return state end
+redis.call('SET', KEYS[1], 'processing', 'EX', ARGV[1])
+return 'claimed'`;
+
+// KEYS: the event. Releases a claim, never a done record.
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == 'processing' then redis.call('DEL', KEYS[1]) end
+return 1`;
 
 /**
- * A `neverlose-market` {@link WebhookDedupStore} in Redis: `SET NX EX` is atomic across every
- * instance, so a redelivered webhook runs its handler once however deliveries are spread.
+ * A `neverlose-market` {@link WebhookDedupStore} in Redis. `claim` is one script, atomic across
+ * every instance: a redelivered webhook runs its handler once however deliveries are spread, and
+ * a duplicate that arrives while another instance runs the handler is asked to retry (503).
  *
  * @example
  * ```ts
@@ -20,21 +33,28 @@ export class RedisWebhookDedupStore implements WebhookDedupStore {
     this.#prefix = `${prefixOption(options.prefix)}webhook:`;
   }
 
-  async insertIfAbsent(kind: string, uniqueId: number, ttlSeconds: number): Promise<boolean> {
-    const ttl = String(Math.max(1, Math.ceil(ttlSeconds)));
-    const reply = await this.#client.sendCommand([
-      'SET',
-      this.#key(kind, uniqueId),
-      '1',
-      'NX',
-      'EX',
-      ttl,
-    ]);
-    return reply === 'OK';
+  async claim(kind: string, uniqueId: number, leaseSeconds: number): Promise<DedupClaim> {
+    const lease = String(Math.max(1, Math.ceil(leaseSeconds)));
+    const reply = await evalScript(
+      this.#client,
+      CLAIM_SCRIPT,
+      [this.#key(kind, uniqueId)],
+      [lease],
+    );
+    if (reply === 'claimed' || reply === 'processing' || reply === 'done') return reply;
+    throw new NeverloseRedisError(
+      'ERR_REDIS_UNEXPECTED_REPLY',
+      `The dedup claim answered ${JSON.stringify(reply)}.`,
+    );
   }
 
-  async delete(kind: string, uniqueId: number): Promise<void> {
-    await this.#client.sendCommand(['DEL', this.#key(kind, uniqueId)]);
+  async complete(kind: string, uniqueId: number, ttlSeconds: number): Promise<void> {
+    const ttl = String(Math.max(1, Math.ceil(ttlSeconds)));
+    await this.#client.sendCommand(['SET', this.#key(kind, uniqueId), 'done', 'EX', ttl]);
+  }
+
+  async release(kind: string, uniqueId: number): Promise<void> {
+    await evalScript(this.#client, RELEASE_SCRIPT, [this.#key(kind, uniqueId)], []);
   }
 
   #key(kind: string, uniqueId: number): string {

@@ -9,36 +9,46 @@ beforeAll(async () => {
 afterAll(() => redis.stop());
 
 describe('RedisWebhookDedupStore', () => {
-  it('records an event once per kind and unique_id', async () => {
+  it('claims a free event, reports a claimed one as processing and a completed one as done', async () => {
     const store = new RedisWebhookDedupStore(await redis.connect(), { prefix: redis.prefix() });
-    expect(await store.insertIfAbsent('purchase', 7, 3600)).toBe(true);
-    expect(await store.insertIfAbsent('purchase', 7, 3600)).toBe(false);
-    expect(await store.insertIfAbsent('transfer', 7, 3600)).toBe(true);
+    expect(await store.claim('purchase', 7, 60)).toBe('claimed');
+    expect(await store.claim('purchase', 7, 60)).toBe('processing');
+    expect(await store.claim('transfer', 7, 60)).toBe('claimed');
+    await store.complete('purchase', 7, 3600);
+    expect(await store.claim('purchase', 7, 60)).toBe('done');
   });
 
-  it('admits exactly one of many concurrent deliveries spread over instances', async () => {
+  it('lets exactly one of many concurrent deliveries spread over instances claim an event', async () => {
     const prefix = redis.prefix();
     const stores = await Promise.all(
       [0, 1].map(async () => new RedisWebhookDedupStore(await redis.connect(), { prefix })),
     );
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => stores[i % 2]!.insertIfAbsent('transfer', 22, 3600)),
+      Array.from({ length: 50 }, (_, i) => stores[i % 2]!.claim('transfer', 22, 60)),
     );
-    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(results.filter((result) => result === 'claimed')).toHaveLength(1);
+    expect(results.filter((result) => result === 'processing')).toHaveLength(49);
   });
 
-  it('lets a redelivery run again after delete (the handler had failed)', async () => {
+  it('frees a released claim for a redelivery, but never a done record', async () => {
     const store = new RedisWebhookDedupStore(await redis.connect(), { prefix: redis.prefix() });
-    await store.insertIfAbsent('purchase', 9, 3600);
-    await store.delete('purchase', 9);
-    expect(await store.insertIfAbsent('purchase', 9, 3600)).toBe(true);
+    await store.claim('purchase', 9, 60);
+    await store.release('purchase', 9);
+    expect(await store.claim('purchase', 9, 60)).toBe('claimed');
+    await store.complete('purchase', 9, 3600);
+    await store.release('purchase', 9);
+    expect(await store.claim('purchase', 9, 60)).toBe('done');
   });
 
-  it('sets the TTL on the record', async () => {
+  it('expires a claim with its lease and a done record with its TTL', async () => {
     const client = await redis.connect();
     const prefix = redis.prefix();
     const store = new RedisWebhookDedupStore(client, { prefix });
-    await store.insertIfAbsent('purchase', 10, 120);
+    await store.claim('purchase', 10, 30);
+    const lease = await client.ttl(`${prefix}webhook:purchase:10`);
+    expect(lease).toBeGreaterThan(20);
+    expect(lease).toBeLessThanOrEqual(30);
+    await store.complete('purchase', 10, 120);
     const ttl = await client.ttl(`${prefix}webhook:purchase:10`);
     expect(ttl).toBeGreaterThan(100);
     expect(ttl).toBeLessThanOrEqual(120);

@@ -1,22 +1,38 @@
 import type { Awaitable } from '../journal/journal.js';
 
 /**
+ * Where an event stands in a {@link WebhookDedupStore}:
+ * - `claimed`: it was free and is now claimed by the caller, who runs its handler;
+ * - `processing`: another delivery holds a claim and is running the handler now;
+ * - `done`: its handler completed before.
+ */
+export type DedupClaim = 'claimed' | 'processing' | 'done';
+
+/**
  * Remembers which webhook events were handled, so a redelivered event runs its handler once.
  * Events are identified by `kind` and `unique_id` (ids are unique per kind).
  *
- * `insertIfAbsent` must be atomic across every process sharing the store (a Redis `SET NX EX`, an
- * `INSERT ... ON CONFLICT DO NOTHING`).
+ * Handling is two steps so that no event is lost when deliveries are spread over instances: a
+ * delivery `claim`s the event (for a lease), runs the handler, then `complete`s it, or `release`s
+ * it if the handler failed. A duplicate that meets a claim is answered 503 (try again later), not
+ * 200, since the first delivery may still fail. A claim whose holder died expires with its lease.
+ *
+ * `claim` must be atomic across every process sharing the store (Redis: a script over `SET NX`;
+ * SQL: `INSERT ... ON CONFLICT` plus a check of the existing row).
  */
 export interface WebhookDedupStore {
-  /** Records the event and returns `true`, or returns `false` when it is already recorded. */
-  insertIfAbsent(kind: string, uniqueId: number, ttlSeconds: number): Awaitable<boolean>;
-  /** Forgets the event (its handler failed, so a redelivery must run it again). */
-  delete(kind: string, uniqueId: number): Awaitable<void>;
+  /** Claims the event for `leaseSeconds` when it is neither claimed nor done. */
+  claim(kind: string, uniqueId: number, leaseSeconds: number): Awaitable<DedupClaim>;
+  /** Marks a claimed event done, remembered for `ttlSeconds`. */
+  complete(kind: string, uniqueId: number, ttlSeconds: number): Awaitable<void>;
+  /** Drops a claim (the handler failed), so that a redelivery runs the handler again. */
+  release(kind: string, uniqueId: number): Awaitable<void>;
 }
 
 /**
  * An in-process {@link WebhookDedupStore}. It forgets everything on restart and is not shared
- * between processes: use a shared store when several instances receive webhooks.
+ * between processes: use a shared store (such as `neverlose-redis`) when several instances
+ * receive webhooks.
  *
  * @example
  * ```ts
@@ -24,35 +40,42 @@ export interface WebhookDedupStore {
  * ```
  */
 export class MemoryDedupStore implements WebhookDedupStore {
-  readonly #expiries = new Map<string, number>();
+  readonly #entries = new Map<string, { done: boolean; expiresAt: number }>();
   readonly #now: () => number;
-  #inserts = 0;
+  #claims = 0;
 
   /** @param now Clock in milliseconds, for tests. */
   constructor(now: () => number = Date.now) {
     this.#now = now;
   }
 
-  insertIfAbsent(kind: string, uniqueId: number, ttlSeconds: number): boolean {
+  claim(kind: string, uniqueId: number, leaseSeconds: number): DedupClaim {
     const key = `${kind}:${uniqueId}`;
     const now = this.#now();
-    if (++this.#inserts % 1024 === 0) this.#sweep(now);
-    const expiry = this.#expiries.get(key);
-    if (expiry !== undefined && expiry > now) return false;
-    this.#expiries.set(key, now + ttlSeconds * 1000);
-    return true;
+    if (++this.#claims % 1024 === 0) this.#sweep(now);
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && entry.expiresAt > now) return entry.done ? 'done' : 'processing';
+    this.#entries.set(key, { done: false, expiresAt: now + leaseSeconds * 1000 });
+    return 'claimed';
   }
 
-  delete(kind: string, uniqueId: number): void {
-    this.#expiries.delete(`${kind}:${uniqueId}`);
+  complete(kind: string, uniqueId: number, ttlSeconds: number): void {
+    this.#entries.set(`${kind}:${uniqueId}`, {
+      done: true,
+      expiresAt: this.#now() + ttlSeconds * 1000,
+    });
+  }
+
+  release(kind: string, uniqueId: number): void {
+    this.#entries.delete(`${kind}:${uniqueId}`);
   }
 
   /** How many events are remembered (expired ones may linger until the next sweep). */
   get size(): number {
-    return this.#expiries.size;
+    return this.#entries.size;
   }
 
   #sweep(now: number): void {
-    for (const [key, expiry] of this.#expiries) if (expiry <= now) this.#expiries.delete(key);
+    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
   }
 }

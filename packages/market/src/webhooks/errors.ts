@@ -13,6 +13,9 @@ import { NeverloseMarketError } from '../errors.js';
  * - `ERR_WEBHOOK_UNSUPPORTED_MEDIA_TYPE` (415): not `application/json`.
  * - `ERR_WEBHOOK_BODY_TOO_LARGE` (413): over the body limit.
  * - `ERR_WEBHOOK_HANDLER_FAILED` (500): your handler threw; the event may be delivered again.
+ * - `ERR_WEBHOOK_IN_PROGRESS` (503): another delivery of this event is being handled now (on
+ *   another instance); answered with `Retry-After` so the provider delivers it again later.
+ * - `ERR_WEBHOOK_DEDUP_UNAVAILABLE` (503): the dedup store failed, so the handler was not run.
  * - `ERR_WEBHOOK_BODY_CONSUMED` (500): Express parsed the body before the router could read it.
  * - `ERR_WEBHOOK_INVALID_OPTIONS`: a handler option is invalid (thrown at creation).
  */
@@ -27,6 +30,8 @@ export type WebhookErrorCode =
   | 'ERR_WEBHOOK_UNSUPPORTED_MEDIA_TYPE'
   | 'ERR_WEBHOOK_BODY_TOO_LARGE'
   | 'ERR_WEBHOOK_HANDLER_FAILED'
+  | 'ERR_WEBHOOK_IN_PROGRESS'
+  | 'ERR_WEBHOOK_DEDUP_UNAVAILABLE'
   | 'ERR_WEBHOOK_BODY_CONSUMED'
   | 'ERR_WEBHOOK_INVALID_OPTIONS';
 
@@ -41,6 +46,8 @@ const STATUS: Record<WebhookErrorCode, number> = {
   ERR_WEBHOOK_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_WEBHOOK_BODY_TOO_LARGE: 413,
   ERR_WEBHOOK_HANDLER_FAILED: 500,
+  ERR_WEBHOOK_IN_PROGRESS: 503,
+  ERR_WEBHOOK_DEDUP_UNAVAILABLE: 503,
   ERR_WEBHOOK_BODY_CONSUMED: 500,
   ERR_WEBHOOK_INVALID_OPTIONS: 500,
 };

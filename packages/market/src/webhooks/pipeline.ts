@@ -1,5 +1,5 @@
 import { isNeverloseMarketError } from '../errors.js';
-import { MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
+import { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
 import { WebhookError } from './errors.js';
 import type { WebhookEvent } from './events.js';
 import { verifyWebhook } from './verify.js';
@@ -29,6 +29,13 @@ export interface WebhookHandlerOptions {
    * @defaultValue `2592000` (30 days)
    */
   readonly dedupTtlSeconds?: number;
+  /**
+   * How long a delivery holds its claim on an event while the handler runs, in seconds. A
+   * duplicate arriving meanwhile is answered 503 with `Retry-After`; if the instance dies, the
+   * event is free again after this long. Make it longer than your slowest handler.
+   * @defaultValue `300` (5 minutes)
+   */
+  readonly dedupLeaseSeconds?: number;
   /**
    * Largest body accepted, in bytes; larger ones are answered 413 without being read to the end.
    * Real events are about 200 bytes.
@@ -67,6 +74,13 @@ export interface WebhookPipeline {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+const DUPLICATE: WebhookAnswer = {
+  status: 200,
+  headers: JSON_HEADERS,
+  body: '{"ok":true,"duplicate":true}',
+};
+/** Seconds a duplicate is asked to wait while another delivery of its event runs. */
+const RETRY_AFTER_SECONDS = 5;
 
 /**
  * The media type accepted: `application/json`, case-insensitive, with no parameter other than
@@ -102,10 +116,13 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
   if (typeof options.onEvent !== 'function') invalid('"onEvent" must be a function');
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
   const ttl = options.dedupTtlSeconds ?? 30 * 24 * 3600;
+  const lease = options.dedupLeaseSeconds ?? 300;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1)
     invalid('"maxBodyBytes" must be a positive integer');
   if (!Number.isSafeInteger(ttl) || ttl < 1)
     invalid('"dedupTtlSeconds" must be a positive integer');
+  if (!Number.isSafeInteger(lease) || lease < 1)
+    invalid('"dedupLeaseSeconds" must be a positive integer');
   const store = options.dedupStore ?? new MemoryDedupStore();
   const onError =
     options.onError ??
@@ -128,24 +145,60 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
   };
 
   const dispatch = async (event: WebhookEvent): Promise<WebhookAnswer> => {
-    if (!(await store.insertIfAbsent(event.kind, event.uniqueId, ttl))) {
-      return { status: 200, headers: JSON_HEADERS, body: '{"ok":true,"duplicate":true}' };
+    let claim: DedupClaim;
+    try {
+      claim = await store.claim(event.kind, event.uniqueId, lease);
+    } catch (cause) {
+      return retryLater(
+        new WebhookError(
+          'ERR_WEBHOOK_DEDUP_UNAVAILABLE',
+          `The dedup store failed; the ${event.kind} webhook ${event.uniqueId} was not handled.`,
+          { cause },
+        ),
+      );
+    }
+    if (claim === 'done') return DUPLICATE;
+    if (claim === 'processing') {
+      return retryLater(
+        new WebhookError(
+          'ERR_WEBHOOK_IN_PROGRESS',
+          `The ${event.kind} webhook ${event.uniqueId} is being handled by another delivery; try again later.`,
+        ),
+      );
     }
     try {
       await options.onEvent(event);
     } catch (cause) {
-      await store.delete(event.kind, event.uniqueId);
+      await Promise.resolve(store.release(event.kind, event.uniqueId)).catch(() => undefined);
       return refuse(
         new WebhookError(
           'ERR_WEBHOOK_HANDLER_FAILED',
           `The ${event.kind} webhook handler failed for unique_id ${event.uniqueId}.`,
-          {
-            cause,
-          },
+          { cause },
+        ),
+      );
+    }
+    try {
+      await store.complete(event.kind, event.uniqueId, ttl);
+    } catch (cause) {
+      // The handler ran: answer 200 so it is not run again; the claim expires with its lease.
+      onError(
+        new WebhookError(
+          'ERR_WEBHOOK_DEDUP_UNAVAILABLE',
+          `The ${event.kind} webhook ${event.uniqueId} was handled but could not be recorded as done.`,
+          { cause },
         ),
       );
     }
     return { status: 200, headers: JSON_HEADERS, body: '{"ok":true}' };
+  };
+
+  const retryLater = (error: WebhookError): WebhookAnswer => {
+    const answer = refuse(error);
+    return {
+      ...answer,
+      headers: { ...answer.headers, 'retry-after': String(RETRY_AFTER_SECONDS) },
+    };
   };
 
   return {
@@ -185,9 +238,7 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
       if (running) {
         // The same event is being handled now: answer as that delivery does.
         const answer = await running;
-        return answer.status === 200
-          ? { status: 200, headers: JSON_HEADERS, body: '{"ok":true,"duplicate":true}' }
-          : answer;
+        return answer.status === 200 ? DUPLICATE : answer;
       }
       const task = dispatch(event).finally(() => inflight.delete(key));
       inflight.set(key, task);

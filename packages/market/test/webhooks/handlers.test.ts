@@ -231,7 +231,7 @@ describe('webhook handler details', () => {
     expect(calls).toBe(1);
   });
 
-  it('uses a given dedup store', async () => {
+  it('uses a given dedup store and records the event done', async () => {
     const store = new MemoryDedupStore();
     const handler = createWebhookHandler({
       secret: DOCS_SECRET,
@@ -245,18 +245,60 @@ describe('webhook handler details', () => {
         body: DOCS_PURCHASE,
       }),
     );
-    expect(store.insertIfAbsent('purchase', 89968, 60)).toBe(false);
-    expect(store.insertIfAbsent('transfer', 89968, 60)).toBe(true);
+    expect(store.claim('purchase', 89968, 60)).toBe('done');
+    expect(store.claim('transfer', 89968, 60)).toBe('claimed');
   });
 
-  it('forgets an event after its time to live', () => {
+  it('answers 503 to a duplicate while another instance is still handling the event, so none is lost', async () => {
+    // Two instances, one shared store: the first handler is slow and then fails.
+    const store = new MemoryDedupStore();
+    let fail: (error: Error) => void = () => {};
+    const slow = createWebhookHandler({
+      secret: DOCS_SECRET,
+      dedupStore: store,
+      onError: () => {},
+      onEvent: () => new Promise<void>((_, reject) => (fail = reject)),
+    });
+    const calls: string[] = [];
+    const other = createWebhookHandler({
+      secret: DOCS_SECRET,
+      dedupStore: store,
+      onEvent: (event) => void calls.push(event.kind),
+    });
+    const request = () =>
+      new Request('http://x/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: DOCS_PURCHASE,
+      });
+    const first = slow(request());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const duplicate = await other(request());
+    expect(duplicate.status).toBe(503);
+    expect(duplicate.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await duplicate.json()).toMatchObject({ error: 'ERR_WEBHOOK_IN_PROGRESS' });
+    fail(new Error('database down'));
+    expect((await first).status).toBe(500);
+    // The provider delivers again: now it runs, once.
+    expect((await other(request())).status).toBe(200);
+    expect((await other(request())).status).toBe(200);
+    expect(calls).toEqual(['purchase']);
+  });
+
+  it('claims, completes and releases events in the memory store', () => {
     let now = 0;
     const store = new MemoryDedupStore(() => now);
-    expect(store.insertIfAbsent('purchase', 1, 10)).toBe(true);
-    now = 9_999;
-    expect(store.insertIfAbsent('purchase', 1, 10)).toBe(false);
+    expect(store.claim('purchase', 1, 30)).toBe('claimed');
+    expect(store.claim('purchase', 1, 30)).toBe('processing');
+    store.release('purchase', 1);
+    expect(store.claim('purchase', 1, 30)).toBe('claimed');
+    store.complete('purchase', 1, 10);
+    expect(store.claim('purchase', 1, 30)).toBe('done');
     now = 10_000;
-    expect(store.insertIfAbsent('purchase', 1, 10)).toBe(true);
+    expect(store.claim('purchase', 1, 30)).toBe('claimed');
+    // A claim whose holder died expires with its lease.
+    now = 40_000;
+    expect(store.claim('purchase', 1, 30)).toBe('claimed');
   });
 
   it('refuses invalid options when created', () => {
