@@ -2,10 +2,9 @@
 // Runs the BUILT package: `pnpm --filter neverlose-market build` first.
 // Usage: node bench/client.bench.mjs [seconds per run, default 5]
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
 
 if (process.argv[2] === 'serve') {
   // The stand-in market runs in its own process so that it does not share the client's event loop.
@@ -76,19 +75,23 @@ if (process.argv[2] === 'serve') {
   const ratio = figures.withReuse.callsPerSecond / figures.withoutReuse.callsPerSecond;
   console.log(`connection reuse: ${ratio.toFixed(2)}x`);
 
-  const result = {
-    benchmark: 'market-client',
-    description:
-      'MarketClient.getBalance() calls per second against a local node:http server (separate process), signed requests, 16 in flight',
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: cpus().length,
-    secondsPerRun: seconds,
-    concurrency,
-    figures,
-    reuseSpeedup: Number(ratio.toFixed(2)),
-  };
-  const dir = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}market-client.json`, `${JSON.stringify(result, null, 2)}\n`);
+  printSuite(
+    writeSuite('market-client', {
+      command: 'node packages/market/bench/client.bench.mjs',
+      figures: [
+        {
+          name: 'MarketClient.getBalance, connections reused (keep-alive)',
+          value: figures.withReuse.callsPerSecond,
+          unit: 'calls/s',
+          note: `${concurrency} in flight, signed requests, server in its own process`,
+        },
+        {
+          name: 'MarketClient.getBalance, connection: close',
+          value: figures.withoutReuse.callsPerSecond,
+          unit: 'calls/s',
+        },
+        { name: 'speed-up from connection reuse', value: ratio, unit: 'x' },
+      ],
+    }),
+  );
 }

@@ -2,10 +2,9 @@
 // on loopback for a bounded time. Runs the BUILT package: `pnpm --filter neverlose-market build` first.
 // Usage: node bench/webhook.bench.mjs [seconds per server, default 10, split in 3 alternating rounds]
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
 
 // The docs' purchase example: verifying it tries the signed forms with and without "kind".
 const BODY =
@@ -114,22 +113,46 @@ if (process.argv[2] === 'serve') {
     `per call: JSON.parse ${micro.jsonParseMicroseconds} us, verifyWebhook ${micro.verifyWebhookMicroseconds} us`,
   );
 
-  const result = {
-    benchmark: 'market-webhook',
-    description: `autocannon on loopback, ${connections} connections, ${rounds} alternating rounds of ${Math.max(1, Math.round(seconds / rounds))} s per server after a 2 s warm-up, median round kept; each server in its own process; body: the docs' purchase example; the handler's dedup store admits every event so each request runs verify + dedup + onEvent`,
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: cpus().length,
-    loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
-    connections,
-    rounds: runs,
-    figures: { bare, handler },
-    perCall: micro,
-    ratio: Number(ratio.toFixed(3)),
-    goal: 0.85,
-    goalMet: ratio >= 0.85,
-  };
-  const dir = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}market-webhook.json`, `${JSON.stringify(result, null, 2)}\n`);
+  const perRound = Math.max(1, Math.round(seconds / rounds));
+  const row = (name, r) => [
+    { name: `${name}: requests/s`, value: r.requestsPerSecond, unit: 'req/s' },
+    {
+      name: `${name}: latency p50 / p99`,
+      value: `${r.latencyP50Ms} / ${r.latencyP99Ms}`,
+      unit: 'ms',
+    },
+  ];
+  printSuite(
+    writeSuite('market-webhook', {
+      command: 'node packages/market/bench/webhook.bench.mjs',
+      figures: [
+        ...row('bare node:http JSON handler (baseline)', bare),
+        ...row('createNodeWebhookHandler', handler),
+        {
+          name: 'errors and non-2xx answers',
+          value: 0,
+          unit: '',
+          note: 'a run with any fails the bench',
+        },
+        {
+          name: 'setup',
+          value: `autocannon, ${connections} connections, ${rounds} alternating rounds of ${perRound} s per server after a 2 s warm-up, median kept; each server in its own process; the docs' purchase example; the dedup store admits every event so each request runs verify + dedup + onEvent`,
+          unit: '',
+        },
+        {
+          name: 'verifyWebhook per call / JSON.parse per call',
+          value: `${micro.verifyWebhookMicroseconds} / ${micro.jsonParseMicroseconds}`,
+          unit: 'µs',
+        },
+      ],
+      goals: [
+        {
+          name: 'handler / bare requests per second',
+          value: ratio,
+          target: 0.85,
+          met: ratio >= 0.85,
+        },
+      ],
+    }),
+  );
 }

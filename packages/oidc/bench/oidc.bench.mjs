@@ -1,15 +1,11 @@
 // Figures for neverlose-oidc against calling openid-client directly, in the same run, against a
 // local provider. Runs the BUILT package: `pnpm --filter neverlose-oidc build` first.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
 import { Bench } from 'tinybench';
+import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
 import { createNeverloseClient } from '../dist/index.js';
 import { authorize, startProvider } from '../test/support/provider.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = resolve(here, '../../../bench/results/oidc.json');
 const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';
 const SCOPE = 'openid profile email';
 
@@ -83,7 +79,6 @@ const tasks = {
 // GC pauses and neighbours), and the mean is recorded beside it.
 const names = Object.keys(tasks);
 const samples = Object.fromEntries(names.map((name) => [name, []]));
-const meanSamples = Object.fromEntries(names.map((name) => [name, []]));
 const reversed = [...names].reverse();
 for (const order of [names, reversed, names, reversed]) {
   const bench = new Bench({ time: 2000, warmupTime: 300 });
@@ -96,39 +91,44 @@ for (const order of [names, reversed, names, reversed]) {
     const result = task.result;
     if (result?.error) throw result.error;
     samples[task.name].push(1000 / result.latency.p50);
-    meanSamples[task.name].push(result.throughput.mean);
   }
 }
 await provider.close();
 
 const average = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 const opsPerSecond = Object.fromEntries(names.map((name) => [name, average(samples[name])]));
-const meanOpsPerSecond = Object.fromEntries(
-  names.map((name) => [name, average(meanSamples[name])]),
-);
 const ratio = (ours, direct) => opsPerSecond[ours] / opsPerSecond[direct];
-const results = {
-  date: new Date().toISOString(),
-  node: process.version,
-  method: 'ops/s from the median latency, averaged over 4 alternating rounds',
-  opsPerSecond,
-  meanOpsPerSecond,
-  ratios: {
-    startAuthorization: ratio(
-      'startAuthorization (neverlose-oidc)',
-      'startAuthorization (openid-client direct)',
-    ),
-    callback: ratio('callback (neverlose-oidc)', 'callback (openid-client direct)'),
-  },
-  goal: 0.9,
+const ratios = {
+  startAuthorization: ratio(
+    'startAuthorization (neverlose-oidc)',
+    'startAuthorization (openid-client direct)',
+  ),
+  callback: ratio('callback (neverlose-oidc)', 'callback (openid-client direct)'),
 };
-
-for (const [name, ops] of Object.entries(opsPerSecond)) {
-  console.log(`${name.padEnd(44)} ${ops.toFixed(0).padStart(8)} ops/s`);
-}
-for (const [name, value] of Object.entries(results.ratios)) {
-  console.log(`${`ratio ${name}`.padEnd(44)} ${value.toFixed(3).padStart(8)}  (goal >= 0.9)`);
-}
-await mkdir(dirname(resultsFile), { recursive: true });
-await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`written ${resultsFile}`);
+printSuite(
+  writeSuite('oidc', {
+    command: 'node packages/oidc/bench/oidc.bench.mjs',
+    figures: [
+      ...names.map((name) => ({
+        name,
+        value: opsPerSecond[name],
+        unit: 'ops/s',
+        note: 'from the median latency, 4 alternating rounds',
+      })),
+    ],
+    goals: [
+      {
+        name: 'startAuthorization: neverlose-oidc / openid-client direct',
+        value: ratios.startAuthorization,
+        target: 0.9,
+        met: ratios.startAuthorization >= 0.9,
+      },
+      {
+        name: 'full callback: neverlose-oidc / openid-client direct',
+        value: ratios.callback,
+        target: 0.9,
+        met: ratios.callback >= 0.9,
+      },
+    ],
+  }),
+);
