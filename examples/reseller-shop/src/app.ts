@@ -133,9 +133,8 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
     let lastError: string | undefined;
     const products = Object.keys(catalogue.products);
     sync = startPriceSync({
-      // The sync does not pass product names on: add the catalogue's, so products beyond the
-      // documented csgo and cs2 validate too.
-      client: { setResellerPrices: (params) => client.setResellerPrices({ ...params, products }) },
+      client,
+      products,
       integrationId: options.integrationId,
       prices,
       intervalMs,

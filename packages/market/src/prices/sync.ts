@@ -14,6 +14,12 @@ export interface PriceSyncOptions {
   /** The prices, or a function returning the current ones (called before every push). */
   readonly prices: ResellerPrices | (() => Awaitable<ResellerPrices>);
   /**
+   * Product names the prices may use, passed on to `setResellerPrices`' validation.
+   * @defaultValue the documented products (`csgo`, `cs2`)
+   * @example `{ products: ['csgo', 'cs2', 'cs3'] }`
+   */
+  readonly products?: readonly string[];
+  /**
    * Time between pushes, in milliseconds. The provider recommends hourly for changing prices and
    * every 12 hours for static ones; prices expire 24 hours after a push.
    *
@@ -103,7 +109,11 @@ export function startPriceSync(options: PriceSyncOptions): PriceSync {
   const push = async (): Promise<PriceSyncStatus> => {
     try {
       const prices = typeof options.prices === 'function' ? await options.prices() : options.prices;
-      await options.client.setResellerPrices({ integrationId: options.integrationId, prices });
+      await options.client.setResellerPrices({
+        integrationId: options.integrationId,
+        prices,
+        ...(options.products === undefined ? {} : { products: options.products }),
+      });
       lastPushedAt = now();
       failures = 0;
       const after = status();

@@ -54,6 +54,21 @@ describe('startPriceSync', () => {
     expect(client.calls).toHaveLength(4);
   });
 
+  it('passes the product names on, so products beyond the documented ones validate', async () => {
+    const client = fakeClient();
+    const sync = startPriceSync({
+      client,
+      integrationId: 100,
+      prices: { cs3: { EUR: '9' } },
+      products: ['cs3'],
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.calls).toEqual([
+      { integrationId: 100, prices: { cs3: { EUR: '9' } }, products: ['cs3'] },
+    ]);
+    sync.stop();
+  });
+
   it('reads the prices from a function before every push', async () => {
     const client = fakeClient();
     let price = 10;
