@@ -113,7 +113,7 @@ describe(`${OPERATIONS} money operations under faults, with a hard kill midway`,
       emulator.faults.list().map((rule) => [rule.kind, rule.fired]),
     );
     writeSuite('exactly-once', {
-      command: 'pnpm exec vitest run --project integration test/faults/exactly-once.test.ts',
+      command: 'pnpm bench exactly-once (runs test/faults/exactly-once.test.ts)',
       figures: [
         { name: 'money operations', value: OPERATIONS, unit: '' },
         { name: 'money requests received', value: requests, unit: '' },
