@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
+import { signPayload } from 'neverlose-market';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis } from '../../packages/redis/test/redis-server.js';
+import { repoRoot } from '../support/packed.js';
+
+const API_KEY = 'emulator-reseller-key';
+const EVENTS = 40;
+const DELIVERIES_PER_EVENT = 3;
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+let emulator: RunningEmulator;
+let dir: string;
+const shops: { url: string; child: ChildProcess }[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One reseller-shop process, as a deployment would run it. */
+async function startShop(
+  prefix: string,
+  name: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(repoRoot, 'examples/reseller-shop/dist/main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NEVERLOSE_USER_ID: '10',
+      NEVERLOSE_API_KEY: API_KEY,
+      NEVERLOSE_INTEGRATION_ID: '100',
+      NEVERLOSE_MARKET_URL: `${emulator.url}/api/market`,
+      NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: prefix,
+      JOURNAL_PATH: join(dir, `${name}.sqlite`),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`shop ${name} exited (${code})`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) resolve();
+    });
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/** A webhook as the provider sends it: amount signed as a Python float, `kind` not signed. */
+function providerWebhook(kind: 'transfer' | 'purchase', uniqueId: number): string {
+  const item = kind === 'purchase' ? ', "item_id": "E3yugw"' : '';
+  const signature = signPayload(
+    `{"amount": 2.0, "username": "alice", "unique_id": ${uniqueId}${item}}`,
+    API_KEY,
+  );
+  return `{"kind": "${kind}", "amount": 2, "username": "alice", "unique_id": ${uniqueId}${item}, "signature": "${signature}"}`;
+}
+
+/** Delivers until answered 200, retrying on 503 (another delivery in progress) as the provider does. */
+async function deliver(url: string, body: string): Promise<number[]> {
+  const statuses: number[] = [];
+  for (;;) {
+    const response = await fetch(`${url}/webhooks/neverlose`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    statuses.push(response.status);
+    await response.arrayBuffer();
+    if (response.status !== 503) return statuses;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  emulator = await startEmulator();
+  dir = mkdtempSync(join(tmpdir(), 'neverlose-two-shops-'));
+  const prefix = `two-shops-${randomUUID()}:`;
+  shops.push(await startShop(prefix, 'a'), await startShop(prefix, 'b'));
+});
+
+afterAll(async () => {
+  for (const shop of shops) shop.child.kill();
+  await emulator?.stop();
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('two reseller-shop processes behind one Redis', () => {
+  it('runs each webhook handler once per unique_id, however duplicate deliveries are spread', async () => {
+    const deliveries: { shop: number; body: string; event: string }[] = [];
+    for (let i = 0; i < EVENTS; i++) {
+      const kind = i % 2 === 0 ? 'purchase' : 'transfer';
+      const body = providerWebhook(kind, 5000 + i);
+      for (let d = 0; d < DELIVERIES_PER_EVENT; d++)
+        deliveries.push({ shop: (i + d) % 2, body, event: `${kind}:${5000 + i}` });
+    }
+    // All at once, so duplicates race each other on the two instances.
+    const results = await Promise.all(deliveries.map((d) => deliver(shops[d.shop]!.url, d.body)));
+    for (const statuses of results) expect(statuses.at(-1)).toBe(200);
+
+    for (const shop of shops) {
+      const page = await (await fetch(`${shop.url}/webhooks`)).text();
+      const rows = [...page.matchAll(/data-kind="(\w+)" data-unique-id="(\d+)"/g)].map(
+        (m) => `${m[1]}:${m[2]}`,
+      );
+      expect(rows).toHaveLength(EVENTS);
+      expect(new Set(rows).size).toBe(EVENTS);
+    }
+  });
+});
