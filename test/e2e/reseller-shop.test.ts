@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,9 +9,9 @@ import {
   startEmulator,
 } from 'neverlose-emulator';
 import { type RunningExample, startExample } from 'neverlose-example-reseller-shop';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, CHROMIUM_PATH, screenshotsRoot } from '../support/browser.js';
+import { type BrowserSession, openBrowser } from '../support/browser.js';
 
 const RESELLER_ID = 10;
 const API_KEY = 'emulator-reseller-key';
@@ -27,36 +27,6 @@ function publicIntegrationConfig(): EmulatorConfig {
         ? account
         : { ...account, integration: { ...account.integration, public: true } },
     ),
-  };
-}
-
-/**
- * `openBrowser()` of `test/support/browser.ts`, less its `--user-data-dir` flag: playwright-core
- * 1.65 refuses that flag in `chromium.launch()` ("Pass userDataDir parameter to
- * launchPersistentContext"). A new context is an empty profile already. Same screenshots folder.
- */
-async function openBrowser(suite: string): Promise<BrowserSession> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-  const page = await context.newPage();
-  const dir = join(screenshotsRoot, suite);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  let count = 0;
-  return {
-    browser,
-    context,
-    page,
-    async shot(step) {
-      const file = join(dir, `${String(++count).padStart(2, '0')}-${step}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      return file;
-    },
-    close: () => browser.close(),
   };
 }
 

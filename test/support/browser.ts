@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -16,7 +16,7 @@ const FLAGS = [
   '--disable-quic',
 ];
 
-/** Where screenshots go: `test/test-results/screenshots/<suite>/`. */
+/** Where screenshots go: `test/test-results/screenshots/<suite>/`, emptied when a suite opens its browser. */
 export const screenshotsRoot = resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
 
 export interface BrowserSession {
@@ -37,7 +37,9 @@ export async function openBrowser(suite: string): Promise<BrowserSession> {
   });
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const page = await context.newPage();
+  // A fresh folder per run: stale screenshots from an earlier run would mislead.
   const dir = join(screenshotsRoot, suite);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let count = 0;
   return {

@@ -1,0 +1,274 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RedisStore } from 'connect-redis';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import passport from 'passport';
+import { NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
+import { createClient } from 'redis';
+import { STYLESHEET } from './styles.js';
+import { type AppUser, isAppUser, toAppUser } from './user.js';
+import {
+  declinedPage,
+  homePage,
+  loginFailedPage,
+  notFoundPage,
+  ordersPage,
+  type PageContext,
+  profilePage,
+  serverErrorPage,
+} from './views.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The synchronizer token of the logout form. */
+    csrf?: string;
+  }
+}
+
+/** Options of {@link startExample}. Nothing is read from the environment here. */
+export interface ExpressPassportExampleOptions {
+  /** The OAuth client id. */
+  readonly clientId: string;
+  /** The OAuth client secret; absent for a public client. */
+  readonly clientSecret?: string;
+  /** The identity provider. @defaultValue `'https://neverlose.cc'` */
+  readonly issuer?: string;
+  /** Signs the session cookie: at least 32 characters, the same on every instance. */
+  readonly sessionSecret: string;
+  /** Port to listen on; `0` picks a free one. @defaultValue `0` */
+  readonly port?: number;
+  /** Interface to listen on. @defaultValue `'127.0.0.1'` */
+  readonly host?: string;
+  /**
+   * The app's origin as the browser sees it; the callback URL is built from it and the session
+   * cookie is `Secure` when it is `https:`. @defaultValue `http://<host>:<port>`
+   */
+  readonly publicUrl?: string;
+  /**
+   * Keep sessions in this Redis (connect-redis) so that several instances share them, logins in
+   * flight included. @defaultValue absent: sessions in memory, one instance only
+   */
+  readonly redisUrl?: string;
+  /** Express's `trust proxy` setting, for a TLS-terminating proxy. @defaultValue `false` */
+  readonly trustProxy?: boolean | number | string;
+  /** Permit `http:` provider URLs and callback URL: the local emulator only. @defaultValue `false` */
+  readonly dangerouslyAllowInsecureHttp?: boolean;
+  /** Where unexpected errors are reported. @defaultValue `console.error` */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A running example. */
+export interface RunningExample {
+  /** Where it listens, such as `http://127.0.0.1:3000` (no trailing slash). */
+  readonly url: string;
+  /** Stops the server (open connections included) and the Redis client. */
+  close(): Promise<void>;
+}
+
+/** Where Neverlose sends the browser back to. Register `<publicUrl>/auth/neverlose/callback`. */
+export const CALLBACK_PATH = '/auth/neverlose/callback';
+export const LOGIN_PATH = '/auth/neverlose';
+
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src 'self' http: https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'referrer-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+function formatHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function checkOptions(options: ExpressPassportExampleOptions): void {
+  if (typeof options.clientId !== 'string' || options.clientId === '') {
+    throw new Error('Invalid option "clientId": must be a non-empty string.');
+  }
+  if (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32) {
+    throw new Error('Invalid option "sessionSecret": must be at least 32 characters.');
+  }
+  if (options.publicUrl !== undefined && !URL.canParse(options.publicUrl)) {
+    throw new Error('Invalid option "publicUrl": must be an absolute URL such as https://app.example.');
+  }
+}
+
+/**
+ * Starts the Express + passport-neverlose example: home, profile, a protected orders page that
+ * returns you there after login, and a CSRF-protected logout.
+ */
+export async function startExample(options: ExpressPassportExampleOptions): Promise<RunningExample> {
+  checkOptions(options);
+  const onError = options.onError ?? ((error: unknown) => console.error(error));
+  const host = options.host ?? '127.0.0.1';
+
+  const redis =
+    options.redisUrl === undefined ? undefined : createClient({ url: options.redisUrl });
+  // node-redis reconnects by itself; without a listener an 'error' event would crash the process.
+  redis?.on('error', onError);
+  await redis?.connect();
+
+  const app = express();
+  const server = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await redis?.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${formatHost(host)}:${port}`;
+  const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
+
+  // One Authenticator per app rather than passport's singleton: two apps in one process (the
+  // tests) must not share strategies.
+  const authenticator = new passport.Passport();
+  authenticator.use(
+    new NeverloseStrategy(
+      {
+        clientID: options.clientId,
+        ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
+        ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+        callbackURL: `${publicUrl}${CALLBACK_PATH}`,
+        returnToParam: 'returnTo',
+        dangerouslyAllowInsecureHttp: options.dangerouslyAllowInsecureHttp === true,
+        // No `store`: transactions live in the session. With REDIS_URL the session is in Redis,
+        // so a login started on one instance completes on any other.
+      },
+      (_accessToken, profile, done) => done(null, toAppUser(profile)),
+    ),
+  );
+  authenticator.serializeUser((user, done) => done(null, user));
+  authenticator.deserializeUser((stored: unknown, done) =>
+    done(null, isAppUser(stored) ? stored : false),
+  );
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
+  app.use((_req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
+  app.get('/style.css', (_req, res) => {
+    res.type('text/css').set('cache-control', 'public, max-age=300').send(STYLESHEET);
+  });
+  app.use(
+    session({
+      name: 'nl_example.sid',
+      secret: options.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      ...(redis === undefined
+        ? {}
+        : { store: new RedisStore({ client: redis, prefix: 'neverlose-example:sess:' }) }),
+      cookie: {
+        httpOnly: true,
+        // Lax: the cookie comes back on Neverlose's top-level redirect to the callback, but not
+        // on cross-site POSTs, which is the first line of defence of the logout form.
+        sameSite: 'lax',
+        secure: publicUrl.startsWith('https:'),
+        path: '/',
+      },
+    }),
+  );
+  app.use(authenticator.session());
+  app.use(express.urlencoded({ extended: false, limit: '4kb' }));
+
+  const currentUser = (req: Request): AppUser | undefined =>
+    isAppUser(req.user) ? req.user : undefined;
+  const context = (req: Request): PageContext => {
+    const user = currentUser(req);
+    if (user !== undefined) req.session.csrf ??= randomBytes(32).toString('base64url');
+    return { user, csrfToken: user === undefined ? undefined : req.session.csrf };
+  };
+  const requireUser = (req: Request, res: Response, next: NextFunction) => {
+    if (currentUser(req) !== undefined) return next();
+    res.redirect(303, `${LOGIN_PATH}?returnTo=${encodeURIComponent(req.originalUrl)}`);
+  };
+
+  // One handler for the start and the callback: the strategy tells them apart. A custom callback
+  // turns soft failures (declined consent, stale or forged callback, bad returnTo) into pages.
+  const authenticate = (req: Request, res: Response, next: NextFunction) => {
+    authenticator.authenticate(
+      'neverlose',
+      (error: unknown, user: unknown, info: unknown, status: unknown) => {
+        if (error) return next(error);
+        const details = (info ?? {}) as { code?: unknown; message?: unknown };
+        if (!isAppUser(user)) {
+          const code = typeof status === 'number' ? status : 403;
+          if (details.code === 'ERR_ACCESS_DENIED') {
+            return res.status(403).send(declinedPage(context(req)));
+          }
+          const message =
+            typeof details.message === 'string' ? details.message : 'the login was refused.';
+          return res.status(code).send(loginFailedPage(context(req), message));
+        }
+        req.logIn(user, (loginError) => {
+          if (loginError) return next(loginError);
+          // Passport regenerated the session: the returnTo comes from the strategy's info.
+          req.authInfo = info as Express.AuthInfo;
+          redirectToReturnTo('/profile')(req, res);
+        });
+      },
+    )(req, res, next);
+  };
+
+  app.get('/', (req, res) => {
+    res.send(homePage(context(req), req.query['loggedOut'] === '1' ? 'logged-out' : undefined));
+  });
+  app.get(LOGIN_PATH, authenticate);
+  app.get(CALLBACK_PATH, authenticate);
+  app.get('/profile', requireUser, (req, res) => {
+    res.send(profilePage({ ...context(req), user: currentUser(req) as AppUser }));
+  });
+  app.get('/orders', requireUser, (req, res) => {
+    res.send(ordersPage({ ...context(req), user: currentUser(req) as AppUser }));
+  });
+  app.post('/logout', (req, res, next) => {
+    if (currentUser(req) === undefined) return res.redirect(303, '/');
+    const sent = Buffer.from(typeof req.body?.csrf === 'string' ? req.body.csrf : '');
+    const expected = Buffer.from(req.session.csrf ?? '');
+    if (expected.length === 0 || sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+      return res
+        .status(403)
+        .send(loginFailedPage(context(req), 'the logout form expired; reload the page and try again.'));
+    }
+    // passport 0.7 regenerates the session on logout: the old id and its CSRF token are gone.
+    req.logout((error) => {
+      if (error) return next(error);
+      res.redirect(303, '/?loggedOut=1');
+    });
+  });
+  app.use((req, res) => {
+    res.status(404).send(notFoundPage(context(req)));
+  });
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    onError(error);
+    if (res.headersSent) return next(error);
+    res.status(500).send(serverErrorPage({ user: currentUser(req), csrfToken: undefined }));
+  });
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    close() {
+      closed ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await redis?.close();
+      })();
+      return closed;
+    },
+  };
+}
