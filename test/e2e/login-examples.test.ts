@@ -1,14 +1,29 @@
 import { startExample as startExpressPassport } from 'neverlose-example-express-passport';
+import { startExample as startWebStandard } from 'neverlose-example-web-standard';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
-import { CALLBACK_PATH, type StartLoginApp, startWiredPair } from './login-examples.js';
+import { type StartLoginApp, startWiredPair } from './login-examples.js';
 
-const EXAMPLES: readonly { name: string; start: StartLoginApp }[] = [
+const EXAMPLES: readonly { name: string; callbackPath: string; start: StartLoginApp }[] = [
   {
     name: 'express-passport',
+    callbackPath: '/auth/neverlose/callback',
     start: (issuer, sessionSecret) =>
       startExpressPassport({
+        issuer,
+        clientId: 'emulator-client',
+        clientSecret: 'emulator-secret',
+        sessionSecret,
+        dangerouslyAllowInsecureHttp: true,
+        port: 0,
+      }),
+  },
+  {
+    name: 'web-standard',
+    callbackPath: '/callback',
+    start: (issuer, sessionSecret) =>
+      startWebStandard({
         issuer,
         clientId: 'emulator-client',
         clientSecret: 'emulator-secret',
@@ -39,12 +54,12 @@ function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
 }
 
-describe.each(EXAMPLES)('login example $name in Chromium', ({ name, start }) => {
+describe.each(EXAMPLES)('login example $name in Chromium', ({ name, callbackPath, start }) => {
   let pair: Awaited<ReturnType<typeof startWiredPair>>;
   let session: BrowserSession;
 
   beforeAll(async () => {
-    pair = await startWiredPair(start);
+    pair = await startWiredPair(start, callbackPath);
     session = await openBrowser(`login-${name}`);
   });
   afterAll(async () => {
@@ -79,7 +94,7 @@ describe.each(EXAMPLES)('login example $name in Chromium', ({ name, start }) => 
     await page.goto(pair.app.url);
     await page.click('#login');
     const callback = page.waitForResponse((response) =>
-      response.url().startsWith(`${pair.app.url}${CALLBACK_PATH}`),
+      response.url().startsWith(`${pair.app.url}${callbackPath}`),
     );
     await signInAtEmulator(session, 'alice', 'deny');
     expect((await callback).status()).toBe(403);

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 
-/** The callback path both login examples register. */
-export const CALLBACK_PATH = '/auth/neverlose/callback';
-
 /** What a login example's `startExample` gives back. */
 export interface RunningApp {
   readonly url: string;
@@ -21,6 +18,7 @@ export type StartLoginApp = (issuer: string, sessionSecret: string) => Promise<R
  */
 export async function startWiredPair(
   start: StartLoginApp,
+  callbackPath: string,
 ): Promise<{ emulator: RunningEmulator; app: RunningApp; stop(): Promise<void> }> {
   const emulator = await startEmulator({ port: 0 });
   let app: RunningApp;
@@ -30,7 +28,7 @@ export async function startWiredPair(
     await emulator.stop();
     throw error;
   }
-  emulator.reset(defaultConfig({ redirectUris: [`${app.url}${CALLBACK_PATH}`] }));
+  emulator.reset(defaultConfig({ redirectUris: [`${app.url}${callbackPath}`] }));
   return {
     emulator,
     app,
