@@ -26,7 +26,10 @@ const { defaultConfig, startEmulator } = await import(emulatorEntry);
 
 const shopUrl = origin(ports.shop);
 const config = defaultConfig({
-  redirectUris: [`${origin(ports.passport)}/auth/callback`, `${origin(ports.web)}/callback`],
+  redirectUris: [
+    `${origin(ports.passport)}/auth/neverlose/callback`,
+    `${origin(ports.web)}/callback`,
+  ],
   integrationRedirectUrl: `${shopUrl}/checkout`,
   webhookUrl: `${shopUrl}/webhooks/neverlose`,
 });
@@ -106,10 +109,32 @@ Press Ctrl-C to stop.
 
 if (smoke) {
   let failed = false;
+  const check = (ok, what) => {
+    console.log(`smoke: ${ok ? 'ok  ' : 'FAIL'} ${what}`);
+    if (!ok) failed = true;
+  };
   for (const url of [emulator.url, ...apps.map((app) => origin(app.port))]) {
-    const response = await fetch(url).catch((error) => ({ ok: false, status: String(error) }));
-    console.log(`smoke: ${url} -> ${response.status}`);
-    if (!response.ok) failed = true;
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+    check(response?.ok === true, `${url} answers`);
+  }
+  // The wiring: each login starts at the emulator, which accepts the app's redirect URI.
+  for (const [name, port, loginPath] of [
+    ['express-passport', ports.passport, '/auth/neverlose'],
+    ['web-standard', ports.web, '/login'],
+  ]) {
+    const start = await fetch(`${origin(port)}${loginPath}`, {
+      redirect: 'manual',
+      signal: AbortSignal.timeout(5000),
+    }).catch(() => undefined);
+    const location = start?.headers.get('location') ?? '';
+    const signIn = location.startsWith(emulator.url)
+      ? await fetch(location, { signal: AbortSignal.timeout(5000) }).catch(() => undefined)
+      : undefined;
+    const html = signIn ? await signIn.text() : '';
+    check(
+      signIn?.ok === true && html.includes('signin-form'),
+      `${name}: login reaches the emulator's sign-in page`,
+    );
   }
   await shutdown(failed ? 1 : 0);
 }
@@ -134,9 +159,11 @@ async function waitForHttp(url) {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     try {
-      await fetch(url);
+      await fetch(url, { signal: AbortSignal.timeout(2000) });
       return;
-    } catch {
+    } catch (error) {
+      if (process.env.DEMO_DEBUG)
+        console.error(`demo: waiting for ${url}: ${error.cause?.code ?? error.name}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -199,14 +199,36 @@ export async function startExample(options: WebStandardExampleOptions): Promise<
     throw new Error('Invalid option "sessionSecret": must be a string of at least 32 characters.');
   }
   const host = options.host ?? '127.0.0.1';
-  const server = createServer();
+  // The handler is attached before listening: a request that arrives while discovery runs waits
+  // for it instead of being accepted and never answered.
+  let ready!: (handler: (request: Request) => Promise<Response>) => void;
+  let failed!: (error: unknown) => void;
+  const handlerReady = new Promise<(request: Request) => Promise<Response>>((resolve, reject) => {
+    ready = resolve;
+    failed = reject;
+  });
+  handlerReady.catch(() => undefined);
+  let publicUrl = '';
+  const server = createServer((req, res) => {
+    handlerReady
+      .then(async (handler) => {
+        const request = await toRequest(req, publicUrl).catch(() => undefined);
+        return request ? handler(request) : new Response('Request body too large', { status: 413 });
+      })
+      .then((response) => sendResponse(res, response))
+      .catch((error) => {
+        (options.onError ?? console.error)(error);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const origin = `http://${host}:${port}`;
-  const publicUrl = (options.publicUrl ?? origin).replace(/\/+$/, '');
+  publicUrl = (options.publicUrl ?? origin).replace(/\/+$/, '');
   try {
     const client = await createNeverloseClient({
       clientId: options.clientId,
@@ -215,22 +237,15 @@ export async function startExample(options: WebStandardExampleOptions): Promise<
       issuer: options.issuer ?? 'https://neverlose.cc',
       ...(options.dangerouslyAllowInsecureHttp ? { dangerouslyAllowInsecureHttp: true } : {}),
     });
-    const handler = createHandler(client, {
-      sessionSecret: options.sessionSecret,
-      secure: publicUrl.startsWith('https:'),
-      ...(options.onError === undefined ? {} : { onError: options.onError }),
-    });
-    server.on('request', (req, res) => {
-      toRequest(req, publicUrl)
-        .then(handler, () => new Response('Request body too large', { status: 413 }))
-        .then((response) => sendResponse(res, response))
-        .catch((error) => {
-          (options.onError ?? console.error)(error);
-          if (!res.headersSent) res.writeHead(500);
-          res.end();
-        });
-    });
+    ready(
+      createHandler(client, {
+        sessionSecret: options.sessionSecret,
+        secure: publicUrl.startsWith('https:'),
+        ...(options.onError === undefined ? {} : { onError: options.onError }),
+      }),
+    );
   } catch (error) {
+    failed(error);
     server.close();
     throw error;
   }
