@@ -1,0 +1,141 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, request as forward, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis } from '../../packages/redis/test/redis-server.js';
+import { type BrowserSession, openBrowser } from '../support/browser.js';
+import { repoRoot } from '../support/packed.js';
+
+const LOGIN_PATH = '/auth/neverlose';
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis?.stop());
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Two express-passport processes behind one public address, as behind a load balancer. */
+async function startDeployment(shareSessions: boolean) {
+  const publicPort = await freePort();
+  const publicUrl = `http://127.0.0.1:${publicPort}`;
+  const emulator: RunningEmulator = await startEmulator({
+    config: defaultConfig({ redirectUris: [`${publicUrl}${LOGIN_PATH}/callback`] }),
+  });
+  const sessionSecret = randomBytes(32).toString('base64url');
+  const instances: { port: number; child: ChildProcess }[] = [];
+  for (const _ of [0, 1]) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [`${repoRoot}/examples/express-passport/dist/main.js`], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PUBLIC_URL: publicUrl,
+        NEVERLOSE_ISSUER: emulator.issuer,
+        NEVERLOSE_CLIENT_ID: 'emulator-client',
+        NEVERLOSE_CLIENT_SECRET: 'emulator-secret',
+        NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
+        SESSION_SECRET: sessionSecret,
+        REDIS_URL: shareSessions ? redis.url : '',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`instance exited (${code})`)));
+      child.stdout!.on(
+        'data',
+        (chunk: Buffer) => chunk.toString().includes('listening') && resolve(),
+      );
+    });
+    instances.push({ port, child });
+  }
+  // The "load balancer": the login starts on instance A, everything else goes to instance B.
+  const routed: string[] = [];
+  const proxy: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', publicUrl).pathname;
+    const target = path === LOGIN_PATH ? 0 : 1;
+    routed.push(`${path} -> ${'AB'[target]}`);
+    const upstream = forward(
+      {
+        host: '127.0.0.1',
+        port: instances[target]!.port,
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(publicPort, '127.0.0.1', resolve));
+  return {
+    publicUrl,
+    routed,
+    async stop() {
+      for (const instance of instances) instance.child.kill();
+      await new Promise((resolve) => proxy.close(resolve));
+      await emulator.stop();
+    },
+  };
+}
+
+async function logIn(session: BrowserSession, publicUrl: string): Promise<void> {
+  const { page } = session;
+  await page.goto(`${publicUrl}/`);
+  await page.click('#login');
+  await page.locator('#signin-form').waitFor();
+  await page.click('#signin-user-alice');
+  await page.locator('#consent-form').waitFor();
+  await page.click('#consent-allow');
+  await page.waitForLoadState('load');
+}
+
+describe('express-passport on two instances behind one address', () => {
+  it('completes on instance B a login started on instance A when sessions are in Redis', async () => {
+    const deployment = await startDeployment(true);
+    const session = await openBrowser('multi-instance-login');
+    try {
+      await logIn(session, deployment.publicUrl);
+      await session.shot('signed-in-on-the-other-instance');
+      await expect(session.page.locator('#profile-username').textContent()).resolves.toBe('alice');
+      expect(deployment.routed).toContain(`${LOGIN_PATH} -> A`);
+      expect(deployment.routed).toContain(`${LOGIN_PATH}/callback -> B`);
+    } finally {
+      await session.close();
+      await deployment.stop();
+    }
+  });
+
+  it('fails that login with per-process memory sessions (the control)', async () => {
+    const deployment = await startDeployment(false);
+    const session = await openBrowser('multi-instance-login-control');
+    try {
+      const callback = session.page.waitForResponse((response) =>
+        response.url().includes(`${LOGIN_PATH}/callback`),
+      );
+      await logIn(session, deployment.publicUrl);
+      expect((await callback).status()).toBe(403);
+      await expect(session.page.locator('#profile-username').count()).resolves.toBe(0);
+    } finally {
+      await session.close();
+      await deployment.stop();
+    }
+  });
+});
