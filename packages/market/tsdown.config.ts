@@ -1,12 +1,4 @@
 import { defineConfig } from 'tsdown';
+import { libraryConfig } from '../../tsdown.base.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli/main.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  platform: 'node',
-  target: 'node20.19',
-  clean: true,
-  sourcemap: true,
-  fixedExtension: false,
-});
+export default defineConfig(libraryConfig(['src/index.ts', 'src/cli/main.ts']));

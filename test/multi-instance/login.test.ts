@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, request as forward, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../../packages/redis/test/redis-server.js';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/packed.js';
+import { freePort } from '../support/ports.js';
 
 const LOGIN_PATH = '/auth/neverlose';
 
@@ -16,17 +16,6 @@ beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(() => redis?.stop());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Two express-passport processes behind one public address, as behind a load balancer. */
 async function startDeployment(shareSessions: boolean) {

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
@@ -9,6 +8,7 @@ import { signPayload } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../../packages/redis/test/redis-server.js';
 import { repoRoot } from '../support/packed.js';
+import { freePort } from '../support/ports.js';
 
 const API_KEY = 'emulator-reseller-key';
 const EVENTS = 40;
@@ -18,17 +18,6 @@ let redis: Awaited<ReturnType<typeof startRedis>>;
 let emulator: RunningEmulator;
 let dir: string;
 const shops: { url: string; child: ChildProcess }[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One reseller-shop process, as a deployment would run it. */
 async function startShop(
