@@ -92,7 +92,9 @@ function checkOptions(options: ExpressPassportExampleOptions): void {
     throw new Error('Invalid option "sessionSecret": must be at least 32 characters.');
   }
   if (options.publicUrl !== undefined && !URL.canParse(options.publicUrl)) {
-    throw new Error('Invalid option "publicUrl": must be an absolute URL such as https://app.example.');
+    throw new Error(
+      'Invalid option "publicUrl": must be an absolute URL such as https://app.example.',
+    );
   }
 }
 
@@ -100,7 +102,9 @@ function checkOptions(options: ExpressPassportExampleOptions): void {
  * Starts the Express + passport-neverlose example: home, profile, a protected orders page that
  * returns you there after login, and a CSRF-protected logout.
  */
-export async function startExample(options: ExpressPassportExampleOptions): Promise<RunningExample> {
+export async function startExample(
+  options: ExpressPassportExampleOptions,
+): Promise<RunningExample> {
   checkOptions(options);
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const host = options.host ?? '127.0.0.1';
@@ -237,10 +241,16 @@ export async function startExample(options: ExpressPassportExampleOptions): Prom
     if (currentUser(req) === undefined) return res.redirect(303, '/');
     const sent = Buffer.from(typeof req.body?.csrf === 'string' ? req.body.csrf : '');
     const expected = Buffer.from(req.session.csrf ?? '');
-    if (expected.length === 0 || sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+    if (
+      expected.length === 0 ||
+      sent.length !== expected.length ||
+      !timingSafeEqual(sent, expected)
+    ) {
       return res
         .status(403)
-        .send(loginFailedPage(context(req), 'the logout form expired; reload the page and try again.'));
+        .send(
+          loginFailedPage(context(req), 'the logout form expired; reload the page and try again.'),
+        );
     }
     // passport 0.7 regenerates the session on logout: the old id and its CSRF token are gone.
     req.logout((error) => {

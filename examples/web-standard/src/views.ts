@@ -1,7 +1,7 @@
 import type { SessionUser } from './session.js';
 
 /** Escapes text for HTML bodies and double-quoted attributes. */
-export function escape(value: string): string {
+export function escapeHtml(value: string): string {
   return value
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
@@ -30,12 +30,12 @@ const STYLE = `
 /** A whole page. `user` decides the header's sign-in or sign-out control. */
 export function page(title: string, body: string, user?: SessionUser): string {
   const control = user
-    ? `<span id="header-user">${escape(user.username ?? user.id)}</span>
-       <form method="post" action="/logout"><input type="hidden" name="csrf" value="${escape(user.csrf)}"><button id="logout" class="button secondary">Log out</button></form>`
+    ? `<span id="header-user">${escapeHtml(user.username ?? user.id)}</span>
+       <form method="post" action="/logout"><input type="hidden" name="csrf" value="${escapeHtml(user.csrf)}"><button id="logout" class="button secondary">Log out</button></form>`
     : `<a id="login" class="button" href="/login">Login with Neverlose</a>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)} · Neverlose web-standard example</title><style>${STYLE}</style></head>
+<title>${escapeHtml(title)} · Neverlose web-standard example</title><style>${STYLE}</style></head>
 <body><header><strong>Web-standard example</strong><a href="/">Home</a><a href="/profile">Profile</a><a href="/orders">Orders</a>${control}</header>
 <main>${body}</main></body></html>`;
 }
@@ -43,7 +43,7 @@ export function page(title: string, body: string, user?: SessionUser): string {
 export function homePage(user: SessionUser | undefined, loggedOut = false): string {
   const notice = loggedOut && !user ? '<p id="logged-out">You are logged out.</p>' : '';
   const body = user
-    ? `<h1>Welcome back, <span id="home-username">${escape(user.username ?? user.id)}</span></h1>
+    ? `<h1>Welcome back, <span id="home-username">${escapeHtml(user.username ?? user.id)}</span></h1>
        <p>You are signed in with Neverlose. The session lives in a sealed cookie: this server keeps no session at all.</p>`
     : `<h1>Login with Neverlose</h1>
        <p>This example signs you in with <code>neverlose-oidc</code> on Web <code>Request</code> and <code>Response</code>,
@@ -54,10 +54,10 @@ export function homePage(user: SessionUser | undefined, loggedOut = false): stri
 
 export function profilePage(user: SessionUser): string {
   const avatar = user.avatarUrl
-    ? `<img id="profile-avatar" class="avatar" src="${escape(user.avatarUrl)}" alt="">`
+    ? `<img id="profile-avatar" class="avatar" src="${escapeHtml(user.avatarUrl)}" alt="">`
     : '<div id="profile-avatar" class="avatar"></div>';
   const row = (id: string, label: string, value: string | undefined) =>
-    value === undefined ? '' : `<dt>${label}</dt><dd id="${id}">${escape(value)}</dd>`;
+    value === undefined ? '' : `<dt>${label}</dt><dd id="${id}">${escapeHtml(value)}</dd>`;
   return page(
     'Profile',
     `<h1>Your Neverlose profile</h1>
@@ -80,11 +80,11 @@ const SAMPLE_ORDERS = [
 export function ordersPage(user: SessionUser): string {
   const rows = SAMPLE_ORDERS.map(
     (order) =>
-      `<tr><td>${escape(order.id)}</td><td>${escape(order.product)}</td><td>${escape(order.date)}</td></tr>`,
+      `<tr><td>${escapeHtml(order.id)}</td><td>${escapeHtml(order.product)}</td><td>${escapeHtml(order.date)}</td></tr>`,
   ).join('');
   return page(
     'Orders',
-    `<h1 id="orders-title">Orders of ${escape(user.username ?? user.id)}</h1>
+    `<h1 id="orders-title">Orders of ${escapeHtml(user.username ?? user.id)}</h1>
      <p>A page only signed-in users see: you came back here after signing in.</p>
      <table id="orders"><thead><tr><th>Order</th><th>Product</th><th>Date</th></tr></thead><tbody>${rows}</tbody></table>`,
     user,
@@ -103,14 +103,14 @@ export function declinedPage(): string {
 export function loginFailedPage(code: string, message: string): string {
   return page(
     'Sign-in failed',
-    `<h1 id="login-failed">Sign-in did not complete</h1><p>${escape(message)}</p>
-     <p class="code" id="error-code">${escape(code)}</p><p><a class="button" href="/login">Start again</a></p>`,
+    `<h1 id="login-failed">Sign-in did not complete</h1><p>${escapeHtml(message)}</p>
+     <p class="code" id="error-code">${escapeHtml(code)}</p><p><a class="button" href="/login">Start again</a></p>`,
   );
 }
 
 export function errorPage(status: number, title: string, message: string): string {
   return page(
     title,
-    `<h1 id="error-title">${escape(title)}</h1><p>${escape(message)}</p><p class="code">HTTP ${status}</p>`,
+    `<h1 id="error-title">${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p class="code">HTTP ${status}</p>`,
   );
 }
