@@ -21,7 +21,7 @@ function safePath(value: unknown): string | undefined {
  * `fallback`. When the response has already started, it is only ended.
  *
  * @param fallback Where to go without a usable `returnTo`: a same-origin path, checked now.
- * @defaultValue `fallback`: `'/'`
+ *   Default `'/'`.
  * @throws {NeverloseOidcError} `ERR_CONFIGURATION` when `fallback` is not a same-origin path
  *   (when the handler is created, never when it runs).
  * @example
