@@ -16,7 +16,15 @@ export interface Outcome extends PassportActions {
 
 /** @internal Anything thrown, as an `Error` for Passport's `error`. */
 export function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(String(thrown));
+  if (thrown instanceof Error) return thrown;
+  let text: string;
+  try {
+    text = String(thrown);
+  } catch {
+    // An object without a usable toString (Object.create(null)).
+    text = 'A non-Error value was thrown.';
+  }
+  return new Error(text, { cause: thrown });
 }
 
 /**

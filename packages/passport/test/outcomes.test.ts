@@ -39,11 +39,15 @@ class FailingSessionStore extends session.MemoryStore {
 }
 
 /** A transaction store whose `set` or `take` throws synchronously or rejects. */
-function brokenStore(method: 'set' | 'take', how: 'throw' | 'reject'): TransactionStore {
+function brokenStore(
+  method: 'set' | 'take',
+  how: 'throw' | 'reject',
+  thrown: unknown = new Error(`The transaction store cannot ${method}.`),
+): TransactionStore {
   const working = new MemoryTransactionStore();
   const broken = () => {
-    if (how === 'throw') throw new Error(`The transaction store cannot ${method}.`);
-    return Promise.reject(new Error(`The transaction store cannot ${method}.`));
+    if (how === 'throw') throw thrown;
+    return Promise.reject(thrown);
   };
   return {
     set: method === 'set' ? broken : (...args) => working.set(...args),
@@ -78,6 +82,15 @@ describe('every outcome is one Passport action, and nothing escapes', () => {
     expect(response.status).toBe(500);
     expect((await response.json()).message).toBe(`The transaction store cannot ${method}.`);
     await stillUp(testApp);
+  });
+
+  it('ends in error when a store rejects with something that is not an Error', async () => {
+    for (const thrown of ['a string', Object.create(null), undefined]) {
+      const testApp = await app({}, { store: brokenStore('set', 'reject', thrown) });
+      const response = await new Browser().get(`${testApp.origin}/auth/neverlose`);
+      expect(response.status).toBe(500);
+      await stillUp(testApp);
+    }
   });
 
   it('ends in error when verify throws', async () => {

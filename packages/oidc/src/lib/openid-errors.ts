@@ -50,6 +50,11 @@ function chain(error: unknown): CodedError[] {
   return links;
 }
 
+/** A field of a thrown value, as text: only strings count (a thrown value can be anything). */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 /** @internal True when `error` or one of its causes has the code `code`. */
 export function hasCode(error: unknown, code: string): boolean {
   return chain(error).some((link) => link.code === code);
@@ -148,7 +153,7 @@ export function toNeverloseError(
   const fromLibrary = has((l) => typeof l.code === 'string' && l.code.startsWith('OAUTH_'));
   if (
     !fromLibrary &&
-    has((l) => l.name === 'TypeError' && !String(l.code ?? '').startsWith('ERR_INVALID_ARG'))
+    has((l) => l.name === 'TypeError' && !text(l.code).startsWith('ERR_INVALID_ARG'))
   ) {
     return new NeverloseOidcError(
       'ERR_NETWORK',
@@ -158,7 +163,7 @@ export function toNeverloseError(
   }
   if (
     step === 'token' &&
-    has((l) => JWT_CODES.has(String(l.code)) || MENTIONS_JWT.test(String(l.message)))
+    has((l) => JWT_CODES.has(text(l.code)) || MENTIONS_JWT.test(text(l.message)))
   ) {
     return new NeverloseOidcError('ERR_ID_TOKEN_INVALID', `The id_token was refused: ${detail}.`, {
       cause: error,
