@@ -1,6 +1,7 @@
 import {
   callbackState,
   createNeverloseClient,
+  isNeverloseOidcError,
   isUserError,
   MemoryTransactionStore,
 } from 'neverlose-oidc';
@@ -21,6 +22,13 @@ export async function login(request: Request): Promise<Response> {
   } catch (error) {
     // ERR_RETURN_TO_INVALID: returnTo is not a same-origin relative path.
     if (isUserError(error)) return new Response('Bad returnTo.', { status: 400 });
+    // The store is full of pending logins: it refuses new ones rather than cancel those.
+    if (isNeverloseOidcError(error) && error.code === 'ERR_TRANSACTION_STORE_FULL') {
+      return new Response('Too many logins in progress.', {
+        status: 503,
+        headers: { 'retry-after': '10' },
+      });
+    }
     throw error;
   }
 }
@@ -29,6 +37,7 @@ export async function callback(request: Request): Promise<Response> {
   const state = callbackState(request);
   const transaction = state === undefined ? undefined : await store.take(state);
   try {
+    // returnTo is a same-origin path of printable ASCII: safe in a Location header.
     const { profile, returnTo } = await client.completeAuthorization(request, transaction);
     // profile.id is the stable Neverlose user id: key your accounts on it.
     await signIn(profile);

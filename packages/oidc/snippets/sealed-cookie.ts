@@ -8,7 +8,9 @@ import {
 declare const client: NeverloseClient;
 
 // #region readme
-// Generate the secret with `openssl rand -base64 32`; the same on every instance.
+// Generate the secret with `openssl rand -base64 32`; the same on every instance. To rotate it,
+// list the new one first and keep the previous one until the transaction lifetime has passed:
+// `secret: [newSecret, previousSecret]` seals with the first and opens with either.
 const codec = createSealedCookieCodec({ secret: process.env.LOGIN_COOKIE_SECRET! });
 
 export async function login(): Promise<Response> {
@@ -16,6 +18,7 @@ export async function login(): Promise<Response> {
   const name = sealedCookieName(transaction.state!); // one cookie per login: tabs do not collide
   const maxAge = Math.floor(client.transactionTtl / 1000);
   const headers = new Headers({ location: url.href });
+  // seal throws ERR_COOKIE_TOO_LARGE rather than return a value browsers would drop.
   headers.append(
     'set-cookie',
     `${name}=${await codec.seal(transaction)}; HttpOnly; Secure; SameSite=Lax; Path=/auth; Max-Age=${maxAge}`,

@@ -11,6 +11,11 @@ export interface ProviderConfiguration {
   readonly issuer: string;
   /** Whether the token response must carry an id_token (and so a nonce is sent). */
   readonly idTokenExpected: boolean;
+  /**
+   * Whether every callback must carry `iss` (RFC 9207): the discovery document says
+   * `authorization_response_iss_parameter_supported: true`.
+   */
+  readonly issRequired: boolean;
   readonly mode: 'discovery' | 'static';
 }
 
@@ -79,6 +84,7 @@ export async function createConfiguration(
       config,
       issuer: options.issuer,
       idTokenExpected: endpoints.jwks !== undefined,
+      issRequired: false,
       mode: 'static',
     };
   }
@@ -95,8 +101,14 @@ export async function createConfiguration(
   }
   const server = config.serverMetadata();
   checkDiscovered(server, options);
-  finishConfiguration(config, options, customFetch, server.jwks_uri !== undefined);
-  return { config, issuer: options.issuer, idTokenExpected: true, mode: 'discovery' };
+  finishConfiguration(config, options, customFetch, true);
+  return {
+    config,
+    issuer: options.issuer,
+    idTokenExpected: true,
+    issRequired: server.authorization_response_iss_parameter_supported === true,
+    mode: 'discovery',
+  };
 }
 
 function finishConfiguration(
@@ -120,9 +132,23 @@ function checkDiscovered(server: Readonly<oidc.ServerMetadata>, options: Resolve
       `The discovery document of ${options.issuer} cannot be used: ${rule}.`,
     );
   };
-  for (const key of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint'] as const) {
+  // Discovery mode requires an id_token, and an id_token is only as good as the check of its
+  // signature: without "jwks_uri" there is no key to check it with.
+  const urls = [
+    'authorization_endpoint',
+    'token_endpoint',
+    'userinfo_endpoint',
+    'jwks_uri',
+  ] as const;
+  for (const key of urls) {
     const value = server[key];
-    if (typeof value !== 'string' || !URL.canParse(value)) refuse(`"${key}" is missing`);
+    if (typeof value !== 'string' || !URL.canParse(value)) {
+      refuse(
+        key === 'jwks_uri'
+          ? '"jwks_uri" is missing, so the id_token signature could not be checked'
+          : `"${key}" is missing`,
+      );
+    }
     const { protocol } = new URL(value as string);
     if (protocol !== 'https:' && !(protocol === 'http:' && options.allowInsecureHttp)) {
       refuse(`"${key}" is not an https: URL`);

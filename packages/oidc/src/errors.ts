@@ -13,14 +13,19 @@ const brand = Symbol.for('neverlose-oidc.error');
  * - `ERR_TRANSACTION_MISMATCH`: the transaction was started for another issuer, client or
  *   redirect URI than the one completing it.
  * - `ERR_CALLBACK_INVALID`: the callback carries no `code`, or a parameter twice.
- * - `ERR_ISSUER_MISMATCH`: the callback's `iss` parameter (RFC 9207) names another issuer: a
- *   mix-up attack or a misconfigured proxy.
+ * - `ERR_ISSUER_MISMATCH`: the callback's `iss` parameter (RFC 9207) names another issuer, or is
+ *   missing although the provider announces it (`authorization_response_iss_parameter_supported`):
+ *   a mix-up attack, or a callback that did not come from the provider. No request is made.
  * - `ERR_RETURN_TO_INVALID`: `returnTo` is not a same-origin relative path.
  *
  * What the provider or the network did (log it, answer 5xx):
  * - `ERR_AUTHORIZATION_ERROR`: the provider redirected back with an error other than
  *   `access_denied` (`invalid_scope`, `server_error`...); `error.oauthError` holds it.
- * - `ERR_TOKEN_EXCHANGE_FAILED`: the token endpoint refused the code or answered nonsense.
+ * - `ERR_TOKEN_EXCHANGE_FAILED`: the token endpoint refused the code or answered nonsense;
+ *   `error.oauthError` holds its OAuth error when it sent one (`invalid_grant`...).
+ * - `ERR_INVALID_CLIENT`: the token endpoint refused the client's credentials (`invalid_client`,
+ *   in the body or in a `WWW-Authenticate` challenge): check `clientId`, `clientSecret` and
+ *   `clientAuthentication` against the client registered with Neverlose.
  * - `ERR_ID_TOKEN_INVALID`: the id_token failed a check (`iss`, `aud`, `exp`, `iat`, `nonce`,
  *   `at_hash`, algorithm or signature).
  * - `ERR_USERINFO_FAILED`: the userinfo request failed, or its `sub` is not the id_token's.
@@ -28,8 +33,14 @@ const brand = Symbol.for('neverlose-oidc.error');
  * - `ERR_NETWORK`: a request did not reach the provider or got no answer.
  * - `ERR_TIMEOUT`: a request took longer than the `timeout` option.
  *
+ * What the load did (answer 503 with `Retry-After`):
+ * - `ERR_TRANSACTION_STORE_FULL`: the `MemoryTransactionStore` holds `maxEntries` logins
+ *   that have not expired, and refuses a new one rather than drop a pending login.
+ *
  * What the code did:
  * - `ERR_CONFIGURATION`: an option or argument breaks a rule; the message names the field.
+ * - `ERR_COOKIE_TOO_LARGE`: a sealed transaction would be larger than browsers keep in a cookie
+ *   (`MAX_SEALED_COOKIE_LENGTH`): a long `redirectUri`, scopes or `returnTo`.
  */
 export type NeverloseOidcErrorCode =
   | 'ERR_ACCESS_DENIED'
@@ -42,14 +53,20 @@ export type NeverloseOidcErrorCode =
   | 'ERR_RETURN_TO_INVALID'
   | 'ERR_AUTHORIZATION_ERROR'
   | 'ERR_TOKEN_EXCHANGE_FAILED'
+  | 'ERR_INVALID_CLIENT'
   | 'ERR_ID_TOKEN_INVALID'
   | 'ERR_USERINFO_FAILED'
   | 'ERR_DISCOVERY_FAILED'
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'
-  | 'ERR_CONFIGURATION';
+  | 'ERR_TRANSACTION_STORE_FULL'
+  | 'ERR_CONFIGURATION'
+  | 'ERR_COOKIE_TOO_LARGE';
 
-/** The OAuth error a provider sent to the callback (RFC 6749 §4.1.2.1). */
+/**
+ * An OAuth error the provider sent: to the callback (RFC 6749 §4.1.2.1), or from the token or
+ * userinfo endpoint, in the body (RFC 6749 §5.2) or a `WWW-Authenticate` challenge (RFC 6750 §3).
+ */
 export interface OAuthErrorResponse {
   /** The `error` parameter, such as `access_denied` or `invalid_scope`. */
   readonly error: string;
@@ -80,7 +97,11 @@ export class NeverloseOidcError<
 > extends Error {
   /** A stable, machine-readable code, such as `ERR_STATE_MISMATCH`. */
   readonly code: Code;
-  /** The provider's OAuth error, for `ERR_ACCESS_DENIED` and `ERR_AUTHORIZATION_ERROR`. */
+  /**
+   * The provider's OAuth error: always for `ERR_ACCESS_DENIED`, `ERR_AUTHORIZATION_ERROR` and
+   * `ERR_INVALID_CLIENT`; for `ERR_TOKEN_EXCHANGE_FAILED` and `ERR_USERINFO_FAILED` when the
+   * provider sent one.
+   */
   readonly oauthError?: OAuthErrorResponse;
 
   constructor(

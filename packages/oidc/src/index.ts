@@ -24,8 +24,16 @@ export { toProfile } from './profile.js';
 export { isSafeReturnTo, validateReturnTo } from './return-to.js';
 export type { MemoryTransactionStoreOptions } from './transaction/memory-store.js';
 export { MemoryTransactionStore } from './transaction/memory-store.js';
-export type { SealedCookieCodec, SealedCookieCodecOptions } from './transaction/sealed-cookie.js';
-export { createSealedCookieCodec, sealedCookieName } from './transaction/sealed-cookie.js';
+export type {
+  SealedCookieCodec,
+  SealedCookieCodecOptions,
+  SealingSecret,
+} from './transaction/sealed-cookie.js';
+export {
+  createSealedCookieCodec,
+  MAX_SEALED_COOKIE_LENGTH,
+  sealedCookieName,
+} from './transaction/sealed-cookie.js';
 export type { TransactionStore } from './transaction/store.js';
 export type { AuthorizationTransaction } from './transaction/transaction.js';
 export { assertTransaction } from './transaction/transaction.js';

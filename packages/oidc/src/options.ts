@@ -20,7 +20,8 @@ export interface StaticEndpoints {
   readonly userinfo: string;
   /**
    * The JWK Set URL. Give it only if this provider issues id_tokens: a nonce is then sent and an
-   * id_token required and verified. Without it no id_token is expected and no nonce is sent.
+   * id_token required and verified. Without it no id_token is expected and no nonce is sent; an
+   * id_token that comes anyway is ignored, since it cannot be verified.
    *
    * @defaultValue absent: no id_token, as in the April 2025 docs
    */

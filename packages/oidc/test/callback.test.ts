@@ -1,3 +1,4 @@
+import { generateKeyPair, SignJWT } from 'jose';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -5,6 +6,7 @@ import {
   callbackState,
   createNeverloseClient,
   LEGACY_ENDPOINTS,
+  NEVERLOSE_ISSUER,
   type NeverloseClient,
 } from '../src/index.js';
 
@@ -135,6 +137,33 @@ describe('completeAuthorization before any request', () => {
     });
   });
 
+  it('quotes what the callback sent in messages: no line breaks or markup from a link', async () => {
+    const { transaction } = await client.startAuthorization();
+    const hostile = 'x"\r\nSet-Cookie: a=1\u2028<script>';
+    const extras: Record<string, string>[] = [
+      { error: hostile, error_description: hostile },
+      { iss: hostile },
+    ];
+    for (const extra of extras) {
+      const error = await client
+        .completeAuthorization(callbackFor(transaction, extra), transaction)
+        .catch((e: Error) => e);
+      expect(error).toMatchObject({ code: expect.stringMatching(/^ERR_/) });
+      expect((error as Error).message).toMatch(/^[\x20-\x7e]+$/);
+      expect((error as Error).message).toContain(
+        'x\\"\\u000d\\u000aSet-Cookie: a=1\\u2028<script>',
+      );
+    }
+  });
+
+  it('refuses a transaction whose returnTo is not a same-origin path', async () => {
+    const { transaction } = await client.startAuthorization();
+    const forged = { ...transaction, returnTo: '//evil.example' };
+    await expect(client.completeAuthorization(callbackFor(forged), forged)).rejects.toMatchObject({
+      code: 'ERR_RETURN_TO_INVALID',
+    });
+  });
+
   it('reports a refusal as ERR_ACCESS_DENIED', async () => {
     const { transaction } = await client.startAuthorization();
     const url = new URL(callbackFor(transaction, { error: 'access_denied' }));
@@ -208,13 +237,74 @@ describe('completeAuthorization with the provider', () => {
     expect(fromRequest.profile.id).toBe('42');
   });
 
-  it('reports a refused code as ERR_TOKEN_EXCHANGE_FAILED', async () => {
+  it('reports a refused code as ERR_TOKEN_EXCHANGE_FAILED, with the OAuth error', async () => {
     const { transaction } = await client.startAuthorization();
     nock(AUTH).post('/oauth/token').reply(400, { error: 'invalid_grant' });
     await expect(
       client.completeAuthorization(callbackFor(transaction), transaction),
     ).rejects.toMatchObject({
       code: 'ERR_TOKEN_EXCHANGE_FAILED',
+      oauthError: { error: 'invalid_grant' },
+    });
+  });
+
+  it('reads invalid_client from a Basic challenge that carries it', async () => {
+    const { transaction } = await client.startAuthorization();
+    nock(AUTH).post('/oauth/token').reply(401, '', {
+      'www-authenticate':
+        'Basic realm="neverlose", error="invalid_client", error_description="bad secret"',
+    });
+    await expect(
+      client.completeAuthorization(callbackFor(transaction), transaction),
+    ).rejects.toMatchObject({
+      code: 'ERR_INVALID_CLIENT',
+      oauthError: { error: 'invalid_client', errorDescription: 'bad secret' },
+      message: expect.stringContaining('client "app"'),
+    });
+  });
+
+  it('reads invalid_client from the body when the challenge names no error', async () => {
+    const { transaction } = await client.startAuthorization();
+    nock(AUTH)
+      .post('/oauth/token')
+      .reply(
+        401,
+        { error: 'invalid_client', error_description: 'Client authentication failed.' },
+        { 'www-authenticate': 'Basic realm="neverlose"' },
+      );
+    await expect(
+      client.completeAuthorization(callbackFor(transaction), transaction),
+    ).rejects.toMatchObject({
+      code: 'ERR_INVALID_CLIENT',
+      oauthError: { error: 'invalid_client', errorDescription: 'Client authentication failed.' },
+    });
+  });
+
+  it('reports a challenge with no OAuth error anywhere as ERR_TOKEN_EXCHANGE_FAILED', async () => {
+    const { transaction } = await client.startAuthorization();
+    nock(AUTH)
+      .post('/oauth/token')
+      .reply(401, 'Unauthorized', { 'www-authenticate': 'Basic realm="neverlose"' });
+    const error = await client
+      .completeAuthorization(callbackFor(transaction), transaction)
+      .catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'ERR_TOKEN_EXCHANGE_FAILED', oauthError: undefined });
+  });
+
+  it('reads the OAuth error of a userinfo challenge', async () => {
+    const { transaction } = await client.startAuthorization();
+    nock(AUTH)
+      .post('/oauth/token')
+      .reply(200, { access_token: 'at-1', token_type: 'Bearer' })
+      .get('/oauth/oidc_userinfo')
+      .reply(401, '', {
+        'www-authenticate': 'Bearer error="invalid_token", error_description="expired"',
+      });
+    await expect(
+      client.completeAuthorization(callbackFor(transaction), transaction),
+    ).rejects.toMatchObject({
+      code: 'ERR_USERINFO_FAILED',
+      oauthError: { error: 'invalid_token', errorDescription: 'expired' },
     });
   });
 
@@ -267,5 +357,27 @@ describe('completeAuthorization with the provider', () => {
     const { tokens } = await client.completeAuthorization(callbackFor(transaction), transaction);
     expect(Object.values(tokens)).not.toContain('rt');
     expect(tokens).toEqual({ accessToken: 'at-1', tokenType: 'bearer' });
+  });
+
+  it('ignores an id_token it has no key to verify (static mode without jwks)', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const now = Math.floor(Date.now() / 1000);
+    const unverifiable = await new SignJWT({ sub: 'admin' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(NEVERLOSE_ISSUER)
+      .setAudience('app')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(privateKey);
+    const { transaction } = await client.startAuthorization();
+    nock(AUTH)
+      .post('/oauth/token')
+      .reply(200, { access_token: 'at-1', token_type: 'Bearer', id_token: unverifiable })
+      .get('/oauth/oidc_userinfo')
+      .reply(200, { sub: '42' });
+    const result = await client.completeAuthorization(callbackFor(transaction), transaction);
+    expect(result.claims).toBeUndefined();
+    expect(result.tokens.idToken).toBeUndefined();
+    expect(result.profile.id).toBe('42');
   });
 });

@@ -51,6 +51,25 @@ describe('discovery', () => {
     });
   });
 
+  it('refuses a document without jwks_uri: the id_token signature could not be checked', async () => {
+    const { jwks_uri: _, ...partial } = DOCUMENT;
+    nock(ISSUER).get('/.well-known/openid-configuration').reply(200, partial);
+    await expect(createNeverloseClient(options)).rejects.toMatchObject({
+      code: 'ERR_DISCOVERY_FAILED',
+      message: expect.stringContaining('"jwks_uri" is missing'),
+    });
+  });
+
+  it('refuses a document whose jwks_uri is not https:', async () => {
+    nock(ISSUER)
+      .get('/.well-known/openid-configuration')
+      .reply(200, { ...DOCUMENT, jwks_uri: 'http://neverlose.cc/oauth/jwks' });
+    await expect(createNeverloseClient(options)).rejects.toMatchObject({
+      code: 'ERR_DISCOVERY_FAILED',
+      message: expect.stringContaining('"jwks_uri" is not an https: URL'),
+    });
+  });
+
   it('refuses a provider that does not offer S256 PKCE', async () => {
     nock(ISSUER)
       .get('/.well-known/openid-configuration')

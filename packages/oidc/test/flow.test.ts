@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createNeverloseClient,
+  isUserError,
   type NeverloseClient,
   type NeverloseOidcErrorCode,
 } from '../src/index.js';
@@ -130,10 +131,16 @@ describe('a full login against a local provider', () => {
     ['alg-none', 'alg none'],
     ['bad-signature', 'a signature by a key not in the JWKS'],
     ['expired', 'an exp in the past'],
+    ['iat-future', 'an iat an hour in the future'],
     ['absent', 'no id_token at all (discovery mode requires one)'],
   ] as const)('refuses an id_token with %s (%s)', async (idToken, _why) => {
     provider.behaviour.idToken = idToken;
     expect(await codeOf(login())).toBe('ERR_ID_TOKEN_INVALID');
+  });
+
+  it('accepts an id_token whose iat is ahead by less than the clock tolerance', async () => {
+    provider.behaviour.idToken = 'iat-skewed';
+    expect(await codeOf(login())).toBe('resolved');
   });
 
   it('refuses a userinfo answer about another user', async () => {
@@ -151,6 +158,88 @@ describe('a full login against a local provider', () => {
     await expect(login()).rejects.toMatchObject({
       code: 'ERR_TOKEN_EXCHANGE_FAILED',
       message: expect.stringContaining('invalid_grant'),
+    });
+  });
+});
+
+describe('a provider that announces the iss callback parameter (RFC 9207)', () => {
+  let announcing: TestProvider;
+  let announcingClient: NeverloseClient;
+  beforeAll(async () => {
+    announcing = await startProvider({ announceIss: true });
+    announcingClient = await createNeverloseClient({
+      clientId: announcing.clientId,
+      clientSecret: announcing.clientSecret,
+      redirectUri: REDIRECT,
+      issuer: announcing.issuer,
+      dangerouslyAllowInsecureHttp: true,
+    });
+  });
+  afterAll(() => announcing.close());
+
+  it('refuses a callback without iss as a user error, before any token request', async () => {
+    announcing.behaviour.issParameter = 'absent';
+    const { url, transaction } = await announcingClient.startAuthorization();
+    const callback = await authorize(url);
+    const requests = announcing.log.length;
+    const error = await announcingClient
+      .completeAuthorization(callback, transaction)
+      .catch((e) => e);
+    expect(error).toMatchObject({
+      code: 'ERR_ISSUER_MISMATCH',
+      message: expect.stringContaining('no "iss"'),
+    });
+    expect(isUserError(error)).toBe(true);
+    expect(announcing.log.slice(requests)).toEqual([]);
+  });
+
+  it('completes a callback that carries the right iss', async () => {
+    announcing.behaviour.issParameter = 'correct';
+    const { url, transaction } = await announcingClient.startAuthorization();
+    const result = await announcingClient.completeAuthorization(await authorize(url), transaction);
+    expect(result.profile.id).toBe('1337');
+  });
+});
+
+describe('client authentication at the token endpoint', () => {
+  it.each(['client_secret_basic', 'client_secret_post'] as const)(
+    'reports a wrong secret sent with %s as ERR_INVALID_CLIENT, with the OAuth error',
+    async (clientAuthentication) => {
+      const wrong = await createNeverloseClient({
+        clientId: provider.clientId,
+        clientSecret: 'not-the-secret',
+        clientAuthentication,
+        redirectUri: REDIRECT,
+        issuer: provider.issuer,
+        dangerouslyAllowInsecureHttp: true,
+      });
+      const { url, transaction } = await wrong.startAuthorization();
+      const error = await wrong
+        .completeAuthorization(await authorize(url), transaction)
+        .catch((e) => e);
+      expect(error).toMatchObject({
+        code: 'ERR_INVALID_CLIENT',
+        oauthError: { error: 'invalid_client', errorDescription: 'Client authentication failed' },
+      });
+      expect(error.message).toMatch(/clientId, clientSecret and clientAuthentication/);
+      expect(isUserError(error)).toBe(false);
+    },
+  );
+
+  it('reports a wrong secret with the default method (client_secret_basic) the same way', async () => {
+    const wrong = await createNeverloseClient({
+      clientId: provider.clientId,
+      clientSecret: 'not-the-secret',
+      redirectUri: REDIRECT,
+      issuer: provider.issuer,
+      dangerouslyAllowInsecureHttp: true,
+    });
+    const { url, transaction } = await wrong.startAuthorization();
+    await expect(
+      wrong.completeAuthorization(await authorize(url), transaction),
+    ).rejects.toMatchObject({
+      code: 'ERR_INVALID_CLIENT',
+      message: expect.not.stringContaining('WWW-Authenticate'),
     });
   });
 });

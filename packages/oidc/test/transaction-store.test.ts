@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   type AuthorizationTransaction,
   createSealedCookieCodec,
+  MAX_SEALED_COOKIE_LENGTH,
   MemoryTransactionStore,
   sealedCookieName,
 } from '../src/index.js';
@@ -46,12 +48,56 @@ describe('MemoryTransactionStore', () => {
     expect(await store.take('s')).toBeUndefined();
   });
 
-  it('stays bounded: the oldest entry goes first when full', async () => {
+  it('stays bounded: when full of pending logins it refuses a new one and evicts none', async () => {
     const store = new MemoryTransactionStore({ maxEntries: 3 });
-    for (const state of ['a', 'b', 'c', 'd']) await store.set(state, transaction(state), 60_000);
+    for (const state of ['a', 'b', 'c']) await store.set(state, transaction(state), 60_000);
+    await expect(store.set('d', transaction('d'), 60_000)).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_STORE_FULL',
+    });
     expect(store.size).toBe(3);
-    expect(await store.take('a')).toBeUndefined();
-    expect(await store.take('d')).toBeDefined();
+    expect(await store.take('a')).toBeDefined();
+    expect(await store.take('d')).toBeUndefined();
+  });
+
+  it('keeps an honest login when an attacker starts logins until the store is full', async () => {
+    let now = 0;
+    const store = new MemoryTransactionStore({ maxEntries: 100, now: () => now });
+    await store.set('honest', transaction('honest'), 600_000);
+    let refused = 0;
+    for (let i = 0; i < 1000; i++) {
+      now += 10;
+      await store
+        .set(`attacker-${i}`, transaction(`attacker-${i}`), 600_000)
+        .catch(() => refused++);
+    }
+    expect(refused).toBe(901);
+    expect(await store.take('honest')).toMatchObject({ state: 'honest' });
+    // A slot freed by a completed login is open again.
+    await store.set('next', transaction('next'), 600_000);
+    expect(await store.take('next')).toBeDefined();
+  });
+
+  it('admits new logins again as the pending ones expire', async () => {
+    let now = 0;
+    const store = new MemoryTransactionStore({ maxEntries: 2, now: () => now });
+    await store.set('a', transaction('a'), 100);
+    await store.set('b', transaction('b'), 200);
+    await expect(store.set('c', transaction('c'), 100)).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_STORE_FULL',
+    });
+    now = 100;
+    await store.set('c', transaction('c'), 100);
+    expect(await store.take('b')).toBeDefined();
+    expect(await store.take('c')).toBeDefined();
+  });
+
+  it('refuses a ttl that is not a positive number', async () => {
+    const store = new MemoryTransactionStore();
+    for (const ttl of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(store.set('s', transaction('s'), ttl)).rejects.toMatchObject({
+        code: 'ERR_CONFIGURATION',
+      });
+    }
   });
 
   it('sweeps expired entries before evicting live ones', async () => {
@@ -72,8 +118,12 @@ describe('MemoryTransactionStore', () => {
   });
 });
 
+function randomSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 describe('createSealedCookieCodec', () => {
-  const secret = 'a-very-long-secret-of-at-least-32-characters';
+  const secret = randomSecret();
 
   it('seals and opens a transaction; the sealed text shows none of it', async () => {
     const codec = createSealedCookieCodec({ secret });
@@ -88,8 +138,102 @@ describe('createSealedCookieCodec', () => {
 
   it('refuses a value sealed with another secret', async () => {
     const sealed = await createSealedCookieCodec({ secret }).seal(transaction('abc'));
-    const other = createSealedCookieCodec({ secret: `${secret}-rotated` });
+    const other = createSealedCookieCodec({ secret: randomSecret() });
     await expect(other.open(sealed)).rejects.toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
+  });
+
+  it('rotates secrets: seals with the first, opens with any', async () => {
+    const previous = randomSecret();
+    const next = randomSecret();
+    const before = await createSealedCookieCodec({ secret: previous }).seal(transaction('old'));
+    const rotated = createSealedCookieCodec({ secret: [next, previous] });
+    expect((await rotated.open(before)).state).toBe('old');
+    const after = await rotated.seal(transaction('new'));
+    expect((await createSealedCookieCodec({ secret: next }).open(after)).state).toBe('new');
+    await expect(createSealedCookieCodec({ secret: previous }).open(after)).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_MISSING',
+    });
+    // Once the previous secret is dropped, what it sealed no longer opens.
+    await expect(createSealedCookieCodec({ secret: [next] }).open(before)).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_MISSING',
+    });
+  });
+
+  it('reports an expired value as expired whichever secret sealed it', async () => {
+    let now = Date.now();
+    const previous = randomSecret();
+    const sealed = await createSealedCookieCodec({ secret: previous, now: () => now }).seal(
+      transaction('abc', now + 60_000),
+    );
+    now += 120_000;
+    const rotated = createSealedCookieCodec({ secret: [randomSecret(), previous], now: () => now });
+    await expect(rotated.open(sealed)).rejects.toMatchObject({ code: 'ERR_TRANSACTION_EXPIRED' });
+  });
+
+  it('accepts 32 random bytes, as bytes, base64, base64url or hex', () => {
+    const bytes = randomBytes(32);
+    for (const secret of [
+      new Uint8Array(bytes),
+      bytes.toString('base64'),
+      bytes.toString('base64url'),
+      bytes.toString('hex'),
+    ]) {
+      expect(() => createSealedCookieCodec({ secret })).not.toThrow();
+    }
+  });
+
+  it.each([
+    ['a'.repeat(32), /it repeats a sequence of 1 bytes/],
+    ['changeme'.repeat(4), /it repeats a sequence of 8 bytes/],
+    [`${'0123456789abcdef'.repeat(2)}0`, /it repeats a sequence of 16 bytes/],
+    [new Uint8Array(64), /it repeats a sequence of 1 bytes/],
+    [
+      'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab',
+      /its estimated entropy is 6 bits, at least 128 are needed/,
+    ],
+    ['passwordpassword1234password1234', /its estimated entropy is \d+ bits, at least 128/],
+  ])('refuses the low-entropy secret %j, naming the rule', (weak, rule) => {
+    expect(() => createSealedCookieCodec({ secret: weak })).toThrowError(
+      expect.objectContaining({
+        code: 'ERR_CONFIGURATION',
+        message: expect.stringMatching(/^Invalid option "secret": does not look random: /),
+      }),
+    );
+    expect(() => createSealedCookieCodec({ secret: weak })).toThrowError(rule);
+  });
+
+  it('names the rotated secret that breaks a rule', () => {
+    expect(() =>
+      createSealedCookieCodec({ secret: [randomSecret(), 'a'.repeat(40)] }),
+    ).toThrowError(/"secret\[1\]": does not look random/);
+    expect(() => createSealedCookieCodec({ secret: [] })).toThrowError(/"secret": must list/);
+  });
+
+  it('seals a transaction with the longest returnTo within the cookie limit', async () => {
+    const codec = createSealedCookieCodec({ secret });
+    const longest = { ...transaction('abc'), returnTo: `/${'%22'.repeat(682)}a` };
+    const sealed = await codec.seal(longest);
+    expect(sealed.length).toBeLessThanOrEqual(MAX_SEALED_COOKIE_LENGTH);
+    expect(await codec.open(sealed)).toEqual(longest);
+  });
+
+  it('refuses to seal a value browsers would drop, with ERR_COOKIE_TOO_LARGE', async () => {
+    const codec = createSealedCookieCodec({ secret });
+    const tooLarge = {
+      ...transaction('abc'),
+      redirectUri: `https://app.example/${'callback/'.repeat(150)}`,
+      returnTo: `/${'a'.repeat(2047)}`,
+    };
+    await expect(codec.seal(tooLarge)).rejects.toMatchObject({
+      code: 'ERR_COOKIE_TOO_LARGE',
+      message: expect.stringContaining(String(MAX_SEALED_COOKIE_LENGTH)),
+    });
+  });
+
+  it('refuses to open a value longer than any sealed one, without decrypting', async () => {
+    await expect(
+      createSealedCookieCodec({ secret }).open('x'.repeat(MAX_SEALED_COOKIE_LENGTH + 1)),
+    ).rejects.toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
   });
 
   it('refuses an altered value', async () => {

@@ -85,8 +85,10 @@ export interface NeverloseStrategyOptions {
   readonly dangerouslyAllowInsecureHttp?: boolean;
   /**
    * Where transactions wait for the callback. By default they live in `express-session`
-   * (`req.session[sessionKey][state]`), and the session is saved before the redirect. Pass a
-   * shared store (Redis) to keep them out of the session.
+   * (`req.session[sessionKey][state]`, at most 10 per session: an eleventh login drops the
+   * session's oldest), and the session is saved before the redirect. Pass a shared store (Redis)
+   * to keep them out of the session. A store that refuses a login with
+   * `ERR_TRANSACTION_STORE_FULL` (a full `MemoryTransactionStore`) makes it fail with 503.
    *
    * @defaultValue the session
    * @example `new MemoryTransactionStore()`
@@ -114,7 +116,8 @@ export interface NeverloseStrategyOptions {
   readonly proxy?: boolean;
   /**
    * A query parameter of the login request to read `returnTo` from (`/auth/neverlose?next=/x`).
-   * It must be a same-origin relative path, else the login fails with 400.
+   * It must be a same-origin relative path, else the login fails with 400; it is kept
+   * percent-encoded as printable ASCII (see `validateReturnTo` of neverlose-oidc).
    *
    * @defaultValue absent: only `passport.authenticate('neverlose', { returnTo })` sets it
    * @example `'returnTo'`
@@ -142,7 +145,10 @@ export type VerifyFunctionWithRequest<Req extends IncomingMessage = IncomingMess
 
 /** Options of `passport.authenticate('neverlose', options)` this strategy reads. */
 export interface NeverloseAuthenticateOptions {
-  /** Same-origin path to return to after login; comes back as `req.authInfo.returnTo`. */
+  /**
+   * Same-origin path to return to after login; comes back, percent-encoded as printable ASCII,
+   * as `req.authInfo.returnTo`.
+   */
   readonly returnTo?: string;
   /** Extra authorization parameters for this login, such as `{ prompt: 'consent' }`. */
   readonly authorizationParams?: Readonly<Record<string, string>>;

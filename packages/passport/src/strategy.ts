@@ -1,5 +1,6 @@
 import {
   createNeverloseClient,
+  isNeverloseOidcError,
   isUserError,
   type NeverloseClient,
   type NeverloseClientOptions,
@@ -16,6 +17,7 @@ import type {
   VerifyFunction,
   VerifyFunctionWithRequest,
 } from './options.js';
+import { asError, createOutcome, type Outcome } from './outcome.js';
 import { toPassportProfile } from './profile.js';
 import { requestOrigin, requestPath, type StrategyRequest } from './request-url.js';
 import { MISSING_SESSION_MESSAGE, type SessionLike, sessionStore } from './state/session-store.js';
@@ -155,23 +157,40 @@ export class NeverloseStrategy extends PassportStrategy {
     return shared.client;
   }
 
+  /**
+   * Starts a login, or completes one when the request carries `code`, `error` or `state`. Never
+   * throws and never leaves a promise rejected: every outcome is one Passport action, `fail` for
+   * what the user did and `error` for what the server did (see {@link createOutcome}).
+   */
   override authenticate(req: StrategyRequest, options: NeverloseAuthenticateOptions = {}): void {
-    const query =
-      req.query ?? Object.fromEntries(new URL(requestPath(req), 'http://x').searchParams);
-    const isCallback =
-      query.code !== undefined || query.error !== undefined || query.state !== undefined;
-    const run = isCallback ? this._callback(req, query) : this._start(req, options, query);
-    run.catch((error: unknown) => this._reportError(error));
+    const outcome = createOutcome(this, req);
+    const run = async (): Promise<void> => {
+      const query =
+        req.query ?? Object.fromEntries(new URL(requestPath(req), 'http://x').searchParams);
+      const isCallback =
+        query.code !== undefined || query.error !== undefined || query.state !== undefined;
+      if (isCallback) await this._callback(req, query, outcome);
+      else await this._start(req, options, query, outcome);
+    };
+    run().catch((error: unknown) => this._reportError(error, outcome));
   }
 
-  private _reportError(error: unknown): void {
-    if (isUserError(error)) {
-      const message = (error as Error).message;
-      const code = (error as NeverloseOidcError).code;
-      this.fail({ message, code }, code === 'ERR_RETURN_TO_INVALID' ? 400 : 403);
+  private _reportError(error: unknown, outcome: Outcome): void {
+    if (
+      !isNeverloseOidcError(error) ||
+      !(isUserError(error) || error.code === 'ERR_TRANSACTION_STORE_FULL')
+    ) {
+      outcome.error(asError(error));
       return;
     }
-    this.error(error instanceof Error ? error : new Error(String(error)));
+    // ERR_TRANSACTION_STORE_FULL: too many logins in flight; the user may try again later.
+    const status =
+      error.code === 'ERR_RETURN_TO_INVALID'
+        ? 400
+        : error.code === 'ERR_TRANSACTION_STORE_FULL'
+          ? 503
+          : 403;
+    outcome.fail({ message: error.message, code: error.code }, status);
   }
 
   private _storeFor(req: StrategyRequest): {
@@ -190,6 +209,7 @@ export class NeverloseStrategy extends PassportStrategy {
     req: StrategyRequest,
     options: NeverloseAuthenticateOptions,
     query: Record<string, unknown>,
+    outcome: Outcome,
   ): Promise<void> {
     const { store, session } = this._storeFor(req);
     let returnTo = options.returnTo;
@@ -206,18 +226,19 @@ export class NeverloseStrategy extends PassportStrategy {
         : { redirectUri: new URL(this._callbackURL, requestOrigin(req, this._proxy)).href }),
     });
     await store.set(transaction.state ?? NO_STATE_KEY, transaction, client.transactionTtl);
-    if (session === undefined) {
-      this.redirect(url.href);
-      return;
-    }
+    if (session === undefined) return outcome.redirect(url.href);
     // Save before redirecting: the callback can arrive before a lazy save would finish.
-    session.save((error) => {
-      if (error) this.error(error instanceof Error ? error : new Error(String(error)));
-      else this.redirect(url.href);
+    await new Promise<void>((resolve, reject) => {
+      session.save((error) => (error ? reject(asError(error)) : resolve()));
     });
+    outcome.redirect(url.href);
   }
 
-  private async _callback(req: StrategyRequest, query: Record<string, unknown>): Promise<void> {
+  private async _callback(
+    req: StrategyRequest,
+    query: Record<string, unknown>,
+    outcome: Outcome,
+  ): Promise<void> {
     const { store } = this._storeFor(req);
     const state = typeof query.state === 'string' ? query.state : undefined;
     const client = await this.client();
@@ -237,10 +258,11 @@ export class NeverloseStrategy extends PassportStrategy {
     const result = await client.completeAuthorization(requestPath(req), transaction);
     const profile = toPassportProfile(result.profile);
     const info = { returnTo: result.returnTo, claims: result.claims, tokens: result.tokens };
+    // The first call counts; the outcome ignores later ones, and nothing thrown escapes it.
     const done: VerifyCallback = (error, user, verifyInfo) => {
-      if (error) return this.error(error instanceof Error ? error : new Error(String(error)));
-      if (!user) return this.fail(verifyInfo ?? { message: 'The user was not accepted.' }, 403);
-      this.success(user, { ...info, ...(typeof verifyInfo === 'object' ? verifyInfo : {}) });
+      if (error) return outcome.error(asError(error));
+      if (!user) return outcome.fail(verifyInfo ?? { message: 'The user was not accepted.' }, 403);
+      outcome.success(user, { ...info, ...(typeof verifyInfo === 'object' ? verifyInfo : {}) });
     };
     try {
       if (this._passReqToCallback) {
@@ -249,7 +271,8 @@ export class NeverloseStrategy extends PassportStrategy {
         (this._verify as VerifyFunction)(result.tokens.accessToken, profile, done);
       }
     } catch (error) {
-      this.error(error instanceof Error ? error : new Error(String(error)));
+      // A verify function that threw after calling done has already decided the outcome.
+      outcome.error(asError(error));
     }
   }
 }

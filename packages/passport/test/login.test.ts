@@ -1,17 +1,16 @@
 import { MemoryTransactionStore } from 'neverlose-oidc';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   authorize,
   defaultBehaviour,
   startProvider,
   type TestProvider,
 } from '../../oidc/test/support/provider.mjs';
-import { startApp, type TestApp, type TestAppOptions } from './support/app.js';
-import { Browser } from './support/browser.js';
+import { type TestApp, testApps } from './support/app.js';
+import { Browser, toCallback as callbackOf } from './support/browser.js';
 
 let provider: TestProvider;
 let legacy: TestProvider;
-const apps: TestApp[] = [];
 
 beforeAll(async () => {
   provider = await startProvider();
@@ -24,29 +23,8 @@ afterAll(async () => {
 beforeEach(() => {
   provider.behaviour = defaultBehaviour();
 });
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
 
-async function app(
-  overrides: Partial<TestAppOptions> = {},
-  strategy: object = {},
-): Promise<TestApp> {
-  const started = await startApp({
-    ...overrides,
-    strategy: {
-      clientID: provider.clientId,
-      clientSecret: provider.clientSecret,
-      callbackURL: '/auth/neverlose/callback',
-      issuer: provider.issuer,
-      dangerouslyAllowInsecureHttp: true,
-      returnToParam: 'returnTo',
-      ...strategy,
-    },
-  });
-  apps.push(started);
-  return started;
-}
+const app = testApps(() => provider);
 
 /** Starts a login and returns the callback URL the provider sends the browser to. */
 async function toCallback(
@@ -54,8 +32,7 @@ async function toCallback(
   testApp: TestApp,
   path = '/auth/neverlose',
 ): Promise<string> {
-  const providerUrl = await Browser.location(await browser.get(`${testApp.origin}${path}`));
-  return authorize(providerUrl);
+  return callbackOf(browser, `${testApp.origin}${path}`);
 }
 
 async function whoami(browser: Browser, testApp: TestApp) {

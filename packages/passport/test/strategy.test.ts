@@ -50,14 +50,14 @@ describe('toPassportProfile', () => {
 });
 
 describe('the session transaction store', () => {
-  const tx = (state: string) => ({
+  const tx = (state: string, createdAt = Date.now()) => ({
     v: 1 as const,
     state,
     issuer: 'https://neverlose.cc',
     clientId: 'app',
     redirectUri: 'https://app.example/cb',
     scope: 'openid',
-    createdAt: Date.now(),
+    createdAt,
     expiresAt: Date.now() + 60_000,
   });
   const session = () => ({ save: (done: () => void) => done() }) as never;
@@ -79,6 +79,18 @@ describe('the session transaction store', () => {
     expect(await store.take('s0')).toBeUndefined();
     expect(await store.take('s1')).toBeUndefined();
     expect(await store.take('s11')).toBeDefined();
+  });
+
+  it('drops the oldest by creation time, whatever the order of the session’s keys', async () => {
+    const store = sessionStore(session(), 'k');
+    // Integer-like keys come first in a JavaScript object, whatever their insertion order.
+    for (let i = 0; i < 10; i++) await store.set(`s${i}`, tx(`s${i}`, 1000 + i), 60_000);
+    await store.set('5', tx('5', 2000), 60_000);
+    await store.set('s10', tx('s10', 3000), 60_000);
+    expect(await store.take('s0')).toBeUndefined();
+    expect(await store.take('s1')).toBeUndefined();
+    expect(await store.take('5')).toBeDefined();
+    expect(await store.take('s2')).toBeDefined();
   });
 
   it('does not read inherited keys as transactions', async () => {

@@ -1,4 +1,5 @@
 import { NeverloseOidcError } from '../errors.js';
+import { quote } from '../lib/quote.js';
 import type { AuthorizationTransaction } from '../transaction/transaction.js';
 
 /**
@@ -24,7 +25,7 @@ export function callbackUrl(
     if (callback.method !== 'GET') {
       throw new NeverloseOidcError(
         'ERR_CALLBACK_INVALID',
-        `The callback must be a GET request, not ${callback.method}.`,
+        `The callback must be a GET request, not ${quote(callback.method)}.`,
       );
     }
     return { url: new URL(callback.url), relative: false };
@@ -43,13 +44,15 @@ export function callbackState(callback: CallbackInput): string | undefined {
 
 /**
  * @internal Checks the callback against its transaction before any request is made: the
- * redirect URI, a single value per parameter, `iss` (RFC 9207), `state`, the provider's
- * `error`, and the presence of `code`. Pure.
+ * redirect URI, a single value per parameter, `iss` (RFC 9207: present when `issRequired`, and
+ * the transaction's issuer when present), `state`, the provider's `error`, and the presence of
+ * `code`. Pure.
  */
 export function checkCallback(
   url: URL,
   relative: boolean,
   tx: AuthorizationTransaction,
+  issRequired: boolean,
 ): URLSearchParams {
   const expected = new URL(tx.redirectUri);
   const samePlace = relative
@@ -71,10 +74,16 @@ export function checkCallback(
     }
   }
   const iss = params.get('iss');
+  if (iss === null && issRequired) {
+    throw new NeverloseOidcError(
+      'ERR_ISSUER_MISMATCH',
+      `The callback has no "iss" parameter, although ${tx.issuer} sends it with every callback (RFC 9207): it did not come from the provider as is.`,
+    );
+  }
   if (iss !== null && iss !== tx.issuer) {
     throw new NeverloseOidcError(
       'ERR_ISSUER_MISMATCH',
-      `The callback's "iss" is "${iss}", not the expected issuer "${tx.issuer}" (RFC 9207).`,
+      `The callback's "iss" is ${quote(iss)}, not the expected issuer "${tx.issuer}" (RFC 9207).`,
     );
   }
   if (tx.state !== undefined && params.get('state') !== tx.state) {
@@ -103,7 +112,7 @@ export function checkCallback(
     }
     throw new NeverloseOidcError(
       'ERR_AUTHORIZATION_ERROR',
-      `Neverlose answered the authorization request with "${error}"${description === undefined ? '' : ` (${description})`}.`,
+      `Neverlose answered the authorization request with ${quote(error)}${description === undefined ? '' : ` (${quote(description)})`}.`,
       { oauthError },
     );
   }

@@ -2,13 +2,14 @@ import * as oidc from 'openid-client';
 import type { ProviderConfiguration } from '../configuration.js';
 import { NeverloseOidcError } from '../errors.js';
 import { checkIdToken } from '../id-token/checks.js';
-import { toNeverloseError } from '../lib/openid-errors.js';
+import { challengeErrorOf, hasCode, toNeverloseError } from '../lib/openid-errors.js';
 import {
   type IdTokenClaims,
   type NeverloseClaims,
   type NeverloseProfile,
   toProfile,
 } from '../profile.js';
+import { validateReturnTo } from '../return-to.js';
 import {
   type AuthorizationTransaction,
   assertNotExpired,
@@ -40,7 +41,10 @@ export interface AuthorizationResult {
   readonly claims: IdTokenClaims | undefined;
   /** The tokens. */
   readonly tokens: NeverloseTokens;
-  /** The transaction's validated `returnTo`, if one was given. */
+  /**
+   * The transaction's `returnTo`, if one was given: a same-origin path of printable ASCII, ready
+   * for a `Location` header (see {@link validateReturnTo}).
+   */
   readonly returnTo: string | undefined;
 }
 
@@ -62,7 +66,10 @@ export async function completeAuthorization(
   const now = Date.now();
   assertNotExpired(tx, now);
   const { url, relative } = callbackUrl(callback, tx.redirectUri);
-  const params = checkCallback(url, relative, tx);
+  const params = checkCallback(url, relative, tx, provider.issRequired);
+  // Checked again, before any request: the transaction may come from storage written by an older
+  // version, and the value returned must be header-safe.
+  const returnTo = tx.returnTo === undefined ? undefined : validateReturnTo(tx.returnTo);
 
   // The redirect_uri of the token request is the one of the transaction, whatever host the
   // callback was read from (a proxy can hide the public one).
@@ -78,14 +85,17 @@ export async function completeAuthorization(
       idTokenExpected: provider.idTokenExpected,
     });
   } catch (error) {
-    throw toNeverloseError(error, 'token');
+    throw toNeverloseError(error, 'token', await challengeErrorOf(error), clientId);
   }
 
   const accessToken = response.access_token;
+  // Without a JWK Set (static mode without `jwks`) an id_token cannot be verified: one that comes
+  // anyway is ignored, its claims never returned nor used.
+  const idToken = provider.idTokenExpected ? response.id_token : undefined;
   let claims: IdTokenClaims | undefined;
-  if (response.id_token !== undefined) {
+  if (idToken !== undefined) {
     claims = response.claims() as IdTokenClaims | undefined;
-    checkIdToken(response.id_token, accessToken, claims?.at_hash);
+    checkIdToken(idToken, accessToken, claims, Date.now());
   }
 
   let userinfo: NeverloseClaims;
@@ -96,7 +106,6 @@ export async function completeAuthorization(
       claims?.sub ?? oidc.skipSubjectCheck,
     )) as NeverloseClaims;
   } catch (error) {
-    const mapped = toNeverloseError(error, 'userinfo');
     if (hasCode(error, 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED')) {
       throw new NeverloseOidcError(
         'ERR_USERINFO_FAILED',
@@ -104,7 +113,7 @@ export async function completeAuthorization(
         { cause: error },
       );
     }
-    throw mapped;
+    throw toNeverloseError(error, 'userinfo', await challengeErrorOf(error), clientId);
   }
 
   const expiresIn = response.expires_in;
@@ -112,17 +121,8 @@ export async function completeAuthorization(
     accessToken,
     tokenType: response.token_type,
     ...(expiresIn === undefined ? {} : { expiresIn, expiresAt: now + expiresIn * 1000 }),
-    ...(response.id_token === undefined ? {} : { idToken: response.id_token }),
+    ...(idToken === undefined ? {} : { idToken }),
     ...(response.scope === undefined ? {} : { scope: response.scope }),
   };
-  return { profile: toProfile(userinfo), claims, tokens, returnTo: tx.returnTo };
-}
-
-function hasCode(error: unknown, code: string): boolean {
-  let current = error;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    if ((current as { code?: unknown }).code === code) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return { profile: toProfile(userinfo), claims, tokens, returnTo };
 }

@@ -9,7 +9,8 @@ import { checkRedirectUri, type ResolvedOptions } from '../validate-options.js';
 export interface StartAuthorizationOptions {
   /**
    * Where to send the user after login: a same-origin relative path, checked by
-   * {@link validateReturnTo}. It comes back as `returnTo` from `completeAuthorization`.
+   * {@link validateReturnTo}, which percent-encodes it to printable ASCII (`/café` is kept as
+   * `/caf%C3%A9`). It comes back in that form as `returnTo` from `completeAuthorization`.
    *
    * @defaultValue absent
    * @example `'/settings/linked-accounts'`

@@ -1,4 +1,9 @@
-import { NeverloseOidcError, type NeverloseOidcErrorCode } from '../errors.js';
+import {
+  NeverloseOidcError,
+  type NeverloseOidcErrorCode,
+  type OAuthErrorResponse,
+} from '../errors.js';
+import { quote } from './quote.js';
 
 /** @internal The step that failed, which decides the code of a provider-side failure. */
 export type Step = 'discovery' | 'token' | 'userinfo';
@@ -29,7 +34,11 @@ interface CodedError {
   cause?: unknown;
   error?: unknown;
   error_description?: unknown;
+  response?: unknown;
 }
+
+/** A body larger than this is not read for an OAuth error: it is not one. */
+const MAX_ERROR_BODY = 16 * 1024;
 
 function chain(error: unknown): CodedError[] {
   const links: CodedError[] = [];
@@ -41,14 +50,67 @@ function chain(error: unknown): CodedError[] {
   return links;
 }
 
+/** A field of a thrown value, as text: only strings count (a thrown value can be anything). */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** @internal True when `error` or one of its causes has the code `code`. */
+export function hasCode(error: unknown, code: string): boolean {
+  return chain(error).some((link) => link.code === code);
+}
+
+function oauthError(error: unknown, description: unknown): OAuthErrorResponse | undefined {
+  if (typeof error !== 'string' || error === '') return undefined;
+  return typeof description === 'string' ? { error, errorDescription: description } : { error };
+}
+
+/**
+ * @internal The OAuth error of an answer with a `WWW-Authenticate` challenge (RFC 6750 §3), which
+ * openid-client raises as `WWWAuthenticateChallengeError` before it reads the body: the
+ * challenge's `error` parameter, or, when the challenge names none (`Basic realm="..."`), the
+ * `error` of the JSON body (RFC 6749 §5.2). Undefined for any other error.
+ */
+export async function challengeErrorOf(error: unknown): Promise<OAuthErrorResponse | undefined> {
+  const challenged = chain(error).find((l) => l.code === 'OAUTH_WWW_AUTHENTICATE_CHALLENGE');
+  if (challenged === undefined) return undefined;
+  const challenges = Array.isArray(challenged.cause) ? challenged.cause : [];
+  for (const challenge of challenges) {
+    const parameters = (challenge as { parameters?: Record<string, unknown> }).parameters;
+    const found = oauthError(parameters?.error, parameters?.error_description);
+    if (found !== undefined) return found;
+  }
+  const response = challenged.response;
+  if (!(response instanceof Response) || response.bodyUsed) return undefined;
+  try {
+    const text = await response.text();
+    if (text.length > MAX_ERROR_BODY) return undefined;
+    const json: unknown = JSON.parse(text);
+    if (typeof json !== 'object' || json === null) return undefined;
+    const { error: code, error_description: description } = json as CodedError;
+    return oauthError(code, description);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * @internal Turns an error of openid-client (or of `fetch` underneath it) into a
  * {@link NeverloseOidcError} whose code says what failed: network, timeout, configuration, the
- * id_token, or the step itself.
+ * client's credentials, the id_token, or the step itself. `provided` is the OAuth error the
+ * provider sent in a challenge, read by {@link challengeErrorOf} (an error in the body is read
+ * here); `clientId` names the client in messages.
  */
-export function toNeverloseError(error: unknown, step: Step): NeverloseOidcError {
+export function toNeverloseError(
+  error: unknown,
+  step: Step,
+  provided?: OAuthErrorResponse,
+  clientId?: string,
+): NeverloseOidcError {
   if (error instanceof NeverloseOidcError) return error;
   const links = chain(error);
+  const body = links.find((l) => l.code === 'OAUTH_RESPONSE_BODY_ERROR');
+  provided ??= body === undefined ? undefined : oauthError(body.error, body.error_description);
   const messages = links
     .map((link) => (typeof link.message === 'string' ? link.message : ''))
     .filter((message) => message !== '' && message !== 'something went wrong');
@@ -72,20 +134,26 @@ export function toNeverloseError(error: unknown, step: Step): NeverloseOidcError
       { cause: error },
     );
   }
-  const bodyError = links.find((l) => l.code === 'OAUTH_RESPONSE_BODY_ERROR');
-  if (bodyError !== undefined) {
+  if (provided !== undefined) {
     const description =
-      typeof bodyError.error_description === 'string' ? ` (${bodyError.error_description})` : '';
+      provided.errorDescription === undefined ? '' : ` (${quote(provided.errorDescription)})`;
+    if (step === 'token' && provided.error === 'invalid_client') {
+      return new NeverloseOidcError(
+        'ERR_INVALID_CLIENT',
+        `The token endpoint refused the credentials of client ${quote(clientId ?? '')} with "invalid_client"${description}: check clientId, clientSecret and clientAuthentication (client_secret_basic or client_secret_post) against the client registered with Neverlose.`,
+        { cause: error, oauthError: provided },
+      );
+    }
     return new NeverloseOidcError(
       STEP_CODE[step],
-      `${STEP_TEXT[step]}: the provider answered "${String(bodyError.error)}"${description}.`,
-      { cause: error },
+      `${STEP_TEXT[step]}: the provider answered ${quote(provided.error)}${description}.`,
+      { cause: error, oauthError: provided },
     );
   }
   const fromLibrary = has((l) => typeof l.code === 'string' && l.code.startsWith('OAUTH_'));
   if (
     !fromLibrary &&
-    has((l) => l.name === 'TypeError' && !String(l.code ?? '').startsWith('ERR_INVALID_ARG'))
+    has((l) => l.name === 'TypeError' && !text(l.code).startsWith('ERR_INVALID_ARG'))
   ) {
     return new NeverloseOidcError(
       'ERR_NETWORK',
@@ -95,7 +163,7 @@ export function toNeverloseError(error: unknown, step: Step): NeverloseOidcError
   }
   if (
     step === 'token' &&
-    has((l) => JWT_CODES.has(String(l.code)) || MENTIONS_JWT.test(String(l.message)))
+    has((l) => JWT_CODES.has(text(l.code)) || MENTIONS_JWT.test(text(l.message)))
   ) {
     return new NeverloseOidcError('ERR_ID_TOKEN_INVALID', `The id_token was refused: ${detail}.`, {
       cause: error,

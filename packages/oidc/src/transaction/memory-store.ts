@@ -5,10 +5,13 @@ import type { AuthorizationTransaction } from './transaction.js';
 /** Options of {@link MemoryTransactionStore}. */
 export interface MemoryTransactionStoreOptions {
   /**
-   * The most transactions kept at once. When full, expired entries go first, then the oldest.
+   * The most transactions kept at once. When full, expired entries are dropped; if none has
+   * expired, a new transaction is refused (`ERR_TRANSACTION_STORE_FULL`) rather than a pending
+   * one evicted, so that whoever floods the store with logins cannot cancel other users' logins.
+   * Size it above the logins started per transaction lifetime at peak.
    *
    * @defaultValue `10000`
-   * @example `1000`
+   * @example `50000`
    */
   readonly maxEntries?: number;
   /**
@@ -23,6 +26,10 @@ export interface MemoryTransactionStoreOptions {
  * A bounded in-memory {@link TransactionStore}. For one process only: behind a load balancer or
  * with several workers, use a shared store (Redis) or sealed cookies.
  *
+ * When it holds `maxEntries` transactions that have not expired, `set` throws
+ * `ERR_TRANSACTION_STORE_FULL`: answer 503 with `Retry-After`. A pending login is never evicted
+ * to make room, so a flood of started logins delays new logins but cancels none.
+ *
  * @example
  * ```ts
  * const store = new MemoryTransactionStore({ maxEntries: 5000 });
@@ -34,6 +41,8 @@ export class MemoryTransactionStore implements TransactionStore {
   readonly #entries = new Map<string, { tx: AuthorizationTransaction; expiresAt: number }>();
   readonly #maxEntries: number;
   readonly #now: () => number;
+  /** No entry expires before this time: a full store need not be swept until then. */
+  #nextExpiry = Number.POSITIVE_INFINITY;
 
   constructor(options: MemoryTransactionStoreOptions = {}) {
     const max = options.maxEntries ?? 10_000;
@@ -52,11 +61,31 @@ export class MemoryTransactionStore implements TransactionStore {
     return this.#entries.size;
   }
 
+  /**
+   * Keeps `transaction` under `state` for `ttl` milliseconds.
+   *
+   * @throws {NeverloseOidcError} `ERR_TRANSACTION_STORE_FULL` when `maxEntries` transactions
+   *   that have not expired are kept; `ERR_CONFIGURATION` when `ttl` is not a positive number.
+   */
   async set(state: string, transaction: AuthorizationTransaction, ttl: number): Promise<void> {
+    if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0) {
+      throw new NeverloseOidcError(
+        'ERR_CONFIGURATION',
+        'Invalid argument "ttl": must be a positive number of milliseconds.',
+      );
+    }
     const now = this.#now();
     this.#entries.delete(state);
-    if (this.#entries.size >= this.#maxEntries) this.#evict(now);
-    this.#entries.set(state, { tx: transaction, expiresAt: now + ttl });
+    if (this.#entries.size >= this.#maxEntries && now >= this.#nextExpiry) this.#sweep(now);
+    if (this.#entries.size >= this.#maxEntries) {
+      throw new NeverloseOidcError(
+        'ERR_TRANSACTION_STORE_FULL',
+        `Too many logins in progress: ${this.#maxEntries} transactions are pending (maxEntries). Try again in a moment.`,
+      );
+    }
+    const expiresAt = now + ttl;
+    this.#entries.set(state, { tx: transaction, expiresAt });
+    this.#nextExpiry = Math.min(this.#nextExpiry, expiresAt);
   }
 
   async take(state: string): Promise<AuthorizationTransaction | undefined> {
@@ -66,14 +95,13 @@ export class MemoryTransactionStore implements TransactionStore {
     return entry.expiresAt > this.#now() ? entry.tx : undefined;
   }
 
-  #evict(now: number): void {
+  /** Drops expired entries, and notes when the next one expires. */
+  #sweep(now: number): void {
+    let nextExpiry = Number.POSITIVE_INFINITY;
     for (const [state, entry] of this.#entries) {
       if (entry.expiresAt <= now) this.#entries.delete(state);
+      else nextExpiry = Math.min(nextExpiry, entry.expiresAt);
     }
-    // Map iteration is insertion order: the first keys are the oldest.
-    for (const state of this.#entries.keys()) {
-      if (this.#entries.size < this.#maxEntries) break;
-      this.#entries.delete(state);
-    }
+    this.#nextExpiry = nextExpiry;
   }
 }

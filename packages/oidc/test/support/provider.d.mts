@@ -15,7 +15,11 @@ export interface ProviderBehaviour {
     | 'wrong-at-hash'
     | 'alg-none'
     | 'bad-signature'
-    | 'expired';
+    | 'expired'
+    /** Issued an hour from now. */
+    | 'iat-future'
+    /** Issued 20 s from now: within the clock tolerance. */
+    | 'iat-skewed';
   /** A `sub` for userinfo other than the id_token's. */
   userinfoSub: string | undefined;
   /** An OAuth error code for the token endpoint to answer with. */
@@ -31,6 +35,8 @@ export interface ProviderOptions {
   clientSecret?: string;
   /** The April 2025 provider: no discovery, no JWKS, no id_token. */
   legacy?: boolean;
+  /** Discovery says `authorization_response_iss_parameter_supported: true` (RFC 9207). */
+  announceIss?: boolean;
 }
 
 export interface TestProvider {

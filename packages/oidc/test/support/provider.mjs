@@ -60,6 +60,7 @@ export async function startProvider(options = {}) {
   const clientId = options.clientId ?? 'test-client';
   const clientSecret = options.clientSecret ?? 'test-secret';
   const legacy = options.legacy === true;
+  const announceIss = options.announceIss === true;
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const other = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
@@ -76,7 +77,11 @@ export async function startProvider(options = {}) {
     behaviour: defaultBehaviour(),
     log,
     server: undefined,
-    close: () => new Promise((resolve) => provider.server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        provider.server.close(() => resolve());
+        provider.server.closeAllConnections();
+      }),
   };
 
   async function idTokenFor(grant, accessToken) {
@@ -92,10 +97,12 @@ export async function startProvider(options = {}) {
     const issuer = b.idToken === 'wrong-iss' ? 'https://evil.example' : provider.issuer;
     const audience = b.idToken === 'wrong-aud' ? 'someone-else' : clientId;
     const expires = b.idToken === 'expired' ? now - 600 : now + 3600;
+    const issuedAt =
+      b.idToken === 'iat-future' ? now + 3600 : b.idToken === 'iat-skewed' ? now + 20 : now;
     if (b.idToken === 'alg-none') {
       const header = base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }));
       const payload = base64url(
-        JSON.stringify({ ...claims, iss: issuer, aud: audience, iat: now, exp: expires }),
+        JSON.stringify({ ...claims, iss: issuer, aud: audience, iat: issuedAt, exp: expires }),
       );
       return `${header}.${payload}.`;
     }
@@ -104,7 +111,7 @@ export async function startProvider(options = {}) {
       .setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
       .setIssuer(issuer)
       .setAudience(audience)
-      .setIssuedAt(now)
+      .setIssuedAt(issuedAt)
       .setExpirationTime(expires)
       .sign(key);
   }
@@ -129,7 +136,7 @@ export async function startProvider(options = {}) {
         code_challenge_methods_supported: ['S256'],
         scopes_supported: ['openid', 'profile', 'email', 'no_state', 'no_pkce'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-        authorization_response_iss_parameter_supported: false,
+        authorization_response_iss_parameter_supported: announceIss,
       });
     }
     if (url.pathname === '/oauth/jwks' && !legacy) return json(res, 200, { keys: [jwk] });
@@ -186,8 +193,19 @@ export async function startProvider(options = {}) {
         id = decodeURIComponent(user);
         secret = decodeURIComponent(pass);
       }
-      if (id !== clientId || secret !== clientSecret)
-        return json(res, 401, { error: 'invalid_client' });
+      if (id !== clientId || secret !== clientSecret) {
+        const failure = {
+          error: 'invalid_client',
+          error_description: 'Client authentication failed',
+        };
+        // Basic credentials are refused with a challenge (RFC 6749 §5.2), which carries the error.
+        const challenge = auth?.startsWith('Basic ')
+          ? {
+              'www-authenticate': `Basic realm="provider", error="${failure.error}", error_description="${failure.error_description}"`,
+            }
+          : {};
+        return json(res, 401, failure, challenge);
+      }
       if (b.tokenError) return json(res, 400, { error: b.tokenError });
       const grant = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');

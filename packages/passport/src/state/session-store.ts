@@ -6,8 +6,11 @@ export interface SessionLike {
   save(callback: (error?: unknown) => void): void;
 }
 
-/** Transactions kept per session at most: one per open login tab. */
-const MAX_PER_SESSION = 10;
+/**
+ * Transactions kept per session at most: one per open login tab. An eleventh login drops the
+ * oldest of the same session, so a browser can only ever cancel its own pending logins.
+ */
+export const MAX_PER_SESSION = 10;
 
 export const MISSING_SESSION_MESSAGE =
   'NeverloseStrategy keeps login transactions in req.session, and there is none. ' +
@@ -37,8 +40,8 @@ export function sessionStore(session: SessionLike, key: string): TransactionStor
       for (const [other, tx] of Object.entries(all)) {
         if (typeof tx?.expiresAt !== 'number' || tx.expiresAt <= now) delete all[other];
       }
-      const states = Object.keys(all);
-      for (const oldest of states.slice(0, Math.max(0, states.length - MAX_PER_SESSION + 1))) {
+      const byAge = Object.entries(all).sort(([, a], [, b]) => a.createdAt - b.createdAt);
+      for (const [oldest] of byAge.slice(0, Math.max(0, byAge.length - MAX_PER_SESSION + 1))) {
         delete all[oldest];
       }
       all[state] = transaction;

@@ -2,11 +2,13 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
+import { afterEach } from 'vitest';
 import {
   type NeverloseAuthenticateOptions,
   NeverloseStrategy,
   type NeverloseStrategyOptions,
   redirectToReturnTo,
+  type VerifyFunction,
 } from '../../src/index.js';
 
 export interface TestApp {
@@ -22,6 +24,58 @@ export interface TestAppOptions {
   readonly authenticate?: NeverloseAuthenticateOptions & { keepSessionInfo?: boolean };
   /** What verify answers: the user (default), or false. */
   readonly accept?: boolean;
+  /** A verify function instead of the default one (which records and accepts or refuses). */
+  readonly verify?: VerifyFunction;
+  /**
+   * End the login in a custom Passport callback, as apps that render their own failure pages do:
+   * `req.logIn` then `redirectToReturnTo`, outside any Express handler's try/catch. `'throws'`:
+   * a callback that throws as soon as it is called, as a buggy app's would.
+   */
+  readonly customCallback?: boolean | 'throws';
+  /** A middleware that runs before the login routes. */
+  readonly before?: express.RequestHandler;
+  /** The express-session store (default: its memory store). */
+  readonly sessionStore?: session.Store;
+}
+
+/** What a test app needs to know of the provider it logs in at. */
+interface ProviderLike {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly issuer: string;
+}
+
+/** The strategy options of a test app that logs in at `provider`, over plain HTTP. */
+export function strategyFor(provider: ProviderLike): NeverloseStrategyOptions {
+  return {
+    clientID: provider.clientId,
+    clientSecret: provider.clientSecret,
+    callbackURL: '/auth/neverlose/callback',
+    issuer: provider.issuer,
+    dangerouslyAllowInsecureHttp: true,
+    returnToParam: 'returnTo',
+  };
+}
+
+/**
+ * Starts test apps that log in at `provider()`, with `strategy` over the defaults, and closes
+ * them (their connections included) after each test.
+ */
+export function testApps(
+  provider: () => ProviderLike,
+): (options?: Omit<TestAppOptions, 'strategy'>, strategy?: object) => Promise<TestApp> {
+  const apps: TestApp[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  });
+  return async (options = {}, strategy = {}) => {
+    const started = await startApp({
+      ...options,
+      strategy: { ...strategyFor(provider()), ...strategy },
+    });
+    apps.push(started);
+    return started;
+  };
 }
 
 /** An Express app with express-session and Passport, logging in with Neverlose. */
@@ -40,12 +94,13 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
       )
     : new NeverloseStrategy(
         { ...strategyOptions, passReqToCallback: false },
-        (accessToken, profile, done) => {
-          verified.push({ accessToken, profile });
-          done(null, accept ? { id: profile.id, username: profile.username } : false, {
-            message: 'This account is banned.',
-          });
-        },
+        options.verify ??
+          ((accessToken, profile, done) => {
+            verified.push({ accessToken, profile });
+            done(null, accept ? { id: profile.id, username: profile.username } : false, {
+              message: 'This account is banned.',
+            });
+          }),
       );
   passport.use(strategy);
   passport.serializeUser((user, done) => done(null, user));
@@ -54,15 +109,43 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
   const app = express();
   if (options.trustProxy) app.set('trust proxy', true);
   if (options.session !== false) {
-    app.use(session({ secret: 'test-session-secret', resave: false, saveUninitialized: false }));
+    app.use(
+      session({
+        secret: 'test-session-secret',
+        resave: false,
+        saveUninitialized: false,
+        ...(options.sessionStore === undefined ? {} : { store: options.sessionStore }),
+      }),
+    );
     app.use(passport.session());
   }
-  app.get('/auth/neverlose', passport.authenticate('neverlose', options.authenticate ?? {}));
-  app.get(
-    '/auth/neverlose/callback',
-    passport.authenticate('neverlose', { failureMessage: true, ...(options.authenticate ?? {}) }),
-    redirectToReturnTo('/home'),
-  );
+  if (options.before !== undefined) app.use(options.before);
+  if (options.customCallback) {
+    const authenticate: express.RequestHandler = (req, res, next) => {
+      passport.authenticate(
+        'neverlose',
+        (error: unknown, user: Express.User | false, info: unknown, status?: number) => {
+          if (options.customCallback === 'throws') throw new Error('The app callback failed.');
+          if (error) return next(error);
+          if (!user) return res.status(status ?? 403).json(info ?? {});
+          req.logIn(user, (loginError) => {
+            if (loginError) return next(loginError);
+            req.authInfo = info as Express.AuthInfo;
+            redirectToReturnTo('/home')(req, res);
+          });
+        },
+      )(req, res, next);
+    };
+    app.get('/auth/neverlose', authenticate);
+    app.get('/auth/neverlose/callback', authenticate);
+  } else {
+    app.get('/auth/neverlose', passport.authenticate('neverlose', options.authenticate ?? {}));
+    app.get(
+      '/auth/neverlose/callback',
+      passport.authenticate('neverlose', { failureMessage: true, ...(options.authenticate ?? {}) }),
+      redirectToReturnTo('/home'),
+    );
+  }
   app.get('/whoami', (req, res) => {
     res.json({
       user: req.user ?? null,
@@ -86,6 +169,10 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
   return {
     origin: `http://127.0.0.1:${port}`,
     verified,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

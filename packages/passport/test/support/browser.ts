@@ -1,3 +1,5 @@
+import { authorize } from '../../../oidc/test/support/provider.mjs';
+
 /** A browser stand-in: keeps the app's cookies and follows redirects one hop at a time. */
 export class Browser {
   readonly cookies = new Map<string, string>();
@@ -29,4 +31,9 @@ export class Browser {
     }
     return location;
   }
+}
+
+/** Starts a login at `url` and returns the callback URL the provider sends the browser to. */
+export async function toCallback(browser: Browser, url: string): Promise<string> {
+  return authorize(await Browser.location(await browser.get(url)));
 }
