@@ -9,6 +9,8 @@ const brand = Symbol.for('neverlose-postgres.error');
  * - `ERR_POSTGRES_NOT_MIGRATED`: a table is missing: run `migrate()` or `neverlose-postgres migrate`.
  * - `ERR_POSTGRES_NOT_DURABLE`: the server would acknowledge a commit it may lose
  *   (`synchronous_commit = off` or `fsync = off`), and the adapter keeps money or replay state.
+ * - `ERR_POSTGRES_ALREADY_HANDLED`: `completeWithin` found the webhook done by another delivery:
+ *   the caller's transaction must roll back (its effect was already committed once).
  * - `ERR_POSTGRES_UNEXPECTED_REPLY`: the server answered something the adapter cannot read.
  * - `ERR_POSTGRES_DRIVER_UNAVAILABLE`: the `neverlose-postgres` command needs the `pg` package.
  */
@@ -17,6 +19,7 @@ export type NeverlosePostgresErrorCode =
   | 'ERR_POSTGRES_INVALID_ARGUMENT'
   | 'ERR_POSTGRES_NOT_MIGRATED'
   | 'ERR_POSTGRES_NOT_DURABLE'
+  | 'ERR_POSTGRES_ALREADY_HANDLED'
   | 'ERR_POSTGRES_UNEXPECTED_REPLY'
   | 'ERR_POSTGRES_DRIVER_UNAVAILABLE';
 

@@ -1,5 +1,6 @@
 import { createWebhookHandler, signPayload } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTransaction } from '../src/index.js';
 import { PostgresWebhookDedupStore } from '../src/market.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
 
@@ -103,6 +104,28 @@ describe('PostgresWebhookDedupStore', () => {
     const replay = await handler()(post());
     expect(await replay.json()).toMatchObject({ duplicate: true });
     expect(handled).toEqual([4242]);
+  });
+
+  it('commits a handler effect once when two deliveries ran it: the second to commit rolls back', async () => {
+    let clock = 1_700_000_000_000;
+    const tables = await db.tables();
+    const table = `"public"."${tables.tablePrefix}payments"`;
+    await db.query(`CREATE TABLE ${table} (unique_id bigint NOT NULL)`);
+    const pool = db.pool();
+    const store = new PostgresWebhookDedupStore(pool, { ...tables, now: () => clock });
+    const handle = () =>
+      withTransaction(pool, async (tx) => {
+        await tx.query(`INSERT INTO ${table} VALUES (77)`);
+        await store.completeWithin(tx, 'purchase', 77, 3600);
+      });
+    expect(await store.claim('purchase', 77, 30)).toBe('claimed');
+    clock += 31_000; // the first delivery is slow: its lease ends and a redelivery claims
+    expect(await store.claim('purchase', 77, 30)).toBe('claimed');
+    await handle();
+    await expect(handle()).rejects.toMatchObject({ code: 'ERR_POSTGRES_ALREADY_HANDLED' });
+    await store.complete('purchase', 77, 3600);
+    expect((await db.query(`SELECT * FROM ${table}`)).rows).toHaveLength(1);
+    expect(await store.claim('purchase', 77, 30)).toBe('done');
   });
 
   it('names the argument that breaks its rule', async () => {

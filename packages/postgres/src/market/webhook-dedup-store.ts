@@ -107,6 +107,56 @@ export class PostgresWebhookDedupStore implements WebhookDedupStore {
     await this.#sweeper.afterWrite();
   }
 
+  /**
+   * Marks the event done inside your transaction, for a handler whose effect is rows in the same
+   * database: the rows and the done record commit together or not at all. Then no crash, lost
+   * lease or failed `complete` can make a redelivery run the handler's effect twice: of two
+   * deliveries that both ran the handler (the first one's lease ended), the second to commit
+   * gets `ERR_POSTGRES_ALREADY_HANDLED` here and its transaction rolls back.
+   *
+   * The handler (`createWebhookHandler`) still calls `complete` after `onEvent`; that second
+   * write changes nothing.
+   *
+   * @param tx The connection of your open transaction (`withTransaction`'s argument).
+   * @param ttlSeconds Pass the handler's `dedupTtlSeconds` (default 30 days).
+   * @throws {NeverlosePostgresError} `ERR_POSTGRES_ALREADY_HANDLED` when another delivery of the
+   *   event committed first: let it propagate, so your transaction rolls back.
+   * @example
+   * ```ts
+   * onEvent: (event) =>
+   *   withTransaction(pool, async (tx) => {
+   *     await tx.query('INSERT INTO payments (kind, unique_id, amount) VALUES ($1, $2, $3)', [event.kind, event.uniqueId, event.amountText]);
+   *     await dedup.completeWithin(tx, event.kind, event.uniqueId, 30 * 24 * 3600);
+   *   }),
+   * ```
+   */
+  async completeWithin(
+    tx: PostgresQueryable,
+    kind: string,
+    uniqueId: number,
+    ttlSeconds: number,
+  ): Promise<void> {
+    checkEvent(kind, uniqueId);
+    const ttl = seconds('ttlSeconds', ttlSeconds);
+    await this.#durable.ensure();
+    const now = this.#now();
+    const [marked] = await run(
+      tx,
+      `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
+       VALUES ($1, $2, 'done', to_timestamp($4::float8 / 1000))
+       ON CONFLICT (kind, unique_id) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at
+         WHERE d.state <> 'done' OR d.expires_at <= to_timestamp($3::float8 / 1000)
+       RETURNING 1`,
+      [kind, uniqueId, now, now + ttl * 1000],
+    );
+    if (marked === undefined) {
+      throw new NeverlosePostgresError(
+        'ERR_POSTGRES_ALREADY_HANDLED',
+        `The ${kind} webhook ${uniqueId} was handled by another delivery first.`,
+      );
+    }
+  }
+
   async release(kind: string, uniqueId: number): Promise<void> {
     checkEvent(kind, uniqueId);
     await run(
