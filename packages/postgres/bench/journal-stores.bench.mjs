@@ -3,7 +3,7 @@
 // its own process; and the journal steps alone (begin + complete, no HTTP). PostgreSQL twice, once
 // per driver (node-postgres and postgres.js), to show what the driver choice costs.
 // Runs the BUILT packages: `pnpm build` first. Starts its own PostgreSQL and Redis on loopback.
-// Usage: node bench/journal-stores.bench.mjs [seconds per run, default 3]
+// Usage: node bench/journal-stores.bench.mjs [seconds per run, default 2] [rounds, default 5] [only stores whose name has this text: prints, writes no results]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -35,9 +35,10 @@ if (process.argv[2] === 'serve') {
   const { default: pg } = await import('pg');
   const { default: postgresJs } = await import('postgres');
 
-  const seconds = Number(process.argv[2] ?? 3);
+  const seconds = Number(process.argv[2] ?? 2);
   const concurrency = 16;
-  const ROUNDS = 3;
+  const ROUNDS = Number(process.argv[3] ?? 5);
+  const only = process.argv[4];
   const dir = mkdtempSync(join(tmpdir(), 'neverlose-journal-bench-'));
   const cleanups = [];
   try {
@@ -123,8 +124,9 @@ if (process.argv[2] === 'serve') {
     // Rounds alternate the stores, and each figure is the median of its rounds: the machine's
     // other load then weighs on every store alike.
     const samples = {};
+    const measured = stores.filter((store) => only === undefined || store.name.includes(only));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const store of stores) {
+      for (const store of measured) {
         for (const mode of ['MarketClient', 'journal steps']) {
           run++;
           const journal = await store.open();
@@ -137,7 +139,7 @@ if (process.argv[2] === 'serve') {
     }
     const results = {};
     const figures = [];
-    for (const store of stores) {
+    for (const store of measured) {
       for (const mode of ['MarketClient', 'journal steps']) {
         const rates = samples[`${store.name} / ${mode}`].sort((a, b) => a - b);
         const rate = rates[Math.floor(rates.length / 2)];
@@ -157,18 +159,25 @@ if (process.argv[2] === 'serve') {
       value: `${concurrency} in flight, ${ROUNDS} alternating rounds of ${seconds} s per store after a 0.5 s warm-up, median kept, a new business key per operation; PostgreSQL 15 and Redis on loopback with fsync on; the stand-in market in its own process`,
       unit: '',
     });
-    const report = writeSuite('journal-stores', {
-      command: 'node packages/postgres/bench/journal-stores.bench.mjs',
-      figures,
-      goals: [
-        {
-          name: 'node-postgres / postgres.js journaled operations per second',
-          value: pgRate / jsRate,
-          target: 0.9,
-          met: pgRate / jsRate >= 0.9,
-        },
-      ],
-    });
+    if (only !== undefined) {
+      for (const figure of figures) console.log(`${figure.name}: ${figure.value} (${figure.note})`);
+      process.exitCode = 0;
+    }
+    const report = (only === undefined ? writeSuite : (suite, body) => ({ suite, ...body }))(
+      'journal-stores',
+      {
+        command: 'node packages/postgres/bench/journal-stores.bench.mjs',
+        figures,
+        goals: [
+          {
+            name: 'node-postgres / postgres.js journaled operations per second',
+            value: pgRate / jsRate,
+            target: 0.9,
+            met: pgRate / jsRate >= 0.9,
+          },
+        ],
+      },
+    );
     printSuite(report);
   } finally {
     for (const cleanup of cleanups.reverse())

@@ -21,7 +21,7 @@ import {
  * inside its transaction. Rows written with it commit together with the journal step, or not at
  * all. Throwing rolls the step back (and `begin` fails: nothing is sent).
  */
-export type JournalHook = (tx: PostgresQueryable, entry: JournalEntry) => Promise<void>;
+export type JournalHook = (tx: PostgresQueryable, entry: JournalEntry) => Promise<unknown>;
 
 /** Options of {@link PostgresIdJournal}. */
 export interface PostgresIdJournalOptions extends PostgresDurableAdapterOptions {
