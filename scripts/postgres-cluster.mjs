@@ -34,7 +34,8 @@ export function postgresInstalled() {
   return dir === '' ? false : existsSync(join(dir, 'initdb'));
 }
 
-function freePort() {
+/** A loopback port free right now. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

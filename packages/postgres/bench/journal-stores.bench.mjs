@@ -7,12 +7,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
-import { startPostgresCluster } from '../../../scripts/postgres-cluster.mjs';
+import { freePort, startPostgresCluster } from '../../../scripts/postgres-cluster.mjs';
 
 if (process.argv[2] === 'serve') {
   // A market API that applies each request id once and answers success.
@@ -232,15 +231,4 @@ async function fresh(pool, migrate, run) {
   const tablePrefix = `bench${run}_`;
   await migrate(pool, { tablePrefix });
   return tablePrefix;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }

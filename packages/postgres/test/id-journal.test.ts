@@ -1,8 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import { MarketClient, type NewJournalEntry, verifySignature } from 'neverlose-market';
+import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
+import { type JournalEntry, MarketClient, type NewJournalEntry } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostgresQueryable } from '../src/index.js';
 import { PostgresIdJournal } from '../src/market.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
+
+/** The emulator's reseller account. */
+const RESELLER_ID = 10;
+const API_KEY = 'emulator-reseller-key';
 
 let db: TestPostgres;
 beforeAll(async () => {
@@ -130,6 +135,14 @@ describe('PostgresIdJournal', () => {
   });
 
   describe('with your own rows in the same transaction', () => {
+    /** The app's row of an order: written in the journal's transaction. */
+    const insertOrder = (table: string) => async (tx: PostgresQueryable, begun: JournalEntry) => {
+      await tx.query(`INSERT INTO ${table} VALUES ($1, $2, 'delivering')`, [
+        begun.key,
+        begun.requestId,
+      ]);
+    };
+
     async function ordersTable(): Promise<{ table: string; tablePrefix: string }> {
       const tables = await db.tables();
       const table = `${tables.tablePrefix}orders`;
@@ -143,12 +156,7 @@ describe('PostgresIdJournal', () => {
       const { table, tablePrefix } = await ordersTable();
       const journal = new PostgresIdJournal(db.pool(), {
         tablePrefix,
-        onBegin: async (tx, begun) => {
-          await tx.query(`INSERT INTO ${table} VALUES ($1, $2, 'delivering')`, [
-            begun.key,
-            begun.requestId,
-          ]);
-        },
+        onBegin: insertOrder(table),
         onSettle: async (tx, settled) => {
           await tx.query(`UPDATE ${table} SET status = $2 WHERE key = $1`, [
             settled.key,
@@ -169,10 +177,7 @@ describe('PostgresIdJournal', () => {
       const journal = new PostgresIdJournal(db.pool(), {
         tablePrefix,
         onBegin: async (tx, begun) => {
-          await tx.query(`INSERT INTO ${table} VALUES ($1, $2, 'delivering')`, [
-            begun.key,
-            begun.requestId,
-          ]);
+          await insertOrder(table)(tx, begun);
           throw new Error('out of stock');
         },
       });
@@ -202,12 +207,7 @@ describe('PostgresIdJournal', () => {
         () =>
           new PostgresIdJournal(db.pool(), {
             tablePrefix,
-            onBegin: async (tx, begun) => {
-              await tx.query(`INSERT INTO ${table} VALUES ($1, $2, 'delivering')`, [
-                begun.key,
-                begun.requestId,
-              ]);
-            },
+            onBegin: insertOrder(table),
           }),
       );
       const results = await Promise.all(
@@ -219,57 +219,35 @@ describe('PostgresIdJournal', () => {
     });
   });
 
-  describe('behind MarketClient', () => {
-    let server: Server;
+  describe('behind MarketClient, against the emulator', () => {
+    let emulator: RunningEmulator;
     let url: string;
-    const applied = new Map<string, number>();
+    const applied = (requestId: string) =>
+      emulator.ledger().filter((entry) => entry.requestId === requestId).length;
 
     beforeAll(async () => {
-      // A market API that applies each request id once and answers `Invalid id.` to a resend.
-      server = createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk) => {
-          body += chunk;
-        });
-        req.on('end', () => {
-          const valid = verifySignature(body, 'secret', { strict: true });
-          const { id } = JSON.parse(body) as { id: string };
-          res.setHeader('content-type', 'application/json');
-          if (!valid) return res.end('{"succ":false,"success":false,"error":"invalid signature"}');
-          if (applied.has(id))
-            return res.end('{"succ":false,"success":false,"error":"Invalid id."}');
-          applied.set(id, 1);
-          res.end('{"succ":true,"success":true}');
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/market`;
+      emulator = await startEmulator();
+      url = `${emulator.url}/api/market`;
     });
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    afterAll(() => emulator?.stop());
 
     it('applies an order once when two instances fulfil the same business key', async () => {
       const tables = await db.tables();
       const instances = [0, 1].map(
         () =>
           new MarketClient({
-            userId: 1,
-            secret: 'secret',
+            userId: RESELLER_ID,
+            secret: API_KEY,
             baseUrl: url,
             journal: new PostgresIdJournal(db.pool(), tables),
           }),
       );
-      const before = applied.size;
       const outcomes = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          instances[i % 2]!.giftProduct({
-            key: 'order-42',
-            username: 'darth',
-            product: 'cs2',
-            days: 30,
-          }),
+          instances[i % 2]!.transferMoney({ key: 'order-42', username: 'alice', amount: 1 }),
         ),
       );
-      expect(applied.size - before).toBe(1);
+      expect(applied(String(outcomes[0]!.id))).toBe(1);
       for (const outcome of outcomes)
         expect(['completed', 'already-completed']).toContain(outcome.status);
     });
@@ -282,13 +260,18 @@ describe('PostgresIdJournal', () => {
         key: 'order-7',
         requestId: '"crashed-7"',
         method: 'transfer-money',
-        params: '{"username":"darth","amount":1.5}',
+        params: '{"username":"alice","amount":1.5}',
         fingerprint: 'f',
       });
-      const client = new MarketClient({ userId: 1, secret: 'secret', baseUrl: url, journal });
+      const client = new MarketClient({
+        userId: RESELLER_ID,
+        secret: API_KEY,
+        baseUrl: url,
+        journal,
+      });
       const reports = await client.resumePending();
       expect(reports).toMatchObject([{ key: 'order-7', id: 'crashed-7', status: 'completed' }]);
-      expect(applied.get('crashed-7')).toBe(1);
+      expect(applied('crashed-7')).toBe(1);
       expect(await journal.pending()).toEqual([]);
     });
   });
