@@ -48,6 +48,8 @@ const common = {
   NEVERLOSE_CLIENT_ID: 'emulator-client',
   NEVERLOSE_CLIENT_SECRET: 'emulator-secret',
   SESSION_SECRET: 'demo-session-secret-not-for-production-0123456789',
+  // The demo needs no database, and must not write tables into one it finds in the environment.
+  DATABASE_URL: '',
 };
 const apps = [
   { name: 'express-passport', port: ports.passport, env: {} },

@@ -16,6 +16,9 @@ import { type BrowserSession, openBrowser } from '../support/browser.js';
 const RESELLER_ID = 10;
 const API_KEY = 'emulator-reseller-key';
 const INTEGRATION_ID = 100;
+/** With `DATABASE_URL` (CI starts a PostgreSQL), the whole suite runs on the PostgreSQL stores. */
+const DATABASE_URL = process.env['DATABASE_URL'];
+const DATABASE_TABLE_PREFIX = `e2e_${randomUUID().replaceAll('-', '').slice(0, 8)}_`;
 
 /** The demo seed with integration 100 public, so every buyer sees the shop in the checkout. */
 function publicIntegrationConfig(): EmulatorConfig {
@@ -51,6 +54,9 @@ async function startShop(options: { marketRetries?: number } = {}): Promise<Runn
     marketUrl: `${emulator.url}/api/market`,
     allowInsecureHttp: true,
     journalPath,
+    ...(DATABASE_URL
+      ? { databaseUrl: DATABASE_URL, databaseTablePrefix: DATABASE_TABLE_PREFIX }
+      : {}),
     priceSyncIntervalMs: 60_000,
     ...options,
   });
@@ -118,7 +124,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('reseller shop in Chromium against the emulator', () => {
+describe(`reseller shop in Chromium against the emulator (${DATABASE_URL ? 'PostgreSQL' : 'SQLite'} stores)`, () => {
   it('pushes its prices at start-up and shows the push and the expiry on /admin', async () => {
     const integration = emulator.state.integration(INTEGRATION_ID)?.integration;
     const pushed = integration === undefined ? undefined : emulator.state.activePrices(integration);

@@ -4,6 +4,7 @@ import { createServer, request as forward, type Server } from 'node:http';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../../packages/redis/test/redis-server.js';
+import { type PostgresCluster, startPostgresCluster } from '../../scripts/postgres-cluster.mjs';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/packed.js';
 import { freePort } from '../support/ports.js';
@@ -11,14 +12,22 @@ import { freePort } from '../support/ports.js';
 const LOGIN_PATH = '/auth/neverlose';
 
 let redis: Awaited<ReturnType<typeof startRedis>>;
+/** `DATABASE_URL` when set (CI starts one), else a throwaway cluster of our own. */
+let postgres: PostgresCluster | undefined;
+let databaseUrl: string;
 
 beforeAll(async () => {
   redis = await startRedis();
+  postgres = process.env['DATABASE_URL'] ? undefined : await startPostgresCluster();
+  databaseUrl = process.env['DATABASE_URL'] ?? postgres!.url;
 });
-afterAll(() => redis?.stop());
+afterAll(async () => {
+  await redis?.stop();
+  await postgres?.stop();
+});
 
 /** Two express-passport processes behind one public address, as behind a load balancer. */
-async function startDeployment(shareSessions: boolean) {
+async function startDeployment(sessions: 'redis' | 'postgres' | 'memory') {
   const publicPort = await freePort();
   const publicUrl = `http://127.0.0.1:${publicPort}`;
   const emulator: RunningEmulator = await startEmulator({
@@ -38,7 +47,8 @@ async function startDeployment(shareSessions: boolean) {
         NEVERLOSE_CLIENT_SECRET: 'emulator-secret',
         NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
         SESSION_SECRET: sessionSecret,
-        REDIS_URL: shareSessions ? redis.url : '',
+        REDIS_URL: sessions === 'redis' ? redis.url : '',
+        DATABASE_URL: sessions === 'postgres' ? databaseUrl : '',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -97,23 +107,31 @@ async function logIn(session: BrowserSession, publicUrl: string): Promise<void> 
 }
 
 describe('express-passport on two instances behind one address', () => {
-  it('completes on instance B a login started on instance A when sessions are in Redis', async () => {
-    const deployment = await startDeployment(true);
-    const session = await openBrowser('multi-instance-login');
-    try {
-      await logIn(session, deployment.publicUrl);
-      await session.shot('signed-in-on-the-other-instance');
-      await expect(session.page.locator('#profile-username').textContent()).resolves.toBe('alice');
-      expect(deployment.routed).toContain(`${LOGIN_PATH} -> A`);
-      expect(deployment.routed).toContain(`${LOGIN_PATH}/callback -> B`);
-    } finally {
-      await session.close();
-      await deployment.stop();
-    }
-  });
+  it.each([
+    ['Redis', 'redis'],
+    ['PostgreSQL', 'postgres'],
+  ] as const)(
+    'completes on instance B a login started on instance A when sessions are in %s',
+    async (_, sessions) => {
+      const deployment = await startDeployment(sessions);
+      const session = await openBrowser(`multi-instance-login-${sessions}`);
+      try {
+        await logIn(session, deployment.publicUrl);
+        await session.shot('signed-in-on-the-other-instance');
+        await expect(session.page.locator('#profile-username').textContent()).resolves.toBe(
+          'alice',
+        );
+        expect(deployment.routed).toContain(`${LOGIN_PATH} -> A`);
+        expect(deployment.routed).toContain(`${LOGIN_PATH}/callback -> B`);
+      } finally {
+        await session.close();
+        await deployment.stop();
+      }
+    },
+  );
 
   it('fails that login with per-process memory sessions (the control)', async () => {
-    const deployment = await startDeployment(false);
+    const deployment = await startDeployment('memory');
     const session = await openBrowser('multi-instance-login-control');
     try {
       const callback = session.page.waitForResponse((response) =>

@@ -37,6 +37,8 @@ async function startShop(
       NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
       REDIS_URL: redis.url,
       REDIS_PREFIX: prefix,
+      // This test is about Redis: a DATABASE_URL from CI would take precedence.
+      DATABASE_URL: '',
       JOURNAL_PATH: join(dir, `${name}.sqlite`),
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -7,6 +7,7 @@ import session from 'express-session';
 import passport from 'passport';
 import { NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
 import { createClient } from 'redis';
+import { openPostgresSessions } from './postgres-sessions.js';
 import { STYLESHEET } from './styles.js';
 import { type AppUser, isAppUser, toAppUser } from './user.js';
 import {
@@ -51,6 +52,12 @@ export interface ExpressPassportExampleOptions {
    * flight included. @defaultValue absent: sessions in memory, one instance only
    */
   readonly redisUrl?: string;
+  /**
+   * Keep sessions in this PostgreSQL (connect-pg-simple): shared by every instance and durable
+   * across restarts. Takes precedence over `redisUrl`.
+   * @defaultValue absent: sessions in Redis with `redisUrl`, else in memory
+   */
+  readonly databaseUrl?: string;
   /** Express's `trust proxy` setting, for a TLS-terminating proxy. @defaultValue `false` */
   readonly trustProxy?: boolean | number | string;
   /** Permit `http:` provider URLs and callback URL: the local emulator only. @defaultValue `false` */
@@ -109,8 +116,14 @@ export async function startExample(
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const host = options.host ?? '127.0.0.1';
 
+  const postgres =
+    options.databaseUrl === undefined
+      ? undefined
+      : await openPostgresSessions(options.databaseUrl, onError);
   const redis =
-    options.redisUrl === undefined ? undefined : createClient({ url: options.redisUrl });
+    options.redisUrl === undefined || postgres !== undefined
+      ? undefined
+      : createClient({ url: options.redisUrl });
   // node-redis reconnects by itself; without a listener an 'error' event would crash the process.
   redis?.on('error', onError);
   await redis?.connect();
@@ -127,6 +140,7 @@ export async function startExample(
     });
   } catch (error) {
     await redis?.close();
+    await postgres?.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -171,9 +185,11 @@ export async function startExample(
       secret: options.sessionSecret,
       resave: false,
       saveUninitialized: false,
-      ...(redis === undefined
-        ? {}
-        : { store: new RedisStore({ client: redis, prefix: 'neverlose-example:sess:' }) }),
+      ...(postgres !== undefined
+        ? { store: postgres.store }
+        : redis === undefined
+          ? {}
+          : { store: new RedisStore({ client: redis, prefix: 'neverlose-example:sess:' }) }),
       cookie: {
         httpOnly: true,
         // Lax: the cookie comes back on Neverlose's top-level redirect to the callback, but not
@@ -277,6 +293,7 @@ export async function startExample(
           server.closeAllConnections();
         });
         await redis?.close();
+        await postgres?.close();
       })();
       return closed;
     },

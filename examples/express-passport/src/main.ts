@@ -30,6 +30,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const clientSecret = env('NEVERLOSE_CLIENT_SECRET');
 const publicUrl = env('PUBLIC_URL');
 const redisUrl = env('REDIS_URL');
+const databaseUrl = env('DATABASE_URL');
 let example: Awaited<ReturnType<typeof startExample>>;
 try {
   example = await startExample({
@@ -41,6 +42,7 @@ try {
     sessionSecret: required('SESSION_SECRET'),
     ...(publicUrl === undefined ? {} : { publicUrl }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     trustProxy: trustProxy(env('TRUST_PROXY')),
     dangerouslyAllowInsecureHttp: env('NEVERLOSE_ALLOW_INSECURE_HTTP') === '1',
   });
@@ -50,7 +52,7 @@ try {
 }
 
 console.log(
-  `express-passport example listening on ${example.url}${redisUrl === undefined ? '' : ' (sessions in Redis)'}`,
+  `express-passport example listening on ${example.url}${databaseUrl !== undefined ? ' (sessions in PostgreSQL)' : redisUrl !== undefined ? ' (sessions in Redis)' : ''}`,
 );
 
 let stopping = false;

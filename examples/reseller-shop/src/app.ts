@@ -11,6 +11,7 @@ import {
 import { type Catalogue, DEFAULT_CATALOGUE, resellerPrices } from './catalogue.js';
 import { type CheckoutDeps, pay, showCheckout, showOrder } from './checkout/routes.js';
 import { sendHtml, sendRedirect } from './http/respond.js';
+import { openPostgresStores } from './state/postgres-stores.js';
 import { openLocalStores, openRedisStores, type ShopStores } from './state/stores.js';
 import { adminPage, homePage, webhooksPage } from './views/admin.js';
 import { rejectionPage } from './views/checkout.js';
@@ -44,7 +45,7 @@ export interface ResellerShopOptions {
   /** Permit an `http:` market URL: for the local emulator only. @defaultValue `false` */
   readonly allowInsecureHttp?: boolean;
   /**
-   * The SQLite id journal file. Required unless `redisUrl` is given.
+   * The SQLite id journal file. Required unless `databaseUrl` or `redisUrl` is given.
    * @example `'/var/lib/reseller-shop/market-journal.db'`
    */
   readonly journalPath?: string;
@@ -58,6 +59,19 @@ export interface ResellerShopOptions {
    * @defaultValue `'neverlose:'`
    */
   readonly redisPrefix?: string;
+  /**
+   * Keep the journal, the orders, spent tokens, webhook dedup and the webhook list in PostgreSQL,
+   * durable and shared by every instance (the recommended store for money). Takes precedence
+   * over `redisUrl`. @example `'postgres://shop@db.internal/shop'`
+   */
+  readonly databaseUrl?: string;
+  /** Text before the shop's table names in PostgreSQL. @defaultValue `'neverlose_'` */
+  readonly databaseTablePrefix?: string;
+  /**
+   * How long a webhook delivery holds its claim while it is handled, in seconds: a delivery cut
+   * off by a crash frees its event after this long. @defaultValue `300`
+   */
+  readonly webhookLeaseSeconds?: number;
   /** Time between price pushes, in milliseconds (at least 1000). @defaultValue `3600000` */
   readonly priceSyncIntervalMs?: number;
   /** What the shop sells and for how much. @defaultValue {@link DEFAULT_CATALOGUE} */
@@ -90,8 +104,8 @@ function checkOptions(options: ResellerShopOptions): void {
     invalid('"apiKey" must be a non-empty string.');
   if (!Number.isSafeInteger(options.integrationId) || options.integrationId <= 0)
     invalid('"integrationId" must be a positive integer.');
-  if (options.redisUrl === undefined && !options.journalPath)
-    invalid('give "journalPath" (the SQLite id journal) or "redisUrl".');
+  if (options.databaseUrl === undefined && options.redisUrl === undefined && !options.journalPath)
+    invalid('give "journalPath" (the SQLite id journal), "databaseUrl" or "redisUrl".');
   const interval = options.priceSyncIntervalMs;
   if (interval !== undefined && !(Number.isSafeInteger(interval) && interval >= 1000))
     invalid('"priceSyncIntervalMs" must be an integer of at least 1000.');
@@ -111,9 +125,11 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
   const catalogue = options.catalogue ?? DEFAULT_CATALOGUE;
   const prices = resellerPrices(catalogue);
   const stores: ShopStores =
-    options.redisUrl === undefined
-      ? await openLocalStores(options.journalPath ?? '')
-      : await openRedisStores(options.redisUrl, options.redisPrefix ?? 'neverlose:');
+    options.databaseUrl !== undefined
+      ? await openPostgresStores(options.databaseUrl, { tablePrefix: options.databaseTablePrefix })
+      : options.redisUrl === undefined
+        ? await openLocalStores(options.journalPath ?? '')
+        : await openRedisStores(options.redisUrl, options.redisPrefix ?? 'neverlose:');
   let sync: PriceSync | undefined;
   try {
     const client = new MarketClient({
@@ -158,6 +174,9 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
     const webhooks = createNodeWebhookHandler({
       secret: options.apiKey,
       dedupStore: stores.dedup,
+      ...(options.webhookLeaseSeconds === undefined
+        ? {}
+        : { dedupLeaseSeconds: options.webhookLeaseSeconds }),
       onEvent: (event) => stores.webhookLog.add(toReceived(event, Date.now())),
     });
 

@@ -38,9 +38,11 @@ const shop = await startExample({
   marketUrl,
   allowInsecureHttp,
   journalPath: env['JOURNAL_PATH'] || 'market-journal.sqlite',
+  databaseUrl: env['DATABASE_URL'] || undefined,
   redisUrl,
   redisPrefix: env['REDIS_PREFIX'] || undefined,
   priceSyncIntervalMs: positiveInteger('PRICE_SYNC_INTERVAL_MS', 60 * 60 * 1000),
+  webhookLeaseSeconds: positiveInteger('WEBHOOK_LEASE_SECONDS', 300),
 }).catch((error: unknown) =>
   fail((error instanceof Error ? error.message : String(error)).replace(/^reseller-shop: /, '')),
 );

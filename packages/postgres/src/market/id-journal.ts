@@ -1,0 +1,272 @@
+import {
+  type IdJournal,
+  type JournalCompletion,
+  type JournalEntry,
+  JournalError,
+  type JournalFailure,
+  type NewJournalEntry,
+} from 'neverlose-market';
+import { type PostgresPool, type PostgresQueryable, run, withTransaction } from '../client.js';
+import { DurabilityCheck } from '../durability.js';
+import { NeverlosePostgresError, sqlState } from '../errors.js';
+import {
+  clockOption,
+  functionOption,
+  type PostgresDurableAdapterOptions,
+  tableNames,
+} from '../options.js';
+
+/**
+ * Your own statements in the journal's transaction: `tx` is the connection that wrote `entry`,
+ * inside its transaction. Rows written with it commit together with the journal step, or not at
+ * all. Throwing rolls the step back (and `begin` fails: nothing is sent).
+ */
+export type JournalHook = (tx: PostgresQueryable, entry: JournalEntry) => Promise<unknown>;
+
+/** Options of {@link PostgresIdJournal}. */
+export interface PostgresIdJournalOptions extends PostgresDurableAdapterOptions {
+  /**
+   * Runs inside `begin`'s transaction when a new entry was written (not when the key existed):
+   * record the order as paid, its delivery as begun. Needs a pool (`connect()`).
+   *
+   * @defaultValue none: `begin` is one statement
+   * @example
+   * ```ts
+   * onBegin: (tx, entry) =>
+   *   tx.query('UPDATE orders SET status = $2, request_id = $3 WHERE key = $1', [entry.key, 'delivering', entry.requestId]),
+   * ```
+   */
+  readonly onBegin?: JournalHook;
+  /**
+   * Runs inside the transaction of `complete` or `fail` when a pending entry settles (with the
+   * settled entry): record the delivery's outcome. Needs a pool (`connect()`).
+   *
+   * @defaultValue none: `complete` and `fail` are one statement each
+   */
+  readonly onSettle?: JournalHook;
+}
+
+const COLUMNS = `key, request_id, method, params, fingerprint, state, completion, failure,
+  (extract(epoch FROM created_at) * 1000)::float8 AS created_ms,
+  (extract(epoch FROM updated_at) * 1000)::float8 AS updated_ms`;
+
+/**
+ * A `neverlose-market` {@link IdJournal} in PostgreSQL, shared by every instance: `begin` is one
+ * `INSERT ... ON CONFLICT (key) DO NOTHING` (a key maps to one request id, whoever wins the race;
+ * a request id owned by another key is refused by a unique constraint), `complete` and `fail`
+ * change a pending entry only, and an entry is durable (WAL flushed, on the synchronous standby
+ * too if you have one) before `begin` resolves and the request leaves.
+ *
+ * With `onBegin` / `onSettle`, your own rows commit in the same transaction as the journal step,
+ * so "order paid" and "delivery begun" cannot disagree after a crash.
+ *
+ * @example
+ * ```ts
+ * const journal = new PostgresIdJournal(pool);
+ * const market = new MarketClient({ userId, secret, journal });
+ * await market.resumePending(); // at start-up: finish what a crash interrupted
+ * ```
+ */
+export class PostgresIdJournal implements IdJournal {
+  readonly #client: PostgresQueryable;
+  readonly #table: string;
+  readonly #idConstraint: string;
+  readonly #now: () => number;
+  readonly #durable: DurabilityCheck;
+  readonly #onBegin: JournalHook | undefined;
+  readonly #onSettle: JournalHook | undefined;
+
+  /** @param client A pool (`pg.Pool`); a single connection works when no hook is given. */
+  constructor(client: PostgresQueryable | PostgresPool, options: PostgresIdJournalOptions = {}) {
+    const t = tableNames(options);
+    this.#client = client;
+    this.#table = t.journal;
+    this.#idConstraint = `${t.prefix}market_journal_request_id`;
+    this.#now = clockOption(options.now);
+    this.#onBegin = functionOption('onBegin', options.onBegin);
+    this.#onSettle = functionOption('onSettle', options.onSettle);
+    if (
+      (this.#onBegin || this.#onSettle) &&
+      typeof (client as PostgresPool).connect !== 'function'
+    ) {
+      throw new NeverlosePostgresError(
+        'ERR_POSTGRES_CONFIGURATION',
+        'Invalid options "onBegin"/"onSettle": the hooks run in a transaction, so the journal needs a pool with connect() (pg.Pool), not a single connection.',
+      );
+    }
+    this.#durable = new DurabilityCheck(client, options.dangerouslyAllowNonDurableCommits);
+  }
+
+  async begin(entry: NewJournalEntry): Promise<{ created: boolean; entry: JournalEntry }> {
+    checkEntry(entry);
+    await this.#durable.ensure();
+    const now = this.#now();
+    try {
+      const hook = this.#onBegin;
+      if (hook === undefined) return await this.#begin(this.#client, entry, now);
+      return await withTransaction(this.#pool(), async (tx) => {
+        const result = await this.#begin(tx, entry, now);
+        if (result.created) await hook(tx, result.entry);
+        return result;
+      });
+    } catch (error) {
+      if (sqlState(error) !== '23505' || constraintOf(error) !== this.#idConstraint) throw error;
+      const [owner] = await run(
+        this.#client,
+        `SELECT key FROM ${this.#table} WHERE request_id = $1`,
+        [entry.requestId],
+      );
+      throw new JournalError(
+        'ERR_JOURNAL_ID_REUSED',
+        `Request id ${entry.requestId} already belongs to key ${JSON.stringify(owner?.['key'])}.`,
+      );
+    }
+  }
+
+  complete(key: string, completion: JournalCompletion): Promise<void> {
+    return this.#settle(key, 'completed', completion, null);
+  }
+
+  fail(key: string, failure: JournalFailure): Promise<void> {
+    return this.#settle(key, 'failed', null, failure);
+  }
+
+  async get(key: string): Promise<JournalEntry | undefined> {
+    const [row] = await run(this.#client, `SELECT ${COLUMNS} FROM ${this.#table} WHERE key = $1`, [
+      key,
+    ]);
+    return row === undefined ? undefined : toEntry(row);
+  }
+
+  async pending(): Promise<JournalEntry[]> {
+    const rows = await run(
+      this.#client,
+      `SELECT ${COLUMNS} FROM ${this.#table} WHERE state = 'pending' ORDER BY seq`,
+    );
+    return rows.map(toEntry);
+  }
+
+  async #begin(
+    client: PostgresQueryable,
+    entry: NewJournalEntry,
+    now: number,
+  ): Promise<{ created: boolean; entry: JournalEntry }> {
+    const [inserted] = await run(
+      client,
+      `INSERT INTO ${this.#table}
+         (key, request_id, method, params, fingerprint, state, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'pending', to_timestamp($6::float8 / 1000), to_timestamp($6::float8 / 1000))
+       ON CONFLICT (key) DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [entry.key, entry.requestId, entry.method, entry.params, entry.fingerprint, now],
+    );
+    if (inserted !== undefined) return { created: true, entry: toEntry(inserted) };
+    // The key existed (or a concurrent begin just committed it): this new statement sees it.
+    const [existing] = await run(client, `SELECT ${COLUMNS} FROM ${this.#table} WHERE key = $1`, [
+      entry.key,
+    ]);
+    if (existing === undefined) {
+      throw new NeverlosePostgresError(
+        'ERR_POSTGRES_UNEXPECTED_REPLY',
+        `Journal key ${JSON.stringify(entry.key)} conflicted on insert but cannot be read.`,
+      );
+    }
+    return { created: false, entry: toEntry(existing) };
+  }
+
+  async #settle(
+    key: string,
+    state: 'completed' | 'failed',
+    completion: JournalCompletion | null,
+    failure: JournalFailure | null,
+  ): Promise<void> {
+    if (typeof key !== 'string') throw unknownKey(key);
+    await this.#durable.ensure();
+    const values = [
+      key,
+      state,
+      completion === null ? null : JSON.stringify(completion),
+      failure === null ? null : JSON.stringify(failure),
+      this.#now(),
+    ];
+    const update = `UPDATE ${this.#table}
+       SET state = $2, completion = $3::jsonb, failure = $4::jsonb, updated_at = to_timestamp($5::float8 / 1000)
+       WHERE key = $1 AND state = 'pending'`;
+    const hook = this.#onSettle;
+    if (hook === undefined) {
+      // One statement: settle a pending entry, and tell a settled key from an unknown one.
+      const [row] = await run(
+        this.#client,
+        `WITH settled AS (${update} RETURNING 1)
+         SELECT EXISTS (SELECT 1 FROM ${this.#table} WHERE key = $1) AS known`,
+        values,
+      );
+      if (row?.['known'] !== true) throw unknownKey(key);
+      return;
+    }
+    await withTransaction(this.#pool(), async (tx) => {
+      const [row] = await run(tx, `${update} RETURNING ${COLUMNS}`, values);
+      if (row !== undefined) return hook(tx, toEntry(row));
+      const [known] = await run(tx, `SELECT 1 FROM ${this.#table} WHERE key = $1`, [key]);
+      if (known === undefined) throw unknownKey(key);
+    });
+  }
+
+  #pool(): PostgresPool {
+    return this.#client as PostgresPool;
+  }
+}
+
+function unknownKey(key: unknown): JournalError {
+  return new JournalError(
+    'ERR_JOURNAL_UNKNOWN_KEY',
+    `No journal entry for key ${JSON.stringify(key)}.`,
+  );
+}
+
+function checkEntry(entry: NewJournalEntry): void {
+  for (const field of ['key', 'requestId', 'method', 'params', 'fingerprint'] as const) {
+    if (typeof entry?.[field] !== 'string' || entry[field] === '') {
+      throw new NeverlosePostgresError(
+        'ERR_POSTGRES_INVALID_ARGUMENT',
+        `Invalid journal entry: "${field}" must be a non-empty string.`,
+      );
+    }
+  }
+}
+
+/** node-postgres names the violated constraint `constraint`; postgres.js `constraint_name`. */
+function constraintOf(error: unknown): unknown {
+  const e = error as { constraint?: unknown; constraint_name?: unknown };
+  return e.constraint ?? e.constraint_name;
+}
+
+/** jsonb arrives parsed from node-postgres and postgres.js, as text from drivers that do not parse. */
+function json<T>(value: unknown): T | undefined {
+  if (value === null || value === undefined) return undefined;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function toEntry(row: Record<string, unknown>): JournalEntry {
+  const state = row['state'];
+  if (state !== 'pending' && state !== 'completed' && state !== 'failed') {
+    throw new NeverlosePostgresError(
+      'ERR_POSTGRES_UNEXPECTED_REPLY',
+      `Journal entry ${JSON.stringify(row['key'])} has no valid state.`,
+    );
+  }
+  const completion = json<JournalCompletion>(row['completion']);
+  const failure = json<JournalFailure>(row['failure']);
+  return {
+    key: String(row['key']),
+    requestId: String(row['request_id']),
+    method: String(row['method']),
+    params: String(row['params']),
+    fingerprint: String(row['fingerprint']),
+    state,
+    ...(completion === undefined ? {} : { completion }),
+    ...(failure === undefined ? {} : { failure }),
+    createdAt: Math.round(Number(row['created_ms'])),
+    updatedAt: Math.round(Number(row['updated_ms'])),
+  };
+}

@@ -1,0 +1,85 @@
+import type { SingleUseTokenStore } from 'neverlose-market';
+import { type PostgresQueryable, run } from '../client.js';
+import { DurabilityCheck } from '../durability.js';
+import { invalidArgument } from '../errors.js';
+import {
+  clockOption,
+  type PostgresDurableAdapterOptions,
+  positiveIntegerOption,
+  tableNames,
+} from '../options.js';
+import { deleteExpired, Sweeper } from '../sweeper.js';
+
+/** Options of {@link PostgresSingleUseTokenStore}. */
+export interface PostgresSingleUseTokenStoreOptions extends PostgresDurableAdapterOptions {
+  /**
+   * Every how many writes a bounded `DELETE` of forgotten tokens runs (also on the first).
+   *
+   * @defaultValue `256`
+   */
+  readonly sweepEvery?: number;
+}
+
+/**
+ * Seconds a spent token is kept past `expiresAt`, the last instant any verifier accepts it: covers
+ * clocks of instances that disagree by up to five minutes.
+ */
+const SKEW_SECONDS = 300;
+
+/**
+ * A `neverlose-market` {@link SingleUseTokenStore} in PostgreSQL: `consume` is one
+ * `INSERT ... ON CONFLICT DO NOTHING` on the token's primary key, so a reseller checkout token is
+ * fulfilled once however many instances see it, before and after a restart. A spent token is
+ * remembered until `expiresAt` plus five minutes, then deleted by the store itself.
+ *
+ * @example
+ * ```ts
+ * const order = await verifyResellerToken(token, apiKey, {
+ *   singleUseStore: new PostgresSingleUseTokenStore(pool),
+ * });
+ * ```
+ */
+export class PostgresSingleUseTokenStore implements SingleUseTokenStore {
+  readonly #client: PostgresQueryable;
+  readonly #table: string;
+  readonly #now: () => number;
+  readonly #durable: DurabilityCheck;
+  readonly #sweeper: Sweeper;
+
+  constructor(client: PostgresQueryable, options: PostgresSingleUseTokenStoreOptions = {}) {
+    this.#client = client;
+    this.#table = tableNames(options).tokens;
+    this.#now = clockOption(options.now);
+    this.#durable = new DurabilityCheck(client, options.dangerouslyAllowNonDurableCommits);
+    this.#sweeper = new Sweeper(
+      positiveIntegerOption('sweepEvery', options.sweepEvery ?? 256),
+      () => this.sweep(),
+    );
+  }
+
+  async consume(tokenId: string, expiresAt: number): Promise<boolean> {
+    if (typeof tokenId !== 'string' || tokenId === '' || tokenId.length > 256) {
+      invalidArgument('Invalid "tokenId": must be a non-empty string of at most 256 characters.');
+    }
+    if (!Number.isFinite(expiresAt))
+      invalidArgument('Invalid "expiresAt": must be a finite number of seconds.');
+    await this.#durable.ensure();
+    const rows = await run(
+      this.#client,
+      `INSERT INTO ${this.#table} (token_id, expires_at) VALUES ($1, to_timestamp($2::float8))
+       ON CONFLICT (token_id) DO NOTHING RETURNING 1`,
+      [tokenId, expiresAt + SKEW_SECONDS],
+    );
+    await this.#sweeper.afterWrite();
+    return rows.length === 1;
+  }
+
+  /**
+   * Deletes up to 1000 tokens no verifier accepts any more; the store also does this by itself.
+   *
+   * @returns How many were deleted.
+   */
+  sweep(): Promise<number> {
+    return deleteExpired(this.#client, this.#table, this.#now());
+  }
+}

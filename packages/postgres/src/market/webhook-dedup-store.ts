@@ -1,0 +1,191 @@
+import type { DedupClaim, WebhookDedupStore } from 'neverlose-market';
+import { type PostgresQueryable, run } from '../client.js';
+import { DurabilityCheck } from '../durability.js';
+import { invalidArgument, NeverlosePostgresError } from '../errors.js';
+import {
+  clockOption,
+  type PostgresDurableAdapterOptions,
+  positiveIntegerOption,
+  tableNames,
+} from '../options.js';
+import { deleteExpired, Sweeper } from '../sweeper.js';
+
+/** Options of {@link PostgresWebhookDedupStore}. */
+export interface PostgresWebhookDedupStoreOptions extends PostgresDurableAdapterOptions {
+  /**
+   * Every how many writes a bounded `DELETE` of expired records runs (also on the first).
+   *
+   * @defaultValue `256`
+   */
+  readonly sweepEvery?: number;
+}
+
+/** How often `claim` re-reads a record that changed under it before giving up. */
+const CLAIM_ATTEMPTS = 5;
+
+/**
+ * A `neverlose-market` {@link WebhookDedupStore} in PostgreSQL, durable across restarts of the
+ * app and of the server: a webhook handled before a restart is refused after it too. `claim` is
+ * one `INSERT ... ON CONFLICT DO UPDATE ... WHERE expired`: of any number of instances claiming
+ * one event at once, exactly one gets `claimed`; the others read `processing` or `done`.
+ *
+ * Expired records (ended leases, `done` records past their TTL) are deleted by the store itself,
+ * a bounded batch on its first write and every `sweepEvery` writes after.
+ *
+ * @example
+ * ```ts
+ * createWebhookHandler({ secret, dedupStore: new PostgresWebhookDedupStore(pool), onEvent });
+ * ```
+ */
+export class PostgresWebhookDedupStore implements WebhookDedupStore {
+  readonly #client: PostgresQueryable;
+  readonly #table: string;
+  readonly #now: () => number;
+  readonly #durable: DurabilityCheck;
+  readonly #sweeper: Sweeper;
+
+  constructor(client: PostgresQueryable, options: PostgresWebhookDedupStoreOptions = {}) {
+    this.#client = client;
+    this.#table = tableNames(options).dedup;
+    this.#now = clockOption(options.now);
+    this.#durable = new DurabilityCheck(client, options.dangerouslyAllowNonDurableCommits);
+    this.#sweeper = new Sweeper(
+      positiveIntegerOption('sweepEvery', options.sweepEvery ?? 256),
+      () => this.sweep(),
+    );
+  }
+
+  async claim(kind: string, uniqueId: number, leaseSeconds: number): Promise<DedupClaim> {
+    checkEvent(kind, uniqueId);
+    const lease = seconds('leaseSeconds', leaseSeconds);
+    await this.#durable.ensure();
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const now = this.#now();
+      const [claimed] = await run(
+        this.#client,
+        `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
+         VALUES ($1, $2, 'processing', to_timestamp($4::float8 / 1000))
+         ON CONFLICT (kind, unique_id) DO UPDATE
+           SET state = 'processing', expires_at = EXCLUDED.expires_at
+           WHERE d.expires_at <= to_timestamp($3::float8 / 1000)
+         RETURNING 1`,
+        [kind, uniqueId, now, now + lease * 1000],
+      );
+      if (claimed !== undefined) {
+        await this.#sweeper.afterWrite();
+        return 'claimed';
+      }
+      // A live record stood in the way; this new statement reads it as committed now.
+      const [live] = await run(
+        this.#client,
+        `SELECT state FROM ${this.#table}
+         WHERE kind = $1 AND unique_id = $2 AND expires_at > to_timestamp($3::float8 / 1000)`,
+        [kind, uniqueId, now],
+      );
+      const state = live?.['state'];
+      if (state === 'done') return 'done';
+      if (state === 'processing') return 'processing';
+      // Released or expired between the two statements: claim again.
+    }
+    throw new NeverlosePostgresError(
+      'ERR_POSTGRES_UNEXPECTED_REPLY',
+      `The dedup record of ${kind} ${uniqueId} changed under ${CLAIM_ATTEMPTS} claims in a row.`,
+    );
+  }
+
+  async complete(kind: string, uniqueId: number, ttlSeconds: number): Promise<void> {
+    checkEvent(kind, uniqueId);
+    const ttl = seconds('ttlSeconds', ttlSeconds);
+    await this.#durable.ensure();
+    await run(
+      this.#client,
+      `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
+       VALUES ($1, $2, 'done', to_timestamp($3::float8 / 1000))
+       ON CONFLICT (kind, unique_id) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at`,
+      [kind, uniqueId, this.#now() + ttl * 1000],
+    );
+    await this.#sweeper.afterWrite();
+  }
+
+  /**
+   * Marks the event done inside your transaction, for a handler whose effect is rows in the same
+   * database: the rows and the done record commit together or not at all. Then no crash, lost
+   * lease or failed `complete` can make a redelivery run the handler's effect twice: of two
+   * deliveries that both ran the handler (the first one's lease ended), the second to commit
+   * gets `ERR_POSTGRES_ALREADY_HANDLED` here and its transaction rolls back.
+   *
+   * The handler (`createWebhookHandler`) still calls `complete` after `onEvent`; that second
+   * write changes nothing.
+   *
+   * @param tx The connection of your open transaction (`withTransaction`'s argument).
+   * @param ttlSeconds Pass the handler's `dedupTtlSeconds` (default 30 days).
+   * @throws {NeverlosePostgresError} `ERR_POSTGRES_ALREADY_HANDLED` when another delivery of the
+   *   event committed first: let it propagate, so your transaction rolls back.
+   * @example
+   * ```ts
+   * onEvent: (event) =>
+   *   withTransaction(pool, async (tx) => {
+   *     await tx.query('INSERT INTO payments (kind, unique_id, amount) VALUES ($1, $2, $3)', [event.kind, event.uniqueId, event.amountText]);
+   *     await dedup.completeWithin(tx, event.kind, event.uniqueId, 30 * 24 * 3600);
+   *   }),
+   * ```
+   */
+  async completeWithin(
+    tx: PostgresQueryable,
+    kind: string,
+    uniqueId: number,
+    ttlSeconds: number,
+  ): Promise<void> {
+    checkEvent(kind, uniqueId);
+    const ttl = seconds('ttlSeconds', ttlSeconds);
+    await this.#durable.ensure();
+    const now = this.#now();
+    const [marked] = await run(
+      tx,
+      `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
+       VALUES ($1, $2, 'done', to_timestamp($4::float8 / 1000))
+       ON CONFLICT (kind, unique_id) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at
+         WHERE d.state <> 'done' OR d.expires_at <= to_timestamp($3::float8 / 1000)
+       RETURNING 1`,
+      [kind, uniqueId, now, now + ttl * 1000],
+    );
+    if (marked === undefined) {
+      throw new NeverlosePostgresError(
+        'ERR_POSTGRES_ALREADY_HANDLED',
+        `The ${kind} webhook ${uniqueId} was handled by another delivery first.`,
+      );
+    }
+  }
+
+  async release(kind: string, uniqueId: number): Promise<void> {
+    checkEvent(kind, uniqueId);
+    await run(
+      this.#client,
+      `DELETE FROM ${this.#table} WHERE kind = $1 AND unique_id = $2 AND state = 'processing'`,
+      [kind, uniqueId],
+    );
+  }
+
+  /**
+   * Deletes up to 1000 expired records now; the store also does this by itself as it writes.
+   *
+   * @returns How many were deleted.
+   */
+  sweep(): Promise<number> {
+    return deleteExpired(this.#client, this.#table, this.#now());
+  }
+}
+
+function checkEvent(kind: string, uniqueId: number): void {
+  if (typeof kind !== 'string' || kind === '' || kind.length > 64) {
+    invalidArgument('Invalid "kind": must be a non-empty string of at most 64 characters.');
+  }
+  if (!Number.isSafeInteger(uniqueId))
+    invalidArgument('Invalid "uniqueId": must be a safe integer.');
+}
+
+function seconds(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0)
+    invalidArgument(`Invalid "${name}": must be a positive number.`);
+  return Math.ceil(value);
+}

@@ -1,0 +1,4 @@
+export {
+  PostgresTransactionStore,
+  type PostgresTransactionStoreOptions,
+} from './oidc/transaction-store.js';

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresSingleUseTokenStore } from '../src/market.js';
+import { startPostgres, type TestPostgres } from './postgres-server.js';
+
+let db: TestPostgres;
+beforeAll(async () => {
+  db = await startPostgres();
+});
+afterAll(() => db?.stop());
+
+const NOW = 1_700_000_000_000;
+
+describe('PostgresSingleUseTokenStore', () => {
+  // Tokens of these two tests expire in real time: a sweep by the other instance would forget
+  // a token that expired long ago, as it should.
+  it('consumes a token once, across instances and restarts', async () => {
+    const tables = await db.tables();
+    const exp = Date.now() / 1000 + 600;
+    expect(
+      await new PostgresSingleUseTokenStore(db.pool(), tables).consume('a'.repeat(64), exp),
+    ).toBe(true);
+    expect(
+      await new PostgresSingleUseTokenStore(db.pool(), tables).consume('a'.repeat(64), exp),
+    ).toBe(false);
+  });
+
+  it('lets exactly one of many concurrent consumers spread over instances win', async () => {
+    const tables = await db.tables();
+    const stores = [0, 1].map(() => new PostgresSingleUseTokenStore(db.pool(), tables));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        stores[i % 2]!.consume('b'.repeat(64), Date.now() / 1000 + 60),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('remembers a spent token past its last accepted instant, plus clock skew, then forgets it', async () => {
+    let clock = NOW;
+    const tables = await db.tables();
+    const store = new PostgresSingleUseTokenStore(db.pool(), { ...tables, now: () => clock });
+    const expiresAt = NOW / 1000 + 60;
+    expect(await store.consume('c'.repeat(64), expiresAt)).toBe(true);
+    clock = (expiresAt + 299) * 1000;
+    expect(await store.sweep()).toBe(0);
+    expect(await store.consume('c'.repeat(64), expiresAt)).toBe(false);
+    clock = (expiresAt + 300) * 1000;
+    expect(await store.sweep()).toBe(1);
+  });
+
+  it('names the argument that breaks its rule', async () => {
+    const store = new PostgresSingleUseTokenStore(db.pool(), await db.tables());
+    await expect(store.consume('', 1)).rejects.toMatchObject({
+      code: 'ERR_POSTGRES_INVALID_ARGUMENT',
+      message: expect.stringContaining('"tokenId"'),
+    });
+    await expect(store.consume('x', Number.POSITIVE_INFINITY)).rejects.toMatchObject({
+      code: 'ERR_POSTGRES_INVALID_ARGUMENT',
+      message: expect.stringContaining('"expiresAt"'),
+    });
+  });
+});

@@ -1,0 +1,6 @@
+import { defineConfig } from 'tsdown';
+import { libraryConfig } from '../../tsdown.base.ts';
+
+export default defineConfig(
+  libraryConfig(['src/index.ts', 'src/market.ts', 'src/oidc.ts', 'src/cli/main.ts']),
+);
