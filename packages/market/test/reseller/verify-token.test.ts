@@ -301,7 +301,12 @@ describe('how long a token lives', () => {
     await verifyResellerToken(await sign(productClaims), API_KEY, {
       ...options,
       clockToleranceSeconds: 45,
-      singleUseStore: { consume: (_id, expiresAt) => (seen.push(expiresAt), true) },
+      singleUseStore: {
+        consume: (_id, expiresAt) => {
+          seen.push(expiresAt);
+          return true;
+        },
+      },
     });
     expect(seen).toEqual([productClaims.exp + 45]);
   });
