@@ -50,6 +50,7 @@ export {
 export type { ReplyFields } from './client/replies.js';
 export {
   generateRequestId,
+  keyRequestId,
   MAX_REQUEST_ID_LENGTH,
   type RequestId,
   validateRequestId,
