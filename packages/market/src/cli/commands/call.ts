@@ -3,7 +3,7 @@ import { MarketApiError } from '../../client/errors.js';
 import { LEGACY_MARKET_API_BASE_URL, MarketClient } from '../../client/market-client.js';
 import { MARKET_METHODS, type MarketMethodName } from '../../client/methods.js';
 import { isNeverloseMarketError } from '../../errors.js';
-import { openSqliteJournal } from '../../journal/sqlite.js';
+import { openSqliteJournal } from '../../sqlite/journal.js';
 import {
   type CliIo,
   EXIT_INVALID,
