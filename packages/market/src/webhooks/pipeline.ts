@@ -56,7 +56,8 @@ export interface WebhookHandlerOptions {
    * Called with the error of every refused or failed webhook, for logging. An exception it throws
    * is ignored: it cannot change the answer.
    *
-   * @defaultValue logs handler and internal failures (500) with `console.error`, nothing else
+   * @defaultValue logs failures on your side with `console.error` (500s, and a dedup store that
+   *   failed), nothing else
    */
   readonly onError?: (error: WebhookError) => void;
 }
@@ -144,7 +145,8 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
   const onError =
     options.onError ??
     ((error: WebhookError) => {
-      if (error.status === 500) console.error(error);
+      if (error.status === 500 || error.code === 'ERR_WEBHOOK_DEDUP_UNAVAILABLE')
+        console.error(error);
     });
   const report = (error: WebhookError): void => {
     try {
