@@ -29,11 +29,12 @@ async function genuineToken(random: Random, now: number): Promise<string> {
         email: 'a@b.c',
         market: false,
       };
+  const iat = now - int(random, 600);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer('NLRI')
-    .setIssuedAt(now - int(random, 600))
-    .setExpirationTime(now + 3600)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 3600) // the docs: exp = iat + 1 hour
     .sign(encoder.encode(API_KEY));
 }
 

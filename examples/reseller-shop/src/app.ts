@@ -45,13 +45,14 @@ export interface ResellerShopOptions {
   /** Permit an `http:` market URL: for the local emulator only. @defaultValue `false` */
   readonly allowInsecureHttp?: boolean;
   /**
-   * The SQLite id journal file. Required unless `databaseUrl` or `redisUrl` is given.
+   * The SQLite file of the id journal, spent tokens and webhook dedup. Required unless
+   * `databaseUrl` or `redisUrl` is given.
    * @example `'/var/lib/reseller-shop/market-journal.db'`
    */
   readonly journalPath?: string;
   /**
    * Keep the journal, spent tokens, webhook dedup and the webhook list in Redis, shared by every
-   * instance of the shop. @defaultValue none: SQLite journal, the rest in memory
+   * instance of the shop. @defaultValue none: SQLite (journal, tokens, dedup), the list in memory
    */
   readonly redisUrl?: string;
   /**

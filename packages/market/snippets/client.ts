@@ -7,7 +7,7 @@ const client = new MarketClient({
   userId: Number(process.env.NEVERLOSE_USER_ID),
   secret: apiKey,
   // Written before each request leaves; business keys keep their request id forever.
-  journal: await openSqliteJournal('market-journal.db'),
+  journal: await openSqliteJournal('market.db'),
 });
 
 // After a crash: re-send what was in flight, with the original ids.

@@ -1,4 +1,4 @@
-import { type MarketClient, verifyResellerToken } from 'neverlose-market';
+import { type MarketClient, openSqliteSingleUseStore, verifyResellerToken } from 'neverlose-market';
 
 declare const client: MarketClient;
 declare const url: URL;
@@ -6,6 +6,8 @@ declare const url: URL;
 // #region readme
 const order = await verifyResellerToken(url.searchParams.get('nl_purchase') ?? '', apiKey, {
   integrationId: 100,
+  // Where you fulfil: a token is accepted once, across restarts.
+  singleUseStore: await openSqliteSingleUseStore('market.db'),
 });
 // ...take the payment, then deliver exactly once, keyed by the token:
 if (order.type === 'product') {

@@ -50,6 +50,7 @@ export {
 export type { ReplyFields } from './client/replies.js';
 export {
   generateRequestId,
+  keyRequestId,
   MAX_REQUEST_ID_LENGTH,
   type RequestId,
   validateRequestId,
@@ -67,7 +68,6 @@ export type {
   NewJournalEntry,
 } from './journal/journal.js';
 export { MemoryJournal } from './journal/memory.js';
-export { openSqliteJournal, SqliteJournal, type SqliteJournalOptions } from './journal/sqlite.js';
 export { ResellerPricesBuilder } from './prices/builder.js';
 export {
   type PriceIssue,
@@ -103,6 +103,19 @@ export {
   verifyResellerToken,
 } from './reseller/verify-token.js';
 export * from './signing/index.js';
+export type { SqliteExpiringStoreOptions, SqliteStoreOptions } from './sqlite/database.js';
+export {
+  openSqliteDedupStore,
+  SqliteDedupStore,
+  type SqliteDedupStoreOptions,
+} from './sqlite/dedup-store.js';
+export { SqliteStoreError, type SqliteStoreErrorCode } from './sqlite/errors.js';
+export { openSqliteJournal, SqliteJournal, type SqliteJournalOptions } from './sqlite/journal.js';
+export {
+  openSqliteSingleUseStore,
+  SqliteSingleUseStore,
+  type SqliteSingleUseStoreOptions,
+} from './sqlite/single-use-store.js';
 export {
   type DedupClaim,
   MemoryDedupStore,

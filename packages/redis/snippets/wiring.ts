@@ -21,6 +21,7 @@ export const webhooks = createWebhookHandler({
 
 // Reseller checkout: a token is fulfilled once.
 export const order = await verifyResellerToken(token, apiKey, {
+  integrationId: 100,
   singleUseStore: new RedisSingleUseTokenStore(redis),
 });
 

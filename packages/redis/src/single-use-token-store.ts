@@ -14,7 +14,10 @@ const GRACE_SECONDS = 300;
  *
  * @example
  * ```ts
- * const order = await verifyResellerToken(token, apiKey, { singleUseStore: new RedisSingleUseTokenStore(redis) });
+ * const order = await verifyResellerToken(token, apiKey, {
+ *   integrationId: 100,
+ *   singleUseStore: new RedisSingleUseTokenStore(redis),
+ * });
  * ```
  */
 export class RedisSingleUseTokenStore implements SingleUseTokenStore {

@@ -1,8 +1,8 @@
 import {
   type IdJournal,
-  MemoryDedupStore,
-  MemorySingleUseStore,
+  openSqliteDedupStore,
   openSqliteJournal,
+  openSqliteSingleUseStore,
   type SingleUseTokenStore,
   type WebhookDedupStore,
 } from 'neverlose-market';
@@ -25,18 +25,25 @@ export interface ShopStores {
 }
 
 /**
- * One instance: the SQLite journal (durable, fsynced before a request leaves) and in-memory
- * token, dedup and webhook stores.
+ * One instance: the journal, spent tokens and handled webhooks in one SQLite file (each in its own
+ * table, fsynced before the call returns), so a restart neither re-sends a delivery, nor accepts a
+ * spent token, nor runs a replayed webhook again. The webhook log, for the admin page, is in memory.
  */
-export async function openLocalStores(journalPath: string): Promise<ShopStores> {
-  const journal = await openSqliteJournal(journalPath);
+export async function openLocalStores(databasePath: string): Promise<ShopStores> {
+  const journal = await openSqliteJournal(databasePath);
+  const tokens = await openSqliteSingleUseStore(databasePath);
+  const dedup = await openSqliteDedupStore(databasePath);
   return {
     journal,
-    tokens: new MemorySingleUseStore(),
-    dedup: new MemoryDedupStore(),
+    tokens,
+    dedup,
     webhookLog: new MemoryWebhookLog(),
-    description: `SQLite journal ${journalPath}; tokens, webhook dedup and log in memory`,
-    close: async () => journal.close(),
+    description: `SQLite ${databasePath}: journal, tokens and webhook dedup; webhook log in memory`,
+    close: async () => {
+      dedup.close();
+      tokens.close();
+      journal.close();
+    },
   };
 }
 

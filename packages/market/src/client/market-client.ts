@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { JournalError } from '../journal/errors.js';
 import type { IdJournal, JournalEntry } from '../journal/journal.js';
-import { signRequest } from '../signing/request-body.js';
+import { encodeSignedRequest, signRequest } from '../signing/request-body.js';
 import { MarketApiError, MarketInputError, MarketTransportError } from './errors.js';
 import {
   type ActionOptions,
   type CallOptions,
+  FLOAT_FIELDS,
   type GetBalanceResult,
   type GetPricesParams,
   type GetPricesResult,
@@ -31,6 +32,7 @@ import {
   decodeRequestId,
   encodeRequestId,
   generateRequestId,
+  keyRequestId,
   type RequestId,
   validateRequestId,
 } from './request-id.js';
@@ -138,8 +140,10 @@ export interface ActionCompleted extends ActionBase {
 }
 
 /**
- * A retry was answered `Invalid id.`: an earlier attempt with this id had been applied and its
- * answer was lost. The action is done, exactly once; there is no reply to show.
+ * The provider answered `Invalid id.` to an id that names this operation alone (a retry, an id the
+ * journal holds, an id derived from `key`, or `resend: true`): an earlier send of it was applied,
+ * by an attempt whose answer was lost, by another instance sharing the journal, or by an earlier
+ * call with the same key. The action is done, exactly once; there is no reply to show.
  */
 export interface ActionAlreadyCompleted extends ActionBase {
   readonly status: 'already-completed';
@@ -357,7 +361,6 @@ export class MarketClient {
           entry,
           entry.method,
           JSON.parse(entry.params) as WireParams,
-          true,
           options.signal,
         );
         reports.push({ ...outcome, key: entry.key } as ResumeReport);
@@ -385,28 +388,35 @@ export class MarketClient {
     wire: WireParams,
   ): Promise<ActionResult> {
     if (params.id !== undefined) validateRequestId(params.id);
-    if (params.key !== undefined && (typeof params.key !== 'string' || params.key.length === 0)) {
+    const { key } = params;
+    if (key !== undefined && (typeof key !== 'string' || key.length === 0 || !key.isWellFormed())) {
       throw new MarketInputError(
         'ERR_MARKET_INVALID_PARAMS',
-        `${method}: "key" must be a non-empty string`,
+        `${method}: "key" must be a non-empty string without lone UTF-16 surrogates`,
       );
     }
+    // An explicit id wins; a key stands for one id, the same in every process.
+    const id =
+      params.id ??
+      (key === undefined
+        ? generateRequestId(this.#idPrefix)
+        : keyRequestId(method, key, this.#idPrefix));
     const journal = this.#journal;
     if (!journal) {
-      const id = params.id ?? generateRequestId(this.#idPrefix);
+      // "Invalid id." on a key's id, or on an id the caller says it resends, means applied before.
+      const idIsOurs = (key !== undefined && params.id === undefined) || params.resend === true;
       return {
-        ...(await this.#sendAction(method, wire, id, params.resend === true, params.signal)),
-        key: params.key,
+        ...(await this.#sendAction(method, wire, id, idIsOurs, params.signal)),
+        key,
       } as ActionResult;
     }
-    const wanted = params.id ?? generateRequestId(this.#idPrefix);
-    const key = params.key ?? `id:${encodeRequestId(wanted)}`;
+    const journalKey = key ?? `id:${encodeRequestId(id)}`;
     const fingerprint = createHash('sha256')
       .update(`${method}\n${JSON.stringify(wire)}`)
       .digest('hex');
     const { created, entry } = await journal.begin({
-      key,
-      requestId: encodeRequestId(wanted),
+      key: journalKey,
+      requestId: encodeRequestId(id),
       method,
       params: JSON.stringify(wire),
       fingerprint,
@@ -415,19 +425,18 @@ export class MarketClient {
       if (entry.fingerprint !== fingerprint || entry.method !== method) {
         throw new JournalError(
           'ERR_JOURNAL_KEY_CONFLICT',
-          `Key ${JSON.stringify(key)} already maps to a ${entry.method} with other parameters; nothing was sent.`,
+          `Key ${JSON.stringify(journalKey)} already maps to a ${entry.method} with other parameters; nothing was sent.`,
         );
       }
       if (params.id !== undefined && entry.requestId !== encodeRequestId(params.id)) {
         throw new JournalError(
           'ERR_JOURNAL_KEY_CONFLICT',
-          `Key ${JSON.stringify(key)} already maps to request id ${entry.requestId}, not ${encodeRequestId(params.id)}.`,
+          `Key ${JSON.stringify(journalKey)} already maps to request id ${entry.requestId}, not ${encodeRequestId(params.id)}.`,
         );
       }
     }
-    const resent = !created || params.resend === true;
-    const outcome = await this.#runJournaled(entry, method, wire, resent, params.signal);
-    return { ...outcome, key: params.key } as ActionResult;
+    const outcome = await this.#runJournaled(entry, method, wire, params.signal);
+    return { ...outcome, key } as ActionResult;
   }
 
   /** Sends a journaled operation (once per key at a time in this process) and records its end. */
@@ -435,7 +444,6 @@ export class MarketClient {
     entry: JournalEntry,
     method: MarketActionName,
     wire: WireParams,
-    resumed: boolean,
     signal: AbortSignal | undefined,
   ): Promise<JournaledOutcome> {
     const journal = this.#requireJournal();
@@ -462,7 +470,9 @@ export class MarketClient {
     if (running) return running;
     const task = (async () => {
       try {
-        const outcome = await this.#sendAction(method, wire, id, resumed, signal);
+        // The journal holds this id, so it is ours: whoever sent it (another instance sharing the
+        // journal, an attempt before a crash), "Invalid id." means it was applied.
+        const outcome = await this.#sendAction(method, wire, id, true, signal);
         await journal.complete(
           entry.key,
           outcome.status === 'completed'
@@ -483,14 +493,23 @@ export class MarketClient {
     return task;
   }
 
+  /**
+   * Sends an action. `idIsOurs`: the id names this operation alone (journaled, derived from a key,
+   * or resent), so `Invalid id.` means an earlier send of it was applied. Otherwise that answer on
+   * a first attempt is a collision with some other action (`ERR_MARKET_ID_COLLISION`).
+   */
   async #sendAction(
     method: MarketActionName,
     wire: WireParams,
     id: RequestId,
-    resumed: boolean,
+    idIsOurs: boolean,
     signal: AbortSignal | undefined,
   ): Promise<JournaledOutcome> {
-    const { body } = signRequest({ user_id: this.#userId, id, ...wire }, this.#secret);
+    const { body } = encodeSignedRequest(
+      { user_id: this.#userId, id, ...wire },
+      this.#secret,
+      FLOAT_FIELDS[method],
+    );
     const reply = await postWithRetries(
       `${this.#baseUrl}/${method}`,
       body,
@@ -508,11 +527,11 @@ export class MarketClient {
       });
       return { ...base, status: 'completed', reply: fields };
     } catch (error) {
-      // "Invalid id." answers a retry whose earlier attempt was applied: done, not failed.
+      // "Invalid id." answers a send of an id already applied: done, not failed.
       if (
         error instanceof MarketApiError &&
         error.code === 'ERR_MARKET_ID_COLLISION' &&
-        (resumed || reply.attempt > 1)
+        (idIsOurs || reply.attempt > 1)
       ) {
         return { ...base, status: 'already-completed' };
       }

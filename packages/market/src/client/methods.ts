@@ -37,25 +37,39 @@ export interface CallOptions {
 /** Options of the methods that spend or give (`give-for-free`, `transfer-money`, `gift-product`). */
 export interface ActionOptions extends CallOptions {
   /**
-   * The request id. Every retry reuses it, so the action cannot apply twice.
+   * The request id. Every retry reuses it, so the action cannot apply twice. An explicit id wins
+   * over `key`. With a journal, an id the journal holds is taken as this operation's own:
+   * `Invalid id.` on it means applied (`already-completed`), so never reuse an id of another action.
    *
-   * @defaultValue A fresh {@link generateRequestId} id, or the one the journal holds for `key`.
+   * @defaultValue The id of `key` ({@link keyRequestId}), the one the journal holds for `key`, or
+   *   a fresh {@link generateRequestId} id when there is no key.
    * @example `'order-1842'`
    */
   readonly id?: RequestId;
   /**
-   * Your business key (an order id). With a journal, it maps to one request id forever: calling
-   * again with the same key never applies the action twice, and the same key with different
-   * parameters is refused (`ERR_JOURNAL_KEY_CONFLICT`).
+   * Your business key (an order id): calling again with the same key never applies the action
+   * twice, in this process or another, with or without a journal.
    *
-   * @defaultValue none: the journal records the operation under its request id.
+   * - With a journal, the key maps to one request id forever; the same key with other parameters
+   *   is refused before sending (`ERR_JOURNAL_KEY_CONFLICT`), and a completed key answers from the
+   *   journal.
+   * - Without a journal, the request id is derived from the method and the key
+   *   ({@link keyRequestId}), so a repeat carries the same id and the provider itself refuses it
+   *   (`Invalid id.`), which is reported as `already-completed`. The limit: nothing remembers the
+   *   parameters, so a repeat with other parameters (another amount or user) is also reported
+   *   `already-completed` and not sent. Use a journal to have them compared.
+   *
+   * A key must be unique per action of an account: one key may serve one `transfer-money` and one
+   * `gift-product`, but not two transfers.
+   *
+   * @defaultValue none: a fresh id per call (a journal records it under `id:<request id>`).
    * @example `order.id`
    */
   readonly key?: string;
   /**
    * This `id` was sent before by a call that failed without an answer (a transport error), and
    * this call sends it again: `Invalid id.` then means the earlier attempt was applied
-   * (`already-completed`), not an id collision. Unneeded with a journal and a `key`, which know it.
+   * (`already-completed`), not an id collision. Unneeded with a `key` or a journal, which know it.
    *
    * @defaultValue `false`
    * @example `{ id: failed.requestId, resend: true }`
@@ -77,7 +91,9 @@ export interface TransferMoneyParams extends ActionOptions {
   readonly username: string;
   /**
    * NLE to send: a positive number, or a decimal string such as a reseller token's `nle`
-   * (`'13.37'`), sent as a JSON number.
+   * (`'13.37'`, at most 15 significant digits, which a float keeps exactly). Sent as a JSON float,
+   * and signed as Python's `str()` of it: `2` is sent and signed as `2.0`, `'13.37'` as `13.37`.
+   * The provider reads amounts as floats, so this verifies whether it signs the text or the number.
    */
   readonly amount: number | string;
 }
@@ -183,6 +199,14 @@ export interface SettingResult {
 /** @internal Wire fields of a call, without `user_id`, `id` and `signature`. */
 export type WireParams = Record<string, string | number | boolean>;
 
+/**
+ * @internal Number fields the provider reads as floats: sent and signed in Python's float layout
+ * (`2.0`), whatever their JavaScript value, so the signature holds under either reading.
+ */
+export const FLOAT_FIELDS: Readonly<Partial<Record<MarketMethodName, ReadonlySet<string>>>> = {
+  'transfer-money': new Set(['amount']),
+};
+
 const DECIMAL_RE = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 function invalid(method: string, message: string): never {
@@ -202,6 +226,9 @@ function integrationId(method: string, value: unknown): number {
   return value;
 }
 
+/** A double keeps any decimal of this many significant digits exactly (C's `DBL_DIG`). */
+const EXACT_DIGITS = 15;
+
 function amount(method: string, value: unknown): number {
   const number =
     typeof value === 'string' && DECIMAL_RE.test(value)
@@ -211,6 +238,15 @@ function amount(method: string, value: unknown): number {
         : Number.NaN;
   if (!Number.isFinite(number) || number <= 0) {
     invalid(method, '"amount" must be a positive number or decimal string such as "13.37"');
+  }
+  if (typeof value === 'string') {
+    const digits = value.replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+    if (digits.length > EXACT_DIGITS) {
+      invalid(
+        method,
+        `"amount" ${JSON.stringify(value)} has more than ${EXACT_DIGITS} significant digits, more than the API's float keeps exactly`,
+      );
+    }
   }
   return number;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { MarketInputError } from './errors.js';
 
 /** A request id: an integer or a string of 1-80 characters from `A-Z a-z 0-9 . - _`. */
@@ -22,6 +22,35 @@ const ID_RE = /^[A-Za-z0-9._-]{1,80}$/;
  */
 export function generateRequestId(prefix = ''): string {
   return validateRequestId(prefix + randomBytes(18).toString('base64url')) as string;
+}
+
+/** Separates key-derived ids from any other use of SHA-256 over the same text. */
+const KEY_ID_DOMAIN = 'neverlose-market/request-id-of-key/v1';
+
+/**
+ * The request id a business key stands for: the same key and method give the same id in every
+ * process, with or without a journal, so the provider itself refuses a repeat (`Invalid id.`).
+ *
+ * It is `prefix`, `k`, then base64url of SHA-256 over a fixed domain string, the method and the
+ * key, cut to 80 characters (at least 23 characters of hash, 138 bits, remain with the longest
+ * prefix). The method is part of it: one key (an order id) may name one `transfer-money` and one
+ * `gift-product`, which are different operations; with the method left out, the second would be
+ * answered `Invalid id.` and reported done without ever being applied.
+ *
+ * @param method The action, such as `transfer-money`.
+ * @param key Your business key, a non-empty string.
+ * @param prefix The client's `idPrefix`, if any.
+ * @example
+ * ```ts
+ * keyRequestId('gift-product', 'order-1842'); // 'k' + 43 base64url characters
+ * ```
+ */
+export function keyRequestId(method: string, key: string, prefix = ''): string {
+  const digest = createHash('sha256')
+    .update(`${KEY_ID_DOMAIN}\0${method}\0${key}`, 'utf8')
+    .digest('base64url');
+  const id = `${prefix}k${digest}`.slice(0, MAX_REQUEST_ID_LENGTH);
+  return validateRequestId(id) as string;
 }
 
 /**

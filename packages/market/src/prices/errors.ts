@@ -43,17 +43,30 @@ export interface PriceIssue {
   readonly message: string;
 }
 
-/** Codes of {@link PricesError}. `ERR_PRICES_INVALID`: the prices object breaks a documented rule. */
-export type PricesErrorCode = 'ERR_PRICES_INVALID';
+/**
+ * Codes of {@link PricesError}.
+ *
+ * - `ERR_PRICES_INVALID`: the prices object breaks a documented rule; `issues` lists every one.
+ * - `ERR_PRICES_INVALID_OPTIONS`: an option of `startPriceSync` is invalid.
+ */
+export type PricesErrorCode = 'ERR_PRICES_INVALID' | 'ERR_PRICES_INVALID_OPTIONS';
 
-/** The prices object breaks one or more documented rules; `issues` lists every one. */
+/** The prices object breaks documented rules (`issues` lists every one), or an option is invalid. */
 export class PricesError extends NeverloseMarketError<PricesErrorCode> {
+  /** Every broken rule, for `ERR_PRICES_INVALID`; empty otherwise. */
   readonly issues: readonly PriceIssue[];
 
-  constructor(issues: readonly PriceIssue[]) {
-    const first = issues[0]?.message ?? 'invalid prices';
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  constructor(issues: readonly PriceIssue[]);
+  constructor(code: 'ERR_PRICES_INVALID_OPTIONS', message: string);
+  constructor(issuesOrCode: readonly PriceIssue[] | 'ERR_PRICES_INVALID_OPTIONS', message = '') {
+    if (typeof issuesOrCode === 'string') {
+      super(issuesOrCode, message);
+      this.issues = [];
+      return;
+    }
+    const first = issuesOrCode[0]?.message ?? 'invalid prices';
+    const more = issuesOrCode.length > 1 ? ` (and ${issuesOrCode.length - 1} more)` : '';
     super('ERR_PRICES_INVALID', `Invalid reseller prices: ${first}${more}`);
-    this.issues = issues;
+    this.issues = issuesOrCode;
   }
 }

@@ -1,5 +1,6 @@
 import type { MarketClient } from '../client/market-client.js';
 import type { Awaitable } from '../journal/journal.js';
+import { PricesError } from './errors.js';
 import type { ResellerPrices } from './validate.js';
 
 /** Prices set with `set-reseller-prices` disappear from the checkout this long after the push. */
@@ -33,12 +34,15 @@ export interface PriceSyncOptions {
    * @defaultValue `7200000` (2 hours)
    */
   readonly warnBeforeExpiryMs?: number;
-  /** Called after each successful push. */
-  readonly onPush?: (status: PriceSyncStatus) => void;
+  /**
+   * Called after each successful push. Like the other callbacks, an exception it throws (or a
+   * promise it rejects) is ignored: a callback cannot stop the schedule or crash the process.
+   */
+  readonly onPush?: (status: PriceSyncStatus) => unknown;
   /** Called after each failed push (prices invalid, API or transport error). */
-  readonly onError?: (error: unknown, status: PriceSyncStatus) => void;
+  readonly onError?: (error: unknown, status: PriceSyncStatus) => unknown;
   /** Called when the prices in the checkout are about to expire, or have, because pushes fail. */
-  readonly onExpiring?: (status: PriceSyncStatus) => void;
+  readonly onExpiring?: (status: PriceSyncStatus) => unknown;
   /**
    * Clock, in milliseconds.
    *
@@ -62,7 +66,10 @@ export interface PriceSyncStatus {
 
 /** A running price synchronisation. */
 export interface PriceSync {
-  /** Pushes now, outside the schedule; a push already running is shared, not repeated. */
+  /**
+   * Pushes now, outside the schedule; a push already running is shared, not repeated. Never
+   * rejects: a failure is in the status (and given to `onError`).
+   */
   pushNow(): Promise<PriceSyncStatus>;
   status(): PriceSyncStatus;
   /** Stops the schedule; a push in progress completes. */
@@ -71,7 +78,10 @@ export interface PriceSync {
 
 /**
  * Pushes reseller prices now and then every `intervalMs`, and reports when the prices in the
- * checkout would expire. The timer does not keep the process alive.
+ * checkout would expire. The timer does not keep the process alive, and nothing it runs can reject
+ * unhandled: failed pushes and throwing callbacks are contained.
+ *
+ * @throws {PricesError} `ERR_PRICES_INVALID_OPTIONS` for an invalid option.
  *
  * @example
  * ```ts
@@ -84,10 +94,28 @@ export interface PriceSync {
  * ```
  */
 export function startPriceSync(options: PriceSyncOptions): PriceSync {
+  const invalid = (message: string): never => {
+    throw new PricesError('ERR_PRICES_INVALID_OPTIONS', `startPriceSync: ${message}`);
+  };
   const intervalMs = options.intervalMs ?? 60 * 60 * 1000;
   const warnMs = options.warnBeforeExpiryMs ?? 2 * 60 * 60 * 1000;
-  if (!Number.isFinite(intervalMs) || intervalMs < 1000)
-    throw new RangeError('"intervalMs" must be at least 1000 ms.');
+  if (typeof options.client?.setResellerPrices !== 'function')
+    invalid('"client" must have setResellerPrices()');
+  // setInterval fires at once for a delay above 2^31 - 1 ms: refuse it rather than push in a loop.
+  if (!Number.isSafeInteger(intervalMs) || intervalMs < 1000 || intervalMs > 2 ** 31 - 1)
+    invalid('"intervalMs" must be an integer from 1000 to 2147483647 ms');
+  if (!Number.isFinite(warnMs) || warnMs < 0) invalid('"warnBeforeExpiryMs" must be >= 0');
+  const notify = <A extends unknown[]>(
+    callback: ((...args: A) => unknown) | undefined,
+    ...args: A
+  ): void => {
+    try {
+      const result = callback?.(...args);
+      if (result instanceof Promise) result.catch(() => undefined);
+    } catch {
+      // A failing callback must not stop the schedule nor turn a push into a failure.
+    }
+  };
   const now = options.now ?? Date.now;
   let lastPushedAt: number | undefined;
   let failures = 0;
@@ -114,18 +142,18 @@ export function startPriceSync(options: PriceSyncOptions): PriceSync {
         prices,
         ...(options.products === undefined ? {} : { products: options.products }),
       });
-      lastPushedAt = now();
-      failures = 0;
-      const after = status();
-      options.onPush?.(after);
-      return after;
     } catch (error) {
       failures++;
       const after = status();
-      options.onError?.(error, after);
-      if (after.expiringSoon) options.onExpiring?.(after);
+      notify(options.onError, error, after);
+      if (after.expiringSoon) notify(options.onExpiring, after);
       return after;
     }
+    lastPushedAt = now();
+    failures = 0;
+    const after = status();
+    notify(options.onPush, after);
+    return after;
   };
 
   const pushNow = (): Promise<PriceSyncStatus> => {

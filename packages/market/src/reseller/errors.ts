@@ -10,8 +10,13 @@ import { NeverloseMarketError } from '../errors.js';
  * - `ERR_RESELLER_TOKEN_WRONG_INTEGRATION`: `integration_id` is not the expected one.
  * - `ERR_RESELLER_TOKEN_MALFORMED`: not a JWS, missing `iat`/`exp`, issued in the future, or a
  *   payload that is not a documented product order or market top-up.
+ * - `ERR_RESELLER_TOKEN_NON_CANONICAL`: a segment is not canonical base64url (padding, characters
+ *   outside the alphabet, or spare low bits set in the last character). Several spellings decode to
+ *   the same bytes and would verify; only the one a JWT library writes is accepted, so one order has
+ *   one token.
+ * - `ERR_RESELLER_TOKEN_LIFETIME_TOO_LONG`: `exp - iat` is longer than `maxLifetimeSeconds`.
  * - `ERR_RESELLER_TOKEN_REPLAYED`: the single-use store has seen this token already.
- * - `ERR_RESELLER_TOKEN_INVALID_OPTIONS`: an empty API key or a bad option.
+ * - `ERR_RESELLER_TOKEN_INVALID_OPTIONS`: an empty API key, no `integrationId`, or a bad option.
  */
 export type ResellerTokenErrorCode =
   | 'ERR_RESELLER_TOKEN_EXPIRED'
@@ -20,6 +25,8 @@ export type ResellerTokenErrorCode =
   | 'ERR_RESELLER_TOKEN_WRONG_ISSUER'
   | 'ERR_RESELLER_TOKEN_WRONG_INTEGRATION'
   | 'ERR_RESELLER_TOKEN_MALFORMED'
+  | 'ERR_RESELLER_TOKEN_NON_CANONICAL'
+  | 'ERR_RESELLER_TOKEN_LIFETIME_TOO_LONG'
   | 'ERR_RESELLER_TOKEN_REPLAYED'
   | 'ERR_RESELLER_TOKEN_INVALID_OPTIONS';
 

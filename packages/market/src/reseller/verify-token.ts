@@ -10,13 +10,13 @@ export const RESELLER_TOKEN_ISSUER = 'NLRI';
 /** Options of {@link verifyResellerToken}. */
 export interface VerifyResellerTokenOptions {
   /**
-   * Your reseller integration id: a token for another integration is rejected
-   * (`ERR_RESELLER_TOKEN_WRONG_INTEGRATION`). Recommended when one API key serves several.
+   * Your reseller integration id (API settings page): a token for another integration is rejected
+   * (`ERR_RESELLER_TOKEN_WRONG_INTEGRATION`). Required: without it a token issued for any
+   * integration of the same API key would be fulfilled here.
    *
-   * @defaultValue none: any integration of this API key
    * @example `{ integrationId: 100 }`
    */
-  readonly integrationId?: number;
+  readonly integrationId: number;
   /**
    * Clock skew allowed on `exp` and `iat`, in seconds.
    *
@@ -24,11 +24,22 @@ export interface VerifyResellerTokenOptions {
    */
   readonly clockToleranceSeconds?: number;
   /**
+   * The longest lifetime (`exp - iat`) accepted, in seconds; a longer-lived token is rejected
+   * (`ERR_RESELLER_TOKEN_LIFETIME_TOO_LONG`). It bounds how long a leaked checkout link stays
+   * usable, and how long a single-use store must remember a token.
+   *
+   * @defaultValue `3600`: the docs give `exp` as "currently iat + 1 hour"
+   * @example `{ maxLifetimeSeconds: 2 * 3600 }` (if Neverlose lengthens its tokens)
+   */
+  readonly maxLifetimeSeconds?: number;
+  /**
    * Rejects a token already seen (`ERR_RESELLER_TOKEN_REPLAYED`). Pass it where you fulfil the
    * order, not where you only display it: the first verification with the store consumes the token.
+   * It is asked to remember the token until `exp` + `clockToleranceSeconds`, the last instant this
+   * function accepts it.
    *
    * @defaultValue none
-   * @example `{ singleUseStore: new MemorySingleUseStore() }`
+   * @example `{ singleUseStore: await openSqliteSingleUseStore('shop.db') }`
    */
   readonly singleUseStore?: SingleUseTokenStore;
   /**
@@ -49,7 +60,8 @@ interface OrderBase {
   readonly issuedAt: Date;
   readonly expiresAt: Date;
   /**
-   * SHA-256 of the token, hex: a stable business key for fulfilment, e.g.
+   * The token's canonical id: SHA-256, hex, of its header and payload segments and its decoded
+   * signature bytes (the token in canonical spelling). A stable business key for fulfilment, e.g.
    * `client.giftProduct({ key: order.tokenId, ... })` applies it once even across crashes.
    */
   readonly tokenId: string;
@@ -78,16 +90,23 @@ export interface MarketTopUpOrder extends OrderBase {
 export type ResellerOrder = ProductOrder | MarketTopUpOrder;
 
 const DECIMAL_RE = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
+/** Base64 of either alphabet, padded or not: decodable, but only one spelling is canonical. */
+const BASE64_ANY_RE = /^[A-Za-z0-9_\-+/]*={0,2}$/;
+/** The docs: `exp` is "currently iat + 1 hour". */
+const DEFAULT_MAX_LIFETIME_SECONDS = 3600;
 
 /**
  * Verifies the `nl_purchase` token of a reseller checkout redirect and returns the order.
  *
  * Only HS256 signed with your API key is accepted (`none`, HS512, RS256 and a public key used as
- * an HMAC secret all fail), `iss` must be `NLRI`, `iat` and `exp` are required, and the payload must
- * be exactly a documented product order or market top-up.
+ * an HMAC secret all fail), `iss` must be `NLRI`, `integration_id` your integration, `iat` and `exp`
+ * are required and at most `maxLifetimeSeconds` apart, every segment must be canonical base64url
+ * (one spelling per token), and the payload must be exactly a documented product order or market
+ * top-up.
  *
  * @param token The `nl_purchase` query parameter.
  * @param apiKey Your Neverlose market API key.
+ * @param options `integrationId` is required.
  * @throws {ResellerTokenError} with a code from {@link ResellerTokenErrorCode}.
  *
  * @example
@@ -99,27 +118,46 @@ const DECIMAL_RE = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
 export async function verifyResellerToken(
   token: string,
   apiKey: string,
-  options: VerifyResellerTokenOptions = {},
+  options: VerifyResellerTokenOptions,
 ): Promise<ResellerOrder> {
-  if (typeof apiKey !== 'string' || apiKey.length === 0) {
-    throw new ResellerTokenError(
-      'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
-      'The API key must be a non-empty string.',
+  const invalidOption = (message: string): never => {
+    throw new ResellerTokenError('ERR_RESELLER_TOKEN_INVALID_OPTIONS', message);
+  };
+  if (typeof apiKey !== 'string' || apiKey.length === 0)
+    invalidOption('The API key must be a non-empty string.');
+  const expectedIntegration = (options as Partial<VerifyResellerTokenOptions> | undefined)
+    ?.integrationId;
+  if (expectedIntegration === undefined) {
+    invalidOption(
+      '"integrationId" is required: pass your reseller integration id (API settings page), so that a token for another integration is refused.',
     );
+  }
+  if (
+    typeof expectedIntegration !== 'number' ||
+    !Number.isSafeInteger(expectedIntegration) ||
+    expectedIntegration <= 0
+  ) {
+    invalidOption('"integrationId" must be a positive integer.');
   }
   const tolerance = options.clockToleranceSeconds ?? 30;
-  if (!Number.isFinite(tolerance) || tolerance < 0) {
-    throw new ResellerTokenError(
-      'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
-      '"clockToleranceSeconds" must be >= 0.',
-    );
-  }
-  if (typeof token !== 'string' || token.split('.').length !== 3) {
+  if (!Number.isFinite(tolerance) || tolerance < 0)
+    invalidOption('"clockToleranceSeconds" must be >= 0.');
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_LIFETIME_SECONDS;
+  if (!Number.isFinite(maxLifetime) || maxLifetime <= 0)
+    invalidOption('"maxLifetimeSeconds" must be > 0.');
+
+  const segments = typeof token === 'string' ? token.split('.') : [];
+  if (segments.length !== 3) {
     throw new ResellerTokenError(
       'ERR_RESELLER_TOKEN_MALFORMED',
       'The token is not a compact JWS (three dot-separated parts).',
     );
   }
+  const [header, body, signature] = segments as [string, string, string];
+  const signatureBytes = canonicalBase64url(signature, 'signature');
+  canonicalBase64url(header, 'header');
+  canonicalBase64url(body, 'payload');
+
   let alg: unknown;
   try {
     alg = decodeProtectedHeader(token).alg;
@@ -147,26 +185,63 @@ export async function verifyResellerToken(
   } catch (cause) {
     throw mapJoseError(cause);
   }
-  const order = toOrder(payload, createHash('sha256').update(token).digest('hex'));
-  if ((payload.iat as number) > now.getTime() / 1000 + tolerance) {
+  // The signature pins the header and payload text; its own bytes are taken decoded.
+  const tokenId = createHash('sha256')
+    .update(`${header}.${body}.${Buffer.from(signatureBytes).toString('base64url')}`)
+    .digest('hex');
+  const order = toOrder(payload, tokenId);
+  const iat = payload.iat as number;
+  const exp = payload.exp as number;
+  if (iat > now.getTime() / 1000 + tolerance) {
     throw new ResellerTokenError(
       'ERR_RESELLER_TOKEN_MALFORMED',
       'The token is issued in the future ("iat").',
     );
   }
-  if (options.integrationId !== undefined && order.integrationId !== options.integrationId) {
+  if (exp <= iat) {
     throw new ResellerTokenError(
-      'ERR_RESELLER_TOKEN_WRONG_INTEGRATION',
-      `The token is for integration ${order.integrationId}, not ${options.integrationId}.`,
+      'ERR_RESELLER_TOKEN_MALFORMED',
+      'The token expires before it is issued ("exp" <= "iat").',
     );
   }
-  if (
-    options.singleUseStore &&
-    !(await options.singleUseStore.consume(order.tokenId, payload.exp as number))
-  ) {
+  if (exp - iat > maxLifetime) {
+    throw new ResellerTokenError(
+      'ERR_RESELLER_TOKEN_LIFETIME_TOO_LONG',
+      `The token lives ${exp - iat} s ("exp" - "iat"), longer than the ${maxLifetime} s allowed ("maxLifetimeSeconds").`,
+    );
+  }
+  if (order.integrationId !== expectedIntegration) {
+    throw new ResellerTokenError(
+      'ERR_RESELLER_TOKEN_WRONG_INTEGRATION',
+      `The token is for integration ${order.integrationId}, not ${expectedIntegration}.`,
+    );
+  }
+  // Remembered until the last instant this function accepts the token, not merely `exp`.
+  if (options.singleUseStore && !(await options.singleUseStore.consume(tokenId, exp + tolerance))) {
     throw new ResellerTokenError('ERR_RESELLER_TOKEN_REPLAYED', 'This token was already used.');
   }
   return order;
+}
+
+/**
+ * The bytes of a base64url segment written the one way a JWT library writes them: the URL-safe
+ * alphabet, no padding, no spare bits set in the last character.
+ */
+function canonicalBase64url(segment: string, part: string): Uint8Array {
+  if (!BASE64_ANY_RE.test(segment) || segment.replace(/=+$/, '').length % 4 === 1) {
+    throw new ResellerTokenError(
+      'ERR_RESELLER_TOKEN_MALFORMED',
+      `The token ${part} is not base64url.`,
+    );
+  }
+  const bytes = Buffer.from(segment, 'base64url');
+  if (bytes.toString('base64url') !== segment) {
+    throw new ResellerTokenError(
+      'ERR_RESELLER_TOKEN_NON_CANONICAL',
+      `The token ${part} is not canonical base64url (padding, a character outside A-Z a-z 0-9 - _, or spare bits set in its last character).`,
+    );
+  }
+  return bytes;
 }
 
 function mapJoseError(cause: unknown): ResellerTokenError {

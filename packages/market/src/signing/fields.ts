@@ -1,6 +1,6 @@
 import { compareCodePoints } from './code-point-order.js';
 import { SigningError } from './errors.js';
-import { isJsonInteger, pythonStrOfJs } from './from-js.js';
+import { isJsonInteger, pythonFloatOfJs, pythonStrOfJs } from './from-js.js';
 import { parsePythonJsonDocument } from './parse-json.js';
 import { pythonStr } from './python-str.js';
 import type { PyValue } from './python-value.js';
@@ -96,12 +96,16 @@ function fieldsOfObject(object: Readonly<Record<string, unknown>>): SigningField
 const byKey = (a: SignedField, b: SignedField) => compareCodePoints(a.key, b.key);
 
 const SURROGATE_RE = /[\uD800-\uDFFF]/;
+const NO_FLOATS: ReadonlySet<string> = new Set();
 
 /**
  * The joined signing string of a payload. For an object this skips building {@link SignedField}s:
  * it is the hot path of every request the client signs.
  */
-export function joinedSigningString(payload: SignablePayload): string {
+export function joinedSigningString(
+  payload: SignablePayload,
+  floats: ReadonlySet<string> = NO_FLOATS,
+): string {
   if (
     typeof payload === 'string' ||
     payload === null ||
@@ -117,7 +121,11 @@ export function joinedSigningString(payload: SignablePayload): string {
   let out = '';
   for (const key of keys) {
     if (key === 'signature') continue;
-    const text = pythonStrOfJs(payload[key], key);
+    const value = payload[key];
+    const text =
+      floats.has(key) && value !== undefined
+        ? pythonFloatOfJs(value, key)
+        : pythonStrOfJs(value, key);
     if (text !== undefined) out += key + text;
   }
   // One check of the whole string; on failure, the slow path names the field.

@@ -80,6 +80,20 @@ export function pythonStrOfJs(value: unknown, field: string): string | undefined
   }
 }
 
+/**
+ * A number written as a Python float: CPython's layout (`2.0`, `1e-05`), which is valid JSON and
+ * reads back as the same float, so the text sent and `str()` of what the server reads agree.
+ */
+export function pythonFloatOfJs(value: unknown, field: string): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw unsupported(
+      field,
+      `${typeof value === 'number' ? String(value) : `a ${typeof value}`}, not a finite number to send as a float`,
+    );
+  }
+  return pythonFloatRepr(value);
+}
+
 /** JSON.stringify writes these without `.` or exponent, so Python reads them as ints. */
 export function isJsonInteger(value: number): boolean {
   return Number.isInteger(value) && Math.abs(value) < 1e21;

@@ -1,5 +1,7 @@
 import { SigningError } from './errors.js';
-import { signPayload } from './sign.js';
+import { joinedSigningString } from './fields.js';
+import { pythonFloatOfJs } from './from-js.js';
+import { assertSecret, hashSigningString } from './sign.js';
 
 /** A request body ready to send, and the signature inside it. */
 export interface SignedRequest {
@@ -25,12 +27,29 @@ export function signRequest(
   payload: Readonly<Record<string, unknown>>,
   secret: string,
 ): SignedRequest {
-  const signature = signPayload(payload, secret);
+  return encodeSignedRequest(payload, secret);
+}
+
+const NO_FLOATS: ReadonlySet<string> = new Set();
+
+/**
+ * @internal {@link signRequest}, with the fields named in `floats` sent and signed as Python
+ * floats: a number in CPython's float layout (`2` becomes `2.0`, `1e-05` stays an exponent), so
+ * a server that reads them as floats signs the same text as one that reads the body as sent.
+ */
+export function encodeSignedRequest(
+  payload: Readonly<Record<string, unknown>>,
+  secret: string,
+  floats: ReadonlySet<string> = NO_FLOATS,
+): SignedRequest {
+  assertSecret(secret);
+  const signature = hashSigningString(joinedSigningString(payload, floats), secret);
   let body = '{';
   for (const key of Object.keys(payload)) {
     const value = payload[key];
     if (key === 'signature' || value === undefined) continue;
-    body += `${JSON.stringify(key)}:${encodeValue(value, key)},`;
+    const text = floats.has(key) ? pythonFloatOfJs(value, key) : encodeValue(value, key);
+    body += `${JSON.stringify(key)}:${text},`;
   }
   body += `"signature":"${signature}"}`;
   return { body, signature };

@@ -25,7 +25,10 @@ export interface WebhookDedupStore {
   claim(kind: string, uniqueId: number, leaseSeconds: number): Awaitable<DedupClaim>;
   /** Marks a claimed event done, remembered for `ttlSeconds`. */
   complete(kind: string, uniqueId: number, ttlSeconds: number): Awaitable<void>;
-  /** Drops a claim (the handler failed), so that a redelivery runs the handler again. */
+  /**
+   * Drops a claim (the handler failed), so that a redelivery runs the handler again. An event
+   * already completed stays completed.
+   */
   release(kind: string, uniqueId: number): Awaitable<void>;
 }
 
@@ -67,7 +70,10 @@ export class MemoryDedupStore implements WebhookDedupStore {
   }
 
   release(kind: string, uniqueId: number): void {
-    this.#entries.delete(`${kind}:${uniqueId}`);
+    const key = `${kind}:${uniqueId}`;
+    // Only a claim: a late release (its lease expired and another delivery completed the event)
+    // must not undo the completion.
+    if (this.#entries.get(key)?.done === false) this.#entries.delete(key);
   }
 
   /** How many events are remembered (expired ones may linger until the next sweep). */

@@ -12,11 +12,16 @@ import { NeverloseMarketError } from '../errors.js';
  * - `ERR_WEBHOOK_METHOD_NOT_ALLOWED` (405): not a POST.
  * - `ERR_WEBHOOK_UNSUPPORTED_MEDIA_TYPE` (415): not `application/json`.
  * - `ERR_WEBHOOK_BODY_TOO_LARGE` (413): over the body limit.
+ * - `ERR_WEBHOOK_BODY_UNREADABLE` (400): the body stream failed or the client went away before its
+ *   end (the Node handlers close the connection: nobody is left to read an answer).
  * - `ERR_WEBHOOK_HANDLER_FAILED` (500): your handler threw; the event may be delivered again.
  * - `ERR_WEBHOOK_IN_PROGRESS` (503): another delivery of this event is being handled now (on
  *   another instance); answered with `Retry-After` so the provider delivers it again later.
  * - `ERR_WEBHOOK_DEDUP_UNAVAILABLE` (503): the dedup store failed, so the handler was not run.
- * - `ERR_WEBHOOK_BODY_CONSUMED` (500): Express parsed the body before the router could read it.
+ * - `ERR_WEBHOOK_BODY_CONSUMED` (500): a body parser (Express) or the framework (a Web `Request`
+ *   whose body was already read) consumed the body before the handler could read it.
+ * - `ERR_WEBHOOK_INTERNAL` (500): an unexpected failure inside this package; nothing was recorded
+ *   as done, so a redelivery is handled again.
  * - `ERR_WEBHOOK_INVALID_OPTIONS`: a handler option is invalid (thrown at creation).
  */
 export type WebhookErrorCode =
@@ -29,10 +34,12 @@ export type WebhookErrorCode =
   | 'ERR_WEBHOOK_METHOD_NOT_ALLOWED'
   | 'ERR_WEBHOOK_UNSUPPORTED_MEDIA_TYPE'
   | 'ERR_WEBHOOK_BODY_TOO_LARGE'
+  | 'ERR_WEBHOOK_BODY_UNREADABLE'
   | 'ERR_WEBHOOK_HANDLER_FAILED'
   | 'ERR_WEBHOOK_IN_PROGRESS'
   | 'ERR_WEBHOOK_DEDUP_UNAVAILABLE'
   | 'ERR_WEBHOOK_BODY_CONSUMED'
+  | 'ERR_WEBHOOK_INTERNAL'
   | 'ERR_WEBHOOK_INVALID_OPTIONS';
 
 const STATUS: Record<WebhookErrorCode, number> = {
@@ -45,10 +52,12 @@ const STATUS: Record<WebhookErrorCode, number> = {
   ERR_WEBHOOK_METHOD_NOT_ALLOWED: 405,
   ERR_WEBHOOK_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_WEBHOOK_BODY_TOO_LARGE: 413,
+  ERR_WEBHOOK_BODY_UNREADABLE: 400,
   ERR_WEBHOOK_HANDLER_FAILED: 500,
   ERR_WEBHOOK_IN_PROGRESS: 503,
   ERR_WEBHOOK_DEDUP_UNAVAILABLE: 503,
   ERR_WEBHOOK_BODY_CONSUMED: 500,
+  ERR_WEBHOOK_INTERNAL: 500,
   ERR_WEBHOOK_INVALID_OPTIONS: 500,
 };
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WebhookError } from './errors.js';
-import { nodeAnswer, send } from './handler-node.js';
+import { serveNode } from './handler-node.js';
 import { createPipeline, type WebhookHandlerOptions } from './pipeline.js';
 
 /** The parts of Express's request this router reads (no dependency on Express's types). */
@@ -19,7 +19,8 @@ type NextFunction = (error?: unknown) => void;
  * A body already read by `express.raw({ type: 'application/json' })` (a Buffer) or `express.text`
  * is used as it is. A body already parsed into an object cannot be verified (`1.0` and `1` sign
  * differently): the router then passes `ERR_WEBHOOK_BODY_CONSUMED` to `next()`, saying how to
- * mount it. Statuses are those of {@link createWebhookHandler}.
+ * mount it. Statuses are those of {@link createWebhookHandler}. Like the Node handler, it never
+ * lets a promise reject or an exception escape: a client gone mid-body gets its connection closed.
  */
 export function createExpressWebhookRouter(
   options: WebhookHandlerOptions,
@@ -43,6 +44,6 @@ export function createExpressWebhookRouter(
         return;
       }
     }
-    nodeAnswer(pipeline, request, body).then((answer) => send(res, answer), next);
+    void serveNode(pipeline, request, res, body);
   };
 }

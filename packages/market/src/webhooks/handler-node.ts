@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  type BodyRead,
   createPipeline,
+  internalFailure,
   tooLarge,
+  unreadableBody,
   type WebhookAnswer,
   type WebhookHandlerOptions,
   type WebhookPipeline,
@@ -10,6 +13,10 @@ import {
 /**
  * A webhook handler for Node's `http` server, `(req, res) => Promise<void>`. Same statuses as
  * {@link createWebhookHandler}; it reads the raw body itself, up to `maxBodyBytes`.
+ *
+ * The returned promise never rejects and nothing is thrown out of a callback, whatever fails: a
+ * client that goes away mid-body gets its connection closed, a store or callback that throws gets
+ * the status documented for it, and the process stays up.
  *
  * @example
  * ```ts
@@ -21,16 +28,32 @@ export function createNodeWebhookHandler(
   options: WebhookHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const pipeline = createPipeline(options);
-  return async (req, res) => {
-    send(res, await nodeAnswer(pipeline, req));
-  };
+  return (req, res) => serveNode(pipeline, req, res);
 }
 
-/** @internal Shared with the Express router. */
-export async function nodeAnswer(
+/**
+ * @internal Answers one request (shared with the Express router). Never rejects: `node:http` and
+ * Express 4 do not catch a handler's promise, and an unhandled rejection ends the process.
+ */
+export async function serveNode(
   pipeline: WebhookPipeline,
   req: IncomingMessage,
+  res: ServerResponse,
   body?: string | Uint8Array,
+): Promise<void> {
+  let answer: WebhookAnswer;
+  try {
+    answer = await nodeAnswer(pipeline, req, body);
+  } catch (error) {
+    answer = withClose(pipeline.refuse(internalFailure(error)));
+  }
+  send(res, answer);
+}
+
+async function nodeAnswer(
+  pipeline: WebhookPipeline,
+  req: IncomingMessage,
+  body: string | Uint8Array | undefined,
 ): Promise<WebhookAnswer> {
   const early = pipeline.precheck(
     req.method ?? '',
@@ -41,15 +64,25 @@ export async function nodeAnswer(
     req.resume();
     return withClose(early);
   }
-  const raw = body ?? (await readLimited(req, pipeline.maxBodyBytes));
-  if (raw === undefined) return withClose(pipeline.refuse(tooLarge(pipeline.maxBodyBytes)));
-  return pipeline.handle(raw);
+  if (body !== undefined) return pipeline.handle(body);
+  const read = await readLimited(req, pipeline.maxBodyBytes);
+  if (read.kind === 'too-large') return withClose(pipeline.refuse(tooLarge(pipeline.maxBodyBytes)));
+  if (read.kind === 'unreadable') return withClose(pipeline.refuse(unreadableBody(read.cause)));
+  return pipeline.handle(read.body);
 }
 
-/** @internal */
-export function send(res: ServerResponse, answer: WebhookAnswer): void {
-  res.writeHead(answer.status, answer.headers);
-  res.end(answer.body);
+/** Writes the answer, or closes the connection when nobody is left to read it. Never throws. */
+function send(res: ServerResponse, answer: WebhookAnswer): void {
+  if (res.headersSent || res.destroyed || res.socket?.destroyed === true) {
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
+  try {
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  } catch {
+    res.destroy();
+  }
 }
 
 /** An unread body must not be parsed as the next request: close the connection after answering. */
@@ -57,24 +90,39 @@ function withClose(answer: WebhookAnswer): WebhookAnswer {
   return { ...answer, headers: { ...answer.headers, connection: 'close' } };
 }
 
-function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+/** Reads the body up to `limit` bytes. Always resolves: an aborted or failed stream is a result. */
+function readLimited(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  if (req.destroyed || req.readableEnded) {
+    return Promise.resolve({ kind: 'unreadable', cause: new Error('the body was already read') });
+  }
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const settle = (result: BodyRead) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      resolve(result);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        req.off('data', onData);
+        // Drain the rest unread; the answer closes the connection.
         req.resume();
-        resolve(undefined);
+        settle({ kind: 'too-large' });
         return;
       }
       chunks.push(chunk);
     };
+    const onEnd = () =>
+      settle({ kind: 'body', body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+    const onError = (cause: unknown) => settle({ kind: 'unreadable', cause });
+    // Without an 'error' (already emitted, or none), a close before the end is an abort too.
+    const onClose = () => settle({ kind: 'unreadable', cause: new Error('closed before the end') });
     req.on('data', onData);
-    req.once('end', () =>
-      resolve(size > limit ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)),
-    );
-    req.once('error', reject);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
   });
 }

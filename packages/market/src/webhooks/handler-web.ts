@@ -1,17 +1,29 @@
-import { createPipeline, tooLarge, type WebhookHandlerOptions } from './pipeline.js';
+import { WebhookError } from './errors.js';
+import {
+  type BodyRead,
+  createPipeline,
+  internalFailure,
+  tooLarge,
+  unreadableBody,
+  type WebhookAnswer,
+  type WebhookHandlerOptions,
+} from './pipeline.js';
 
 /**
  * A Web-standard webhook handler, `(request: Request) => Promise<Response>`: for Bun, Deno,
  * Cloudflare Workers, Hono, Next.js route handlers and any fetch-style server.
  *
  * Answers 405 (not POST), 415 (not `application/json`), 413 (over `maxBodyBytes`), 400 (bad JSON
- * or shape), 401 (bad signature: `onEvent` is not called), 500 (`onEvent` threw), and 200 on
- * success or for an event already handled (`onEvent` runs once per `kind` + `unique_id`).
+ * or shape, or a body stream that failed), 401 (bad signature: `onEvent` is not called), 500
+ * (`onEvent` threw), 503 (the dedup store failed, or another delivery of the event is running),
+ * and 200 on success or for an event already handled (`onEvent` runs once per `kind` +
+ * `unique_id`). The promise always resolves to a `Response`: it never rejects.
  *
  * @example
  * ```ts
  * const handler = createWebhookHandler({
  *   secret: process.env.NEVERLOSE_API_KEY!,
+ *   dedupStore: await openSqliteDedupStore('market.db'),
  *   onEvent: async (event) => {
  *     if (event.kind === 'purchase') await grant(event.username, event.itemId);
  *   },
@@ -23,43 +35,68 @@ export function createWebhookHandler(
   options: WebhookHandlerOptions,
 ): (request: Request) => Promise<Response> {
   const pipeline = createPipeline(options);
-  const answer = (a: { status: number; headers: Readonly<Record<string, string>>; body: string }) =>
+  const respond = (a: WebhookAnswer) =>
     new Response(a.body, { status: a.status, headers: a.headers });
 
-  return async (request) => {
+  const answer = async (request: Request): Promise<WebhookAnswer> => {
     const early = pipeline.precheck(
       request.method,
       request.headers.get('content-type'),
       request.headers.get('content-length'),
     );
-    if (early) return answer(early);
-    const body = await readLimited(request, pipeline.maxBodyBytes);
-    if (body === undefined) return answer(pipeline.refuse(tooLarge(pipeline.maxBodyBytes)));
-    return answer(await pipeline.handle(body));
+    if (early) return early;
+    if (request.bodyUsed) {
+      return pipeline.refuse(
+        new WebhookError(
+          'ERR_WEBHOOK_BODY_CONSUMED',
+          'The request body was read before the Neverlose handler: pass the Request unread.',
+        ),
+      );
+    }
+    const read = await readLimited(request, pipeline.maxBodyBytes);
+    if (read.kind === 'too-large') return pipeline.refuse(tooLarge(pipeline.maxBodyBytes));
+    if (read.kind === 'unreadable') return pipeline.refuse(unreadableBody(read.cause));
+    return pipeline.handle(read.body);
+  };
+
+  return async (request) => {
+    try {
+      return respond(await answer(request));
+    } catch (error) {
+      return respond(pipeline.refuse(internalFailure(error)));
+    }
   };
 }
 
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
-  if (!request.body) return new Uint8Array(0);
+/** Reads the body up to `limit` bytes. Always resolves: a failed stream is a result. */
+async function readLimited(request: Request, limit: number): Promise<BodyRead> {
+  if (!request.body) return { kind: 'body', body: new Uint8Array(0) };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!(value instanceof Uint8Array))
+        throw new TypeError('the body stream gave a non-byte chunk');
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        return { kind: 'too-large' };
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (cause) {
+    await reader.cancel().catch(() => undefined);
+    return { kind: 'unreadable', cause };
   }
-  if (chunks.length === 1) return chunks[0];
+  if (chunks.length === 1) return { kind: 'body', body: chunks[0]! };
   const body = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     body.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return body;
+  return { kind: 'body', body };
 }

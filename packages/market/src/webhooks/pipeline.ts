@@ -15,12 +15,21 @@ export interface WebhookHandlerOptions {
   /**
    * Runs once per verified event (a redelivery of the same `kind` + `unique_id` is answered 200
    * without running it again). Throwing answers 500, and the provider may deliver it again.
+   *
+   * Make it idempotent on `kind` + `uniqueId` as well (a unique index on your own records): the
+   * provider signs no timestamp, so a captured webhook stays valid forever, and the dedup store
+   * remembers an event only for `dedupTtlSeconds` (and the default one only until a restart).
    */
   readonly onEvent: (event: WebhookEvent) => unknown;
   /**
-   * Where handled events are remembered.
+   * Where handled events are remembered. Use a durable store in production:
+   * `await openSqliteDedupStore(file)` on one instance, `RedisWebhookDedupStore`
+   * (`neverlose-redis`) for several. With the default, a restart forgets every event and a
+   * replayed webhook runs its handler again; when `NODE_ENV` is `production` a warning with code
+   * `NEVERLOSE_MEMORY_DEDUP` is emitted once per process.
    *
-   * @defaultValue a new {@link MemoryDedupStore} (this process only)
+   * @defaultValue a new {@link MemoryDedupStore} (this process only, forgotten on restart)
+   * @example `{ dedupStore: await openSqliteDedupStore('/var/lib/shop/market.db') }`
    */
   readonly dedupStore?: WebhookDedupStore;
   /**
@@ -44,9 +53,11 @@ export interface WebhookHandlerOptions {
    */
   readonly maxBodyBytes?: number;
   /**
-   * Called with the error of every refused or failed webhook, for logging.
+   * Called with the error of every refused or failed webhook, for logging. An exception it throws
+   * is ignored: it cannot change the answer.
    *
-   * @defaultValue logs handler failures (500) with `console.error`, nothing else
+   * @defaultValue logs failures on your side with `console.error` (500s, and a dedup store that
+   *   failed), nothing else
    */
   readonly onError?: (error: WebhookError) => void;
 }
@@ -58,6 +69,12 @@ export interface WebhookAnswer {
   readonly body: string;
 }
 
+/** @internal What an adapter got from reading a body: an aborted or failed stream is a result. */
+export type BodyRead =
+  | { readonly kind: 'body'; readonly body: Uint8Array }
+  | { readonly kind: 'too-large' }
+  | { readonly kind: 'unreadable'; readonly cause: unknown };
+
 /** @internal Options checked once, when a handler is created. */
 export interface WebhookPipeline {
   readonly maxBodyBytes: number;
@@ -67,9 +84,9 @@ export interface WebhookPipeline {
     contentType: string | null | undefined,
     contentLength: string | null | undefined,
   ): WebhookAnswer | undefined;
-  /** Verifies and dispatches a body. */
+  /** Verifies and dispatches a body. Never rejects. */
   handle(body: string | Uint8Array): Promise<WebhookAnswer>;
-  /** The answer to an error found by an adapter (413 while reading). */
+  /** The answer to an error found by an adapter (413 or 400 while reading). Never throws. */
   refuse(error: WebhookError): WebhookAnswer;
 }
 
@@ -124,15 +141,24 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
   if (!Number.isSafeInteger(lease) || lease < 1)
     invalid('"dedupLeaseSeconds" must be a positive integer');
   const store = options.dedupStore ?? new MemoryDedupStore();
+  if (store instanceof MemoryDedupStore) warnOfMemoryDedupInProduction();
   const onError =
     options.onError ??
     ((error: WebhookError) => {
-      if (error.code === 'ERR_WEBHOOK_HANDLER_FAILED') console.error(error);
+      if (error.status === 500 || error.code === 'ERR_WEBHOOK_DEDUP_UNAVAILABLE')
+        console.error(error);
     });
+  const report = (error: WebhookError): void => {
+    try {
+      onError(error);
+    } catch {
+      // A failing logger must not turn an answer into a crash.
+    }
+  };
   const inflight = new Map<string, Promise<WebhookAnswer>>();
 
   const refuse = (error: WebhookError): WebhookAnswer => {
-    onError(error);
+    report(error);
     const headers: Record<string, string> = { ...JSON_HEADERS };
     if (error.code === 'ERR_WEBHOOK_METHOD_NOT_ALLOWED') headers['allow'] = 'POST';
     // A handler failure's message may hold internals: only the code goes back.
@@ -169,7 +195,11 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
     try {
       await options.onEvent(event);
     } catch (cause) {
-      await Promise.resolve(store.release(event.kind, event.uniqueId)).catch(() => undefined);
+      try {
+        await store.release(event.kind, event.uniqueId);
+      } catch {
+        // The claim then expires with its lease, and a redelivery runs the handler again.
+      }
       return refuse(
         new WebhookError(
           'ERR_WEBHOOK_HANDLER_FAILED',
@@ -182,7 +212,7 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
       await store.complete(event.kind, event.uniqueId, ttl);
     } catch (cause) {
       // The handler ran: answer 200 so it is not run again; the claim expires with its lease.
-      onError(
+      report(
         new WebhookError(
           'ERR_WEBHOOK_DEDUP_UNAVAILABLE',
           `The ${event.kind} webhook ${event.uniqueId} was handled but could not be recorded as done.`,
@@ -230,8 +260,11 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
       try {
         event = verifyWebhook(body, secrets);
       } catch (error) {
-        if (isNeverloseMarketError(error) && error instanceof WebhookError) return refuse(error);
-        throw error;
+        return refuse(
+          isNeverloseMarketError(error) && error instanceof WebhookError
+            ? error
+            : internalFailure(error),
+        );
       }
       const key = `${event.kind}:${event.uniqueId}`;
       const running = inflight.get(key);
@@ -240,7 +273,9 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
         const answer = await running;
         return answer.status === 200 ? DUPLICATE : answer;
       }
-      const task = dispatch(event).finally(() => inflight.delete(key));
+      const task = dispatch(event)
+        .catch((error: unknown) => refuse(internalFailure(error)))
+        .finally(() => inflight.delete(key));
       inflight.set(key, task);
       return task;
     },
@@ -250,4 +285,41 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
 /** @internal */
 export function tooLarge(limit: number): WebhookError {
   return new WebhookError('ERR_WEBHOOK_BODY_TOO_LARGE', `The body is larger than ${limit} bytes.`);
+}
+
+/** @internal The body stream failed, or the client went away before its end. */
+export function unreadableBody(cause: unknown): WebhookError {
+  return new WebhookError(
+    'ERR_WEBHOOK_BODY_UNREADABLE',
+    'The body could not be read to its end (the stream failed or the client went away).',
+    { cause },
+  );
+}
+
+/** @internal Anything unexpected: answered 500, never thrown out of a handler. */
+export function internalFailure(cause: unknown): WebhookError {
+  return new WebhookError(
+    'ERR_WEBHOOK_INTERNAL',
+    'The webhook could not be handled because of an unexpected failure.',
+    { cause },
+  );
+}
+
+let warnedOfMemoryDedup = false;
+
+/**
+ * Once per process, where there is a `process` (not in a Worker): the default dedup store forgets
+ * every event on restart, and the provider's webhooks carry no timestamp, so an old one replays.
+ */
+function warnOfMemoryDedupInProduction(): void {
+  const host = (globalThis as { process?: Partial<NodeJS.Process> }).process;
+  if (warnedOfMemoryDedup || host?.env?.['NODE_ENV'] !== 'production') return;
+  if (typeof host.emitWarning !== 'function') return;
+  warnedOfMemoryDedup = true;
+  host.emitWarning(
+    'A Neverlose webhook handler runs on the in-memory dedup store: after a restart a replayed ' +
+      'webhook runs its handler again. Pass a durable dedupStore (openSqliteDedupStore, ' +
+      'RedisWebhookDedupStore) and make the handler idempotent on kind + unique_id.',
+    { type: 'NeverloseMarketWarning', code: 'NEVERLOSE_MEMORY_DEDUP' },
+  );
 }

@@ -133,6 +133,52 @@ describe('startPriceSync', () => {
     sync.stop();
   });
 
+  it('keeps its schedule when callbacks throw, and lets nothing reject unhandled', async () => {
+    const escaped: unknown[] = [];
+    const trap = (error: unknown) => void escaped.push(error);
+    process.on('unhandledRejection', trap);
+    try {
+      let failing = true;
+      const client = fakeClient(() => failing);
+      const sync = startPriceSync({
+        client,
+        integrationId: 1,
+        prices,
+        onError: () => {
+          throw new Error('alerting down');
+        },
+        onExpiring: () => Promise.reject(new Error('pager down')),
+        onPush: () => {
+          throw new Error('metrics down');
+        },
+      });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sync.status().consecutiveFailures).toBe(1);
+      failing = false;
+      await expect(sync.pushNow()).resolves.toMatchObject({ consecutiveFailures: 0 });
+      await vi.advanceTimersByTimeAsync(2 * HOUR);
+      expect(client.calls).toHaveLength(4);
+      sync.stop();
+      // Rejections are reported after the microtasks run: let the event loop turn once.
+      vi.useRealTimers();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(escaped).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', trap);
+    }
+  });
+
+  it('refuses invalid options with a code', () => {
+    for (const intervalMs of [999, 2 ** 31, Number.NaN]) {
+      expect(() =>
+        startPriceSync({ client: fakeClient(), integrationId: 1, prices, intervalMs }),
+      ).toThrow(expect.objectContaining({ code: 'ERR_PRICES_INVALID_OPTIONS' }));
+    }
+    expect(() => startPriceSync({ client: {} as never, integrationId: 1, prices })).toThrow(
+      expect.objectContaining({ code: 'ERR_PRICES_INVALID_OPTIONS' }),
+    );
+  });
+
   it('shares a push already running', async () => {
     const client = fakeClient();
     const sync = startPriceSync({ client, integrationId: 1, prices });

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { MemorySingleUseStore, verifyResellerToken } from '../../src/index.js';
@@ -6,7 +6,7 @@ import { MemorySingleUseStore, verifyResellerToken } from '../../src/index.js';
 const API_KEY = 'reseller-api-key';
 const NOW = new Date('2024-12-22T20:30:17Z');
 const IAT = Math.floor(NOW.getTime() / 1000) - 60;
-const options = { currentDate: NOW };
+const options = { currentDate: NOW, integrationId: 100 };
 
 const productClaims = {
   iss: 'NLRI',
@@ -43,7 +43,10 @@ function sign(
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-async function rejection(token: string, extra: Parameters<typeof verifyResellerToken>[2] = {}) {
+async function rejection(
+  token: string,
+  extra: Partial<Parameters<typeof verifyResellerToken>[2]> = {},
+) {
   return verifyResellerToken(token, API_KEY, { ...options, ...extra }).then(
     () => {
       throw new Error('the token was accepted');
@@ -55,7 +58,7 @@ async function rejection(token: string, extra: Parameters<typeof verifyResellerT
 describe('verifyResellerToken', () => {
   it('returns a typed product order', async () => {
     const token = await sign(productClaims);
-    const order = await verifyResellerToken(token, API_KEY, { ...options, integrationId: 100 });
+    const order = await verifyResellerToken(token, API_KEY, options);
     expect(order).toMatchObject({
       type: 'product',
       product: 'cs2',
@@ -182,8 +185,152 @@ describe('verifyResellerToken', () => {
   });
 
   it('refuses an empty API key', async () => {
-    await expect(verifyResellerToken('a.b.c', '')).rejects.toMatchObject({
+    await expect(verifyResellerToken('a.b.c', '', options)).rejects.toMatchObject({
       code: 'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
     });
+  });
+
+  it('requires integrationId, naming it', async () => {
+    const token = await sign(productClaims);
+    const missing = verifyResellerToken(token, API_KEY, { currentDate: NOW } as never);
+    await expect(missing).rejects.toMatchObject({
+      code: 'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
+      message: expect.stringContaining('"integrationId" is required'),
+    });
+    await expect(verifyResellerToken(token, API_KEY, undefined as never)).rejects.toMatchObject({
+      code: 'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
+    });
+    expect(await rejection(token, { integrationId: 0 })).toBe('ERR_RESELLER_TOKEN_INVALID_OPTIONS');
+  });
+});
+
+/** Every base64url spelling of a segment that decodes to the same bytes. */
+function spellings(segment: string): string[] {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const spare = [0, 0, 4, 2][segment.length % 4]!; // low bits of the last character that carry no data
+  const last = alphabet.indexOf(segment.at(-1)!);
+  const padding = ['', '', '==', '='][segment.length % 4]!;
+  const out: string[] = [];
+  for (let low = 0; low < 2 ** spare; low++) {
+    const body = segment.slice(0, -1) + alphabet[(last & ~(2 ** spare - 1)) | low];
+    out.push(body, body + padding);
+  }
+  return [...new Set(out)];
+}
+
+describe('one token, one spelling', () => {
+  it('accepts a token once however its signature is spelled: the other spellings are refused', async () => {
+    const token = await sign(productClaims);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const variants = spellings(signature).map((spelling) => `${header}.${payload}.${spelling}`);
+    expect(variants).toHaveLength(8);
+    expect(variants).toContain(token);
+    const store = new MemorySingleUseStore(() => NOW.getTime());
+    const outcomes = await Promise.all(
+      variants.map((variant) =>
+        verifyResellerToken(variant, API_KEY, { ...options, singleUseStore: store }).then(
+          () => 'accepted',
+          (error: { code: string }) => error.code,
+        ),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome === 'accepted')).toHaveLength(1);
+    expect(outcomes[variants.indexOf(token)]).toBe('accepted');
+    expect(
+      outcomes.filter((outcome) => outcome === 'ERR_RESELLER_TOKEN_NON_CANONICAL'),
+    ).toHaveLength(7);
+  });
+
+  it('refuses a padded or re-spelled header or payload as non-canonical', async () => {
+    const [header, payload, signature] = (await sign(marketClaims)).split('.') as [
+      string,
+      string,
+      string,
+    ];
+    for (const variant of spellings(payload).filter((spelling) => spelling !== payload)) {
+      expect(await rejection(`${header}.${variant}.${signature}`)).toBe(
+        'ERR_RESELLER_TOKEN_NON_CANONICAL',
+      );
+    }
+    expect(await rejection(`${header}=.${payload}.${signature}`)).toBe(
+      'ERR_RESELLER_TOKEN_NON_CANONICAL',
+    );
+    const standardBase64 = Buffer.from(signature, 'base64url').toString('base64');
+    expect(await rejection(`${header}.${payload}.${standardBase64}`)).toBe(
+      'ERR_RESELLER_TOKEN_NON_CANONICAL',
+    );
+    expect(await rejection(`${header}.${payload}.${signature}!`)).toBe(
+      'ERR_RESELLER_TOKEN_MALFORMED',
+    );
+  });
+
+  it('gives as tokenId the SHA-256 of the token in its canonical spelling', async () => {
+    const token = await sign(productClaims);
+    const order = await verifyResellerToken(token, API_KEY, options);
+    expect(order.tokenId).toBe(createHash('sha256').update(token).digest('hex'));
+  });
+});
+
+describe('how long a token lives', () => {
+  it('remembers a consumed token until exp plus the clock tolerance, the last instant it is accepted', async () => {
+    const exp = Math.floor(NOW.getTime() / 1000) + 60;
+    const token = await sign({ ...productClaims, exp });
+    let now = NOW.getTime();
+    const store = new MemorySingleUseStore(() => now);
+    const at = (ms: number) => ({ ...options, currentDate: new Date(ms), singleUseStore: store });
+
+    await expect(verifyResellerToken(token, API_KEY, at(now))).resolves.toBeDefined();
+    // Past exp, within the 30 s tolerance: still accepted by the verifier, so still remembered.
+    now = (exp + 20) * 1000;
+    await expect(verifyResellerToken(token, API_KEY, at(now))).rejects.toMatchObject({
+      code: 'ERR_RESELLER_TOKEN_REPLAYED',
+    });
+    now = (exp + 29) * 1000;
+    await expect(verifyResellerToken(token, API_KEY, at(now))).rejects.toMatchObject({
+      code: 'ERR_RESELLER_TOKEN_REPLAYED',
+    });
+    // From exp + tolerance on, the verifier refuses it first: the store may forget it.
+    now = (exp + 30) * 1000;
+    await expect(verifyResellerToken(token, API_KEY, at(now))).rejects.toMatchObject({
+      code: 'ERR_RESELLER_TOKEN_EXPIRED',
+    });
+  });
+
+  it('asks the store to remember a token until exp plus the clock tolerance', async () => {
+    const seen: number[] = [];
+    await verifyResellerToken(await sign(productClaims), API_KEY, {
+      ...options,
+      clockToleranceSeconds: 45,
+      singleUseStore: {
+        consume: (_id, expiresAt) => {
+          seen.push(expiresAt);
+          return true;
+        },
+      },
+    });
+    expect(seen).toEqual([productClaims.exp + 45]);
+  });
+
+  it('refuses a token living longer than the docs’ hour, unless allowed', async () => {
+    const long = await sign({ ...productClaims, exp: IAT + 3601 });
+    expect(await rejection(long)).toBe('ERR_RESELLER_TOKEN_LIFETIME_TOO_LONG');
+    await expect(
+      verifyResellerToken(long, API_KEY, { ...options, maxLifetimeSeconds: 7200 }),
+    ).resolves.toMatchObject({ type: 'product' });
+    await expect(
+      verifyResellerToken(await sign({ ...productClaims, exp: IAT + 3600 }), API_KEY, options),
+    ).resolves.toBeDefined();
+  });
+
+  it('refuses a token that expires before it is issued as malformed', async () => {
+    const nowSeconds = Math.floor(NOW.getTime() / 1000);
+    const backwards = await sign({ ...productClaims, iat: nowSeconds + 10, exp: nowSeconds });
+    expect(await rejection(backwards)).toBe('ERR_RESELLER_TOKEN_MALFORMED');
+  });
+
+  it('refuses a non-positive maxLifetimeSeconds', async () => {
+    expect(await rejection(await sign(productClaims), { maxLifetimeSeconds: 0 })).toBe(
+      'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
+    );
   });
 });

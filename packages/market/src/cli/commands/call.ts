@@ -3,7 +3,7 @@ import { MarketApiError } from '../../client/errors.js';
 import { LEGACY_MARKET_API_BASE_URL, MarketClient } from '../../client/market-client.js';
 import { MARKET_METHODS, type MarketMethodName } from '../../client/methods.js';
 import { isNeverloseMarketError } from '../../errors.js';
-import { openSqliteJournal } from '../../journal/sqlite.js';
+import { openSqliteJournal } from '../../sqlite/journal.js';
 import {
   type CliIo,
   EXIT_INVALID,
@@ -40,9 +40,17 @@ Options:
   --legacy-endpoint  Use the old root https://neverlose.cc/api/market.
   --timeout MS       Time limit of each attempt (default: 10000).
   --retries N        Retries of network errors, timeouts and 5xx (default: 3).
-  --journal FILE     Record actions in an SQLite id journal (needs better-sqlite3); with --key,
-                     running the same command again never applies it twice.
+  --journal FILE     Record actions in an SQLite id journal (needs better-sqlite3): a --key keeps
+                     its request id and parameters, a repeat with other parameters is refused, and
+                     a completed key answers from the journal without sending.
   --json             Print the result as JSON.
+
+Business keys (--key K, for give-for-free, transfer-money and gift-product):
+  Running the same command with the same --key never applies it twice, with or without --journal.
+  Without --journal the request id is derived from the method and the key, so a repeat carries
+  the same id and the API refuses it ("Invalid id."), printed as already-completed. Without a
+  journal the parameters of a repeated key are not compared: a repeat with another amount or user
+  is also reported already-completed and not sent. An explicit --id wins over --key.
 
 Exit status: 0 done, 1 the API refused, 2 bad usage or no answer (a one-line reason on stderr).
 `;

@@ -1,56 +1,20 @@
-import { JournalError } from './errors.js';
+import { JournalError } from '../journal/errors.js';
 import type {
   IdJournal,
   JournalCompletion,
   JournalEntry,
   JournalFailure,
   NewJournalEntry,
-} from './journal.js';
+} from '../journal/journal.js';
+import {
+  openDatabase,
+  type SqliteDatabase,
+  type SqliteStatement,
+  type SqliteStoreOptions,
+} from './database.js';
 
 /** Options of {@link openSqliteJournal}. */
-export interface SqliteJournalOptions {
-  /**
-   * SQLite's `synchronous` setting (the journal always runs in WAL mode).
-   *
-   * - `FULL` (default): every commit is fsynced to the WAL before `begin` returns, so a recorded
-   *   operation survives a power loss as well as a process crash. An id lost to a power cut would
-   *   be a new id on the next attempt, and a second payment: the few hundred microseconds of an
-   *   fsync are cheap against that.
-   * - `NORMAL`: commits survive a process crash (`kill -9`) but the last ones may roll back on a
-   *   power loss or OS crash. Faster; acceptable only where the disk is not the last line.
-   *
-   * @defaultValue `'FULL'`
-   * @example `{ synchronous: 'NORMAL' }`
-   */
-  readonly synchronous?: 'FULL' | 'NORMAL';
-  /**
-   * How long to wait for another process holding the database lock, in milliseconds.
-   *
-   * @defaultValue `5000`
-   */
-  readonly busyTimeoutMs?: number;
-  /**
-   * The table name.
-   *
-   * @defaultValue `'neverlose_market_journal'`
-   */
-  readonly table?: string;
-}
-
-/** The part of better-sqlite3's API this adapter uses (kept local: its types are not a dependency). */
-interface Statement {
-  run(...params: unknown[]): { changes: number };
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
-}
-interface Database {
-  pragma(source: string): unknown;
-  exec(source: string): unknown;
-  prepare(source: string): Statement;
-  transaction<F extends (...args: never[]) => unknown>(fn: F): F & { immediate: F };
-  close(): unknown;
-}
-type DatabaseConstructor = new (filename: string, options?: { timeout?: number }) => Database;
+export type SqliteJournalOptions = SqliteStoreOptions;
 
 interface Row {
   key: string;
@@ -70,14 +34,16 @@ interface Row {
  * dependency `better-sqlite3` (12.x), loaded only here. Writes are synchronous: when `begin`
  * returns, the entry is on disk and the request may leave.
  *
- * Several processes may share one file (SQLite locks it); keep it on a local disk.
+ * Several processes may share one file (SQLite locks it); keep it on a local disk. The same file
+ * may also hold {@link openSqliteDedupStore} and {@link openSqliteSingleUseStore} (own tables).
  *
  * @param filename The database file, created if missing. `':memory:'` works but is not durable.
- * @throws {JournalError} `ERR_JOURNAL_SQLITE_UNAVAILABLE` when `better-sqlite3` is not installed.
+ * @throws {SqliteStoreError} `ERR_SQLITE_UNAVAILABLE` when `better-sqlite3` is not installed,
+ *   `ERR_SQLITE_INVALID_OPTIONS` for a bad option.
  *
  * @example
  * ```ts
- * const journal = await openSqliteJournal('/var/lib/shop/market-journal.db');
+ * const journal = await openSqliteJournal('/var/lib/shop/market.db');
  * const client = new MarketClient({ userId, secret, journal });
  * await client.resumePending(); // after a crash: finish what was in flight
  * ```
@@ -86,16 +52,7 @@ export async function openSqliteJournal(
   filename: string,
   options: SqliteJournalOptions = {},
 ): Promise<SqliteJournal> {
-  const Database = await loadBetterSqlite3();
-  const table = options.table ?? 'neverlose_market_journal';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
-    throw new TypeError(
-      `Invalid table name ${JSON.stringify(table)}: letters, digits and "_" only.`,
-    );
-  }
-  const db = new Database(filename, { timeout: options.busyTimeoutMs ?? 5000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  const { db, table } = await openDatabase(filename, options, 'neverlose_market_journal');
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
     key TEXT PRIMARY KEY,
     request_id TEXT NOT NULL UNIQUE,
@@ -112,33 +69,18 @@ export async function openSqliteJournal(
   return new SqliteJournal(db, table);
 }
 
-async function loadBetterSqlite3(): Promise<DatabaseConstructor> {
-  try {
-    // A variable specifier keeps bundlers from resolving the optional peer at build time.
-    const specifier = 'better-sqlite3';
-    const module = (await import(specifier)) as { default?: DatabaseConstructor };
-    return (module.default ?? module) as DatabaseConstructor;
-  } catch (cause) {
-    throw new JournalError(
-      'ERR_JOURNAL_SQLITE_UNAVAILABLE',
-      'The SQLite journal needs better-sqlite3 12.x: run "npm install better-sqlite3@12" (or pass another IdJournal).',
-      { cause },
-    );
-  }
-}
-
 /** A durable {@link IdJournal} in SQLite; open it with {@link openSqliteJournal}. */
 export class SqliteJournal implements IdJournal {
-  readonly #db: Database;
-  readonly #insert: Statement;
-  readonly #select: Statement;
-  readonly #selectById: Statement;
-  readonly #selectPending: Statement;
-  readonly #update: Statement;
+  readonly #db: SqliteDatabase;
+  readonly #insert: SqliteStatement;
+  readonly #select: SqliteStatement;
+  readonly #selectById: SqliteStatement;
+  readonly #selectPending: SqliteStatement;
+  readonly #update: SqliteStatement;
   readonly #begin: (entry: NewJournalEntry) => { created: boolean; entry: JournalEntry };
 
   /** @internal Use {@link openSqliteJournal}. */
-  constructor(db: Database, table: string) {
+  constructor(db: SqliteDatabase, table: string) {
     this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO ${table} (key, request_id, method, params, fingerprint, state, created_at, updated_at)

@@ -1,0 +1,72 @@
+import type { SingleUseTokenStore } from '../reseller/single-use-store.js';
+import {
+  openDatabase,
+  type SqliteDatabase,
+  type SqliteExpiringStoreOptions,
+  type SqliteStatement,
+} from './database.js';
+
+/** Options of {@link openSqliteSingleUseStore}. */
+export type SqliteSingleUseStoreOptions = SqliteExpiringStoreOptions;
+
+/** Expired tokens are swept once every this many consumptions. */
+const SWEEP_EVERY = 256;
+
+/**
+ * Opens (or creates) a durable {@link SingleUseTokenStore} in an SQLite file, through the optional
+ * peer dependency `better-sqlite3` (12.x): a consumed reseller checkout token stays consumed across
+ * restarts, until the last instant a verifier accepts it. `consume` is one insert into a primary
+ * key, atomic across processes sharing the file. The file may also hold the journal and the dedup
+ * store.
+ *
+ * @param filename The database file, created if missing.
+ * @throws {SqliteStoreError} `ERR_SQLITE_UNAVAILABLE` when `better-sqlite3` is not installed.
+ *
+ * @example
+ * ```ts
+ * const tokens = await openSqliteSingleUseStore('market.db');
+ * const order = await verifyResellerToken(token, apiKey, { integrationId: 100, singleUseStore: tokens });
+ * ```
+ */
+export async function openSqliteSingleUseStore(
+  filename: string,
+  options: SqliteSingleUseStoreOptions = {},
+): Promise<SqliteSingleUseStore> {
+  const { db, table } = await openDatabase(filename, options, 'neverlose_reseller_tokens');
+  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
+    token_id TEXT PRIMARY KEY,
+    expires_at REAL NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at);`);
+  return new SqliteSingleUseStore(db, table, options.now ?? Date.now);
+}
+
+/** A durable {@link SingleUseTokenStore} in SQLite; open it with {@link openSqliteSingleUseStore}. */
+export class SqliteSingleUseStore implements SingleUseTokenStore {
+  readonly #db: SqliteDatabase;
+  readonly #now: () => number;
+  readonly #insert: SqliteStatement;
+  readonly #sweep: SqliteStatement;
+  #consumed = 0;
+
+  /** @internal Use {@link openSqliteSingleUseStore}. */
+  constructor(db: SqliteDatabase, table: string, now: () => number) {
+    this.#db = db;
+    this.#now = now;
+    this.#insert = db.prepare(
+      `INSERT INTO ${table} (token_id, expires_at) VALUES (?, ?) ON CONFLICT (token_id) DO NOTHING`,
+    );
+    // Kept while now <= expires_at: up to the last instant a verifier accepts the token.
+    this.#sweep = db.prepare(`DELETE FROM ${table} WHERE expires_at < ?`);
+  }
+
+  consume(tokenId: string, expiresAt: number): boolean {
+    if (++this.#consumed % SWEEP_EVERY === 0) this.#sweep.run(this.#now() / 1000);
+    return this.#insert.run(tokenId, expiresAt).changes === 1;
+  }
+
+  /** Closes the database connection. */
+  close(): void {
+    this.#db.close();
+  }
+}
