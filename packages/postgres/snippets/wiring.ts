@@ -45,6 +45,7 @@ export const webhooks = createWebhookHandler({
 
 // Reseller checkout: a token is fulfilled once.
 export const order = await verifyResellerToken(token, apiKey, {
+  integrationId: 100,
   singleUseStore: new PostgresSingleUseTokenStore(pool),
 });
 
