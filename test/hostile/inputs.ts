@@ -161,7 +161,10 @@ function build(
     Object.keys(query).length === 0
       ? path
       : `${path}${path.includes('?') ? '&' : '?'}${encodeQuery(query)}`;
-  const headers: (readonly [string, string])[] = Object.entries({ ...route.headers, ...change.headers });
+  const headers: (readonly [string, string])[] = Object.entries({
+    ...route.headers,
+    ...change.headers,
+  });
   const cookies = { ...route.cookies, ...change.cookies };
   if (Object.keys(cookies).length > 0) headers.push(['Cookie', cookieHeader(cookies)]);
   let body = change.body;
