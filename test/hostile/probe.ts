@@ -86,6 +86,7 @@ export async function attack(
   for (const [i, outcome] of (await slowOutcomes).entries()) check(slow[i] as HostileCase, outcome);
   // A crash after the last answer (a body read later) still shows: the server must answer.
   const after = await sendRaw(target.url, HEALTH);
+  if (after.kind !== 'answered') await target.waitForExit(2000);
   if (after.kind !== 'answered' || after.status >= 500 || target.exits.length > before) {
     findings.push({ case: 'GET / after the attack', outcome: describe(after) });
     if (target.exits.length > before || !target.alive) exited('slow bodies or a late failure');
