@@ -19,9 +19,6 @@ import {
   type SessionRevocations,
   sessionUser,
 } from './session.js';
-
-export { MemorySessionRevocations, type SessionRevocations } from './session.js';
-
 import {
   declinedPage,
   errorPage,
@@ -30,6 +27,8 @@ import {
   ordersPage,
   profilePage,
 } from './views.js';
+
+export { MemorySessionRevocations, type SessionRevocations } from './session.js';
 
 /** Options of {@link startExample}. Nothing is read from the environment here. */
 export interface WebStandardExampleOptions {
@@ -219,6 +218,7 @@ export function createHandler(
  */
 function locationHeader(location: string): string {
   if (/^[\x21-\x7e]*$/.test(location)) return location;
+  if (!URL.canParse(location, 'http://app.invalid')) return '/';
   const url = new URL(location, 'http://app.invalid');
   return url.origin === 'http://app.invalid' ? `${url.pathname}${url.search}${url.hash}` : url.href;
 }
