@@ -1,7 +1,8 @@
 // `pnpm demo`: the emulator and every example, wired to each other, until Ctrl-C.
 //   node scripts/demo.mjs            run until SIGINT/SIGTERM
 //   node scripts/demo.mjs --smoke    start everything, check each app answers, stop, exit 0/1
-// Ports: emulator 4010, express-passport 3000, web-standard 3001, reseller-shop 3002
+// Ports: emulator 4010, express-passport 3000, web-standard 3001, reseller-shop 3002, all on
+// 127.0.0.1 (the shop's admin token below is fixed because nothing listens beyond loopback)
 // (override with DEMO_PORT_BASE=5000: the apps take 5000-5002 and the emulator 5010).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -41,6 +42,8 @@ config.marketAccounts = config.marketAccounts.map((account) =>
 );
 const emulator = await startEmulator({ host, port: ports.emulator, config });
 
+// The shop's admin pages need a token; the demo listens on loopback only, so a fixed one will do.
+const shopAdminToken = 'demo-admin-token-loopback-only';
 const common = {
   HOST: host,
   NEVERLOSE_ISSUER: emulator.issuer,
@@ -63,6 +66,7 @@ const apps = [
       NEVERLOSE_MARKET_URL: `${emulator.url}/api/market`,
       NEVERLOSE_INTEGRATION_ID: '100',
       JOURNAL_PATH: join(mkdtempSync(join(tmpdir(), 'neverlose-demo-')), 'journal.db'),
+      SHOP_ADMIN_TOKEN: shopAdminToken,
     },
   },
 ];
@@ -103,6 +107,7 @@ Neverlose demo: everything runs locally against the emulator.
   express-passport (Login with Neverlose, Passport)  ${origin(ports.passport)}
   web-standard     (Login with Neverlose, Web APIs)  ${origin(ports.web)}
   reseller-shop    (reseller checkout and webhooks)  ${shopUrl}
+    admin and webhooks                                ${shopUrl}/admin  (user admin, password ${shopAdminToken})
 
 Sign in as alice, bob or charlie (no password). Buy from the reseller shop through the emulator's
 checkout (pick a user and a product, then the shop as the payment method): ${emulator.url}/checkout
@@ -119,6 +124,17 @@ if (smoke) {
     const response = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
     check(response?.ok === true, `${url} answers`);
   }
+  // The shop's admin pages ask for the token and open with it.
+  const admin = (authorization) =>
+    fetch(`${shopUrl}/admin`, {
+      headers: authorization ? { authorization } : {},
+      signal: AbortSignal.timeout(5000),
+    }).catch(() => undefined);
+  const basic = `Basic ${Buffer.from(`admin:${shopAdminToken}`).toString('base64')}`;
+  check(
+    (await admin())?.status === 401 && (await admin(basic))?.status === 200,
+    'reseller-shop: /admin asks for the admin token and opens with it',
+  );
   // The wiring: each login starts at the emulator, which accepts the app's redirect URI.
   for (const [name, port, loginPath] of [
     ['express-passport', ports.passport, '/auth/neverlose'],

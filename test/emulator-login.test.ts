@@ -1,6 +1,7 @@
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { createNeverloseClient, LEGACY_ENDPOINTS } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInAtEmulator } from './support/sign-in.js';
 
 const REDIRECT = 'http://127.0.0.1:3000/callback';
 let emulator: RunningEmulator;
@@ -12,41 +13,6 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-async function postForm(url: string, form: Record<string, string>): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-    redirect: 'manual',
-  });
-}
-
-/** Clicks through the emulator's sign-in ("Sign in as <login>") and consent pages over HTTP. */
-async function signIn(
-  authorizationUrl: string,
-  login: string,
-  decision: 'allow' | 'deny',
-): Promise<string> {
-  const signInHtml = await (await fetch(authorizationUrl)).text();
-  const request = /name="request" value="([^"]+)"/.exec(signInHtml)?.[1];
-  const userId = new RegExp(`name="user_id" value="(\\d+)" id="signin-user-${login}"`).exec(
-    signInHtml,
-  )?.[1];
-  if (request === undefined || userId === undefined)
-    throw new Error(`unexpected sign-in page: ${signInHtml}`);
-  const consentHtml = await (
-    await postForm(`${emulator.url}/oauth2/authorize/sign-in`, { request, user_id: userId })
-  ).text();
-  const consentRequest = /name="request" value="([^"]+)"/.exec(consentHtml)?.[1] ?? '';
-  const done = await postForm(`${emulator.url}/oauth2/authorize/consent`, {
-    request: consentRequest,
-    decision,
-  });
-  const location = done.headers.get('location');
-  if (location === null) throw new Error(`consent did not redirect (${done.status})`);
-  return location;
-}
-
 describe('neverlose-oidc logs in through neverlose-emulator', () => {
   it('completes a discovery login: id_token checked, profile from userinfo', async () => {
     const client = await createNeverloseClient({
@@ -57,7 +23,7 @@ describe('neverlose-oidc logs in through neverlose-emulator', () => {
       dangerouslyAllowInsecureHttp: true,
     });
     const { url, transaction } = await client.startAuthorization();
-    const callback = await signIn(url.toString(), 'alice', 'allow');
+    const callback = await signInAtEmulator(url.toString(), 'alice', 'allow');
     const result = await client.completeAuthorization(callback, transaction);
     expect(result.claims).toMatchObject({ iss: emulator.url, aud: 'emulator-client', sub: '1' });
     expect(result.profile).toMatchObject({ email: 'alice@example.test' });
@@ -74,7 +40,7 @@ describe('neverlose-oidc logs in through neverlose-emulator', () => {
       dangerouslyAllowInsecureHttp: true,
     });
     const { url, transaction } = await client.startAuthorization();
-    const callback = await signIn(url.toString(), 'bob', 'deny');
+    const callback = await signInAtEmulator(url.toString(), 'bob', 'deny');
     await expect(client.completeAuthorization(callback, transaction)).rejects.toMatchObject({
       code: expect.any(String),
     });
@@ -98,7 +64,7 @@ describe('neverlose-oidc logs in through neverlose-emulator', () => {
     });
     const { url, transaction } = await client.startAuthorization();
     expect(new URL(url.toString()).pathname).toBe('/oauth/authorize');
-    const callback = await signIn(url.toString(), 'charlie', 'allow');
+    const callback = await signInAtEmulator(url.toString(), 'charlie', 'allow');
     const result = await client.completeAuthorization(callback, transaction);
     expect(result.claims).toBeUndefined();
     expect(result.profile).toMatchObject({ email: 'charlie@example.test' });

@@ -122,7 +122,7 @@ describe.each(EXAMPLES)('login example $name in Chromium', ({ name, callbackPath
     await session.shot('protected-orders-after-login');
   });
 
-  it('logs out with the form, refuses a logout without the CSRF token, and protects pages again', async () => {
+  it('logs out with the form, refuses a logout without the CSRF token, refuses the old session cookie, and protects pages again', async () => {
     const { page } = session;
     await page.goto(`${pair.app.url}/profile`);
     await signInAtEmulator(session, 'alice', 'allow');
@@ -138,12 +138,25 @@ describe.each(EXAMPLES)('login example $name in Chromium', ({ name, callbackPath
     await page.reload();
     await expect(page.locator('#profile-username').textContent()).resolves.toBe('alice');
 
+    // A copy of the session cookie, as another tab or a thief would keep it.
+    const copied = (await session.context.cookies(pair.app.url))
+      .map((cookie) => `${cookie.name}=${cookie.value}`)
+      .join('; ');
+    const withCopy = () =>
+      fetch(`${pair.app.url}/profile`, { headers: { cookie: copied }, redirect: 'manual' });
+    expect((await withCopy()).status).toBe(200);
+
     await page.click('#logout');
     await page.locator('#logged-out').waitFor();
     expect(pathOf(page)).toBe('/');
     await expect(page.locator('#login').isVisible()).resolves.toBe(true);
     await expect(page.locator('#logout').count()).resolves.toBe(0);
     await session.shot('logout-logged-out');
+
+    // Logging out ends the session itself, not only the browser's cookie.
+    const replayed = await withCopy();
+    expect([302, 303]).toContain(replayed.status);
+    expect(replayed.headers.get('location')).toMatch(/returnTo=%2Fprofile/);
 
     await page.goto(`${pair.app.url}/orders`);
     await page.locator('#signin-form').waitFor();

@@ -19,6 +19,8 @@ const INTEGRATION_ID = 100;
 /** With `DATABASE_URL` (CI starts a PostgreSQL), the whole suite runs on the PostgreSQL stores. */
 const DATABASE_URL = process.env['DATABASE_URL'];
 const DATABASE_TABLE_PREFIX = `e2e_${randomUUID().replaceAll('-', '').slice(0, 8)}_`;
+const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+const ADMIN_AUTHORIZATION = `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}`;
 
 /** The demo seed with integration 100 public, so every buyer sees the shop in the checkout. */
 function publicIntegrationConfig(): EmulatorConfig {
@@ -58,6 +60,7 @@ async function startShop(options: { marketRetries?: number } = {}): Promise<Runn
       ? { databaseUrl: DATABASE_URL, databaseTablePrefix: DATABASE_TABLE_PREFIX }
       : {}),
     priceSyncIntervalMs: 60_000,
+    adminToken: ADMIN_TOKEN,
     ...options,
   });
   const account = emulator.state.accounts.get(RESELLER_ID);
@@ -100,6 +103,14 @@ async function checkoutOnNeverlose(
   ]);
 }
 
+/** A page signed in to the shop's admin pages (HTTP Basic, for the shop's origin only). */
+async function openAdminPage(): Promise<Page> {
+  const context = await session.browser.newContext({
+    httpCredentials: { username: 'admin', password: ADMIN_TOKEN, origin: shop.url },
+  });
+  return context.newPage();
+}
+
 async function payAndWaitForOutcome(target: Page = page): Promise<string | null> {
   await Promise.all([
     target.waitForURL((url) => url.pathname.startsWith('/orders/')),
@@ -131,12 +142,24 @@ describe(`reseller shop in Chromium against the emulator (${DATABASE_URL ? 'Post
     expect(pushed?.prices['csgo-90']).toEqual({ EUR: '48.50', USD: '50.60' });
     expect(pushed?.prices['marketplace']).toEqual({ EUR: '1.10', USD: '1.15' });
 
-    await page.goto(`${shop.url}/admin`);
-    expect(await page.getAttribute('#price-sync-state', 'data-state')).toBe('live');
-    expect(await page.textContent('#price-last-push')).toMatch(/^\d{4}-\d{2}-\d{2} /);
-    expect(await page.textContent('#price-expires')).toMatch(/^\d{4}-\d{2}-\d{2} /);
-    expect(await page.textContent('#checkout-url')).toBe(`${shop.url}/checkout`);
-    await session.shot('admin-price-sync');
+    const admin = await openAdminPage();
+    await admin.goto(`${shop.url}/admin`);
+    expect(await admin.getAttribute('#price-sync-state', 'data-state')).toBe('live');
+    expect(await admin.textContent('#price-last-push')).toMatch(/^\d{4}-\d{2}-\d{2} /);
+    expect(await admin.textContent('#price-expires')).toMatch(/^\d{4}-\d{2}-\d{2} /);
+    expect(await admin.textContent('#checkout-url')).toBe(`${shop.url}/checkout`);
+    await session.shot('admin-price-sync', admin);
+
+    // The form's own button pushes again (its CSRF token and cookie came with the page).
+    const pushes = () => emulator.calls.filter((c) => c.marketMethod === 'set-reseller-prices');
+    const before = pushes().length;
+    const [pushNow] = await Promise.all([
+      admin.waitForResponse((response) => response.url() === `${shop.url}/admin/push-prices`),
+      admin.click('#push-prices'),
+    ]);
+    expect(pushNow.status()).toBe(303);
+    expect(pushes()).toHaveLength(before + 1);
+    await admin.context().close();
   });
 
   it('sells 90 days of CS:GO: checkout on Neverlose, the order, Pay, delivered exactly once', async () => {
@@ -239,21 +262,18 @@ describe(`reseller shop in Chromium against the emulator (${DATABASE_URL ? 'Post
     });
     expect(await again.json()).toEqual({ ok: true, duplicate: true });
 
-    await page.goto(`${shop.url}/webhooks`);
-    const rows = page.locator('#webhook-list tr.webhook[data-kind="transfer"]');
+    const admin = await openAdminPage();
+    await admin.goto(`${shop.url}/webhooks`);
+    const rows = admin.locator('#webhook-list tr.webhook[data-kind="transfer"]');
     expect(await rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('alice');
     expect(await rows.first().textContent()).toContain('5 NLE');
-    await session.shot('webhooks');
+    await session.shot('webhooks', admin);
+    await admin.context().close();
   });
 
   it('refuses a tampered nl_purchase with a page naming the code', async () => {
-    const { token } = await emulator.checkout({
-      login: 'alice',
-      integrationId: INTEGRATION_ID,
-      product: 'csgo',
-      cnt: 3,
-    });
+    const token = await csgoOrder('alice', 3);
     const [header, payload, signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
     const forged = Buffer.from(JSON.stringify({ ...claims, login: 'bob' })).toString('base64url');
@@ -292,6 +312,138 @@ describe(`reseller shop in Chromium against the emulator (${DATABASE_URL ? 'Post
   });
 });
 
+/** An `nl_purchase` for CS:GO plan `cnt`, as the emulator's checkout makes it. */
+async function csgoOrder(login: string, cnt: number): Promise<string> {
+  return (await emulator.checkout({ login, integrationId: INTEGRATION_ID, product: 'csgo', cnt }))
+    .token;
+}
+
+/** The pay form as the checkout page hands it out: its CSRF cookie and token. */
+interface PayForm {
+  readonly cookie: string;
+  readonly csrf: string;
+}
+
+async function payFormOf(shopUrl: string, token: string): Promise<PayForm> {
+  const page = await fetch(`${shopUrl}/checkout?nl_purchase=${token}`);
+  const cookie = page.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  return { cookie, csrf };
+}
+
+const formPost = (url: string, headers: Record<string, string>, body: string) =>
+  fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
+
+describe('reseller shop admin pages and forms', () => {
+  it('asks for the admin token on /admin, /webhooks and /admin/push-prices', async () => {
+    const wrong = `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}x`).toString('base64')}`;
+    for (const [method, path] of [
+      ['GET', '/admin'],
+      ['GET', '/webhooks'],
+      ['POST', '/admin/push-prices'],
+    ] as const) {
+      for (const headers of <Record<string, string>[]>[
+        {},
+        { authorization: wrong },
+        { authorization: `Bearer ${ADMIN_TOKEN}` },
+      ]) {
+        const response = await fetch(`${shop.url}${path}`, { method, headers, redirect: 'manual' });
+        expect(response.status).toBe(401);
+        expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+        expect(await response.text()).not.toContain('price-last-push');
+      }
+    }
+    expect((await fetch(`${shop.url}/`)).status).toBe(200);
+    const admin = await fetch(`${shop.url}/admin`, {
+      headers: { authorization: ADMIN_AUTHORIZATION },
+    });
+    expect(admin.status).toBe(200);
+  });
+
+  it('refuses a push-prices post without its page token or from another site, and pushes nothing', async () => {
+    const pushes = () => emulator.calls.filter((c) => c.marketMethod === 'set-reseller-prices');
+    const admin = await fetch(`${shop.url}/admin`, {
+      headers: { authorization: ADMIN_AUTHORIZATION },
+    });
+    const cookie = admin.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    expect(admin.headers.getSetCookie()[0]).toMatch(/; HttpOnly; SameSite=Strict/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await admin.text())?.[1] ?? '';
+    const token = await csgoOrder('shop', 0);
+    const payToken = (await payFormOf(shop.url, token)).csrf;
+    const push = (headers: Record<string, string>, body: string) =>
+      formPost(
+        `${shop.url}/admin/push-prices`,
+        { authorization: ADMIN_AUTHORIZATION, ...headers },
+        body,
+      );
+    const before = pushes().length;
+    for (const [headers, body] of [
+      [{ cookie }, ''],
+      [{ cookie }, 'csrf=forged'],
+      [{}, `csrf=${csrf}`],
+      [{ cookie }, `csrf=${payToken}`],
+      [{ cookie, origin: 'https://evil.example' }, `csrf=${csrf}`],
+      [{ cookie, origin: 'null' }, `csrf=${csrf}`],
+      [{ cookie, 'sec-fetch-site': 'cross-site' }, `csrf=${csrf}`],
+    ] as const) {
+      const response = await push(headers, body);
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain('ERR_SHOP_FORM_FORGED');
+    }
+    expect(pushes()).toHaveLength(before);
+    const own = await push(
+      { cookie, origin: shop.url, 'sec-fetch-site': 'same-origin' },
+      `csrf=${csrf}`,
+    );
+    expect(own.status).toBe(303);
+    expect(pushes()).toHaveLength(before + 1);
+  });
+
+  it('refuses a pay post without its page token or from another site, and leaves the order unpaid', async () => {
+    const token = await csgoOrder('shop', 0);
+    const form = await payFormOf(shop.url, token);
+    const pay = (headers: Record<string, string>, csrf: string) =>
+      formPost(
+        `${shop.url}/checkout/pay`,
+        headers,
+        new URLSearchParams({ nl_purchase: token, csrf }).toString(),
+      );
+    for (const [headers, csrf] of [
+      [{}, form.csrf],
+      [{ cookie: form.cookie }, ''],
+      [{ cookie: form.cookie }, `${form.csrf.slice(0, -1)}A`],
+      [{ cookie: form.cookie, origin: 'https://evil.example' }, form.csrf],
+      [{ cookie: form.cookie, 'sec-fetch-site': 'same-site' }, form.csrf],
+    ] as const) {
+      expect((await pay(headers, csrf)).status).toBe(403);
+    }
+    expect(ledgerOf('gift-product', 'shop')).toHaveLength(0);
+    // The forged posts did not spend the token: the buyer's own form still pays.
+    const paid = await pay({ cookie: form.cookie, origin: shop.url }, form.csrf);
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toMatch(/^\/orders\/[0-9a-f]{64}$/);
+    expect(ledgerOf('gift-product', 'shop')).toHaveLength(1);
+  });
+
+  it('refuses to listen beyond loopback without an admin token, naming the option', async () => {
+    await expect(
+      startExample({
+        host: '0.0.0.0',
+        port: 0,
+        userId: RESELLER_ID,
+        apiKey: API_KEY,
+        integrationId: INTEGRATION_ID,
+        journalPath,
+      }),
+    ).rejects.toThrow(/"adminToken" is required when "host" \(0\.0\.0\.0\)/);
+  });
+});
+
 const REDIS_URL = process.env['REDIS_URL'];
 
 describe.runIf(REDIS_URL)('two reseller shop instances sharing Redis', () => {
@@ -306,16 +458,17 @@ describe.runIf(REDIS_URL)('two reseller shop instances sharing Redis', () => {
       allowInsecureHttp: true,
       redisUrl: REDIS_URL,
       redisPrefix,
+      adminToken: ADMIN_TOKEN,
     });
     instances.push(started);
     return started;
   };
-  const payAt = (instance: RunningExample, token: string) =>
+  const payAt = (instance: RunningExample, token: string, form: PayForm) =>
     fetch(`${instance.url}/checkout/pay`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ nl_purchase: token }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie },
+      body: new URLSearchParams({ nl_purchase: token, csrf: form.csrf }),
     });
 
   afterAll(async () => {
@@ -327,13 +480,10 @@ describe.runIf(REDIS_URL)('two reseller shop instances sharing Redis', () => {
     const [first, second] = [await start(prefix), await start(prefix)];
     if (first === undefined || second === undefined) throw new Error('instances did not start');
     const resellerBefore = balance('reseller');
-    const { token } = await emulator.checkout({
-      login: 'charlie',
-      integrationId: INTEGRATION_ID,
-      product: 'csgo',
-      cnt: 2,
-    });
-    const answers = await Promise.all([payAt(first, token), payAt(second, token)]);
+    const token = await csgoOrder('charlie', 2);
+    // The form comes from one instance; the other accepts its token (the same key derives it).
+    const form = await payFormOf(first.url, token);
+    const answers = await Promise.all([payAt(first, token, form), payAt(second, token, form)]);
     expect(answers.map((answer) => answer.status)).toEqual([303, 303]);
     expect(ledgerOf('gift-product', 'charlie')).toHaveLength(1);
     expect(balance('reseller')).toBeCloseTo(resellerBefore - 80.1, 2);
@@ -352,7 +502,9 @@ describe.runIf(REDIS_URL)('two reseller shop instances sharing Redis', () => {
     account.webhooks = { transfer: `${first.url}/webhooks/neverlose` };
     emulator.transfer('bob', 'reseller', 1.25);
     await emulator.webhooksIdle();
-    const listed = await (await fetch(`${second.url}/webhooks`)).text();
+    const listed = await (
+      await fetch(`${second.url}/webhooks`, { headers: { authorization: ADMIN_AUTHORIZATION } })
+    ).text();
     expect(listed).toMatch(
       /<tr class="webhook" data-kind="transfer"[^>]*><td>transfer<\/td><td>\d+<\/td><td>bob<\/td><td>1.25 NLE/,
     );

@@ -195,13 +195,18 @@ describe(`${ORDERS} orders and ${WEBHOOKS} webhooks through two shop processes o
       while (next < ORDERS) {
         const token = tokens[next++]!;
         await untilAnswered(
-          (shopUrl) =>
-            fetch(`${shopUrl}/checkout/pay`, {
+          async (shopUrl) => {
+            // The pay form is CSRF-protected: take its cookie and token from the checkout page.
+            const page = await fetch(`${shopUrl}/checkout?nl_purchase=${token}`);
+            const cookie = page.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+            const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+            return fetch(`${shopUrl}/checkout/pay`, {
               method: 'POST',
               redirect: 'manual',
-              headers: { 'content-type': 'application/x-www-form-urlencoded' },
-              body: new URLSearchParams({ nl_purchase: token }),
-            }),
+              headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+              body: new URLSearchParams({ nl_purchase: token, csrf }),
+            });
+          },
           (response) => response.status === 303,
           orderStats,
         );

@@ -18,6 +18,8 @@ let redis: Awaited<ReturnType<typeof startRedis>>;
 let emulator: RunningEmulator;
 let dir: string;
 const shops: { url: string; child: ChildProcess }[] = [];
+const ADMIN_TOKEN = 'multi-instance-admin-token';
+const ADMIN_AUTHORIZATION = `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}`;
 
 /** One reseller-shop process, as a deployment would run it. */
 async function startShop(
@@ -40,6 +42,7 @@ async function startShop(
       // This test is about Redis: a DATABASE_URL from CI would take precedence.
       DATABASE_URL: '',
       JOURNAL_PATH: join(dir, `${name}.sqlite`),
+      SHOP_ADMIN_TOKEN: ADMIN_TOKEN,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -107,7 +110,9 @@ describe('two reseller-shop processes behind one Redis', () => {
     for (const statuses of results) expect(statuses.at(-1)).toBe(200);
 
     for (const shop of shops) {
-      const page = await (await fetch(`${shop.url}/webhooks`)).text();
+      const page = await (
+        await fetch(`${shop.url}/webhooks`, { headers: { authorization: ADMIN_AUTHORIZATION } })
+      ).text();
       const rows = [...page.matchAll(/data-kind="(\w+)" data-unique-id="(\d+)"/g)].map(
         (m) => `${m[1]}:${m[2]}`,
       );

@@ -23,8 +23,8 @@ export interface BrowserSession {
   readonly browser: Browser;
   readonly context: BrowserContext;
   readonly page: Page;
-  /** Saves a full-page screenshot named `NN-step.png` and returns its path. */
-  shot(step: string): Promise<string>;
+  /** Saves a full-page screenshot of `target` (the session's page) named `NN-step.png`. */
+  shot(step: string, target?: Page): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -46,9 +46,9 @@ export async function openBrowser(suite: string): Promise<BrowserSession> {
     browser,
     context,
     page,
-    async shot(step) {
+    async shot(step, target = page) {
       const file = join(dir, `${String(++count).padStart(2, '0')}-${step}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      await target.screenshot({ path: file, fullPage: true });
       return file;
     },
     async close() {

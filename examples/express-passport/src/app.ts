@@ -11,6 +11,7 @@ import { openPostgresSessions } from './postgres-sessions.js';
 import { STYLESHEET } from './styles.js';
 import { type AppUser, isAppUser, toAppUser } from './user.js';
 import {
+  badRequestPage,
   declinedPage,
   homePage,
   loginFailedPage,
@@ -89,6 +90,14 @@ const SECURITY_HEADERS = {
 function formatHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+const ANONYMOUS: PageContext = { user: undefined, csrfToken: undefined };
+
+/** The 4xx status of an error thrown for a bad request (`http-errors`, as body-parser throws). */
+function clientErrorStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
 function checkOptions(options: ExpressPassportExampleOptions): void {
@@ -172,8 +181,14 @@ export async function startExample(
 
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.set(SECURITY_HEADERS);
+    // Only a path: express-session skips a target such as `*` (outside its cookie path), and
+    // Passport would then fail on a request without a session.
+    if (!req.url.startsWith('/')) {
+      res.status(400).send(badRequestPage(ANONYMOUS, 400, 'The request target is not a path.'));
+      return;
+    }
     next();
   });
   app.get('/style.css', (_req, res) => {
@@ -236,7 +251,13 @@ export async function startExample(
           if (loginError) return next(loginError);
           // Passport regenerated the session: the returnTo comes from the strategy's info.
           req.authInfo = info as Express.AuthInfo;
-          redirectToReturnTo('/profile')(req, res);
+          // A callback of express-session, outside Express's own error handling: a throw here
+          // (an invalid Location header) would end the process.
+          try {
+            redirectToReturnTo('/profile')(req, res);
+          } catch (redirectError) {
+            next(redirectError);
+          }
         });
       },
     )(req, res, next);
@@ -278,9 +299,17 @@ export async function startExample(
     res.status(404).send(notFoundPage(context(req)));
   });
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
-    onError(error);
     if (res.headersSent) return next(error);
-    res.status(500).send(serverErrorPage({ user: currentUser(req), csrfToken: undefined }));
+    const page = { user: currentUser(req), csrfToken: undefined };
+    // The body parser's refusals (too large, malformed, aborted) are the client's doing: their
+    // 4xx status, a page without details, and nothing logged as a failure of the app.
+    const status = clientErrorStatus(error);
+    if (status !== undefined) {
+      res.status(status).send(badRequestPage(page, status, 'The request could not be read.'));
+      return;
+    }
+    onError(error);
+    res.status(500).send(serverErrorPage(page));
   });
 
   let closed: Promise<void> | undefined;

@@ -116,6 +116,15 @@ export function notFoundPage(context: PageContext): string {
   );
 }
 
+/** A request the app refuses as sent (a body too large, a malformed form or URL). */
+export function badRequestPage(context: PageContext, status: number, message: string): string {
+  return layout(
+    'Bad request',
+    context,
+    html`<div class="card"><h1 id="bad-request">The request was refused</h1><p id="bad-request-message">${message}</p><p class="muted">HTTP ${status}</p></div>`,
+  );
+}
+
 export function serverErrorPage(context: PageContext): string {
   return layout(
     'Error',

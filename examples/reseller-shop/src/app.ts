@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -8,12 +9,15 @@ import {
   type ResumeReport,
   startPriceSync,
 } from 'neverlose-market';
+import { adminTokenProblem } from './admin/access.js';
+import { type AdminDeps, pushPrices, showAdmin, showWebhooks } from './admin/routes.js';
 import { type Catalogue, DEFAULT_CATALOGUE, resellerPrices } from './catalogue.js';
 import { type CheckoutDeps, pay, showCheckout, showOrder } from './checkout/routes.js';
-import { sendHtml, sendRedirect } from './http/respond.js';
+import { createCsrfGuard } from './http/csrf.js';
+import { requestUrl, sendHtml } from './http/respond.js';
 import { openPostgresStores } from './state/postgres-stores.js';
 import { openLocalStores, openRedisStores, type ShopStores } from './state/stores.js';
-import { adminPage, homePage, webhooksPage } from './views/admin.js';
+import { homePage } from './views/admin.js';
 import { rejectionPage } from './views/checkout.js';
 import { toReceived } from './webhooks/log.js';
 
@@ -82,6 +86,14 @@ export interface ResellerShopOptions {
    * @defaultValue `3`
    */
   readonly marketRetries?: number;
+  /**
+   * The password of the admin pages (`/admin`, `/admin/push-prices`, `/webhooks`), asked by the
+   * browser with HTTP Basic (any user name). At least 16 visible ASCII characters, such as
+   * `openssl rand -hex 16`. Required when `host` is not a loopback address.
+   * @defaultValue on a loopback `host`, a random one made at start (see
+   *   {@link RunningExample.adminToken})
+   */
+  readonly adminToken?: string;
 }
 
 /** A running shop. */
@@ -90,8 +102,16 @@ export interface RunningExample {
   readonly url: string;
   /** What `resumePending()` did at start-up. */
   readonly resumed: readonly ResumeReport[];
+  /** The password of the admin pages: `adminToken`, or the one made at start. */
+  readonly adminToken: string;
   /** Stops the price sync, closes the server and the stores. */
   close(): Promise<void>;
+}
+
+/** A host for a URL: brackets around IPv6, loopback for the any-address. */
+function formatHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function invalid(message: string): never {
@@ -114,6 +134,10 @@ function checkOptions(options: ResellerShopOptions): void {
   if (!URL.canParse(marketUrl)) invalid(`"marketUrl" ${JSON.stringify(marketUrl)} is not a URL.`);
   if (new URL(marketUrl).protocol === 'http:' && options.allowInsecureHttp !== true)
     invalid('"marketUrl" is plain http: set "allowInsecureHttp" (local emulator only).');
+  const adminProblem = adminTokenProblem(options.adminToken, options.host ?? '127.0.0.1');
+  if (adminProblem !== undefined) invalid(adminProblem);
+  if (options.publicUrl !== undefined && !URL.canParse(options.publicUrl))
+    invalid(`"publicUrl" ${JSON.stringify(options.publicUrl)} is not a URL.`);
 }
 
 /**
@@ -165,12 +189,36 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
     });
     const priceSync = sync;
 
+    const host = options.host ?? '127.0.0.1';
+    let publicUrl = ''; // set once listening (the port may be picked by the system)
+    const csrf = createCsrfGuard({
+      secret: options.apiKey,
+      secure: options.publicUrl?.startsWith('https:') === true,
+      publicOrigin: () => new URL(publicUrl).origin,
+    });
+    const adminToken = options.adminToken ?? randomBytes(18).toString('base64url');
     const deps: CheckoutDeps = {
       client,
       stores,
       catalogue,
       apiKey: options.apiKey,
       integrationId: options.integrationId,
+      csrf,
+    };
+    const admin: AdminDeps = {
+      token: adminToken,
+      csrf,
+      priceSync,
+      webhookLog: stores.webhookLog,
+      view: () => ({
+        status: priceSync.status(),
+        lastError,
+        intervalMs,
+        checkoutUrl: `${publicUrl}/checkout`,
+        webhookUrl: `${publicUrl}/webhooks/neverlose`,
+        integrationId: options.integrationId,
+        storage: stores.description,
+      }),
     };
     const webhooks = createNodeWebhookHandler({
       secret: options.apiKey,
@@ -181,48 +229,42 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
       onEvent: (event) => stores.webhookLog.add(toReceived(event, Date.now())),
     });
 
-    let publicUrl = '';
     const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-      const url = new URL(req.url ?? '/', 'http://shop.invalid');
+      const url = requestUrl(req.url);
+      if (url === undefined) {
+        req.resume();
+        return sendHtml(
+          res,
+          400,
+          rejectionPage('Bad request', 'ERR_SHOP_BAD_REQUEST', 'The request target is not a path.'),
+          { connection: 'close' },
+        );
+      }
       const method = req.method ?? 'GET';
       const path = url.pathname;
+      // Authenticated by its signature, not by the browser: no admin token, no CSRF token.
       if (path === '/webhooks/neverlose') return webhooks(req, res);
-      if (method === 'GET' && path === '/checkout') return showCheckout(deps, url, res);
+      if (method === 'GET' && path === '/checkout') return showCheckout(deps, req, url, res);
       if (method === 'POST' && path === '/checkout/pay') return pay(deps, req, res);
       const orderMatch = /^\/orders\/([^/]+)$/.exec(path);
       if (method === 'GET' && orderMatch) return showOrder(deps, orderMatch[1] ?? '', url, res);
       if (method === 'GET' && path === '/') {
         return sendHtml(res, 200, homePage(catalogue, priceSync.status()));
       }
-      if (method === 'GET' && path === '/webhooks') {
-        return sendHtml(res, 200, webhooksPage(await stores.webhookLog.recent()));
-      }
-      if (method === 'GET' && path === '/admin') {
-        return sendHtml(
-          res,
-          200,
-          adminPage({
-            status: priceSync.status(),
-            lastError,
-            intervalMs,
-            checkoutUrl: `${publicUrl}/checkout`,
-            webhookUrl: `${publicUrl}/webhooks/neverlose`,
-            integrationId: options.integrationId,
-            storage: stores.description,
-          }),
-        );
-      }
-      if (method === 'POST' && path === '/admin/push-prices') {
-        req.resume();
-        await priceSync.pushNow();
-        return sendRedirect(res, '/admin');
-      }
+      if (method === 'GET' && path === '/webhooks') return showWebhooks(admin, req, res);
+      if (method === 'GET' && path === '/admin') return showAdmin(admin, req, res);
+      if (method === 'POST' && path === '/admin/push-prices') return pushPrices(admin, req, res);
       req.resume();
       sendHtml(res, 404, rejectionPage('Not found', 'ERR_SHOP_NOT_FOUND', `No page at ${path}.`));
     };
 
     const server = createServer((req, res) => {
       route(req, res).catch((error: unknown) => {
+        // The client went away mid-body: nobody is left to answer, and nothing went wrong here.
+        if (req.destroyed && !req.complete) {
+          res.destroy();
+          return;
+        }
         console.error('reseller-shop: request failed:', error);
         if (res.headersSent) {
           res.destroy();
@@ -239,7 +281,6 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
         );
       });
     });
-    const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 3002, host, () => {
@@ -247,14 +288,14 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
         resolve();
       });
     });
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const url = `http://${formatHost(host)}:${(server.address() as AddressInfo).port}`;
     publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
 
     let closing: Promise<void> | undefined;
     return {
       url,
       resumed,
+      adminToken,
       close: () => {
         closing ??= (async () => {
           priceSync.stop();

@@ -36,7 +36,9 @@ const shop = await startExample({
   journalPath: join(dataDir, 'demo-journal.db'),
 });
 console.log(`emulator        ${emulator.url} (admin: ${emulator.url}/admin)`);
-console.log(`reseller shop   ${shop.url}`);
+console.log(
+  `reseller shop   ${shop.url} (admin: ${shop.url}/admin, user "admin", password ${shop.adminToken})`,
+);
 console.log(`start a checkout: ${emulator.url}/checkout?login=alice&product=csgo`);
 const stop = () => {
   void Promise.all([shop.close(), emulator.stop()]).then(() => process.exit(0));

@@ -43,11 +43,16 @@ const shop = await startExample({
   redisPrefix: env['REDIS_PREFIX'] || undefined,
   priceSyncIntervalMs: positiveInteger('PRICE_SYNC_INTERVAL_MS', 60 * 60 * 1000),
   webhookLeaseSeconds: positiveInteger('WEBHOOK_LEASE_SECONDS', 300),
+  adminToken: env['SHOP_ADMIN_TOKEN'] || undefined,
 }).catch((error: unknown) =>
   fail((error instanceof Error ? error.message : String(error)).replace(/^reseller-shop: /, '')),
 );
 
 console.log(`reseller-shop listening on ${shop.url}`);
+if (!env['SHOP_ADMIN_TOKEN']) {
+  // Loopback only (startExample refuses anything else without a token): made for this run.
+  console.log(`reseller-shop admin pages: user "admin", password ${shop.adminToken}`);
+}
 const stop = () => {
   shop.close().then(
     () => process.exit(0),

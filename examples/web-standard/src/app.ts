@@ -10,8 +10,15 @@ import {
   sealedCookieName,
 } from 'neverlose-oidc';
 import { cookie, readCookie } from './cookies.js';
-import { sendResponse, toRequest } from './node-adapter.js';
-import { createSessionCodec, SESSION_SECONDS, type SessionUser, sessionUser } from './session.js';
+import { sendFailure, sendResponse, toRequest } from './node-adapter.js';
+import {
+  createSessionCodec,
+  csrfMatches,
+  SESSION_SECONDS,
+  type Session,
+  type SessionRevocations,
+  sessionUser,
+} from './session.js';
 import {
   declinedPage,
   errorPage,
@@ -20,6 +27,8 @@ import {
   ordersPage,
   profilePage,
 } from './views.js';
+
+export { MemorySessionRevocations, type SessionRevocations } from './session.js';
 
 /** Options of {@link startExample}. Nothing is read from the environment here. */
 export interface WebStandardExampleOptions {
@@ -44,6 +53,12 @@ export interface WebStandardExampleOptions {
   readonly dangerouslyAllowInsecureHttp?: boolean;
   /** Where unexpected errors are reported. @defaultValue `console.error` */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Where logged-out sessions are remembered until they expire. Several instances must share
+   * one (see {@link SessionRevocations}). @defaultValue a {@link MemorySessionRevocations}: one
+   * instance only
+   */
+  readonly sessionRevocations?: SessionRevocations;
 }
 
 /** A running example. */
@@ -72,12 +87,12 @@ const HTML_HEADERS = {
  */
 export function createHandler(
   client: NeverloseClient,
-  options: Pick<WebStandardExampleOptions, 'sessionSecret' | 'onError'> & {
+  options: Pick<WebStandardExampleOptions, 'sessionSecret' | 'onError' | 'sessionRevocations'> & {
     readonly secure: boolean;
   },
 ): (request: Request) => Promise<Response> {
   const transactions = createSealedCookieCodec({ secret: options.sessionSecret });
-  const sessions = createSessionCodec(options.sessionSecret);
+  const sessions = createSessionCodec(options.sessionSecret, options.sessionRevocations);
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const secure = options.secure;
 
@@ -92,7 +107,7 @@ export function createHandler(
     return new Response(body, { status, headers });
   };
   const redirect = (location: string, cookies: string[] = [], status = 302) =>
-    html(status, '', { location }, cookies);
+    html(status, '', { location: locationHeader(location) }, cookies);
 
   const login = async (request: Request): Promise<Response> => {
     const returnTo = new URL(request.url).searchParams.get('returnTo') ?? undefined;
@@ -152,15 +167,18 @@ export function createHandler(
     }
   };
 
-  const logout = async (request: Request, user: SessionUser | undefined): Promise<Response> => {
+  const logout = async (request: Request, session: Session | undefined): Promise<Response> => {
     const form = new URLSearchParams(await request.text());
     // The token is in the sealed session: a form posted from another site cannot carry it.
-    if (user === undefined || form.get('csrf') !== user.csrf) {
+    if (session === undefined || !csrfMatches(form.get('csrf'), session.user.csrf)) {
       return html(
         403,
         errorPage(403, 'Not logged out', 'That logout request did not come from this site.'),
       );
     }
+    // Deleting the cookie is not enough: a copy of it (another tab's, a stolen one) would stay
+    // valid until it expires. Revoked, it no longer opens anywhere.
+    await sessions.revoke(session);
     return redirect(
       '/?loggedOut=1',
       [cookie(SESSION_COOKIE, '', { path: '/', maxAge: 0, secure })],
@@ -171,13 +189,14 @@ export function createHandler(
   return async (request) => {
     const url = new URL(request.url);
     const path = url.pathname;
-    const user = await sessions.open(readCookie(request, SESSION_COOKIE));
     const get = request.method === 'GET' || request.method === 'HEAD';
     try {
+      const session = await sessions.open(readCookie(request, SESSION_COOKIE));
+      const user = session?.user;
       if (get && path === '/') return html(200, homePage(user, url.searchParams.has('loggedOut')));
       if (get && path === '/login') return await login(request);
       if (get && path === CALLBACK_PATH) return await callback(request);
-      if (request.method === 'POST' && path === '/logout') return await logout(request, user);
+      if (request.method === 'POST' && path === '/logout') return await logout(request, session);
       if (get && (path === '/profile' || path === '/orders')) {
         if (user === undefined) return redirect(`/login?returnTo=${encodeURIComponent(path)}`);
         return html(200, path === '/profile' ? profilePage(user) : ordersPage(user));
@@ -191,6 +210,17 @@ export function createHandler(
       );
     }
   };
+}
+
+/**
+ * A `Location` value from an app path or URL: characters a header cannot carry (above U+00FF, as
+ * a `returnTo` may hold) are percent-encoded the way the browser would have sent them.
+ */
+function locationHeader(location: string): string {
+  if (/^[\x21-\x7e]*$/.test(location)) return location;
+  if (!URL.canParse(location, 'http://app.invalid')) return '/';
+  const url = new URL(location, 'http://app.invalid');
+  return url.origin === 'http://app.invalid' ? `${url.pathname}${url.search}${url.hash}` : url.href;
 }
 
 /** Starts the example on `node:http`. */
@@ -211,16 +241,8 @@ export async function startExample(options: WebStandardExampleOptions): Promise<
   let publicUrl = '';
   const server = createServer((req, res) => {
     handlerReady
-      .then(async (handler) => {
-        const request = await toRequest(req, publicUrl).catch(() => undefined);
-        return request ? handler(request) : new Response('Request body too large', { status: 413 });
-      })
-      .then((response) => sendResponse(res, response))
-      .catch((error) => {
-        (options.onError ?? console.error)(error);
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
+      .then(async (handler) => sendResponse(res, await handler(await toRequest(req, publicUrl))))
+      .catch((error: unknown) => sendFailure(req, res, error, options.onError ?? console.error));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isLoopbackHostname } from './admin/access.js';
 import { startEmulator } from './emulator.js';
 import { isEmulatorError } from './errors.js';
 import { defaultConfig, type EmulatorConfig } from './state/config.js';
@@ -7,12 +8,14 @@ import { defaultConfig, type EmulatorConfig } from './state/config.js';
 const HELP = `Usage: neverlose-emulator [--port 4010] [--host 127.0.0.1] [--config FILE] [--persist FILE]
 
   --port N          port to listen on (default 4010; 0 picks a free one)
-  --host HOST       interface to listen on (default 127.0.0.1)
+  --host HOST       interface to listen on (default 127.0.0.1; any other than loopback
+                    needs --admin-token)
   --config FILE     JSON seed: users, items, market accounts, OAuth clients, settings
                     (default: the built-in demo seed)
   --persist FILE    keep the world in FILE across restarts
   --public-url URL  the URL to advertise (behind a proxy)
-  --admin-token T   require "Authorization: Bearer T" on /admin
+  --admin-token T   require T on /admin, /admin/api and /market ("Authorization:
+                    Bearer T", or T as the HTTP Basic password); 16+ characters
   -h, --help        show this help
 `;
 
@@ -51,6 +54,14 @@ export async function run(
     process.stderr.write(`neverlose-emulator: --port must be 0 to 65535, not ${portText}\n`);
     return 2;
   }
+  const host = (values['host'] as string | undefined) ?? '127.0.0.1';
+  const adminToken = values['admin-token'] as string | undefined;
+  if (adminToken === undefined && !isLoopbackHostname(host)) {
+    process.stderr.write(
+      `neverlose-emulator: --host ${host} is not a loopback address: add --admin-token TOKEN (at least 16 characters, such as $(openssl rand -hex 16)); the admin pages show API keys and client secrets and move NLE.\n`,
+    );
+    return 2;
+  }
   let config: EmulatorConfig = defaultConfig();
   const configFile = values['config'] as string | undefined;
   if (configFile !== undefined) {
@@ -67,11 +78,11 @@ export async function run(
   try {
     emulator = await startEmulator({
       port,
-      host: (values['host'] as string | undefined) ?? '127.0.0.1',
+      host,
       config,
       persistFile: values['persist'] as string | undefined,
       publicUrl: values['public-url'] as string | undefined,
-      adminToken: values['admin-token'] as string | undefined,
+      adminToken,
     });
   } catch (error) {
     const message = isEmulatorError(error) ? error.message : (error as Error).message;

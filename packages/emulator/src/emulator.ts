@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { adminTokenProblem } from './admin/access.js';
 import {
   type CheckoutOrder,
   type CheckoutRedirect,
@@ -42,8 +43,17 @@ export interface StartEmulatorOptions {
   /** Seed of the PRNG behind probability-based faults. @defaultValue `1` */
   readonly faultSeed?: number;
   /**
-   * Require `Authorization: Bearer <adminToken>` on `/admin` and `/admin/api/*`. Set it whenever
-   * the emulator listens beyond localhost. @defaultValue none: the admin API is open
+   * Require this token on the dashboard (`/admin`), the admin API (`/admin/api/*`) and the market
+   * pages (`/market`), as `Authorization: Bearer <adminToken>` or as the password of HTTP Basic
+   * (what a browser asks for). At least 16 visible ASCII characters. Required when `host` is not
+   * a loopback address: those pages show API keys and client secrets and move NLE.
+   *
+   * Whatever the token, those pages answer only to a loopback `Host` or the `publicUrl`'s host
+   * (DNS rebinding), only to requests from their own origin (other sites in the browser), and
+   * admin API writes need `Content-Type: application/json`.
+   *
+   * @defaultValue none: open to this machine only
+   * @example `adminToken: process.env.EMULATOR_ADMIN_TOKEN` (such as `openssl rand -hex 16`)
    */
   readonly adminToken?: string;
 }
@@ -92,8 +102,9 @@ function formatHost(host: string): string {
 /**
  * Starts a local Neverlose: identity provider, market API, webhooks, checkout and admin.
  *
- * @throws {EmulatorError} `ERR_CONFIG_INVALID` for a bad config, `ERR_PERSISTENCE` for a bad state
- *   file; listen errors (port in use) are passed through.
+ * @throws {EmulatorError} `ERR_CONFIG_INVALID` for a bad config or options (a `host` beyond
+ *   loopback without `adminToken`), `ERR_PERSISTENCE` for a bad state file; listen errors (port in
+ *   use) are passed through.
  *
  * @example
  * ```ts
@@ -103,6 +114,10 @@ function formatHost(host: string): string {
  * ```
  */
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const accessProblem = adminTokenProblem(host, options.adminToken);
+  if (accessProblem !== undefined)
+    throw new EmulatorError('ERR_CONFIG_INVALID', `Invalid emulator options: ${accessProblem}`);
   const config = resolveConfig(options.config ?? defaultConfig());
   const store = new Store(config, options.now ?? Date.now);
   const snapshot =
@@ -146,7 +161,6 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();
   });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

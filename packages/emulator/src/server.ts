@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { refuseAdminRequest } from './admin/access.js';
 import { adminRouter } from './admin/api.js';
 import { handleDashboard } from './admin/dashboard.js';
 import { handleCheckoutPage, handleCheckoutSubmit } from './checkout/page.js';
@@ -32,7 +33,10 @@ const MARKET_PREFIX = '/api/market/';
 export interface ListenerOptions {
   /** Resets the world, sessions, logs and faults (the admin API's reset). */
   readonly reset: (config?: unknown) => void;
-  /** When set, the admin API and dashboard need `Authorization: Bearer <adminToken>`. */
+  /**
+   * When set, the dashboard, the admin API and the market pages need it, as
+   * `Authorization: Bearer <adminToken>` or the password of HTTP Basic.
+   */
   readonly adminToken?: string | undefined;
 }
 
@@ -85,6 +89,7 @@ export function createRequestListener(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const router = buildRouter(app);
   const admin = adminRouter(app, { reset: options.reset });
+  const access = { token: options.adminToken, baseUrl: app.baseUrl };
   let seq = 0;
 
   const record = (ctx: RequestContext) => {
@@ -96,18 +101,25 @@ export function createRequestListener(
   };
 
   const dispatch = async (ctx: RequestContext): Promise<void> => {
+    if (!ctx.validTarget) {
+      ctx.req.resume();
+      return ctx.json(
+        400,
+        { error: 'invalid_request', error_description: 'The request target is not a URL.' },
+        { connection: 'close' },
+      );
+    }
     const isMarket = ctx.path.startsWith(MARKET_PREFIX);
     const isAdmin = ctx.path === '/admin' || ctx.path.startsWith('/admin/');
-    if (
-      isAdmin &&
-      options.adminToken !== undefined &&
-      ctx.req.headers.authorization !== `Bearer ${options.adminToken}`
-    ) {
-      ctx.json(401, {
-        error: 'ERR_UNAUTHORIZED',
-        message: 'Send Authorization: Bearer <adminToken>.',
-      });
-      return;
+    const isMarketPage = ctx.path === '/market' || ctx.path.startsWith('/market/');
+    if (isAdmin || isMarketPage) {
+      const refusal = refuseAdminRequest(ctx, access);
+      if (refusal !== undefined) {
+        ctx.log.area = 'admin';
+        ctx.req.resume();
+        const { status, error, message, headers } = refusal;
+        return ctx.json(status, { error, message }, { connection: 'close', ...headers });
+      }
     }
     if (!isAdmin) {
       const marketMethod = isMarket ? ctx.path.slice(MARKET_PREFIX.length) : undefined;

@@ -4,11 +4,9 @@ import { FaultInjector, MARKET_ERRORS } from '../src/index.js';
 import { emulator, failed, market, ok, postRaw, RESELLER } from './helpers.js';
 
 async function admin(url: string, method: string, path: string, body?: unknown) {
-  const init: RequestInit = { method };
-  if (body !== undefined) {
-    init.headers = { 'content-type': 'application/json' };
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  }
+  // Admin API writes need the JSON content type, with a body or without.
+  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
+  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
   const response = await fetch(`${url}/admin/api${path}`, init);
   // Replies are checked field by field with toMatchObject; a loose type keeps the tests short.
   // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -174,12 +172,15 @@ describe('admin API', () => {
   });
 
   it('requires the admin token when one is set', async () => {
-    const emu = await emulator({ adminToken: 's3cret' });
+    const emu = await emulator({ adminToken: 's3cret-s3cret-s3cret' });
     expect((await fetch(`${emu.url}/admin/api/state`)).status).toBe(401);
     expect((await fetch(`${emu.url}/admin`)).status).toBe(401);
     expect(
-      (await fetch(`${emu.url}/admin/api/state`, { headers: { authorization: 'Bearer s3cret' } }))
-        .status,
+      (
+        await fetch(`${emu.url}/admin/api/state`, {
+          headers: { authorization: 'Bearer s3cret-s3cret-s3cret' },
+        })
+      ).status,
     ).toBe(200);
   });
 });

@@ -7,6 +7,8 @@ import {
   verifyResellerToken,
 } from 'neverlose-market';
 import type { Catalogue } from '../catalogue.js';
+import type { CsrfGuard } from '../http/csrf.js';
+import { bodyRefusal, FORGED_FORM, Refusal, refusing } from '../http/refusal.js';
 import { readForm, sendHtml, sendRedirect } from '../http/respond.js';
 import type { ShopStores } from '../state/stores.js';
 import { orderPage, orderPrices, outcomePage, rejectionPage } from '../views/checkout.js';
@@ -19,19 +21,10 @@ export interface CheckoutDeps {
   readonly catalogue: Catalogue;
   readonly apiKey: string;
   readonly integrationId: number;
+  readonly csrf: CsrfGuard;
 }
 
 const ORDER_ID_RE = /^[0-9a-f]{64}$/;
-
-/** Refusals a buyer can cause, answered as a page with their code. */
-class Refusal {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly code: string,
-    readonly message: string,
-  ) {}
-}
 
 const TOKEN_STATUS: Record<string, number> = {
   ERR_RESELLER_TOKEN_EXPIRED: 410,
@@ -83,21 +76,13 @@ function prices(deps: CheckoutDeps, order: ResellerOrder) {
   return found;
 }
 
-async function refusing(res: ServerResponse, run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    sendHtml(res, error.status, rejectionPage(error.title, error.code, error.message));
-  }
-}
-
 /**
  * `GET /checkout?nl_purchase=<JWT>`: the provider's redirect. Verifies the token (without spending
  * it: showing an order is not paying for it) and shows the order, or its outcome if already paid.
  */
 export async function showCheckout(
   deps: CheckoutDeps,
+  req: IncomingMessage,
   url: URL,
   res: ServerResponse,
 ): Promise<void> {
@@ -108,7 +93,18 @@ export async function showCheckout(
       sendRedirect(res, `/orders/${order.tokenId}?again=1`);
       return;
     }
-    sendHtml(res, 200, orderPage(deps.catalogue, order, token ?? '', prices(deps, order)));
+    const csrf = deps.csrf.issue(req, 'pay');
+    sendHtml(
+      res,
+      200,
+      orderPage(
+        deps.catalogue,
+        order,
+        { token: token ?? '', csrf: csrf.token },
+        prices(deps, order),
+      ),
+      csrf.setCookie === undefined ? {} : { 'set-cookie': csrf.setCookie },
+    );
   });
 }
 
@@ -124,8 +120,11 @@ export async function pay(
   res: ServerResponse,
 ): Promise<void> {
   await refusing(res, async () => {
-    const form = await readForm(req);
-    const token = form?.get('nl_purchase');
+    const body = await readForm(req);
+    if (!body.ok) throw bodyRefusal(body.status);
+    // Before the token is spent: a forged form must not use up the buyer's order.
+    if (!deps.csrf.accepts(req, 'pay', body.form.get('csrf'))) throw FORGED_FORM;
+    const token = body.form.get('nl_purchase');
     let order: ResellerOrder;
     let again = false;
     try {

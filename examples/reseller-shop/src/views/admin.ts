@@ -20,6 +20,8 @@ export interface AdminView {
   readonly webhookUrl: string;
   readonly integrationId: number;
   readonly storage: string;
+  /** The token of the push-prices form. */
+  readonly csrfToken: string;
 }
 
 /** `GET /admin`: price sync, the URLs to set in the market API settings, the storage in use. */
@@ -41,7 +43,7 @@ ${health}
 <dt>Failures in a row</dt><dd id="price-failures">${status.consecutiveFailures}</dd>
 ${view.lastError === undefined ? '' : html`<dt>Last error</dt><dd id="price-last-error">${view.lastError}</dd>`}
 </dl>
-<form method="post" action="/admin/push-prices"><p><button type="submit" class="secondary" id="push-prices">Push prices now</button></p></form></div>
+<form method="post" action="/admin/push-prices"><input type="hidden" name="csrf" value="${view.csrfToken}"><p><button type="submit" class="secondary" id="push-prices">Push prices now</button></p></form></div>
 <div class="card"><h2>Market API settings</h2><dl>
 <dt>Integration</dt><dd>${view.integrationId}</dd>
 <dt>Redirect URL</dt><dd><code id="checkout-url">${view.checkoutUrl}</code></dd>

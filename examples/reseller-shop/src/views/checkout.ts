@@ -34,7 +34,7 @@ function priceList(prices: Prices): string {
 export function orderPage(
   catalogue: Catalogue,
   order: ResellerOrder,
-  token: string,
+  form: { readonly token: string; readonly csrf: string },
   prices: Prices,
 ): string {
   const what =
@@ -56,7 +56,8 @@ ${what}
 <p class="muted">This reference shop simulates the payment: no money moves. A real shop hands over to
 its payment provider here and delivers once the payment is confirmed.</p>
 <form method="post" action="/checkout/pay" id="pay-form">
-<input type="hidden" name="nl_purchase" value="${token}">
+<input type="hidden" name="nl_purchase" value="${form.token}">
+<input type="hidden" name="csrf" value="${form.csrf}">
 <button type="submit" id="pay">Pay ${firstPrice(prices)}</button>
 </form></div>`,
   );

@@ -36,11 +36,26 @@ export class BodyTooLarge extends Error {
 }
 
 const MAX_LOGGED = 4096;
+const BASE = 'http://emulator.invalid';
+
+/**
+ * The URL of a request target: a path (`//x` is the path `//x`, not the host `x`), or an absolute
+ * URL; `undefined` for anything else.
+ */
+function parseTarget(target: string): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`${BASE}${target}`) : new URL(target);
+  } catch {
+    return undefined;
+  }
+}
 const DRAIN_LIMIT = 16 * 1024 * 1024;
 
 /** One request being handled: parsed URL, body reader, reply helpers that honour faults. */
 export class RequestContext {
   readonly url: URL;
+  /** False for a request target that is no URL (`http://[/`, `*`): answer it 400. */
+  readonly validTarget: boolean;
   readonly method: string;
   params: Record<string, string> = {};
   /** Set by the `drop-after-apply` fault: the handler runs, then the connection is destroyed. */
@@ -54,7 +69,9 @@ export class RequestContext {
     readonly baseUrl: string,
     seq: number,
   ) {
-    this.url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const url = parseTarget(req.url ?? '/');
+    this.url = url ?? new URL(`${BASE}/`);
+    this.validTarget = url !== undefined;
     this.method = (req.method ?? 'GET').toUpperCase();
     this.log = {
       seq,
