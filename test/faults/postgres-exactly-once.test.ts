@@ -191,15 +191,30 @@ describe(`${ORDERS} orders and ${WEBHOOKS} webhooks through two shop processes o
         await cluster.restart('fast');
       }
     };
+    // The pay form is CSRF-protected. Its cookie and token are bound to the shop's API key, not
+    // to an order, so one pair taken from the first checkout page serves every order on both
+    // shops (a retried order's own page may no longer offer the form once its token is spent).
+    let form: Promise<{ cookie: string; csrf: string }> | undefined;
+    const payForm = (shopUrl: string) => {
+      form ??= (async () => {
+        const page = await fetch(`${shopUrl}/checkout?nl_purchase=${tokens[0]}`);
+        const cookie = page.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+        const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+        if (cookie === '' || csrf === '')
+          throw new Error(`no pay form on the checkout page (${page.status})`);
+        return { cookie, csrf };
+      })();
+      form.catch(() => {
+        form = undefined;
+      });
+      return form;
+    };
     const payWorker = async () => {
       while (next < ORDERS) {
         const token = tokens[next++]!;
         await untilAnswered(
           async (shopUrl) => {
-            // The pay form is CSRF-protected: take its cookie and token from the checkout page.
-            const page = await fetch(`${shopUrl}/checkout?nl_purchase=${token}`);
-            const cookie = page.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-            const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+            const { cookie, csrf } = await payForm(shopUrl);
             return fetch(`${shopUrl}/checkout/pay`, {
               method: 'POST',
               redirect: 'manual',
