@@ -3,22 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { createServer, request as forward, type Server } from 'node:http';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis } from '../../packages/redis/test/redis-server.js';
+import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/packed.js';
 import { freePort } from '../support/ports.js';
 
 const LOGIN_PATH = '/auth/neverlose';
 
-let redis: Awaited<ReturnType<typeof startRedis>>;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.stop());
-
 /** Two express-passport processes behind one public address, as behind a load balancer. */
-async function startDeployment(shareSessions: boolean) {
+async function startDeployment(redis: TestRedis | undefined) {
   const publicPort = await freePort();
   const publicUrl = `http://127.0.0.1:${publicPort}`;
   const emulator: RunningEmulator = await startEmulator({
@@ -38,7 +31,7 @@ async function startDeployment(shareSessions: boolean) {
         NEVERLOSE_CLIENT_SECRET: 'emulator-secret',
         NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
         SESSION_SECRET: sessionSecret,
-        REDIS_URL: shareSessions ? redis.url : '',
+        REDIS_URL: redis?.url ?? '',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -96,10 +89,16 @@ async function logIn(session: BrowserSession, publicUrl: string): Promise<void> 
   await page.waitForLoadState('load');
 }
 
-describe('express-passport on two instances behind one address', () => {
+describe.each(deployments)('express-passport on two instances sharing $name', ({ start }) => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await start();
+  });
+  afterAll(() => redis?.stop());
+
   it('completes on instance B a login started on instance A when sessions are in Redis', async () => {
-    const deployment = await startDeployment(true);
-    const session = await openBrowser('multi-instance-login');
+    const deployment = await startDeployment(redis);
+    const session = await openBrowser(`multi-instance-login-${redis.kind}`);
     try {
       await logIn(session, deployment.publicUrl);
       await session.shot('signed-in-on-the-other-instance');
@@ -111,9 +110,11 @@ describe('express-passport on two instances behind one address', () => {
       await deployment.stop();
     }
   });
+});
 
+describe('express-passport on two instances without Redis', () => {
   it('fails that login with per-process memory sessions (the control)', async () => {
-    const deployment = await startDeployment(false);
+    const deployment = await startDeployment(undefined);
     const session = await openBrowser('multi-instance-login-control');
     try {
       const callback = session.page.waitForResponse((response) =>

@@ -1,14 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { MarketClient, type NewJournalEntry, verifySignature } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisIdJournal } from '../src/index.js';
-import { startRedis } from './redis-server.js';
-
-let redis: Awaited<ReturnType<typeof startRedis>>;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+import { RedisIdJournal } from '../src/market.js';
+import { deployments, type TestRedis } from './redis-server.js';
 
 const entry = (key: string, requestId: string): NewJournalEntry => ({
   key,
@@ -18,7 +12,13 @@ const entry = (key: string, requestId: string): NewJournalEntry => ({
   fingerprint: `fp-${key}`,
 });
 
-describe('RedisIdJournal', () => {
+describe.each(deployments)('RedisIdJournal on $name', ({ start }) => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await start();
+  });
+  afterAll(() => redis.stop());
+
   it('maps a key to one entry forever: a second begin returns the first entry', async () => {
     const journal = new RedisIdJournal(await redis.connect(), { prefix: redis.prefix() });
     const first = await journal.begin(entry('order-1', '"req-1"'));

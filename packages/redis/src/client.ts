@@ -1,0 +1,139 @@
+import { NeverloseRedisError } from './errors.js';
+
+/**
+ * A hand-made client: one method that sends a command and returns its reply. node-redis's
+ * `createClient()` (`redis` v4 to v6) has it as it is.
+ *
+ * Only for a single Redis (or a proxy that routes by itself): a cluster client must be passed
+ * as it is (see {@link RedisClient}), since the adapters tell it which key each command is for.
+ *
+ * @example
+ * ```ts
+ * const store = new RedisWebhookDedupStore({ sendCommand: (args) => myClient.command(args) });
+ * ```
+ */
+export interface RedisCommandClient {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/**
+ * node-redis's `createCluster()`: each command is routed to the node that serves its first key.
+ *
+ * @example
+ * ```ts
+ * const cluster = await createCluster({ rootNodes: [{ url: 'redis://10.0.0.1:6379' }] }).connect();
+ * ```
+ */
+export interface NodeRedisClusterClient {
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+  ): Promise<unknown>;
+  /** Present on a node-redis cluster client only: how it is told apart from `createClient()`. */
+  readonly masters: readonly unknown[];
+}
+
+/** ioredis's `Redis` or `Cluster` (a `Cluster` routes each command by its keys). */
+export interface IoredisClient {
+  call(command: string, ...args: string[]): Promise<unknown>;
+  pipeline(commands: string[][]): { exec(): Promise<[Error | null, unknown][] | null> };
+}
+
+/**
+ * Any client the adapters take: node-redis `createClient()` or `createCluster()`, ioredis `Redis`
+ * or `Cluster`, or a {@link RedisCommandClient} of your own.
+ */
+export type RedisClient = RedisCommandClient | NodeRedisClusterClient | IoredisClient;
+
+/** Options every adapter takes. */
+export interface RedisAdapterOptions {
+  /**
+   * Prefix of every key the adapter writes, so several apps can share one Redis.
+   *
+   * @defaultValue `'neverlose:'`
+   */
+  readonly prefix?: string;
+}
+
+/**
+ * @internal The adapters' view of any client: every command names the key it is for, so that a
+ * cluster client sends it to the node that serves that key.
+ */
+export interface Commands {
+  send(key: string, args: readonly string[], readonly?: boolean): Promise<unknown>;
+  /**
+   * `WAIT count timeout` on the connection that wrote `key`: how many replicas have every write
+   * this connection sent to that node so far.
+   */
+  wait(key: string, count: number, timeoutMs: number): Promise<number>;
+}
+
+const WHAT_TO_PASS =
+  'pass a node-redis client (createClient() or createCluster(), connected), an ioredis Redis or Cluster, or an object with sendCommand(args: string[]): Promise<unknown>.';
+
+/** @internal Adapts any supported client; throws a coded error for anything else. */
+export function toCommands(client: unknown): Commands {
+  const candidate = client as Partial<Record<string, unknown>> | null;
+  if (typeof candidate !== 'object' || candidate === null) {
+    throw new NeverloseRedisError(
+      'ERR_REDIS_UNSUPPORTED_CLIENT',
+      `Invalid Redis client (${candidate === null ? 'null' : typeof candidate}): ${WHAT_TO_PASS}`,
+    );
+  }
+  // ioredis first: its own `sendCommand` takes a Command object, not an array.
+  if (typeof candidate['call'] === 'function' && typeof candidate['pipeline'] === 'function') {
+    const ioredis = client as IoredisClient;
+    return {
+      send: (_key, [command, ...args]) => ioredis.call(command!, ...args),
+      wait: async (key, count, timeoutMs) => {
+        // A pipeline goes to one node (the one serving `key`) on one connection, WAIT included.
+        const replies = await ioredis
+          .pipeline([
+            ['exists', key],
+            ['wait', String(count), String(timeoutMs)],
+          ])
+          .exec();
+        const [error, reply] = replies?.[1] ?? [new Error('the pipeline was not executed'), null];
+        if (error) throw error;
+        return Number(reply);
+      },
+    };
+  }
+  if (typeof candidate['sendCommand'] !== 'function') {
+    throw new NeverloseRedisError(
+      'ERR_REDIS_UNSUPPORTED_CLIENT',
+      `Invalid Redis client (no sendCommand or call method): ${WHAT_TO_PASS}`,
+    );
+  }
+  if ('masters' in candidate) {
+    const cluster = client as NodeRedisClusterClient;
+    return {
+      send: (key, args, readonly = false) => cluster.sendCommand(key, readonly, [...args]),
+      wait: async (key, count, timeoutMs) =>
+        Number(await cluster.sendCommand(key, false, ['WAIT', String(count), String(timeoutMs)])),
+    };
+  }
+  const plain = client as RedisCommandClient;
+  return {
+    send: (_key, args) => plain.sendCommand([...args]),
+    wait: async (_key, count, timeoutMs) =>
+      Number(await plain.sendCommand(['WAIT', String(count), String(timeoutMs)])),
+  };
+}
+
+/** @internal Runs a Lua script with EVAL (scripts are short; Redis caches them by hash). */
+export function evalScript(
+  commands: Commands,
+  script: string,
+  keys: readonly [string, ...string[]],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  return commands.send(keys[0], [
+    'EVAL',
+    script,
+    String(keys.length),
+    ...keys,
+    ...args.map(String),
+  ]);
+}
