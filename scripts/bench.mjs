@@ -21,7 +21,10 @@ for (const dir of ['packages', 'test']) {
 }
 
 // Suites measured by a test (they need the test's fixtures): run through vitest.
-const testSuites = [{ name: 'exactly-once', file: 'test/faults/exactly-once.test.ts' }];
+const testSuites = [
+  { name: 'exactly-once', file: 'test/faults/exactly-once.test.ts' },
+  { name: 'redis-failover', file: 'test/multi-instance/failover.test.ts' },
+];
 
 const failed = [];
 for (const suite of testSuites) {
