@@ -1,16 +1,14 @@
+import { Cluster } from 'ioredis';
 import { MarketClient } from 'neverlose-market';
 import { RedisIdJournal, RedisWebhookDedupStore } from 'neverlose-redis/market';
-import { createCluster } from 'redis';
 
 // REDIS_CLUSTER_NODES=10.0.0.1:6379,10.0.0.2:6379,10.0.0.3:6379 (any of the nodes will do).
-const nodes = (process.env['REDIS_CLUSTER_NODES'] ?? '').split(',');
-const cluster = createCluster({
-  rootNodes: nodes.map((node) => ({ url: `redis://${node}` })),
-  // During a failover, fail a command fast instead of queueing it for a master that is gone.
-  defaults: { disableOfflineQueue: true },
+const nodes = (process.env['REDIS_CLUSTER_NODES'] ?? '').split(',').map((node) => {
+  const [host, port] = node.split(':');
+  return { host: host!, port: Number(port) };
 });
-cluster.on('error', (error) => console.error('Redis Cluster:', error));
-await cluster.connect();
+// ioredis follows a failover by itself; node-redis's createCluster() is passed the same way.
+const cluster = new Cluster(nodes);
 
 // The cluster client itself, not a wrapper: the adapters tell it which key each command is for.
 export const webhookDedup = new RedisWebhookDedupStore(cluster);

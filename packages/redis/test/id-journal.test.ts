@@ -1,16 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { MarketClient, type NewJournalEntry, verifySignature } from 'neverlose-market';
+import { MarketClient, verifySignature } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisIdJournal } from '../src/market.js';
+import { journalEntry as entry } from './journal-entry.js';
 import { deployments, type TestRedis } from './redis-server.js';
-
-const entry = (key: string, requestId: string): NewJournalEntry => ({
-  key,
-  requestId,
-  method: 'gift-product',
-  params: '{"username":"darth","product":"cs2","cnt":0}',
-  fingerprint: `fp-${key}`,
-});
 
 describe.each(deployments)('RedisIdJournal on $name', ({ start }) => {
   let redis: TestRedis;
