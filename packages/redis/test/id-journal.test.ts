@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { MarketClient, verifySignature } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisIdJournal } from '../src/market.js';
+import { shardOf } from '../src/shard.js';
 import { journalEntry as entry } from './journal-entry.js';
 import { deployments, type TestRedis } from './redis-server.js';
 
@@ -67,6 +68,39 @@ describe.each(deployments)('RedisIdJournal on $name', ({ start }) => {
     await expect(journal.complete('nope', { status: 'completed' })).rejects.toMatchObject({
       code: 'ERR_JOURNAL_UNKNOWN_KEY',
     });
+  });
+
+  it('skips a listing left by a begin that stopped halfway, and drops that of a settled entry', async () => {
+    const client = await redis.connect();
+    const prefix = redis.prefix();
+    const journal = new RedisIdJournal(client, { prefix });
+    const listing = (key: string) => `${prefix}journal:pending:${shardOf(key, 16)}`;
+    // A crash after listing the key, before creating its entry.
+    await client.zAdd(listing('halfway'), { score: 1, value: 'halfway' });
+    // A crash after settling an entry, before unlisting it.
+    await journal.begin(entry('settled', '"s-1"'));
+    await journal.complete('settled', { status: 'completed' });
+    await client.zAdd(listing('settled'), { score: 1, value: 'settled' });
+    await journal.begin(entry('open', '"o-1"'));
+
+    expect((await journal.pending()).map((e) => e.key)).toEqual(['open']);
+    expect(await redis.keys(`${prefix}journal:pending:*`)).toHaveLength(
+      new Set([listing('halfway'), listing('open')]).size,
+    );
+  });
+
+  it('leaves no listing behind when a settled key is begun again', async () => {
+    const prefix = redis.prefix();
+    const journal = new RedisIdJournal(await redis.connect(), { prefix });
+    await journal.begin(entry('order-9', '"9-1"'));
+    await journal.complete('order-9', { status: 'completed' });
+    expect(await journal.begin(entry('order-9', '"9-2"'))).toMatchObject({
+      created: false,
+      entry: { requestId: '"9-1"', state: 'completed' },
+    });
+    expect(await redis.keys(`${prefix}journal:pending:*`)).toEqual([]);
+    // The second id was never used: another key may have it.
+    expect(await journal.begin(entry('order-10', '"9-2"'))).toMatchObject({ created: true });
   });
 
   describe('behind MarketClient, on two instances', () => {

@@ -150,10 +150,16 @@ export class RedisIdJournal implements IdJournal {
       );
     }
     const found = toEntry(reply[1]);
-    if (mayCreate && found.requestId !== entry.requestId) {
-      // The key was created meanwhile with another id: this id was never used, give it back.
-      await evalScript(this.#commands, RELEASE_SCRIPT, [ownerKey], [entry.key]);
-    }
+    await Promise.all([
+      // The key already had an entry with another id: this id was never used, give it back.
+      mayCreate && found.requestId !== entry.requestId
+        ? evalScript(this.#commands, RELEASE_SCRIPT, [ownerKey], [entry.key])
+        : undefined,
+      // A settled entry never becomes pending again: its listing, just added, goes.
+      found.state === 'pending'
+        ? undefined
+        : this.#commands.send(pendingKey, ['ZREM', pendingKey, entry.key]),
+    ]);
     if (found.state === 'pending') {
       await this.#replicated(
         entry.key,
