@@ -41,6 +41,40 @@ wait_for() {
   exit 1
 }
 
+# Starts one node on a free port and prints the port. Another process may bind the port between
+# the check and redis-server's bind (tests start clusters in parallel): then it tries another.
+start_node() {
+  local dir=$1 port
+  for _ in $(seq 5); do
+    port=$(free_port)
+    cat >"$dir/$port.conf" <<EOF
+port $port
+bind 127.0.0.1
+dir $dir
+cluster-enabled yes
+cluster-config-file nodes-$port.conf
+cluster-node-timeout 1000
+save ""
+appendonly no
+daemonize yes
+pidfile $dir/$port.pid
+logfile $dir/$port.log
+EOF
+    redis-server "$dir/$port.conf"
+    for _ in $(seq 50); do
+      # Ours when it answers with our directory.
+      if [[ "$(redis-cli -p "$port" config get dir 2>/dev/null | tail -n 1)" == "$dir" ]]; then
+        echo "$port"
+        return
+      fi
+      sleep 0.1
+    done
+    rm -f "$dir/$port.conf"
+  done
+  echo "redis-cluster: could not start a node in $dir (see its logs)" >&2
+  exit 1
+}
+
 start() {
   local dir=$1 masters=3 replicas=0
   shift
@@ -57,26 +91,7 @@ start() {
   ports=()
   local count=$((masters * (1 + replicas)))
   for _ in $(seq "$count"); do
-    local port
-    port=$(free_port)
-    ports+=("$port")
-    cat >"$dir/$port.conf" <<EOF
-port $port
-bind 127.0.0.1
-dir $dir
-cluster-enabled yes
-cluster-config-file nodes-$port.conf
-cluster-node-timeout 1000
-save ""
-appendonly no
-daemonize yes
-pidfile $dir/$port.pid
-logfile $dir/$port.log
-EOF
-    redis-server "$dir/$port.conf"
-  done
-  for port in "${ports[@]}"; do
-    wait_for "redis-server on port $port" "redis-cli -p $port ping >/dev/null 2>&1"
+    ports+=("$(start_node "$dir")")
   done
   local addresses=()
   for port in "${ports[@]}"; do addresses+=("127.0.0.1:$port"); done

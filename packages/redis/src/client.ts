@@ -63,10 +63,16 @@ export interface RedisAdapterOptions {
 export interface Commands {
   send(key: string, args: readonly string[], readonly?: boolean): Promise<unknown>;
   /**
-   * `WAIT count timeout` on the connection that wrote `key`: how many replicas have every write
-   * this connection sent to that node so far.
+   * Sends `args` (a write to `key`), then `WAIT count timeout` on the same connection to the same
+   * node, so the WAIT covers that write whichever node serves `key` now. Returns the write's reply
+   * and how many replicas have it.
    */
-  wait(key: string, count: number, timeoutMs: number): Promise<number>;
+  writeThenWait(
+    key: string,
+    args: readonly string[],
+    count: number,
+    timeoutMs: number,
+  ): Promise<[unknown, number]>;
 }
 
 const WHAT_TO_PASS =
@@ -86,17 +92,18 @@ export function toCommands(client: unknown): Commands {
     const ioredis = client as IoredisClient;
     return {
       send: (_key, [command, ...args]) => ioredis.call(command!, ...args),
-      wait: async (key, count, timeoutMs) => {
-        // A pipeline goes to one node (the one serving `key`) on one connection, WAIT included.
+      writeThenWait: async (_key, args, count, timeoutMs) => {
+        // A pipeline goes to the node serving its key, on one connection, WAIT included.
         const replies = await ioredis
           .pipeline([
-            ['exists', key],
-            ['wait', String(count), String(timeoutMs)],
+            ['call', ...args],
+            ['call', 'WAIT', String(count), String(timeoutMs)],
           ])
           .exec();
-        const [error, reply] = replies?.[1] ?? [new Error('the pipeline was not executed'), null];
-        if (error) throw error;
-        return Number(reply);
+        if (replies?.length !== 2)
+          throw new NeverloseRedisError('ERR_REDIS_UNEXPECTED_REPLY', 'A pipeline was not run.');
+        for (const [error] of replies) if (error) throw error;
+        return [replies[0]![1], Number(replies[1]![1])];
       },
     };
   }
@@ -110,15 +117,26 @@ export function toCommands(client: unknown): Commands {
     const cluster = client as NodeRedisClusterClient;
     return {
       send: (key, args, readonly = false) => cluster.sendCommand(key, readonly, [...args]),
-      wait: async (key, count, timeoutMs) =>
-        Number(await cluster.sendCommand(key, false, ['WAIT', String(count), String(timeoutMs)])),
+      // Sent in the same tick, both go to the client of the node serving `key`, in this order.
+      writeThenWait: async (key, args, count, timeoutMs) => {
+        const [reply, acked] = await Promise.all([
+          cluster.sendCommand(key, false, [...args]),
+          cluster.sendCommand(key, false, ['WAIT', String(count), String(timeoutMs)]),
+        ]);
+        return [reply, Number(acked)];
+      },
     };
   }
   const plain = client as RedisCommandClient;
   return {
     send: (_key, args) => plain.sendCommand([...args]),
-    wait: async (_key, count, timeoutMs) =>
-      Number(await plain.sendCommand(['WAIT', String(count), String(timeoutMs)])),
+    writeThenWait: async (_key, args, count, timeoutMs) => {
+      const [reply, acked] = await Promise.all([
+        plain.sendCommand([...args]),
+        plain.sendCommand(['WAIT', String(count), String(timeoutMs)]),
+      ]);
+      return [reply, Number(acked)];
+    },
   };
 }
 

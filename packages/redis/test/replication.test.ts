@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { Cluster } from 'ioredis';
 import { MarketClient } from 'neverlose-market';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisClient } from '../src/index.js';
 import { RedisIdJournal } from '../src/market.js';
 import { journalEntry as entry } from './journal-entry.js';
 import { type OwnCluster, startOwnCluster, startRedis, type TestRedis } from './redis-server.js';
@@ -70,23 +73,50 @@ describe('RedisIdJournal with waitForReplicas, on a cluster with one replica per
     cluster = await startOwnCluster({ replicas: 1 });
     client = await connect();
   });
+  const ioredisClients: Cluster[] = [];
   afterAll(async () => {
+    await Promise.all(ioredisClients.map((ioredis) => ioredis.quit()));
     await client?.close();
     await cluster?.stop();
   });
 
-  it('lets an entry through once its replica has it, and refuses more replicas than exist', async () => {
-    const one = new RedisIdJournal(client, { waitForReplicas: { count: 1, timeoutMs: 1000 } });
-    const two = new RedisIdJournal(client, { waitForReplicas: { count: 2, timeoutMs: 50 } });
-    expect(await one.begin(entry('order-a', '"a-1"'))).toMatchObject({ created: true });
+  const clients: { name: string; make: () => RedisClient }[] = [
+    { name: 'node-redis createCluster()', make: () => client },
+    {
+      name: 'ioredis Cluster',
+      make: () => {
+        const ioredis = new Cluster(
+          cluster.masters.map((node) => ({ host: '127.0.0.1', port: Number(node.split(':')[1]) })),
+        );
+        ioredisClients.push(ioredis);
+        return ioredis;
+      },
+    },
+  ];
 
-    await expect(two.begin(entry('order-b', '"b-1"'))).rejects.toMatchObject({
-      code: 'ERR_REDIS_NOT_REPLICATED',
-    });
-    // The refused entry is resumed by the next call for its key, with its first request id.
-    expect(await one.begin(entry('order-b', '"b-2"'))).toMatchObject({
-      created: false,
-      entry: { requestId: '"b-1"', state: 'pending' },
-    });
-  });
+  it.each(clients)(
+    'lets an entry through once its replica has it, and refuses more replicas than exist ($name)',
+    async ({ make }) => {
+      const redis = make();
+      const prefix = `${randomUUID()}:`;
+      const one = new RedisIdJournal(redis, {
+        prefix,
+        waitForReplicas: { count: 1, timeoutMs: 1000 },
+      });
+      const two = new RedisIdJournal(redis, {
+        prefix,
+        waitForReplicas: { count: 2, timeoutMs: 50 },
+      });
+      expect(await one.begin(entry('order-a', '"a-1"'))).toMatchObject({ created: true });
+
+      await expect(two.begin(entry('order-b', '"b-1"'))).rejects.toMatchObject({
+        code: 'ERR_REDIS_NOT_REPLICATED',
+      });
+      // The refused entry is resumed by the next call for its key, with its first request id.
+      expect(await one.begin(entry('order-b', '"b-2"'))).toMatchObject({
+        created: false,
+        entry: { requestId: '"b-1"', state: 'pending' },
+      });
+    },
+  );
 });

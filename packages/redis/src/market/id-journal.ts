@@ -57,20 +57,34 @@ const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
 
-// KEYS: entry hash. ARGV: key, request id, method, params, fingerprint, now, may create (1|0),
-// touch (1|0). Insert-if-absent of the entry. With touch, a pending entry found is written to
-// (`checkedAt`), so that a WAIT that follows covers it.
+// KEYS: entry hash. ARGV: key, request id, method, params, fingerprint, now, may create (1|0).
+// Insert-if-absent of the entry.
 const BEGIN_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  if ARGV[8] == '1' and redis.call('HGET', KEYS[1], 'state') == 'pending' then
-    redis.call('HSET', KEYS[1], 'checkedAt', ARGV[6])
-  end
-  return {'existing', redis.call('HGETALL', KEYS[1])}
-end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'existing', redis.call('HGETALL', KEYS[1])} end
 if ARGV[7] ~= '1' then return {'absent'} end
 redis.call('HSET', KEYS[1], 'key', ARGV[1], 'requestId', ARGV[2], 'method', ARGV[3], 'params', ARGV[4],
   'fingerprint', ARGV[5], 'state', 'pending', 'createdAt', ARGV[6], 'updatedAt', ARGV[6])
 return {'created', redis.call('HGETALL', KEYS[1])}`;
+
+// With waitForReplicas: each key written by `begin` is written again if it still holds what
+// `begin` wrote (1), or not (0: a failover lost it), and a WAIT on the same connection follows.
+// KEYS: entry hash. ARGV: request id, now.
+const CONFIRM_ENTRY_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'requestId') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'checkedAt', ARGV[2])
+return 1`;
+// KEYS: the request id's owner. ARGV: key.
+const CONFIRM_OWNER_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`;
+// KEYS: pending set. ARGV: key. (ZADD of an unchanged member would not reach the replicas.)
+const CONFIRM_LISTING_SCRIPT = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[1], score, ARGV[1])
+return 1`;
 
 // KEYS: entry hash. ARGV: state, field, json, now. A final state never changes.
 const SETTLE_SCRIPT = `
@@ -140,7 +154,6 @@ export class RedisIdJournal implements IdJournal {
         entry.fingerprint,
         now,
         mayCreate ? 1 : 0,
-        this.#replicas ? 1 : 0,
       ],
     )) as [string, unknown?];
     if (reply[0] === 'absent') {
@@ -161,10 +174,15 @@ export class RedisIdJournal implements IdJournal {
         : this.#commands.send(pendingKey, ['ZREM', pendingKey, entry.key]),
     ]);
     if (found.state === 'pending') {
-      await this.#replicated(
-        entry.key,
-        reply[0] === 'created' ? [entryKey, ownerKey, pendingKey] : [entryKey],
-      );
+      const confirm: [string, string, string][] = [
+        [entryKey, CONFIRM_ENTRY_SCRIPT, found.requestId],
+      ];
+      if (reply[0] === 'created')
+        confirm.push(
+          [ownerKey, CONFIRM_OWNER_SCRIPT, entry.key],
+          [pendingKey, CONFIRM_LISTING_SCRIPT, entry.key],
+        );
+      await this.#replicated(entry.key, confirm, now);
     }
     return { created: reply[0] === 'created', entry: found };
   }
@@ -226,14 +244,31 @@ export class RedisIdJournal implements IdJournal {
     await this.#commands.send(pendingKey, ['ZREM', pendingKey, key]);
   }
 
-  /** With `waitForReplicas`: WAIT on the node of each key just written. */
-  async #replicated(key: string, written: readonly string[]): Promise<void> {
+  /**
+   * With `waitForReplicas`: for each key `begin` wrote, writes it again on the node serving it now
+   * (if it still holds what was written) and WAITs on that connection, so the WAIT covers it even
+   * if a failover moved the key since.
+   */
+  async #replicated(key: string, confirm: [string, string, string][], now: number): Promise<void> {
     const replicas = this.#replicas;
     if (!replicas) return;
-    const acked = await Promise.all(
-      written.map((of) => this.#commands.wait(of, replicas.count, replicas.timeoutMs)),
+    const results = await Promise.all(
+      confirm.map(([of, script, value]) =>
+        this.#commands.writeThenWait(
+          of,
+          ['EVAL', script, '1', of, value, String(now)],
+          replicas.count,
+          replicas.timeoutMs,
+        ),
+      ),
     );
-    const least = Math.min(...acked);
+    if (results.some(([held]) => Number(held) !== 1)) {
+      throw new NeverloseRedisError(
+        'ERR_REDIS_NOT_REPLICATED',
+        `The journal entry of key ${JSON.stringify(key)} was lost before it was replicated (a failover); nothing was sent. A later call with the same key begins it again.`,
+      );
+    }
+    const least = Math.min(...results.map(([, acked]) => acked));
     if (least < replicas.count) {
       throw new NeverloseRedisError(
         'ERR_REDIS_NOT_REPLICATED',
