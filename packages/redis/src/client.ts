@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { NeverloseRedisError } from './errors.js';
 
 /**
@@ -140,18 +141,28 @@ export function toCommands(client: unknown): Commands {
   };
 }
 
-/** @internal Runs a Lua script with EVAL (scripts are short; Redis caches them by hash). */
-export function evalScript(
+const hashes = new Map<string, string>();
+
+/**
+ * @internal Runs a Lua script by its SHA-1 (EVALSHA), sending its text (EVAL) only to a node that
+ * does not have it yet: a node restarted, a replica just promoted, a fresh cluster member.
+ */
+export async function evalScript(
   commands: Commands,
   script: string,
   keys: readonly [string, ...string[]],
   args: readonly (string | number)[],
 ): Promise<unknown> {
-  return commands.send(keys[0], [
-    'EVAL',
-    script,
-    String(keys.length),
-    ...keys,
-    ...args.map(String),
-  ]);
+  let sha = hashes.get(script);
+  if (sha === undefined) {
+    sha = createHash('sha1').update(script).digest('hex');
+    hashes.set(script, sha);
+  }
+  const rest = [String(keys.length), ...keys, ...args.map(String)];
+  try {
+    return await commands.send(keys[0], ['EVALSHA', sha, ...rest]);
+  } catch (error) {
+    if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
+    return commands.send(keys[0], ['EVAL', script, ...rest]);
+  }
 }

@@ -82,6 +82,17 @@ describe.each(clients)('every adapter, given $name as it is', ({ redis, make }) 
   });
 });
 
+describe('scripts run by their hash', () => {
+  it('sends a script again to a Redis that forgot it (a restart, a promoted replica)', async () => {
+    const client = await single.connect();
+    const dedup = new RedisWebhookDedupStore(client, { prefix: single.prefix() });
+    expect(await dedup.claim('transfer', 1, 60)).toBe('claimed');
+    await client.scriptFlush();
+    expect(await dedup.claim('transfer', 2, 60)).toBe('claimed');
+    expect(await dedup.claim('transfer', 2, 60)).toBe('processing');
+  });
+});
+
 describe('a client the adapters cannot use', () => {
   const unusable: [string, unknown][] = [
     ['undefined', undefined],
