@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { defaultConfig, startEmulator } from 'neverlose-emulator';
@@ -13,6 +15,7 @@ const FAILOVER_AFTER = 150;
 /** How long the replica is frozen before it is promoted: its master acknowledges writes meanwhile. */
 const REPLICA_PAUSE_MS = 2000;
 const MONEY_METHODS = ['gift-product', 'transfer-money'];
+const TAKEOVER = '*3\r\n$7\r\nCLUSTER\r\n$8\r\nFAILOVER\r\n$8\r\nTAKEOVER\r\n';
 
 let cluster: OwnCluster;
 
@@ -129,6 +132,8 @@ async function forcedFailover(): Promise<{ behindBytes: number; master: number; 
   const replicaAdmin = createClient({ url: `redis://127.0.0.1:${replica.port}` });
   replicaAdmin.on('error', () => undefined);
   await replicaAdmin.connect();
+  const takeover = createConnection({ host: '127.0.0.1', port: replica.port });
+  await once(takeover, 'connect');
   try {
     process.kill(pid, 'SIGSTOP');
     await otherTraffic(master.port, REPLICA_PAUSE_MS);
@@ -136,11 +141,11 @@ async function forcedFailover(): Promise<{ behindBytes: number; master: number; 
       await admin(master.port, (c) => c.sendCommand(['INFO', 'replication'])),
       'master_repl_offset',
     );
-    // Sent while the replica is frozen: it runs as soon as it wakes, before it has read the backlog.
-    const takeover = replicaAdmin.sendCommand(['CLUSTER', 'FAILOVER', 'TAKEOVER']);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the command is on its way
+    // In the frozen replica's socket before it wakes: it runs at once, before the backlog is read.
+    await new Promise((resolve) => takeover.write(TAKEOVER, resolve));
     process.kill(pid, 'SIGCONT');
-    await takeover;
+    const [answer] = (await once(takeover, 'data')) as [Buffer];
+    expect(String(answer)).toBe('+OK\r\n');
     const promotedAt = replicationOffset(
       await replicaAdmin.sendCommand(['INFO', 'replication']),
       'second_repl_offset',
@@ -159,6 +164,7 @@ async function forcedFailover(): Promise<{ behindBytes: number; master: number; 
     };
   } finally {
     replicaAdmin.destroy();
+    takeover.destroy();
   }
 }
 
