@@ -24,6 +24,7 @@ for (const dir of ['packages', 'test']) {
 const testSuites = [
   { name: 'exactly-once', file: 'test/faults/exactly-once.test.ts' },
   { name: 'postgres-exactly-once', file: 'test/faults/postgres-exactly-once.test.ts' },
+  { name: 'redis-failover', file: 'test/multi-instance/failover.test.ts' },
 ];
 
 const failed = [];

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, request as forward, type Server } from 'node:http';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis } from '../../packages/redis/test/redis-server.js';
+import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
 import { type PostgresCluster, startPostgresCluster } from '../../scripts/postgres-cluster.mjs';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/packed.js';
@@ -11,23 +11,14 @@ import { freePort } from '../support/ports.js';
 
 const LOGIN_PATH = '/auth/neverlose';
 
-let redis: Awaited<ReturnType<typeof startRedis>>;
-/** `DATABASE_URL` when set (CI starts one), else a throwaway cluster of our own. */
-let postgres: PostgresCluster | undefined;
-let databaseUrl: string;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  postgres = process.env['DATABASE_URL'] ? undefined : await startPostgresCluster();
-  databaseUrl = process.env['DATABASE_URL'] ?? postgres!.url;
-});
-afterAll(async () => {
-  await redis?.stop();
-  await postgres?.stop();
-});
+/** Where the two instances keep their sessions. */
+type Sessions =
+  | { kind: 'redis'; redis: TestRedis }
+  | { kind: 'postgres'; url: string }
+  | { kind: 'memory' };
 
 /** Two express-passport processes behind one public address, as behind a load balancer. */
-async function startDeployment(sessions: 'redis' | 'postgres' | 'memory') {
+async function startDeployment(sessions: Sessions) {
   const publicPort = await freePort();
   const publicUrl = `http://127.0.0.1:${publicPort}`;
   const emulator: RunningEmulator = await startEmulator({
@@ -47,8 +38,8 @@ async function startDeployment(sessions: 'redis' | 'postgres' | 'memory') {
         NEVERLOSE_CLIENT_SECRET: 'emulator-secret',
         NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
         SESSION_SECRET: sessionSecret,
-        REDIS_URL: sessions === 'redis' ? redis.url : '',
-        DATABASE_URL: sessions === 'postgres' ? databaseUrl : '',
+        REDIS_URL: sessions.kind === 'redis' ? sessions.redis.url : '',
+        DATABASE_URL: sessions.kind === 'postgres' ? sessions.url : '',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -106,32 +97,57 @@ async function logIn(session: BrowserSession, publicUrl: string): Promise<void> 
   await page.waitForLoadState('load');
 }
 
-describe('express-passport on two instances behind one address', () => {
-  it.each([
-    ['Redis', 'redis'],
-    ['PostgreSQL', 'postgres'],
-  ] as const)(
-    'completes on instance B a login started on instance A when sessions are in %s',
-    async (_, sessions) => {
-      const deployment = await startDeployment(sessions);
-      const session = await openBrowser(`multi-instance-login-${sessions}`);
-      try {
-        await logIn(session, deployment.publicUrl);
-        await session.shot('signed-in-on-the-other-instance');
-        await expect(session.page.locator('#profile-username').textContent()).resolves.toBe(
-          'alice',
-        );
-        expect(deployment.routed).toContain(`${LOGIN_PATH} -> A`);
-        expect(deployment.routed).toContain(`${LOGIN_PATH}/callback -> B`);
-      } finally {
-        await session.close();
-        await deployment.stop();
-      }
-    },
-  );
+describe.each(deployments)('express-passport on two instances sharing $name', ({ start }) => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await start();
+  });
+  afterAll(() => redis?.stop());
 
+  it('completes on instance B a login started on instance A when sessions are in Redis', async () => {
+    await loginMovesBetweenInstances(
+      { kind: 'redis', redis },
+      `multi-instance-login-${redis.kind}`,
+    );
+  });
+});
+
+describe('express-passport on two instances sharing PostgreSQL', () => {
+  /** `DATABASE_URL` when set (CI starts one), else a throwaway cluster of our own. */
+  let postgres: PostgresCluster | undefined;
+  let databaseUrl: string;
+  beforeAll(async () => {
+    postgres = process.env['DATABASE_URL'] ? undefined : await startPostgresCluster();
+    databaseUrl = process.env['DATABASE_URL'] ?? postgres!.url;
+  });
+  afterAll(() => postgres?.stop());
+
+  it('completes on instance B a login started on instance A when sessions are in PostgreSQL', async () => {
+    await loginMovesBetweenInstances(
+      { kind: 'postgres', url: databaseUrl },
+      'multi-instance-login-postgres',
+    );
+  });
+});
+
+async function loginMovesBetweenInstances(sessions: Sessions, suite: string): Promise<void> {
+  const deployment = await startDeployment(sessions);
+  const session = await openBrowser(suite);
+  try {
+    await logIn(session, deployment.publicUrl);
+    await session.shot('signed-in-on-the-other-instance');
+    await expect(session.page.locator('#profile-username').textContent()).resolves.toBe('alice');
+    expect(deployment.routed).toContain(`${LOGIN_PATH} -> A`);
+    expect(deployment.routed).toContain(`${LOGIN_PATH}/callback -> B`);
+  } finally {
+    await session.close();
+    await deployment.stop();
+  }
+}
+
+describe('express-passport on two instances without Redis', () => {
   it('fails that login with per-process memory sessions (the control)', async () => {
-    const deployment = await startDeployment('memory');
+    const deployment = await startDeployment({ kind: 'memory' });
     const session = await openBrowser('multi-instance-login-control');
     try {
       const callback = session.page.waitForResponse((response) =>

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { signPayload } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis } from '../../packages/redis/test/redis-server.js';
+import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
 import { repoRoot } from '../support/packed.js';
 import { freePort } from '../support/ports.js';
 
@@ -14,15 +14,14 @@ const API_KEY = 'emulator-reseller-key';
 const EVENTS = 40;
 const DELIVERIES_PER_EVENT = 3;
 
-let redis: Awaited<ReturnType<typeof startRedis>>;
 let emulator: RunningEmulator;
 let dir: string;
-const shops: { url: string; child: ChildProcess }[] = [];
 const ADMIN_TOKEN = 'multi-instance-admin-token';
 const ADMIN_AUTHORIZATION = `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}`;
 
 /** One reseller-shop process, as a deployment would run it. */
 async function startShop(
+  redis: TestRedis,
   prefix: string,
   name: string,
 ): Promise<{ url: string; child: ChildProcess }> {
@@ -82,21 +81,31 @@ async function deliver(url: string, body: string): Promise<number[]> {
 }
 
 beforeAll(async () => {
-  redis = await startRedis();
   emulator = await startEmulator();
   dir = mkdtempSync(join(tmpdir(), 'neverlose-two-shops-'));
-  const prefix = `two-shops-${randomUUID()}:`;
-  shops.push(await startShop(prefix, 'a'), await startShop(prefix, 'b'));
 });
 
 afterAll(async () => {
-  for (const shop of shops) shop.child.kill();
   await emulator?.stop();
-  await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('two reseller-shop processes behind one Redis', () => {
+describe.each(deployments)('two reseller-shop processes sharing $name', ({ start }) => {
+  let redis: TestRedis;
+  const shops: { url: string; child: ChildProcess }[] = [];
+  beforeAll(async () => {
+    redis = await start();
+    const prefix = `two-shops-${randomUUID()}:`;
+    shops.push(
+      await startShop(redis, prefix, `${redis.kind}-a`),
+      await startShop(redis, prefix, `${redis.kind}-b`),
+    );
+  });
+  afterAll(async () => {
+    for (const shop of shops) shop.child.kill();
+    await redis?.stop();
+  });
+
   it('runs each webhook handler once per unique_id, however duplicate deliveries are spread', async () => {
     const deliveries: { shop: number; body: string; event: string }[] = [];
     for (let i = 0; i < EVENTS; i++) {

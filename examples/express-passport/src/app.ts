@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import session from 'express-session';
 import passport from 'passport';
 import { NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { openPostgresSessions } from './postgres-sessions.js';
 import { STYLESHEET } from './styles.js';
 import { type AppUser, isAppUser, toAppUser } from './user.js';
@@ -50,7 +50,9 @@ export interface ExpressPassportExampleOptions {
   readonly publicUrl?: string;
   /**
    * Keep sessions in this Redis (connect-redis) so that several instances share them, logins in
-   * flight included. @defaultValue absent: sessions in memory, one instance only
+   * flight included: `redis://host:6379`, or a Redis Cluster as
+   * `redis+cluster://host1:6379,host2:6379` (any of its nodes).
+   * @defaultValue absent: sessions in memory, one instance only
    */
   readonly redisUrl?: string;
   /**
@@ -114,6 +116,15 @@ function checkOptions(options: ExpressPassportExampleOptions): void {
   }
 }
 
+const CLUSTER_SCHEME = 'redis+cluster://';
+
+/** A node-redis client for `redis://…`, or a cluster client for `redis+cluster://node,node,…`. */
+function redisClient(url: string) {
+  if (!url.startsWith(CLUSTER_SCHEME)) return createClient({ url });
+  const nodes = url.slice(CLUSTER_SCHEME.length).split(',');
+  return createCluster({ rootNodes: nodes.map((node) => ({ url: `redis://${node}` })) });
+}
+
 /**
  * Starts the Express + passport-neverlose example: home, profile, a protected orders page that
  * returns you there after login, and a CSRF-protected logout.
@@ -132,7 +143,7 @@ export async function startExample(
   const redis =
     options.redisUrl === undefined || postgres !== undefined
       ? undefined
-      : createClient({ url: options.redisUrl });
+      : redisClient(options.redisUrl);
   // node-redis reconnects by itself; without a listener an 'error' event would crash the process.
   redis?.on('error', onError);
   await redis?.connect();

@@ -2,9 +2,9 @@ import { createWebhookHandler, MarketClient, verifyResellerToken } from 'neverlo
 import {
   RedisIdJournal,
   RedisSingleUseTokenStore,
-  RedisTransactionStore,
   RedisWebhookDedupStore,
-} from 'neverlose-redis';
+} from 'neverlose-redis/market';
+import { RedisTransactionStore } from 'neverlose-redis/oidc';
 import { createClient } from 'redis';
 
 const redis = await createClient({ url: process.env['REDIS_URL'] }).connect();

@@ -1,5 +1,16 @@
-/** Codes of {@link NeverloseRedisError}. */
-export type NeverloseRedisErrorCode = 'ERR_REDIS_CONFIGURATION' | 'ERR_REDIS_UNEXPECTED_REPLY';
+/**
+ * Codes of {@link NeverloseRedisError}:
+ * - `ERR_REDIS_CONFIGURATION`: an option is invalid; the message names it.
+ * - `ERR_REDIS_UNSUPPORTED_CLIENT`: the client is none the adapters can use; the message says what to pass.
+ * - `ERR_REDIS_UNEXPECTED_REPLY`: Redis answered something the adapter cannot read.
+ * - `ERR_REDIS_NOT_REPLICATED`: a journal entry did not reach the replicas asked for in time, so
+ *   the request was not sent (`waitForReplicas`).
+ */
+export type NeverloseRedisErrorCode =
+  | 'ERR_REDIS_CONFIGURATION'
+  | 'ERR_REDIS_UNSUPPORTED_CLIENT'
+  | 'ERR_REDIS_UNEXPECTED_REPLY'
+  | 'ERR_REDIS_NOT_REPLICATED';
 
 const brand = Symbol.for('neverlose-redis.error');
 

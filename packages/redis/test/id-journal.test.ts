@@ -1,24 +1,18 @@
 import { createServer, type Server } from 'node:http';
-import { MarketClient, type NewJournalEntry, verifySignature } from 'neverlose-market';
+import { MarketClient, verifySignature } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisIdJournal } from '../src/index.js';
-import { startRedis } from './redis-server.js';
+import { RedisIdJournal } from '../src/market.js';
+import { shardOf } from '../src/shard.js';
+import { journalEntry as entry } from './journal-entry.js';
+import { deployments, type TestRedis } from './redis-server.js';
 
-let redis: Awaited<ReturnType<typeof startRedis>>;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+describe.each(deployments)('RedisIdJournal on $name', ({ start }) => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await start();
+  });
+  afterAll(() => redis.stop());
 
-const entry = (key: string, requestId: string): NewJournalEntry => ({
-  key,
-  requestId,
-  method: 'gift-product',
-  params: '{"username":"darth","product":"cs2","cnt":0}',
-  fingerprint: `fp-${key}`,
-});
-
-describe('RedisIdJournal', () => {
   it('maps a key to one entry forever: a second begin returns the first entry', async () => {
     const journal = new RedisIdJournal(await redis.connect(), { prefix: redis.prefix() });
     const first = await journal.begin(entry('order-1', '"req-1"'));
@@ -74,6 +68,39 @@ describe('RedisIdJournal', () => {
     await expect(journal.complete('nope', { status: 'completed' })).rejects.toMatchObject({
       code: 'ERR_JOURNAL_UNKNOWN_KEY',
     });
+  });
+
+  it('skips a listing left by a begin that stopped halfway, and drops that of a settled entry', async () => {
+    const client = await redis.connect();
+    const prefix = redis.prefix();
+    const journal = new RedisIdJournal(client, { prefix });
+    const listing = (key: string) => `${prefix}journal:pending:${shardOf(key, 16)}`;
+    // A crash after listing the key, before creating its entry.
+    await client.zAdd(listing('halfway'), { score: 1, value: 'halfway' });
+    // A crash after settling an entry, before unlisting it.
+    await journal.begin(entry('settled', '"s-1"'));
+    await journal.complete('settled', { status: 'completed' });
+    await client.zAdd(listing('settled'), { score: 1, value: 'settled' });
+    await journal.begin(entry('open', '"o-1"'));
+
+    expect((await journal.pending()).map((e) => e.key)).toEqual(['open']);
+    expect(await redis.keys(`${prefix}journal:pending:*`)).toHaveLength(
+      new Set([listing('halfway'), listing('open')]).size,
+    );
+  });
+
+  it('leaves no listing behind when a settled key is begun again', async () => {
+    const prefix = redis.prefix();
+    const journal = new RedisIdJournal(await redis.connect(), { prefix });
+    await journal.begin(entry('order-9', '"9-1"'));
+    await journal.complete('order-9', { status: 'completed' });
+    expect(await journal.begin(entry('order-9', '"9-2"'))).toMatchObject({
+      created: false,
+      entry: { requestId: '"9-1"', state: 'completed' },
+    });
+    expect(await redis.keys(`${prefix}journal:pending:*`)).toEqual([]);
+    // The second id was never used: another key may have it.
+    expect(await journal.begin(entry('order-10', '"9-2"'))).toMatchObject({ created: true });
   });
 
   describe('behind MarketClient, on two instances', () => {

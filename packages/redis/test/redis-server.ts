@@ -1,25 +1,54 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createClient } from 'redis';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { createClient, createCluster } from 'redis';
 
-export type TestRedis = Awaited<ReturnType<typeof connect>>;
+const run = promisify(execFile);
+const clusterScript = resolve(import.meta.dirname, '..', '..', '..', 'scripts', 'redis-cluster.sh');
 
-async function connect(url: string) {
+type SingleClient = Awaited<ReturnType<typeof connectSingle>>;
+type ClusterClient = Awaited<ReturnType<typeof connectCluster>>;
+export type TestClient = SingleClient | ClusterClient;
+
+function connectSingle(url: string) {
   return createClient({ url }).connect();
 }
 
-/**
- * A Redis for one test file: `REDIS_URL` when set (CI starts one on loopback), otherwise a
- * `redis-server` of our own on a free loopback port, without persistence. Every call gives a fresh
- * key prefix, so tests never see each other's keys.
- */
-export async function startRedis(): Promise<{
-  url: string;
-  connect(): Promise<TestRedis>;
+function connectCluster(nodes: readonly string[]) {
+  return createCluster({ rootNodes: nodes.map((node) => ({ url: `redis://${node}` })) }).connect();
+}
+
+/** A Redis (one server, or a cluster) for one test file, as the adapters and the examples see it. */
+export interface TestRedis {
+  readonly kind: 'single' | 'cluster';
+  /** What the examples are given as `REDIS_URL`: `redis://…`, or `redis+cluster://node,node,…`. */
+  readonly url: string;
+  /** A connected node-redis client (`createClient()` or `createCluster()`). */
+  connect(): Promise<TestClient>;
+  /** A fresh key prefix, so tests never see each other's keys. */
   prefix(): string;
+  /** Every key matching `pattern`, on every master. */
+  keys(pattern: string): Promise<string[]>;
+  /** Seconds to live of `key`. */
+  ttl(key: string): Promise<number>;
   stop(): Promise<void>;
-}> {
+}
+
+/** The two deployments every adapter is tested on: one Redis, and a cluster of three masters. */
+export const deployments = [
+  { name: 'one Redis', start: () => startRedis() },
+  { name: 'Redis Cluster (3 masters)', start: () => startRedisCluster() },
+] as const;
+
+/**
+ * One Redis: `REDIS_URL` when set (CI starts one on loopback), otherwise a `redis-server` of our
+ * own on a free loopback port, without persistence.
+ */
+export async function startRedis(): Promise<TestRedis> {
   let child: ChildProcess | undefined;
   let url = process.env['REDIS_URL'];
   if (!url) {
@@ -27,9 +56,7 @@ export async function startRedis(): Promise<{
     child = spawn(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await new Promise<void>((resolve, reject) => {
       child!.once('error', reject);
@@ -42,19 +69,87 @@ export async function startRedis(): Promise<{
     });
     url = `redis://127.0.0.1:${port}`;
   }
-  const clients: TestRedis[] = [];
+  const clients: SingleClient[] = [];
+  const own = await connectSingle(url);
   return {
+    kind: 'single',
     url,
     async connect() {
-      const client = await connect(url!);
+      const client = await connectSingle(url!);
       clients.push(client);
       return client;
     },
     prefix: () => `test-${randomUUID()}:`,
+    keys: (pattern) => own.keys(pattern),
+    ttl: (key) => own.ttl(key),
     async stop() {
-      await Promise.all(clients.map((client) => client.quit().catch(() => undefined)));
+      await Promise.all([own, ...clients].map((client) => client.close().catch(() => undefined)));
       child?.removeAllListeners('exit');
       child?.kill('SIGTERM');
+    },
+  };
+}
+
+/** A cluster of our own: its nodes' files, and how to stop and restart one of them. */
+export interface OwnCluster {
+  readonly dir: string;
+  /** Masters first, then replicas, as `127.0.0.1:<port>`. */
+  readonly masters: readonly string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a cluster with `scripts/redis-cluster.sh` (the file CI and developers use too): three
+ * masters on free loopback ports, and `replicas` replicas of each.
+ */
+export async function startOwnCluster(options: { replicas?: number } = {}): Promise<OwnCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'neverlose-redis-cluster-'));
+  try {
+    await run('bash', [clusterScript, 'start', dir, '--replicas', String(options.replicas ?? 0)]);
+  } catch (error) {
+    await run('bash', [clusterScript, 'stop', dir]).catch(() => undefined);
+    throw error;
+  }
+  const masters = readFileSync(join(dir, 'nodes'), 'utf8').trim().split(',');
+  return {
+    dir,
+    masters,
+    stop: async () => {
+      await run('bash', [clusterScript, 'stop', dir]);
+    },
+  };
+}
+
+/**
+ * A Redis Cluster of three masters: `REDIS_CLUSTER_NODES` when set (CI starts one), otherwise one
+ * of our own, started and stopped by `scripts/redis-cluster.sh`.
+ */
+export async function startRedisCluster(): Promise<TestRedis & { readonly nodes: string }> {
+  const given = process.env['REDIS_CLUSTER_NODES'];
+  const own = given ? undefined : await startOwnCluster();
+  const nodes = given ?? own!.masters.join(',');
+  const clients: ClusterClient[] = [];
+  const admin = await connectCluster(nodes.split(','));
+  return {
+    kind: 'cluster',
+    nodes,
+    url: `redis+cluster://${nodes}`,
+    async connect() {
+      const client = await connectCluster(nodes.split(','));
+      clients.push(client);
+      return client;
+    },
+    prefix: () => `test-${randomUUID()}:`,
+    async keys(pattern) {
+      const perMaster = await Promise.all(
+        admin.masters.map(async (master) => (await admin.nodeClient(master)).keys(pattern)),
+      );
+      return perMaster.flat();
+    },
+    ttl: (key) => admin.ttl(key),
+    async stop() {
+      await Promise.all([admin, ...clients].map((client) => client.close().catch(() => undefined)));
+      await own?.stop();
     },
   };
 }

@@ -1,14 +1,8 @@
 import { SignJWT } from 'jose';
 import { verifyResellerToken } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisSingleUseTokenStore } from '../src/index.js';
-import { startRedis } from './redis-server.js';
-
-let redis: Awaited<ReturnType<typeof startRedis>>;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+import { RedisSingleUseTokenStore } from '../src/market.js';
+import { deployments, type TestRedis } from './redis-server.js';
 
 const apiKey = 'reseller-api-key';
 
@@ -30,7 +24,13 @@ async function checkoutToken(): Promise<string> {
     .sign(new TextEncoder().encode(apiKey));
 }
 
-describe('RedisSingleUseTokenStore', () => {
+describe.each(deployments)('RedisSingleUseTokenStore on $name', ({ start }) => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await start();
+  });
+  afterAll(() => redis.stop());
+
   it('consumes a token id once', async () => {
     const store = new RedisSingleUseTokenStore(await redis.connect(), { prefix: redis.prefix() });
     const exp = Math.floor(Date.now() / 1000) + 3600;
@@ -40,11 +40,10 @@ describe('RedisSingleUseTokenStore', () => {
   });
 
   it('remembers a token past its expiry, beyond any clock tolerance', async () => {
-    const client = await redis.connect();
     const prefix = redis.prefix();
-    const store = new RedisSingleUseTokenStore(client, { prefix });
+    const store = new RedisSingleUseTokenStore(await redis.connect(), { prefix });
     await store.consume('old', Math.floor(Date.now() / 1000) - 10);
-    expect(await client.ttl(`${prefix}reseller-token:old`)).toBeGreaterThan(60);
+    expect(await redis.ttl(`${prefix}reseller-token:old`)).toBeGreaterThan(60);
   });
 
   it('lets exactly one of two instances fulfil the same checkout token', async () => {

@@ -1,13 +1,7 @@
 import type { AuthorizationTransaction } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisTransactionStore } from '../src/index.js';
-import { startRedis } from './redis-server.js';
-
-let redis: Awaited<ReturnType<typeof startRedis>>;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+import { RedisTransactionStore } from '../src/oidc.js';
+import { deployments, type TestRedis } from './redis-server.js';
 
 function tx(state: string): AuthorizationTransaction {
   return {
@@ -21,7 +15,13 @@ function tx(state: string): AuthorizationTransaction {
   } as unknown as AuthorizationTransaction;
 }
 
-describe('RedisTransactionStore', () => {
+describe.each(deployments)('RedisTransactionStore on $name', ({ start }) => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await start();
+  });
+  afterAll(() => redis.stop());
+
   it('returns a stored transaction once, then nothing (a replayed callback finds nothing)', async () => {
     const store = new RedisTransactionStore(await redis.connect(), { prefix: redis.prefix() });
     const transaction = tx('s1');
@@ -66,15 +66,31 @@ describe('RedisTransactionStore', () => {
     expect(await store.take('short')).toBeUndefined();
   });
 
-  it('is bounded: past maxEntries the oldest transactions are evicted', async () => {
-    const client = await redis.connect();
+  it('is bounded: never holds more than maxEntries, and a full shard evicts its oldest', async () => {
     const prefix = redis.prefix();
-    const store = new RedisTransactionStore(client, { prefix, maxEntries: 3 });
-    for (const state of ['a', 'b', 'c', 'd', 'e']) await store.set(state, tx(state), 60_000);
-    expect(await store.take('a')).toBeUndefined();
-    expect(await store.take('b')).toBeUndefined();
-    for (const state of ['c', 'd', 'e']) expect(await store.take(state)).toMatchObject({ state });
-    expect(await client.keys(`${prefix}*`)).toEqual([]);
+    const store = new RedisTransactionStore(await redis.connect(), { prefix, maxEntries: 32 });
+    const states = Array.from({ length: 200 }, (_, i) => `state-${i}`);
+    for (const state of states) await store.set(state, tx(state), 60_000);
+    // Every entry left is listed in its shard's index, and there are at most maxEntries of them.
+    const entries = await redis.keys(`${prefix}{oidc-tx:*}tx:*`);
+    expect(entries.length).toBeLessThanOrEqual(32);
+    expect(entries.length).toBeGreaterThanOrEqual(16);
+    expect(await store.take('state-199')).toMatchObject({ state: 'state-199' });
+
+    // One shard (maxEntries 1): exactly the oldest goes.
+    const single = new RedisTransactionStore(await redis.connect(), { prefix, maxEntries: 1 });
+    await single.set('first', tx('first'), 60_000);
+    await single.set('second', tx('second'), 60_000);
+    expect(await single.take('first')).toBeUndefined();
+    expect(await single.take('second')).toMatchObject({ state: 'second' });
+  });
+
+  it('leaves no key behind once every transaction is taken', async () => {
+    const prefix = redis.prefix();
+    const store = new RedisTransactionStore(await redis.connect(), { prefix, maxEntries: 4 });
+    for (const state of ['a', 'b', 'c', 'd', 'e', 'f']) await store.set(state, tx(state), 60_000);
+    for (const state of ['a', 'b', 'c', 'd', 'e', 'f']) await store.take(state);
+    expect(await redis.keys(`${prefix}*`)).toEqual([]);
   });
 
   it('refuses a bad configuration naming the option', () => {

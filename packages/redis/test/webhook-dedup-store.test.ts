@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisWebhookDedupStore } from '../src/index.js';
-import { startRedis } from './redis-server.js';
+import { RedisWebhookDedupStore } from '../src/market.js';
+import { deployments, type TestRedis } from './redis-server.js';
 
-let redis: Awaited<ReturnType<typeof startRedis>>;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
+describe.each(deployments)('RedisWebhookDedupStore on $name', ({ start }) => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await start();
+  });
+  afterAll(() => redis.stop());
 
-describe('RedisWebhookDedupStore', () => {
   it('claims a free event, reports a claimed one as processing and a completed one as done', async () => {
     const store = new RedisWebhookDedupStore(await redis.connect(), { prefix: redis.prefix() });
     expect(await store.claim('purchase', 7, 60)).toBe('claimed');
@@ -41,15 +41,14 @@ describe('RedisWebhookDedupStore', () => {
   });
 
   it('expires a claim with its lease and a done record with its TTL', async () => {
-    const client = await redis.connect();
     const prefix = redis.prefix();
-    const store = new RedisWebhookDedupStore(client, { prefix });
+    const store = new RedisWebhookDedupStore(await redis.connect(), { prefix });
     await store.claim('purchase', 10, 30);
-    const lease = await client.ttl(`${prefix}webhook:purchase:10`);
+    const lease = await redis.ttl(`${prefix}webhook:purchase:10`);
     expect(lease).toBeGreaterThan(20);
     expect(lease).toBeLessThanOrEqual(30);
     await store.complete('purchase', 10, 120);
-    const ttl = await client.ttl(`${prefix}webhook:purchase:10`);
+    const ttl = await redis.ttl(`${prefix}webhook:purchase:10`);
     expect(ttl).toBeGreaterThan(100);
     expect(ttl).toBeLessThanOrEqual(120);
   });

@@ -6,8 +6,13 @@ import {
   type SingleUseTokenStore,
   type WebhookDedupStore,
 } from 'neverlose-market';
-import { RedisIdJournal, RedisSingleUseTokenStore, RedisWebhookDedupStore } from 'neverlose-redis';
-import { createClient } from 'redis';
+import {
+  type RedisCommandClient,
+  RedisIdJournal,
+  RedisSingleUseTokenStore,
+  RedisWebhookDedupStore,
+} from 'neverlose-redis/market';
+import { createClient, createCluster } from 'redis';
 import { MemoryWebhookLog, RedisWebhookLog, type WebhookLog } from '../webhooks/log.js';
 
 /** Everything the shop remembers between requests. */
@@ -52,20 +57,45 @@ export async function openLocalStores(databasePath: string): Promise<ShopStores>
  * because two instances with their own SQLite files could each map one order to a different
  * request id and deliver it twice; one shared journal maps it to one id. Its durability is Redis's
  * (see the README: `appendonly yes`, `appendfsync always`).
+ *
+ * `redisUrl` is `redis://host:6379`, or a Redis Cluster as `redis+cluster://host1:6379,host2:6379`
+ * (any of its nodes): the adapters take the cluster client as it is and route each key.
  */
 export async function openRedisStores(redisUrl: string, prefix: string): Promise<ShopStores> {
-  const client = createClient({ url: redisUrl });
-  client.on('error', (error: unknown) => console.error('reseller-shop: Redis error:', error));
-  await client.connect();
-  const commands = {
-    sendCommand: (args: string[]): Promise<unknown> => client.sendCommand(args),
-  };
+  const clusterScheme = 'redis+cluster://';
+  const nodes = redisUrl.startsWith(clusterScheme)
+    ? redisUrl.slice(clusterScheme.length).split(',')
+    : undefined;
+  const onError = (error: unknown) => console.error('reseller-shop: Redis error:', error);
+  let client: ReturnType<typeof createClient> | ReturnType<typeof createCluster>;
+  let commands: RedisCommandClient;
+  if (nodes === undefined) {
+    const single = createClient({ url: redisUrl }).on('error', onError);
+    await single.connect();
+    client = single;
+    commands = { sendCommand: (args) => single.sendCommand(args) };
+  } else {
+    const cluster = createCluster({
+      rootNodes: nodes.map((node) => ({ url: `redis://${node}` })),
+      // A command for a master that just failed errors at once instead of waiting in a queue.
+      defaults: { disableOfflineQueue: true },
+    }).on('error', onError);
+    await cluster.connect();
+    client = cluster;
+    // The webhook list's commands (LPUSH, LTRIM, LRANGE) name their one key first.
+    commands = {
+      sendCommand: (args) => cluster.sendCommand(args[1], args[0] === 'LRANGE', args),
+    };
+  }
   return {
-    journal: new RedisIdJournal(commands, { prefix }),
-    tokens: new RedisSingleUseTokenStore(commands, { prefix }),
-    dedup: new RedisWebhookDedupStore(commands, { prefix }),
+    journal: new RedisIdJournal(client, { prefix }),
+    tokens: new RedisSingleUseTokenStore(client, { prefix }),
+    dedup: new RedisWebhookDedupStore(client, { prefix }),
     webhookLog: new RedisWebhookLog(commands, prefix),
-    description: `Redis ${new URL(redisUrl).host}: journal, tokens, webhook dedup and log shared by every instance`,
+    description:
+      nodes === undefined
+        ? `Redis ${new URL(redisUrl).host}: journal, tokens, webhook dedup and log shared by every instance`
+        : `Redis Cluster ${nodes.join(', ')}: journal, tokens, webhook dedup and log shared by every instance`,
     close: async () => {
       await client.close();
     },

@@ -1,6 +1,11 @@
 import type { SingleUseTokenStore } from 'neverlose-market';
-import type { RedisAdapterOptions, RedisCommandClient } from './command-client.js';
-import { prefixOption } from './errors.js';
+import {
+  type Commands,
+  type RedisAdapterOptions,
+  type RedisClient,
+  toCommands,
+} from '../client.js';
+import { prefixOption } from '../errors.js';
 
 /**
  * Seconds a consumed token is remembered beyond its `exp`: longer than any clock tolerance, so a
@@ -10,7 +15,8 @@ const GRACE_SECONDS = 300;
 
 /**
  * A `neverlose-market` {@link SingleUseTokenStore} in Redis: `SET NX` is atomic across instances,
- * so a reseller checkout token is fulfilled once however many instances see it.
+ * so a reseller checkout token is fulfilled once however many instances see it. Each token is one
+ * key, so on Redis Cluster tokens spread over every master.
  *
  * @example
  * ```ts
@@ -21,24 +27,18 @@ const GRACE_SECONDS = 300;
  * ```
  */
 export class RedisSingleUseTokenStore implements SingleUseTokenStore {
-  readonly #client: RedisCommandClient;
+  readonly #commands: Commands;
   readonly #prefix: string;
 
-  constructor(client: RedisCommandClient, options: RedisAdapterOptions = {}) {
-    this.#client = client;
+  constructor(client: RedisClient, options: RedisAdapterOptions = {}) {
     this.#prefix = `${prefixOption(options.prefix)}reseller-token:`;
+    this.#commands = toCommands(client);
   }
 
   async consume(tokenId: string, expiresAt: number): Promise<boolean> {
     const ttl = Math.max(1, Math.ceil(expiresAt - Date.now() / 1000)) + GRACE_SECONDS;
-    const reply = await this.#client.sendCommand([
-      'SET',
-      this.#prefix + tokenId,
-      '1',
-      'NX',
-      'EX',
-      String(ttl),
-    ]);
+    const key = this.#prefix + tokenId;
+    const reply = await this.#commands.send(key, ['SET', key, '1', 'NX', 'EX', String(ttl)]);
     return reply === 'OK';
   }
 }

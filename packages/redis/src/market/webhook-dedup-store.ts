@@ -1,6 +1,12 @@
 import type { DedupClaim, WebhookDedupStore } from 'neverlose-market';
-import { evalScript, type RedisAdapterOptions, type RedisCommandClient } from './command-client.js';
-import { NeverloseRedisError, prefixOption } from './errors.js';
+import {
+  type Commands,
+  evalScript,
+  type RedisAdapterOptions,
+  type RedisClient,
+  toCommands,
+} from '../client.js';
+import { NeverloseRedisError, prefixOption } from '../errors.js';
 
 // KEYS: the event. ARGV: lease seconds. Claims a free event; reports a claimed or done one.
 const CLAIM_SCRIPT = `
@@ -18,6 +24,7 @@ return 1`;
  * A `neverlose-market` {@link WebhookDedupStore} in Redis. `claim` is one script, atomic across
  * every instance: a redelivered webhook runs its handler once however deliveries are spread, and
  * a duplicate that arrives while another instance runs the handler is asked to retry (503).
+ * Each event is one key, so on Redis Cluster events spread over every master.
  *
  * @example
  * ```ts
@@ -25,18 +32,18 @@ return 1`;
  * ```
  */
 export class RedisWebhookDedupStore implements WebhookDedupStore {
-  readonly #client: RedisCommandClient;
+  readonly #commands: Commands;
   readonly #prefix: string;
 
-  constructor(client: RedisCommandClient, options: RedisAdapterOptions = {}) {
-    this.#client = client;
+  constructor(client: RedisClient, options: RedisAdapterOptions = {}) {
     this.#prefix = `${prefixOption(options.prefix)}webhook:`;
+    this.#commands = toCommands(client);
   }
 
   async claim(kind: string, uniqueId: number, leaseSeconds: number): Promise<DedupClaim> {
     const lease = String(Math.max(1, Math.ceil(leaseSeconds)));
     const reply = await evalScript(
-      this.#client,
+      this.#commands,
       CLAIM_SCRIPT,
       [this.#key(kind, uniqueId)],
       [lease],
@@ -50,11 +57,12 @@ export class RedisWebhookDedupStore implements WebhookDedupStore {
 
   async complete(kind: string, uniqueId: number, ttlSeconds: number): Promise<void> {
     const ttl = String(Math.max(1, Math.ceil(ttlSeconds)));
-    await this.#client.sendCommand(['SET', this.#key(kind, uniqueId), 'done', 'EX', ttl]);
+    const key = this.#key(kind, uniqueId);
+    await this.#commands.send(key, ['SET', key, 'done', 'EX', ttl]);
   }
 
   async release(kind: string, uniqueId: number): Promise<void> {
-    await evalScript(this.#client, RELEASE_SCRIPT, [this.#key(kind, uniqueId)], []);
+    await evalScript(this.#commands, RELEASE_SCRIPT, [this.#key(kind, uniqueId)], []);
   }
 
   #key(kind: string, uniqueId: number): string {
