@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  authorize,
+  defaultBehaviour,
+  startProvider,
+  type TestProvider,
+} from '../../../test/providers/hostile-provider.mjs';
+import {
   createNeverloseClient,
   isUserError,
   type NeverloseClient,
   type NeverloseOidcErrorCode,
 } from '../src/index.js';
-import {
-  authorize,
-  defaultBehaviour,
-  startProvider,
-  type TestProvider,
-} from './support/provider.mjs';
 
 const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';
 let provider: TestProvider;

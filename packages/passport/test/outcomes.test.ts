@@ -1,7 +1,11 @@
 import session from 'express-session';
 import { MemoryTransactionStore, type TransactionStore } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize, startProvider, type TestProvider } from '../../oidc/test/support/provider.mjs';
+import {
+  authorize,
+  startProvider,
+  type TestProvider,
+} from '../../../test/providers/hostile-provider.mjs';
 import type { VerifyFunction } from '../src/index.js';
 import { type TestApp, testApps } from './support/app.js';
 import { Browser, toCallback } from './support/browser.js';

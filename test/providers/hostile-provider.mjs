@@ -1,5 +1,18 @@
-// A small OpenID provider that behaves like Neverlose, for tests and the bench. Plain JavaScript so
-// that the bench (which runs the built package with plain Node) can use it too.
+// The hostile provider: a small OpenID provider shaped like Neverlose that misbehaves on request.
+//
+// Why a second fake provider beside neverlose-emulator (the rule is one of each): honest logins
+// are proven against real providers, neverlose-emulator (Neverlose's own behaviour, the tool app
+// developers run) and oidc-provider (OpenID Certified, test/interop). This one exists for what
+// neither should ever do, and an emulator that could be switched to do it would be a worse
+// emulator: id_tokens forged, unsigned, signed with a key it never publishes, or with the wrong
+// iss, aud, nonce, at_hash, exp or iat; a wrong or missing RFC 9207 `iss` callback parameter; a
+// userinfo about another user; OAuth errors and slow answers injected per test. Every switch is a
+// field of `provider.behaviour`, flipped between two logins of one test, and it approves every
+// login without a sign-in page, which keeps the unit suites of neverlose-oidc and
+// passport-neverlose (and the oidc bench) fast. New honest-path tests belong on the emulator or
+// oidc-provider, not here.
+//
+// Plain JavaScript so that the bench, which runs the built package with plain Node, can use it.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -13,6 +26,7 @@ export function defaultBehaviour() {
     userinfoSub: undefined,
     tokenError: undefined,
     userinfoStatus: 200,
+    jwksStatus: 200,
     delayMs: 0,
   };
 }
@@ -106,9 +120,13 @@ export async function startProvider(options = {}) {
       );
       return `${header}.${payload}.`;
     }
-    const key = b.idToken === 'bad-signature' ? other.privateKey : privateKey;
+    const key =
+      b.idToken === 'bad-signature' || b.idToken === 'unknown-kid' ? other.privateKey : privateKey;
     return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
+      .setProtectedHeader({
+        alg: 'RS256',
+        kid: b.idToken === 'unknown-kid' ? 'key-never-published' : 'key-1',
+      })
       .setIssuer(issuer)
       .setAudience(audience)
       .setIssuedAt(issuedAt)
@@ -139,7 +157,10 @@ export async function startProvider(options = {}) {
         authorization_response_iss_parameter_supported: announceIss,
       });
     }
-    if (url.pathname === '/oauth/jwks' && !legacy) return json(res, 200, { keys: [jwk] });
+    if (url.pathname === '/oauth/jwks' && !legacy) {
+      if (b.jwksStatus !== 200) return json(res, b.jwksStatus, { error: 'server_error' });
+      return json(res, 200, { keys: [jwk] });
+    }
 
     if (url.pathname === '/oauth/authorize' && req.method === 'GET') {
       const q = url.searchParams;

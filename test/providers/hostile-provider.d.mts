@@ -15,6 +15,8 @@ export interface ProviderBehaviour {
     | 'wrong-at-hash'
     | 'alg-none'
     | 'bad-signature'
+    /** Signed with a key whose kid the JWKS never lists. */
+    | 'unknown-kid'
     | 'expired'
     /** Issued an hour from now. */
     | 'iat-future'
@@ -26,6 +28,8 @@ export interface ProviderBehaviour {
   tokenError: string | undefined;
   /** The userinfo status code. */
   userinfoStatus: number;
+  /** The status code of the JWKS endpoint. */
+  jwksStatus: number;
   /** Delay of every answer, in ms. */
   delayMs: number;
 }
