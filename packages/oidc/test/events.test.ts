@@ -18,6 +18,15 @@ import {
 } from '../src/index.js';
 
 const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';
+/** The events of a first login that succeeds, in order. */
+const LOGIN_EVENTS = [
+  'oidc:discovery',
+  'oidc:authorization-started',
+  'oidc:callback',
+  'oidc:jwks',
+  'oidc:token',
+  'oidc:userinfo',
+];
 let provider: TestProvider;
 
 beforeAll(async () => {
@@ -59,14 +68,7 @@ describe('events of a login', () => {
   it('reports discovery, start, callback, token, JWK Set and userinfo, tied by one stateHash', async () => {
     const { events, login } = await recorded();
     await login('/settings');
-    expect(events.map((event) => event.type)).toEqual([
-      'oidc:discovery',
-      'oidc:authorization-started',
-      'oidc:callback',
-      'oidc:jwks',
-      'oidc:token',
-      'oidc:userinfo',
-    ]);
+    expect(events.map((event) => event.type)).toEqual(LOGIN_EVENTS);
     const [discovery, started, callback, jwks, token, userinfo] = events;
     expect(discovery).toMatchObject({
       mode: 'discovery',
@@ -201,14 +203,7 @@ describe('the neverlose-oidc diagnostics channel', () => {
       unsubscribe(DIAGNOSTICS_CHANNEL, listener);
     }
     expect(DIAGNOSTICS_CHANNEL).toBe('neverlose-oidc');
-    expect(published.map((event) => (event as NeverloseOidcEvent).type)).toEqual([
-      'oidc:discovery',
-      'oidc:authorization-started',
-      'oidc:callback',
-      'oidc:jwks',
-      'oidc:token',
-      'oidc:userinfo',
-    ]);
+    expect(published.map((event) => (event as NeverloseOidcEvent).type)).toEqual(LOGIN_EVENTS);
   });
 });
 
