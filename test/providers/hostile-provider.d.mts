@@ -53,7 +53,7 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-export declare const USER: Readonly<Record<string, string | number>>;
+export { USER } from './user.mjs';
 export declare function defaultBehaviour(): ProviderBehaviour;
 export declare function startProvider(options?: ProviderOptions): Promise<TestProvider>;
 export declare function authorize(authorizationUrl: URL | string): Promise<string>;

@@ -16,6 +16,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { SCOPE_CLAIMS, USER } from './user.mjs';
+
+export { USER };
 
 /** @returns {import('./provider.d.mts').ProviderBehaviour} */
 export function defaultBehaviour() {
@@ -30,18 +33,6 @@ export function defaultBehaviour() {
     delayMs: 0,
   };
 }
-
-export const USER = Object.freeze({
-  sub: '1337',
-  preferred_username: 'darth',
-  name: 'darth',
-  profile: 'https://neverlose.cc/forum/members/1337',
-  picture: 'https://neverlose.cc/static/avatars/1337.png',
-  email: 'darth@example.com',
-  'cc.neverlose.reg_date': '2019-04-01',
-  'cc.neverlose.user_id': 1337,
-  'cc.neverlose.login': 'darth',
-});
 
 function base64url(buffer) {
   return Buffer.from(buffer).toString('base64url');
@@ -270,23 +261,12 @@ export async function startProvider(options = {}) {
           { 'www-authenticate': 'Bearer error="invalid_token"' },
         );
       if (b.userinfoStatus !== 200) return json(res, b.userinfoStatus, { error: 'server_error' });
-      const claims = {
-        sub: b.userinfoSub ?? USER.sub,
-        'cc.neverlose.reg_date': USER['cc.neverlose.reg_date'],
-      };
-      if (grant.scope.includes('profile')) {
-        for (const key of [
-          'preferred_username',
-          'name',
-          'profile',
-          'picture',
-          'cc.neverlose.user_id',
-          'cc.neverlose.login',
-        ]) {
-          claims[key] = USER[key];
-        }
+      const claims = {};
+      for (const [scope, names] of Object.entries(SCOPE_CLAIMS)) {
+        if (!grant.scope.includes(scope) && scope !== 'openid') continue;
+        for (const name of names) claims[name] = USER[name];
       }
-      if (grant.scope.includes('email')) claims.email = USER.email;
+      claims.sub = b.userinfoSub ?? USER.sub;
       return json(res, 200, claims);
     }
     return json(res, 404, { error: 'not_found' });
