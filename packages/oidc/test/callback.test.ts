@@ -84,6 +84,17 @@ describe('completeAuthorization before any request', () => {
     ).rejects.toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
   });
 
+  it('refuses a stored transaction whose redirectUri is not a URL, with a code', async () => {
+    const { transaction } = await client.startAuthorization();
+    const broken = { ...transaction, redirectUri: 'not a url' };
+    await expect(
+      client.completeAuthorization('/auth/callback?code=x', broken),
+    ).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_MISSING',
+      message: expect.stringContaining('"redirectUri"'),
+    });
+  });
+
   it('refuses an expired transaction', async () => {
     const { transaction } = await client.startAuthorization();
     const stale = { ...transaction, expiresAt: Date.now() - 1 };

@@ -57,3 +57,16 @@ export function requestOrigin(req: StrategyRequest, proxy: boolean): string {
 export function requestPath(req: StrategyRequest): string {
   return req.originalUrl ?? req.url ?? '/';
 }
+
+/**
+ * @internal The query of a request without Express's `req.query` (plain `node:http`).
+ *
+ * @throws {NeverloseOidcError} `ERR_REQUEST_INVALID` when the request target is not a path.
+ */
+export function requestQuery(req: StrategyRequest): Record<string, string> {
+  const path = requestPath(req);
+  if (!URL.canParse(path, 'http://request.invalid')) {
+    throw new NeverloseOidcError('ERR_REQUEST_INVALID', 'The request target is not a path.');
+  }
+  return Object.fromEntries(new URL(path, 'http://request.invalid').searchParams);
+}

@@ -19,7 +19,7 @@ import type {
 } from './options.js';
 import { asError, createOutcome, type Outcome, type PassportActions } from './outcome.js';
 import { toPassportProfile } from './profile.js';
-import { requestOrigin, requestPath, type StrategyRequest } from './request-url.js';
+import { requestOrigin, requestPath, requestQuery, type StrategyRequest } from './request-url.js';
 import { isClient, strategySetup } from './setup.js';
 import { MISSING_SESSION_MESSAGE, type SessionLike, sessionStore } from './state/session-store.js';
 
@@ -156,8 +156,7 @@ export class NeverloseStrategy {
   authenticate(req: StrategyRequest, options: NeverloseAuthenticateOptions = {}): void {
     const outcome = createOutcome(this, req);
     const run = async (): Promise<void> => {
-      const query =
-        req.query ?? Object.fromEntries(new URL(requestPath(req), 'http://x').searchParams);
+      const query = req.query ?? requestQuery(req);
       const isCallback =
         query.code !== undefined || query.error !== undefined || query.state !== undefined;
       if (isCallback) await this._callback(req, query, outcome);
