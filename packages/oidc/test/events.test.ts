@@ -294,6 +294,25 @@ describe('redaction', () => {
     const listener = (message: unknown) => published.push(message);
     subscribe(DIAGNOSTICS_CHANNEL, listener);
     vi.stubEnv('NODE_DEBUG', 'neverlose-oidc');
+    // One client per authentication method; each run records its own secrets and events.
+    let secrets: Secrets = { values: new Set() };
+    const events: NeverloseOidcEvent[] = [];
+    const clients = {
+      client_secret_basic: await createNeverloseClient(
+        options({
+          clientAuthentication: 'client_secret_basic',
+          fetch: (input, init) => recordingFetch(secrets)(input, init),
+          onEvent: (event) => events.push(event),
+        }),
+      ),
+      client_secret_post: await createNeverloseClient(
+        options({
+          clientAuthentication: 'client_secret_post',
+          fetch: (input, init) => recordingFetch(secrets)(input, init),
+          onEvent: (event) => events.push(event),
+        }),
+      ),
+    };
     try {
       await fc.assert(
         fc.asyncProperty(
@@ -303,17 +322,8 @@ describe('redaction', () => {
           fc.boolean(),
           async (behaviour, clientAuthentication, returnTo, replay) => {
             provider.behaviour = { ...defaultBehaviour(), ...behaviour };
-            lines.length = 0;
-            published.length = 0;
-            const secrets: Secrets = { values: new Set([provider.clientSecret]) };
-            const events: NeverloseOidcEvent[] = [];
-            const client = await createNeverloseClient(
-              options({
-                clientAuthentication,
-                fetch: recordingFetch(secrets),
-                onEvent: (event) => events.push(event),
-              }),
-            );
+            secrets = { values: new Set([provider.clientSecret]) };
+            const client = clients[clientAuthentication];
             const started = await client
               .startAuthorization(returnTo === null ? {} : { returnTo })
               .catch(() => undefined);
@@ -343,5 +353,5 @@ describe('redaction', () => {
       vi.unstubAllEnvs();
       unsubscribe(DIAGNOSTICS_CHANNEL, listener);
     }
-  });
+  }, 60_000);
 });
