@@ -16,9 +16,6 @@ export interface EventSink {
   emit(event: EventInput): void;
 }
 
-/** @internal A sink that drops everything, for code that runs outside a client. */
-export const SILENT: EventSink = { active: false, emit: () => {} };
-
 /**
  * @internal The sink of one client. `NODE_DEBUG` is read once, here. A hook that throws or
  * rejects is ignored: observing a login never changes its outcome.

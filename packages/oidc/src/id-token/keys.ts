@@ -43,15 +43,17 @@ export function providerKeys(
   },
 ): ProviderKeys {
   const { events } = options;
-  let reason: 'first-use' | 'expired' | 'unknown-kid' = 'first-use';
+  let fetched = false;
+  let forcing = false;
   let lastForced = Number.NEGATIVE_INFINITY;
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   const observed = async (url: string, init: RequestInit): Promise<Response> => {
-    const why = reason;
-    reason = 'expired';
+    const why = forcing ? 'unknown-kid' : fetched ? 'expired' : 'first-use';
+    forcing = false;
     const started = Date.now();
     try {
       const response = await fetchImpl(url, init);
+      fetched ||= response.ok;
       if (events.active) {
         events.emit({
           type: 'oidc:jwks',
@@ -84,7 +86,7 @@ export function providerKeys(
         const now = Date.now();
         if (now - lastForced < UNKNOWN_KID_REFETCH_INTERVAL) throw error;
         lastForced = now;
-        reason = 'unknown-kid';
+        forcing = true;
       }
       // Starts the fetch, or joins the one another login started.
       await remote.reload();
