@@ -36,10 +36,7 @@ describe.each([WEB_STANDARD, EXPRESS_PASSPORT])(
       expect(app.exits).toEqual([]);
     });
 
-    // neverlose-oidc reports the token endpoint's refusal of a forged code (invalid_grant) as
-    // ERR_TOKEN_EXCHANGE_FAILED, which isUserError() counts as the provider's failure: the
-    // examples answer it 502 or 500 until the package counts invalid_grant as the user's doing.
-    it.fails('answers a forged code at the callback below 500', async () => {
+    it('answers a forged code at the callback below 500', async () => {
       const routes = await loginExampleRoutes(app.url, example);
       expect(await attack(app, routes, forgedCodeCases(example))).toEqual([]);
       expect(app.exits).toEqual([]);

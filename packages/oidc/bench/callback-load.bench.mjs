@@ -97,7 +97,7 @@ if (process.argv[2] === 'serve') {
   });
 } else {
   const { default: autocannon } = await import('autocannon');
-  const { authorize, startProvider } = await import('../test/support/provider.mjs');
+  const { authorize, startProvider } = await import('../../../test/providers/hostile-provider.mjs');
   const perRound = Number(process.argv[2] ?? 1500);
   const rounds = 3;
   const connections = 10;

@@ -3,8 +3,8 @@
 import * as oidc from 'openid-client';
 import { Bench } from 'tinybench';
 import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
+import { authorize, startProvider } from '../../../test/providers/hostile-provider.mjs';
 import { createNeverloseClient } from '../dist/index.js';
-import { authorize, startProvider } from '../test/support/provider.mjs';
 
 const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';
 const SCOPE = 'openid profile email';

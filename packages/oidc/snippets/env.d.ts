@@ -6,3 +6,5 @@ declare const redis: {
   set(key: string, value: string, mode: 'PX', ttl: number): Promise<unknown>;
   getdel(key: string): Promise<string | null>;
 };
+/** Your app's server-side sessions. */
+declare const sessions: { destroy(sessionId: string): Promise<void> };

@@ -23,7 +23,7 @@ export async function login(request: Request): Promise<Response> {
     // ERR_RETURN_TO_INVALID: returnTo is not a same-origin relative path.
     if (isUserError(error)) return new Response('Bad returnTo.', { status: 400 });
     // The store is full of pending logins: it refuses new ones rather than cancel those.
-    if (isNeverloseOidcError(error) && error.code === 'ERR_TRANSACTION_STORE_FULL') {
+    if (isNeverloseOidcError(error, 'ERR_TRANSACTION_STORE_FULL')) {
       return new Response('Too many logins in progress.', {
         status: 503,
         headers: { 'retry-after': '10' },

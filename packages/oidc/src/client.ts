@@ -7,6 +7,7 @@ import {
   startAuthorization,
 } from './authorization/start.js';
 import { createConfiguration } from './configuration.js';
+import { createEventSink } from './events/sink.js';
 import type { NeverloseClientOptions } from './options.js';
 import type { AuthorizationTransaction } from './transaction/transaction.js';
 import { resolveOptions } from './validate-options.js';
@@ -19,6 +20,11 @@ export interface NeverloseClient {
   readonly clientId: string;
   /** The scopes requested. */
   readonly scopes: readonly string[];
+  /**
+   * The `redirectUri` option: where callbacks arrive, unless a login passes its own to
+   * `startAuthorization`. `undefined` when the option was left out.
+   */
+  readonly redirectUri: string | undefined;
   /** `discovery`, or `static` when the `endpoints` option is used. */
   readonly mode: 'discovery' | 'static';
   /** How long a transaction is accepted, in milliseconds. */
@@ -82,11 +88,13 @@ export async function createNeverloseClient(
   options: NeverloseClientOptions,
 ): Promise<NeverloseClient> {
   const resolved = resolveOptions(options);
-  const provider = await createConfiguration(resolved);
+  const events = createEventSink(resolved, resolved.onEvent);
+  const provider = await createConfiguration(resolved, events);
   return Object.freeze({
     issuer: provider.issuer,
     clientId: resolved.clientId,
     scopes: resolved.scopes,
+    redirectUri: resolved.redirectUri,
     mode: provider.mode,
     transactionTtl: resolved.transactionTtl,
     configuration: provider.config,

@@ -1,6 +1,8 @@
 import * as oidc from 'openid-client';
 import { NeverloseOidcError } from './errors.js';
-import { toNeverloseError } from './lib/openid-errors.js';
+import type { EventSink } from './events/sink.js';
+import { type ProviderKeys, providerKeys } from './id-token/keys.js';
+import { statusOf, toNeverloseError } from './lib/openid-errors.js';
 import type { ClientAuthenticationMethod } from './options.js';
 import type { ResolvedOptions } from './validate-options.js';
 
@@ -9,14 +11,19 @@ export interface ProviderConfiguration {
   readonly config: oidc.Configuration;
   /** The issuer every transaction is bound to. */
   readonly issuer: string;
-  /** Whether the token response must carry an id_token (and so a nonce is sent). */
-  readonly idTokenExpected: boolean;
+  /**
+   * The provider's signing keys (its `jwks_uri`). When present, the token response must carry an
+   * id_token signed with one of them, and a nonce is sent; absent in static mode without `jwks`.
+   */
+  readonly keys: ProviderKeys | undefined;
   /**
    * Whether every callback must carry `iss` (RFC 9207): the discovery document says
    * `authorization_response_iss_parameter_supported: true`.
    */
   readonly issRequired: boolean;
   readonly mode: 'discovery' | 'static';
+  /** Where this client's events go. */
+  readonly events: EventSink;
 }
 
 function authenticate(
@@ -56,9 +63,13 @@ function adaptFetch(options: ResolvedOptions): oidc.CustomFetch | undefined {
   return (url, init) => fetchImpl(url, init as RequestInit);
 }
 
-/** @internal Builds the openid-client configuration: by discovery, or from static endpoints. */
+/**
+ * @internal Builds the openid-client configuration: by discovery, or from static endpoints.
+ * id_token signatures are checked by {@link providerKeys}, not by openid-client (see there why).
+ */
 export async function createConfiguration(
   options: ResolvedOptions,
+  events: EventSink,
 ): Promise<ProviderConfiguration> {
   const clientAuth =
     options.clientAuthentication === undefined
@@ -67,7 +78,8 @@ export async function createConfiguration(
   const metadata: Partial<oidc.ClientMetadata> =
     options.clientSecret === undefined ? {} : { client_secret: options.clientSecret };
   const customFetch = adaptFetch(options);
-  const timeoutSeconds = options.timeout / 1000;
+  const keysAt = (jwksUri: string) =>
+    providerKeys(jwksUri, { fetch: options.fetch, timeout: options.timeout, events });
 
   if (options.endpoints !== undefined) {
     const { endpoints } = options;
@@ -79,50 +91,70 @@ export async function createConfiguration(
       ...(endpoints.jwks === undefined ? {} : { jwks_uri: endpoints.jwks }),
     };
     const config = new oidc.Configuration(server, options.clientId, metadata, clientAuth);
-    finishConfiguration(config, options, customFetch, endpoints.jwks !== undefined);
+    finishConfiguration(config, options, customFetch);
+    if (events.active) events.emit({ type: 'oidc:discovery', mode: 'static', durationMs: 0 });
     return {
       config,
       issuer: options.issuer,
-      idTokenExpected: endpoints.jwks !== undefined,
+      keys: endpoints.jwks === undefined ? undefined : keysAt(endpoints.jwks),
       issRequired: false,
       mode: 'static',
+      events,
     };
   }
 
+  const started = Date.now();
   let config: oidc.Configuration;
   try {
     config = await oidc.discovery(new URL(options.issuer), options.clientId, metadata, clientAuth, {
       ...(customFetch === undefined ? {} : { [oidc.customFetch]: customFetch }),
-      timeout: timeoutSeconds,
+      timeout: options.timeout / 1000,
       execute: options.allowInsecureHttp ? [oidc.allowInsecureRequests] : [],
     });
-  } catch (error) {
-    throw toNeverloseError(error, 'discovery');
+    const server = config.serverMetadata();
+    checkDiscovered(server, options);
+    finishConfiguration(config, options, customFetch);
+    if (events.active) {
+      events.emit({
+        type: 'oidc:discovery',
+        mode: 'discovery',
+        durationMs: Date.now() - started,
+        status: 200,
+      });
+    }
+    return {
+      config,
+      issuer: options.issuer,
+      keys: keysAt(server.jwks_uri as string),
+      issRequired: server.authorization_response_iss_parameter_supported === true,
+      mode: 'discovery',
+      events,
+    };
+  } catch (thrown) {
+    const error = toNeverloseError(thrown, 'discovery');
+    if (events.active) {
+      const status = statusOf(thrown);
+      events.emit({
+        type: 'oidc:failed',
+        step: 'discovery',
+        code: error.code,
+        message: error.message,
+        durationMs: Date.now() - started,
+        ...(status === undefined ? {} : { status }),
+      });
+    }
+    throw error;
   }
-  const server = config.serverMetadata();
-  checkDiscovered(server, options);
-  finishConfiguration(config, options, customFetch, true);
-  return {
-    config,
-    issuer: options.issuer,
-    idTokenExpected: true,
-    issRequired: server.authorization_response_iss_parameter_supported === true,
-    mode: 'discovery',
-  };
 }
 
 function finishConfiguration(
   config: oidc.Configuration,
   options: ResolvedOptions,
   customFetch: oidc.CustomFetch | undefined,
-  verifySignatures: boolean,
 ): void {
   if (options.allowInsecureHttp) oidc.allowInsecureRequests(config);
   if (customFetch !== undefined) config[oidc.customFetch] = customFetch;
   config.timeout = options.timeout / 1000;
-  // openid-client skips id_token signatures unless asked (TLS authenticates the token endpoint);
-  // this asks, so that a key published in jwks_uri is actually used.
-  if (verifySignatures) oidc.enableNonRepudiationChecks(config);
 }
 
 function checkDiscovered(server: Readonly<oidc.ServerMetadata>, options: ResolvedOptions): void {

@@ -2,10 +2,14 @@
 const brand = Symbol.for('neverlose-oidc.error');
 
 /**
- * Stable codes of {@link NeverloseOidcError}. Switch on them; the messages may change.
+ * Codes of what the user or their browser did: answer with a 4xx page that offers to log in
+ * again ({@link isUserError} is true for exactly these).
  *
- * What the user did (show a "try again" page, answer 4xx):
  * - `ERR_ACCESS_DENIED`: the user refused consent (`error=access_denied` on the callback).
+ * - `ERR_LOGIN_REQUIRED`: the provider needs the user to sign in or consent, and the request
+ *   asked it not to show a page (`prompt=none`): `login_required`, `consent_required`,
+ *   `interaction_required` or `account_selection_required`. Start the login again without
+ *   `prompt=none`.
  * - `ERR_STATE_MISMATCH`: the callback's `state` is absent or is not the transaction's.
  * - `ERR_TRANSACTION_MISSING`: no transaction for this callback (replayed, never started, lost
  *   cookie or session, or a sealed cookie that does not open).
@@ -16,52 +20,84 @@ const brand = Symbol.for('neverlose-oidc.error');
  * - `ERR_ISSUER_MISMATCH`: the callback's `iss` parameter (RFC 9207) names another issuer, or is
  *   missing although the provider announces it (`authorization_response_iss_parameter_supported`):
  *   a mix-up attack, or a callback that did not come from the provider. No request is made.
+ * - `ERR_INVALID_GRANT`: the token endpoint refused the code (`invalid_grant`): it was already
+ *   used (a reloaded or replayed callback), it expired, or it was issued for another login.
  * - `ERR_RETURN_TO_INVALID`: `returnTo` is not a same-origin relative path.
- *
- * What the provider or the network did (log it, answer 5xx):
- * - `ERR_AUTHORIZATION_ERROR`: the provider redirected back with an error other than
- *   `access_denied` (`invalid_scope`, `server_error`...); `error.oauthError` holds it.
- * - `ERR_TOKEN_EXCHANGE_FAILED`: the token endpoint refused the code or answered nonsense;
- *   `error.oauthError` holds its OAuth error when it sent one (`invalid_grant`...).
- * - `ERR_INVALID_CLIENT`: the token endpoint refused the client's credentials (`invalid_client`,
- *   in the body or in a `WWW-Authenticate` challenge): check `clientId`, `clientSecret` and
- *   `clientAuthentication` against the client registered with Neverlose.
- * - `ERR_ID_TOKEN_INVALID`: the id_token failed a check (`iss`, `aud`, `exp`, `iat`, `nonce`,
- *   `at_hash`, algorithm or signature).
- * - `ERR_USERINFO_FAILED`: the userinfo request failed, or its `sub` is not the id_token's.
- * - `ERR_DISCOVERY_FAILED`: the discovery document could not be used.
- * - `ERR_NETWORK`: a request did not reach the provider or got no answer.
- * - `ERR_TIMEOUT`: a request took longer than the `timeout` option.
- *
- * What the load did (answer 503 with `Retry-After`):
- * - `ERR_TRANSACTION_STORE_FULL`: the `MemoryTransactionStore` holds `maxEntries` logins
- *   that have not expired, and refuses a new one rather than drop a pending login.
- *
- * What the code did:
- * - `ERR_CONFIGURATION`: an option or argument breaks a rule; the message names the field.
- * - `ERR_COOKIE_TOO_LARGE`: a sealed transaction would be larger than browsers keep in a cookie
- *   (`MAX_SEALED_COOKIE_LENGTH`): a long `redirectUri`, scopes or `returnTo`.
+ * - `ERR_REQUEST_INVALID`: the incoming request cannot start a login: its `Host` (or trusted
+ *   `X-Forwarded-Host`) header is not a host name, so no redirect URI can be built from it.
  */
-export type NeverloseOidcErrorCode =
+export type NeverloseOidcUserErrorCode =
   | 'ERR_ACCESS_DENIED'
+  | 'ERR_LOGIN_REQUIRED'
   | 'ERR_STATE_MISMATCH'
   | 'ERR_TRANSACTION_MISSING'
   | 'ERR_TRANSACTION_EXPIRED'
   | 'ERR_TRANSACTION_MISMATCH'
   | 'ERR_CALLBACK_INVALID'
   | 'ERR_ISSUER_MISMATCH'
+  | 'ERR_INVALID_GRANT'
   | 'ERR_RETURN_TO_INVALID'
+  | 'ERR_REQUEST_INVALID';
+
+/**
+ * Codes of what the provider, the network or the load did: log it, answer 5xx (503 with
+ * `Retry-After` for the last two).
+ *
+ * - `ERR_AUTHORIZATION_ERROR`: the provider redirected back with another error (`invalid_scope`,
+ *   `server_error`...); `error.oauthError` holds it.
+ * - `ERR_TOKEN_EXCHANGE_FAILED`: the token endpoint refused the request for another reason
+ *   (`invalid_request`, `unsupported_grant_type`, `invalid_scope`, `server_error`) or answered
+ *   nonsense; `error.oauthError` holds its OAuth error when it sent one.
+ * - `ERR_ID_TOKEN_INVALID`: the id_token failed a check (`iss`, `aud`, `exp`, `iat`, `nonce`,
+ *   `at_hash`, algorithm or signature), or the provider's JWK Set could not be used.
+ * - `ERR_USERINFO_FAILED`: the userinfo request failed, or its `sub` is not the id_token's.
+ * - `ERR_DISCOVERY_FAILED`: the discovery document could not be used.
+ * - `ERR_NETWORK`: a request did not reach the provider or got no answer.
+ * - `ERR_TIMEOUT`: a request took longer than the `timeout` option.
+ * - `ERR_TEMPORARILY_UNAVAILABLE`: the provider said it is overloaded or in maintenance
+ *   (`temporarily_unavailable`, on the callback or from the token endpoint): try again later.
+ * - `ERR_TRANSACTION_STORE_FULL`: the `MemoryTransactionStore` holds `maxEntries` logins
+ *   that have not expired, and refuses a new one rather than drop a pending login.
+ */
+export type NeverloseOidcServiceErrorCode =
   | 'ERR_AUTHORIZATION_ERROR'
   | 'ERR_TOKEN_EXCHANGE_FAILED'
-  | 'ERR_INVALID_CLIENT'
   | 'ERR_ID_TOKEN_INVALID'
   | 'ERR_USERINFO_FAILED'
   | 'ERR_DISCOVERY_FAILED'
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'
-  | 'ERR_TRANSACTION_STORE_FULL'
+  | 'ERR_TEMPORARILY_UNAVAILABLE'
+  | 'ERR_TRANSACTION_STORE_FULL';
+
+/**
+ * Codes of what the code or its configuration did: fix it (the message names the field).
+ *
+ * - `ERR_CONFIGURATION`: an option or argument breaks a rule; the message names the field.
+ * - `ERR_COOKIE_TOO_LARGE`: a sealed transaction would be larger than browsers keep in a cookie
+ *   (`MAX_SEALED_COOKIE_LENGTH`): a long `redirectUri`, scopes or `returnTo`.
+ * - `ERR_INVALID_CLIENT`: the token endpoint refused the client's credentials (`invalid_client`,
+ *   in the body or in a `WWW-Authenticate` challenge): check `clientId`, `clientSecret` and
+ *   `clientAuthentication` against the client registered with Neverlose.
+ * - `ERR_UNAUTHORIZED_CLIENT`: the provider does not let this client do what it asked
+ *   (`unauthorized_client`), such as the `no_pkce` scope without Neverlose's permission.
+ */
+export type NeverloseOidcSetupErrorCode =
   | 'ERR_CONFIGURATION'
-  | 'ERR_COOKIE_TOO_LARGE';
+  | 'ERR_COOKIE_TOO_LARGE'
+  | 'ERR_INVALID_CLIENT'
+  | 'ERR_UNAUTHORIZED_CLIENT';
+
+/**
+ * Stable codes of {@link NeverloseOidcError}: switch on them; the messages may change. Grouped by
+ * what a caller does about them: {@link NeverloseOidcUserErrorCode} (4xx),
+ * {@link NeverloseOidcServiceErrorCode} (5xx) and {@link NeverloseOidcSetupErrorCode} (fix the
+ * configuration).
+ */
+export type NeverloseOidcErrorCode =
+  | NeverloseOidcUserErrorCode
+  | NeverloseOidcServiceErrorCode
+  | NeverloseOidcSetupErrorCode;
 
 /**
  * An OAuth error the provider sent: to the callback (RFC 6749 §4.1.2.1), or from the token or
@@ -98,9 +134,10 @@ export class NeverloseOidcError<
   /** A stable, machine-readable code, such as `ERR_STATE_MISMATCH`. */
   readonly code: Code;
   /**
-   * The provider's OAuth error: always for `ERR_ACCESS_DENIED`, `ERR_AUTHORIZATION_ERROR` and
-   * `ERR_INVALID_CLIENT`; for `ERR_TOKEN_EXCHANGE_FAILED` and `ERR_USERINFO_FAILED` when the
-   * provider sent one.
+   * The provider's OAuth error, whenever it sent one: always for `ERR_ACCESS_DENIED`,
+   * `ERR_LOGIN_REQUIRED`, `ERR_AUTHORIZATION_ERROR`, `ERR_INVALID_CLIENT`, `ERR_INVALID_GRANT`,
+   * `ERR_UNAUTHORIZED_CLIENT` and `ERR_TEMPORARILY_UNAVAILABLE`; for `ERR_TOKEN_EXCHANGE_FAILED`
+   * and `ERR_USERINFO_FAILED` when the provider sent one.
    */
   readonly oauthError?: OAuthErrorResponse;
 
@@ -117,30 +154,52 @@ export class NeverloseOidcError<
 }
 Object.defineProperty(NeverloseOidcError.prototype, brand, { value: true });
 
-/** True for any error thrown by this package, whichever loaded copy of it threw. */
-export function isNeverloseOidcError(error: unknown): error is NeverloseOidcError {
-  return (
-    typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
-  );
+/**
+ * True for any error thrown by this package, whichever loaded copy of it threw; with `code`, only
+ * for an error with that code. Narrows `error.code` to the code union (or to `code`).
+ *
+ * @example
+ * ```ts
+ * if (isNeverloseOidcError(error, 'ERR_TRANSACTION_STORE_FULL')) {
+ *   return new Response('Busy', { status: 503, headers: { 'retry-after': '10' } });
+ * }
+ * if (isNeverloseOidcError(error)) {
+ *   switch (error.code) { ... } // every code completes here
+ * }
+ * ```
+ */
+export function isNeverloseOidcError(error: unknown): error is NeverloseOidcError;
+export function isNeverloseOidcError<Code extends NeverloseOidcErrorCode>(
+  error: unknown,
+  code: Code,
+): error is NeverloseOidcError<Code>;
+export function isNeverloseOidcError(error: unknown, code?: NeverloseOidcErrorCode): boolean {
+  const branded =
+    typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true;
+  return branded && (code === undefined || (error as NeverloseOidcError).code === code);
 }
 
+const USER_ERROR_CODES: ReadonlySet<string> = new Set<NeverloseOidcUserErrorCode>([
+  'ERR_ACCESS_DENIED',
+  'ERR_LOGIN_REQUIRED',
+  'ERR_STATE_MISMATCH',
+  'ERR_TRANSACTION_MISSING',
+  'ERR_TRANSACTION_EXPIRED',
+  'ERR_TRANSACTION_MISMATCH',
+  'ERR_CALLBACK_INVALID',
+  'ERR_ISSUER_MISMATCH',
+  'ERR_INVALID_GRANT',
+  'ERR_RETURN_TO_INVALID',
+  'ERR_REQUEST_INVALID',
+]);
+
 /**
- * True when the error is something the user or their browser did (denied consent, a stale or
- * forged callback, a bad `returnTo`): answer it with a 4xx page, not a 5xx.
+ * True when the error is something the user or their browser did (denied consent, a stale,
+ * replayed or forged callback, a bad `returnTo`): answer it with a 4xx page, not a 5xx. Narrows
+ * `error.code` to {@link NeverloseOidcUserErrorCode}.
  */
-export function isUserError(error: unknown): boolean {
-  if (!isNeverloseOidcError(error)) return false;
-  switch (error.code) {
-    case 'ERR_ACCESS_DENIED':
-    case 'ERR_STATE_MISMATCH':
-    case 'ERR_TRANSACTION_MISSING':
-    case 'ERR_TRANSACTION_EXPIRED':
-    case 'ERR_TRANSACTION_MISMATCH':
-    case 'ERR_CALLBACK_INVALID':
-    case 'ERR_ISSUER_MISMATCH':
-    case 'ERR_RETURN_TO_INVALID':
-      return true;
-    default:
-      return false;
-  }
+export function isUserError(
+  error: unknown,
+): error is NeverloseOidcError<NeverloseOidcUserErrorCode> {
+  return isNeverloseOidcError(error) && USER_ERROR_CODES.has(error.code);
 }

@@ -11,8 +11,28 @@ export {
   LEGACY_ENDPOINTS,
   NEVERLOSE_ISSUER,
 } from './constants.js';
-export type { NeverloseOidcErrorCode, OAuthErrorResponse } from './errors.js';
+export type {
+  NeverloseOidcErrorCode,
+  NeverloseOidcServiceErrorCode,
+  NeverloseOidcSetupErrorCode,
+  NeverloseOidcUserErrorCode,
+  OAuthErrorResponse,
+} from './errors.js';
 export { isNeverloseOidcError, isUserError, NeverloseOidcError } from './errors.js';
+export { DIAGNOSTICS_CHANNEL } from './events/channel.js';
+export type {
+  NeverloseOidcEvent,
+  NeverloseOidcEventBase,
+  NeverloseOidcEventType,
+  OidcAuthorizationStartedEvent,
+  OidcCallbackEvent,
+  OidcDiscoveryEvent,
+  OidcFailedEvent,
+  OidcJwksEvent,
+  OidcTokenEvent,
+  OidcUserinfoEvent,
+  StateHash,
+} from './events/events.js';
 export type {
   ClientAuthenticationMethod,
   FetchImplementation,

@@ -1,3 +1,5 @@
+import type { NeverloseOidcEvent } from './events/events.js';
+
 /** How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9). */
 export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
@@ -122,4 +124,16 @@ export interface NeverloseClientOptions {
    * @see {@link https://www.rfc-editor.org/rfc/rfc6749#section-10.5 RFC 6749 §10.5}
    */
   readonly dangerouslyAllowInsecureHttp?: boolean;
+  /**
+   * Called with every event of this client: discovery, each login's start, callback, token
+   * exchange (duration, HTTP status), JWK Set fetches, userinfo, and every failure with its code.
+   * Events hold no secret (no client secret, code, verifier, state, nonce, token or cookie); a
+   * login is identified by `stateHash`. A hook that throws or rejects is ignored. The same events
+   * go to the `neverlose-oidc` diagnostics channel (Node) and, with `NODE_DEBUG=neverlose-oidc`,
+   * to stderr, one line each.
+   *
+   * @defaultValue absent
+   * @example `(event) => logger.debug(event)`
+   */
+  readonly onEvent?: (event: NeverloseOidcEvent) => void;
 }

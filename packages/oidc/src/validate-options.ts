@@ -5,6 +5,7 @@ import {
   NEVERLOSE_ISSUER,
 } from './constants.js';
 import { NeverloseOidcError } from './errors.js';
+import type { NeverloseOidcEvent } from './events/events.js';
 import type {
   ClientAuthenticationMethod,
   FetchImplementation,
@@ -25,6 +26,7 @@ export interface ResolvedOptions {
   readonly transactionTtl: number;
   readonly fetch: FetchImplementation | undefined;
   readonly allowInsecureHttp: boolean;
+  readonly onEvent: ((event: NeverloseOidcEvent) => void) | undefined;
 }
 
 const AUTH_METHODS: readonly ClientAuthenticationMethod[] = [
@@ -45,6 +47,7 @@ const KNOWN_OPTIONS = new Set([
   'transactionTtl',
   'fetch',
   'dangerouslyAllowInsecureHttp',
+  'onEvent',
 ]);
 
 function fail(field: string, rule: string): never {
@@ -131,6 +134,7 @@ export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions
     ),
     fetch: optionalFunction(options.fetch, 'fetch'),
     allowInsecureHttp,
+    onEvent: optionalFunction(options.onEvent, 'onEvent'),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   type AuthorizationTransaction,
   callbackState,
   createNeverloseClient,
+  isUserError,
   LEGACY_ENDPOINTS,
   NEVERLOSE_ISSUER,
   type NeverloseClient,
@@ -83,6 +84,17 @@ describe('completeAuthorization before any request', () => {
     ).rejects.toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
   });
 
+  it('refuses a stored transaction whose redirectUri is not a URL, with a code', async () => {
+    const { transaction } = await client.startAuthorization();
+    const broken = { ...transaction, redirectUri: 'not a url' };
+    await expect(
+      client.completeAuthorization('/auth/callback?code=x', broken),
+    ).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_MISSING',
+      message: expect.stringContaining('"redirectUri"'),
+    });
+  });
+
   it('refuses an expired transaction', async () => {
     const { transaction } = await client.startAuthorization();
     const stale = { ...transaction, expiresAt: Date.now() - 1 };
@@ -126,6 +138,22 @@ describe('completeAuthorization before any request', () => {
     await expect(client.completeAuthorization(url, transaction)).rejects.toMatchObject({
       code: 'ERR_CALLBACK_INVALID',
     });
+  });
+
+  it.each([
+    ['login_required', 'ERR_LOGIN_REQUIRED', true],
+    ['consent_required', 'ERR_LOGIN_REQUIRED', true],
+    ['interaction_required', 'ERR_LOGIN_REQUIRED', true],
+    ['account_selection_required', 'ERR_LOGIN_REQUIRED', true],
+    ['unauthorized_client', 'ERR_UNAUTHORIZED_CLIENT', false],
+    ['temporarily_unavailable', 'ERR_TEMPORARILY_UNAVAILABLE', false],
+    ['server_error', 'ERR_AUTHORIZATION_ERROR', false],
+  ] as const)('reports a callback with error=%s as %s', async (oauth, code, userError) => {
+    const { transaction } = await client.startAuthorization();
+    const url = callbackFor(transaction, { error: oauth });
+    const error = await client.completeAuthorization(url, transaction).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code, oauthError: { error: oauth } });
+    expect(isUserError(error)).toBe(userError);
   });
 
   it('reports a provider error other than a refusal with its OAuth code', async () => {
@@ -237,15 +265,34 @@ describe('completeAuthorization with the provider', () => {
     expect(fromRequest.profile.id).toBe('42');
   });
 
-  it('reports a refused code as ERR_TOKEN_EXCHANGE_FAILED, with the OAuth error', async () => {
+  it('reports a refused code (used, expired) as ERR_INVALID_GRANT, a user error, with the OAuth error', async () => {
     const { transaction } = await client.startAuthorization();
     nock(AUTH).post('/oauth/token').reply(400, { error: 'invalid_grant' });
-    await expect(
-      client.completeAuthorization(callbackFor(transaction), transaction),
-    ).rejects.toMatchObject({
-      code: 'ERR_TOKEN_EXCHANGE_FAILED',
+    const error = await client
+      .completeAuthorization(callbackFor(transaction), transaction)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'ERR_INVALID_GRANT',
       oauthError: { error: 'invalid_grant' },
     });
+    expect(isUserError(error)).toBe(true);
+  });
+
+  it.each([
+    ['invalid_request', 'ERR_TOKEN_EXCHANGE_FAILED'],
+    ['unsupported_grant_type', 'ERR_TOKEN_EXCHANGE_FAILED'],
+    ['invalid_scope', 'ERR_TOKEN_EXCHANGE_FAILED'],
+    ['server_error', 'ERR_TOKEN_EXCHANGE_FAILED'],
+    ['unauthorized_client', 'ERR_UNAUTHORIZED_CLIENT'],
+    ['temporarily_unavailable', 'ERR_TEMPORARILY_UNAVAILABLE'],
+  ] as const)('reports a token endpoint %s as %s, with the OAuth error', async (oauth, code) => {
+    const { transaction } = await client.startAuthorization();
+    nock(AUTH).post('/oauth/token').reply(400, { error: oauth, error_description: 'why' });
+    const error = await client
+      .completeAuthorization(callbackFor(transaction), transaction)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code, oauthError: { error: oauth, errorDescription: 'why' } });
+    expect(isUserError(error)).toBe(false);
   });
 
   it('reads invalid_client from a Basic challenge that carries it', async () => {

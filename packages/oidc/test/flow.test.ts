@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  authorize,
+  defaultBehaviour,
+  startProvider,
+  type TestProvider,
+} from '../../../test/providers/hostile-provider.mjs';
+import {
   createNeverloseClient,
   isUserError,
   type NeverloseClient,
   type NeverloseOidcErrorCode,
 } from '../src/index.js';
-import {
-  authorize,
-  defaultBehaviour,
-  startProvider,
-  type TestProvider,
-} from './support/provider.mjs';
 
 const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';
 let provider: TestProvider;
@@ -104,12 +104,12 @@ describe('a full login against a local provider', () => {
     expect(await codeOf(login())).toBe('ERR_ACCESS_DENIED');
   });
 
-  it('refuses a code that was already exchanged', async () => {
+  it('refuses a code that was already exchanged with ERR_INVALID_GRANT', async () => {
     const { url, transaction } = await client.startAuthorization();
     const callback = await authorize(url);
     await client.completeAuthorization(callback, transaction);
     expect(await codeOf(client.completeAuthorization(callback, transaction))).toBe(
-      'ERR_TOKEN_EXCHANGE_FAILED',
+      'ERR_INVALID_GRANT',
     );
   });
 
@@ -154,10 +154,10 @@ describe('a full login against a local provider', () => {
   });
 
   it('reports a token endpoint error with the OAuth error code in the message', async () => {
-    provider.behaviour.tokenError = 'invalid_grant';
+    provider.behaviour.tokenError = 'invalid_request';
     await expect(login()).rejects.toMatchObject({
       code: 'ERR_TOKEN_EXCHANGE_FAILED',
-      message: expect.stringContaining('invalid_grant'),
+      message: expect.stringContaining('invalid_request'),
     });
   });
 });

@@ -136,6 +136,27 @@ describe('createSealedCookieCodec', () => {
     expect(await codec.open(sealed)).toEqual(tx);
   });
 
+  it('opens a value sealed by the version that derived its key with node:crypto', async () => {
+    // Sealed by neverlose-oidc before Web Crypto (hkdfSync), at 2026-01-01T00:00:00Z.
+    const sealed =
+      'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..2diGmZPKEx0Qk20w.P4s_t8XD_bnV5dIs98aivbC-haUBTMAithr1Wd-W6VMrXqHnjS-W2RWtgMsCdtjdXZXk9-6F4d50Tf9wTwea6HbUpUfr17HN_kOUiWe3US63Vd_oJmk8fhJWnCo5l3zOUkOwmwFKMKsoxEqpEYOzP3ZuvHUiQfAhHur_TCkkqE8GjQg7hxYpIihko37rNbgsut1BdqB_01ELXs_NXJNeecCqd4gp5orFveceyOuBRB_n18-stfCM3lF7NmLoKhcM0A1lbLc0JvV7zXNQPurzkSpOlKjIQEUuiBiW28-aIoMCUk8DvQ.ykcT-zQItZGzqKJBLhhWnw';
+    const now = Date.UTC(2026, 0, 1);
+    const codec = createSealedCookieCodec({
+      secret: 'kJ3vN8pQ2xW7rT5yL1mZ9cF4hB6dG0sA',
+      now: () => now,
+    });
+    expect(await codec.open(sealed)).toEqual({
+      v: 1,
+      state: 'state-1',
+      issuer: 'https://neverlose.cc',
+      clientId: 'app',
+      redirectUri: 'https://app.example/callback',
+      scope: 'openid',
+      createdAt: now,
+      expiresAt: now + 600_000,
+    });
+  });
+
   it('refuses a value sealed with another secret', async () => {
     const sealed = await createSealedCookieCodec({ secret }).seal(transaction('abc'));
     const other = createSealedCookieCodec({ secret: randomSecret() });

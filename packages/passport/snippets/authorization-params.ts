@@ -28,10 +28,12 @@ class ConsentingStrategy extends NeverloseStrategy {
 passport.use(
   new ConsentingStrategy(
     {
-      clientID: process.env.NEVERLOSE_CLIENT_ID!,
-      clientSecret: process.env.NEVERLOSE_CLIENT_SECRET,
-      callbackURL: 'https://app.example/auth/neverlose/callback',
-      endpoints: LEGACY_ENDPOINTS,
+      client: {
+        clientId: process.env.NEVERLOSE_CLIENT_ID!,
+        clientSecret: process.env.NEVERLOSE_CLIENT_SECRET,
+        redirectUri: 'https://app.example/auth/neverlose/callback',
+        endpoints: LEGACY_ENDPOINTS,
+      },
       store: new MemoryTransactionStore(), // one process; a Redis TransactionStore for several
       passReqToCallback: true,
     },

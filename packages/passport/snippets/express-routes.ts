@@ -6,9 +6,12 @@ import { NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
 passport.use(
   new NeverloseStrategy(
     {
-      clientID: process.env.NEVERLOSE_CLIENT_ID!,
-      clientSecret: process.env.NEVERLOSE_CLIENT_SECRET,
-      callbackURL: '/auth/neverlose/callback',
+      // The options of neverlose-oidc's createNeverloseClient, as they are.
+      client: {
+        clientId: process.env.NEVERLOSE_CLIENT_ID!,
+        clientSecret: process.env.NEVERLOSE_CLIENT_SECRET,
+      },
+      callbackURL: '/auth/neverlose/callback', // resolved against each request's host
       returnToParam: 'returnTo', // /auth/neverlose?returnTo=/settings
     },
     (_accessToken, profile, done) => {

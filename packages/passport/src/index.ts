@@ -1,10 +1,23 @@
 import { NeverloseStrategy } from './strategy.js';
 
-export type { NeverloseOidcErrorCode } from 'neverlose-oidc';
-export { isNeverloseOidcError, LEGACY_ENDPOINTS, MemoryTransactionStore } from 'neverlose-oidc';
+export type {
+  NeverloseOidcErrorCode,
+  NeverloseOidcEvent,
+  NeverloseOidcUserErrorCode,
+} from 'neverlose-oidc';
+export {
+  createNeverloseClient,
+  isNeverloseOidcError,
+  LEGACY_ENDPOINTS,
+  MemoryTransactionStore,
+} from 'neverlose-oidc';
+export type { NeverloseFailure, NeverloseFailureCode } from './failure.js';
+export { isNeverloseFailure } from './failure.js';
 export type {
   NeverloseAuthenticateOptions,
+  NeverloseStrategyBehaviour,
   NeverloseStrategyOptions,
+  PassportStyleStrategyOptions,
   VerifyCallback,
   VerifyFunction,
   VerifyFunctionWithRequest,

@@ -1,88 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type {
-  ClientAuthenticationMethod,
-  FetchImplementation,
-  StaticEndpoints,
-  TransactionStore,
-} from 'neverlose-oidc';
+import type { NeverloseClient, NeverloseClientOptions, TransactionStore } from 'neverlose-oidc';
 import type { PassportNeverloseProfile } from './profile.js';
 
-/** Options of {@link NeverloseStrategy}. Names follow passport-oauth2. */
-export interface NeverloseStrategyOptions {
-  /**
-   * The client id Neverlose issued to your app.
-   *
-   * @example `process.env.NEVERLOSE_CLIENT_ID`
-   * @see {@link https://www.rfc-editor.org/rfc/rfc6749#section-2.2 RFC 6749 §2.2}
-   */
-  readonly clientID: string;
-  /**
-   * The client secret; leave it out for a public client.
-   *
-   * @defaultValue absent: a public client
-   * @example `process.env.NEVERLOSE_CLIENT_SECRET`
-   */
-  readonly clientSecret?: string;
-  /**
-   * The callback URL registered with Neverlose. Absolute (`https://app.example/auth/neverlose/callback`),
-   * or a path (`/auth/neverlose/callback`) resolved against the request's host and protocol:
-   * behind a TLS-terminating proxy, set `proxy` (or Express's `trust proxy`) so that the
-   * protocol is read from `X-Forwarded-Proto`.
-   *
-   * @example `'/auth/neverlose/callback'`
-   * @see {@link https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2 RFC 6749 §3.1.2}
-   */
-  readonly callbackURL: string;
-  /**
-   * The scopes: an array or a space-separated string. Must include `openid`.
-   *
-   * @defaultValue `['openid', 'profile', 'email']`
-   * @example `['openid', 'profile']`
-   */
-  readonly scope?: string | readonly string[];
-  /**
-   * The issuer to discover.
-   *
-   * @defaultValue `'https://neverlose.cc'`
-   */
-  readonly issuer?: string;
-  /**
-   * Static endpoints instead of discovery (the provider's April 2025 docs); see
-   * `LEGACY_ENDPOINTS` of neverlose-oidc. No id_token is expected then.
-   *
-   * @defaultValue absent: discovery
-   */
-  readonly endpoints?: StaticEndpoints;
-  /**
-   * How the client authenticates at the token endpoint.
-   *
-   * @defaultValue as in neverlose-oidc: `client_secret_basic` with a secret, `none` without
-   */
-  readonly clientAuthentication?: ClientAuthenticationMethod;
-  /**
-   * Timeout of each request to the provider, in milliseconds.
-   *
-   * @defaultValue `10000`
-   */
-  readonly timeout?: number;
-  /**
-   * How long a login may take between the redirect and the callback, in milliseconds.
-   *
-   * @defaultValue `600000` (10 minutes)
-   */
-  readonly transactionTtl?: number;
-  /**
-   * The `fetch` used for requests to the provider.
-   *
-   * @defaultValue `globalThis.fetch`
-   */
-  readonly fetch?: FetchImplementation;
-  /**
-   * Allow plain-`http:` provider endpoints and callback URLs. Local development only.
-   *
-   * @defaultValue `false`
-   */
-  readonly dangerouslyAllowInsecureHttp?: boolean;
+/** What the strategy does around the client, whichever form configures the client. */
+export interface NeverloseStrategyBehaviour {
   /**
    * Where transactions wait for the callback. By default they live in `express-session`
    * (`req.session[sessionKey][state]`, at most 10 per session: an eleventh login drops the
@@ -123,6 +44,75 @@ export interface NeverloseStrategyOptions {
    * @example `'returnTo'`
    */
   readonly returnToParam?: string;
+}
+
+/**
+ * Options of {@link NeverloseStrategy}: the neverlose-oidc client, or the options to create it,
+ * exactly as `createNeverloseClient` takes them (one source of truth, as openid-client's own
+ * Passport strategy takes its `config`), and what the strategy itself does.
+ *
+ * @example
+ * ```ts
+ * new NeverloseStrategy(
+ *   {
+ *     client: { clientId: 'my-app', clientSecret: process.env.NEVERLOSE_CLIENT_SECRET },
+ *     callbackURL: '/auth/neverlose/callback',
+ *   },
+ *   (accessToken, profile, done) => done(null, { id: profile.id }),
+ * );
+ * ```
+ */
+export interface NeverloseStrategyOptions extends NeverloseStrategyBehaviour {
+  /**
+   * A client made with `createNeverloseClient` (discovery already done), or its options: then the
+   * client is created, with discovery, at the first login, and created again at the next login if
+   * discovery failed. Its `onEvent` sees every login of this strategy.
+   *
+   * @example `{ clientId: 'my-app', clientSecret: process.env.NEVERLOSE_CLIENT_SECRET }`
+   * @example `await createNeverloseClient({ clientId: 'my-app', ... })`
+   */
+  readonly client: NeverloseClient | NeverloseClientOptions;
+  /**
+   * The callback URL registered with Neverlose, for every login. A path
+   * (`/auth/neverlose/callback`) is resolved against each request's protocol and host: behind a
+   * TLS-terminating proxy, set `proxy` (or Express's `trust proxy`) so that the protocol is read
+   * from `X-Forwarded-Proto`. An absolute URL is used as it is.
+   *
+   * @defaultValue the client's `redirectUri` (then that option is required)
+   * @example `'/auth/neverlose/callback'`
+   * @see {@link https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2 RFC 6749 §3.1.2}
+   */
+  readonly callbackURL?: string;
+  /** Only in the deprecated {@link PassportStyleStrategyOptions}. */
+  readonly clientID?: never;
+}
+
+/**
+ * The Passport-style options of the first versions (names of passport-oauth2): `clientID`,
+ * `callbackURL` (required), `scope`, and any other option of `createNeverloseClient` under its
+ * own name (`clientSecret`, `issuer`, `endpoints`, `timeout`...).
+ *
+ * @deprecated Pass `client` (the `createNeverloseClient` options, or a client) instead:
+ * `{ client: { clientId, clientSecret, scopes, ... }, callbackURL }`. This form keeps working.
+ */
+export interface PassportStyleStrategyOptions
+  extends NeverloseStrategyBehaviour,
+    Omit<NeverloseClientOptions, 'clientId' | 'redirectUri' | 'scopes'> {
+  /** The client id (`clientId` of neverlose-oidc). */
+  readonly clientID: string;
+  /**
+   * The callback URL registered with Neverlose: absolute (it becomes the client's `redirectUri`),
+   * or a path resolved against each request's protocol and host.
+   */
+  readonly callbackURL: string;
+  /**
+   * The scopes: an array or a space-separated string (`scopes` of neverlose-oidc).
+   *
+   * @defaultValue `['openid', 'profile', 'email']`
+   */
+  readonly scope?: string | readonly string[];
+  /** Only in {@link NeverloseStrategyOptions}. */
+  readonly client?: never;
 }
 
 /** `done` of a verify function: `done(null, user)`, `done(null, false, info)` or `done(err)`. */

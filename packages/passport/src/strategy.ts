@@ -6,20 +6,21 @@ import {
   type NeverloseClientOptions,
   NeverloseOidcError,
   type TransactionStore,
-  validateClientOptions,
   validateReturnTo,
 } from 'neverlose-oidc';
-import { Strategy as PassportStrategy } from 'passport-strategy';
+import { failureStatus, type NeverloseFailure } from './failure.js';
 import type {
   NeverloseAuthenticateOptions,
   NeverloseStrategyOptions,
+  PassportStyleStrategyOptions,
   VerifyCallback,
   VerifyFunction,
   VerifyFunctionWithRequest,
 } from './options.js';
-import { asError, createOutcome, type Outcome } from './outcome.js';
+import { asError, createOutcome, type Outcome, type PassportActions } from './outcome.js';
 import { toPassportProfile } from './profile.js';
-import { requestOrigin, requestPath, type StrategyRequest } from './request-url.js';
+import { requestOrigin, requestPath, requestQuery, type StrategyRequest } from './request-url.js';
+import { isClient, strategySetup } from './setup.js';
 import { MISSING_SESSION_MESSAGE, type SessionLike, sessionStore } from './state/session-store.js';
 
 /** The store key of a login started with the `no_state` scope. */
@@ -27,12 +28,6 @@ const NO_STATE_KEY = '-';
 
 function configurationError(message: string): NeverloseOidcError {
   return new NeverloseOidcError('ERR_CONFIGURATION', message);
-}
-
-function scopesOf(scope: NeverloseStrategyOptions['scope']): readonly string[] | undefined {
-  if (scope === undefined) return undefined;
-  if (typeof scope === 'string') return scope.split(/[\s,]+/).filter(Boolean);
-  return scope;
 }
 
 /**
@@ -47,23 +42,36 @@ function scopesOf(scope: NeverloseStrategyOptions['scope']): readonly string[] |
  * - `returnTo` comes back as `req.authInfo.returnTo`, which survives Passport's session
  *   regeneration.
  *
+ * It needs no base class: Passport only calls `authenticate`, on a copy of the strategy it gives
+ * `success`, `fail`, `redirect` and `error`.
+ *
  * @example
  * ```ts
  * passport.use(new NeverloseStrategy(
- *   { clientID: 'my-app', clientSecret: process.env.NEVERLOSE_SECRET, callbackURL: '/auth/neverlose/callback' },
+ *   {
+ *     client: { clientId: 'my-app', clientSecret: process.env.NEVERLOSE_SECRET },
+ *     callbackURL: '/auth/neverlose/callback',
+ *   },
  *   (accessToken, profile, done) => done(null, { id: profile.id, name: profile.username }),
  * ));
  * ```
  */
-export class NeverloseStrategy extends PassportStrategy {
+export class NeverloseStrategy {
   /** The strategy name for `passport.authenticate()`: `'neverlose'`. */
   name = 'neverlose';
+  /** Set by Passport on the copy of the strategy that handles one request. */
+  declare success: PassportActions['success'];
+  /** Set by Passport on the copy of the strategy that handles one request. */
+  declare fail: PassportActions['fail'];
+  /** Set by Passport on the copy of the strategy that handles one request. */
+  declare redirect: PassportActions['redirect'];
+  /** Set by Passport on the copy of the strategy that handles one request. */
+  declare error: PassportActions['error'];
 
-  private readonly _clientOptions: NeverloseClientOptions;
+  private readonly _clientOptions: NeverloseClientOptions | undefined;
   private readonly _verify: VerifyFunction | VerifyFunctionWithRequest;
   private readonly _passReqToCallback: boolean;
-  private readonly _callbackURL: string;
-  private readonly _absoluteCallback: boolean;
+  private readonly _callbackURL: string | undefined;
   private readonly _store: TransactionStore | undefined;
   private readonly _sessionKey: string;
   private readonly _proxy: boolean;
@@ -82,53 +90,33 @@ export class NeverloseStrategy extends PassportStrategy {
     options: NeverloseStrategyOptions & { passReqToCallback?: false },
     verify: VerifyFunction,
   );
+  /** @deprecated Pass `{ client: { clientId, ... }, callbackURL }`: see {@link PassportStyleStrategyOptions}. */
   constructor(
-    options: NeverloseStrategyOptions,
+    options: PassportStyleStrategyOptions & { passReqToCallback: true },
+    verify: VerifyFunctionWithRequest,
+  );
+  /** @deprecated Pass `{ client: { clientId, ... }, callbackURL }`: see {@link PassportStyleStrategyOptions}. */
+  constructor(
+    options: PassportStyleStrategyOptions & { passReqToCallback?: false },
+    verify: VerifyFunction,
+  );
+  constructor(
+    options: NeverloseStrategyOptions | PassportStyleStrategyOptions,
     verify: VerifyFunction | VerifyFunctionWithRequest,
   ) {
-    super();
-    if (typeof options !== 'object' || options === null) {
-      throw configurationError('NeverloseStrategy requires an options object.');
-    }
+    const setup = strategySetup(options);
     if (typeof verify !== 'function') {
       throw configurationError('NeverloseStrategy requires a verify function as second argument.');
     }
-    if (typeof options.callbackURL !== 'string' || options.callbackURL === '') {
-      throw configurationError('Invalid option "callbackURL": must be an absolute URL or a path.');
+    if (isClient(setup.client)) {
+      this._clientOptions = undefined;
+      this._shared.client = Promise.resolve(setup.client);
+    } else {
+      this._clientOptions = setup.client;
     }
-    this._absoluteCallback = !options.callbackURL.startsWith('/');
-    if (!this._absoluteCallback && options.callbackURL.startsWith('//')) {
-      throw configurationError('Invalid option "callbackURL": a path must not start with "//".');
-    }
-    if (options.store !== undefined) {
-      const { store } = options;
-      if (typeof store?.set !== 'function' || typeof store?.take !== 'function') {
-        throw configurationError('Invalid option "store": must have set() and take() methods.');
-      }
-    }
-    const scopes = scopesOf(options.scope);
-    this._clientOptions = {
-      clientId: options.clientID,
-      ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
-      ...(this._absoluteCallback ? { redirectUri: options.callbackURL } : {}),
-      ...(scopes === undefined ? {} : { scopes }),
-      ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
-      ...(options.endpoints === undefined ? {} : { endpoints: options.endpoints }),
-      ...(options.clientAuthentication === undefined
-        ? {}
-        : { clientAuthentication: options.clientAuthentication }),
-      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-      ...(options.transactionTtl === undefined ? {} : { transactionTtl: options.transactionTtl }),
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      ...(options.dangerouslyAllowInsecureHttp === undefined
-        ? {}
-        : { dangerouslyAllowInsecureHttp: options.dangerouslyAllowInsecureHttp }),
-    };
-    // Fail at startup, not at the first login. Field names are those of neverlose-oidc.
-    validateClientOptions(this._clientOptions);
     this._verify = verify;
     this._passReqToCallback = options.passReqToCallback === true;
-    this._callbackURL = options.callbackURL;
+    this._callbackURL = setup.callbackURL;
     this._store = options.store;
     this._sessionKey = options.sessionKey ?? 'neverlose:transactions';
     this._proxy = options.proxy === true;
@@ -143,10 +131,13 @@ export class NeverloseStrategy extends PassportStrategy {
     return { ...options.authorizationParams };
   }
 
-  /** The neverlose-oidc client, created (discovery) on first use and shared afterwards. */
+  /**
+   * The neverlose-oidc client: the one given, or one created (with discovery) on first use and
+   * shared afterwards.
+   */
   client(): Promise<NeverloseClient> {
     const shared = this._shared;
-    if (shared.client === undefined) {
+    if (shared.client === undefined && this._clientOptions !== undefined) {
       const created = createNeverloseClient(this._clientOptions);
       shared.client = created;
       // A failed discovery is retried by the next login instead of being cached forever.
@@ -154,7 +145,7 @@ export class NeverloseStrategy extends PassportStrategy {
         if (shared.client === created) shared.client = undefined;
       });
     }
-    return shared.client;
+    return shared.client as Promise<NeverloseClient>;
   }
 
   /**
@@ -162,11 +153,10 @@ export class NeverloseStrategy extends PassportStrategy {
    * throws and never leaves a promise rejected: every outcome is one Passport action, `fail` for
    * what the user did and `error` for what the server did (see {@link createOutcome}).
    */
-  override authenticate(req: StrategyRequest, options: NeverloseAuthenticateOptions = {}): void {
+  authenticate(req: StrategyRequest, options: NeverloseAuthenticateOptions = {}): void {
     const outcome = createOutcome(this, req);
     const run = async (): Promise<void> => {
-      const query =
-        req.query ?? Object.fromEntries(new URL(requestPath(req), 'http://x').searchParams);
+      const query = req.query ?? requestQuery(req);
       const isCallback =
         query.code !== undefined || query.error !== undefined || query.state !== undefined;
       if (isCallback) await this._callback(req, query, outcome);
@@ -177,20 +167,15 @@ export class NeverloseStrategy extends PassportStrategy {
 
   private _reportError(error: unknown, outcome: Outcome): void {
     if (
-      !isNeverloseOidcError(error) ||
-      !(isUserError(error) || error.code === 'ERR_TRANSACTION_STORE_FULL')
+      isUserError(error) ||
+      isNeverloseOidcError(error, 'ERR_TRANSACTION_STORE_FULL') ||
+      isNeverloseOidcError(error, 'ERR_TEMPORARILY_UNAVAILABLE')
     ) {
-      outcome.error(asError(error));
+      const failure: NeverloseFailure = { message: error.message, code: error.code };
+      outcome.fail(failure, failureStatus(error.code));
       return;
     }
-    // ERR_TRANSACTION_STORE_FULL: too many logins in flight; the user may try again later.
-    const status =
-      error.code === 'ERR_RETURN_TO_INVALID'
-        ? 400
-        : error.code === 'ERR_TRANSACTION_STORE_FULL'
-          ? 503
-          : 403;
-    outcome.fail({ message: error.message, code: error.code }, status);
+    outcome.error(asError(error));
   }
 
   private _storeFor(req: StrategyRequest): {
@@ -221,9 +206,9 @@ export class NeverloseStrategy extends PassportStrategy {
     const { url, transaction } = await client.startAuthorization({
       ...(returnTo === undefined ? {} : { returnTo }),
       extraParams: this.authorizationParams(options),
-      ...(this._absoluteCallback
+      ...(this._callbackURL === undefined
         ? {}
-        : { redirectUri: new URL(this._callbackURL, requestOrigin(req, this._proxy)).href }),
+        : { redirectUri: this._redirectUri(req, this._callbackURL) }),
     });
     await store.set(transaction.state ?? NO_STATE_KEY, transaction, client.transactionTtl);
     if (session === undefined) return outcome.redirect(url.href);
@@ -232,6 +217,12 @@ export class NeverloseStrategy extends PassportStrategy {
       session.save((error) => (error ? reject(asError(error)) : resolve()));
     });
     outcome.redirect(url.href);
+  }
+
+  /** The redirect URI of a login: `callbackURL` itself, or resolved against the request. */
+  private _redirectUri(req: StrategyRequest, callbackURL: string): string {
+    if (!callbackURL.startsWith('/')) return callbackURL;
+    return new URL(callbackURL, requestOrigin(req, this._proxy)).href;
   }
 
   private async _callback(

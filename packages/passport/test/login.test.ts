@@ -5,7 +5,7 @@ import {
   defaultBehaviour,
   startProvider,
   type TestProvider,
-} from '../../oidc/test/support/provider.mjs';
+} from '../../../test/providers/hostile-provider.mjs';
 import { type TestApp, testApps } from './support/app.js';
 import { Browser, toCallback as callbackOf } from './support/browser.js';
 

@@ -1,21 +1,13 @@
 import session from 'express-session';
 import { MemoryTransactionStore, type TransactionStore } from 'neverlose-oidc';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize, startProvider, type TestProvider } from '../../oidc/test/support/provider.mjs';
+import { describe, expect, it } from 'vitest';
+import { authorize } from '../../../test/providers/hostile-provider.mjs';
 import type { VerifyFunction } from '../src/index.js';
-import { type TestApp, testApps } from './support/app.js';
+import { hostileProvider, type TestApp, testApps } from './support/app.js';
 import { Browser, toCallback } from './support/browser.js';
 
-let provider: TestProvider;
-
-beforeAll(async () => {
-  provider = await startProvider();
-});
-afterAll(async () => {
-  await provider?.close();
-});
-
-const app = testApps(() => provider);
+const provider = hostileProvider();
+const app = testApps(provider);
 
 /** Logs in through `testApp` and returns the callback's answer. */
 async function login(testApp: TestApp, browser = new Browser()): Promise<Response> {
@@ -143,7 +135,7 @@ describe('every outcome is one Passport action, and nothing escapes', () => {
   });
 
   it('ends in error when Passport’s failure handling throws (failureMessage, no session)', async () => {
-    provider.behaviour.deny = true;
+    provider().behaviour.deny = true;
     try {
       const testApp = await app({ session: false }, { store: new MemoryTransactionStore() });
       const response = await login(testApp);
@@ -151,7 +143,7 @@ describe('every outcome is one Passport action, and nothing escapes', () => {
       expect((await response.json()).message).toMatch(/messages/);
       await stillUp(testApp);
     } finally {
-      provider.behaviour.deny = false;
+      provider().behaviour.deny = false;
     }
   });
 

@@ -1,4 +1,4 @@
-import { NeverloseOidcError } from '../errors.js';
+import { NeverloseOidcError, type OAuthErrorResponse } from '../errors.js';
 import { quote } from '../lib/quote.js';
 import type { AuthorizationTransaction } from '../transaction/transaction.js';
 
@@ -9,6 +9,53 @@ import type { AuthorizationTransaction } from '../transaction/transaction.js';
 export type CallbackInput = string | URL | Request;
 
 const SINGLE = ['code', 'state', 'iss', 'error', 'error_description'] as const;
+
+/** Errors of OIDC Core §3.1.2.6: the user must see a page, and `prompt=none` forbade it. */
+const INTERACTION_NEEDED = new Set([
+  'login_required',
+  'consent_required',
+  'interaction_required',
+  'account_selection_required',
+]);
+
+/** The error of a callback that carries `error` (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6). */
+function authorizationError(oauthError: OAuthErrorResponse): NeverloseOidcError {
+  const { error, errorDescription } = oauthError;
+  const answered = `${quote(error)}${errorDescription === undefined ? '' : ` (${quote(errorDescription)})`}`;
+  if (error === 'access_denied') {
+    return new NeverloseOidcError(
+      'ERR_ACCESS_DENIED',
+      'The user denied access to their Neverlose account.',
+      { oauthError },
+    );
+  }
+  if (INTERACTION_NEEDED.has(error)) {
+    return new NeverloseOidcError(
+      'ERR_LOGIN_REQUIRED',
+      `Neverlose needs the user to sign in or consent, and the request asked for no page (prompt=none): it answered ${answered}. Start the login again without prompt=none.`,
+      { oauthError },
+    );
+  }
+  if (error === 'unauthorized_client') {
+    return new NeverloseOidcError(
+      'ERR_UNAUTHORIZED_CLIENT',
+      `Neverlose does not let this client make this authorization request: it answered ${answered} (the no_pkce scope needs their permission).`,
+      { oauthError },
+    );
+  }
+  if (error === 'temporarily_unavailable') {
+    return new NeverloseOidcError(
+      'ERR_TEMPORARILY_UNAVAILABLE',
+      `Neverlose is temporarily unavailable: it answered ${answered}. Try again later.`,
+      { oauthError },
+    );
+  }
+  return new NeverloseOidcError(
+    'ERR_AUTHORIZATION_ERROR',
+    `Neverlose answered the authorization request with ${answered}.`,
+    { oauthError },
+  );
+}
 
 /** @internal The callback's URL; a relative path is read against the transaction's redirect URI. */
 export function callbackUrl(
@@ -97,24 +144,11 @@ export function checkCallback(
   const error = params.get('error');
   if (error !== null) {
     const description = params.get('error_description') ?? undefined;
-    const oauthError = {
+    const oauthError: OAuthErrorResponse = {
       error,
       ...(description === undefined ? {} : { errorDescription: description }),
     };
-    if (error === 'access_denied') {
-      throw new NeverloseOidcError(
-        'ERR_ACCESS_DENIED',
-        'The user denied access to their Neverlose account.',
-        {
-          oauthError,
-        },
-      );
-    }
-    throw new NeverloseOidcError(
-      'ERR_AUTHORIZATION_ERROR',
-      `Neverlose answered the authorization request with ${quote(error)}${description === undefined ? '' : ` (${quote(description)})`}.`,
-      { oauthError },
-    );
+    throw authorizationError(oauthError);
   }
   if (!params.get('code')) {
     throw new NeverloseOidcError('ERR_CALLBACK_INVALID', 'The callback has no "code" parameter.');

@@ -1,8 +1,10 @@
 import * as oidc from 'openid-client';
 import type { ProviderConfiguration } from '../configuration.js';
-import { NeverloseOidcError } from '../errors.js';
+import { isNeverloseOidcError, NeverloseOidcError } from '../errors.js';
+import type { OidcFailedEvent, StateHash } from '../events/events.js';
+import { stateHashOf } from '../events/sink.js';
 import { checkIdToken } from '../id-token/checks.js';
-import { challengeErrorOf, hasCode, toNeverloseError } from '../lib/openid-errors.js';
+import { challengeErrorOf, hasCode, statusOf, toNeverloseError } from '../lib/openid-errors.js';
 import {
   type IdTokenClaims,
   type NeverloseClaims,
@@ -15,7 +17,7 @@ import {
   assertNotExpired,
   assertTransaction,
 } from '../transaction/transaction.js';
-import { type CallbackInput, callbackUrl, checkCallback } from './callback.js';
+import { type CallbackInput, callbackState, callbackUrl, checkCallback } from './callback.js';
 
 /** The tokens of a completed login. Neverlose never issues a refresh token. */
 export interface NeverloseTokens {
@@ -48,13 +50,63 @@ export interface AuthorizationResult {
   readonly returnTo: string | undefined;
 }
 
-/** @internal Completes a login: callback checks, token exchange, id_token checks, userinfo. */
+/** Where a login is, for the event of its failure. */
+interface Progress {
+  step: OidcFailedEvent['step'];
+  /** When the current step started, for the steps that make a request. */
+  started: number | undefined;
+  stateHash: StateHash | undefined;
+}
+
+/** An OAuth error code as the spec spells them (RFC 6749 §5.2), else nothing: events stay tidy. */
+const OAUTH_ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
+
+/**
+ * @internal Completes a login: callback checks, token exchange, id_token checks, userinfo. Reports
+ * each step that passes, and the one that fails, as events.
+ */
 export async function completeAuthorization(
   provider: ProviderConfiguration,
   clientId: string,
   callback: CallbackInput,
   transaction: AuthorizationTransaction | null | undefined,
 ): Promise<AuthorizationResult> {
+  const progress: Progress = { step: 'callback', started: undefined, stateHash: undefined };
+  try {
+    return await complete(provider, clientId, callback, transaction, progress);
+  } catch (error) {
+    const { events } = provider;
+    if (events.active && isNeverloseOidcError(error)) {
+      const status = statusOf(error.cause);
+      const oauthError = error.oauthError?.error;
+      events.emit({
+        type: 'oidc:failed',
+        step: progress.step,
+        code: error.code,
+        message: error.message,
+        ...(progress.stateHash === undefined ? {} : { stateHash: progress.stateHash }),
+        ...(progress.started === undefined ? {} : { durationMs: Date.now() - progress.started }),
+        ...(status === undefined ? {} : { status }),
+        ...(oauthError !== undefined && OAUTH_ERROR_CODE.test(oauthError) ? { oauthError } : {}),
+      });
+    }
+    throw error;
+  }
+}
+
+async function complete(
+  provider: ProviderConfiguration,
+  clientId: string,
+  callback: CallbackInput,
+  transaction: AuthorizationTransaction | null | undefined,
+  progress: Progress,
+): Promise<AuthorizationResult> {
+  const { events } = provider;
+  if (events.active) {
+    const state =
+      typeof transaction?.state === 'string' ? transaction.state : callbackStateOf(callback);
+    progress.stateHash = await stateHashOf(events, state);
+  }
   assertTransaction(transaction);
   const tx = transaction;
   if (tx.issuer !== provider.issuer || tx.clientId !== clientId) {
@@ -70,19 +122,25 @@ export async function completeAuthorization(
   // Checked again, before any request: the transaction may come from storage written by an older
   // version, and the value returned must be header-safe.
   const returnTo = tx.returnTo === undefined ? undefined : validateReturnTo(tx.returnTo);
+  const stateHash = progress.stateHash === undefined ? {} : { stateHash: progress.stateHash };
+  if (events.active) {
+    events.emit({ type: 'oidc:callback', ...stateHash, transactionAgeMs: now - tx.createdAt });
+  }
 
   // The redirect_uri of the token request is the one of the transaction, whatever host the
   // callback was read from (a proxy can hide the public one).
   const current = new URL(tx.redirectUri);
   current.search = params.toString();
 
+  progress.step = 'token';
+  progress.started = Date.now();
   let response: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
   try {
     response = await oidc.authorizationCodeGrant(provider.config, current, {
       ...(tx.codeVerifier === undefined ? {} : { pkceCodeVerifier: tx.codeVerifier }),
       expectedState: tx.state ?? oidc.skipStateCheck,
       ...(tx.nonce === undefined ? {} : { expectedNonce: tx.nonce }),
-      idTokenExpected: provider.idTokenExpected,
+      idTokenExpected: provider.keys !== undefined,
     });
   } catch (error) {
     throw toNeverloseError(error, 'token', await challengeErrorOf(error), clientId);
@@ -91,13 +149,26 @@ export async function completeAuthorization(
   const accessToken = response.access_token;
   // Without a JWK Set (static mode without `jwks`) an id_token cannot be verified: one that comes
   // anyway is ignored, its claims never returned nor used.
-  const idToken = provider.idTokenExpected ? response.id_token : undefined;
+  const idToken = provider.keys === undefined ? undefined : response.id_token;
   let claims: IdTokenClaims | undefined;
-  if (idToken !== undefined) {
+  if (idToken !== undefined && provider.keys !== undefined) {
     claims = response.claims() as IdTokenClaims | undefined;
-    checkIdToken(idToken, accessToken, claims, Date.now());
+    await checkIdToken(idToken, accessToken, claims, Date.now(), provider.keys);
+  }
+  const expiresIn = response.expires_in;
+  if (events.active) {
+    events.emit({
+      type: 'oidc:token',
+      ...stateHash,
+      durationMs: Date.now() - progress.started,
+      status: 200,
+      idToken: idToken !== undefined,
+      ...(expiresIn === undefined ? {} : { expiresIn }),
+    });
   }
 
+  progress.step = 'userinfo';
+  progress.started = Date.now();
   let userinfo: NeverloseClaims;
   try {
     userinfo = (await oidc.fetchUserInfo(
@@ -115,8 +186,15 @@ export async function completeAuthorization(
     }
     throw toNeverloseError(error, 'userinfo', await challengeErrorOf(error), clientId);
   }
+  if (events.active) {
+    events.emit({
+      type: 'oidc:userinfo',
+      ...stateHash,
+      durationMs: Date.now() - progress.started,
+      status: 200,
+    });
+  }
 
-  const expiresIn = response.expires_in;
   const tokens: NeverloseTokens = {
     accessToken,
     tokenType: response.token_type,
@@ -125,4 +203,13 @@ export async function completeAuthorization(
     ...(response.scope === undefined ? {} : { scope: response.scope }),
   };
   return { profile: toProfile(userinfo), claims, tokens, returnTo };
+}
+
+/** The `state` of a callback, for the events of a login whose transaction is missing. */
+function callbackStateOf(callback: CallbackInput): string | undefined {
+  try {
+    return callbackState(callback);
+  } catch {
+    return undefined;
+  }
 }

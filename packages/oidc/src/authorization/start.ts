@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import type { ProviderConfiguration } from '../configuration.js';
-import { NeverloseOidcError } from '../errors.js';
+import { isNeverloseOidcError, NeverloseOidcError } from '../errors.js';
+import { stateHashOf } from '../events/sink.js';
 import { validateReturnTo } from '../return-to.js';
 import type { AuthorizationTransaction } from '../transaction/transaction.js';
 import { checkRedirectUri, type ResolvedOptions } from '../validate-options.js';
@@ -88,6 +89,47 @@ export async function startAuthorization(
   options: ResolvedOptions,
   request: StartAuthorizationOptions = {},
 ): Promise<StartedAuthorization> {
+  const { events } = provider;
+  let started: StartedAuthorization;
+  try {
+    started = await createAuthorization(provider, options, request);
+  } catch (error) {
+    if (events.active && isNeverloseOidcError(error)) {
+      events.emit({
+        type: 'oidc:failed',
+        step: 'authorization',
+        code: error.code,
+        message: error.message,
+      });
+    }
+    throw error;
+  }
+  if (events.active) {
+    const { transaction } = started;
+    const stateHash = await stateHashOf(events, transaction.state);
+    events.emit({
+      type: 'oidc:authorization-started',
+      ...(stateHash === undefined ? {} : { stateHash }),
+      redirectUri: transaction.redirectUri,
+      scope: transaction.scope,
+      pkce: transaction.codeVerifier !== undefined,
+      returnTo: transaction.returnTo !== undefined,
+    });
+  }
+  return started;
+}
+
+async function createAuthorization(
+  provider: ProviderConfiguration,
+  options: ResolvedOptions,
+  request: StartAuthorizationOptions,
+): Promise<StartedAuthorization> {
+  if (typeof request !== 'object' || request === null) {
+    throw new NeverloseOidcError(
+      'ERR_CONFIGURATION',
+      'Invalid argument of startAuthorization: must be an options object or nothing.',
+    );
+  }
   const redirectUri =
     request.redirectUri === undefined
       ? options.redirectUri
@@ -106,7 +148,7 @@ export async function startAuthorization(
   const codeVerifier = options.scopes.includes('no_pkce')
     ? undefined
     : oidc.randomPKCECodeVerifier();
-  const nonce = provider.idTokenExpected ? oidc.randomNonce() : undefined;
+  const nonce = provider.keys === undefined ? undefined : oidc.randomNonce();
 
   const parameters: Record<string, string> = { ...extra, redirect_uri: redirectUri, scope };
   if (codeVerifier !== undefined) {

@@ -19,6 +19,50 @@ const STEP_TEXT: Record<Step, string> = {
   userinfo: 'The userinfo request failed',
 };
 
+/**
+ * The token endpoint's OAuth errors (RFC 6749 §5.2) a caller acts on differently, with their code
+ * and message; the others (`invalid_request`, `unsupported_grant_type`, `invalid_scope`,
+ * `server_error`) are `ERR_TOKEN_EXCHANGE_FAILED`. `client` is the quoted client id, `description`
+ * the quoted `error_description` in parentheses, or `''`.
+ */
+const TOKEN_ERRORS = new Map<
+  string,
+  { readonly code: NeverloseOidcErrorCode; message(client: string, description: string): string }
+>([
+  [
+    'invalid_client',
+    {
+      code: 'ERR_INVALID_CLIENT',
+      message: (client, description) =>
+        `The token endpoint refused the credentials of client ${client} with "invalid_client"${description}: check clientId, clientSecret and clientAuthentication (client_secret_basic or client_secret_post) against the client registered with Neverlose.`,
+    },
+  ],
+  [
+    'invalid_grant',
+    {
+      code: 'ERR_INVALID_GRANT',
+      message: (_, description) =>
+        `The token endpoint refused the authorization code with "invalid_grant"${description}: it was already used (a reloaded or replayed callback), it expired, or it belongs to another login. Start the login again.`,
+    },
+  ],
+  [
+    'unauthorized_client',
+    {
+      code: 'ERR_UNAUTHORIZED_CLIENT',
+      message: (client, description) =>
+        `The token endpoint does not let client ${client} make this request ("unauthorized_client"${description}): ask Neverlose to allow it (the no_pkce scope needs their permission).`,
+    },
+  ],
+  [
+    'temporarily_unavailable',
+    {
+      code: 'ERR_TEMPORARILY_UNAVAILABLE',
+      message: (_, description) =>
+        `The token endpoint is temporarily unavailable ("temporarily_unavailable"${description}): try again later.`,
+    },
+  ],
+]);
+
 /** Codes of openid-client / oauth4webapi that always concern a JWT (the id_token here). */
 const JWT_CODES = new Set([
   'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
@@ -35,6 +79,7 @@ interface CodedError {
   error?: unknown;
   error_description?: unknown;
   response?: unknown;
+  status?: unknown;
 }
 
 /** A body larger than this is not read for an OAuth error: it is not one. */
@@ -53,6 +98,16 @@ function chain(error: unknown): CodedError[] {
 /** A field of a thrown value, as text: only strings count (a thrown value can be anything). */
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+/** @internal The HTTP status of the provider's answer an error is about, when one came. */
+export function statusOf(error: unknown): number | undefined {
+  for (const link of chain(error)) {
+    if (typeof link.status === 'number') return link.status;
+    const response = link.response ?? link.cause;
+    if (typeof Response !== 'undefined' && response instanceof Response) return response.status;
+  }
+  return undefined;
 }
 
 /** @internal True when `error` or one of its causes has the code `code`. */
@@ -137,12 +192,12 @@ export function toNeverloseError(
   if (provided !== undefined) {
     const description =
       provided.errorDescription === undefined ? '' : ` (${quote(provided.errorDescription)})`;
-    if (step === 'token' && provided.error === 'invalid_client') {
-      return new NeverloseOidcError(
-        'ERR_INVALID_CLIENT',
-        `The token endpoint refused the credentials of client ${quote(clientId ?? '')} with "invalid_client"${description}: check clientId, clientSecret and clientAuthentication (client_secret_basic or client_secret_post) against the client registered with Neverlose.`,
-        { cause: error, oauthError: provided },
-      );
+    const known = step === 'token' ? TOKEN_ERRORS.get(provided.error) : undefined;
+    if (known !== undefined) {
+      return new NeverloseOidcError(known.code, known.message(quote(clientId ?? ''), description), {
+        cause: error,
+        oauthError: provided,
+      });
     }
     return new NeverloseOidcError(
       STEP_CODE[step],

@@ -1,6 +1,6 @@
-import { hkdfSync } from 'node:crypto';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { NeverloseOidcError } from '../errors.js';
+import { hkdfSha256, utf8 } from '../lib/web-crypto.js';
 import { type AuthorizationTransaction, assertTransaction } from './transaction.js';
 
 /** A sealing secret: a string (its UTF-8 bytes) or bytes. */
@@ -89,12 +89,16 @@ function repeatedPeriod(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
-/** Checks one secret and derives its key. */
-function keyOf(secret: unknown, field: string): Uint8Array {
-  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
-  if (!(bytes instanceof Uint8Array)) {
+/**
+ * Checks one secret now, and derives its key when first used: Web Crypto's HKDF is asynchronous,
+ * and `createSealedCookieCodec` is not.
+ */
+function keyOf(secret: unknown, field: string): () => Promise<Uint8Array> {
+  if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
     throw configurationError(field, 'must be a string or a Uint8Array');
   }
+  // A copy: the caller may reuse its buffer, and Web Crypto wants an ArrayBuffer-backed view.
+  const bytes = typeof secret === 'string' ? utf8(secret) : new Uint8Array(secret);
   if (bytes.byteLength < MIN_SECRET_BYTES) {
     throw configurationError(field, `must be at least ${MIN_SECRET_BYTES} bytes long`);
   }
@@ -112,10 +116,14 @@ function keyOf(secret: unknown, field: string): Uint8Array {
       `does not look random: its estimated entropy is ${Math.floor(bits)} bits, at least ${MIN_SECRET_BITS} are needed (generate one with \`openssl rand -base64 32\`)`,
     );
   }
-  return new Uint8Array(hkdfSync('sha256', bytes, new Uint8Array(0), INFO, 32));
+  let key: Promise<Uint8Array> | undefined;
+  return () => {
+    key ??= hkdfSha256(bytes, INFO, 32);
+    return key;
+  };
 }
 
-function keysOf(secret: unknown): readonly Uint8Array[] {
+function keysOf(secret: unknown): readonly (() => Promise<Uint8Array>)[] {
   if (!Array.isArray(secret)) return [keyOf(secret, 'secret')];
   if (secret.length === 0) throw configurationError('secret', 'must list at least one secret');
   return secret.map((one, index) => keyOf(one, `secret[${index}]`));
@@ -147,12 +155,13 @@ export function createSealedCookieCodec(options: SealedCookieCodecOptions): Seal
     throw configurationError('options', 'must be an object');
   }
   const keys = keysOf(options.secret);
-  const sealingKey = keys[0] as Uint8Array;
+  const sealingKey = keys[0] as () => Promise<Uint8Array>;
   const now = options.now ?? Date.now;
 
   const decrypt = async (sealed: string): Promise<Record<string, unknown>> => {
     let failure: unknown;
-    for (const key of keys) {
+    for (const keyOfSecret of keys) {
+      const key = await keyOfSecret();
       try {
         const { payload } = await jwtDecrypt(sealed, key, {
           keyManagementAlgorithms: ['dir'],
@@ -188,7 +197,7 @@ export function createSealedCookieCodec(options: SealedCookieCodecOptions): Seal
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
         .setIssuedAt(Math.floor(now() / 1000))
         .setExpirationTime(Math.floor(transaction.expiresAt / 1000))
-        .encrypt(sealingKey);
+        .encrypt(await sealingKey());
       if (sealed.length > MAX_SEALED_COOKIE_LENGTH) {
         throw new NeverloseOidcError(
           'ERR_COOKIE_TOO_LARGE',

@@ -51,6 +51,7 @@ export function assertTransaction(value: unknown): asserts value is Authorizatio
   for (const key of REQUIRED_STRINGS) {
     if (typeof tx[key] !== 'string' || tx[key] === '') missing(`"${key}" is not a string`);
   }
+  if (!URL.canParse(tx.redirectUri as string)) missing('"redirectUri" is not an absolute URL');
   for (const key of OPTIONAL_STRINGS) {
     if (tx[key] !== undefined && typeof tx[key] !== 'string') missing(`"${key}" is not a string`);
   }

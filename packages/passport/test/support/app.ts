@@ -2,11 +2,13 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startProvider, type TestProvider } from '../../../../test/providers/hostile-provider.mjs';
 import {
   type NeverloseAuthenticateOptions,
   NeverloseStrategy,
   type NeverloseStrategyOptions,
+  type PassportStyleStrategyOptions,
   redirectToReturnTo,
   type VerifyFunction,
 } from '../../src/index.js';
@@ -18,7 +20,7 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  readonly strategy: NeverloseStrategyOptions;
+  readonly strategy: NeverloseStrategyOptions | PassportStyleStrategyOptions;
   readonly session?: boolean;
   readonly trustProxy?: boolean;
   readonly authenticate?: NeverloseAuthenticateOptions & { keepSessionInfo?: boolean };
@@ -45,15 +47,53 @@ interface ProviderLike {
   readonly issuer: string;
 }
 
-/** The strategy options of a test app that logs in at `provider`, over plain HTTP. */
-export function strategyFor(provider: ProviderLike): NeverloseStrategyOptions {
-  return {
-    clientID: provider.clientId,
+/** Options of the strategy itself; every other override is an option of its client. */
+const STRATEGY_KEYS = new Set([
+  'callbackURL',
+  'store',
+  'sessionKey',
+  'passReqToCallback',
+  'proxy',
+  'returnToParam',
+]);
+
+/**
+ * The strategy options of a test app that logs in at `provider`, over plain HTTP, with
+ * `overrides` of the strategy's options and of its client's (`issuer`, `fetch`...).
+ */
+export function strategyFor(
+  provider: ProviderLike,
+  overrides: Record<string, unknown> = {},
+): NeverloseStrategyOptions {
+  const client: Record<string, unknown> = {
+    clientId: provider.clientId,
     clientSecret: provider.clientSecret,
-    callbackURL: '/auth/neverlose/callback',
     issuer: provider.issuer,
     dangerouslyAllowInsecureHttp: true,
+  };
+  const strategy: Record<string, unknown> = {
+    callbackURL: '/auth/neverlose/callback',
     returnToParam: 'returnTo',
+  };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (key !== 'client') (STRATEGY_KEYS.has(key) ? strategy : client)[key] = value;
+  }
+  // A ready client (`{ client }`) replaces the options.
+  return { ...strategy, client: overrides.client ?? client } as unknown as NeverloseStrategyOptions;
+}
+
+/** Starts the hostile provider before the file's tests and closes it after them. */
+export function hostileProvider(): () => TestProvider {
+  let provider: TestProvider | undefined;
+  beforeAll(async () => {
+    provider = await startProvider();
+  });
+  afterAll(async () => {
+    await provider?.close();
+  });
+  return () => {
+    if (provider === undefined) throw new Error('The provider starts in beforeAll.');
+    return provider;
   };
 }
 
@@ -71,7 +111,7 @@ export function testApps(
   return async (options = {}, strategy = {}) => {
     const started = await startApp({
       ...options,
-      strategy: { ...strategyFor(provider()), ...strategy },
+      strategy: strategyFor(provider(), strategy as Record<string, unknown>),
     });
     apps.push(started);
     return started;
@@ -83,7 +123,8 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
   const verified: unknown[] = [];
   const passport = new Passport();
   const accept = options.accept ?? true;
-  const strategyOptions = options.strategy;
+  // Either form: the strategy tells them apart at run time, the overloads by their fields.
+  const strategyOptions = options.strategy as NeverloseStrategyOptions;
   const strategy = strategyOptions.passReqToCallback
     ? new NeverloseStrategy(
         { ...strategyOptions, passReqToCallback: true as const },

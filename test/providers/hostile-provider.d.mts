@@ -15,6 +15,8 @@ export interface ProviderBehaviour {
     | 'wrong-at-hash'
     | 'alg-none'
     | 'bad-signature'
+    /** Signed with a key whose kid the JWKS never lists. */
+    | 'unknown-kid'
     | 'expired'
     /** Issued an hour from now. */
     | 'iat-future'
@@ -26,6 +28,8 @@ export interface ProviderBehaviour {
   tokenError: string | undefined;
   /** The userinfo status code. */
   userinfoStatus: number;
+  /** The status code of the JWKS endpoint. */
+  jwksStatus: number;
   /** Delay of every answer, in ms. */
   delayMs: number;
 }
@@ -49,7 +53,7 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-export declare const USER: Readonly<Record<string, string | number>>;
+export { USER } from './user.mjs';
 export declare function defaultBehaviour(): ProviderBehaviour;
 export declare function startProvider(options?: ProviderOptions): Promise<TestProvider>;
 export declare function authorize(authorizationUrl: URL | string): Promise<string>;

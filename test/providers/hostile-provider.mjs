@@ -1,8 +1,24 @@
-// A small OpenID provider that behaves like Neverlose, for tests and the bench. Plain JavaScript so
-// that the bench (which runs the built package with plain Node) can use it too.
+// The hostile provider: a small OpenID provider shaped like Neverlose that misbehaves on request.
+//
+// Why a second fake provider beside neverlose-emulator (the rule is one of each): honest logins
+// are proven against real providers, neverlose-emulator (Neverlose's own behaviour, the tool app
+// developers run) and oidc-provider (OpenID Certified, test/interop). This one exists for what
+// neither should ever do, and an emulator that could be switched to do it would be a worse
+// emulator: id_tokens forged, unsigned, signed with a key it never publishes, or with the wrong
+// iss, aud, nonce, at_hash, exp or iat; a wrong or missing RFC 9207 `iss` callback parameter; a
+// userinfo about another user; OAuth errors and slow answers injected per test. Every switch is a
+// field of `provider.behaviour`, flipped between two logins of one test, and it approves every
+// login without a sign-in page, which keeps the unit suites of neverlose-oidc and
+// passport-neverlose (and the oidc bench) fast. New honest-path tests belong on the emulator or
+// oidc-provider, not here.
+//
+// Plain JavaScript so that the bench, which runs the built package with plain Node, can use it.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { SCOPE_CLAIMS, USER } from './user.mjs';
+
+export { USER };
 
 /** @returns {import('./provider.d.mts').ProviderBehaviour} */
 export function defaultBehaviour() {
@@ -13,21 +29,10 @@ export function defaultBehaviour() {
     userinfoSub: undefined,
     tokenError: undefined,
     userinfoStatus: 200,
+    jwksStatus: 200,
     delayMs: 0,
   };
 }
-
-export const USER = Object.freeze({
-  sub: '1337',
-  preferred_username: 'darth',
-  name: 'darth',
-  profile: 'https://neverlose.cc/forum/members/1337',
-  picture: 'https://neverlose.cc/static/avatars/1337.png',
-  email: 'darth@example.com',
-  'cc.neverlose.reg_date': '2019-04-01',
-  'cc.neverlose.user_id': 1337,
-  'cc.neverlose.login': 'darth',
-});
 
 function base64url(buffer) {
   return Buffer.from(buffer).toString('base64url');
@@ -106,9 +111,13 @@ export async function startProvider(options = {}) {
       );
       return `${header}.${payload}.`;
     }
-    const key = b.idToken === 'bad-signature' ? other.privateKey : privateKey;
+    const key =
+      b.idToken === 'bad-signature' || b.idToken === 'unknown-kid' ? other.privateKey : privateKey;
     return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
+      .setProtectedHeader({
+        alg: 'RS256',
+        kid: b.idToken === 'unknown-kid' ? 'key-never-published' : 'key-1',
+      })
       .setIssuer(issuer)
       .setAudience(audience)
       .setIssuedAt(issuedAt)
@@ -139,7 +148,10 @@ export async function startProvider(options = {}) {
         authorization_response_iss_parameter_supported: announceIss,
       });
     }
-    if (url.pathname === '/oauth/jwks' && !legacy) return json(res, 200, { keys: [jwk] });
+    if (url.pathname === '/oauth/jwks' && !legacy) {
+      if (b.jwksStatus !== 200) return json(res, b.jwksStatus, { error: 'server_error' });
+      return json(res, 200, { keys: [jwk] });
+    }
 
     if (url.pathname === '/oauth/authorize' && req.method === 'GET') {
       const q = url.searchParams;
@@ -249,23 +261,12 @@ export async function startProvider(options = {}) {
           { 'www-authenticate': 'Bearer error="invalid_token"' },
         );
       if (b.userinfoStatus !== 200) return json(res, b.userinfoStatus, { error: 'server_error' });
-      const claims = {
-        sub: b.userinfoSub ?? USER.sub,
-        'cc.neverlose.reg_date': USER['cc.neverlose.reg_date'],
-      };
-      if (grant.scope.includes('profile')) {
-        for (const key of [
-          'preferred_username',
-          'name',
-          'profile',
-          'picture',
-          'cc.neverlose.user_id',
-          'cc.neverlose.login',
-        ]) {
-          claims[key] = USER[key];
-        }
+      const claims = {};
+      for (const [scope, names] of Object.entries(SCOPE_CLAIMS)) {
+        if (!grant.scope.includes(scope) && scope !== 'openid') continue;
+        for (const name of names) claims[name] = USER[name];
       }
-      if (grant.scope.includes('email')) claims.email = USER.email;
+      claims.sub = b.userinfoSub ?? USER.sub;
       return json(res, 200, claims);
     }
     return json(res, 404, { error: 'not_found' });

@@ -1,0 +1,37 @@
+import express from 'express';
+import session from 'express-session';
+import passport from 'passport';
+import { NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
+
+// #region readme
+// `npx neverlose-emulator` serves a local Neverlose at http://127.0.0.1:4010. Its seed registers
+// the client below for http://localhost:3000/auth/callback (among others); its sign-in page
+// offers the users alice, bob and charlie.
+passport.use(
+  new NeverloseStrategy(
+    {
+      client: {
+        issuer: process.env.NEVERLOSE_ISSUER ?? 'http://127.0.0.1:4010',
+        clientId: 'emulator-client',
+        clientSecret: 'emulator-secret',
+        dangerouslyAllowInsecureHttp: true, // the emulator speaks plain HTTP, on loopback only
+      },
+      callbackURL: 'http://localhost:3000/auth/callback',
+    },
+    (_accessToken, profile, done) => done(null, { id: profile.id, name: profile.username ?? '' }),
+  ),
+);
+passport.serializeUser((user, done) => done(null, user));
+passport.deserializeUser((user: Express.User, done) => done(null, user));
+
+const app = express();
+app.use(session({ secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));
+app.use(passport.session());
+app.get('/auth/neverlose', passport.authenticate('neverlose'));
+app.get(
+  '/auth/callback',
+  passport.authenticate('neverlose', { failureRedirect: '/login' }),
+  redirectToReturnTo('/'),
+);
+export const server = app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
+// #endregion

@@ -1,0 +1,125 @@
+import {
+  isNeverloseOidcError,
+  type NeverloseClient,
+  type NeverloseClientOptions,
+  NeverloseOidcError,
+  validateClientOptions,
+} from 'neverlose-oidc';
+import type { NeverloseStrategyOptions, PassportStyleStrategyOptions } from './options.js';
+
+/** @internal What the strategy needs of its options, whichever form they came in. */
+export interface StrategySetup {
+  /** A ready client, or the options to create one at the first login. */
+  readonly client: NeverloseClient | NeverloseClientOptions;
+  /** The callback URL of every login: a path resolved per request, or absolute; else the client's. */
+  readonly callbackURL: string | undefined;
+}
+
+const BEHAVIOUR = ['store', 'sessionKey', 'passReqToCallback', 'proxy', 'returnToParam'] as const;
+const OPTIONS = new Set<string>([...BEHAVIOUR, 'client', 'callbackURL']);
+
+function configurationError(message: string): NeverloseOidcError {
+  return new NeverloseOidcError('ERR_CONFIGURATION', message);
+}
+
+/** @internal True for a client made by `createNeverloseClient`, false for its options. */
+export function isClient(
+  value: NeverloseClient | NeverloseClientOptions,
+): value is NeverloseClient {
+  return typeof (value as { startAuthorization?: unknown }).startAuthorization === 'function';
+}
+
+function checkCallbackURL(callbackURL: unknown): string | undefined {
+  if (callbackURL === undefined) return undefined;
+  if (typeof callbackURL !== 'string' || callbackURL === '') {
+    throw configurationError('Invalid option "callbackURL": must be an absolute URL or a path.');
+  }
+  if (callbackURL.startsWith('//')) {
+    throw configurationError('Invalid option "callbackURL": a path must not start with "//".');
+  }
+  return callbackURL;
+}
+
+/** The client options of the deprecated Passport-style form: the one place names are mapped. */
+function fromPassportStyle(options: PassportStyleStrategyOptions): StrategySetup {
+  const { clientID, callbackURL, scope, ...rest } = options;
+  const core: Record<string, unknown> = { ...rest };
+  for (const key of BEHAVIOUR) delete core[key];
+  const path = checkCallbackURL(callbackURL);
+  if (path === undefined) {
+    throw configurationError('Invalid option "callbackURL": must be an absolute URL or a path.');
+  }
+  const scopes = typeof scope === 'string' ? scope.split(/[\s,]+/).filter(Boolean) : scope;
+  const client = {
+    ...core,
+    clientId: clientID,
+    ...(path.startsWith('/') ? {} : { redirectUri: path }),
+    ...(scopes === undefined ? {} : { scopes }),
+  } as NeverloseClientOptions;
+  // Fail at startup, not at the first login. Field names are those of neverlose-oidc.
+  validateClientOptions(client);
+  return { client, callbackURL: path };
+}
+
+/**
+ * @internal Checks the strategy's options and maps them to a client (or client options) and a
+ * callback URL. Throws `ERR_CONFIGURATION` naming the field.
+ */
+export function strategySetup(
+  options: NeverloseStrategyOptions | PassportStyleStrategyOptions,
+): StrategySetup {
+  if (typeof options !== 'object' || options === null) {
+    throw configurationError('NeverloseStrategy requires an options object.');
+  }
+  if (options.store !== undefined) {
+    const { store } = options;
+    if (typeof store?.set !== 'function' || typeof store?.take !== 'function') {
+      throw configurationError('Invalid option "store": must have set() and take() methods.');
+    }
+  }
+  if (options.client === undefined) {
+    if ('clientID' in options) return fromPassportStyle(options as PassportStyleStrategyOptions);
+    throw configurationError(
+      'NeverloseStrategy requires the "client" option: a client made by createNeverloseClient, or its options.',
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.has(key)) {
+      throw configurationError(
+        `Invalid option "${key}": is not an option of NeverloseStrategy (the client's options go in "client").`,
+      );
+    }
+  }
+  const { client } = options;
+  const callbackURL = checkCallbackURL(options.callbackURL);
+  if (typeof client !== 'object' || client === null) {
+    throw configurationError(
+      'Invalid option "client": must be a client made by createNeverloseClient, or its options.',
+    );
+  }
+  if (isClient(client)) {
+    if (callbackURL === undefined && client.redirectUri === undefined) {
+      throw configurationError(
+        'Invalid option "callbackURL": required when the client has no redirectUri.',
+      );
+    }
+    return { client, callbackURL };
+  }
+  try {
+    validateClientOptions(client);
+  } catch (error) {
+    // Name the field as the strategy's options hold it: "client.clientId".
+    if (isNeverloseOidcError(error, 'ERR_CONFIGURATION')) {
+      throw configurationError(
+        error.message.replace(/^Invalid option "/, 'Invalid option "client.'),
+      );
+    }
+    throw error;
+  }
+  if (callbackURL === undefined && client.redirectUri === undefined) {
+    throw configurationError(
+      'Invalid option "callbackURL": required when "client.redirectUri" is not set.',
+    );
+  }
+  return { client, callbackURL };
+}
