@@ -2,7 +2,7 @@ import type { OAuth2Config, OIDCConfig } from '@auth/core/providers';
 import type { TokenSet } from '@auth/core/types';
 import { NeverloseOidcError } from '../../errors.js';
 import { type NeverloseClaims, toProfile } from '../../profile.js';
-import { createIdTokenVerifier } from '../shared/id-token.js';
+import { createDiscovery, createIdTokenVerifier } from '../shared/id-token.js';
 import {
   type NeverloseProviderOptions,
   resolveProviderOptions,
@@ -66,8 +66,9 @@ export function Neverlose(
   }
 
   const verify = createIdTokenVerifier(
-    endpoints?.jwks === undefined ? { issuer } : { issuer, jwks: endpoints.jwks },
+    issuer,
     clientId,
+    endpoints?.jwks ?? createDiscovery(issuer),
   );
   return {
     ...common,

@@ -15,47 +15,63 @@ const ALGORITHMS = [
   'ES512',
 ];
 
-/** @internal Where the keys that sign id_tokens are: a JWKS URL, or the issuer's discovery. */
-export interface KeySource {
-  readonly issuer: string;
-  readonly jwks?: string;
+/** @internal What the adapters read from the discovery document. */
+export interface DiscoveredEndpoints {
+  readonly jwksUri: string;
+  readonly userinfoEndpoint: string;
+}
+
+/**
+ * @internal Reads `<issuer>/.well-known/openid-configuration` on first use and keeps it; a failed
+ * read is retried by the next call. The document's `issuer` must be the one configured.
+ */
+export function createDiscovery(issuer: string): () => Promise<DiscoveredEndpoints> {
+  let pending: Promise<DiscoveredEndpoints> | undefined;
+  const refuse = (rule: string): never => {
+    throw new NeverloseOidcError(
+      'ERR_DISCOVERY_FAILED',
+      `The discovery document of ${issuer} cannot be used: ${rule}.`,
+    );
+  };
+  return () => {
+    if (pending === undefined) {
+      const created = (async () => {
+        const response = await fetch(`${issuer}/.well-known/openid-configuration`);
+        if (!response.ok) refuse(`it answered HTTP ${response.status}`);
+        const document = (await response.json()) as Record<string, unknown>;
+        if (document.issuer !== issuer) refuse('its "issuer" is another one');
+        const url = (key: string): string => {
+          const value = document[key];
+          return typeof value === 'string' && URL.canParse(value)
+            ? value
+            : refuse(`"${key}" is missing`);
+        };
+        return { jwksUri: url('jwks_uri'), userinfoEndpoint: url('userinfo_endpoint') };
+      })();
+      pending = created;
+      created.catch(() => {
+        if (pending === created) pending = undefined;
+      });
+    }
+    return pending;
+  };
 }
 
 /**
  * @internal Verifies id_tokens for frameworks that do not (or not fully): signature against the
- * issuer's JWK Set, `iss`, `aud`, `exp`, `iat`, an asymmetric algorithm, and `at_hash`. The JWK Set
- * URL is read from discovery on first use and kept; a failed read is retried next time.
+ * issuer's JWK Set (`jwks`, else the discovery document's), `iss`, `aud`, `exp`, `iat`, an
+ * asymmetric algorithm, and `at_hash`. The `nonce` is the framework's to check.
  */
 export function createIdTokenVerifier(
-  source: KeySource,
+  issuer: string,
   clientId: string,
+  jwksUri: string | (() => Promise<DiscoveredEndpoints>),
 ): (idToken: string, accessToken: string) => Promise<JWTPayload> {
-  let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
-  const keySet = () => {
-    if (keys === undefined) {
-      const created = (async () => {
-        if (source.jwks !== undefined) return createRemoteJWKSet(new URL(source.jwks));
-        const response = await fetch(`${source.issuer}/.well-known/openid-configuration`);
-        const document = (await response.json()) as { jwks_uri?: unknown; issuer?: unknown };
-        if (!response.ok || document.issuer !== source.issuer) {
-          throw new NeverloseOidcError(
-            'ERR_DISCOVERY_FAILED',
-            `The discovery document of ${source.issuer} cannot be used to check id_tokens.`,
-          );
-        }
-        if (typeof document.jwks_uri !== 'string' || !URL.canParse(document.jwks_uri)) {
-          throw new NeverloseOidcError(
-            'ERR_DISCOVERY_FAILED',
-            `The discovery document of ${source.issuer} has no "jwks_uri": id_tokens cannot be checked.`,
-          );
-        }
-        return createRemoteJWKSet(new URL(document.jwks_uri));
-      })();
-      keys = created;
-      created.catch(() => {
-        if (keys === created) keys = undefined;
-      });
-    }
+  let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
+  const keySet = async () => {
+    keys ??= createRemoteJWKSet(
+      new URL(typeof jwksUri === 'string' ? jwksUri : (await jwksUri()).jwksUri),
+    );
     return keys;
   };
 
@@ -64,7 +80,7 @@ export function createIdTokenVerifier(
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(idToken, jwks, {
-        issuer: source.issuer,
+        issuer,
         audience: clientId,
         algorithms: ALGORITHMS,
         requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
