@@ -144,7 +144,7 @@ export function neverloseAuth(options: NeverloseHonoOptions): MiddlewareHandler<
     const key = secrets.map((s) => (typeof s === 'string' ? s : Array.from(s).join(','))).join('|');
     if (codecs?.key !== key) {
       // The core's codec checks every secret (length, randomness) and throws naming it.
-      const transactions = createSealedCookieCodec({ secret: secrets });
+      const transactions = createSealedCookieCodec({ secret: given });
       codecs = { key, transactions, sessions: createSessionCodec(secrets) };
     }
     return codecs;
