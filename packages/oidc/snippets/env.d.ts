@@ -6,3 +6,5 @@ declare const redis: {
   set(key: string, value: string, mode: 'PX', ttl: number): Promise<unknown>;
   getdel(key: string): Promise<string | null>;
 };
+/** The database of the better-auth snippet (a better-sqlite3 `Database`, a Kysely dialect...). */
+declare const database: import('better-auth').BetterAuthOptions['database'];
