@@ -1,13 +1,26 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import nextModule from 'next';
 
-// Under NodeNext the types see the CommonJS module object; at run time the default import is the
-// function itself.
-const next = nextModule as unknown as typeof nextModule.default;
+/** The part of Next's programmatic server this wrapper uses. */
+interface NextServer {
+  prepare(): Promise<void>;
+  getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  close(): Promise<void>;
+}
+
+// Loaded with require and typed here: importing 'next' would also load its global types (such as
+// a required NODE_ENV) into every program that imports this example, the tests included.
+const next = createRequire(import.meta.url)('next') as (options: {
+  dev: boolean;
+  dir: string;
+  hostname: string;
+  port: number;
+  quiet?: boolean;
+}) => NextServer;
 
 /** Options of {@link startExample}. Nothing is read from the environment here. */
 export interface NextExampleOptions {
