@@ -1,9 +1,11 @@
 // `pnpm demo`: the emulator and every example, wired to each other, until Ctrl-C.
 //   node scripts/demo.mjs            run until SIGINT/SIGTERM
 //   node scripts/demo.mjs --smoke    start everything, check each app answers, stop, exit 0/1
-// Ports: emulator 4010, express-passport 3000, web-standard 3001, reseller-shop 3002, all on
-// 127.0.0.1 (the shop's admin token below is fixed because nothing listens beyond loopback)
-// (override with DEMO_PORT_BASE=5000: the apps take 5000-5002 and the emulator 5010).
+//   node scripts/demo.mjs --nextjs   add the Next.js example (runs `next build` first if needed)
+// Ports: emulator 4010, express-passport 3000, web-standard 3001, reseller-shop 3002, hono 3003,
+// fastify 3004, nextjs 3005, better-auth 3006, all on 127.0.0.1 (the shop's admin token below is
+// fixed because nothing listens beyond loopback) (override with DEMO_PORT_BASE=5000: the apps take
+// 5000-5006 and the emulator 5010).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +13,19 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const smoke = process.argv.includes('--smoke');
+const withNext = process.argv.includes('--nextjs');
 const base = Number(process.env.DEMO_PORT_BASE ?? 3000);
 const host = '127.0.0.1';
-const ports = { passport: base, web: base + 1, shop: base + 2, emulator: base + 10 };
+const ports = {
+  passport: base,
+  web: base + 1,
+  shop: base + 2,
+  hono: base + 3,
+  fastify: base + 4,
+  nextjs: base + 5,
+  betterAuth: base + 6,
+  emulator: base + 10,
+};
 const origin = (port) => `http://${host}:${port}`;
 
 const emulatorEntry = join(root, 'packages/emulator/dist/index.js');
@@ -30,6 +42,10 @@ const config = defaultConfig({
   redirectUris: [
     `${origin(ports.passport)}/auth/neverlose/callback`,
     `${origin(ports.web)}/callback`,
+    `${origin(ports.hono)}/auth/neverlose/callback`,
+    `${origin(ports.fastify)}/auth/neverlose/callback`,
+    `${origin(ports.nextjs)}/api/auth/callback/neverlose`,
+    `${origin(ports.betterAuth)}/api/auth/callback/neverlose`,
   ],
   integrationRedirectUrl: `${shopUrl}/checkout`,
   webhookUrl: `${shopUrl}/webhooks/neverlose`,
@@ -40,6 +56,11 @@ config.marketAccounts = config.marketAccounts.map((account) =>
     ? { ...account, integration: { ...account.integration, public: true } }
     : account,
 );
+if (withNext && !existsSync(join(root, 'examples/nextjs/.next/BUILD_ID'))) {
+  console.log('demo: building the Next.js example (next build, about 20 s)...');
+  const { buildExample } = await import(join(root, 'examples/nextjs/dist/app.js'));
+  await buildExample();
+}
 const emulator = await startEmulator({ host, port: ports.emulator, config });
 
 // The shop's admin pages need a token; the demo listens on loopback only, so a fixed one will do.
@@ -69,6 +90,10 @@ const apps = [
       SHOP_ADMIN_TOKEN: shopAdminToken,
     },
   },
+  { name: 'hono', port: ports.hono, env: {} },
+  { name: 'fastify', port: ports.fastify, env: {} },
+  { name: 'better-auth', port: ports.betterAuth, env: {} },
+  ...(withNext ? [{ name: 'nextjs', port: ports.nextjs, env: {} }] : []),
 ];
 
 const children = [];
@@ -108,6 +133,10 @@ Neverlose demo: everything runs locally against the emulator.
   web-standard     (Login with Neverlose, Web APIs)  ${origin(ports.web)}
   reseller-shop    (reseller checkout and webhooks)  ${shopUrl}
     admin and webhooks                                ${shopUrl}/admin  (user admin, password ${shopAdminToken})
+  hono             (Login with Neverlose, Hono)      ${origin(ports.hono)}
+  fastify          (Login with Neverlose, Fastify)   ${origin(ports.fastify)}
+  better-auth      (Login with Neverlose, better-auth) ${origin(ports.betterAuth)}
+  nextjs           (Login with Neverlose, Next.js)   ${withNext ? origin(ports.nextjs) : 'not started: pnpm demo --nextjs'}
 
 Sign in as alice, bob or charlie (no password). Buy from the reseller shop through the emulator's
 checkout (pick a user and a product, then the shop as the payment method): ${emulator.url}/checkout
@@ -139,6 +168,9 @@ if (smoke) {
   for (const [name, port, loginPath] of [
     ['express-passport', ports.passport, '/auth/neverlose'],
     ['web-standard', ports.web, '/login'],
+    ['hono', ports.hono, '/auth/neverlose'],
+    ['fastify', ports.fastify, '/auth/neverlose'],
+    ['better-auth', ports.betterAuth, '/login'],
   ]) {
     const start = await fetch(`${origin(port)}${loginPath}`, {
       redirect: 'manual',

@@ -1,0 +1,73 @@
+import { betterAuth } from 'better-auth';
+import { getMigrations } from 'better-auth/db/migration';
+import { genericOAuth } from 'better-auth/plugins/generic-oauth';
+import Database from 'better-sqlite3';
+import { type NeverloseBetterAuthUserInfo, neverlose } from 'neverlose-oidc/better-auth';
+
+/** What {@link createAuth} needs. */
+export interface AuthConfig {
+  readonly baseURL: string;
+  readonly secret: string;
+  readonly databasePath: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly issuer: string;
+  readonly dangerouslyAllowInsecureHttp: boolean;
+}
+
+/** better-auth on SQLite with Neverlose as its only sign-in method. */
+export function createAuth(config: AuthConfig) {
+  const database = new Database(config.databasePath);
+  const auth = betterAuth({
+    baseURL: config.baseURL,
+    secret: config.secret,
+    database,
+    // Every failed callback (denied, forged, replayed) lands on the app's own page.
+    onAPIError: { errorURL: `${config.baseURL}/auth/error` },
+    user: {
+      // Shown on the profile page, refreshed from Neverlose at every sign-in (overrideUserInfo).
+      // better-auth stores from a provider profile only fields a user may also set through
+      // update-user (`input`): keep display data here, never what decides access. The Neverlose
+      // user id is the account's `accountId`, which only a verified login writes.
+      additionalFields: {
+        username: { type: 'string', required: false },
+        registrationDate: { type: 'string', required: false },
+      },
+    },
+    plugins: [
+      genericOAuth({
+        config: [
+          {
+            ...neverlose({
+              clientId: config.clientId,
+              clientSecret: config.clientSecret,
+              issuer: config.issuer,
+              dangerouslyAllowInsecureHttp: config.dangerouslyAllowInsecureHttp,
+            }),
+            overrideUserInfo: true,
+            mapProfileToUser: (profile) => {
+              // neverlose-oidc's getUserInfo puts the typed profile under `neverlose`.
+              const user = (profile as unknown as NeverloseBetterAuthUserInfo).neverlose;
+              return {
+                username: user.username,
+                registrationDate: user.registrationDate,
+              };
+            },
+          },
+        ],
+      }),
+    ],
+    telemetry: { enabled: false },
+    // better-auth logs the details of a failed callback (its state among them): only the message.
+    logger: { log: (level, message) => console.error(`better-auth ${level}: ${message}`) },
+  });
+  return {
+    auth,
+    /** Creates the tables better-auth needs (users, sessions, accounts, verifications). */
+    async migrate(): Promise<void> {
+      const { runMigrations } = await getMigrations(auth.options);
+      await runMigrations();
+    },
+    close: () => database.close(),
+  };
+}

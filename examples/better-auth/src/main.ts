@@ -1,0 +1,46 @@
+import { startExample } from './app.js';
+
+function env(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function required(name: string): string {
+  const value = env(name);
+  if (value === undefined) {
+    console.error(`Missing environment variable ${name}: see examples/nextjs/README.md.`);
+    process.exit(1);
+  }
+  return value;
+}
+
+const port = Number(env('PORT') ?? 3005);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid PORT "${env('PORT')}": must be an integer from 0 to 65535.`);
+  process.exit(1);
+}
+
+const publicUrl = env('PUBLIC_URL');
+let example: Awaited<ReturnType<typeof startExample>>;
+try {
+  example = await startExample({
+    port,
+    host: env('HOST') ?? '127.0.0.1',
+    issuer: env('NEVERLOSE_ISSUER') ?? 'https://neverlose.cc',
+    clientId: required('NEVERLOSE_CLIENT_ID'),
+    clientSecret: required('NEVERLOSE_CLIENT_SECRET'),
+    sessionSecret: required('SESSION_SECRET'),
+    ...(publicUrl === undefined ? {} : { publicUrl }),
+    dangerouslyAllowInsecureHttp: env('NEVERLOSE_ALLOW_INSECURE_HTTP') === '1',
+  });
+} catch (error) {
+  console.error(`nextjs example: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+}
+console.log(`nextjs example listening on ${example.url}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void example.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,238 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyPassport from '@fastify/passport';
+import fastifySession from '@fastify/session';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { NeverloseStrategy, type PassportNeverloseProfile } from 'passport-neverlose';
+import {
+  type AppUser,
+  failurePage,
+  homePage,
+  ordersPage,
+  profilePage,
+  type Viewer,
+} from './views.js';
+
+declare module 'fastify' {
+  interface PassportUser extends AppUser {}
+}
+
+/** Options of {@link startExample}. Nothing is read from the environment here. */
+export interface FastifyExampleOptions {
+  /** The OAuth client id. */
+  readonly clientId: string;
+  /** The OAuth client secret; absent for a public client. */
+  readonly clientSecret?: string;
+  /** The identity provider. @defaultValue `'https://neverlose.cc'` */
+  readonly issuer?: string;
+  /** Signs the session cookie: at least 32 characters, the same on every instance. */
+  readonly sessionSecret: string;
+  /** Port to listen on; `0` picks a free one. @defaultValue `0` */
+  readonly port?: number;
+  /** Interface to listen on. @defaultValue `'127.0.0.1'` */
+  readonly host?: string;
+  /** The app's origin as the browser sees it. @defaultValue `http://<host>:<port>` */
+  readonly publicUrl?: string;
+  /** Permit `http:` provider URLs: the local emulator only. @defaultValue `false` */
+  readonly dangerouslyAllowInsecureHttp?: boolean;
+  /** Log requests (method and path only: never the callback's code and state). @defaultValue `false` */
+  readonly logRequests?: boolean;
+  /** Where unexpected errors are reported. @defaultValue `console.error` */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A running example. */
+export interface RunningExample {
+  /** Where it listens, such as `http://127.0.0.1:3004` (no trailing slash). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Where Neverlose sends the browser back to. Register `<publicUrl>/auth/neverlose/callback`. */
+export const CALLBACK_PATH = '/auth/neverlose/callback';
+const LOGIN_PATH = '/auth/neverlose';
+
+declare module 'fastify' {
+  interface Session {
+    /** The synchronizer token of the sign-out form. */
+    csrf?: string;
+  }
+}
+
+function toAppUser(profile: PassportNeverloseProfile): AppUser {
+  const email = profile.emails?.[0]?.value;
+  const avatarUrl = profile.photos?.[0]?.value;
+  return {
+    id: profile.id,
+    ...(profile.username === undefined ? {} : { username: profile.username }),
+    ...(email === undefined ? {} : { email }),
+    ...(avatarUrl === undefined ? {} : { avatarUrl }),
+    ...(profile.registrationDate === undefined
+      ? {}
+      : { registrationDate: profile.registrationDate }),
+  };
+}
+
+function sameToken(given: unknown, expected: string | undefined): boolean {
+  if (typeof given !== 'string' || expected === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Starts the Fastify app. */
+export async function startExample(options: FastifyExampleOptions): Promise<RunningExample> {
+  if (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32) {
+    throw new Error('Invalid option "sessionSecret": must be a string of at least 32 characters.');
+  }
+  const host = options.host ?? '127.0.0.1';
+  const report = options.onError ?? ((error: unknown) => console.error(error));
+  const server = Fastify({
+    // The callback URL carries the authorization code and state: log the path, not the query.
+    logger: options.logRequests
+      ? { serializers: { req: (req) => ({ method: req.method, path: req.url.split('?')[0] }) } }
+      : false,
+  });
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
+  const secure = publicUrl?.startsWith('https:') ?? false;
+  server.register(fastifyCookie);
+  server.register(fastifySession, {
+    secret: options.sessionSecret,
+    cookieName: 'nl_session',
+    cookie: { secure, httpOnly: true, sameSite: 'lax', path: '/', maxAge: 8 * 3600 * 1000 },
+    saveUninitialized: false,
+  });
+  server.register(fastifyFormbody, { bodyLimit: 4096 });
+  server.register(fastifyPassport.initialize());
+  server.register(fastifyPassport.secureSession());
+
+  fastifyPassport.use(
+    'neverlose',
+    new NeverloseStrategy(
+      {
+        clientID: options.clientId,
+        ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
+        // Without a public URL, the path is resolved against the request's Host (the port is
+        // known only once listening).
+        callbackURL: publicUrl === undefined ? CALLBACK_PATH : `${publicUrl}${CALLBACK_PATH}`,
+        issuer: options.issuer ?? 'https://neverlose.cc',
+        returnToParam: 'returnTo',
+        ...(options.dangerouslyAllowInsecureHttp ? { dangerouslyAllowInsecureHttp: true } : {}),
+      },
+      (_accessToken, profile, done) => done(null, toAppUser(profile)),
+    ),
+  );
+  fastifyPassport.registerUserSerializer(async (user: AppUser) => user);
+  fastifyPassport.registerUserDeserializer(async (user: unknown) =>
+    typeof user === 'object' && user !== null && typeof (user as AppUser).id === 'string'
+      ? (user as AppUser)
+      : null,
+  );
+
+  const viewer = (request: FastifyRequest): Viewer => ({
+    user: request.user as AppUser | undefined,
+    csrf: request.session?.csrf,
+  });
+  const html = (reply: FastifyReply, status: number, body: string) =>
+    reply
+      .code(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' http: https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      )
+      .send(body);
+
+  /**
+   * The end of the login and callback routes. passport-neverlose ends every request with one
+   * Passport action: `fail` with a status for what the visitor did (403 denied, 400 a bad
+   * returnTo, 403 a stale or forged callback), `error` for what the provider did.
+   */
+  const finish = fastifyPassport.authenticate(
+    'neverlose',
+    async (request, reply, error, user, info, status) => {
+      if (error) {
+        report(error);
+        return html(
+          reply,
+          502,
+          failurePage(502, 'ERR_PROVIDER', 'Neverlose could not be reached. Try again shortly.'),
+        );
+      }
+      if (!user) {
+        const challenge = (info ?? {}) as { code?: string; message?: string };
+        const code = challenge.code ?? 'ERR_LOGIN_FAILED';
+        // A stale, replayed or forged callback is the visitor's doing: 400, as a bad request.
+        const answer =
+          code === 'ERR_ACCESS_DENIED' || code === 'ERR_RETURN_TO_INVALID' ? (status ?? 403) : 400;
+        return html(
+          reply,
+          answer,
+          failurePage(answer, code, challenge.message ?? 'Sign-in failed.'),
+        );
+      }
+      await request.logIn(user);
+      request.session.csrf = randomBytes(24).toString('base64url');
+      const returnTo = (info as { returnTo?: string } | undefined)?.returnTo;
+      return reply.redirect(returnTo ?? '/profile', 302);
+    },
+  );
+  server.get(LOGIN_PATH, { preValidation: finish }, async () => undefined);
+  server.get(CALLBACK_PATH, { preValidation: finish }, async () => undefined);
+
+  server.post('/logout', async (request, reply) => {
+    const token = (request.body as Record<string, unknown> | undefined)?.['csrf'];
+    // The token lives in the server session: a form posted from another site cannot know it.
+    if (!request.user || !sameToken(token, request.session.csrf)) {
+      return html(
+        reply,
+        403,
+        failurePage(403, 'ERR_CSRF', 'That sign-out did not come from this site.'),
+      );
+    }
+    await request.logOut();
+    await request.session.destroy();
+    return reply.redirect('/?loggedOut=1', 303);
+  });
+
+  server.get('/', async (request, reply) =>
+    html(
+      reply,
+      200,
+      homePage(
+        viewer(request),
+        (request.query as Record<string, unknown>)['loggedOut'] !== undefined,
+      ),
+    ),
+  );
+  for (const path of ['/profile', '/orders'] as const) {
+    server.get(path, async (request, reply) => {
+      const user = request.user as AppUser | undefined;
+      if (!user) return reply.redirect(`${LOGIN_PATH}?returnTo=${encodeURIComponent(path)}`, 302);
+      return html(
+        reply,
+        200,
+        path === '/profile'
+          ? profilePage(viewer(request), user)
+          : ordersPage(viewer(request), user),
+      );
+    });
+  }
+  server.setErrorHandler((error, _request, reply) => {
+    // Fastify's own 4xx (a body too large, a bad content type) keep their status.
+    const given = (error as { statusCode?: unknown }).statusCode;
+    const status = typeof given === 'number' && given >= 400 && given < 500 ? given : 500;
+    if (status === 500) report(error);
+    return reply
+      .code(status)
+      .type('text/plain; charset=utf-8')
+      .send(status === 500 ? 'Something went wrong; the error was logged.' : 'Bad request.');
+  });
+
+  await server.listen({ port: options.port ?? 0, host });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { url: `http://${host}:${port}`, close: () => server.close() };
+}

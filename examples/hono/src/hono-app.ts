@@ -1,0 +1,74 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { createNeverloseClient, type NeverloseClientOptions } from 'neverlose-oidc';
+import { type NeverloseEnv, neverloseAuth, requireNeverloseUser } from 'neverlose-oidc/hono';
+import { failurePage, homePage, ordersPage, profilePage } from './views.js';
+
+/** What the app needs; each runtime's entry reads it from its own environment. */
+export interface HonoExampleConfig {
+  readonly client: NeverloseClientOptions;
+  /** Seals the login and session cookies: at least 32 random bytes. */
+  readonly sessionSecret: string;
+  /** Where unexpected errors go. @defaultValue `console.error` */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The whole app, with no Node API: it runs as it is on Node (`@hono/node-server`), Bun
+ * (`export default app`) and Workers (`src/worker.ts`).
+ */
+export function createApp(
+  config: HonoExampleConfig | ((env: Record<string, unknown>) => HonoExampleConfig),
+): Hono<NeverloseEnv> {
+  const configOf = (env: unknown) =>
+    typeof config === 'function' ? config((env ?? {}) as Record<string, unknown>) : config;
+  const report = (env: unknown, error: unknown) => (configOf(env).onError ?? console.error)(error);
+
+  const app = new Hono<NeverloseEnv>();
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        imgSrc: ["'self'", 'http:', 'https:', 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    }),
+  );
+  app.use(
+    neverloseAuth({
+      // Created on the first request: a Worker may not fetch at startup.
+      client: (c) => createNeverloseClient(configOf(c.env).client),
+      secret: (c) => configOf(c.env).sessionSecret,
+      afterLoginPath: '/profile',
+      afterLogoutPath: '/?loggedOut=1',
+      renderError: (c, failure) => {
+        if (failure.status >= 500) report(c.env, failure.error);
+        return c.html(failurePage(failure.status, failure.code, failure.message), failure.status);
+      },
+    }),
+  );
+
+  app.get('/', (c) =>
+    c.html(
+      homePage(
+        { user: c.var.neverloseUser, csrf: c.var.neverloseCsrfToken },
+        c.req.query('loggedOut') !== undefined,
+      ),
+    ),
+  );
+  app.get('/profile', requireNeverloseUser(), (c) =>
+    c.html(profilePage({ user: c.var.neverloseUser!, csrf: c.var.neverloseCsrfToken })),
+  );
+  app.get('/orders', requireNeverloseUser(), (c) =>
+    c.html(ordersPage({ user: c.var.neverloseUser!, csrf: c.var.neverloseCsrfToken })),
+  );
+  app.notFound((c) => c.text('There is no such page.', 404));
+  app.onError((error, c) => {
+    report(c.env, error);
+    return c.text('Something went wrong; the error was logged.', 500);
+  });
+  return app;
+}

@@ -1,0 +1,45 @@
+import Neverlose from 'neverlose-oidc/next-auth';
+import type { NextAuthOptions } from 'next-auth';
+
+/**
+ * next-auth v4 with the Neverlose provider. Read when a request comes: `startExample` sets the
+ * environment once it knows its port. JWT sessions in an encrypted cookie: no database.
+ */
+export function authOptions(): NextAuthOptions {
+  const env = (name: string): string => {
+    const value = process.env[name];
+    if (value === undefined || value === '')
+      throw new Error(`Missing environment variable ${name}.`);
+    return value;
+  };
+  return {
+    secret: env('NEXTAUTH_SECRET'),
+    providers: [
+      Neverlose({
+        clientId: env('NEVERLOSE_CLIENT_ID'),
+        clientSecret: env('NEVERLOSE_CLIENT_SECRET'),
+        issuer: process.env['NEVERLOSE_ISSUER'] || 'https://neverlose.cc',
+        dangerouslyAllowInsecureHttp: process.env['NEVERLOSE_ALLOW_INSECURE_HTTP'] === '1',
+      }),
+    ],
+    session: { strategy: 'jwt', maxAge: 8 * 3600 },
+    pages: { signIn: '/login', error: '/login' },
+    callbacks: {
+      // On sign-in `user` is what the provider's profile() returned: keep the Neverlose profile.
+      jwt({ token, user }) {
+        if (user?.neverlose) token.neverlose = user.neverlose;
+        return token;
+      },
+      session({ session, token }) {
+        if (token.neverlose && session.user) session.user.neverlose = token.neverlose;
+        return session;
+      },
+    },
+    // next-auth logs errors with their cause; the callback URL (code, state) is not logged.
+    logger: {
+      error: (code) => console.error(`next-auth: ${code}`),
+      warn: () => undefined,
+      debug: () => undefined,
+    },
+  };
+}

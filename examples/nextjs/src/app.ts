@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/** The part of Next's programmatic server this wrapper uses. */
+interface NextServer {
+  prepare(): Promise<void>;
+  getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  close(): Promise<void>;
+}
+
+// Loaded with require and typed here: importing 'next' would also load its global types (such as
+// a required NODE_ENV) into every program that imports this example, the tests included.
+const next = createRequire(import.meta.url)('next') as (options: {
+  dev: boolean;
+  dir: string;
+  hostname: string;
+  port: number;
+  quiet?: boolean;
+}) => NextServer;
+
+/** Options of {@link startExample}. Nothing is read from the environment here. */
+export interface NextExampleOptions {
+  /** The OAuth client id. */
+  readonly clientId: string;
+  /** The OAuth client secret. */
+  readonly clientSecret: string;
+  /** The identity provider. @defaultValue `'https://neverlose.cc'` */
+  readonly issuer?: string;
+  /** Encrypts next-auth's session cookie (`NEXTAUTH_SECRET`): at least 32 random characters. */
+  readonly sessionSecret: string;
+  /** Port to listen on; `0` picks a free one. @defaultValue `0` */
+  readonly port?: number;
+  /** Interface to listen on. @defaultValue `'127.0.0.1'` */
+  readonly host?: string;
+  /** The app's origin as the browser sees it (`NEXTAUTH_URL`). @defaultValue `http://<host>:<port>` */
+  readonly publicUrl?: string;
+  /** Permit `http:` provider URLs: the local emulator only. @defaultValue `false` */
+  readonly dangerouslyAllowInsecureHttp?: boolean;
+  /** Where unexpected errors are reported. @defaultValue `console.error` */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A running example. */
+export interface RunningExample {
+  /** Where it listens, such as `http://127.0.0.1:3005` (no trailing slash). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Where Neverlose sends the browser back to (next-auth's route). */
+export const CALLBACK_PATH = '/api/auth/callback/neverlose';
+
+/** The example's folder: the Next.js project. */
+export const exampleDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** True once `next build` has produced a production build. */
+export function isBuilt(): boolean {
+  return existsSync(`${exampleDir}/.next/BUILD_ID`);
+}
+
+/** Runs `next build` (a minute or more on two cores): once, before {@link startExample}. */
+export function buildExample(): Promise<void> {
+  const bin = fileURLToPath(import.meta.resolve('next/dist/bin/next'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'build'], {
+      cwd: exampleDir,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`next build failed (${code}):\n${output}`)),
+    );
+  });
+}
+
+/**
+ * Starts the production build on `node:http`. next-auth reads its configuration from the
+ * environment: this sets it for this process (one example per process).
+ */
+export async function startExample(options: NextExampleOptions): Promise<RunningExample> {
+  if (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32) {
+    throw new Error('Invalid option "sessionSecret": must be a string of at least 32 characters.');
+  }
+  if (!isBuilt()) {
+    throw new Error(
+      'The Next.js example is not built: run `pnpm --filter neverlose-example-nextjs build:next`.',
+    );
+  }
+  const host = options.host ?? '127.0.0.1';
+  const onError = options.onError ?? ((error: unknown) => console.error(error));
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+
+  Object.assign(process.env, {
+    NEXT_TELEMETRY_DISABLED: '1',
+    NEXTAUTH_URL: (options.publicUrl ?? url).replace(/\/+$/, ''),
+    NEXTAUTH_SECRET: options.sessionSecret,
+    NEVERLOSE_CLIENT_ID: options.clientId,
+    NEVERLOSE_CLIENT_SECRET: options.clientSecret,
+    NEVERLOSE_ISSUER: options.issuer ?? 'https://neverlose.cc',
+    NEVERLOSE_ALLOW_INSECURE_HTTP: options.dangerouslyAllowInsecureHttp ? '1' : '',
+  });
+  const app = next({ dev: false, dir: exampleDir, hostname: host, port, quiet: true });
+  try {
+    await app.prepare();
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const handle = app.getRequestHandler();
+  server.on('request', (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      onError(error);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  return {
+    url,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export type { NeverloseProviderOptions } from '../shared/provider-options.js';
+export type { NeverloseAuthUser, NeverloseSessionUser } from '../shared/session-user.js';
+export { Neverlose, Neverlose as default } from './provider.js';

@@ -1,0 +1,9 @@
+export type { NeverloseProviderOptions } from '../shared/provider-options.js';
+export type { NeverloseSessionUser } from '../shared/session-user.js';
+export type {
+  BetterAuthTokens,
+  NeverloseBetterAuthOptions,
+  NeverloseBetterAuthUserInfo,
+  NeverloseGenericOAuthConfig,
+} from './provider.js';
+export { neverlose, neverlose as default } from './provider.js';

@@ -1,0 +1,9 @@
+export type { NeverloseSessionUser } from '../shared/session-user.js';
+export { neverloseAuth, requireNeverloseUser } from './middleware.js';
+export type {
+  NeverloseEnv,
+  NeverloseFailure,
+  NeverloseHonoOptions,
+  NeverloseVariables,
+  PerContext,
+} from './options.js';

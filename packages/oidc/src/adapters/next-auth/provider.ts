@@ -1,0 +1,78 @@
+import type { OAuthConfig } from 'next-auth/providers/oauth';
+import { type NeverloseClaims, toProfile } from '../../profile.js';
+import {
+  type NeverloseProviderOptions,
+  resolveProviderOptions,
+} from '../shared/provider-options.js';
+import { authUserOf, type NeverloseAuthUser } from '../shared/session-user.js';
+
+/** Options of {@link Neverlose} for next-auth v4. */
+export interface NeverloseNextAuthOptions extends NeverloseProviderOptions {
+  /**
+   * The id_token signing algorithm Neverlose uses (openid-client v5, under next-auth v4, accepts
+   * only this one).
+   *
+   * @defaultValue `'RS256'`
+   */
+  readonly idTokenSigningAlg?: 'RS256' | 'PS256' | 'ES256';
+}
+
+/**
+ * The Neverlose provider for next-auth v4 (`next-auth@4`, the `latest` on npm). For Auth.js
+ * (`@auth/core`, next-auth v5, `@auth/express`, `@auth/sveltekit`) use `neverlose-oidc/authjs`.
+ *
+ * next-auth v4 runs openid-client v5, which does the checks: S256 PKCE, `state` and `nonce`
+ * (`checks`), the callback's `iss` (RFC 9207, required when discovery announces it), and the
+ * id_token's signature against the provider's JWK Set, `iss`, `aud`, `exp`, `iat` and `at_hash`.
+ * The profile comes from userinfo, whose `sub` openid-client checks against the id_token's (the
+ * Neverlose id_token carries no profile claims), mapped by the core's `toProfile`.
+ *
+ * With `endpoints` (static mode) nothing is discovered; without `endpoints.jwks` no id_token is
+ * expected and no nonce sent, as in the core.
+ *
+ * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming a bad option.
+ * @example
+ * ```ts
+ * export const authOptions: NextAuthOptions = {
+ *   providers: [Neverlose({ clientId: process.env.NEVERLOSE_CLIENT_ID!, clientSecret: process.env.NEVERLOSE_CLIENT_SECRET! })],
+ * };
+ * ```
+ */
+export function Neverlose(options: NeverloseNextAuthOptions): OAuthConfig<NeverloseClaims> {
+  const { clientId, clientSecret, issuer, scope, endpoints } = resolveProviderOptions(options);
+  const idToken = endpoints === undefined || endpoints.jwks !== undefined;
+  return {
+    id: 'neverlose',
+    name: 'Neverlose',
+    type: 'oauth',
+    issuer,
+    clientId,
+    clientSecret,
+    idToken,
+    checks: idToken ? ['pkce', 'state', 'nonce'] : ['pkce', 'state'],
+    client: {
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: options.idTokenSigningAlg ?? 'RS256',
+    },
+    ...(endpoints === undefined
+      ? {
+          wellKnown: `${issuer}/.well-known/openid-configuration`,
+          authorization: { params: { scope } },
+        }
+      : {
+          authorization: { url: endpoints.authorization, params: { scope } },
+          token: endpoints.token,
+          ...(endpoints.jwks === undefined ? {} : { jwks_endpoint: endpoints.jwks }),
+        }),
+    userinfo: {
+      ...(endpoints === undefined ? {} : { url: endpoints.userinfo }),
+      // next-auth hands over openid-client's TokenSet (typed as its parameters): given the
+      // TokenSet, openid-client checks that the userinfo `sub` is the id_token's.
+      request: ({ client, tokens }) =>
+        client.userinfo(
+          tokens as Parameters<typeof client.userinfo>[0],
+        ) as Promise<NeverloseClaims>,
+    },
+    profile: (claims) => authUserOf(toProfile(claims)) as NeverloseAuthUser & { id: string },
+  };
+}

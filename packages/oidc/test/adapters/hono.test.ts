@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  authorize,
+  defaultBehaviour,
+  startProvider,
+  type TestProvider,
+} from '../../../../test/providers/hostile-provider.mjs';
+import {
+  type NeverloseEnv,
+  type NeverloseHonoOptions,
+  neverloseAuth,
+  requireNeverloseUser,
+} from '../../src/adapters/hono/index.js';
+import { createNeverloseClient, type NeverloseClient } from '../../src/index.js';
+
+const ORIGIN = 'http://localhost:3000';
+const SECRET = randomBytes(32).toString('base64url');
+let provider: TestProvider;
+let client: NeverloseClient;
+
+beforeAll(async () => {
+  provider = await startProvider();
+  client = await createNeverloseClient({
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    redirectUri: `${ORIGIN}/auth/neverlose/callback`,
+    issuer: provider.issuer,
+    dangerouslyAllowInsecureHttp: true,
+  });
+});
+afterAll(() => provider.close());
+beforeEach(() => {
+  provider.behaviour = defaultBehaviour();
+});
+
+function appWith(options: Partial<NeverloseHonoOptions> = {}) {
+  const app = new Hono<NeverloseEnv>();
+  app.use(neverloseAuth({ client, secret: SECRET, ...options }));
+  app.get('/me', requireNeverloseUser(), (c) =>
+    c.json({ user: c.var.neverloseUser, csrf: c.var.neverloseCsrfToken }),
+  );
+  app.post('/me', requireNeverloseUser(), (c) => c.text('ok'));
+  return app;
+}
+
+/** `name=value` pairs of every Set-Cookie, as a Cookie header (deleted cookies left out). */
+function cookiesOf(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0] as string)
+    .filter((pair) => !pair.endsWith('='))
+    .join('; ');
+}
+
+async function signIn(app: Hono<NeverloseEnv>, returnTo = '/me') {
+  const start = await app.request(
+    `${ORIGIN}/auth/neverlose?returnTo=${encodeURIComponent(returnTo)}`,
+  );
+  const callbackUrl = await authorize(start.headers.get('location')!);
+  const callback = await app.request(callbackUrl, { headers: { cookie: cookiesOf(start) } });
+  return { start, callbackUrl, callback };
+}
+
+describe('neverloseAuth (Hono)', () => {
+  it('signs in: PKCE, state and nonce sent, the transaction in a sealed cookie scoped to the callback', async () => {
+    const app = appWith();
+    const { start, callback } = await signIn(app);
+    const authorization = new URL(start.headers.get('location')!);
+    expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorization.searchParams.get('state')).toBeTruthy();
+    expect(authorization.searchParams.get('nonce')).toBeTruthy();
+    const txCookie = start.headers.getSetCookie()[0]!;
+    expect(txCookie).toMatch(
+      /^nl_tx\.[\w-]+=.+; Max-Age=600; Path=\/auth\/neverlose\/callback; HttpOnly; SameSite=Lax$/,
+    );
+
+    expect(callback.status).toBe(302);
+    expect(callback.headers.get('location')).toBe('/me');
+    const me = await app.request(`${ORIGIN}/me`, { headers: { cookie: cookiesOf(callback) } });
+    const body = (await me.json()) as { user: Record<string, unknown>; csrf: string };
+    expect(body.user).toEqual({
+      id: '1337',
+      userId: 1337,
+      username: 'darth',
+      displayName: 'darth',
+      email: 'darth@example.com',
+      avatarUrl: 'https://neverlose.cc/static/avatars/1337.png',
+      profileUrl: 'https://neverlose.cc/forum/members/1337',
+      registrationDate: '2019-04-01',
+    });
+    expect(body.csrf).toMatch(/^[\w-]{32}$/);
+  });
+
+  it('deletes the transaction cookie on the callback, so that a replay is refused with 400', async () => {
+    const app = appWith();
+    const start = await app.request(`${ORIGIN}/auth/neverlose`);
+    const callbackUrl = await authorize(start.headers.get('location')!);
+    const first = await app.request(callbackUrl, { headers: { cookie: cookiesOf(start) } });
+    expect(first.headers.getSetCookie().some((c) => /^nl_tx\.[\w-]+=; Max-Age=0/.test(c))).toBe(
+      true,
+    );
+    const replay = await app.request(callbackUrl);
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('No login transaction cookie');
+  });
+
+  it('answers 403 to a denied consent, 400 to a forged callback and to a bad returnTo', async () => {
+    const app = appWith();
+    provider.behaviour.deny = true;
+    const denied = await signIn(app);
+    expect(denied.callback.status).toBe(403);
+
+    const forged = await app.request(`${ORIGIN}/auth/neverlose/callback?code=x&state=y`);
+    expect(forged.status).toBe(400);
+    const badReturnTo = await app.request(`${ORIGIN}/auth/neverlose?returnTo=//evil.example`);
+    expect(badReturnTo.status).toBe(400);
+  });
+
+  it('answers 502 through renderError when the id_token fails a check', async () => {
+    const failures: unknown[] = [];
+    const app = appWith({
+      renderError: (c, failure) => {
+        failures.push(failure.code);
+        return c.text('failed', failure.status);
+      },
+    });
+    provider.behaviour.idToken = 'wrong-at-hash';
+    const { callback } = await signIn(app);
+    expect(callback.status).toBe(502);
+    expect(failures).toEqual(['ERR_ID_TOKEN_INVALID']);
+  });
+
+  it('signs out only with the session token (form field or header), 403 otherwise', async () => {
+    const app = appWith({ afterLogoutPath: '/bye' });
+    const { callback } = await signIn(app);
+    const cookie = cookiesOf(callback);
+    const me = (await (await app.request(`${ORIGIN}/me`, { headers: { cookie } })).json()) as {
+      csrf: string;
+    };
+    const logout = (body: string, headers: Record<string, string> = {}) =>
+      app.request(`${ORIGIN}/auth/neverlose/logout`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+      });
+    expect((await logout('csrf=forged')).status).toBe(403);
+    expect((await logout('')).status).toBe(403);
+    expect((await logout('csrf=a'.padEnd(10_000, 'a'))).status).toBe(403);
+    const out = await logout('', { 'x-csrf-token': me.csrf });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/bye');
+    expect(out.headers.getSetCookie()[0]).toMatch(/^nl_session=; Max-Age=0/);
+  });
+
+  it('sends a visitor without a session to the login with returnTo, and answers 401 to a POST', async () => {
+    const app = appWith();
+    const get = await app.request(`${ORIGIN}/me?tab=2`);
+    expect(get.status).toBe(302);
+    expect(get.headers.get('location')).toBe('/auth/neverlose?returnTo=%2Fme%3Ftab%3D2');
+    const post = await app.request(`${ORIGIN}/me`, { method: 'POST' });
+    expect(post.status).toBe(401);
+    const altered = await app.request(`${ORIGIN}/me`, {
+      headers: { cookie: 'nl_session=abc.def' },
+    });
+    expect(altered.status).toBe(302);
+  });
+
+  it('refuses a sign-in that onLogin rejects, with 403', async () => {
+    const app = appWith({
+      onLogin: (profile) => (profile.id === '1337' ? false : { id: profile.id }),
+    });
+    const { callback } = await signIn(app);
+    expect(callback.status).toBe(403);
+  });
+
+  it('creates a client from a function once, on the first request, and retries a failure', async () => {
+    let calls = 0;
+    const app = new Hono<NeverloseEnv>();
+    app.use(
+      neverloseAuth({
+        client: async () => {
+          calls++;
+          if (calls === 1) throw new Error('discovery down');
+          return client;
+        },
+        secret: SECRET,
+      }),
+    );
+    app.onError((_error, c) => c.text('down', 500));
+    expect((await app.request(`${ORIGIN}/auth/neverlose`)).status).toBe(500);
+    expect((await app.request(`${ORIGIN}/auth/neverlose`)).status).toBe(302);
+    expect((await app.request(`${ORIGIN}/auth/neverlose`)).status).toBe(302);
+    expect(calls).toBe(2);
+  });
+
+  it('checks its options when created, naming the field', () => {
+    expect(() => neverloseAuth({ client, secret: 'short' })).toThrow(/"secret"/);
+    expect(() => neverloseAuth({ client, secret: SECRET, loginPath: 'login' })).toThrow(
+      /"loginPath"/,
+    );
+    expect(() => neverloseAuth({ client, secret: SECRET, sessionTtl: 0 })).toThrow(/"sessionTtl"/);
+    expect(() => neverloseAuth({ client: {} as NeverloseClient, secret: SECRET })).toThrow(
+      /"client"/,
+    );
+  });
+});
