@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isLoopbackHostname } from './admin/access.js';
+import { defaultConfig } from './config/demo-seed.js';
+import type { EmulatorConfig } from './config/seed.js';
 import { startEmulator } from './emulator.js';
 import { isEmulatorError } from './errors.js';
-import { defaultConfig, type EmulatorConfig } from './state/config.js';
 
 const HELP = `Usage: neverlose-emulator [--port 4010] [--host 127.0.0.1] [--config FILE] [--persist FILE]
 

@@ -1,6 +1,12 @@
 import { signRequest } from 'neverlose-market';
 import { afterEach } from 'vitest';
-import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from '../src/index.js';
+import {
+  generateSigningKey,
+  type RunningEmulator,
+  type SigningKey,
+  type StartEmulatorOptions,
+  startEmulator,
+} from '../src/index.js';
 
 export const RESELLER = { userId: 10, key: 'emulator-reseller-key' } as const;
 export const SHOP = { userId: 11, key: 'emulator-shop-key' } as const;
@@ -10,8 +16,19 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((emulator) => emulator.stop()));
 });
 
-/** Starts an emulator that is stopped after the test. */
+let sharedKey: Promise<SigningKey> | undefined;
+
+/**
+ * Starts an emulator that is stopped after the test. Emulators of one test file share one RS256
+ * signing key (generating one takes about 150 ms), unless the test passes its own or asks for
+ * ES256.
+ */
 export async function emulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const alg = options.config?.settings?.idTokenAlg ?? 'RS256';
+  if (options.signingKey === undefined && alg === 'RS256') {
+    sharedKey ??= generateSigningKey('RS256');
+    options = { ...options, signingKey: await sharedKey };
+  }
   const started = await startEmulator(options);
   running.push(started);
   return started;

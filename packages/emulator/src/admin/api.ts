@@ -4,10 +4,8 @@ import { EmulatorError, isEmulatorError } from '../errors.js';
 import type { RequestContext } from '../http/context.js';
 import { readText } from '../http/form.js';
 import { Router } from '../http/router.js';
-import type { EmulatorConfig } from '../state/config.js';
-import { resolveConfig } from '../state/config.js';
 import { toCents } from '../state/money.js';
-import { seedWorld } from '../state/store.js';
+import { applySeed } from './seed.js';
 import { accountView, itemView, stateView, tokensView, userView } from './views.js';
 
 /** Reads a JSON body (empty = `{}`); answers 400 itself for anything else. */
@@ -53,40 +51,6 @@ const STATUS: Record<string, number> = {
   ERR_OPERATION_REFUSED: 409,
   ERR_PERSISTENCE: 500,
 };
-
-/** Merges seed entries into the current seed (replacing entries with the same key). */
-function mergeSeed(current: EmulatorConfig, extra: Record<string, unknown>): EmulatorConfig {
-  const merge = <T>(base: readonly T[] | undefined, add: unknown, key: (v: T) => unknown): T[] => {
-    if (add === undefined) return [...(base ?? [])];
-    if (!Array.isArray(add)) invalid('seed lists must be arrays.');
-    const added = add as T[];
-    const keys = new Set(added.map((v) => key(v)));
-    return [...(base ?? []).filter((v) => !keys.has(key(v))), ...added];
-  };
-  for (const key of Object.keys(extra)) {
-    if (!['users', 'products', 'items', 'marketAccounts', 'oauthClients'].includes(key)) {
-      invalid(
-        `seed: unknown list "${key}" (users, products, items, marketAccounts, oauthClients).`,
-      );
-    }
-  }
-  return {
-    ...current,
-    users: merge(current.users, extra['users'], (u) => (u as { id?: unknown }).id),
-    products: merge(current.products, extra['products'], (p) => (p as { name?: unknown }).name),
-    items: merge(current.items, extra['items'], (i) => (i as { code?: unknown }).code),
-    marketAccounts: merge(
-      current.marketAccounts,
-      extra['marketAccounts'],
-      (a) => (a as { userId?: unknown }).userId,
-    ),
-    oauthClients: merge(
-      current.oauthClients,
-      extra['oauthClients'],
-      (c) => (c as { clientId?: unknown }).clientId,
-    ),
-  };
-}
 
 /**
  * The JSON admin API under `/admin/api`, for tests and scripts. Errors are
@@ -143,28 +107,7 @@ export function adminRouter(
     'POST',
     '/admin/api/seed',
     wrap((_ctx, body) => {
-      const merged = resolveConfig(mergeSeed(store.config as unknown as EmulatorConfig, body));
-      const world = seedWorld(merged);
-      const touched = (name: string, key: string) =>
-        new Set(
-          Array.isArray(body[name])
-            ? (body[name] as Record<string, unknown>[]).map((v) => v[key])
-            : [],
-        );
-      const users = touched('users', 'id');
-      const products = touched('products', 'name');
-      const items = touched('items', 'code');
-      const accounts = touched('marketAccounts', 'userId');
-      const clients = touched('oauthClients', 'clientId');
-      for (const u of world.users) if (users.has(u.id)) store.users.set(u.id, u);
-      for (const p of world.products) if (products.has(p.name)) store.products.set(p.name, p);
-      for (const i of world.items) if (items.has(i.code)) store.items.set(i.code, i);
-      for (const a of world.marketAccounts)
-        if (accounts.has(a.userId)) store.accounts.set(a.userId, a);
-      for (const c of world.oauthClients)
-        if (clients.has(c.clientId)) store.clients.set(c.clientId, c);
-      store.adoptSeed(merged);
-      store.changed();
+      applySeed(store, body);
       return stateView(app);
     }, true),
   );
@@ -259,6 +202,14 @@ export function adminRouter(
       await app.webhooks.idle();
       return app.webhooks.deliveries;
     }),
+  );
+  router.on(
+    'POST',
+    '/admin/api/signing-keys/rotate',
+    wrap(async () => {
+      const key = await app.keys.rotate();
+      return { kid: key.kid, alg: key.alg, jwks: await app.keys.published() };
+    }, true),
   );
   router.on(
     'GET',
