@@ -105,6 +105,14 @@ export interface RunningEmulator {
   /** Resolves when no webhook delivery is pending. */
   webhooksIdle(): Promise<readonly WebhookDelivery[]>;
   /**
+   * Sends a past webhook delivery again, byte for byte (same body, signature and `unique_id`): a
+   * test of an idempotent handler. It goes to `url`, else the account's current webhook URL for
+   * that kind, else where the original went.
+   *
+   * @throws {EmulatorError} `ERR_NOT_FOUND` when the delivery log has no such id.
+   */
+  replayWebhook(id: number, url?: string): WebhookDelivery;
+  /**
    * Signs id_tokens with `key` (or a new key) from now on. The JWKS publishes it and the key it
    * replaced, so that id_tokens already issued still verify.
    */
@@ -224,6 +232,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       await webhooks.idle();
       return webhooks.deliveries;
     },
+    replayWebhook: (id, url) => webhooks.replay(id, url),
     rotateSigningKey: (key) => keys.rotate(key),
     reset: (next) => reset(next),
     stop: () => {

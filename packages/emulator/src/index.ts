@@ -41,5 +41,6 @@ export { IdpSessions } from './idp/sessions.js';
 export { MARKET_ERRORS } from './market/errors.js';
 export type { LedgerEntry, UserRecord, WorldSnapshot } from './state/store.js';
 export { Store } from './state/store.js';
-export type { DeliveryAttempt, WebhookDelivery } from './webhooks/queue.js';
+export type { DeliveryAttempt, WebhookDelivery, WebhookQueueEvent } from './webhooks/queue.js';
 export { WebhookQueue } from './webhooks/queue.js';
+export type { WebhookReport } from './webhooks/report.js';

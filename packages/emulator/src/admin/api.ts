@@ -1,4 +1,5 @@
 import { createCheckoutRedirect } from '../checkout/token.js';
+import { redirectUri, url as webhookUrl } from '../config/field-rules.js';
 import type { EmulatorContext } from '../context.js';
 import { EmulatorError, isEmulatorError } from '../errors.js';
 import type { RequestContext } from '../http/context.js';
@@ -7,6 +8,7 @@ import { Router } from '../http/router.js';
 import { toCents } from '../state/money.js';
 import { applySeed } from './seed.js';
 import { accountView, itemView, stateView, tokensView, userView } from './views.js';
+import { streamWebhookReports } from './webhook-stream.js';
 
 /** Reads a JSON body (empty = `{}`); answers 400 itself for anything else. */
 async function jsonBody(ctx: RequestContext): Promise<Record<string, unknown> | undefined> {
@@ -188,6 +190,44 @@ export function adminRouter(
     '/admin/api/webhooks',
     wrap(() => app.webhooks.deliveries),
   );
+  router.on('GET', '/admin/api/webhooks/events', (ctx) => streamWebhookReports(ctx, app));
+  router.on(
+    'POST',
+    '/admin/api/webhooks/:id/replay',
+    wrap((ctx, body) => {
+      for (const key of Object.keys(body))
+        if (key !== 'url') invalid(`${key}: only url can be sent.`);
+      const id = Number(ctx.params['id']);
+      if (!/^[1-9]\d{0,9}$/.test(ctx.params['id'] ?? ''))
+        invalid('the delivery id must be a positive integer.');
+      const url = body['url'] === undefined ? undefined : webhookUrl(body['url'], 'url');
+      return app.webhooks.replay(id, url);
+    }, true),
+  );
+  router.on(
+    'PATCH',
+    '/admin/api/market-accounts/:userId',
+    wrap((ctx, body) => {
+      const account = store.accounts.get(Number(ctx.params['userId']));
+      if (account === undefined || !/^\d{1,15}$/.test(ctx.params['userId'] ?? ''))
+        throw new EmulatorError('ERR_NOT_FOUND', `No market account "${ctx.params['userId']}".`);
+      for (const key of Object.keys(body))
+        if (key !== 'webhooks') invalid(`${key}: only webhooks can be changed.`);
+      const hooks = body['webhooks'];
+      if (typeof hooks !== 'object' || hooks === null || Array.isArray(hooks))
+        invalid('webhooks must be an object {purchase?, transfer?} (null removes a URL).');
+      const next = { ...account.webhooks };
+      for (const [kind, value] of Object.entries(hooks)) {
+        if (kind !== 'purchase' && kind !== 'transfer')
+          invalid(`webhooks.${kind}: only purchase and transfer are webhook kinds.`);
+        if (value === null) delete next[kind];
+        else next[kind] = webhookUrl(value, `webhooks.${kind}`);
+      }
+      account.webhooks = next;
+      store.changed();
+      return accountView(app, account);
+    }, true),
+  );
   router.on(
     'DELETE',
     '/admin/api/webhooks',
@@ -202,6 +242,22 @@ export function adminRouter(
       await app.webhooks.idle();
       return app.webhooks.deliveries;
     }),
+  );
+  router.on(
+    'POST',
+    '/admin/api/oauth-clients/:clientId/redirect-uris',
+    wrap((ctx, body) => {
+      const clientId = ctx.params['clientId'] ?? '';
+      const client = store.clients.get(clientId);
+      if (client === undefined)
+        throw new EmulatorError('ERR_NOT_FOUND', `No OAuth client "${clientId}".`);
+      for (const key of Object.keys(body))
+        if (key !== 'uri') invalid(`${key}: only uri can be sent.`);
+      const uri = redirectUri(body['uri'], 'uri');
+      if (!client.redirectUris.includes(uri)) client.redirectUris.push(uri);
+      store.changed();
+      return { clientId, redirectUris: [...client.redirectUris] };
+    }, true),
   );
   router.on(
     'POST',

@@ -68,6 +68,13 @@ export function url(value: unknown, path: string): string {
   return raw;
 }
 
+/** A redirect URI: an absolute http(s) URL without a fragment (RFC 6749 section 3.1.2). */
+export function redirectUri(value: unknown, path: string): string {
+  const raw = url(value, path);
+  if (raw.includes('#')) fail(path, 'must not have a fragment (#)');
+  return raw;
+}
+
 /** Refuses a second entry with the same key, naming it with `pathOf(index)`. */
 export function unique<T>(
   values: readonly T[],

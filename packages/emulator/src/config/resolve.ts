@@ -11,6 +11,7 @@ import {
   obj,
   opt,
   PRODUCT_RE,
+  redirectUri,
   text,
   unique,
   url,
@@ -160,7 +161,7 @@ export function resolveNamedConfig(input: unknown, entry: EntryName): ResolvedCo
       clientSecret: text(c['clientSecret'], `${at}.clientSecret`),
       name: opt(c['name'], clientId, (v) => text(v, `${at}.name`)),
       redirectUris: list(c['redirectUris'], `${at}.redirectUris`).map((u, j) =>
-        url(u, `${at}.redirectUris[${j}]`),
+        redirectUri(u, `${at}.redirectUris[${j}]`),
       ),
       permissions: opt(c['permissions'], [] as readonly OAuthClientPermission[], (v) =>
         list(v, `${at}.permissions`).map((p, j) => {
