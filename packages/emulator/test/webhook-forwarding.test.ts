@@ -91,6 +91,9 @@ describe('replaying a webhook delivery', () => {
       failed?.body,
       failed?.body,
     ]);
+    const dashboard = await (await fetch(`${emu.url}/admin`)).text();
+    expect(dashboard).toContain(`${emu.url}/admin/api/webhooks/&lt;#&gt;/replay`);
+    expect(dashboard).toMatch(/<th>replay of<\/th>/);
   });
 
   it("goes to the account's current URL, or to the url sent", async () => {

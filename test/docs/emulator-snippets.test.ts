@@ -1,0 +1,224 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Server } from 'node:net';
+import { join, relative } from 'node:path';
+import {
+  defaultConfig,
+  generateSigningKey,
+  type RunningEmulator,
+  startEmulator,
+} from 'neverlose-emulator';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { repoRoot } from '../support/packed.js';
+import { postForm, signInAtEmulator } from '../support/sign-in.js';
+
+/**
+ * A README snippet is a promise: it must run as written against `neverlose-emulator`. A snippet
+ * file whose first line is this marker is imported here, in this process, against an emulator.
+ * It is run as written: the emulator advertises `http://127.0.0.1:4010` (its `publicUrl`) and the
+ * app of a snippet listens on port 3000; `fetch` to those two origins and `listen(3000)` are
+ * redirected to free ports, so that the test never meets another program on them.
+ */
+const MARKER = '// README snippet: runs against neverlose-emulator';
+const EMULATOR_ORIGINS = ['http://127.0.0.1:4010', 'http://localhost:4010'];
+const APP_ORIGINS = ['http://127.0.0.1:3000', 'http://localhost:3000'];
+
+/** Every marked snippet file of every package. */
+function markedSnippets(): string[] {
+  const files: string[] = [];
+  for (const pkg of readdirSync(join(repoRoot, 'packages'))) {
+    const dir = join(repoRoot, 'packages', pkg, 'snippets');
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')))
+      if (readFileSync(join(dir, file), 'utf8').startsWith(MARKER)) files.push(join(dir, file));
+  }
+  return files.sort();
+}
+
+const realFetch = globalThis.fetch;
+const realListen = Server.prototype.listen;
+let emulator: RunningEmulator;
+let appPort: number | undefined;
+const servers: Server[] = [];
+
+function rewrite(url: string): string {
+  for (const origin of EMULATOR_ORIGINS)
+    if (url.startsWith(origin))
+      return `http://127.0.0.1:${emulator.port}${url.slice(origin.length)}`;
+  for (const origin of APP_ORIGINS) {
+    if (!url.startsWith(origin)) continue;
+    if (appPort === undefined) throw new Error(`${url}: no snippet app listens on port 3000`);
+    return `http://127.0.0.1:${appPort}${url.slice(origin.length)}`;
+  }
+  return url;
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    publicUrl: EMULATOR_ORIGINS[0],
+    signingKey: await generateSigningKey(),
+    config: defaultConfig({
+      webhookUrl: `${APP_ORIGINS[0]}/webhooks`,
+      integrationRedirectUrl: `${APP_ORIGINS[0]}/checkout`,
+    }),
+  });
+  vi.stubGlobal('fetch', (input: string | URL | Request, init?: RequestInit) => {
+    if (input instanceof Request) return realFetch(new Request(rewrite(input.url), input), init);
+    return realFetch(rewrite(String(input)), init);
+  });
+  vi.spyOn(Server.prototype, 'listen').mockImplementation(function (
+    this: Server,
+    ...args: unknown[]
+  ) {
+    if (args[0] !== 3000) return realListen.apply(this, args as never);
+    this.once('listening', () => {
+      appPort = (this.address() as { port: number }).port;
+    });
+    servers.push(this);
+    return realListen.apply(this, [
+      0,
+      '127.0.0.1',
+      ...args.slice(1).filter((a) => typeof a === 'function'),
+    ] as never);
+  });
+});
+
+/** Stops the apps of earlier snippets: port 3000 is free again for the next one. */
+async function closeApps(): Promise<void> {
+  await Promise.all(
+    servers.splice(0).map((server) => {
+      const closed = new Promise((done) => server.close(done));
+      (server as Partial<import('node:http').Server>).closeAllConnections?.();
+      return closed;
+    }),
+  );
+  appPort = undefined;
+}
+
+beforeEach(async () => {
+  await closeApps();
+  emulator.reset();
+});
+
+afterAll(async () => {
+  await closeApps();
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+  await emulator?.stop();
+});
+
+/** The emulator URL a snippet printed, as the test reaches it. */
+const emulatorUrl = () => EMULATOR_ORIGINS[0] as string;
+
+describe('the emulator README snippets run as written against neverlose-emulator', () => {
+  it('snippets/with-oidc.ts: a login with neverlose-oidc', async () => {
+    const snippet = await import('../../packages/emulator/snippets/with-oidc.ts');
+    expect(snippet.url.origin).toBe(emulatorUrl());
+    const callback = await signInAtEmulator(snippet.url.href, 'alice');
+    expect(callback.startsWith('http://127.0.0.1:3000/callback?')).toBe(true);
+    expect(await snippet.callback(callback)).toMatchObject({
+      id: '1',
+      username: 'alice',
+      email: 'alice@example.test',
+    });
+  });
+
+  it('snippets/with-market.ts: the market API with MarketClient', async () => {
+    const snippet = await import('../../packages/emulator/snippets/with-market.ts');
+    expect(snippet.balance).toBe(1000);
+    expect(emulator.ledger().map((entry) => entry.method)).toEqual([
+      'gift-product',
+      'transfer-money',
+    ]);
+    expect(emulator.state.userByLogin('bob')?.balanceCents).toBe(2750);
+  });
+
+  it('snippets/with-webhooks.ts: webhooks into a local app', async () => {
+    const snippet = await import('../../packages/emulator/snippets/with-webhooks.ts');
+    await vi.waitFor(() => expect(appPort).toBeDefined());
+    emulator.purchase('alice', 'E3yugw');
+    emulator.transfer('alice', 'reseller', 1);
+    const deliveries = await emulator.webhooksIdle();
+    expect(deliveries.map((d) => d.state)).toEqual(['delivered', 'delivered']);
+    expect(snippet.received).toMatchObject([
+      { kind: 'purchase', username: 'alice', itemId: 'E3yugw' },
+      { kind: 'transfer', username: 'alice' },
+    ]);
+  });
+
+  it('snippets/with-checkout.ts: the reseller checkout and its nl_purchase token', async () => {
+    const snippet = await import('../../packages/emulator/snippets/with-checkout.ts');
+    const buy = async (form: Record<string, string>) => {
+      const response = await postForm(`${emulatorUrl()}/checkout`, {
+        login: 'reseller', // integration 100 is private, as a new one is: its owner sees it
+        integration_id: '100',
+        ...form,
+      });
+      const location = response.headers.get('location') ?? '';
+      expect(location.startsWith('http://127.0.0.1:3000/checkout?nl_purchase=')).toBe(true);
+      return snippet.onCheckout(new URL(location));
+    };
+    expect(await buy({ product: 'cs2', cnt: '0' })).toMatchObject({
+      type: 'product',
+      login: 'reseller',
+      product: 'cs2',
+      cnt: 0,
+      days: 30,
+    });
+    expect(await buy({ product: 'marketplace', nle: '10' })).toMatchObject({
+      type: 'market',
+      product: 'marketplace',
+      nle: '10',
+    });
+  });
+
+  it('snippets/with-passport.ts: a login with passport-neverlose on Express', async () => {
+    await import('../../packages/emulator/snippets/with-passport.ts');
+    await vi.waitFor(() => expect(appPort).toBeDefined());
+    const app = APP_ORIGINS[0] as string;
+    let cookie = '';
+    const browse = async (url: string) => {
+      const response = await fetch(url, { headers: { cookie }, redirect: 'manual' });
+      const set = response.headers.get('set-cookie');
+      if (set !== null) cookie = set.split(';')[0] as string;
+      return response;
+    };
+    const start = await browse(`${app}/auth/neverlose`);
+    expect(start.status).toBe(302);
+    const authorization = start.headers.get('location') ?? '';
+    expect(authorization.startsWith(`${emulatorUrl()}/oauth2/authorize?`)).toBe(true);
+    const callback = await signInAtEmulator(authorization, 'alice');
+    expect(callback.startsWith(`${app}/auth/neverlose/callback?`)).toBe(true);
+    const done = await browse(callback);
+    expect(done.headers.get('location')).toBe('/');
+    expect(await (await browse(`${app}/`)).text()).toBe('Signed in as alice');
+  });
+
+  it('snippets/programmatic.ts: startEmulator and its helpers', async () => {
+    await expect(import('../../packages/emulator/snippets/programmatic.ts')).resolves.toBeDefined();
+  });
+});
+
+describe('every snippet marked to run against neverlose-emulator', () => {
+  const covered = new Set(
+    [
+      'with-oidc',
+      'with-passport',
+      'with-market',
+      'with-webhooks',
+      'with-checkout',
+      'programmatic',
+    ].map((name) => join(repoRoot, 'packages/emulator/snippets', `${name}.ts`)),
+  );
+
+  it('includes the emulator README snippets', () => {
+    expect(markedSnippets()).toEqual(expect.arrayContaining([...covered]));
+  });
+
+  const others = markedSnippets().filter((file) => !covered.has(file));
+  it.skipIf(others.length === 0).each(others.map((file) => [relative(repoRoot, file), file]))(
+    '%s runs to its end',
+    async (_, file) => {
+      await expect(import(/* @vite-ignore */ file)).resolves.toBeDefined();
+    },
+  );
+});
