@@ -106,16 +106,22 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
+/** Imports a snippet of the emulator README (typechecked in its package, so typed loosely here). */
+async function snippet<T>(name: string): Promise<T> {
+  const file = join(repoRoot, 'packages/emulator/snippets', `${name}.ts`);
+  return (await import(/* @vite-ignore */ file)) as T;
+}
+
 /** The emulator URL a snippet printed, as the test reaches it. */
 const emulatorUrl = () => EMULATOR_ORIGINS[0] as string;
 
 describe('the emulator README snippets run as written against neverlose-emulator', () => {
   it('snippets/with-oidc.ts: a login with neverlose-oidc', async () => {
-    const snippet = await import('../../packages/emulator/snippets/with-oidc.ts');
-    expect(snippet.url.origin).toBe(emulatorUrl());
-    const callback = await signInAtEmulator(snippet.url.href, 'alice');
+    const oidc = await snippet<{ url: URL; callback(url: string): Promise<unknown> }>('with-oidc');
+    expect(oidc.url.origin).toBe(emulatorUrl());
+    const callback = await signInAtEmulator(oidc.url.href, 'alice');
     expect(callback.startsWith('http://127.0.0.1:3000/callback?')).toBe(true);
-    expect(await snippet.callback(callback)).toMatchObject({
+    expect(await oidc.callback(callback)).toMatchObject({
       id: '1',
       username: 'alice',
       email: 'alice@example.test',
@@ -123,8 +129,8 @@ describe('the emulator README snippets run as written against neverlose-emulator
   });
 
   it('snippets/with-market.ts: the market API with MarketClient', async () => {
-    const snippet = await import('../../packages/emulator/snippets/with-market.ts');
-    expect(snippet.balance).toBe(1000);
+    const { balance } = await snippet<{ balance: number }>('with-market');
+    expect(balance).toBe(1000);
     expect(emulator.ledger().map((entry) => entry.method)).toEqual([
       'gift-product',
       'transfer-money',
@@ -133,20 +139,22 @@ describe('the emulator README snippets run as written against neverlose-emulator
   });
 
   it('snippets/with-webhooks.ts: webhooks into a local app', async () => {
-    const snippet = await import('../../packages/emulator/snippets/with-webhooks.ts');
+    const { received } = await snippet<{ received: unknown[] }>('with-webhooks');
     await vi.waitFor(() => expect(appPort).toBeDefined());
     emulator.purchase('alice', 'E3yugw');
     emulator.transfer('alice', 'reseller', 1);
     const deliveries = await emulator.webhooksIdle();
     expect(deliveries.map((d) => d.state)).toEqual(['delivered', 'delivered']);
-    expect(snippet.received).toMatchObject([
+    expect(received).toMatchObject([
       { kind: 'purchase', username: 'alice', itemId: 'E3yugw' },
       { kind: 'transfer', username: 'alice' },
     ]);
   });
 
   it('snippets/with-checkout.ts: the reseller checkout and its nl_purchase token', async () => {
-    const snippet = await import('../../packages/emulator/snippets/with-checkout.ts');
+    const { onCheckout } = await snippet<{ onCheckout(url: URL): Promise<unknown> }>(
+      'with-checkout',
+    );
     const buy = async (form: Record<string, string>) => {
       const response = await postForm(`${emulatorUrl()}/checkout`, {
         login: 'reseller', // integration 100 is private, as a new one is: its owner sees it
@@ -155,7 +163,7 @@ describe('the emulator README snippets run as written against neverlose-emulator
       });
       const location = response.headers.get('location') ?? '';
       expect(location.startsWith('http://127.0.0.1:3000/checkout?nl_purchase=')).toBe(true);
-      return snippet.onCheckout(new URL(location));
+      return onCheckout(new URL(location));
     };
     expect(await buy({ product: 'cs2', cnt: '0' })).toMatchObject({
       type: 'product',
@@ -172,7 +180,7 @@ describe('the emulator README snippets run as written against neverlose-emulator
   });
 
   it('snippets/with-passport.ts: a login with passport-neverlose on Express', async () => {
-    await import('../../packages/emulator/snippets/with-passport.ts');
+    await snippet('with-passport');
     await vi.waitFor(() => expect(appPort).toBeDefined());
     const app = APP_ORIGINS[0] as string;
     let cookie = '';
@@ -194,7 +202,7 @@ describe('the emulator README snippets run as written against neverlose-emulator
   });
 
   it('snippets/programmatic.ts: startEmulator and its helpers', async () => {
-    await expect(import('../../packages/emulator/snippets/programmatic.ts')).resolves.toBeDefined();
+    await expect(snippet('programmatic')).resolves.toBeDefined();
   });
 });
 
