@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Server } from 'node:net';
 import { join, relative } from 'node:path';
 import {
+  DEMO_REDIRECT_URIS,
   defaultConfig,
   generateSigningKey,
   type RunningEmulator,
@@ -203,6 +204,31 @@ describe('the emulator README snippets run as written against neverlose-emulator
 
   it('snippets/programmatic.ts: startEmulator and its helpers', async () => {
     await expect(snippet('programmatic')).resolves.toBeDefined();
+  });
+});
+
+describe('the local callback URLs the READMEs name', () => {
+  it('are all registered in the demo seed, so that a first login needs no set-up', () => {
+    const files = [join(repoRoot, 'README.md')];
+    for (const dir of ['packages', 'examples']) {
+      for (const name of readdirSync(join(repoRoot, dir))) {
+        const readme = join(repoRoot, dir, name, 'README.md');
+        if (existsSync(readme)) files.push(readme);
+        const snippets = join(repoRoot, dir, name, 'snippets');
+        if (existsSync(snippets))
+          for (const file of readdirSync(snippets)) files.push(join(snippets, file));
+      }
+    }
+    const named = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(
+        /https?:\/\/(?:127\.0\.0\.1|localhost):\d+\/[\w/.-]*callback[\w/.-]*/g,
+      ))
+        named.add(match[0]);
+    }
+    expect(named.size).toBeGreaterThan(2);
+    expect([...named].filter((uri) => !DEMO_REDIRECT_URIS.includes(uri))).toEqual([]);
   });
 });
 
