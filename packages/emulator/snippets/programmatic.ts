@@ -1,3 +1,5 @@
+// README snippet: runs against neverlose-emulator (it starts its own; test/docs/emulator-snippets.test.ts).
+// #region readme
 import { defaultConfig, startEmulator } from 'neverlose-emulator';
 
 const emulator = await startEmulator({
@@ -12,3 +14,4 @@ emulator.addFault({ method: 'gift-product', kind: 'drop-after-apply', count: 1 }
 console.log(emulator.ledger()); // applied money operations
 emulator.reset();
 await emulator.stop();
+// #endregion

@@ -1,6 +1,6 @@
 import type { FaultInjector } from './faults/faults.js';
 import type { CallLogEntry } from './http/context.js';
-import type { SigningKey } from './idp/keys.js';
+import type { SigningKeys } from './idp/keys.js';
 import type { IdpSessions } from './idp/sessions.js';
 import type { Store } from './state/store.js';
 import type { WebhookQueue } from './webhooks/queue.js';
@@ -9,7 +9,7 @@ import type { WebhookQueue } from './webhooks/queue.js';
 export interface EmulatorContext {
   readonly store: Store;
   readonly sessions: IdpSessions;
-  readonly key: SigningKey;
+  readonly keys: SigningKeys;
   readonly faults: FaultInjector;
   readonly webhooks: WebhookQueue;
   readonly calls: CallLogEntry[];

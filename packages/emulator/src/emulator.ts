@@ -6,14 +6,16 @@ import {
   type CheckoutRedirect,
   createCheckoutRedirect,
 } from './checkout/token.js';
+import { defaultConfig } from './config/demo-seed.js';
+import { resolveConfig } from './config/resolve.js';
+import type { EmulatorConfig } from './config/seed.js';
 import type { EmulatorContext } from './context.js';
 import { EmulatorError } from './errors.js';
 import { FaultInjector, type FaultRule, type FaultSpec } from './faults/faults.js';
 import type { CallLogEntry } from './http/context.js';
-import { generateSigningKey } from './idp/keys.js';
+import { type SigningKey, SigningKeys } from './idp/keys.js';
 import { IdpSessions } from './idp/sessions.js';
 import { createRequestListener } from './server.js';
-import { defaultConfig, type EmulatorConfig, resolveConfig } from './state/config.js';
 import { toCents } from './state/money.js';
 import { Persister, readSnapshot } from './state/persistence.js';
 import { type LedgerEntry, Store } from './state/store.js';
@@ -56,6 +58,20 @@ export interface StartEmulatorOptions {
    * @example `adminToken: process.env.EMULATOR_ADMIN_TOKEN` (such as `openssl rand -hex 16`)
    */
   readonly adminToken?: string;
+  /**
+   * The id_token signing key, from {@link generateSigningKey}; its `alg` must be the config's
+   * `settings.idTokenAlg`. Tests that start many emulators share one: generating an RSA key takes
+   * about 150 ms.
+   *
+   * @defaultValue a new key for this emulator, generated the first time one is needed (an
+   *   id_token or the JWKS), so that an emulator serving only the market API never makes one
+   * @example
+   * ```ts
+   * const signingKey = await generateSigningKey();
+   * const emulator = await startEmulator({ signingKey });
+   * ```
+   */
+  readonly signingKey?: SigningKey;
 }
 
 /** A running emulator. */
@@ -88,6 +104,19 @@ export interface RunningEmulator {
   checkout(order: CheckoutOrder): Promise<CheckoutRedirect>;
   /** Resolves when no webhook delivery is pending. */
   webhooksIdle(): Promise<readonly WebhookDelivery[]>;
+  /**
+   * Sends a past webhook delivery again, byte for byte (same body, signature and `unique_id`): a
+   * test of an idempotent handler. It goes to `url`, else the account's current webhook URL for
+   * that kind, else where the original went.
+   *
+   * @throws {EmulatorError} `ERR_NOT_FOUND` when the delivery log has no such id.
+   */
+  replayWebhook(id: number, url?: string): WebhookDelivery;
+  /**
+   * Signs id_tokens with `key` (or a new key) from now on. The JWKS publishes it and the key it
+   * replaced, so that id_tokens already issued still verify.
+   */
+  rotateSigningKey(key?: SigningKey): Promise<SigningKey>;
   /** Back to the seed (or a new one): world, sessions, logs and faults. */
   reset(config?: EmulatorConfig): void;
   /** Closes the server (open connections included), cancels retries, flushes persistence. */
@@ -126,7 +155,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const persister =
     options.persistFile === undefined ? undefined : new Persister(store, options.persistFile);
 
-  const key = await generateSigningKey(config.settings.idTokenAlg);
+  const keys = new SigningKeys(config.settings.idTokenAlg, options.signingKey);
   const sessions = new IdpSessions(store.now);
   const faults = new FaultInjector(options.faultSeed ?? 1);
   const webhooks = new WebhookQueue(store);
@@ -135,7 +164,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const app: EmulatorContext = {
     store,
     sessions,
-    key,
+    keys,
     faults,
     webhooks,
     calls,
@@ -203,6 +232,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       await webhooks.idle();
       return webhooks.deliveries;
     },
+    replayWebhook: (id, url) => webhooks.replay(id, url),
+    rotateSigningKey: (key) => keys.rotate(key),
     reset: (next) => reset(next),
     stop: () => {
       stopped ??= new Promise<void>((resolve) => {

@@ -1,17 +1,7 @@
 import { signRequest } from 'neverlose-market';
 import { describe, expect, it } from 'vitest';
 import { FaultInjector, MARKET_ERRORS } from '../src/index.js';
-import { emulator, failed, market, ok, postRaw, RESELLER } from './helpers.js';
-
-async function admin(url: string, method: string, path: string, body?: unknown) {
-  // Admin API writes need the JSON content type, with a body or without.
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await fetch(`${url}/admin/api${path}`, init);
-  // Replies are checked field by field with toMatchObject; a loose type keeps the tests short.
-  // biome-ignore lint/suspicious/noExplicitAny: see above
-  return { status: response.status, json: (await response.json()) as any };
-}
+import { admin, emulator, failed, market, ok, postRaw, RESELLER } from './helpers.js';
 
 describe('admin API', () => {
   it('shows the state, a user, the ledger, calls and tokens', async () => {

@@ -1,6 +1,13 @@
+import { PassThrough } from 'node:stream';
 import { signRequest } from 'neverlose-market';
-import { afterEach } from 'vitest';
-import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from '../src/index.js';
+import { afterEach, expect } from 'vitest';
+import {
+  generateSigningKey,
+  type RunningEmulator,
+  type SigningKey,
+  type StartEmulatorOptions,
+  startEmulator,
+} from '../src/index.js';
 
 export const RESELLER = { userId: 10, key: 'emulator-reseller-key' } as const;
 export const SHOP = { userId: 11, key: 'emulator-shop-key' } as const;
@@ -10,8 +17,19 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((emulator) => emulator.stop()));
 });
 
-/** Starts an emulator that is stopped after the test. */
+let sharedKey: Promise<SigningKey> | undefined;
+
+/**
+ * Starts an emulator that is stopped after the test. Emulators of one test file share one RS256
+ * signing key (generating one takes about 150 ms), unless the test passes its own or asks for
+ * ES256.
+ */
 export async function emulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const alg = options.config?.settings?.idTokenAlg ?? 'RS256';
+  if (options.signingKey === undefined && alg === 'RS256') {
+    sharedKey ??= generateSigningKey('RS256');
+    options = { ...options, signingKey: await sharedKey };
+  }
   const started = await startEmulator(options);
   running.push(started);
   return started;
@@ -133,4 +151,37 @@ export async function webhookReceiver(statuses: number[] = []) {
         server.closeAllConnections();
       }),
   };
+}
+
+/** Calls the admin API as a script does (writes carry the JSON content type, body or not). */
+export async function admin(url: string, method: string, path: string, body?: unknown) {
+  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
+  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  const response = await fetch(`${url}/admin/api${path}`, init);
+  // Replies are checked field by field with toMatchObject; a loose type keeps the tests short.
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  return { status: response.status, json: (await response.json()) as any };
+}
+
+/** A stream for a CLI's output, and the text written to it so far. */
+export function captured(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  return { stream, text: () => text };
+}
+
+/**
+ * Runs the CLI in-process with `args` (plus `--port 0` unless given) until its banner is out;
+ * stop it with `process.emit('SIGTERM')` and await `exit`.
+ */
+export async function startCli(args: readonly string[]) {
+  const out = captured();
+  const { run } = await import('../src/cli.js');
+  const exit = run(args.includes('--port') ? args : ['--port', '0', ...args], out.stream);
+  await expect.poll(out.text, { timeout: 10_000 }).toMatch(/listening on \S+/);
+  const url = /listening on (\S+)/.exec(out.text())?.[1] ?? '';
+  return { url, out, exit };
 }

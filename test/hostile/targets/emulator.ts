@@ -285,6 +285,28 @@ export async function emulatorRoutes(url: string) {
       json: { users: json([{ id: 90, login: 'hostile' }]) },
       headers: admin,
     },
+    {
+      method: 'PATCH',
+      path: '/admin/api/market-accounts/:userId',
+      params: { userId: '11' },
+      json: { webhooks: json({ purchase: 'http://127.0.0.1:9/hook', transfer: null }) },
+      headers: admin,
+    },
+    {
+      method: 'POST',
+      path: '/admin/api/webhooks/:id/replay',
+      params: { id: '1' },
+      json: { url: json('http://127.0.0.1:9/hook') },
+      headers: admin,
+    },
+    {
+      method: 'POST',
+      path: '/admin/api/oauth-clients/:clientId/redirect-uris',
+      params: { clientId: 'emulator-client' },
+      json: { uri: json('http://127.0.0.1:4000/cb') },
+      headers: admin,
+    },
+    { method: 'POST', path: '/admin/api/signing-keys/rotate', json: {}, headers: admin },
     { method: 'POST', path: '/admin/api/reset', json: {}, headers: admin },
   ];
   return { reads, writes, resets };

@@ -1,14 +1,14 @@
 import { createCheckoutRedirect } from '../checkout/token.js';
+import { redirectUri, url as webhookUrl } from '../config/field-rules.js';
 import type { EmulatorContext } from '../context.js';
 import { EmulatorError, isEmulatorError } from '../errors.js';
 import type { RequestContext } from '../http/context.js';
 import { readText } from '../http/form.js';
 import { Router } from '../http/router.js';
-import type { EmulatorConfig } from '../state/config.js';
-import { resolveConfig } from '../state/config.js';
 import { toCents } from '../state/money.js';
-import { seedWorld } from '../state/store.js';
+import { applySeed } from './seed.js';
 import { accountView, itemView, stateView, tokensView, userView } from './views.js';
+import { streamWebhookReports } from './webhook-stream.js';
 
 /** Reads a JSON body (empty = `{}`); answers 400 itself for anything else. */
 async function jsonBody(ctx: RequestContext): Promise<Record<string, unknown> | undefined> {
@@ -53,40 +53,6 @@ const STATUS: Record<string, number> = {
   ERR_OPERATION_REFUSED: 409,
   ERR_PERSISTENCE: 500,
 };
-
-/** Merges seed entries into the current seed (replacing entries with the same key). */
-function mergeSeed(current: EmulatorConfig, extra: Record<string, unknown>): EmulatorConfig {
-  const merge = <T>(base: readonly T[] | undefined, add: unknown, key: (v: T) => unknown): T[] => {
-    if (add === undefined) return [...(base ?? [])];
-    if (!Array.isArray(add)) invalid('seed lists must be arrays.');
-    const added = add as T[];
-    const keys = new Set(added.map((v) => key(v)));
-    return [...(base ?? []).filter((v) => !keys.has(key(v))), ...added];
-  };
-  for (const key of Object.keys(extra)) {
-    if (!['users', 'products', 'items', 'marketAccounts', 'oauthClients'].includes(key)) {
-      invalid(
-        `seed: unknown list "${key}" (users, products, items, marketAccounts, oauthClients).`,
-      );
-    }
-  }
-  return {
-    ...current,
-    users: merge(current.users, extra['users'], (u) => (u as { id?: unknown }).id),
-    products: merge(current.products, extra['products'], (p) => (p as { name?: unknown }).name),
-    items: merge(current.items, extra['items'], (i) => (i as { code?: unknown }).code),
-    marketAccounts: merge(
-      current.marketAccounts,
-      extra['marketAccounts'],
-      (a) => (a as { userId?: unknown }).userId,
-    ),
-    oauthClients: merge(
-      current.oauthClients,
-      extra['oauthClients'],
-      (c) => (c as { clientId?: unknown }).clientId,
-    ),
-  };
-}
 
 /**
  * The JSON admin API under `/admin/api`, for tests and scripts. Errors are
@@ -143,28 +109,7 @@ export function adminRouter(
     'POST',
     '/admin/api/seed',
     wrap((_ctx, body) => {
-      const merged = resolveConfig(mergeSeed(store.config as unknown as EmulatorConfig, body));
-      const world = seedWorld(merged);
-      const touched = (name: string, key: string) =>
-        new Set(
-          Array.isArray(body[name])
-            ? (body[name] as Record<string, unknown>[]).map((v) => v[key])
-            : [],
-        );
-      const users = touched('users', 'id');
-      const products = touched('products', 'name');
-      const items = touched('items', 'code');
-      const accounts = touched('marketAccounts', 'userId');
-      const clients = touched('oauthClients', 'clientId');
-      for (const u of world.users) if (users.has(u.id)) store.users.set(u.id, u);
-      for (const p of world.products) if (products.has(p.name)) store.products.set(p.name, p);
-      for (const i of world.items) if (items.has(i.code)) store.items.set(i.code, i);
-      for (const a of world.marketAccounts)
-        if (accounts.has(a.userId)) store.accounts.set(a.userId, a);
-      for (const c of world.oauthClients)
-        if (clients.has(c.clientId)) store.clients.set(c.clientId, c);
-      store.adoptSeed(merged);
-      store.changed();
+      applySeed(store, body);
       return stateView(app);
     }, true),
   );
@@ -245,6 +190,44 @@ export function adminRouter(
     '/admin/api/webhooks',
     wrap(() => app.webhooks.deliveries),
   );
+  router.on('GET', '/admin/api/webhooks/events', (ctx) => streamWebhookReports(ctx, app));
+  router.on(
+    'POST',
+    '/admin/api/webhooks/:id/replay',
+    wrap((ctx, body) => {
+      for (const key of Object.keys(body))
+        if (key !== 'url') invalid(`${key}: only url can be sent.`);
+      const id = Number(ctx.params['id']);
+      if (!/^[1-9]\d{0,9}$/.test(ctx.params['id'] ?? ''))
+        invalid('the delivery id must be a positive integer.');
+      const url = body['url'] === undefined ? undefined : webhookUrl(body['url'], 'url');
+      return app.webhooks.replay(id, url);
+    }, true),
+  );
+  router.on(
+    'PATCH',
+    '/admin/api/market-accounts/:userId',
+    wrap((ctx, body) => {
+      const account = store.accounts.get(Number(ctx.params['userId']));
+      if (account === undefined || !/^\d{1,15}$/.test(ctx.params['userId'] ?? ''))
+        throw new EmulatorError('ERR_NOT_FOUND', `No market account "${ctx.params['userId']}".`);
+      for (const key of Object.keys(body))
+        if (key !== 'webhooks') invalid(`${key}: only webhooks can be changed.`);
+      const hooks = body['webhooks'];
+      if (typeof hooks !== 'object' || hooks === null || Array.isArray(hooks))
+        invalid('webhooks must be an object {purchase?, transfer?} (null removes a URL).');
+      const next = { ...account.webhooks };
+      for (const [kind, value] of Object.entries(hooks)) {
+        if (kind !== 'purchase' && kind !== 'transfer')
+          invalid(`webhooks.${kind}: only purchase and transfer are webhook kinds.`);
+        if (value === null) delete next[kind];
+        else next[kind] = webhookUrl(value, `webhooks.${kind}`);
+      }
+      account.webhooks = next;
+      store.changed();
+      return accountView(app, account);
+    }, true),
+  );
   router.on(
     'DELETE',
     '/admin/api/webhooks',
@@ -259,6 +242,30 @@ export function adminRouter(
       await app.webhooks.idle();
       return app.webhooks.deliveries;
     }),
+  );
+  router.on(
+    'POST',
+    '/admin/api/oauth-clients/:clientId/redirect-uris',
+    wrap((ctx, body) => {
+      const clientId = ctx.params['clientId'] ?? '';
+      const client = store.clients.get(clientId);
+      if (client === undefined)
+        throw new EmulatorError('ERR_NOT_FOUND', `No OAuth client "${clientId}".`);
+      for (const key of Object.keys(body))
+        if (key !== 'uri') invalid(`${key}: only uri can be sent.`);
+      const uri = redirectUri(body['uri'], 'uri');
+      if (!client.redirectUris.includes(uri)) client.redirectUris.push(uri);
+      store.changed();
+      return { clientId, redirectUris: [...client.redirectUris] };
+    }, true),
+  );
+  router.on(
+    'POST',
+    '/admin/api/signing-keys/rotate',
+    wrap(async () => {
+      const key = await app.keys.rotate();
+      return { kid: key.kid, alg: key.alg, jwks: await app.keys.published() };
+    }, true),
   );
   router.on(
     'GET',

@@ -92,15 +92,18 @@ ${table(
     .map((l) => [l.seq, time(l.appliedAt), l.method, l.userId ?? '', l.requestId ?? '', l.params]),
 )}
 <h2>Webhook deliveries (latest 100)</h2>
+<p class="muted">Send one again (same body and signature), to test an idempotent handler:
+<code>curl -X POST ${app.baseUrl()}/admin/api/webhooks/&lt;#&gt;/replay -H 'content-type: application/json'</code></p>
 ${table(
   'dashboard-webhooks',
-  ['#', 'kind', 'url', 'state', 'attempts', 'body'],
+  ['#', 'kind', 'url', 'state', 'attempts', 'replay of', 'body'],
   deliveries.map((d) => [
     d.id,
     d.kind,
     d.url,
     d.state,
     d.attempts.map((a) => a.status ?? a.error).join(', '),
+    d.replayOf ?? '',
     d.body,
   ]),
 )}

@@ -164,6 +164,18 @@ export class RequestContext {
     );
   }
 
+  /**
+   * Starts a reply whose body is written as it comes (Server-Sent Events) and returns the response
+   * to write to; `undefined` when the request was already answered.
+   */
+  openStream(status: number, headers: Record<string, string>): ServerResponse | undefined {
+    if (this.done) return undefined;
+    this.answered = true;
+    this.log.status = status;
+    this.res.writeHead(status, headers);
+    return this.res;
+  }
+
   redirect(location: string, status = 302): void {
     this.send(status, { location, 'cache-control': 'no-store' }, '');
   }

@@ -5,6 +5,7 @@ import { html, page, type RawHtml } from '../http/html.js';
 import type { OAuthClientRecord } from '../state/store.js';
 import { SUPPORTED_SCOPES } from './scopes.js';
 import type { PendingAuthorization } from './sessions.js';
+import { unregisteredPage } from './unregistered-page.js';
 
 const CHALLENGE_RE = /^[A-Za-z0-9_-]{43}$/;
 const MAX_PARAM = 2048;
@@ -60,16 +61,14 @@ export async function handleAuthorize(ctx: RequestContext, app: EmulatorContext)
       return errorPage(ctx, 400, `The parameter ${key} is too long.`);
   }
   const clientId = single(params, 'client_id');
-  const client = typeof clientId === 'string' ? app.store.clients.get(clientId) : undefined;
-  if (client === undefined)
-    return errorPage(ctx, 400, 'Unknown client_id: this application is not registered.');
   const redirectUri = single(params, 'redirect_uri');
-  if (typeof redirectUri !== 'string' || !client.redirectUris.includes(redirectUri)) {
-    return errorPage(
-      ctx,
-      400,
-      'The redirect_uri is missing or is not registered for this application.',
-    );
+  const client = typeof clientId === 'string' ? app.store.clients.get(clientId) : undefined;
+  if (
+    client === undefined ||
+    typeof redirectUri !== 'string' ||
+    !client.redirectUris.includes(redirectUri)
+  ) {
+    return ctx.html(400, unregisteredPage(app, clientId, redirectUri, client));
   }
 
   const state = single(params, 'state') ?? undefined;

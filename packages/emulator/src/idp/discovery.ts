@@ -30,7 +30,7 @@ export function discoveryDocument(app: EmulatorContext): Record<string, unknown>
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code'],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [app.key.alg],
+    id_token_signing_alg_values_supported: [app.keys.alg],
     scopes_supported: [...SUPPORTED_SCOPES],
     claims_supported: [...SUPPORTED_CLAIMS],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
@@ -49,11 +49,11 @@ export function handleDiscovery(ctx: RequestContext, app: EmulatorContext): void
   });
 }
 
-export function handleJwks(ctx: RequestContext, app: EmulatorContext): void {
+export async function handleJwks(ctx: RequestContext, app: EmulatorContext): Promise<void> {
   ctx.log.area = 'idp';
   ctx.json(
     200,
-    { keys: [app.key.publicJwk] },
+    { keys: await app.keys.published() },
     { 'cache-control': 'no-cache', 'access-control-allow-origin': '*' },
   );
 }

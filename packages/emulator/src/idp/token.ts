@@ -205,7 +205,7 @@ export async function handleToken(
         issuedAt: Math.floor(token.issuedAt / 1000),
         expiresAt: Math.floor(token.expiresAt / 1000),
       },
-      app.key,
+      await app.keys.signing(),
     );
   }
   ctx.json(200, reply, { pragma: 'no-cache' });

@@ -1,4 +1,19 @@
 /**
+ * How the provider's server reads a request body: its Python `json.loads`, as far as the emulator
+ * needs it to pick fields (`user_id`, `id`, `amount`, `cnt`...) and to tell `1` (an int) from
+ * `1.0` (a float) and keep big ids exact.
+ *
+ * Why a second JSON reader beside `neverlose-market`'s signing reader: the emulator is an
+ * independent model of the provider. It uses the SDK only through its public signing API
+ * (`verifySignature` with `strict`, whose byte-exactness is pinned by the Python corpus) and reads
+ * the fields itself, so that a bug in the SDK's reader shows up as a disagreement in tests instead
+ * of cancelling out. Keep it that way: do not import the SDK's internals here.
+ *
+ * Where it differs from `json.loads`, on purpose: it refuses `NaN`, `Infinity` and nesting deeper
+ * than 64 levels (the server's behaviour there is unknown; a strict refusal is the safe model).
+ */
+
+/**
  * A JSON number as sent: the provider's Python reads `1` as an int and `1.0` as a float, and ids
  * longer than 2^53 must stay exact, so the text is kept beside the value.
  */

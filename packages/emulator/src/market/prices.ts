@@ -1,3 +1,14 @@
+/**
+ * The provider's rules for `set-reseller-prices`, as its docs state them, applied on the server
+ * side: products and plans come from the emulator's own world (its seed may define products and
+ * plans the SDK does not know), and prices are read from the raw JSON string the request carried.
+ *
+ * Why this is not `neverlose-market`'s `checkResellerPrices`: the emulator is an independent model
+ * of the provider. An SDK that validates prices with the same code the emulator enforces them with
+ * could never find its own mistake; with two readings of the docs, one wrong rule shows up as a
+ * disagreement in tests. Keep it independent of the SDK.
+ */
+
 import { isJsonObject, JsonNumber, type JsonValue, parseJson } from '../json/parse.js';
 import type { ProductRecord } from '../state/store.js';
 

@@ -1,3 +1,8 @@
+/**
+ * The provider's rule for request ids, applied on the server side. Independent of
+ * `neverlose-market`'s `validateRequestId` on purpose (the same reason as `json/parse.ts`): the
+ * client's check and the server's check are two readings of the docs that tests compare.
+ */
 import { JsonNumber, type JsonValue } from '../json/parse.js';
 
 const ID_RE = /^[A-Za-z0-9._-]{1,80}$/;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { OAuthClientPermission, ResolvedConfig } from '../config/seed.js';
 import { EmulatorError } from '../errors.js';
-import type { OAuthClientPermission, ResolvedConfig } from './config.js';
 import { toCents } from './money.js';
 
 /** A user, as the emulator holds it. */

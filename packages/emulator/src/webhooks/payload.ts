@@ -1,5 +1,5 @@
 import { pythonFloatRepr, signPayload } from 'neverlose-market';
-import type { EmulatorSettings } from '../state/config.js';
+import type { EmulatorSettings } from '../config/settings.js';
 import type { MarketEvent, Store } from '../state/store.js';
 
 /** A webhook body ready to send. */

@@ -1,3 +1,4 @@
+import { EmulatorError } from '../errors.js';
 import type { MarketEvent, Store } from '../state/store.js';
 import { buildWebhook } from './payload.js';
 
@@ -22,12 +23,23 @@ export interface WebhookDelivery {
   readonly userId: number;
   readonly body: string;
   readonly signature: string;
+  /** The delivery this one sends again (`POST /admin/api/webhooks/:id/replay`), if any. */
+  readonly replayOf: number | null;
   readonly attempts: DeliveryAttempt[];
   /** `pending` while attempts remain, `delivered` after a 2xx, `failed` when attempts ran out. */
   state: 'pending' | 'delivered' | 'failed';
   /** When the next attempt is due (epoch ms), while pending. */
   nextAttemptAt: number | null;
 }
+
+/** What the queue reports as it works: a delivery queued, or one attempt finished. */
+export type WebhookQueueEvent =
+  | { readonly type: 'queued'; readonly delivery: WebhookDelivery }
+  | {
+      readonly type: 'attempted';
+      readonly delivery: WebhookDelivery;
+      readonly attempt: DeliveryAttempt;
+    };
 
 /**
  * Sends purchase and transfer webhooks to the configured URLs, retrying with exponential backoff
@@ -38,6 +50,7 @@ export class WebhookQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly controllers = new Set<AbortController>();
   private readonly waiters = new Set<() => void>();
+  private readonly listeners = new Set<(event: WebhookQueueEvent) => void>();
   private inFlight = 0;
   private closed = false;
   private nextId = 1;
@@ -53,19 +66,64 @@ export class WebhookQueue {
     const url = account?.webhooks[event.kind];
     if (account === undefined || url === undefined || this.closed) return;
     const payload = buildWebhook(event, this.store, account.apiKey, this.store.config.settings);
+    this.send({ ...payload, url, userId, replayOf: null });
+  }
+
+  private send(
+    fields: Pick<WebhookDelivery, 'kind' | 'url' | 'userId' | 'body' | 'signature' | 'replayOf'>,
+  ): WebhookDelivery {
     const delivery: WebhookDelivery = {
       id: this.nextId++,
-      kind: payload.kind,
-      url,
-      userId,
-      body: payload.body,
-      signature: payload.signature,
+      ...fields,
       attempts: [],
       state: 'pending',
       nextAttemptAt: Date.now(),
     };
     this.deliveries.push(delivery);
+    this.report({ type: 'queued', delivery });
     this.schedule(delivery, 0);
+    return delivery;
+  }
+
+  /**
+   * Sends a past delivery again, byte for byte (same body, same signature, same `unique_id`), as a
+   * new delivery with its own attempts: what a handler must recognise as a redelivery.
+   *
+   * @param url Where to send it. @defaultValue the receiving account's current URL for that kind,
+   *   else the URL of the original delivery
+   * @throws {EmulatorError} `ERR_NOT_FOUND` when no delivery has that id (the log may have been
+   *   cleared), `ERR_OPERATION_REFUSED` once the emulator stopped.
+   */
+  replay(id: number, url?: string): WebhookDelivery {
+    const original = this.deliveries.find((delivery) => delivery.id === id);
+    if (original === undefined)
+      throw new EmulatorError('ERR_NOT_FOUND', `No webhook delivery ${id} in the log.`);
+    if (this.closed) throw new EmulatorError('ERR_OPERATION_REFUSED', 'The emulator stopped.');
+    const current = this.store.accounts.get(original.userId)?.webhooks[original.kind];
+    return this.send({
+      kind: original.kind,
+      url: url ?? current ?? original.url,
+      userId: original.userId,
+      body: original.body,
+      signature: original.signature,
+      replayOf: original.id,
+    });
+  }
+
+  /** Calls `listener` when a delivery is queued and after each attempt. */
+  onEvent(listener: (event: WebhookQueueEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private report(event: WebhookQueueEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener (a log, a stream to a closed socket) never breaks deliveries.
+      }
+    }
   }
 
   private schedule(delivery: WebhookDelivery, delayMs: number): void {
@@ -128,6 +186,7 @@ export class WebhookQueue {
         Math.min(maxDelayMs, baseDelayMs * 2 ** (delivery.attempts.length - 1)),
       );
     }
+    this.report({ type: 'attempted', delivery, attempt });
   }
 
   /** Resolves when no delivery is pending (all delivered or failed). */
@@ -164,6 +223,7 @@ export class WebhookQueue {
     }
     this.inFlight = 0;
     this.notifyIdle();
+    this.listeners.clear();
   }
 }
 

@@ -1,0 +1,84 @@
+import { type EntryName, resolveNamedConfig, type SeedList } from '../config/resolve.js';
+import type { EmulatorConfig } from '../config/seed.js';
+import { EmulatorError } from '../errors.js';
+import { type Store, seedWorld } from '../state/store.js';
+
+const LISTS: Readonly<Record<SeedList, string>> = {
+  users: 'id',
+  products: 'name',
+  items: 'code',
+  marketAccounts: 'userId',
+  oauthClients: 'clientId',
+};
+
+function isSeedList(name: string): name is SeedList {
+  return Object.hasOwn(LISTS, name);
+}
+
+/**
+ * Merges the entries of `POST /admin/api/seed` into the world: each replaces the entry with the
+ * same key (`id`, `name`, `code`, `userId`, `clientId`) or is added.
+ *
+ * An entry sent is named in errors by its index in the request (`marketAccounts[0]`), an entry
+ * already there by its key. Re-seeding an entry replaces what the seed format describes and keeps
+ * what only the API sets: a user's subscriptions, and an integration's reseller prices while its
+ * id stays the same (they still expire). `POST /admin/api/reset` clears both.
+ *
+ * @throws {EmulatorError} `ERR_INVALID_INPUT` for an unknown list, `ERR_CONFIG_INVALID` for an
+ *   entry that breaks a rule.
+ */
+export function applySeed(store: Store, body: Record<string, unknown>): void {
+  const current = store.config as unknown as EmulatorConfig;
+  const merged: Record<string, unknown> = { ...current };
+  const kept: Partial<Record<SeedList, readonly unknown[]>> = {};
+  const sent: Partial<Record<SeedList, Set<unknown>>> = {};
+  for (const [name, added] of Object.entries(body)) {
+    if (!isSeedList(name)) {
+      throw new EmulatorError(
+        'ERR_INVALID_INPUT',
+        `seed: unknown list "${name}" (${Object.keys(LISTS).join(', ')}).`,
+      );
+    }
+    if (!Array.isArray(added))
+      throw new EmulatorError('ERR_INVALID_INPUT', `seed: ${name} must be an array.`);
+    const key = LISTS[name];
+    const keyOf = (entry: unknown) =>
+      typeof entry === 'object' && entry !== null
+        ? (entry as Record<string, unknown>)[key]
+        : undefined;
+    const keys = new Set(added.map(keyOf));
+    const base = ((current[name] ?? []) as readonly unknown[]).filter((e) => !keys.has(keyOf(e)));
+    kept[name] = base;
+    sent[name] = keys;
+    merged[name] = [...base, ...added];
+  }
+  const entry: EntryName = (name, index) => {
+    const base = kept[name] ?? [];
+    if (index >= base.length) return `${name}[${index - base.length}]`;
+    const key = (base[index] as Record<string, unknown>)[LISTS[name]];
+    return `the ${name} entry with ${LISTS[name]} ${JSON.stringify(key)} (already seeded)`;
+  };
+  const resolved = resolveNamedConfig(merged, entry);
+  const world = seedWorld(resolved);
+  const touched = (name: SeedList) => sent[name] ?? new Set<unknown>();
+
+  for (const user of world.users) {
+    if (!touched('users').has(user.id)) continue;
+    user.subscriptions = store.users.get(user.id)?.subscriptions ?? {};
+    store.users.set(user.id, user);
+  }
+  for (const p of world.products)
+    if (touched('products').has(p.name)) store.products.set(p.name, p);
+  for (const i of world.items) if (touched('items').has(i.code)) store.items.set(i.code, i);
+  for (const account of world.marketAccounts) {
+    if (!touched('marketAccounts').has(account.userId)) continue;
+    const before = store.accounts.get(account.userId)?.integration;
+    if (account.integration !== undefined && before?.id === account.integration.id)
+      account.integration.prices = before.prices;
+    store.accounts.set(account.userId, account);
+  }
+  for (const c of world.oauthClients)
+    if (touched('oauthClients').has(c.clientId)) store.clients.set(c.clientId, c);
+  store.adoptSeed(resolved);
+  store.changed();
+}
