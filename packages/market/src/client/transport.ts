@@ -57,6 +57,9 @@ export async function postWithRetries(
     accept: 'application/json',
   };
   if (!settings.reuseConnections) headers['connection'] = 'close';
+  // Called unbound: the platform `fetch` of Workers and browsers throws "Illegal invocation" when
+  // called as a method of another object.
+  const fetchFn = settings.fetch;
   const requestId =
     typeof label.requestId === 'bigint' ? label.requestId.toString() : label.requestId;
 
@@ -66,7 +69,7 @@ export async function postWithRetries(
     const timeout = AbortSignal.timeout(settings.timeoutMs);
     const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
-      const response = await settings.fetch(url, {
+      const response = await fetchFn(url, {
         method: 'POST',
         headers,
         body,

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { timingSafeEqualText } from '../lib/crypto.js';
 import { SigningError } from './errors.js';
 import { type SignablePayload, type SignedField, signingFields } from './fields.js';
 import { pythonFloatRepr } from './python-float.js';
@@ -92,8 +92,6 @@ export function matchesSignature(
   strict: boolean,
 ): boolean {
   if (!SIGNATURE_RE.test(signature)) return false;
-  // Hex digests compared as latin1 bytes: Node's hex digest is much cheaper than a Buffer one.
-  const expected = Buffer.from(signature, 'latin1');
   const hasKind = fields.some((field) => field.key === 'kind');
   const intAmount = fields.some((field) => field.key === 'amount' && field.isInt);
   const order = strict
@@ -102,7 +100,7 @@ export function matchesSignature(
   for (const form of order) {
     if ((form.withoutKind && !hasKind) || (form.amountAsFloat && !intAmount)) continue;
     const joined = joinForm(fields, form);
-    if (timingSafeEqual(Buffer.from(hashSigningString(joined, secret), 'latin1'), expected)) {
+    if (timingSafeEqualText(hashSigningString(joined, secret), signature)) {
       if (!strict) lastMatched = form;
       return true;
     }
