@@ -1,4 +1,4 @@
-import { isNeverloseMarketError } from '../errors.js';
+import { isNeverloseMarketError } from '../errors/base.js';
 import { callCommand, callHelp } from './commands/call.js';
 import { pricesCommand, pricesHelp } from './commands/prices.js';
 import { signCommand, signHelp } from './commands/sign.js';

@@ -1,3 +1,4 @@
+import { JournalError } from '../journal/errors.js';
 import { randomBase64url, sha256Base64url } from '../lib/crypto.js';
 import { MarketInputError } from './errors.js';
 
@@ -102,9 +103,28 @@ export function encodeRequestId(id: RequestId): string {
   return typeof id === 'string' ? JSON.stringify(id) : id.toString();
 }
 
-/** @internal The inverse of {@link encodeRequestId}. */
+/**
+ * @internal The inverse of {@link encodeRequestId}.
+ *
+ * @throws {JournalError} `ERR_JOURNAL_CORRUPT` for text it never wrote.
+ */
 export function decodeRequestId(text: string): RequestId {
-  if (text.startsWith('"')) return JSON.parse(text) as string;
-  const big = BigInt(text);
-  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+  try {
+    if (text.startsWith('"')) {
+      const id: unknown = JSON.parse(text);
+      if (typeof id === 'string') return validateRequestId(id);
+    } else if (/^\d{1,80}$/.test(text)) {
+      const big = BigInt(text);
+      return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+    }
+  } catch (cause) {
+    throw new JournalError(
+      'ERR_JOURNAL_CORRUPT',
+      `Unreadable request id ${JSON.stringify(text)}.`,
+      {
+        cause,
+      },
+    );
+  }
+  throw new JournalError('ERR_JOURNAL_CORRUPT', `Unreadable request id ${JSON.stringify(text)}.`);
 }

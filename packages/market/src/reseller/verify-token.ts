@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
-import { fromCanonicalBase64url, sha256Hex, toBase64url } from '../lib/crypto.js';
 import { daysOfCnt, type PlanCnt, type PlanDays } from '../client/plans.js';
+import { fromCanonicalBase64url, sha256Hex, toBase64url } from '../lib/crypto.js';
 import { ResellerTokenError } from './errors.js';
 import type { SingleUseTokenStore } from './single-use-store.js';
 

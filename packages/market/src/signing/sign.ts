@@ -37,8 +37,8 @@ export function signPayload(payload: SignablePayload, secret: string): string {
 }
 
 /**
- * The string the reference hashes, before the secret is appended. For debugging a signature
- * mismatch: compare it with what the other side printed.
+ * @internal The string the reference hashes, before the secret is appended: printed by
+ * `nl-market sign --show-string`, for debugging a signature mismatch.
  */
 export function signingString(payload: SignablePayload): string {
   return joinedSigningString(payload);

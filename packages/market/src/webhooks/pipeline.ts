@@ -1,4 +1,4 @@
-import { isNeverloseMarketError } from '../errors.js';
+import { isNeverloseMarketError } from '../errors/base.js';
 import { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
 import { WebhookError } from './errors.js';
 import type { WebhookEvent } from './events.js';

@@ -1,4 +1,4 @@
-import { isNeverloseMarketError } from '../errors.js';
+import { isNeverloseMarketError } from '../errors/base.js';
 import { type SigningFields, signingFields } from '../signing/fields.js';
 import type { PyValue } from '../signing/python-value.js';
 import { matchesSignature } from '../signing/verify.js';

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { MarketApiError } from '../../client/errors.js';
-import { LEGACY_MARKET_API_BASE_URL, MarketClient } from '../../client/market-client.js';
+import { MarketClient } from '../../client/market-client.js';
 import { MARKET_METHODS, type MarketMethodName } from '../../client/methods.js';
-import { isNeverloseMarketError } from '../../errors.js';
+import { LEGACY_MARKET_API_BASE_URL } from '../../client/options.js';
+import { isNeverloseMarketError } from '../../errors/base.js';
 import { openSqliteJournal } from '../../sqlite/journal.js';
 import {
   type CliIo,

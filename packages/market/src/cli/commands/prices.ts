@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { MarketApiError } from '../../client/errors.js';
-import { LEGACY_MARKET_API_BASE_URL, MarketClient } from '../../client/market-client.js';
+import { MarketClient } from '../../client/market-client.js';
+import { LEGACY_MARKET_API_BASE_URL } from '../../client/options.js';
 import { checkResellerPrices } from '../../prices/validate.js';
 import {
   type CliIo,
