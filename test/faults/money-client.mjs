@@ -1,7 +1,8 @@
 // A reseller's fulfilment worker, run as its own process so a test can kill it hard.
 // node money-client.mjs <marketUrl> <journalPath> <operations> <concurrency> [--resume]
 // Prints one JSON line per finished operation, then {"summary": ...}.
-import { MarketClient, openSqliteJournal } from 'neverlose-market';
+import { MarketClient } from 'neverlose-market/client';
+import { openSqliteJournal } from 'neverlose-market/sqlite';
 
 const [marketUrl, journalPath, total, concurrency, flag] = process.argv.slice(2);
 const journal = await openSqliteJournal(journalPath);
