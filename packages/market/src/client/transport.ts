@@ -1,5 +1,6 @@
 import type { MarketClientEvent } from '../events/events.js';
 import { type EventSink, redactSignature } from '../events/sink.js';
+import { elapsed } from '../lib/clock.js';
 import { MarketTransportError } from './errors.js';
 
 /** The `fetch` the client calls: the global one, or any compatible function. */
@@ -151,11 +152,6 @@ function report(
     ...(failure.httpStatus === undefined ? {} : { status: failure.httpStatus }),
     durationMs: elapsed(started),
   });
-}
-
-/** @internal Milliseconds since `started` (a `performance.now()`), to 0.01 ms. */
-export function elapsed(started: number): number {
-  return Math.round((performance.now() - started) * 100) / 100;
 }
 
 /** The host a URL names, for messages ("network error reaching user-api.neverlose.cc"). */
