@@ -78,8 +78,13 @@ async function readLimited(request: Request, limit: number): Promise<BodyRead> {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!(value instanceof Uint8Array))
-        throw new TypeError('the body stream gave a non-byte chunk');
+      if (!(value instanceof Uint8Array)) {
+        await reader.cancel().catch(() => undefined);
+        return {
+          kind: 'unreadable',
+          cause: new TypeError('the body stream gave a non-byte chunk'),
+        };
+      }
       size += value.byteLength;
       if (size > limit) {
         await reader.cancel().catch(() => undefined);
