@@ -45,7 +45,7 @@ export function signingFields(payload: SignablePayload): SigningFields {
 }
 
 function fieldsOfRawJson(text: string): SigningFields {
-  const { value: root, duplicateKey } = parsePythonJsonDocument(text);
+  const { value: root, duplicateKey, mayHoldLoneSurrogate } = parsePythonJsonDocument(text);
   if (root.t !== 'dict') {
     throw new SigningError(
       'ERR_SIGNING_NOT_AN_OBJECT',
@@ -62,11 +62,15 @@ function fieldsOfRawJson(text: string): SigningFields {
       continue;
     }
     const rendered = pythonStr(value, key);
-    fields.push({
-      key: checkEncodable(key, key),
-      text: checkEncodable(rendered, key),
-      isInt: value.t === 'int',
-    });
+    fields.push(
+      mayHoldLoneSurrogate
+        ? {
+            key: checkEncodable(key, key),
+            text: checkEncodable(rendered, key),
+            isInt: value.t === 'int',
+          }
+        : { key, text: rendered, isInt: value.t === 'int' },
+    );
   }
   const sorted = fields.sort(byKey);
   return duplicateKey === undefined
@@ -93,7 +97,17 @@ function fieldsOfObject(object: Readonly<Record<string, unknown>>): SigningField
   return { fields: fields.sort(byKey), signature, hasSignature };
 }
 
-const byKey = (a: SignedField, b: SignedField) => compareCodePoints(a.key, b.key);
+/** Code point order; keys below U+D800 compare as plain `<` (most keys are ASCII). */
+const byKey = (a: SignedField, b: SignedField) =>
+  SURROGATE_OR_ABOVE_RE.test(a.key) || SURROGATE_OR_ABOVE_RE.test(b.key)
+    ? compareCodePoints(a.key, b.key)
+    : a.key < b.key
+      ? -1
+      : a.key > b.key
+        ? 1
+        : 0;
+
+const SURROGATE_OR_ABOVE_RE = /[\uD800-\uFFFF]/;
 
 const SURROGATE_RE = /[\uD800-\uDFFF]/;
 const NO_FLOATS: ReadonlySet<string> = new Set();

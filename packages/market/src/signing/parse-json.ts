@@ -41,12 +41,19 @@ export function parsePythonJson(text: string): PyValue {
  * {@link parsePythonJson}, also naming the first key repeated in the top-level object: Python
  * keeps the last value silently, but a verifier must not accept an ambiguous event.
  */
-export function parsePythonJsonDocument(text: string): { value: PyValue; duplicateKey?: string } {
+export function parsePythonJsonDocument(text: string): {
+  value: PyValue;
+  duplicateKey?: string;
+  /** Some string of the document may hold a lone surrogate (from the text or a `\u` escape). */
+  mayHoldLoneSurrogate: boolean;
+} {
   const reader = new PythonJsonReader(text);
   const value = reader.document();
+  // A `\u` escape of a surrogate may pair with its neighbour or not: only then look closer.
+  const mayHoldLoneSurrogate = reader.surrogateEscape || !text.isWellFormed();
   return reader.duplicateKey === undefined
-    ? { value }
-    : { value, duplicateKey: reader.duplicateKey };
+    ? { value, mayHoldLoneSurrogate }
+    : { value, duplicateKey: reader.duplicateKey, mayHoldLoneSurrogate };
 }
 
 /** One pass over the text; a class rather than closures so V8 optimizes it as one shape. */
@@ -54,6 +61,8 @@ class PythonJsonReader {
   private i = 0;
   /** The first key repeated in the top-level object, if any. */
   duplicateKey: string | undefined;
+  /** A `\u` escape gave a UTF-16 surrogate. */
+  surrogateEscape = false;
 
   constructor(private readonly text: string) {}
 
@@ -157,7 +166,9 @@ class PythonJsonReader {
       } else if (e === 0x75) {
         const hex = text.slice(i + 2, i + 6);
         if (!HEX4_RE.test(hex)) this.fail('invalid \\u escape');
-        out += String.fromCharCode(Number.parseInt(hex, 16));
+        const unit = Number.parseInt(hex, 16);
+        if (unit >= 0xd800 && unit <= 0xdfff) this.surrogateEscape = true;
+        out += String.fromCharCode(unit);
         i += 6;
       } else {
         this.fail('invalid escape');

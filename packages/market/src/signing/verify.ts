@@ -15,8 +15,6 @@ export interface VerifySignatureOptions {
   readonly strict?: boolean;
 }
 
-const SIGNATURE_RE = /^[0-9a-f]{64}$/;
-
 /**
  * Checks a payload's `signature` field against the provider's signature of its other fields.
  * Comparison is constant-time.
@@ -91,21 +89,43 @@ export function matchesSignature(
   secret: string,
   strict: boolean,
 ): boolean {
-  if (!SIGNATURE_RE.test(signature)) return false;
-  const hasKind = fields.some((field) => field.key === 'kind');
-  const intAmount = fields.some((field) => field.key === 'amount' && field.isInt);
-  const order = strict
-    ? [FORMS[0]!]
-    : [lastMatched, ...FORMS.filter((form) => form !== lastMatched)];
-  for (const form of order) {
-    if ((form.withoutKind && !hasKind) || (form.amountAsFloat && !intAmount)) continue;
-    const joined = joinForm(fields, form);
-    if (timingSafeEqualText(hashSigningString(joined, secret), signature)) {
-      if (!strict) lastMatched = form;
+  // A hex digest is 64 characters; the constant-time compare with our lowercase hex digest checks
+  // the rest (an uppercase or non-hex signature cannot equal it).
+  if (signature.length !== 64) return false;
+  if (strict)
+    return timingSafeEqualText(hashSigningString(joinForm(fields, EXACT), secret), signature);
+  let hasKind = false;
+  let intAmount = false;
+  for (const field of fields) {
+    if (field.key === 'kind') hasKind = true;
+    else if (field.key === 'amount' && field.isInt) intAmount = true;
+  }
+  const first = lastMatched;
+  if (applies(first, hasKind, intAmount) && matchesForm(fields, first, signature, secret))
+    return true;
+  for (const form of FORMS) {
+    if (form === first || !applies(form, hasKind, intAmount)) continue;
+    if (matchesForm(fields, form, signature, secret)) {
+      lastMatched = form;
       return true;
     }
   }
   return false;
+}
+
+const EXACT = FORMS[0]!;
+
+function applies(form: SignedForm, hasKind: boolean, intAmount: boolean): boolean {
+  return (!form.withoutKind || hasKind) && (!form.amountAsFloat || intAmount);
+}
+
+function matchesForm(
+  fields: readonly SignedField[],
+  form: SignedForm,
+  signature: string,
+  secret: string,
+): boolean {
+  return timingSafeEqualText(hashSigningString(joinForm(fields, form), secret), signature);
 }
 
 /** The joined string of one form. */
