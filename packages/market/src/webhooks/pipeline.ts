@@ -226,7 +226,8 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
     const labels: DeliveryLabels = { kind: event.kind, uniqueId: event.uniqueId, started };
     let claim: DedupClaim;
     try {
-      claim = await store.claim(event.kind, event.uniqueId, lease);
+      const pending = store.claim(event.kind, event.uniqueId, lease);
+      claim = isThenable(pending) ? await pending : pending;
     } catch (cause) {
       return retryLater(
         new WebhookError(
@@ -251,7 +252,8 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
       );
     }
     try {
-      await options.onEvent(event);
+      const running = options.onEvent(event);
+      if (isThenable(running)) await running;
     } catch (cause) {
       try {
         await store.release(event.kind, event.uniqueId);
@@ -268,7 +270,8 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
       );
     }
     try {
-      await store.complete(event.kind, event.uniqueId, ttl);
+      const pending = store.complete(event.kind, event.uniqueId, ttl);
+      if (isThenable(pending)) await pending;
     } catch (cause) {
       // The handler ran: answer 200 so it is not run again; the claim expires with its lease.
       report(
@@ -401,5 +404,17 @@ function warnOfMemoryDedupInProduction(): void {
       'webhook runs its handler again. Pass a durable dedupStore (openSqliteDedupStore, ' +
       'RedisWebhookDedupStore) and make the handler idempotent on kind + unique_id.',
     { type: 'NeverloseMarketWarning', code: 'NEVERLOSE_MEMORY_DEDUP' },
+  );
+}
+
+/**
+ * A synchronous store or handler (SQLite, memory) returns a plain value: awaiting it would still
+ * cost a turn of the microtask queue per step, so only a thenable is awaited.
+ */
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
   );
 }

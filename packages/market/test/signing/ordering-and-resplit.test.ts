@@ -35,7 +35,7 @@ describe('key order', () => {
       ),
       { numRuns: 20_000 },
     );
-  });
+  }, 60_000);
 });
 
 describe('the re-split ambiguity', () => {
