@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
@@ -267,7 +267,9 @@ describe('every subpath entry of the packed tarball', () => {
     };
     sandbox['globalThis'] = sandbox;
     runInNewContext(result.outputFiles[0]!.text, sandbox);
-    const worker = sandbox['worker'] as Record<string, any>;
+    const worker = sandbox['worker'] as typeof import('neverlose-market') & {
+      default: { fetch(request: Request): Promise<Response> };
+    };
     expect(runInNewContext('typeof process + typeof Buffer + typeof require', sandbox)).toBe(
       'undefinedundefinedundefined',
     );
@@ -290,7 +292,7 @@ describe('every subpath entry of the packed tarball', () => {
       }),
     );
     expect(answer.status).toBe(200);
-    const client = new worker.MarketClient({ userId: 1, secret: 'k', fetch: sandbox['fetch'] });
+    const client = new worker.MarketClient({ userId: 1, secret: 'k', fetch: platformFetch });
     await expect(client.getBalance()).resolves.toMatchObject({ balance: 2.5 });
     const keyed = await client.giftProduct({
       key: 'order-1',
