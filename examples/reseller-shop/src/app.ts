@@ -6,6 +6,7 @@ import { createNodeWebhookHandler } from 'neverlose-market/webhooks';
 import { type Catalogue, DEFAULT_CATALOGUE, resellerPrices } from './catalogue.js';
 import { type CheckoutDeps, pay, showCheckout, showOrder } from './checkout/routes.js';
 import { sendHtml, sendRedirect } from './http/respond.js';
+import { logMarketEvent, logWebhookEvent } from './logging.js';
 import { openPostgresStores } from './state/postgres-stores.js';
 import { openLocalStores, openRedisStores, type ShopStores } from './state/stores.js';
 import { adminPage, homePage, webhooksPage } from './views/admin.js';
@@ -134,6 +135,7 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
       baseUrl: options.marketUrl ?? MARKET_API_BASE_URL,
       journal: stores.journal,
       idPrefix: 'shop-',
+      onEvent: logMarketEvent,
       ...(options.marketRetries === undefined ? {} : { retries: options.marketRetries }),
     });
     const resumed = await client.resumePending();
@@ -174,6 +176,7 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
         ? {}
         : { dedupLeaseSeconds: options.webhookLeaseSeconds }),
       onEvent: (event) => stores.webhookLog.add(toReceived(event, Date.now())),
+      onDiagnostic: logWebhookEvent,
     });
 
     let publicUrl = '';
