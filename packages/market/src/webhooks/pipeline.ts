@@ -354,11 +354,20 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
         }
         return answer;
       }
-      const task = dispatch(event, started)
-        .catch((error: unknown) =>
-          refuse(internalFailure(error), { kind: event.kind, uniqueId: event.uniqueId, started }),
-        )
-        .finally(() => inflight.delete(key));
+      // One promise per delivery (not a .catch().finally() chain): this runs on every webhook.
+      const task = (async () => {
+        try {
+          return await dispatch(event, started);
+        } catch (error) {
+          return refuse(internalFailure(error), {
+            kind: event.kind,
+            uniqueId: event.uniqueId,
+            started,
+          });
+        } finally {
+          inflight.delete(key);
+        }
+      })();
       inflight.set(key, task);
       return task;
     },
