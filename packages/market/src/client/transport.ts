@@ -2,19 +2,18 @@ import type { MarketClientEvent } from '../events/events.js';
 import { type EventSink, redactSignature } from '../events/sink.js';
 import { elapsed } from '../lib/clock.js';
 import { MarketTransportError } from './errors.js';
+import type { ResolvedClientOptions } from './options.js';
 
 /** The `fetch` the client calls: the global one, or any compatible function. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** @internal Settings of one call's attempts. */
-export interface TransportSettings {
+/** @internal Settings of one call's attempts: the client's, and where its events go. */
+export interface TransportSettings
+  extends Pick<
+    ResolvedClientOptions,
+    'fetch' | 'timeoutMs' | 'retries' | 'retryBaseMs' | 'retryMaxMs' | 'reuseConnections'
+  > {
   readonly events: EventSink<MarketClientEvent>;
-  readonly fetch: FetchLike;
-  readonly timeoutMs: number;
-  readonly retries: number;
-  readonly retryBaseMs: number;
-  readonly retryMaxMs: number;
-  readonly reuseConnections: boolean;
 }
 
 /** @internal What came back from the last attempt. */

@@ -87,33 +87,26 @@ function fieldsOfRawJson(text: string): SigningFields {
       'The payload JSON must be an object ({...}).',
     );
   }
-  const fields: SignedField[] = [];
-  let signature: unknown;
-  let hasSignature = false;
-  for (const [key, value] of root.v) {
-    if (key === 'signature') {
-      hasSignature = true;
-      signature = value.t === 'str' ? value.v : value;
-      continue;
-    }
-    const rendered = pythonStr(value, key);
-    fields.push(
-      mayHoldLoneSurrogate
-        ? {
-            key: checkEncodable(key, key),
-            text: checkEncodable(rendered, key),
-            isInt: value.t === 'int',
-          }
-        : { key, text: rendered, isInt: value.t === 'int' },
-    );
-  }
-  const sorted = sortByKey(fields);
+  // Python keeps a repeated key at its first position with its last value: so does the Map.
+  const read = fieldsOfTopLevel([...root.v.keys()], [...root.v.values()], mayHoldLoneSurrogate);
   return duplicateKey === undefined
-    ? { fields: sorted, signature, hasSignature, entries: root.v }
-    : { fields: sorted, signature, hasSignature, entries: root.v, duplicateKey };
+    ? { ...read, entries: root.v }
+    : { ...read, entries: root.v, duplicateKey };
 }
 
 function fieldsOfFlatObject({ keys, values, mayHoldLoneSurrogate }: FlatObject): SigningFields {
+  return {
+    ...fieldsOfTopLevel(keys, values, mayHoldLoneSurrogate),
+    entries: new FlatEntries(keys, values),
+  };
+}
+
+/** The signed fields of top-level keys and their values (in the same order), `signature` apart. */
+function fieldsOfTopLevel(
+  keys: readonly string[],
+  values: readonly PyValue[],
+  mayHoldLoneSurrogate: boolean,
+): Omit<SigningFields, 'entries' | 'duplicateKey'> {
   const fields: SignedField[] = [];
   let signature: unknown;
   let hasSignature = false;
@@ -136,12 +129,7 @@ function fieldsOfFlatObject({ keys, values, mayHoldLoneSurrogate }: FlatObject):
         : { key, text: rendered, isInt: value.t === 'int' },
     );
   }
-  return {
-    fields: sortByKey(fields),
-    signature,
-    hasSignature,
-    entries: new FlatEntries(keys, values),
-  };
+  return { fields: sortByKey(fields), signature, hasSignature };
 }
 
 function fieldsOfObject(object: Readonly<Record<string, unknown>>): SigningFields {
