@@ -76,11 +76,14 @@ const FORMS: readonly SignedForm[] = [
   { withoutKind: true, amountAsFloat: true },
 ];
 
+/** Every field as sent: the only form of `strict`. */
+const EXACT = FORMS[0]!;
+
 /**
  * The form that matched last. The provider signs every webhook the same way, so trying it first
  * makes a run of webhooks cost one hash each. It changes only the order, never what is accepted.
  */
-let lastMatched: SignedForm = FORMS[0]!;
+let lastMatched: SignedForm = EXACT;
 
 /** @internal Whether `signature` matches one of the accepted forms of `fields`. */
 export function matchesSignature(
@@ -92,8 +95,7 @@ export function matchesSignature(
   // A hex digest is 64 characters; the constant-time compare with our lowercase hex digest checks
   // the rest (an uppercase or non-hex signature cannot equal it).
   if (signature.length !== 64) return false;
-  if (strict)
-    return timingSafeEqualText(hashSigningString(joinForm(fields, EXACT), secret), signature);
+  if (strict) return matchesForm(fields, EXACT, signature, secret);
   let hasKind = false;
   let intAmount = false;
   for (const field of fields) {
@@ -112,8 +114,6 @@ export function matchesSignature(
   }
   return false;
 }
-
-const EXACT = FORMS[0]!;
 
 function applies(form: SignedForm, hasKind: boolean, intAmount: boolean): boolean {
   return (!form.withoutKind || hasKind) && (!form.amountAsFloat || intAmount);
