@@ -1,8 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MARKET_API_BASE_URL, MarketClient, type ResumeReport } from 'neverlose-market/client';
-import { type PriceSync, startPriceSync } from 'neverlose-market/prices';
-import { createNodeWebhookHandler } from 'neverlose-market/webhooks';
+import {
+  createNodeWebhookHandler,
+  MARKET_API_BASE_URL,
+  MarketClient,
+  type PriceSync,
+  type ResumeReport,
+  startPriceSync,
+} from 'neverlose-market';
 import { type Catalogue, DEFAULT_CATALOGUE, resellerPrices } from './catalogue.js';
 import { type CheckoutDeps, pay, showCheckout, showOrder } from './checkout/routes.js';
 import { sendHtml, sendRedirect } from './http/respond.js';

@@ -1,4 +1,4 @@
-import { signRequest } from 'neverlose-market/signing';
+import { signRequest } from 'neverlose-market';
 import { afterEach } from 'vitest';
 import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from '../src/index.js';
 

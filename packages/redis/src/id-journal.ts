@@ -6,7 +6,7 @@ import {
   type JournalFailure,
   type JournalState,
   type NewJournalEntry,
-} from 'neverlose-market/journal';
+} from 'neverlose-market';
 import { evalScript, type RedisAdapterOptions, type RedisCommandClient } from './command-client.js';
 import { NeverloseRedisError, prefixOption } from './errors.js';
 

@@ -1,4 +1,4 @@
-import type { SingleUseTokenStore } from 'neverlose-market/reseller';
+import type { SingleUseTokenStore } from 'neverlose-market';
 import type { RedisAdapterOptions, RedisCommandClient } from './command-client.js';
 import { prefixOption } from './errors.js';
 

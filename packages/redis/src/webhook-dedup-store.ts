@@ -1,4 +1,4 @@
-import type { DedupClaim, WebhookDedupStore } from 'neverlose-market/webhooks';
+import type { DedupClaim, WebhookDedupStore } from 'neverlose-market';
 import { evalScript, type RedisAdapterOptions, type RedisCommandClient } from './command-client.js';
 import { NeverloseRedisError, prefixOption } from './errors.js';
 

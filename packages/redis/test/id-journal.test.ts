@@ -1,7 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { MarketClient } from 'neverlose-market/client';
-import type { NewJournalEntry } from 'neverlose-market/journal';
-import { verifySignature } from 'neverlose-market/signing';
+import { MarketClient, type NewJournalEntry, verifySignature } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisIdJournal } from '../src/index.js';
 import { startRedis } from './redis-server.js';
