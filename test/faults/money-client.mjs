@@ -5,7 +5,8 @@
 // Prints one JSON line per finished operation, then {"summary": ...}. An operation whose attempt
 // fails for any reason but the API's answer (the journal refused it, Redis was failing over) is
 // tried again with the same key, and counted in `refused`.
-import { MarketClient, openSqliteJournal } from 'neverlose-market';
+import { MarketClient } from 'neverlose-market/client';
+import { openSqliteJournal } from 'neverlose-market/sqlite';
 
 const [marketUrl, journalSpec, total, concurrency, ...flags] = process.argv.slice(2);
 const flag = (name) => {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
-import { signPayload } from 'neverlose-market';
+import { signPayload } from 'neverlose-market/signing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSuite } from '../../scripts/bench-report.mjs';

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
-import { isNeverloseMarketError, verifyResellerToken } from 'neverlose-market';
+import { isNeverloseMarketError } from 'neverlose-market/errors';
+import { verifyResellerToken } from 'neverlose-market/reseller';
 import { describe, expect, it } from 'vitest';
 import { int, mutate, pick, prng, type Random } from './mutate.js';
 

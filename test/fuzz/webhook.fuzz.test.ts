@@ -1,10 +1,6 @@
-import {
-  createWebhookHandler,
-  isNeverloseMarketError,
-  signPayload,
-  verifyWebhook,
-  type WebhookEvent,
-} from 'neverlose-market';
+import { isNeverloseMarketError } from 'neverlose-market/errors';
+import { signPayload } from 'neverlose-market/signing';
+import { createWebhookHandler, verifyWebhook, type WebhookEvent } from 'neverlose-market/webhooks';
 import { describe, expect, it } from 'vitest';
 import { int, mutate, pick, prng, type Random } from './mutate.js';
 

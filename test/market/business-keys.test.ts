@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
-import { keyRequestId, MarketClient } from 'neverlose-market';
+import { keyRequestId, MarketClient } from 'neverlose-market/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const RESELLER = { userId: 10, secret: 'emulator-reseller-key' } as const;

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
-import { type FetchLike, MarketClient, openSqliteJournal } from 'neverlose-market';
+import { type FetchLike, MarketClient } from 'neverlose-market/client';
+import { openSqliteJournal } from 'neverlose-market/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let emulator: RunningEmulator;

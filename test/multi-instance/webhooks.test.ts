@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
-import { signPayload } from 'neverlose-market';
+import { signPayload } from 'neverlose-market/signing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
 import { repoRoot } from '../support/packed.js';

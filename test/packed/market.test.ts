@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installPacked, type PackedProject, repoRoot, run, spawnNode } from '../support/packed.js';
 
@@ -117,6 +120,192 @@ describe('neverlose-market installed from its packed tarball', () => {
     });
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+/** Every entry, with a name each must export. */
+const ENTRIES: Readonly<Record<string, readonly string[]>> = {
+  'neverlose-market': ['signPayload', 'MarketClient', 'verifyWebhook', 'isNeverloseMarketError'],
+  'neverlose-market/signing': ['signPayload', 'verifySignature', 'signRequest', 'SigningError'],
+  'neverlose-market/webhooks': [
+    'verifyWebhook',
+    'createWebhookHandler',
+    'createNodeWebhookHandler',
+    'createExpressWebhookRouter',
+    'MemoryDedupStore',
+    'WebhookError',
+  ],
+  'neverlose-market/reseller': [
+    'verifyResellerToken',
+    'MemorySingleUseStore',
+    'ResellerTokenError',
+  ],
+  'neverlose-market/client': ['MarketClient', 'MarketApiError', 'keyRequestId', 'PLANS'],
+  'neverlose-market/prices': ['ResellerPricesBuilder', 'checkResellerPrices', 'startPriceSync'],
+  'neverlose-market/journal': ['MemoryJournal', 'JournalError'],
+  'neverlose-market/errors': ['isNeverloseMarketError', 'NeverloseMarketError', 'MarketApiError'],
+  'neverlose-market/sqlite': ['openSqliteJournal', 'openSqliteDedupStore', 'SqliteStoreError'],
+};
+/** Internals the root used to export: not public any more. */
+const NOT_PUBLIC = ['pythonFloatRepr', 'signingString', 'backoffDelay', 'isJsonContentType'];
+
+describe('every subpath entry of the packed tarball', () => {
+  it('loads from import() and require(), with the same names', async () => {
+    const result = await project.node(
+      'entries.mjs',
+      `import { createRequire } from 'node:module';
+       const require = createRequire(import.meta.url);
+       const entries = ${JSON.stringify(ENTRIES)};
+       const out = {};
+       for (const [entry, names] of Object.entries(entries)) {
+         const esm = await import(entry);
+         const cjs = require(entry);
+         out[entry] = names.filter((name) => typeof esm[name] !== 'function' && typeof esm[name] !== 'object' || typeof cjs[name] !== typeof esm[name]);
+       }
+       const root = await import('neverlose-market');
+       out.internals = ${JSON.stringify(NOT_PUBLIC)}.filter((name) => name in root);
+       out.sqliteInRoot = 'openSqliteJournal' in root;
+       console.log(JSON.stringify(out));`,
+    );
+    expect(result.stderr).toBe('');
+    const missing = JSON.parse(result.stdout) as Record<string, unknown>;
+    for (const entry of Object.keys(ENTRIES)) expect(missing[entry], entry).toEqual([]);
+    expect(missing['internals']).toEqual([]);
+    expect(missing['sqliteInRoot']).toBe(false);
+  });
+
+  it('says how to install better-sqlite3 when /sqlite is used without it', async () => {
+    const result = await project.node(
+      'sqlite.mjs',
+      `import { openSqliteJournal } from 'neverlose-market/sqlite';
+       try { await openSqliteJournal(':memory:'); console.log('opened'); }
+       catch (error) { console.log(error.code); }`,
+    );
+    expect(result.stdout.trim()).toBe('ERR_SQLITE_UNAVAILABLE');
+  });
+
+  const portable = [
+    'neverlose-market',
+    'neverlose-market/signing',
+    'neverlose-market/webhooks',
+    'neverlose-market/reseller',
+    'neverlose-market/client',
+    'neverlose-market/prices',
+    'neverlose-market/journal',
+    'neverlose-market/errors',
+  ];
+  /** A Worker-style module that uses every portable entry. */
+  const workerSource = `
+    ${portable.map((entry, i) => `import * as entry${i} from '${entry}';`).join('\n')}
+    import { signPayload, verifySignature } from 'neverlose-market/signing';
+    import { createWebhookHandler, verifyWebhook } from 'neverlose-market/webhooks';
+    import { MarketClient } from 'neverlose-market/client';
+    import { verifyResellerToken } from 'neverlose-market/reseller';
+    export const entries = [${portable.map((_, i) => `entry${i}`).join(', ')}];
+    export { signPayload, verifySignature, createWebhookHandler, verifyWebhook, MarketClient, verifyResellerToken };
+    export default { fetch: createWebhookHandler({ secret: 'key', onEvent() {} }) };
+  `;
+
+  it.each(['neutral', 'browser'] as const)(
+    'bundles for a Worker (platform %s) without better-sqlite3 or a node: import',
+    async (platform) => {
+      writeFileSync(join(project.dir, 'worker.mjs'), workerSource);
+      const result = await build({
+        absWorkingDir: project.dir,
+        entryPoints: ['worker.mjs'],
+        bundle: true,
+        format: 'esm',
+        platform,
+        mainFields: ['module', 'main'],
+        write: false,
+        logLevel: 'silent',
+      });
+      const code = result.outputFiles[0]!.text;
+      expect(code).not.toContain('better-sqlite3');
+      // node: modules are only ever looked up at run time, where a runtime has them.
+      const withoutLookups = code.replace(
+        /\.getBuiltinModule\?\.\(\s*"node:[a-z_]+"\s*\)/g,
+        '.getBuiltinModule?.(…)',
+      );
+      expect(withoutLookups).not.toMatch(/node:/);
+    },
+  );
+
+  it('runs the bundle where there is no process, Buffer or node: module, as on Workers', async () => {
+    const result = await build({
+      absWorkingDir: project.dir,
+      stdin: { contents: workerSource, resolveDir: project.dir, loader: 'js' },
+      bundle: true,
+      format: 'iife',
+      globalName: 'worker',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    });
+    // A fetch that, like the platform fetch of Workers, refuses to be called as a method.
+    const platformFetch = function (this: unknown, _url: string, _init: RequestInit) {
+      if (this !== undefined && this !== sandbox) throw new TypeError('Illegal invocation');
+      return Promise.resolve(new Response('{"success":true,"balance":2.5}'));
+    };
+    const sandbox: Record<string, unknown> = {
+      fetch: platformFetch,
+      Request,
+      Response,
+      Headers,
+      URL,
+      TextEncoder,
+      TextDecoder,
+      AbortSignal,
+      AbortController,
+      crypto: globalThis.crypto,
+      performance,
+      console,
+      setTimeout,
+      clearTimeout,
+      queueMicrotask,
+      structuredClone,
+    };
+    sandbox['globalThis'] = sandbox;
+    runInNewContext(result.outputFiles[0]!.text, sandbox);
+    const worker = sandbox['worker'] as typeof import('neverlose-market') & {
+      default: { fetch(request: Request): Promise<Response> };
+    };
+    expect(runInNewContext('typeof process + typeof Buffer + typeof require', sandbox)).toBe(
+      'undefinedundefinedundefined',
+    );
+    expect(
+      worker.signPayload(
+        { amount: 0.9, username: 'A49', unique_id: 89968, item_id: 'E3yugw' },
+        'key',
+      ),
+    ).toBe(docsSignature);
+    expect(worker.verifySignature(purchase, 'key')).toBe(true);
+    expect(worker.verifyWebhook(new TextEncoder().encode(purchase), 'key')).toMatchObject({
+      kind: 'purchase',
+      uniqueId: 89968,
+    });
+    const answer = await worker.default.fetch(
+      new Request('https://shop.example/hook', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: purchase,
+      }),
+    );
+    expect(answer.status).toBe(200);
+    const client = new worker.MarketClient({ userId: 1, secret: 'k', fetch: platformFetch });
+    await expect(client.getBalance()).resolves.toMatchObject({ balance: 2.5 });
+    const keyed = await client.giftProduct({
+      key: 'order-1',
+      username: 'u',
+      product: 'cs2',
+      days: 30,
+    });
+    expect(keyed.status).toBe('completed');
+    await expect(
+      worker.verifyResellerToken('a.b.c', 'k', { integrationId: 1 }),
+    ).rejects.toMatchObject({
+      code: 'ERR_RESELLER_TOKEN_MALFORMED',
+    });
   });
 });
 

@@ -15,6 +15,7 @@ import { type Catalogue, DEFAULT_CATALOGUE, resellerPrices } from './catalogue.j
 import { type CheckoutDeps, pay, showCheckout, showOrder } from './checkout/routes.js';
 import { createCsrfGuard } from './http/csrf.js';
 import { requestUrl, sendHtml } from './http/respond.js';
+import { logMarketEvent, logWebhookEvent } from './logging.js';
 import { openPostgresStores } from './state/postgres-stores.js';
 import { openLocalStores, openRedisStores, type ShopStores } from './state/stores.js';
 import { homePage } from './views/admin.js';
@@ -163,6 +164,7 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
       baseUrl: options.marketUrl ?? MARKET_API_BASE_URL,
       journal: stores.journal,
       idPrefix: 'shop-',
+      onEvent: logMarketEvent,
       ...(options.marketRetries === undefined ? {} : { retries: options.marketRetries }),
     });
     const resumed = await client.resumePending();
@@ -227,6 +229,7 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
         ? {}
         : { dedupLeaseSeconds: options.webhookLeaseSeconds }),
       onEvent: (event) => stores.webhookLog.add(toReceived(event, Date.now())),
+      onDiagnostic: logWebhookEvent,
     });
 
     const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -1,4 +1,5 @@
-import { type PlanDays, type ResellerPrices, ResellerPricesBuilder } from 'neverlose-market';
+import type { PlanDays } from 'neverlose-market/client';
+import { type ResellerPrices, ResellerPricesBuilder } from 'neverlose-market/prices';
 
 /** Prices of one thing, by currency code (`EUR`), as exact decimal strings. */
 export type Prices = Readonly<Record<string, string>>;

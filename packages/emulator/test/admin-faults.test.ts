@@ -1,4 +1,4 @@
-import { signRequest } from 'neverlose-market';
+import { signRequest } from 'neverlose-market/signing';
 import { describe, expect, it } from 'vitest';
 import { FaultInjector, MARKET_ERRORS } from '../src/index.js';
 import { admin, emulator, failed, market, ok, postRaw, RESELLER } from './helpers.js';

@@ -1,4 +1,4 @@
-import { signPayload, signRequest } from 'neverlose-market';
+import { signPayload, signRequest } from 'neverlose-market/signing';
 import { describe, expect, it } from 'vitest';
 import { MARKET_ERRORS } from '../src/index.js';
 import { emulator, failed, market, ok, postRaw, RESELLER, SHOP } from './helpers.js';

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { jwtVerify } from 'jose';
-import { signingString, verifySignature } from 'neverlose-market';
+import { verifySignature } from 'neverlose-market/signing';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/index.js';
 import { emulator, market, webhookReceiver } from './helpers.js';
@@ -41,8 +42,11 @@ describe('webhooks', () => {
     ]);
     const withoutKind = { ...JSON.parse(body) };
     delete withoutKind.kind;
-    expect(signingString(JSON.stringify(withoutKind))).toBe(
-      'amount0.9item_idE3yugwunique_id1usernamealice',
+    // The docs' algorithm by hand: sorted fields without kind, amount as a float, then the key.
+    expect(JSON.parse(body).signature).toBe(
+      createHash('sha256')
+        .update('amount0.9item_idE3yugwunique_id1usernamealice' + 'emulator-shop-key')
+        .digest('hex'),
     );
     expect(
       verifySignature(JSON.stringify(withoutKind), 'emulator-shop-key', { strict: true }),

@@ -24,7 +24,7 @@ if (process.argv[2] === 'serve') {
       });
     });
   } else {
-    const { createNodeWebhookHandler } = await import('../dist/index.js');
+    const { createNodeWebhookHandler } = await import('../dist/webhooks.js');
     // A store that admits every event, so each request takes the full path (verify, dedup, onEvent).
     const admitAll = { claim: () => 'claimed', complete: () => {}, release: () => {} };
     server = createServer(
@@ -96,7 +96,7 @@ if (process.argv[2] === 'serve') {
   console.log(`handler / bare: ${ratio.toFixed(2)} (goal >= 0.85)`);
 
   // Where the difference goes: the per-call CPU cost of the checks, in this process.
-  const { verifyWebhook } = await import('../dist/index.js');
+  const { verifyWebhook } = await import('../dist/webhooks.js');
   const body = Buffer.from(BODY);
   const perCall = (fn) => {
     for (let i = 0; i < 20_000; i++) fn();

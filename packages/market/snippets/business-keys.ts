@@ -1,4 +1,4 @@
-import type { MarketClient } from 'neverlose-market';
+import type { MarketClient } from 'neverlose-market/client';
 
 declare const client: MarketClient;
 

@@ -1,4 +1,6 @@
-import { isNeverloseMarketError, MarketClient, openSqliteJournal } from 'neverlose-market';
+import { MarketClient } from 'neverlose-market/client';
+import { isNeverloseMarketError } from 'neverlose-market/errors';
+import { openSqliteJournal } from 'neverlose-market/sqlite';
 
 declare const order: { id: string; login: string };
 

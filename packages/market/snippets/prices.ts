@@ -1,4 +1,5 @@
-import { type MarketClient, ResellerPricesBuilder, startPriceSync } from 'neverlose-market';
+import type { MarketClient } from 'neverlose-market/client';
+import { ResellerPricesBuilder, startPriceSync } from 'neverlose-market/prices';
 
 declare const client: MarketClient;
 

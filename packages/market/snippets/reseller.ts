@@ -1,4 +1,6 @@
-import { type MarketClient, openSqliteSingleUseStore, verifyResellerToken } from 'neverlose-market';
+import type { MarketClient } from 'neverlose-market/client';
+import { verifyResellerToken } from 'neverlose-market/reseller';
+import { openSqliteSingleUseStore } from 'neverlose-market/sqlite';
 
 declare const client: MarketClient;
 declare const url: URL;

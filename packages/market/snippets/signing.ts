@@ -1,4 +1,4 @@
-import { signPayload, signRequest, verifySignature } from 'neverlose-market';
+import { signPayload, signRequest, verifySignature } from 'neverlose-market/signing';
 
 // Sign an object: what the server computes for the JSON a client sends for it.
 export const signature = signPayload(

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import { createNodeWebhookHandler, openSqliteDedupStore, verifyWebhook } from 'neverlose-market';
+import { openSqliteDedupStore } from 'neverlose-market/sqlite';
+import { createNodeWebhookHandler, verifyWebhook } from 'neverlose-market/webhooks';
 
 declare function grant(username: string, itemId: string): Promise<void>;
 declare function credit(username: string, amountText: string): Promise<void>;

@@ -26,7 +26,9 @@ if (process.argv[2] === 'serve') {
   server.keepAliveTimeout = 30_000;
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 } else {
-  const { MarketClient, MemoryJournal, openSqliteJournal } = await import('neverlose-market');
+  const { MarketClient } = await import('neverlose-market/client');
+  const { MemoryJournal } = await import('neverlose-market/journal');
+  const { openSqliteJournal } = await import('neverlose-market/sqlite');
   const { RedisIdJournal } = await import('neverlose-redis');
   const { migrate } = await import('../dist/index.js');
   const { PostgresIdJournal } = await import('../dist/market.js');

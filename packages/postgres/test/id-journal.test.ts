@@ -1,5 +1,6 @@
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
-import { type JournalEntry, MarketClient, type NewJournalEntry } from 'neverlose-market';
+import { MarketClient } from 'neverlose-market/client';
+import type { JournalEntry, NewJournalEntry } from 'neverlose-market/journal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresQueryable } from '../src/index.js';
 import { PostgresIdJournal } from '../src/market.js';

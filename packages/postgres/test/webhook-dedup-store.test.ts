@@ -1,4 +1,5 @@
-import { createWebhookHandler, signPayload } from 'neverlose-market';
+import { signPayload } from 'neverlose-market/signing';
+import { createWebhookHandler } from 'neverlose-market/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../src/index.js';
 import { PostgresWebhookDedupStore } from '../src/market.js';

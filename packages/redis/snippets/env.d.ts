@@ -3,4 +3,4 @@ declare const userId: number;
 declare const secret: string;
 declare const apiKey: string;
 declare const token: string;
-declare const onEvent: (event: import('neverlose-market').WebhookEvent) => void;
+declare const onEvent: (event: import('neverlose-market/webhooks').WebhookEvent) => void;

@@ -1,4 +1,6 @@
-import { createWebhookHandler, MarketClient, verifyResellerToken } from 'neverlose-market';
+import { MarketClient } from 'neverlose-market/client';
+import { verifyResellerToken } from 'neverlose-market/reseller';
+import { createWebhookHandler } from 'neverlose-market/webhooks';
 import {
   RedisIdJournal,
   RedisSingleUseTokenStore,

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { verifyResellerToken } from 'neverlose-market';
+import { verifyResellerToken } from 'neverlose-market/reseller';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSingleUseTokenStore } from '../src/market.js';
 import { deployments, type TestRedis } from './redis-server.js';

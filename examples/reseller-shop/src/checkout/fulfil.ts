@@ -1,10 +1,6 @@
-import {
-  daysOfCnt,
-  type IdJournal,
-  type JournalEntry,
-  type MarketClient,
-  type ResellerOrder,
-} from 'neverlose-market';
+import { daysOfCnt, type MarketClient } from 'neverlose-market/client';
+import type { IdJournal, JournalEntry } from 'neverlose-market/journal';
+import type { ResellerOrder } from 'neverlose-market/reseller';
 
 /** The journal key of an order: one order, one request id, forever. */
 export function orderKey(orderId: string): string {

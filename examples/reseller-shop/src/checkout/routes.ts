@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MarketClient } from 'neverlose-market/client';
+import { isNeverloseMarketError } from 'neverlose-market/errors';
 import {
-  isNeverloseMarketError,
-  type MarketClient,
   type ResellerOrder,
   type SingleUseTokenStore,
   verifyResellerToken,
-} from 'neverlose-market';
+} from 'neverlose-market/reseller';
 import type { Catalogue } from '../catalogue.js';
 import type { CsrfGuard } from '../http/csrf.js';
 import { bodyRefusal, FORGED_FORM, Refusal, refusing } from '../http/refusal.js';

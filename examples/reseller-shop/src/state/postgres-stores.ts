@@ -1,4 +1,4 @@
-import type { JournalEntry } from 'neverlose-market';
+import type { JournalEntry } from 'neverlose-market/journal';
 import { migrate, type PostgresQueryable, withTransaction } from 'neverlose-postgres';
 import {
   PostgresIdJournal,

@@ -1,11 +1,11 @@
+import type { IdJournal } from 'neverlose-market/journal';
+import type { SingleUseTokenStore } from 'neverlose-market/reseller';
 import {
-  type IdJournal,
   openSqliteDedupStore,
   openSqliteJournal,
   openSqliteSingleUseStore,
-  type SingleUseTokenStore,
-  type WebhookDedupStore,
-} from 'neverlose-market';
+} from 'neverlose-market/sqlite';
+import type { WebhookDedupStore } from 'neverlose-market/webhooks';
 import {
   type RedisCommandClient,
   RedisIdJournal,

@@ -1,4 +1,4 @@
-import type { PriceSyncStatus } from 'neverlose-market';
+import type { PriceSyncStatus } from 'neverlose-market/prices';
 import type { Catalogue } from '../catalogue.js';
 import { html, page } from '../http/html.js';
 import type { ReceivedWebhook } from '../webhooks/log.js';

@@ -1,4 +1,4 @@
-import type { ResellerOrder } from 'neverlose-market';
+import type { ResellerOrder } from 'neverlose-market/reseller';
 import { type Catalogue, type Prices, topUpPrice } from '../catalogue.js';
 import type { Delivered, JournaledOrder } from '../checkout/fulfil.js';
 import { html, page, type SafeHtml } from '../http/html.js';

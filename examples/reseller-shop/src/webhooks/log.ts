@@ -1,4 +1,4 @@
-import type { WebhookEvent } from 'neverlose-market';
+import type { WebhookEvent } from 'neverlose-market/webhooks';
 import type { RedisCommandClient } from 'neverlose-redis';
 
 /** A verified webhook as the `/webhooks` page lists it. */

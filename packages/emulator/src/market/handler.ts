@@ -1,4 +1,5 @@
-import { isNeverloseMarketError, verifySignature } from 'neverlose-market';
+import { isNeverloseMarketError } from 'neverlose-market/errors';
+import { verifySignature } from 'neverlose-market/signing';
 import { BodyTooLarge, type RequestContext } from '../http/context.js';
 import {
   isJsonObject,

@@ -1,5 +1,6 @@
-import { pythonFloatRepr, signPayload } from 'neverlose-market';
+import { signPayload } from 'neverlose-market/signing';
 import type { EmulatorSettings } from '../config/settings.js';
+import { centsToDecimalString } from '../state/money.js';
 import type { MarketEvent, Store } from '../state/store.js';
 
 /** A webhook body ready to send. */
@@ -24,11 +25,10 @@ export function buildWebhook(
   apiKey: string,
   settings: EmulatorSettings,
 ): WebhookPayload {
-  const amount = event.amountCents / 100;
-  const floatText = pythonFloatRepr(amount);
+  const floatText = pythonFloatOfCents(event.amountCents);
   const sentText =
-    Number.isInteger(amount) && settings.webhookIntegralAmountAsInteger
-      ? String(amount)
+    event.amountCents % 100 === 0 && settings.webhookIntegralAmountAsInteger
+      ? centsToDecimalString(event.amountCents)
       : floatText;
   const fields: [string, string][] = [
     ['kind', JSON.stringify(event.kind)],
@@ -47,6 +47,17 @@ export function buildWebhook(
   const signature = signPayload(`{${signed.join(',')}}`, apiKey);
   const body = `{${fields.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')},"signature":"${signature}"}`;
   return { kind: event.kind, body, signature };
+}
+
+/**
+ * Python's `repr()` of the float `cents / 100`, as the provider prints a webhook amount: the
+ * two-decimal text without trailing zeros, and `.0` when integral (`90` -> `0.9`, `100` -> `1.0`).
+ * Exact for every amount of at most 15 significant digits (a double keeps them, and no shorter
+ * decimal reads back as the same double) below 1e16, where Python would switch to an exponent.
+ */
+export function pythonFloatOfCents(cents: number): string {
+  const text = centsToDecimalString(cents);
+  return text.includes('.') ? text : `${text}.0`;
 }
 
 function loginOf(store: Store, login: string): string {

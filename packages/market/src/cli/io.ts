@@ -1,3 +1,5 @@
+import { LEGACY_MARKET_API_BASE_URL } from '../client/options.js';
+
 /** What a command may touch, so that tests can run commands in-process. */
 export interface CliIo {
   readStdin(): Promise<string>;
@@ -13,8 +15,10 @@ export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
-/** A bad invocation or input: printed as one line, exit code 2. */
-export class UsageError extends Error {}
+/** A bad invocation or input: printed as one line, exit code 2. Never leaves the CLI. */
+export class UsageError extends Error {
+  readonly code = 'ERR_NL_MARKET_USAGE';
+}
 
 export function processIo(): CliIo {
   return {
@@ -48,6 +52,23 @@ export async function readPayload(io: CliIo): Promise<string> {
   const text = await io.readStdin();
   if (text.trim() === '') throw new UsageError('stdin is empty: expected a JSON object');
   return text.replace(/^\uFEFF/, '').trim();
+}
+
+/**
+ * The API root: `--legacy-endpoint`, else `--base-url`, else `NEVERLOSE_BASE_URL`, else the
+ * client's default (`undefined`).
+ */
+export function resolveBaseUrl(
+  flag: string | undefined,
+  legacy: boolean | undefined,
+  io: CliIo,
+): string | undefined {
+  if (legacy && flag !== undefined) {
+    throw new UsageError('give --base-url or --legacy-endpoint, not both');
+  }
+  if (legacy) return LEGACY_MARKET_API_BASE_URL;
+  const value = flag ?? io.env['NEVERLOSE_BASE_URL'];
+  return value === '' ? undefined : value;
 }
 
 /** The market user id from `--user-id`, else `NEVERLOSE_USER_ID`. */

@@ -1,4 +1,5 @@
-import { isNeverloseMarketError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { isNeverloseMarketError } from '../errors/base.js';
 import { callCommand, callHelp } from './commands/call.js';
 import { pricesCommand, pricesHelp } from './commands/prices.js';
 import { signCommand, signHelp } from './commands/sign.js';
@@ -54,9 +55,15 @@ Commands:
 ${lines.join('\n')}
 
 The secret (your market API key) comes from --secret or the environment variable NEVERLOSE_API_KEY,
-the user id from --user-id or NEVERLOSE_USER_ID.
-Run "nl-market <command> --help" for a command's options.
+the user id from --user-id or NEVERLOSE_USER_ID, the API root from --base-url or NEVERLOSE_BASE_URL.
+Run "nl-market <command> --help" for a command's options, "nl-market --version" for the version.
 `;
+}
+
+/** The package's version (`dist/cli/` and `src/cli/` are both two levels below package.json). */
+function version(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }
 
 /**
@@ -68,6 +75,10 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(mainHelp());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout(`nl-market ${version()}\n`);
+    return EXIT_OK;
   }
   const command = commands[name];
   if (command === undefined || !Object.hasOwn(commands, name)) {

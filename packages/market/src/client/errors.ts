@@ -1,23 +1,54 @@
-import { NeverloseMarketError } from '../errors.js';
+import { NeverloseMarketError } from '../errors/base.js';
 
 /**
- * Codes of {@link MarketApiError}: the API answered `success: false`.
+ * Codes of {@link MarketApiError}: the API answered `success: false`. None is retried by the
+ * client: the same request gets the same answer.
  *
+ * Fix your configuration (every call fails until you do):
+ * - `ERR_MARKET_INVALID_SIGNATURE`: `Invalid signature`. The API key (`secret`) is not the key of
+ *   this `userId`: check both on the market API settings page.
+ * - `ERR_MARKET_INVALID_USER_ID`: `Invalid user_id`. No market account has this `userId`.
+ * - `ERR_MARKET_RESELLER_ONLY`: `This method is available for official resellers only`.
+ * - `ERR_MARKET_INTEGRATION_REQUIRED`: `Reseller integration is not enabled for this account`.
+ * - `ERR_MARKET_INVALID_INTEGRATION_ID`: `Invalid integration_id`: not your integration's id.
+ * - `ERR_MARKET_INVALID_CONTENT_TYPE`: `invalid content type(not application/json)`: a custom
+ *   `fetch` changed the `Content-Type` header.
+ *
+ * This request cannot be done (act on it: refund, tell the user, change the order):
  * - `ERR_MARKET_USER_NOT_FOUND`: `User doesn't exist`.
+ * - `ERR_MARKET_USER_NOT_INVITED`: `User is not invited to this product` (a private product; see
+ *   `isUserInvited`).
  * - `ERR_MARKET_ALREADY_OWNED`: `This user already has this item`.
  * - `ERR_MARKET_INVALID_ITEM`: `invalid item` (unknown market code).
+ * - `ERR_MARKET_INVALID_PRODUCT`: `Invalid product` (unknown product name).
+ * - `ERR_MARKET_SELF_TRANSFER`: `You can't transfer to yourself`.
+ * - `ERR_MARKET_INSUFFICIENT_BALANCE`: `Not enough balance`. Retryable once your balance is
+ *   topped up: send again with a new business key, or the same one without a journal (the
+ *   provider did not use the id). A journal records the failure as final for its key.
+ * - `ERR_MARKET_INVALID_REQUEST`: the provider refused a field's format (`Invalid username`,
+ *   `Invalid amount`, `Invalid cnt`, `Invalid id format`, `Invalid prices format: ...`, `Invalid
+ *   JSON`...), which the client's own checks should have caught: report it.
  * - `ERR_MARKET_ID_COLLISION`: `Invalid id.` on the first attempt of an action: the id was already
- *   used by another, completed action. On a retry the same answer is the success-like outcome
- *   `{ status: 'already-completed' }` instead, never this error.
- * - `ERR_MARKET_INVALID_CONTENT_TYPE`: `invalid content type(not application/json)`.
+ *   used by another, completed action. On a retry (or an id that is this operation's own) the same
+ *   answer is the success-like outcome `{ status: 'already-completed' }` instead, never this error.
  * - `ERR_MARKET_API`: any other message; read `providerMessage`.
  */
 export type MarketApiErrorCode =
+  | 'ERR_MARKET_INVALID_SIGNATURE'
+  | 'ERR_MARKET_INVALID_USER_ID'
+  | 'ERR_MARKET_RESELLER_ONLY'
+  | 'ERR_MARKET_INTEGRATION_REQUIRED'
+  | 'ERR_MARKET_INVALID_INTEGRATION_ID'
+  | 'ERR_MARKET_INVALID_CONTENT_TYPE'
   | 'ERR_MARKET_USER_NOT_FOUND'
+  | 'ERR_MARKET_USER_NOT_INVITED'
   | 'ERR_MARKET_ALREADY_OWNED'
   | 'ERR_MARKET_INVALID_ITEM'
+  | 'ERR_MARKET_INVALID_PRODUCT'
+  | 'ERR_MARKET_SELF_TRANSFER'
+  | 'ERR_MARKET_INSUFFICIENT_BALANCE'
+  | 'ERR_MARKET_INVALID_REQUEST'
   | 'ERR_MARKET_ID_COLLISION'
-  | 'ERR_MARKET_INVALID_CONTENT_TYPE'
   | 'ERR_MARKET_API';
 
 /**
@@ -73,18 +104,62 @@ export interface MarketErrorContext {
 
 /** The provider's known messages, normalised (lower case, no trailing dot). */
 const KNOWN_MESSAGES: ReadonlyMap<string, MarketApiErrorCode> = new Map([
+  ['invalid signature', 'ERR_MARKET_INVALID_SIGNATURE'],
+  ['invalid user_id', 'ERR_MARKET_INVALID_USER_ID'],
+  ['this method is available for official resellers only', 'ERR_MARKET_RESELLER_ONLY'],
+  ['reseller integration is not enabled for this account', 'ERR_MARKET_INTEGRATION_REQUIRED'],
+  ['invalid integration_id', 'ERR_MARKET_INVALID_INTEGRATION_ID'],
+  ['invalid content type(not application/json)', 'ERR_MARKET_INVALID_CONTENT_TYPE'],
   ["user doesn't exist", 'ERR_MARKET_USER_NOT_FOUND'],
   ['user does not exist', 'ERR_MARKET_USER_NOT_FOUND'],
+  ['user is not invited to this product', 'ERR_MARKET_USER_NOT_INVITED'],
   ['this user already has this item', 'ERR_MARKET_ALREADY_OWNED'],
   ['invalid item', 'ERR_MARKET_INVALID_ITEM'],
+  ['invalid product', 'ERR_MARKET_INVALID_PRODUCT'],
+  ["you can't transfer to yourself", 'ERR_MARKET_SELF_TRANSFER'],
+  ['not enough balance', 'ERR_MARKET_INSUFFICIENT_BALANCE'],
   ['invalid id', 'ERR_MARKET_ID_COLLISION'],
-  ['invalid content type(not application/json)', 'ERR_MARKET_INVALID_CONTENT_TYPE'],
+  ['invalid id format', 'ERR_MARKET_INVALID_REQUEST'],
+  ['invalid username', 'ERR_MARKET_INVALID_REQUEST'],
+  ['invalid amount', 'ERR_MARKET_INVALID_REQUEST'],
+  ['invalid cnt', 'ERR_MARKET_INVALID_REQUEST'],
+  ['invalid is_public', 'ERR_MARKET_INVALID_REQUEST'],
+  ['invalid json', 'ERR_MARKET_INVALID_REQUEST'],
 ]);
+
+/** Messages the provider extends with a detail (`Invalid prices format: ...`). */
+const KNOWN_PREFIXES: readonly (readonly [string, MarketApiErrorCode])[] = [
+  ['invalid prices format', 'ERR_MARKET_INVALID_REQUEST'],
+];
+
+/** What to do about the codes that mean a wrong configuration, appended to their message. */
+const HINTS: Partial<Record<MarketApiErrorCode, string>> = {
+  ERR_MARKET_INVALID_SIGNATURE:
+    'check your API key (secret) and user id: the key must be the one of this user id',
+  ERR_MARKET_INVALID_USER_ID: 'check your user id (market API settings page)',
+  ERR_MARKET_RESELLER_ONLY: 'this method needs an official reseller account',
+  ERR_MARKET_INTEGRATION_REQUIRED: 'enable the reseller integration of this account',
+  ERR_MARKET_INVALID_INTEGRATION_ID: 'check your reseller integration id (API settings page)',
+};
+
+const API_CODES: ReadonlySet<string> = new Set<MarketApiErrorCode>([
+  ...KNOWN_MESSAGES.values(),
+  ...KNOWN_PREFIXES.map(([, code]) => code),
+  'ERR_MARKET_API',
+]);
+
+/** @internal Whether `code` is a {@link MarketApiErrorCode} (a journal stores codes as text). */
+export function isMarketApiErrorCode(code: string): code is MarketApiErrorCode {
+  return API_CODES.has(code);
+}
 
 /** Maps a provider error message to its stable code (`ERR_MARKET_API` when unknown). */
 export function apiErrorCode(providerMessage: string): MarketApiErrorCode {
   const normalised = providerMessage.trim().replace(/\.+$/, '').toLowerCase();
-  return KNOWN_MESSAGES.get(normalised) ?? 'ERR_MARKET_API';
+  const known = KNOWN_MESSAGES.get(normalised);
+  if (known !== undefined) return known;
+  for (const [prefix, code] of KNOWN_PREFIXES) if (normalised.startsWith(prefix)) return code;
+  return 'ERR_MARKET_API';
 }
 
 /** True when the provider's message is `Invalid id.` (the id was used by a completed action). */
@@ -94,7 +169,8 @@ export function isInvalidIdMessage(providerMessage: string): boolean {
 
 /**
  * The API refused the request (`success: false`). Final: retrying the same request gives the same
- * answer. `providerMessage` is the provider's text, unchanged.
+ * answer. `code` says what it means ({@link MarketApiErrorCode}: a configuration to fix, or a
+ * request that cannot be done); `providerMessage` is the provider's text, unchanged.
  *
  * @example
  * ```ts
@@ -126,7 +202,11 @@ export class MarketApiError
     },
   ) {
     const code = context.code ?? apiErrorCode(providerMessage);
-    super(code, `${context.method}: the API answered "${providerMessage}" (${code})`);
+    const hint = HINTS[code];
+    super(
+      code,
+      `${context.method}: the API answered ${JSON.stringify(providerMessage)} (${code})${hint ? `: ${hint}` : ''}`,
+    );
     this.providerMessage = providerMessage;
     this.method = context.method;
     this.requestId = context.requestId;

@@ -165,7 +165,7 @@ export interface GetPricesResult {
   /** Plans in increasing length. */
   readonly plans: readonly PlanPrice[];
   /** The whole reply, including fields this version does not know. */
-  readonly reply: ReplyFields;
+  readonly reply: Readonly<Record<string, unknown>>;
 }
 
 /** Result of `is-user-invited`. */
@@ -174,30 +174,36 @@ export interface IsUserInvitedResult {
   readonly cheatPublic: boolean;
   /** The user may receive the product. Gifting to a non-invited user of a private product fails. */
   readonly userInvited: boolean;
-  readonly reply: ReplyFields;
+  readonly reply: Readonly<Record<string, unknown>>;
 }
 
 /** Result of `is-user-exists`. */
 export interface IsUserExistsResult {
   readonly userExists: boolean;
-  readonly reply: ReplyFields;
+  readonly reply: Readonly<Record<string, unknown>>;
 }
 
 /** Result of `get-balance`. */
 export interface GetBalanceResult {
   /** Your NLE balance. */
   readonly balance: number;
-  readonly reply: ReplyFields;
+  readonly reply: Readonly<Record<string, unknown>>;
 }
 
 /** Result of `integration-visibility` and `set-reseller-prices`: the API said `success: true`. */
 export interface SettingResult {
   readonly status: 'ok';
-  readonly reply: ReplyFields;
+  readonly reply: Readonly<Record<string, unknown>>;
 }
 
 /** @internal Wire fields of a call, without `user_id`, `id` and `signature`. */
 export type WireParams = Record<string, string | number | boolean>;
+
+/**
+ * @internal Parameters as untyped code may pass them (`call()` from the CLI, JavaScript callers):
+ * every field is checked before use, so the typed parameters are a special case.
+ */
+export type LooseParams<P> = { readonly [K in keyof P]?: unknown };
 
 /**
  * @internal Number fields the provider reads as floats: sent and signed in Python's float layout
@@ -251,47 +257,64 @@ function amount(method: string, value: unknown): number {
   return number;
 }
 
-function plan(method: string, params: GiftProductParams): PlanCnt {
+function plan(method: string, params: LooseParams<GiftProductParams>): PlanCnt {
   const fromDays = params.days === undefined ? undefined : cntOfDays(params.days);
   if (params.days !== undefined && fromDays === undefined)
     invalid(method, '"days" must be 30, 90, 180 or 365');
-  if (params.cnt !== undefined && daysOfCnt(params.cnt) === undefined)
+  const fromCnt = params.cnt === undefined ? undefined : cntOfDays(daysOfCnt(params.cnt));
+  if (params.cnt !== undefined && fromCnt === undefined)
     invalid(method, '"cnt" must be 0, 1, 2 or 3');
-  if (params.cnt !== undefined && fromDays !== undefined && params.cnt !== fromDays) {
-    invalid(method, `"cnt" ${params.cnt} and "days" ${params.days} name different plans`);
+  if (fromCnt !== undefined && fromDays !== undefined && fromCnt !== fromDays) {
+    invalid(method, `"cnt" ${fromCnt} and "days" ${String(params.days)} name different plans`);
   }
-  const cnt = params.cnt ?? fromDays;
+  const cnt = fromCnt ?? fromDays;
   if (cnt === undefined) invalid(method, 'give "cnt" (0-3) or "days" (30, 90, 180, 365)');
   return cnt;
 }
 
-/** @internal Validates each method's parameters into the fields sent (camelCase to the API's names). */
+function productList(method: string, value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== ''))
+    invalid(method, '"products" must be an array of product names');
+  return value;
+}
+
+/** @internal The caller's `signal`, checked (it is handed to `fetch` and `AbortSignal.any`). */
+export function signalOf(method: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined || value instanceof AbortSignal) return value;
+  return invalid(method, '"signal" must be an AbortSignal');
+}
+
+/**
+ * @internal Validates each method's parameters into the fields sent (camelCase to the API's
+ * names). Every field is checked, whatever its static type.
+ */
 export const wireParams = {
-  'give-for-free': (p: GiveForFreeParams): WireParams => ({
+  'give-for-free': (p: LooseParams<GiveForFreeParams>): WireParams => ({
     username: text('give-for-free', 'username', p.username),
     code: text('give-for-free', 'code', p.code),
   }),
-  'transfer-money': (p: TransferMoneyParams): WireParams => ({
+  'transfer-money': (p: LooseParams<TransferMoneyParams>): WireParams => ({
     username: text('transfer-money', 'username', p.username),
     amount: amount('transfer-money', p.amount),
   }),
-  'gift-product': (p: GiftProductParams): WireParams => ({
+  'gift-product': (p: LooseParams<GiftProductParams>): WireParams => ({
     username: text('gift-product', 'username', p.username),
     product: text('gift-product', 'product', p.product),
     cnt: plan('gift-product', p),
   }),
-  'get-prices': (p: GetPricesParams): WireParams => ({
+  'get-prices': (p: LooseParams<GetPricesParams>): WireParams => ({
     product: text('get-prices', 'product', p.product),
   }),
-  'is-user-invited': (p: IsUserInvitedParams): WireParams => ({
+  'is-user-invited': (p: LooseParams<IsUserInvitedParams>): WireParams => ({
     username: text('is-user-invited', 'username', p.username),
     product: text('is-user-invited', 'product', p.product),
   }),
-  'is-user-exists': (p: IsUserExistsParams): WireParams => ({
+  'is-user-exists': (p: LooseParams<IsUserExistsParams>): WireParams => ({
     username: text('is-user-exists', 'username', p.username),
   }),
-  'get-balance': (_p: CallOptions): WireParams => ({}),
-  'integration-visibility': (p: IntegrationVisibilityParams): WireParams => {
+  'get-balance': (_p: LooseParams<CallOptions>): WireParams => ({}),
+  'integration-visibility': (p: LooseParams<IntegrationVisibilityParams>): WireParams => {
     if (typeof p.isPublic !== 'boolean')
       invalid('integration-visibility', '"isPublic" must be true or false');
     return {
@@ -299,7 +322,7 @@ export const wireParams = {
       is_public: p.isPublic,
     };
   },
-  'set-reseller-prices': (p: SetResellerPricesParams): WireParams => {
+  'set-reseller-prices': (p: LooseParams<SetResellerPricesParams>): WireParams => {
     const id = integrationId('set-reseller-prices', p.integrationId);
     let prices: unknown = p.prices;
     if (typeof prices === 'string') {
@@ -309,7 +332,8 @@ export const wireParams = {
         invalid('set-reseller-prices', '"prices" is a string but not JSON text');
       }
     }
-    const rules = p.products === undefined ? {} : { products: p.products };
+    const products = productList('set-reseller-prices', p.products);
+    const rules = products === undefined ? {} : { products };
     return { integration_id: id, prices: JSON.stringify(assertResellerPrices(prices, rules)) };
   },
 } as const;

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { JournalError } from '../journal/errors.js';
+import { randomBase64url, sha256Base64url } from '../lib/crypto.js';
 import { MarketInputError } from './errors.js';
 
 /** A request id: an integer or a string of 1-80 characters from `A-Z a-z 0-9 . - _`. */
@@ -21,7 +22,7 @@ const ID_RE = /^[A-Za-z0-9._-]{1,80}$/;
  * ```
  */
 export function generateRequestId(prefix = ''): string {
-  return validateRequestId(prefix + randomBytes(18).toString('base64url')) as string;
+  return validateRequestId(prefix + randomBase64url(18)) as string;
 }
 
 /** Separates key-derived ids from any other use of SHA-256 over the same text. */
@@ -46,9 +47,7 @@ const KEY_ID_DOMAIN = 'neverlose-market/request-id-of-key/v1';
  * ```
  */
 export function keyRequestId(method: string, key: string, prefix = ''): string {
-  const digest = createHash('sha256')
-    .update(`${KEY_ID_DOMAIN}\0${method}\0${key}`, 'utf8')
-    .digest('base64url');
+  const digest = sha256Base64url(`${KEY_ID_DOMAIN}\0${method}\0${key}`);
   const id = `${prefix}k${digest}`.slice(0, MAX_REQUEST_ID_LENGTH);
   return validateRequestId(id) as string;
 }
@@ -104,9 +103,28 @@ export function encodeRequestId(id: RequestId): string {
   return typeof id === 'string' ? JSON.stringify(id) : id.toString();
 }
 
-/** @internal The inverse of {@link encodeRequestId}. */
+/**
+ * @internal The inverse of {@link encodeRequestId}.
+ *
+ * @throws {JournalError} `ERR_JOURNAL_CORRUPT` for text it never wrote.
+ */
 export function decodeRequestId(text: string): RequestId {
-  if (text.startsWith('"')) return JSON.parse(text) as string;
-  const big = BigInt(text);
-  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+  try {
+    if (text.startsWith('"')) {
+      const id: unknown = JSON.parse(text);
+      if (typeof id === 'string') return validateRequestId(id);
+    } else if (/^\d{1,80}$/.test(text)) {
+      const big = BigInt(text);
+      return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+    }
+  } catch (cause) {
+    throw new JournalError(
+      'ERR_JOURNAL_CORRUPT',
+      `Unreadable request id ${JSON.stringify(text)}.`,
+      {
+        cause,
+      },
+    );
+  }
+  throw new JournalError('ERR_JOURNAL_CORRUPT', `Unreadable request id ${JSON.stringify(text)}.`);
 }

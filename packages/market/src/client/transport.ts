@@ -1,16 +1,19 @@
+import type { MarketClientEvent } from '../events/events.js';
+import { type EventSink, redactSignature } from '../events/sink.js';
+import { elapsed } from '../lib/clock.js';
 import { MarketTransportError } from './errors.js';
+import type { ResolvedClientOptions } from './options.js';
 
 /** The `fetch` the client calls: the global one, or any compatible function. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** @internal Settings of one call's attempts. */
-export interface TransportSettings {
-  readonly fetch: FetchLike;
-  readonly timeoutMs: number;
-  readonly retries: number;
-  readonly retryBaseMs: number;
-  readonly retryMaxMs: number;
-  readonly reuseConnections: boolean;
+/** @internal Settings of one call's attempts: the client's, and where its events go. */
+export interface TransportSettings
+  extends Pick<
+    ResolvedClientOptions,
+    'fetch' | 'timeoutMs' | 'retries' | 'retryBaseMs' | 'retryMaxMs' | 'reuseConnections'
+  > {
+  readonly events: EventSink<MarketClientEvent>;
 }
 
 /** @internal What came back from the last attempt. */
@@ -19,6 +22,8 @@ export interface TransportReply {
   readonly text: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** How long the last attempt took, in milliseconds. */
+  readonly durationMs: number;
 }
 
 /** @internal Labels for errors. */
@@ -28,8 +33,8 @@ export interface CallLabel {
 }
 
 /**
- * Full-jitter exponential backoff: a uniform delay in `[0, min(max, base * 2^(retry-1))]`, so that
- * clients that failed together do not retry together.
+ * @internal Full-jitter exponential backoff: a uniform delay in `[0, min(max, base * 2^(retry-1))]`,
+ * so that clients that failed together do not retry together.
  */
 export function backoffDelay(
   retry: number,
@@ -57,23 +62,37 @@ export async function postWithRetries(
     accept: 'application/json',
   };
   if (!settings.reuseConnections) headers['connection'] = 'close';
+  // Called unbound: the platform `fetch` of Workers and browsers throws "Illegal invocation" when
+  // called as a method of another object.
+  const fetchFn = settings.fetch;
   const requestId =
     typeof label.requestId === 'bigint' ? label.requestId.toString() : label.requestId;
+
+  const { events } = settings;
+  const labels =
+    requestId === undefined
+      ? { method: label.method }
+      : { method: label.method, requestId: String(requestId) };
 
   for (let attempt = 1; ; attempt++) {
     const context = { method: label.method, requestId, attempts: attempt };
     let failure: MarketTransportError;
     const timeout = AbortSignal.timeout(settings.timeoutMs);
     const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    if (events.active) {
+      events.emit({ type: 'market:request', ...labels, attempt, url, body: redactSignature(body) });
+    }
+    const started = performance.now();
     try {
-      const response = await settings.fetch(url, {
+      const response = await fetchFn(url, {
         method: 'POST',
         headers,
         body,
         signal: attemptSignal,
       });
       const text = await response.text();
-      if (response.status < 500) return { status: response.status, text, attempt };
+      const durationMs = elapsed(started);
+      if (response.status < 500) return { status: response.status, text, attempt, durationMs };
       failure = new MarketTransportError(
         'ERR_MARKET_HTTP_5XX',
         `the server answered HTTP ${response.status}`,
@@ -84,26 +103,62 @@ export async function postWithRetries(
       );
     } catch (cause) {
       if (signal?.aborted) {
-        throw new MarketTransportError('ERR_MARKET_ABORTED', 'the call was aborted', context, {
+        failure = new MarketTransportError('ERR_MARKET_ABORTED', 'the call was aborted', context, {
           cause,
         });
+        report(events, labels, attempt, failure, started);
+        throw failure;
       }
       failure = timeout.aborted
         ? new MarketTransportError(
             'ERR_MARKET_TIMEOUT',
-            `no answer within ${settings.timeoutMs} ms`,
+            `no answer from ${hostOf(url)} within ${settings.timeoutMs} ms`,
             context,
             { cause },
           )
         : new MarketTransportError(
             'ERR_MARKET_NETWORK',
-            `network error: ${describe(cause)}`,
+            `network error reaching ${hostOf(url)}: ${describe(cause)}`,
             context,
             { cause },
           );
     }
+    report(events, labels, attempt, failure, started);
     if (attempt > settings.retries) throw failure;
-    await sleep(backoffDelay(attempt, settings.retryBaseMs, settings.retryMaxMs), signal, context);
+    const delayMs = backoffDelay(attempt, settings.retryBaseMs, settings.retryMaxMs);
+    if (events.active) {
+      events.emit({ type: 'market:retry', ...labels, attempt, code: failure.code, delayMs });
+    }
+    await sleep(delayMs, signal, context);
+  }
+}
+
+/** The response event of an attempt that brought no usable answer. */
+function report(
+  events: EventSink<MarketClientEvent>,
+  labels: { method: string; requestId?: string },
+  attempt: number,
+  failure: MarketTransportError,
+  started: number,
+): void {
+  if (!events.active) return;
+  events.emit({
+    type: 'market:response',
+    ...labels,
+    attempt,
+    outcome: 'transport-error',
+    code: failure.code,
+    ...(failure.httpStatus === undefined ? {} : { status: failure.httpStatus }),
+    durationMs: elapsed(started),
+  });
+}
+
+/** The host a URL names, for messages ("network error reaching user-api.neverlose.cc"). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
   }
 }
 

@@ -1,4 +1,4 @@
-import { NeverloseMarketError } from '../errors.js';
+import { NeverloseMarketError } from '../errors/base.js';
 
 /**
  * Rules of the reseller prices object, one per documented constraint:

@@ -1,4 +1,4 @@
-import { NeverloseMarketError } from '../errors.js';
+import { NeverloseMarketError } from '../errors/base.js';
 
 /**
  * Codes of {@link ResellerTokenError}: why an `nl_purchase` token was rejected.

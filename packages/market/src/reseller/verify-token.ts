@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import { daysOfCnt, type PlanCnt, type PlanDays } from '../client/plans.js';
+import { fromCanonicalBase64url, sha256Hex, toBase64url } from '../lib/crypto.js';
 import { ResellerTokenError } from './errors.js';
 import type { SingleUseTokenStore } from './single-use-store.js';
 
@@ -186,9 +186,7 @@ export async function verifyResellerToken(
     throw mapJoseError(cause);
   }
   // The signature pins the header and payload text; its own bytes are taken decoded.
-  const tokenId = createHash('sha256')
-    .update(`${header}.${body}.${Buffer.from(signatureBytes).toString('base64url')}`)
-    .digest('hex');
+  const tokenId = sha256Hex(`${header}.${body}.${toBase64url(signatureBytes)}`);
   const order = toOrder(payload, tokenId);
   const iat = payload.iat as number;
   const exp = payload.exp as number;
@@ -234,8 +232,8 @@ function canonicalBase64url(segment: string, part: string): Uint8Array {
       `The token ${part} is not base64url.`,
     );
   }
-  const bytes = Buffer.from(segment, 'base64url');
-  if (bytes.toString('base64url') !== segment) {
+  const bytes = fromCanonicalBase64url(segment);
+  if (bytes === undefined) {
     throw new ResellerTokenError(
       'ERR_RESELLER_TOKEN_NON_CANONICAL',
       `The token ${part} is not canonical base64url (padding, a character outside A-Z a-z 0-9 - _, or spare bits set in its last character).`,

@@ -1,7 +1,7 @@
 import { compareCodePoints } from './code-point-order.js';
 import { SigningError } from './errors.js';
 import { isJsonInteger, pythonFloatOfJs, pythonStrOfJs } from './from-js.js';
-import { parsePythonJsonDocument } from './parse-json.js';
+import { type FlatObject, parseFlatObject, parsePythonJsonDocument } from './parse-json.js';
 import { pythonStr } from './python-str.js';
 import type { PyValue } from './python-value.js';
 
@@ -20,9 +20,42 @@ export interface SigningFields {
   readonly signature: unknown;
   readonly hasSignature: boolean;
   /** Raw text only: every top-level value as Python reads it, `signature` included. */
-  readonly entries?: ReadonlyMap<string, PyValue>;
+  readonly entries?: PyEntries;
   /** Raw text only: the first top-level key the text repeats. */
   readonly duplicateKey?: string;
+}
+
+/** @internal The top-level values of raw text, by key: a `Map`, or arrays for a flat object. */
+export interface PyEntries {
+  readonly size: number;
+  get(key: string): PyValue | undefined;
+  has(key: string): boolean;
+  keys(): Iterable<string>;
+}
+
+/** The entries of a flat object: a few keys, searched in place (no `Map` to build). */
+class FlatEntries implements PyEntries {
+  constructor(
+    private readonly names: readonly string[],
+    private readonly values: readonly PyValue[],
+  ) {}
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  get(key: string): PyValue | undefined {
+    const index = this.names.indexOf(key);
+    return index < 0 ? undefined : this.values[index];
+  }
+
+  has(key: string): boolean {
+    return this.names.includes(key);
+  }
+
+  keys(): Iterable<string> {
+    return this.names;
+  }
 }
 
 /** A plain object, or raw JSON text of one. */
@@ -45,33 +78,58 @@ export function signingFields(payload: SignablePayload): SigningFields {
 }
 
 function fieldsOfRawJson(text: string): SigningFields {
-  const { value: root, duplicateKey } = parsePythonJsonDocument(text);
+  const flat = parseFlatObject(text);
+  if (flat !== undefined) return fieldsOfFlatObject(flat);
+  const { value: root, duplicateKey, mayHoldLoneSurrogate } = parsePythonJsonDocument(text);
   if (root.t !== 'dict') {
     throw new SigningError(
       'ERR_SIGNING_NOT_AN_OBJECT',
       'The payload JSON must be an object ({...}).',
     );
   }
+  // Python keeps a repeated key at its first position with its last value: so does the Map.
+  const read = fieldsOfTopLevel([...root.v.keys()], [...root.v.values()], mayHoldLoneSurrogate);
+  return duplicateKey === undefined
+    ? { ...read, entries: root.v }
+    : { ...read, entries: root.v, duplicateKey };
+}
+
+function fieldsOfFlatObject({ keys, values, mayHoldLoneSurrogate }: FlatObject): SigningFields {
+  return {
+    ...fieldsOfTopLevel(keys, values, mayHoldLoneSurrogate),
+    entries: new FlatEntries(keys, values),
+  };
+}
+
+/** The signed fields of top-level keys and their values (in the same order), `signature` apart. */
+function fieldsOfTopLevel(
+  keys: readonly string[],
+  values: readonly PyValue[],
+  mayHoldLoneSurrogate: boolean,
+): Omit<SigningFields, 'entries' | 'duplicateKey'> {
   const fields: SignedField[] = [];
   let signature: unknown;
   let hasSignature = false;
-  for (const [key, value] of root.v) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = values[i]!;
     if (key === 'signature') {
       hasSignature = true;
       signature = value.t === 'str' ? value.v : value;
       continue;
     }
     const rendered = pythonStr(value, key);
-    fields.push({
-      key: checkEncodable(key, key),
-      text: checkEncodable(rendered, key),
-      isInt: value.t === 'int',
-    });
+    fields.push(
+      mayHoldLoneSurrogate
+        ? {
+            key: checkEncodable(key, key),
+            text: checkEncodable(rendered, key),
+            isInt: value.t === 'int',
+          }
+        : { key, text: rendered, isInt: value.t === 'int' },
+    );
   }
-  const sorted = fields.sort(byKey);
-  return duplicateKey === undefined
-    ? { fields: sorted, signature, hasSignature, entries: root.v }
-    : { fields: sorted, signature, hasSignature, entries: root.v, duplicateKey };
+  return { fields: sortByKey(fields), signature, hasSignature };
 }
 
 function fieldsOfObject(object: Readonly<Record<string, unknown>>): SigningFields {
@@ -90,10 +148,21 @@ function fieldsOfObject(object: Readonly<Record<string, unknown>>): SigningField
     const isInt = typeof value === 'bigint' || (typeof value === 'number' && isJsonInteger(value));
     fields.push({ key: checkEncodable(key, key), text: checkEncodable(text, key), isInt });
   }
-  return { fields: fields.sort(byKey), signature, hasSignature };
+  return { fields: sortByKey(fields), signature, hasSignature };
 }
 
-const byKey = (a: SignedField, b: SignedField) => compareCodePoints(a.key, b.key);
+/**
+ * Sorts fields by key in code point order. UTF-16 order is the same unless a key holds a
+ * surrogate, so the plain comparison serves, after one look at the keys.
+ */
+function sortByKey(fields: SignedField[]): SignedField[] {
+  if (fields.some((field) => SURROGATE_RE.test(field.key))) {
+    return fields.sort((a, b) => compareCodePoints(a.key, b.key));
+  }
+  return fields.sort(byUnit);
+}
+
+const byUnit = (a: SignedField, b: SignedField) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 const SURROGATE_RE = /[\uD800-\uDFFF]/;
 const NO_FLOATS: ReadonlySet<string> = new Set();

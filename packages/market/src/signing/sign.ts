@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import { sha256Hex } from '../lib/crypto.js';
 import { SigningError } from './errors.js';
 import { joinedSigningString, type SignablePayload } from './fields.js';
 
@@ -37,18 +37,12 @@ export function signPayload(payload: SignablePayload, secret: string): string {
 }
 
 /**
- * The string the reference hashes, before the secret is appended. For debugging a signature
- * mismatch: compare it with what the other side printed.
+ * @internal The string the reference hashes, before the secret is appended: printed by
+ * `nl-market sign --show-string`, for debugging a signature mismatch.
  */
 export function signingString(payload: SignablePayload): string {
   return joinedSigningString(payload);
 }
-
-/** Node's one-shot hash (20.12+) skips the Hash object; older runtimes fall back to createHash. */
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** @internal SHA-256 of the joined fields and the secret, lowercase hex. */
 export function hashSigningString(joined: string, secret: string): string {

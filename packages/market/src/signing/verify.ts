@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { timingSafeEqualText } from '../lib/crypto.js';
 import { SigningError } from './errors.js';
 import { type SignablePayload, type SignedField, signingFields } from './fields.js';
 import { pythonFloatRepr } from './python-float.js';
@@ -14,8 +14,6 @@ export interface VerifySignatureOptions {
    */
   readonly strict?: boolean;
 }
-
-const SIGNATURE_RE = /^[0-9a-f]{64}$/;
 
 /**
  * Checks a payload's `signature` field against the provider's signature of its other fields.
@@ -78,11 +76,14 @@ const FORMS: readonly SignedForm[] = [
   { withoutKind: true, amountAsFloat: true },
 ];
 
+/** Every field as sent: the only form of `strict`. */
+const EXACT = FORMS[0]!;
+
 /**
  * The form that matched last. The provider signs every webhook the same way, so trying it first
  * makes a run of webhooks cost one hash each. It changes only the order, never what is accepted.
  */
-let lastMatched: SignedForm = FORMS[0]!;
+let lastMatched: SignedForm = EXACT;
 
 /** @internal Whether `signature` matches one of the accepted forms of `fields`. */
 export function matchesSignature(
@@ -91,23 +92,40 @@ export function matchesSignature(
   secret: string,
   strict: boolean,
 ): boolean {
-  if (!SIGNATURE_RE.test(signature)) return false;
-  // Hex digests compared as latin1 bytes: Node's hex digest is much cheaper than a Buffer one.
-  const expected = Buffer.from(signature, 'latin1');
-  const hasKind = fields.some((field) => field.key === 'kind');
-  const intAmount = fields.some((field) => field.key === 'amount' && field.isInt);
-  const order = strict
-    ? [FORMS[0]!]
-    : [lastMatched, ...FORMS.filter((form) => form !== lastMatched)];
-  for (const form of order) {
-    if ((form.withoutKind && !hasKind) || (form.amountAsFloat && !intAmount)) continue;
-    const joined = joinForm(fields, form);
-    if (timingSafeEqual(Buffer.from(hashSigningString(joined, secret), 'latin1'), expected)) {
-      if (!strict) lastMatched = form;
+  // A hex digest is 64 characters; the constant-time compare with our lowercase hex digest checks
+  // the rest (an uppercase or non-hex signature cannot equal it).
+  if (signature.length !== 64) return false;
+  if (strict) return matchesForm(fields, EXACT, signature, secret);
+  let hasKind = false;
+  let intAmount = false;
+  for (const field of fields) {
+    if (field.key === 'kind') hasKind = true;
+    else if (field.key === 'amount' && field.isInt) intAmount = true;
+  }
+  const first = lastMatched;
+  if (applies(first, hasKind, intAmount) && matchesForm(fields, first, signature, secret))
+    return true;
+  for (const form of FORMS) {
+    if (form === first || !applies(form, hasKind, intAmount)) continue;
+    if (matchesForm(fields, form, signature, secret)) {
+      lastMatched = form;
       return true;
     }
   }
   return false;
+}
+
+function applies(form: SignedForm, hasKind: boolean, intAmount: boolean): boolean {
+  return (!form.withoutKind || hasKind) && (!form.amountAsFloat || intAmount);
+}
+
+function matchesForm(
+  fields: readonly SignedField[],
+  form: SignedForm,
+  signature: string,
+  secret: string,
+): boolean {
+  return timingSafeEqualText(hashSigningString(joinForm(fields, form), secret), signature);
 }
 
 /** The joined string of one form. */

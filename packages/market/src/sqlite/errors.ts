@@ -1,4 +1,4 @@
-import { NeverloseMarketError } from '../errors.js';
+import { NeverloseMarketError } from '../errors/base.js';
 
 /**
  * Codes of {@link SqliteStoreError}, shared by every SQLite adapter (journal, webhook dedup store,

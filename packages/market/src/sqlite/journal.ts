@@ -173,9 +173,22 @@ function toEntry(row: Row): JournalEntry {
     state: row.state,
     ...(row.completion === null
       ? {}
-      : { completion: JSON.parse(row.completion) as JournalCompletion }),
-    ...(row.failure === null ? {} : { failure: JSON.parse(row.failure) as JournalFailure }),
+      : { completion: readJson<JournalCompletion>(row.completion, row.key) }),
+    ...(row.failure === null ? {} : { failure: readJson<JournalFailure>(row.failure, row.key) }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A JSON column the journal wrote; anything else is a damaged row (`ERR_JOURNAL_CORRUPT`). */
+function readJson<T>(text: string, key: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new JournalError(
+      'ERR_JOURNAL_CORRUPT',
+      `The journal row of key ${JSON.stringify(key)} holds a column that is not JSON.`,
+      { cause },
+    );
+  }
 }

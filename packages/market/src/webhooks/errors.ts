@@ -1,4 +1,4 @@
-import { NeverloseMarketError } from '../errors.js';
+import { NeverloseMarketError } from '../errors/base.js';
 
 /**
  * Codes of {@link WebhookError}, with the HTTP status the handlers answer.

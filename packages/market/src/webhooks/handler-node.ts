@@ -96,7 +96,7 @@ function readLimited(req: IncomingMessage, limit: number): Promise<BodyRead> {
     return Promise.resolve({ kind: 'unreadable', cause: new Error('the body was already read') });
   }
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let size = 0;
     const settle = (result: BodyRead) => {
       req.off('data', onData);
@@ -105,7 +105,7 @@ function readLimited(req: IncomingMessage, limit: number): Promise<BodyRead> {
       req.off('close', onClose);
       resolve(result);
     };
-    const onData = (chunk: Buffer) => {
+    const onData = (chunk: Uint8Array) => {
       size += chunk.length;
       if (size > limit) {
         // Drain the rest unread; the answer closes the connection.
@@ -116,7 +116,7 @@ function readLimited(req: IncomingMessage, limit: number): Promise<BodyRead> {
       chunks.push(chunk);
     };
     const onEnd = () =>
-      settle({ kind: 'body', body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+      settle({ kind: 'body', body: chunks.length === 1 ? chunks[0]! : concat(chunks, size) });
     const onError = (cause: unknown) => settle({ kind: 'unreadable', cause });
     // Without an 'error' (already emitted, or none), a close before the end is an abort too.
     const onClose = () => settle({ kind: 'unreadable', cause: new Error('closed before the end') });
@@ -125,4 +125,15 @@ function readLimited(req: IncomingMessage, limit: number): Promise<BodyRead> {
     req.on('error', onError);
     req.on('close', onClose);
   });
+}
+
+/** The chunks as one array (no `Buffer`: this module loads on runtimes without it). */
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }

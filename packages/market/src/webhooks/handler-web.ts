@@ -78,8 +78,17 @@ async function readLimited(request: Request, limit: number): Promise<BodyRead> {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!(value instanceof Uint8Array))
-        throw new TypeError('the body stream gave a non-byte chunk');
+      // Not `instanceof`: a body stream may come from another realm (a test's vm, an iframe).
+      if (
+        !ArrayBuffer.isView(value) ||
+        Object.prototype.toString.call(value) !== '[object Uint8Array]'
+      ) {
+        await reader.cancel().catch(() => undefined);
+        return {
+          kind: 'unreadable',
+          cause: new TypeError('the body stream gave a non-byte chunk'),
+        };
+      }
       size += value.byteLength;
       if (size > limit) {
         await reader.cancel().catch(() => undefined);

@@ -1,6 +1,9 @@
-import { isNeverloseMarketError } from '../errors.js';
+import { isNeverloseMarketError } from '../errors/base.js';
+import type { WebhookHandlerEvent } from '../events/events.js';
+import { createEventSink } from '../events/sink.js';
+import { elapsed } from '../lib/clock.js';
 import { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
-import { WebhookError } from './errors.js';
+import { WebhookError, type WebhookErrorCode } from './errors.js';
 import type { WebhookEvent } from './events.js';
 import { verifyWebhook } from './verify.js';
 
@@ -58,15 +61,29 @@ export interface WebhookHandlerOptions {
    *
    * @defaultValue logs failures on your side with `console.error` (500s, and a dedup store that
    *   failed), nothing else
+   * @example `{ onError: (error) => logger.warn({ code: error.code, status: error.status }, error.message) }`
    */
   readonly onError?: (error: WebhookError) => void;
+  /**
+   * Called with a diagnostic event for every delivery: `webhook:received` (the body was read),
+   * then `webhook:handled` (200, `duplicate` when handled before) or `webhook:refused` (its code
+   * and status), with durations, for logs, metrics and traces. The same events go to the
+   * `neverlose-market` diagnostics channel. No event holds the signature or the secret. A hook
+   * that throws or rejects is ignored. (`onEvent` is the verified webhook itself.)
+   *
+   * @defaultValue none
+   * @example `{ onDiagnostic: (event) => logger.info(event, event.type) }`
+   */
+  readonly onDiagnostic?: (event: WebhookHandlerEvent) => void;
 }
 
-/** What to answer. */
+/** @internal What to answer. */
 export interface WebhookAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** The code of a refusal, for the events of a duplicate that shares it. */
+  readonly code?: WebhookErrorCode;
 }
 
 /** @internal What an adapter got from reading a body: an aborted or failed stream is a result. */
@@ -87,10 +104,19 @@ export interface WebhookPipeline {
   /** Verifies and dispatches a body. Never rejects. */
   handle(body: string | Uint8Array): Promise<WebhookAnswer>;
   /** The answer to an error found by an adapter (413 or 400 while reading). Never throws. */
-  refuse(error: WebhookError): WebhookAnswer;
+  refuse(error: WebhookError, labels?: DeliveryLabels): WebhookAnswer;
+}
+
+/** @internal What is known of a delivery when it is answered. */
+export interface DeliveryLabels {
+  readonly kind?: string;
+  readonly uniqueId?: number;
+  /** `performance.now()` when its body was read. */
+  readonly started?: number;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+const HANDLED: WebhookAnswer = { status: 200, headers: JSON_HEADERS, body: '{"ok":true}' };
 const DUPLICATE: WebhookAnswer = {
   status: 200,
   headers: JSON_HEADERS,
@@ -131,6 +157,9 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
     invalid('"secret" must be a non-empty string or a non-empty array of them');
   }
   if (typeof options.onEvent !== 'function') invalid('"onEvent" must be a function');
+  if (options.onDiagnostic !== undefined && typeof options.onDiagnostic !== 'function')
+    invalid('"onDiagnostic" must be a function');
+  const events = createEventSink(options.onDiagnostic);
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
   const ttl = options.dedupTtlSeconds ?? 30 * 24 * 3600;
   const lease = options.dedupLeaseSeconds ?? 300;
@@ -157,8 +186,19 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
   };
   const inflight = new Map<string, Promise<WebhookAnswer>>();
 
-  const refuse = (error: WebhookError): WebhookAnswer => {
+  const refuse = (error: WebhookError, labels: DeliveryLabels = {}): WebhookAnswer => {
     report(error);
+    if (events.active) {
+      events.emit({
+        type: 'webhook:refused',
+        code: error.code,
+        status: error.status,
+        message: error.message,
+        ...(labels.kind === undefined ? {} : { kind: labels.kind }),
+        ...(labels.uniqueId === undefined ? {} : { uniqueId: labels.uniqueId }),
+        ...(labels.started === undefined ? {} : { durationMs: elapsed(labels.started) }),
+      });
+    }
     const headers: Record<string, string> = { ...JSON_HEADERS };
     if (error.code === 'ERR_WEBHOOK_METHOD_NOT_ALLOWED') headers['allow'] = 'POST';
     // A handler failure's message may hold internals: only the code goes back.
@@ -167,13 +207,27 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
       status: error.status,
       headers,
       body: JSON.stringify({ ok: false, error: error.code, message }),
+      code: error.code,
     };
   };
 
-  const dispatch = async (event: WebhookEvent): Promise<WebhookAnswer> => {
+  const handled = (event: WebhookEvent, started: number, duplicate: boolean): void => {
+    if (!events.active) return;
+    events.emit({
+      type: 'webhook:handled',
+      kind: event.kind,
+      uniqueId: event.uniqueId,
+      duplicate,
+      durationMs: elapsed(started),
+    });
+  };
+
+  const dispatch = async (event: WebhookEvent, started: number): Promise<WebhookAnswer> => {
+    const labels: DeliveryLabels = { kind: event.kind, uniqueId: event.uniqueId, started };
     let claim: DedupClaim;
     try {
-      claim = await store.claim(event.kind, event.uniqueId, lease);
+      const pending = store.claim(event.kind, event.uniqueId, lease);
+      claim = isThenable(pending) ? await pending : pending;
     } catch (cause) {
       return retryLater(
         new WebhookError(
@@ -181,19 +235,25 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
           `The dedup store failed; the ${event.kind} webhook ${event.uniqueId} was not handled.`,
           { cause },
         ),
+        labels,
       );
     }
-    if (claim === 'done') return DUPLICATE;
+    if (claim === 'done') {
+      handled(event, started, true);
+      return DUPLICATE;
+    }
     if (claim === 'processing') {
       return retryLater(
         new WebhookError(
           'ERR_WEBHOOK_IN_PROGRESS',
           `The ${event.kind} webhook ${event.uniqueId} is being handled by another delivery; try again later.`,
         ),
+        labels,
       );
     }
     try {
-      await options.onEvent(event);
+      const running = options.onEvent(event);
+      if (isThenable(running)) await running;
     } catch (cause) {
       try {
         await store.release(event.kind, event.uniqueId);
@@ -206,10 +266,12 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
           `The ${event.kind} webhook handler failed for unique_id ${event.uniqueId}.`,
           { cause },
         ),
+        labels,
       );
     }
     try {
-      await store.complete(event.kind, event.uniqueId, ttl);
+      const pending = store.complete(event.kind, event.uniqueId, ttl);
+      if (isThenable(pending)) await pending;
     } catch (cause) {
       // The handler ran: answer 200 so it is not run again; the claim expires with its lease.
       report(
@@ -220,11 +282,12 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
         ),
       );
     }
-    return { status: 200, headers: JSON_HEADERS, body: '{"ok":true}' };
+    handled(event, started, false);
+    return HANDLED;
   };
 
-  const retryLater = (error: WebhookError): WebhookAnswer => {
-    const answer = refuse(error);
+  const retryLater = (error: WebhookError, labels: DeliveryLabels): WebhookAnswer => {
+    const answer = refuse(error, labels);
     return {
       ...answer,
       headers: { ...answer.headers, 'retry-after': String(RETRY_AFTER_SECONDS) },
@@ -256,6 +319,8 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
       return undefined;
     },
     async handle(body) {
+      const started = performance.now();
+      if (events.active) events.emit({ type: 'webhook:received', bytes: body.length });
       let event: WebhookEvent;
       try {
         event = verifyWebhook(body, secrets);
@@ -264,6 +329,7 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
           isNeverloseMarketError(error) && error instanceof WebhookError
             ? error
             : internalFailure(error),
+          { started },
         );
       }
       const key = `${event.kind}:${event.uniqueId}`;
@@ -271,11 +337,37 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
       if (running) {
         // The same event is being handled now: answer as that delivery does.
         const answer = await running;
-        return answer.status === 200 ? DUPLICATE : answer;
+        if (answer.status === 200) {
+          handled(event, started, true);
+          return DUPLICATE;
+        }
+        if (events.active && answer.code !== undefined) {
+          events.emit({
+            type: 'webhook:refused',
+            code: answer.code,
+            status: answer.status,
+            message: `The same ${event.kind} webhook, delivered concurrently, was refused.`,
+            kind: event.kind,
+            uniqueId: event.uniqueId,
+            durationMs: elapsed(started),
+          });
+        }
+        return answer;
       }
-      const task = dispatch(event)
-        .catch((error: unknown) => refuse(internalFailure(error)))
-        .finally(() => inflight.delete(key));
+      // One promise per delivery (not a .catch().finally() chain): this runs on every webhook.
+      const task = (async () => {
+        try {
+          return await dispatch(event, started);
+        } catch (error) {
+          return refuse(internalFailure(error), {
+            kind: event.kind,
+            uniqueId: event.uniqueId,
+            started,
+          });
+        } finally {
+          inflight.delete(key);
+        }
+      })();
       inflight.set(key, task);
       return task;
     },
@@ -321,5 +413,17 @@ function warnOfMemoryDedupInProduction(): void {
       'webhook runs its handler again. Pass a durable dedupStore (openSqliteDedupStore, ' +
       'RedisWebhookDedupStore) and make the handler idempotent on kind + unique_id.',
     { type: 'NeverloseMarketWarning', code: 'NEVERLOSE_MEMORY_DEDUP' },
+  );
+}
+
+/**
+ * A synchronous store or handler (SQLite, memory) returns a plain value: awaiting it would still
+ * cost a turn of the microtask queue per step, so only a thenable is awaited.
+ */
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
   );
 }

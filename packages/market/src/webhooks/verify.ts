@@ -1,5 +1,5 @@
-import { isNeverloseMarketError } from '../errors.js';
-import { type SigningFields, signingFields } from '../signing/fields.js';
+import { isNeverloseMarketError } from '../errors/base.js';
+import { type PyEntries, type SigningFields, signingFields } from '../signing/fields.js';
 import type { PyValue } from '../signing/python-value.js';
 import { matchesSignature } from '../signing/verify.js';
 import { WebhookError } from './errors.js';
@@ -111,7 +111,7 @@ function readBody(text: string): SigningFields {
   }
 }
 
-function toEvent(entries: ReadonlyMap<string, PyValue>, signature: string): WebhookEvent {
+function toEvent(entries: PyEntries, signature: string): WebhookEvent {
   const kindValue = entries.get('kind');
   if (kindValue?.t !== 'str') {
     throw new WebhookError('ERR_WEBHOOK_INVALID_SHAPE', 'The webhook has no string "kind" field.');

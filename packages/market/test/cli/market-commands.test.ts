@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -133,6 +134,58 @@ describe('nl-market call', () => {
     expect(out.stderr).toContain('invalid item');
   });
 
+  it('names the method once in an API error', async () => {
+    nock(ORIGIN)
+      .post('/api/market/give-for-free')
+      .reply(200, { success: false, succ: false, error: 'invalid item' });
+    const { run, out } = cli();
+    expect(await run('call', 'give-for-free', '--username', 'u', '--code', 'nope')).toBe(1);
+    expect(out.stderr).toBe(
+      'nl-market call: give-for-free: the API answered "invalid item" (ERR_MARKET_INVALID_ITEM)\n',
+    );
+  });
+
+  it('takes the API root from NEVERLOSE_BASE_URL, and --base-url over it', async () => {
+    nock('https://emulator.example').post('/api/market/get-balance').reply(200, {
+      success: true,
+      balance: 5,
+    });
+    const env = {
+      NEVERLOSE_USER_ID: '1',
+      NEVERLOSE_API_KEY: 'key',
+      NEVERLOSE_BASE_URL: 'https://emulator.example/api/market',
+    };
+    const fromEnv = cli('', env);
+    expect(await fromEnv.run('call', 'get-balance')).toBe(0);
+    expect(fromEnv.out.stdout).toBe('balance: 5\n');
+
+    intercept('get-balance', { balance: 6 });
+    const fromFlag = cli('', env);
+    expect(await fromFlag.run('call', 'get-balance', '--base-url', `${ORIGIN}/api/market`)).toBe(0);
+    expect(fromFlag.out.stdout).toBe('balance: 6\n');
+  });
+
+  it('names the host it could not reach', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const { run, out } = cli('', {
+        NEVERLOSE_USER_ID: '1',
+        NEVERLOSE_API_KEY: 'key',
+        NEVERLOSE_BASE_URL: `http://127.0.0.1:${port}/api/market`,
+      });
+      expect(await run('call', 'get-balance', '--retries', '0')).toBe(2);
+      expect(out.stderr).toBe(
+        `nl-market call: get-balance: network error reaching 127.0.0.1:${port}: fetch failed (ECONNREFUSED)\n`,
+      );
+    } finally {
+      nock.disableNetConnect();
+    }
+  });
+
   it('exits 2 on usage errors, naming the problem', async () => {
     const { run, out } = cli('', {});
     expect(await run('call', 'get-balance')).toBe(2);
@@ -200,5 +253,18 @@ describe('nl-market prices', () => {
   it('does not push an invalid file', async () => {
     const { run } = cli();
     expect(await run('prices', 'push', bad, '--integration-id', '100')).toBe(1);
+  });
+});
+
+describe('nl-market --version', () => {
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const { run, out } = cli();
+      expect(await run(flag)).toBe(0);
+      expect(out.stdout).toBe(`nl-market ${version}\n`);
+    }
   });
 });

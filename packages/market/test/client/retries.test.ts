@@ -1,11 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  backoffDelay,
-  generateRequestId,
-  isNeverloseMarketError,
-  validateRequestId,
-} from '../../src/index.js';
+import { backoffDelay } from '../../src/client/transport.js';
+import { generateRequestId, isNeverloseMarketError, validateRequestId } from '../../src/index.js';
 import { failure, ORIGIN, ok, recordingClient } from './helpers.js';
 
 beforeAll(() => nock.disableNetConnect());

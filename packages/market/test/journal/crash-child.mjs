@@ -1,6 +1,7 @@
 // Runs one side of the crash test against the BUILT package, in its own process.
 // Usage: node crash-child.mjs start|resume <journal file> <base url>
-import { MarketClient, openSqliteJournal } from '../../dist/index.js';
+import { MarketClient } from '../../dist/client.js';
+import { openSqliteJournal } from '../../dist/sqlite.js';
 
 const [mode, file, baseUrl] = process.argv.slice(2);
 const journal = await openSqliteJournal(file);

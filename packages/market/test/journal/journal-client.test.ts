@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type IdJournal, MemoryJournal, openSqliteJournal } from '../../src/index.js';
+import { type IdJournal, MemoryJournal } from '../../src/index.js';
+import { openSqliteJournal } from '../../src/sqlite/index.js';
 import { failure, ORIGIN, ok, recordingClient } from '../client/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nl-journal-'));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pythonFloatRepr } from '../../src/index.js';
+import { pythonFloatRepr } from '../../src/signing/python-float.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../fixtures/python-float-repr.json', import.meta.url), 'utf8'),

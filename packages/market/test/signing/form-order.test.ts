@@ -1,11 +1,11 @@
-import * as crypto from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { signPayload, verifySignature } from '../../src/index.js';
+import * as crypto from '../../src/lib/crypto.js';
 
 // Count the hashes verification computes; they stay real.
-vi.mock('node:crypto', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:crypto')>();
-  return { ...real, hash: vi.fn(real.hash) };
+vi.mock('../../src/lib/crypto.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/lib/crypto.js')>();
+  return { ...real, sha256Hex: vi.fn(real.sha256Hex) };
 });
 
 const secret = 'form-order-secret';
@@ -19,9 +19,9 @@ const providerForm = withSignature(
 describe('verifySignature form order', () => {
   it('tries the form that matched last first: a run of provider webhooks costs one hash each', () => {
     expect(verifySignature(providerForm, secret)).toBe(true);
-    vi.mocked(crypto.hash).mockClear();
+    vi.mocked(crypto.sha256Hex).mockClear();
     expect(verifySignature(providerForm, secret)).toBe(true);
-    expect(crypto.hash).toHaveBeenCalledTimes(1);
+    expect(crypto.sha256Hex).toHaveBeenCalledTimes(1);
   });
 
   it('still accepts every form, whichever matched last, and strict still refuses the tolerant ones', () => {
@@ -32,8 +32,8 @@ describe('verifySignature form order', () => {
   });
 
   it('tries every applicable form before refusing', () => {
-    vi.mocked(crypto.hash).mockClear();
+    vi.mocked(crypto.sha256Hex).mockClear();
     expect(verifySignature(withSignature('0'.repeat(64)), secret)).toBe(false);
-    expect(crypto.hash).toHaveBeenCalledTimes(4);
+    expect(crypto.sha256Hex).toHaveBeenCalledTimes(4);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { signingString, signPayload, verifySignature } from '../../src/index.js';
+import { signPayload, verifySignature } from '../../src/index.js';
+import { signingString } from '../../src/signing/sign.js';
 import {
   GIVE_FOR_FREE_REQUEST,
   PURCHASE_WEBHOOK,

@@ -8,14 +8,16 @@ import {
   MarketClient,
   MemoryDedupStore,
   MemorySingleUseStore,
-  openSqliteDedupStore,
-  openSqliteJournal,
-  openSqliteSingleUseStore,
   type SingleUseTokenStore,
   verifyResellerToken,
   type WebhookDedupStore,
   type WebhookEvent,
 } from '../../src/index.js';
+import {
+  openSqliteDedupStore,
+  openSqliteJournal,
+  openSqliteSingleUseStore,
+} from '../../src/sqlite/index.js';
 import { DOCS_PURCHASE, DOCS_SECRET } from '../webhooks/samples.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nl-sqlite-stores-'));

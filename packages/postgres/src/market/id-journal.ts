@@ -5,7 +5,7 @@ import {
   JournalError,
   type JournalFailure,
   type NewJournalEntry,
-} from 'neverlose-market';
+} from 'neverlose-market/journal';
 import { type PostgresPool, type PostgresQueryable, run, withTransaction } from '../client.js';
 import { DurabilityCheck } from '../durability.js';
 import { NeverlosePostgresError, sqlState } from '../errors.js';

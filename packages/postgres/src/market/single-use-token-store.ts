@@ -1,4 +1,4 @@
-import type { SingleUseTokenStore } from 'neverlose-market';
+import type { SingleUseTokenStore } from 'neverlose-market/reseller';
 import { type PostgresQueryable, run } from '../client.js';
 import { DurabilityCheck } from '../durability.js';
 import { invalidArgument } from '../errors.js';

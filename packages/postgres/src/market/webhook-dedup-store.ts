@@ -1,4 +1,4 @@
-import type { DedupClaim, WebhookDedupStore } from 'neverlose-market';
+import type { DedupClaim, WebhookDedupStore } from 'neverlose-market/webhooks';
 import { type PostgresQueryable, run } from '../client.js';
 import { DurabilityCheck } from '../durability.js';
 import { invalidArgument, NeverlosePostgresError } from '../errors.js';

@@ -1,14 +1,15 @@
 import { parseArgs } from 'node:util';
 import { MarketApiError } from '../../client/errors.js';
-import { LEGACY_MARKET_API_BASE_URL, MarketClient } from '../../client/market-client.js';
+import { MarketClient } from '../../client/market-client.js';
 import { MARKET_METHODS, type MarketMethodName } from '../../client/methods.js';
-import { isNeverloseMarketError } from '../../errors.js';
+import { isNeverloseMarketError } from '../../errors/base.js';
 import { openSqliteJournal } from '../../sqlite/journal.js';
 import {
   type CliIo,
   EXIT_INVALID,
   EXIT_OK,
   readTextArgument,
+  resolveBaseUrl,
   resolveSecret,
   resolveUserId,
   toJson,
@@ -36,7 +37,8 @@ Parameters may also be given as one JSON object: --params '{"username":"darth","
 Options:
   --user-id N        Your market user id (default: $NEVERLOSE_USER_ID).
   --secret KEY       Your market API key (default: $NEVERLOSE_API_KEY).
-  --base-url URL     API root (default: https://user-api.neverlose.cc/api/market).
+  --base-url URL     API root (default: $NEVERLOSE_BASE_URL, else
+                     https://user-api.neverlose.cc/api/market).
   --legacy-endpoint  Use the old root https://neverlose.cc/api/market.
   --timeout MS       Time limit of each attempt (default: 10000).
   --retries N        Retries of network errors, timeouts and 5xx (default: 3).
@@ -135,16 +137,14 @@ export async function callCommand(argv: string[], io: CliIo): Promise<number> {
     );
   }
 
-  if (values['legacy-endpoint'] && values['base-url'] !== undefined) {
-    throw new UsageError('give --base-url or --legacy-endpoint, not both');
-  }
+  const baseUrl = resolveBaseUrl(values['base-url'], values['legacy-endpoint'], io);
   const journal =
     values.journal === undefined ? undefined : await openSqliteJournal(values.journal);
   try {
     const client = new MarketClient({
       userId: resolveUserId(values['user-id'], io),
       secret: resolveSecret(values.secret, io),
-      baseUrl: values['legacy-endpoint'] ? LEGACY_MARKET_API_BASE_URL : values['base-url'],
+      baseUrl,
       timeoutMs: integer('--timeout', values.timeout),
       retries: integer('--retries', values.retries),
       journal,
@@ -157,7 +157,8 @@ export async function callCommand(argv: string[], io: CliIo): Promise<number> {
         error instanceof MarketApiError ||
         (isNeverloseMarketError(error) && error.code === 'ERR_PRICES_INVALID')
       ) {
-        io.stderr(`nl-market call ${name}: ${error.message}\n`);
+        // The message names the method already ("gift-product: the API answered ...").
+        io.stderr(`nl-market call: ${error.message}\n`);
         if (values.json)
           io.stdout(`${toJson({ ok: false, code: error.code, message: error.message })}\n`);
         return EXIT_INVALID;

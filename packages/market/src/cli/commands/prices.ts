@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { MarketApiError } from '../../client/errors.js';
-import { LEGACY_MARKET_API_BASE_URL, MarketClient } from '../../client/market-client.js';
+import { MarketClient } from '../../client/market-client.js';
 import { checkResellerPrices } from '../../prices/validate.js';
 import {
   type CliIo,
   EXIT_INVALID,
   EXIT_OK,
   readTextArgument,
+  resolveBaseUrl,
   resolveSecret,
   resolveUserId,
   toJson,
@@ -28,7 +29,8 @@ Options:
   --integration-id N  Your reseller integration id (push).
   --user-id N         Your market user id (default: $NEVERLOSE_USER_ID).
   --secret KEY        Your market API key (default: $NEVERLOSE_API_KEY).
-  --base-url URL      API root (push); --legacy-endpoint for https://neverlose.cc/api/market.
+  --base-url URL      API root (push; default: $NEVERLOSE_BASE_URL, else the production API);
+                      --legacy-endpoint for https://neverlose.cc/api/market.
   --json              Print the result as JSON.
 `;
 
@@ -82,12 +84,12 @@ export async function pricesCommand(argv: string[], io: CliIo): Promise<number> 
   const client = new MarketClient({
     userId: resolveUserId(values['user-id'], io),
     secret: resolveSecret(values.secret, io),
-    baseUrl: values['legacy-endpoint'] ? LEGACY_MARKET_API_BASE_URL : values['base-url'],
+    baseUrl: resolveBaseUrl(values['base-url'], values['legacy-endpoint'], io),
   });
   try {
-    await client.setResellerPrices({
+    await client.call('set-reseller-prices', {
       integrationId: Number(idText),
-      prices: prices as never,
+      prices,
       ...(values.product ? { products: values.product } : {}),
     });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { signingString, signPayload } from '../../signing/index.js';
+import { signingString, signPayload } from '../../signing/sign.js';
 import { type CliIo, EXIT_OK, readPayload, resolveSecret } from '../io.js';
 
 export const signHelp = `Usage: nl-market sign [--secret KEY] [--show-string] < payload.json

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { pythonFloatOfCents } from '../src/webhooks/payload.js';
+
+describe('webhook amounts rendered from cents', () => {
+  // Each right-hand side is what CPython 3.12 prints for repr(cents / 100).
+  it.each([
+    [0, '0.0'],
+    [1, '0.01'],
+    [10, '0.1'],
+    [90, '0.9'],
+    [100, '1.0'],
+    [1050, '10.5'],
+    [1710, '17.1'],
+    [12345, '123.45'],
+    [13410, '134.1'],
+    [100000, '1000.0'],
+    [99999999999999, '999999999999.99'],
+  ])('renders %i hundredths as Python prints the float (%s)', (cents, text) => {
+    expect(pythonFloatOfCents(cents)).toBe(text);
+  });
+
+  it('reads back as the same number as cents / 100', () => {
+    for (let cents = 0; cents < 100_000; cents += 7) {
+      expect(Number(pythonFloatOfCents(cents))).toBe(cents / 100);
+    }
+  });
+});

@@ -1,0 +1,11 @@
+export { JournalError, type JournalErrorCode } from './errors.js';
+export type {
+  Awaitable,
+  IdJournal,
+  JournalCompletion,
+  JournalEntry,
+  JournalFailure,
+  JournalState,
+  NewJournalEntry,
+} from './journal.js';
+export { MemoryJournal } from './memory.js';

@@ -1,0 +1,19 @@
+export type {
+  WebhookHandledEvent,
+  WebhookHandlerEvent,
+  WebhookReceivedEvent,
+  WebhookRefusedEvent,
+} from '../events/events.js';
+export { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
+export { WebhookError, type WebhookErrorCode } from './errors.js';
+export {
+  type PurchaseEvent,
+  type TransferEvent,
+  WEBHOOK_KINDS,
+  type WebhookEvent,
+} from './events.js';
+export { createExpressWebhookRouter } from './handler-express.js';
+export { createNodeWebhookHandler } from './handler-node.js';
+export { createWebhookHandler } from './handler-web.js';
+export type { WebhookHandlerOptions } from './pipeline.js';
+export { verifyWebhook } from './verify.js';
