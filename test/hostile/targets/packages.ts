@@ -1,4 +1,4 @@
-import { signRequest } from 'neverlose-market';
+import { signRequest } from 'neverlose-market/signing';
 import type { HostileRoute } from '../inputs.js';
 import type { ProcessSpec } from '../process.js';
 
@@ -6,8 +6,16 @@ import type { ProcessSpec } from '../process.js';
  * A handler of a package, served alone by a script of `serve/` (one import, one `serve()` call).
  * Add a target: write `serve/<name>.mjs`, then a spec here and its routes.
  */
-export function servedProcess(name: string, script: string): ProcessSpec {
-  return { name, args: [`${import.meta.dirname}/../serve/${script}`, '{port}'] };
+export function servedProcess(
+  name: string,
+  script: string,
+  env?: Readonly<Record<string, string>>,
+): ProcessSpec {
+  return {
+    name,
+    args: [`${import.meta.dirname}/../serve/${script}`, '{port}'],
+    ...(env === undefined ? {} : { env }),
+  };
 }
 
 const WEBHOOK_KEY = 'hostile-webhook-key';
@@ -34,3 +42,36 @@ export const marketWebhookRoutes: readonly HostileRoute[] = [
     json: signedWebhook(),
   },
 ];
+
+/** The Passport strategy's two routes (`serve/passport-strategy.mjs`). */
+export function passportStrategyRoutes(issuer: string): readonly HostileRoute[] {
+  return [
+    { method: 'GET', path: '/auth/neverlose', query: { returnTo: '/profile' } },
+    {
+      method: 'GET',
+      path: '/auth/neverlose/callback',
+      query: { code: 'a-code', state: 'a-state', iss: issuer },
+      cookies: { 'connect.sid': 's%3Aabc.def' },
+    },
+  ];
+}
+
+/** The Hono middleware's routes and a protected page (`serve/hono-middleware.mjs`). */
+export function honoMiddlewareRoutes(issuer: string): readonly HostileRoute[] {
+  return [
+    { method: 'GET', path: '/auth/neverlose', query: { returnTo: '/account' } },
+    {
+      method: 'GET',
+      path: '/auth/neverlose/callback',
+      query: { code: 'a-code', state: 'a-state', iss: issuer },
+      cookies: { 'nl_tx.a-state': 'a.b.c.d.e' },
+    },
+    {
+      method: 'POST',
+      path: '/auth/neverlose/logout',
+      form: { csrf: 'a-token' },
+      cookies: { nl_session: 'a.b.c.d.e' },
+    },
+    { method: 'GET', path: '/account', cookies: { nl_session: 'a.b.c.d.e' } },
+  ];
+}
