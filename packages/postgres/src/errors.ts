@@ -12,6 +12,8 @@ const brand = Symbol.for('neverlose-postgres.error');
  * - `ERR_POSTGRES_ALREADY_HANDLED`: `completeWithin` found the webhook done by another delivery:
  *   the caller's transaction must roll back (its effect was already committed once).
  * - `ERR_POSTGRES_UNEXPECTED_REPLY`: the server answered something the adapter cannot read.
+ * - `ERR_TRANSACTION_STORE_FULL`: `PostgresTransactionStore` holds `maxEntries` logins in flight and
+ *   refuses a new one (answer 503); the same code as `neverlose-oidc`'s memory store.
  * - `ERR_POSTGRES_DRIVER_UNAVAILABLE`: the `neverlose-postgres` command needs the `pg` package.
  */
 export type NeverlosePostgresErrorCode =
@@ -21,7 +23,8 @@ export type NeverlosePostgresErrorCode =
   | 'ERR_POSTGRES_NOT_DURABLE'
   | 'ERR_POSTGRES_ALREADY_HANDLED'
   | 'ERR_POSTGRES_UNEXPECTED_REPLY'
-  | 'ERR_POSTGRES_DRIVER_UNAVAILABLE';
+  | 'ERR_POSTGRES_DRIVER_UNAVAILABLE'
+  | 'ERR_TRANSACTION_STORE_FULL';
 
 /**
  * Every error of this package (journal refusals keep `neverlose-market`'s `JournalError` codes).

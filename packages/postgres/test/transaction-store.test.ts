@@ -53,25 +53,50 @@ describe('PostgresTransactionStore', () => {
     expect(await store.take('s3')).toBeUndefined();
   });
 
-  it('stays bounded: a sweep keeps the newest maxEntries and drops expired ones', async () => {
+  it('refuses a new login when full instead of evicting the logins in flight', async () => {
     let clock = 1_700_000_000_000;
     const tables = await db.tables();
     const store = new PostgresTransactionStore(db.pool(), {
       ...tables,
       now: () => clock,
       maxEntries: 3,
-      sweepEvery: 1000,
+      sweepEvery: 1,
     });
     await store.set('old', tx('old'), 10);
-    for (const state of ['a', 'b', 'c', 'd', 'e']) {
-      clock += 1;
+    for (const state of ['a', 'b', 'c']) {
+      clock += 20;
       await store.set(state, tx(state), 60_000);
     }
-    expect(await store.sweep()).toBe(3);
+    // Full of live logins: the next one is refused, and no pending login was dropped.
+    await expect(store.set('d', tx('d'), 60_000)).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_STORE_FULL',
+    });
     const { rows } = await db.query(
       `SELECT state FROM "public"."${tables.tablePrefix}oidc_transactions" ORDER BY state`,
     );
-    expect(rows.map((row) => row.state)).toEqual(['c', 'd', 'e']);
+    expect(rows.map((row) => row.state)).toEqual(['a', 'b', 'c']);
+    expect(await store.take('a')).toEqual(tx('a'));
+    // One finished: there is room again.
+    await store.set('d', tx('d'), 60_000);
+    expect(await store.take('d')).toEqual(tx('d'));
+  });
+
+  it('admits new logins again once the logins in flight have expired', async () => {
+    let clock = 1_700_000_000_000;
+    const store = new PostgresTransactionStore(db.pool(), {
+      ...(await db.tables()),
+      now: () => clock,
+      maxEntries: 2,
+      sweepEvery: 1000,
+    });
+    await store.set('a', tx('a'), 1000);
+    await store.set('b', tx('b'), 1000);
+    await expect(store.set('c', tx('c'), 1000)).rejects.toMatchObject({
+      code: 'ERR_TRANSACTION_STORE_FULL',
+    });
+    clock += 2000;
+    await store.set('c', tx('c'), 1000);
+    expect(await store.take('c')).toEqual(tx('c'));
   });
 
   it('refuses an invalid state, ttl or maxEntries, naming it', async () => {

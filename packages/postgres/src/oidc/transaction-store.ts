@@ -1,6 +1,6 @@
 import type { AuthorizationTransaction, TransactionStore } from 'neverlose-oidc';
 import { type PostgresQueryable, run } from '../client.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument, NeverlosePostgresError } from '../errors.js';
 import {
   clockOption,
   type PostgresAdapterOptions,
@@ -12,16 +12,14 @@ import { deleteExpired, Sweeper } from '../sweeper.js';
 /** Options of {@link PostgresTransactionStore}. */
 export interface PostgresTransactionStoreOptions extends PostgresAdapterOptions {
   /**
-   * Most logins kept in flight (anyone can start one, so the table must be bounded). The oldest
-   * are deleted first, by the sweep that runs every `sweepEvery` writes: between two sweeps the
-   * table may hold up to `sweepEvery` more per instance.
+   * Most logins kept in flight (anyone can start one, so the table must be bounded). When that
+   * many are pending, a new one is refused (`ERR_TRANSACTION_STORE_FULL`); none is evicted.
    *
    * @defaultValue `100_000`
    */
   readonly maxEntries?: number;
   /**
-   * Every how many `set`s expired transactions are deleted and the table is cut to `maxEntries`
-   * (also on the first).
+   * Every how many `set`s expired transactions are deleted (also on the first).
    *
    * @defaultValue `64`
    */
@@ -32,7 +30,8 @@ export interface PostgresTransactionStoreOptions extends PostgresAdapterOptions 
  * A `neverlose-oidc` {@link TransactionStore} in PostgreSQL, so a login started on one instance
  * completes on another, and survives a restart in between. `take` is one
  * `DELETE ... RETURNING`: of two callbacks replaying one `state`, exactly one gets the
- * transaction. Entries expire with their TTL; the store bounds itself (`maxEntries`).
+ * transaction. Entries expire with their TTL; the store is bounded (`maxEntries`): when full it
+ * refuses new logins rather than cancelling the ones in flight.
  *
  * Logins in flight are not money: this store does not insist on a durable server.
  *
@@ -59,20 +58,58 @@ export class PostgresTransactionStore implements TransactionStore {
     );
   }
 
+  /**
+   * Keeps `transaction` under `state` for `ttl` milliseconds.
+   *
+   * @throws {NeverlosePostgresError} `ERR_TRANSACTION_STORE_FULL` when `maxEntries` logins are in
+   *   flight: a pending login is never dropped to admit a new one (anyone can start logins, and
+   *   evicting would let them cancel other users' logins). Answer it 503 with `Retry-After`.
+   */
   async set(state: string, transaction: AuthorizationTransaction, ttl: number): Promise<void> {
     checkState(state);
     if (!Number.isFinite(ttl) || ttl <= 0)
       invalidArgument('Invalid "ttl": must be a positive number of milliseconds.');
-    const now = this.#now();
-    await run(
-      this.#client,
-      `INSERT INTO ${this.#table} (state, transaction, created_at, expires_at)
-       VALUES ($1, $2::jsonb, to_timestamp($3::float8 / 1000), to_timestamp($4::float8 / 1000))
-       ON CONFLICT (state) DO UPDATE
-         SET transaction = EXCLUDED.transaction, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
-      [state, JSON.stringify(transaction), now, now + Math.ceil(ttl)],
-    );
+    if (!(await this.#insertIfRoom(state, transaction, ttl))) {
+      // Expired logins may be taking the room: clear them once, then try again.
+      await deleteExpired(this.#client, this.#table, this.#now());
+      if (!(await this.#insertIfRoom(state, transaction, ttl))) {
+        throw new NeverlosePostgresError(
+          'ERR_TRANSACTION_STORE_FULL',
+          `${this.#maxEntries} logins are in flight ("maxEntries"): this one is refused rather than cancelling one of them. Answer 503 and let the user try again shortly.`,
+        );
+      }
+    }
     await this.#sweeper.afterWrite();
+  }
+
+  /**
+   * One statement: inserts (or replaces) the transaction unless `maxEntries` other live ones
+   * exist. The count stops at `maxEntries`, so it costs at most that many index entries. Two
+   * instances inserting at the same instant may each see room for one: the table can exceed
+   * `maxEntries` by the number of concurrent writers, never more.
+   */
+  async #insertIfRoom(
+    state: string,
+    transaction: AuthorizationTransaction,
+    ttl: number,
+  ): Promise<boolean> {
+    const now = this.#now();
+    const rows = await run(
+      this.#client,
+      `WITH live AS (
+         SELECT count(*) AS n FROM (
+           SELECT 1 FROM ${this.#table}
+           WHERE expires_at > to_timestamp($3::float8 / 1000) AND state <> $1
+           LIMIT $5) AS pending)
+       INSERT INTO ${this.#table} (state, transaction, created_at, expires_at)
+       SELECT $1, $2::jsonb, to_timestamp($3::float8 / 1000), to_timestamp($4::float8 / 1000)
+       FROM live WHERE live.n < $5
+       ON CONFLICT (state) DO UPDATE
+         SET transaction = EXCLUDED.transaction, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+       RETURNING 1`,
+      [state, JSON.stringify(transaction), now, now + Math.ceil(ttl), this.#maxEntries],
+    );
+    return rows.length > 0;
   }
 
   async take(state: string): Promise<AuthorizationTransaction | undefined> {
@@ -89,21 +126,13 @@ export class PostgresTransactionStore implements TransactionStore {
   }
 
   /**
-   * Deletes expired transactions (up to 1000), then the oldest beyond `maxEntries`; `set` does
-   * this by itself every `sweepEvery` calls.
+   * Deletes expired transactions (up to 1000 at a time); `set` does this by itself every
+   * `sweepEvery` calls, and when the table is full.
    *
    * @returns How many were deleted.
    */
   async sweep(): Promise<number> {
-    const expired = await deleteExpired(this.#client, this.#table, this.#now());
-    const evicted = await run(
-      this.#client,
-      `DELETE FROM ${this.#table} WHERE state IN (
-         SELECT state FROM ${this.#table} ORDER BY created_at DESC OFFSET $1)
-       RETURNING 1`,
-      [this.#maxEntries],
-    );
-    return expired + evicted.length;
+    return deleteExpired(this.#client, this.#table, this.#now());
   }
 }
 
