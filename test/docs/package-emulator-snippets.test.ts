@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { NeverloseClient } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { locationOf, UserAgent } from '../interop/support/user-agent.js';
+import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 
 // The oidc and passport README snippets that point at the local emulator (their issuer comes from

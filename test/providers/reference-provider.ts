@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
-import { SCOPE_CLAIMS, USER } from '../../providers/user.mjs';
+import { SCOPE_CLAIMS, USER } from './user.mjs';
 import { UserAgent } from './user-agent.js';
 
 export { USER };
