@@ -45,7 +45,7 @@ describe('README snippets that use neverlose-emulator', () => {
       const browser = new UserAgent();
       const authorization = new URL(await locationOf(await browser.get(`${app}/auth/neverlose`)));
       expect(authorization.searchParams.get('redirect_uri')).toBe(
-        'http://localhost:3000/auth/callback',
+        'http://localhost:3000/auth/neverlose/callback',
       );
       // The browser comes back to localhost:3000, where this test's app is not: same path, its port.
       const callback = new URL(await signInAtEmulator(authorization.href, 'bob'));
