@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { NeverloseClient } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { locationOf, UserAgent } from '../interop/support/user-agent.js';
+import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 
 // The oidc and passport README snippets that point at the local emulator (their issuer comes from
@@ -45,7 +45,7 @@ describe('README snippets that use neverlose-emulator', () => {
       const browser = new UserAgent();
       const authorization = new URL(await locationOf(await browser.get(`${app}/auth/neverlose`)));
       expect(authorization.searchParams.get('redirect_uri')).toBe(
-        'http://localhost:3000/auth/callback',
+        'http://localhost:3000/auth/neverlose/callback',
       );
       // The browser comes back to localhost:3000, where this test's app is not: same path, its port.
       const callback = new URL(await signInAtEmulator(authorization.href, 'bob'));

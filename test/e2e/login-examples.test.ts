@@ -3,34 +3,18 @@ import { startExample as startWebStandard } from 'neverlose-example-web-standard
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
-import { type StartLoginApp, startWiredPair } from './login-examples.js';
+import { emulatorOptions, type StartLoginApp, startWiredPair } from './login-examples.js';
 
 const EXAMPLES: readonly { name: string; callbackPath: string; start: StartLoginApp }[] = [
   {
     name: 'express-passport',
     callbackPath: '/auth/neverlose/callback',
-    start: (issuer, sessionSecret) =>
-      startExpressPassport({
-        issuer,
-        clientId: 'emulator-client',
-        clientSecret: 'emulator-secret',
-        sessionSecret,
-        dangerouslyAllowInsecureHttp: true,
-        port: 0,
-      }),
+    start: (issuer, sessionSecret) => startExpressPassport(emulatorOptions(issuer, sessionSecret)),
   },
   {
     name: 'web-standard',
     callbackPath: '/callback',
-    start: (issuer, sessionSecret) =>
-      startWebStandard({
-        issuer,
-        clientId: 'emulator-client',
-        clientSecret: 'emulator-secret',
-        sessionSecret,
-        dangerouslyAllowInsecureHttp: true,
-        port: 0,
-      }),
+    start: (issuer, sessionSecret) => startWebStandard(emulatorOptions(issuer, sessionSecret)),
   },
 ];
 

@@ -11,6 +11,21 @@ export interface RunningApp {
 export type StartLoginApp = (issuer: string, sessionSecret: string) => Promise<RunningApp>;
 
 /**
+ * The options every example's `startExample` takes to log in at the emulator's default client,
+ * over plain HTTP, on a free port.
+ */
+export function emulatorOptions(issuer: string, sessionSecret: string) {
+  return {
+    issuer,
+    clientId: 'emulator-client',
+    clientSecret: 'emulator-secret',
+    sessionSecret,
+    dangerouslyAllowInsecureHttp: true,
+    port: 0,
+  } as const;
+}
+
+/**
  * The emulator and an example wired to each other. Each needs the other's URL, and both listen on
  * port 0: the emulator starts first, the example starts with its issuer, then the emulator is
  * reseeded (its public `reset(config)`) with the example's callback as the registered redirect

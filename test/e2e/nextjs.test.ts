@@ -1,6 +1,7 @@
 import { buildExample, startExample } from 'neverlose-example-nextjs';
 import { beforeAll } from 'vitest';
 import { describeFrameworkLogin } from './framework-logins.js';
+import { emulatorOptions } from './login-examples.js';
 
 // One production build per run: `next build` takes about 20 s of two cores.
 beforeAll(async () => {
@@ -12,13 +13,5 @@ describeFrameworkLogin({
   callbackPath: '/api/auth/callback/neverlose',
   logoutPath: '/api/auth/signout',
   failure: 'redirect',
-  start: (issuer, sessionSecret) =>
-    startExample({
-      issuer,
-      clientId: 'emulator-client',
-      clientSecret: 'emulator-secret',
-      sessionSecret,
-      dangerouslyAllowInsecureHttp: true,
-      port: 0,
-    }),
+  start: (issuer, sessionSecret) => startExample(emulatorOptions(issuer, sessionSecret)),
 });

@@ -14,8 +14,8 @@ import {
   signIn,
   startReferenceProvider,
   USER,
-} from './support/reference-provider.js';
-import { UserAgent } from './support/user-agent.js';
+} from '../providers/reference-provider.js';
+import { UserAgent } from '../providers/user-agent.js';
 
 const REDIRECT = 'http://127.0.0.1:3000/auth/neverlose/callback';
 let provider: ReferenceProvider;

@@ -14,8 +14,8 @@ import {
   type ReferenceProvider,
   signIn,
   startReferenceProvider,
-} from './support/reference-provider.js';
-import { locationOf, UserAgent } from './support/user-agent.js';
+} from '../providers/reference-provider.js';
+import { locationOf, UserAgent } from '../providers/user-agent.js';
 
 const CALLBACK_PATH = '/auth/neverlose/callback';
 let provider: ReferenceProvider;

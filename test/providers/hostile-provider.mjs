@@ -2,15 +2,15 @@
 //
 // Why a second fake provider beside neverlose-emulator (the rule is one of each): honest logins
 // are proven against real providers, neverlose-emulator (Neverlose's own behaviour, the tool app
-// developers run) and oidc-provider (OpenID Certified, test/interop). This one exists for what
-// neither should ever do, and an emulator that could be switched to do it would be a worse
-// emulator: id_tokens forged, unsigned, signed with a key it never publishes, or with the wrong
-// iss, aud, nonce, at_hash, exp or iat; a wrong or missing RFC 9207 `iss` callback parameter; a
-// userinfo about another user; OAuth errors and slow answers injected per test. Every switch is a
-// field of `provider.behaviour`, flipped between two logins of one test, and it approves every
-// login without a sign-in page, which keeps the unit suites of neverlose-oidc and
+// developers run) and oidc-provider (OpenID Certified, reference-provider.ts). This one exists
+// for what neither should ever do, and an emulator that could be switched to do it would be a
+// worse emulator: id_tokens forged, unsigned, signed with a key it never publishes, or with the
+// wrong iss, aud, nonce, at_hash, exp or iat; a wrong or missing RFC 9207 `iss` callback
+// parameter; a userinfo about another user; OAuth errors and slow answers injected per test.
+// Every switch is a field of `provider.behaviour`, flipped between two logins of one test, and it
+// approves every login without a sign-in page, which keeps the unit suites of neverlose-oidc and
 // passport-neverlose (and the oidc bench) fast. New honest-path tests belong on the emulator or
-// oidc-provider, not here.
+// oidc-provider, not here (see README.md).
 //
 // Plain JavaScript so that the bench, which runs the built package with plain Node, can use it.
 import { createHash, randomBytes } from 'node:crypto';

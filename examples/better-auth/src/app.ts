@@ -140,7 +140,14 @@ export async function startExample(options: BetterAuthExampleOptions): Promise<R
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const requestUrl = new URL(req.url ?? '/', publicUrl);
+    // Only a path (not `*`, `//host` or an absolute URL) is a page of this app.
+    const target = req.url ?? '';
+    if (!target.startsWith('/') || target.startsWith('//') || !URL.canParse(target, publicUrl)) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('The request target is not a path.');
+      return;
+    }
+    const requestUrl = new URL(target, publicUrl);
     const path = requestUrl.pathname;
     const get = req.method === 'GET' || req.method === 'HEAD';
     if (path.startsWith('/api/auth/')) return authHandler(req, res);

@@ -8,7 +8,7 @@ function env(name: string): string | undefined {
 function required(name: string): string {
   const value = env(name);
   if (value === undefined) {
-    console.error(`Missing environment variable ${name}: see examples/nextjs/README.md.`);
+    console.error(`Missing environment variable ${name}: see examples/better-auth/README.md.`);
     process.exit(1);
   }
   return value;
@@ -34,10 +34,10 @@ try {
     dangerouslyAllowInsecureHttp: env('NEVERLOSE_ALLOW_INSECURE_HTTP') === '1',
   });
 } catch (error) {
-  console.error(`nextjs example: ${error instanceof Error ? error.message : error}`);
+  console.error(`better-auth example: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 }
-console.log(`nextjs example listening on ${example.url}`);
+console.log(`better-auth example listening on ${example.url}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

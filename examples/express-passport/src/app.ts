@@ -173,12 +173,15 @@ export async function startExample(
   authenticator.use(
     new NeverloseStrategy(
       {
-        clientID: options.clientId,
-        ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
-        ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+        // The options of neverlose-oidc's createNeverloseClient, as they are.
+        client: {
+          clientId: options.clientId,
+          ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
+          ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+          dangerouslyAllowInsecureHttp: options.dangerouslyAllowInsecureHttp === true,
+        },
         callbackURL: `${publicUrl}${CALLBACK_PATH}`,
         returnToParam: 'returnTo',
-        dangerouslyAllowInsecureHttp: options.dangerouslyAllowInsecureHttp === true,
         // No `store`: transactions live in the session. With REDIS_URL the session is in Redis,
         // so a login started on one instance completes on any other.
       },

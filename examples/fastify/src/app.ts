@@ -1,9 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyPassport from '@fastify/passport';
+import { Authenticator } from '@fastify/passport';
+import fastifySecureSession from '@fastify/secure-session';
 import fastifySession from '@fastify/session';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NeverloseStrategy, type PassportNeverloseProfile } from 'passport-neverlose';
 import {
   type AppUser,
@@ -18,6 +19,13 @@ declare module 'fastify' {
   interface PassportUser extends AppUser {}
 }
 
+/**
+ * Where the session lives: `@fastify/session` keeps it on the server (in memory here; a shared
+ * store such as Redis for several instances), `@fastify/secure-session` keeps all of it in an
+ * encrypted cookie.
+ */
+export type SessionPlugin = '@fastify/session' | '@fastify/secure-session';
+
 /** Options of {@link startExample}. Nothing is read from the environment here. */
 export interface FastifyExampleOptions {
   /** The OAuth client id. */
@@ -26,8 +34,13 @@ export interface FastifyExampleOptions {
   readonly clientSecret?: string;
   /** The identity provider. @defaultValue `'https://neverlose.cc'` */
   readonly issuer?: string;
-  /** Signs the session cookie: at least 32 characters, the same on every instance. */
+  /**
+   * Signs the session cookie (`@fastify/session`) or is the key it is encrypted with
+   * (`@fastify/secure-session`, through HKDF): at least 32 characters, the same on every instance.
+   */
   readonly sessionSecret: string;
+  /** Where the session lives: see {@link SessionPlugin}. @defaultValue `'@fastify/session'` */
+  readonly sessionPlugin?: SessionPlugin;
   /** Port to listen on; `0` picks a free one. @defaultValue `0` */
   readonly port?: number;
   /** Interface to listen on. @defaultValue `'127.0.0.1'` */
@@ -53,11 +66,50 @@ export interface RunningExample {
 export const CALLBACK_PATH = '/auth/neverlose/callback';
 const LOGIN_PATH = '/auth/neverlose';
 
+const SESSION_PLUGINS: readonly SessionPlugin[] = ['@fastify/session', '@fastify/secure-session'];
+const SESSION_COOKIE = 'nl_session';
+const SESSION_SECONDS = 8 * 3600;
+
+// What the session holds besides Passport's user, declared for both plugins. The app reads and
+// writes it through `get` and `set`, which both have: a @fastify/secure-session session is written
+// into its cookie only when `set` marks a change.
 declare module 'fastify' {
   interface Session {
     /** The synchronizer token of the sign-out form. */
     csrf?: string;
   }
+}
+declare module '@fastify/secure-session' {
+  interface SessionData {
+    /** The synchronizer token of the sign-out form. */
+    csrf: string;
+  }
+}
+
+/** Registers the session plugin: its cookie is `HttpOnly`, `SameSite=Lax`, `Secure` on https. */
+function registerSession(
+  server: FastifyInstance,
+  plugin: SessionPlugin,
+  secret: string,
+  secure: boolean,
+): void {
+  const cookie = { secure, httpOnly: true, sameSite: 'lax', path: '/' } as const;
+  if (plugin === '@fastify/secure-session') {
+    server.register(fastifySecureSession, {
+      key: Buffer.from(hkdfSync('sha256', secret, '', 'neverlose fastify example session', 32)),
+      cookieName: SESSION_COOKIE,
+      expiry: SESSION_SECONDS,
+      cookie: { ...cookie, maxAge: SESSION_SECONDS },
+    });
+    return;
+  }
+  server.register(fastifyCookie);
+  server.register(fastifySession, {
+    secret,
+    cookieName: SESSION_COOKIE,
+    cookie: { ...cookie, maxAge: SESSION_SECONDS * 1000 },
+    saveUninitialized: false,
+  });
 }
 
 function toAppUser(profile: PassportNeverloseProfile): AppUser {
@@ -86,6 +138,12 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
   if (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32) {
     throw new Error('Invalid option "sessionSecret": must be a string of at least 32 characters.');
   }
+  const sessionPlugin = options.sessionPlugin ?? '@fastify/session';
+  if (!SESSION_PLUGINS.includes(sessionPlugin)) {
+    throw new Error(
+      `Invalid option "sessionPlugin": must be ${SESSION_PLUGINS.map((name) => `"${name}"`).join(' or ')}.`,
+    );
+  }
   const host = options.host ?? '127.0.0.1';
   const report = options.onError ?? ((error: unknown) => console.error(error));
   const server = Fastify({
@@ -96,14 +154,11 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
   });
   const publicUrl = options.publicUrl?.replace(/\/+$/, '');
   const secure = publicUrl?.startsWith('https:') ?? false;
-  server.register(fastifyCookie);
-  server.register(fastifySession, {
-    secret: options.sessionSecret,
-    cookieName: 'nl_session',
-    cookie: { secure, httpOnly: true, sameSite: 'lax', path: '/', maxAge: 8 * 3600 * 1000 },
-    saveUninitialized: false,
-  });
+  registerSession(server, sessionPlugin, options.sessionSecret, secure);
   server.register(fastifyFormbody, { bodyLimit: 4096 });
+  // One Authenticator per app rather than the module's: two apps in one process (the tests)
+  // must not share strategies.
+  const fastifyPassport = new Authenticator();
   server.register(fastifyPassport.initialize());
   server.register(fastifyPassport.secureSession());
 
@@ -111,14 +166,18 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
     'neverlose',
     new NeverloseStrategy(
       {
-        clientID: options.clientId,
-        ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
+        // The options of neverlose-oidc's createNeverloseClient, as they are.
+        client: {
+          clientId: options.clientId,
+          ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
+          issuer: options.issuer ?? 'https://neverlose.cc',
+          ...(options.dangerouslyAllowInsecureHttp ? { dangerouslyAllowInsecureHttp: true } : {}),
+        },
         // Without a public URL, the path is resolved against the request's Host (the port is
         // known only once listening).
         callbackURL: publicUrl === undefined ? CALLBACK_PATH : `${publicUrl}${CALLBACK_PATH}`,
-        issuer: options.issuer ?? 'https://neverlose.cc',
         returnToParam: 'returnTo',
-        ...(options.dangerouslyAllowInsecureHttp ? { dangerouslyAllowInsecureHttp: true } : {}),
+        // No `store`: the transaction lives in the session, whichever plugin keeps it.
       },
       (_accessToken, profile, done) => done(null, toAppUser(profile)),
     ),
@@ -132,7 +191,7 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
 
   const viewer = (request: FastifyRequest): Viewer => ({
     user: request.user as AppUser | undefined,
-    csrf: request.session?.csrf,
+    csrf: request.session.get('csrf'),
   });
   const html = (reply: FastifyReply, status: number, body: string) =>
     reply
@@ -174,7 +233,7 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
         );
       }
       await request.logIn(user);
-      request.session.csrf = randomBytes(24).toString('base64url');
+      request.session.set('csrf', randomBytes(24).toString('base64url'));
       const returnTo = (info as { returnTo?: string } | undefined)?.returnTo;
       return reply.redirect(returnTo ?? '/profile', 302);
     },
@@ -185,7 +244,7 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
   server.post('/logout', async (request, reply) => {
     const token = (request.body as Record<string, unknown> | undefined)?.['csrf'];
     // The token lives in the server session: a form posted from another site cannot know it.
-    if (!request.user || !sameToken(token, request.session.csrf)) {
+    if (!request.user || !sameToken(token, request.session.get('csrf'))) {
       return html(
         reply,
         403,
@@ -193,7 +252,10 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
       );
     }
     await request.logOut();
-    await request.session.destroy();
+    // The server-side session is destroyed; a cookie session is emptied and its cookie deleted.
+    const session = request.session as { destroy?: () => Promise<void>; delete?: () => void };
+    if (typeof session.destroy === 'function') await session.destroy();
+    else session.delete?.();
     return reply.redirect('/?loggedOut=1', 303);
   });
 

@@ -1,4 +1,4 @@
-import { startExample } from './app.js';
+import { type SessionPlugin, startExample } from './app.js';
 
 function env(name: string): string | undefined {
   const value = process.env[name];
@@ -20,6 +20,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
+const sessionPlugin = env('SESSION_PLUGIN') ?? '@fastify/session';
+if (sessionPlugin !== '@fastify/session' && sessionPlugin !== '@fastify/secure-session') {
+  console.error(
+    `Invalid SESSION_PLUGIN "${sessionPlugin}": must be @fastify/session or @fastify/secure-session.`,
+  );
+  process.exit(1);
+}
+
 const clientSecret = env('NEVERLOSE_CLIENT_SECRET');
 const publicUrl = env('PUBLIC_URL');
 let example: Awaited<ReturnType<typeof startExample>>;
@@ -31,6 +39,7 @@ try {
     clientId: required('NEVERLOSE_CLIENT_ID'),
     ...(clientSecret === undefined ? {} : { clientSecret }),
     sessionSecret: required('SESSION_SECRET'),
+    sessionPlugin: sessionPlugin satisfies SessionPlugin,
     ...(publicUrl === undefined ? {} : { publicUrl }),
     dangerouslyAllowInsecureHttp: env('NEVERLOSE_ALLOW_INSECURE_HTTP') === '1',
   });

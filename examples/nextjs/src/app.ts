@@ -51,6 +51,20 @@ export interface RunningExample {
   close(): Promise<void>;
 }
 
+/**
+ * True for a request target Next can route: a path (not `*`, `//host` or an absolute URL) whose
+ * percent-escapes decode. Next answers 500 to the others; this server answers 400.
+ */
+function isRoutablePath(target: string | undefined): boolean {
+  if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return false;
+  try {
+    decodeURIComponent(target.split('?')[0] as string);
+    return URL.canParse(target, 'http://app.invalid');
+  } catch {
+    return false;
+  }
+}
+
 /** Where Neverlose sends the browser back to (next-auth's route). */
 export const CALLBACK_PATH = '/api/auth/callback/neverlose';
 
@@ -122,6 +136,11 @@ export async function startExample(options: NextExampleOptions): Promise<Running
   }
   const handle = app.getRequestHandler();
   server.on('request', (req, res) => {
+    if (!isRoutablePath(req.url)) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('The request target is not a path.');
+      return;
+    }
     handle(req, res).catch((error: unknown) => {
       onError(error);
       if (!res.headersSent) res.writeHead(500);

@@ -5,8 +5,8 @@ import { NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
 
 // #region readme
 // `npx neverlose-emulator` serves a local Neverlose at http://127.0.0.1:4010. Its seed registers
-// the client below for http://localhost:3000/auth/callback (among others); its sign-in page
-// offers the users alice, bob and charlie.
+// the client below for http://localhost:3000/auth/neverlose/callback (among others); its sign-in
+// page offers the users alice, bob and charlie.
 passport.use(
   new NeverloseStrategy(
     {
@@ -16,7 +16,7 @@ passport.use(
         clientSecret: 'emulator-secret',
         dangerouslyAllowInsecureHttp: true, // the emulator speaks plain HTTP, on loopback only
       },
-      callbackURL: 'http://localhost:3000/auth/callback',
+      callbackURL: 'http://localhost:3000/auth/neverlose/callback',
     },
     (_accessToken, profile, done) => done(null, { id: profile.id, name: profile.username ?? '' }),
   ),
@@ -29,7 +29,7 @@ app.use(session({ secret: process.env.SESSION_SECRET!, resave: false, saveUninit
 app.use(passport.session());
 app.get('/auth/neverlose', passport.authenticate('neverlose'));
 app.get(
-  '/auth/callback',
+  '/auth/neverlose/callback',
   passport.authenticate('neverlose', { failureRedirect: '/login' }),
   redirectToReturnTo('/'),
 );

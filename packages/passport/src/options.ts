@@ -5,11 +5,13 @@ import type { PassportNeverloseProfile } from './profile.js';
 /** What the strategy does around the client, whichever form configures the client. */
 export interface NeverloseStrategyBehaviour {
   /**
-   * Where transactions wait for the callback. By default they live in `express-session`
+   * Where transactions wait for the callback. By default they live in the session
    * (`req.session[sessionKey][state]`, at most 10 per session: an eleventh login drops the
-   * session's oldest), and the session is saved before the redirect. Pass a shared store (Redis)
-   * to keep them out of the session. A store that refuses a login with
-   * `ERR_TRANSACTION_STORE_FULL` (a full `MemoryTransactionStore`) makes it fail with 503.
+   * session's oldest): express-session or @fastify/session, saved before the redirect, or
+   * @fastify/secure-session, through its `get`/`set`, where they also take at most 2048 bytes so
+   * that the cookie stays within what browsers keep. Pass a shared store (Redis) to keep them out
+   * of the session. A store that refuses a login with `ERR_TRANSACTION_STORE_FULL` (a full
+   * `MemoryTransactionStore`) makes it fail with 503.
    *
    * @defaultValue the session
    * @example `new MemoryTransactionStore()`

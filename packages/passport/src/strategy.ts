@@ -21,7 +21,12 @@ import { asError, createOutcome, type Outcome, type PassportActions } from './ou
 import { toPassportProfile } from './profile.js';
 import { requestOrigin, requestPath, requestQuery, type StrategyRequest } from './request-url.js';
 import { isClient, strategySetup } from './setup.js';
-import { MISSING_SESSION_MESSAGE, type SessionLike, sessionStore } from './state/session-store.js';
+import {
+  isSessionLike,
+  MISSING_SESSION_MESSAGE,
+  type SessionLike,
+  sessionStore,
+} from './state/session-store.js';
 
 /** The store key of a login started with the `no_state` scope. */
 const NO_STATE_KEY = '-';
@@ -183,10 +188,8 @@ export class NeverloseStrategy {
     session: SessionLike | undefined;
   } {
     if (this._store !== undefined) return { store: this._store, session: undefined };
-    const session = req.session as SessionLike | undefined;
-    if (typeof session !== 'object' || session === null || typeof session.save !== 'function') {
-      throw configurationError(MISSING_SESSION_MESSAGE);
-    }
+    const { session } = req;
+    if (!isSessionLike(session)) throw configurationError(MISSING_SESSION_MESSAGE);
     return { store: sessionStore(session, this._sessionKey), session };
   }
 
@@ -211,11 +214,14 @@ export class NeverloseStrategy {
         : { redirectUri: this._redirectUri(req, this._callbackURL) }),
     });
     await store.set(transaction.state ?? NO_STATE_KEY, transaction, client.transactionTtl);
-    if (session === undefined) return outcome.redirect(url.href);
-    // Save before redirecting: the callback can arrive before a lazy save would finish.
-    await new Promise<void>((resolve, reject) => {
-      session.save((error) => (error ? reject(asError(error)) : resolve()));
-    });
+    // Save a stored session before redirecting: the callback can arrive before a lazy save would
+    // finish. A cookie session (no `save`) is written into the redirect itself.
+    const save = session?.save;
+    if (typeof save === 'function') {
+      await new Promise<void>((resolve, reject) => {
+        save.call(session, (error) => (error ? reject(asError(error)) : resolve()));
+      });
+    }
     outcome.redirect(url.href);
   }
 

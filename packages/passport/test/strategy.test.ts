@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
-import { NeverloseStrategy, toPassportProfile } from '../src/index.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  type NeverloseFailureCode,
+  type NeverloseOidcErrorCode,
+  NeverloseStrategy,
+  toPassportProfile,
+} from '../src/index.js';
 import { sessionStore } from '../src/state/session-store.js';
 
 const verify = () => {};
@@ -95,6 +100,31 @@ describe('the session transaction store', () => {
 
   it('does not read inherited keys as transactions', async () => {
     expect(await sessionStore(session(), 'k').take('__proto__')).toBeUndefined();
+  });
+
+  it('writes every change through set() in a session of get() and set() (a cookie session)', async () => {
+    const values = new Map<string, unknown>();
+    const written: unknown[] = [];
+    const cookieSession = {
+      get: (key: string) => values.get(key),
+      set: (key: string, value: unknown) => {
+        written.push(value === undefined ? undefined : Object.keys(value as object));
+        values.set(key, value);
+      },
+    };
+    const store = sessionStore(cookieSession, 'k');
+    await store.set('a', tx('a'), 60_000);
+    await store.set('b', tx('b'), 60_000);
+    expect((await store.take('a'))?.state).toBe('a');
+    expect((await store.take('b'))?.state).toBe('b');
+    expect(written).toEqual([['a'], ['a', 'b'], ['b'], undefined]);
+  });
+});
+
+describe('the codes', () => {
+  it('are exported as one union, which holds the code of every failure', () => {
+    expectTypeOf<NeverloseFailureCode>().toExtend<NeverloseOidcErrorCode>();
+    expectTypeOf<'ERR_ACCESS_DENIED'>().toExtend<NeverloseFailureCode>();
   });
 });
 

@@ -5,9 +5,10 @@ import type { CaseFilter } from '../probe.js';
 import type { ProcessSpec } from '../process.js';
 import { adminApi } from './emulator.js';
 
-/** What differs between the two login examples. */
+/** What differs between the login examples. */
 export interface LoginExample {
-  readonly name: 'web-standard' | 'express-passport';
+  /** The folder under `examples/`: its `dist/main.js` is run. */
+  readonly name: 'web-standard' | 'express-passport' | 'better-auth' | 'nextjs';
   readonly loginPath: string;
   readonly callbackPath: string;
   readonly sessionCookie: string;

@@ -4,13 +4,8 @@ import { isNeverloseOidcError, NeverloseOidcError } from '../errors.js';
 import type { OidcFailedEvent, StateHash } from '../events/events.js';
 import { stateHashOf } from '../events/sink.js';
 import { checkIdToken } from '../id-token/checks.js';
-import { challengeErrorOf, hasCode, statusOf, toNeverloseError } from '../lib/openid-errors.js';
-import {
-  type IdTokenClaims,
-  type NeverloseClaims,
-  type NeverloseProfile,
-  toProfile,
-} from '../profile.js';
+import { challengeErrorOf, statusOf, toNeverloseError } from '../lib/openid-errors.js';
+import { type IdTokenClaims, type NeverloseProfile, toProfile } from '../profile.js';
 import { validateReturnTo } from '../return-to.js';
 import {
   type AuthorizationTransaction,
@@ -18,6 +13,7 @@ import {
   assertTransaction,
 } from '../transaction/transaction.js';
 import { type CallbackInput, callbackState, callbackUrl, checkCallback } from './callback.js';
+import { fetchUserinfo } from './userinfo.js';
 
 /** The tokens of a completed login. Neverlose never issues a refresh token. */
 export interface NeverloseTokens {
@@ -169,23 +165,7 @@ async function complete(
 
   progress.step = 'userinfo';
   progress.started = Date.now();
-  let userinfo: NeverloseClaims;
-  try {
-    userinfo = (await oidc.fetchUserInfo(
-      provider.config,
-      accessToken,
-      claims?.sub ?? oidc.skipSubjectCheck,
-    )) as NeverloseClaims;
-  } catch (error) {
-    if (hasCode(error, 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED')) {
-      throw new NeverloseOidcError(
-        'ERR_USERINFO_FAILED',
-        'The userinfo "sub" is not the id_token "sub": the answers are about different users.',
-        { cause: error },
-      );
-    }
-    throw toNeverloseError(error, 'userinfo', await challengeErrorOf(error), clientId);
-  }
+  const userinfo = await fetchUserinfo(provider, clientId, accessToken, claims?.sub);
   if (events.active) {
     events.emit({
       type: 'oidc:userinfo',

@@ -1,6 +1,6 @@
-import { EncryptJWT, jwtDecrypt } from 'jose';
+import type { JWTPayload } from 'jose';
 import { NeverloseOidcError } from '../errors.js';
-import { hkdfSha256, utf8 } from '../lib/web-crypto.js';
+import { createSealer } from '../lib/sealing.js';
 import { type AuthorizationTransaction, assertTransaction } from './transaction.js';
 
 /** A sealing secret: a string (its UTF-8 bytes) or bytes. */
@@ -59,74 +59,10 @@ export interface SealedCookieCodec {
  */
 export const MAX_SEALED_COOKIE_LENGTH = 3800;
 
-const INFO = 'neverlose-oidc sealed transaction v1';
-const MIN_SECRET_BYTES = 32;
-const MIN_SECRET_BITS = 128;
+const LABEL = 'neverlose-oidc sealed transaction v1';
 
 function configurationError(field: string, rule: string): NeverloseOidcError {
   return new NeverloseOidcError('ERR_CONFIGURATION', `Invalid option "${field}": ${rule}.`);
-}
-
-/** The Shannon entropy of the bytes' distribution, times their number: an estimate, in bits. */
-function estimatedEntropyBits(bytes: Uint8Array): number {
-  const counts = new Map<number, number>();
-  for (const byte of bytes) counts.set(byte, (counts.get(byte) ?? 0) + 1);
-  let bitsPerByte = 0;
-  for (const count of counts.values()) {
-    const p = count / bytes.length;
-    bitsPerByte -= p * Math.log2(p);
-  }
-  return bitsPerByte * bytes.length;
-}
-
-/** The length of the shorter sequence `bytes` repeats (`abcabcab`: 3), or `undefined`. */
-function repeatedPeriod(bytes: Uint8Array): number | undefined {
-  for (let period = 1; period <= bytes.length / 2; period++) {
-    let index = period;
-    while (index < bytes.length && bytes[index] === bytes[index - period]) index++;
-    if (index === bytes.length) return period;
-  }
-  return undefined;
-}
-
-/**
- * Checks one secret now, and derives its key when first used: Web Crypto's HKDF is asynchronous,
- * and `createSealedCookieCodec` is not.
- */
-function keyOf(secret: unknown, field: string): () => Promise<Uint8Array> {
-  if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
-    throw configurationError(field, 'must be a string or a Uint8Array');
-  }
-  // A copy: the caller may reuse its buffer, and Web Crypto wants an ArrayBuffer-backed view.
-  const bytes = typeof secret === 'string' ? utf8(secret) : new Uint8Array(secret);
-  if (bytes.byteLength < MIN_SECRET_BYTES) {
-    throw configurationError(field, `must be at least ${MIN_SECRET_BYTES} bytes long`);
-  }
-  const period = repeatedPeriod(bytes);
-  if (period !== undefined) {
-    throw configurationError(
-      field,
-      `does not look random: it repeats a sequence of ${period} bytes (generate one with \`openssl rand -base64 32\`)`,
-    );
-  }
-  const bits = estimatedEntropyBits(bytes);
-  if (bits < MIN_SECRET_BITS) {
-    throw configurationError(
-      field,
-      `does not look random: its estimated entropy is ${Math.floor(bits)} bits, at least ${MIN_SECRET_BITS} are needed (generate one with \`openssl rand -base64 32\`)`,
-    );
-  }
-  let key: Promise<Uint8Array> | undefined;
-  return () => {
-    key ??= hkdfSha256(bytes, INFO, 32);
-    return key;
-  };
-}
-
-function keysOf(secret: unknown): readonly (() => Promise<Uint8Array>)[] {
-  if (!Array.isArray(secret)) return [keyOf(secret, 'secret')];
-  if (secret.length === 0) throw configurationError('secret', 'must list at least one secret');
-  return secret.map((one, index) => keyOf(one, `secret[${index}]`));
 }
 
 /**
@@ -154,50 +90,32 @@ export function createSealedCookieCodec(options: SealedCookieCodecOptions): Seal
   if (typeof options !== 'object' || options === null) {
     throw configurationError('options', 'must be an object');
   }
-  const keys = keysOf(options.secret);
-  const sealingKey = keys[0] as () => Promise<Uint8Array>;
+  const sealer = createSealer(options.secret, LABEL);
   const now = options.now ?? Date.now;
 
-  const decrypt = async (sealed: string): Promise<Record<string, unknown>> => {
-    let failure: unknown;
-    for (const keyOfSecret of keys) {
-      const key = await keyOfSecret();
-      try {
-        const { payload } = await jwtDecrypt(sealed, key, {
-          keyManagementAlgorithms: ['dir'],
-          contentEncryptionAlgorithms: ['A256GCM'],
-          currentDate: new Date(now()),
-          clockTolerance: 0,
-        });
-        return payload;
-      } catch (error) {
-        failure = error;
-        // Another key may open it; any other failure is the value's, whatever the key.
-        if ((error as { code?: unknown }).code !== 'ERR_JWE_DECRYPTION_FAILED') break;
+  const decrypt = async (sealed: string): Promise<JWTPayload> => {
+    try {
+      return await sealer.open(sealed, now());
+    } catch (failure) {
+      if ((failure as { code?: unknown }).code === 'ERR_JWT_EXPIRED') {
+        throw new NeverloseOidcError(
+          'ERR_TRANSACTION_EXPIRED',
+          'The login transaction cookie expired: start the login again.',
+          { cause: failure },
+        );
       }
-    }
-    if ((failure as { code?: unknown }).code === 'ERR_JWT_EXPIRED') {
       throw new NeverloseOidcError(
-        'ERR_TRANSACTION_EXPIRED',
-        'The login transaction cookie expired: start the login again.',
+        'ERR_TRANSACTION_MISSING',
+        'The login transaction cookie could not be opened (altered, or sealed with a secret that is not configured).',
         { cause: failure },
       );
     }
-    throw new NeverloseOidcError(
-      'ERR_TRANSACTION_MISSING',
-      'The login transaction cookie could not be opened (altered, or sealed with a secret that is not configured).',
-      { cause: failure },
-    );
   };
 
   return {
     async seal(transaction) {
       assertTransaction(transaction);
-      const sealed = await new EncryptJWT({ tx: transaction })
-        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-        .setIssuedAt(Math.floor(now() / 1000))
-        .setExpirationTime(Math.floor(transaction.expiresAt / 1000))
-        .encrypt(await sealingKey());
+      const sealed = await sealer.seal({ tx: transaction }, now(), transaction.expiresAt);
       if (sealed.length > MAX_SEALED_COOKIE_LENGTH) {
         throw new NeverloseOidcError(
           'ERR_COOKIE_TOO_LARGE',

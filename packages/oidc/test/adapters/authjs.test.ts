@@ -7,6 +7,13 @@ import {
   startProvider,
   type TestProvider,
 } from '../../../../test/providers/hostile-provider.mjs';
+import {
+  CLIENTS,
+  type ReferenceProvider,
+  signIn as signInAtReference,
+  startReferenceProvider,
+  USER,
+} from '../../../../test/providers/reference-provider.js';
 import Neverlose, { type NeverloseSessionUser } from '../../src/adapters/authjs/index.js';
 import { LEGACY_ENDPOINTS } from '../../src/index.js';
 
@@ -16,34 +23,28 @@ declare module '@auth/core/types' {
   }
 }
 
+// The honest sign-in runs against oidc-provider (OpenID Certified); the refusals need a provider
+// that breaks a rule, the hostile one.
 const ORIGIN = 'http://localhost:3000';
-let provider: TestProvider;
-let config: AuthConfig;
+const CALLBACK = `${ORIGIN}/auth/callback/neverlose`;
 
-beforeAll(async () => {
-  provider = await startProvider();
-  config = {
+/** Auth.js with the Neverlose provider of `client` at `issuer`, its routes under /auth. */
+function authConfig(
+  client: { clientId: string; clientSecret: string },
+  issuer: string,
+): AuthConfig {
+  return {
     secret: randomBytes(32).toString('base64url'),
     trustHost: true,
     basePath: '/auth',
     logger: { error: () => undefined, warn: () => undefined, debug: () => undefined },
-    providers: [
-      Neverlose({
-        clientId: provider.clientId,
-        clientSecret: provider.clientSecret,
-        issuer: provider.issuer,
-        dangerouslyAllowInsecureHttp: true,
-      }),
-    ],
+    providers: [Neverlose({ ...client, issuer, dangerouslyAllowInsecureHttp: true })],
     callbacks: {
       jwt: ({ token, user }) => (user ? { ...token, neverlose: user.neverlose } : token),
+      session: ({ session, token }) => ({ ...session, neverlose: token['neverlose'] }),
     },
   };
-});
-afterAll(() => provider.close());
-beforeEach(() => {
-  provider.behaviour = defaultBehaviour();
-});
+}
 
 /** A cookie jar over Auth.js's answers. */
 function jar() {
@@ -62,8 +63,14 @@ function jar() {
   };
 }
 
-/** Signs in through Auth.js's own routes; returns where the callback redirected. */
-async function signIn(): Promise<{ location: string; signedIn: boolean; authorization: URL }> {
+/**
+ * Signs in through Auth.js's own routes, `atProvider` signing in at the provider (it returns the
+ * callback URL); returns where the callback redirected.
+ */
+async function signIn(
+  config: AuthConfig,
+  atProvider: (authorization: URL) => Promise<string>,
+): Promise<{ location: string; signedIn: boolean; authorization: URL; session: unknown }> {
   const cookies = jar();
   const csrf = cookies.take(await Auth(new Request(`${ORIGIN}/auth/csrf`), config));
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
@@ -78,25 +85,62 @@ async function signIn(): Promise<{ location: string; signedIn: boolean; authoriz
     ),
   );
   const authorization = new URL(start.headers.get('location')!);
-  const callbackUrl = await authorize(authorization);
+  const callbackUrl = await atProvider(authorization);
   const callback = cookies.take(
     await Auth(new Request(callbackUrl, { headers: { cookie: cookies.header() } }), config),
+  );
+  const session = await Auth(
+    new Request(`${ORIGIN}/auth/session`, { headers: { cookie: cookies.header() } }),
+    config,
   );
   return {
     location: callback.headers.get('location') ?? '',
     signedIn: cookies.has('authjs.session-token'),
     authorization,
+    session: await session.json(),
   };
 }
 
-describe('neverlose-oidc/authjs on @auth/core', () => {
+describe('neverlose-oidc/authjs on @auth/core, at oidc-provider', () => {
+  let provider: ReferenceProvider;
+  let config: AuthConfig;
+  beforeAll(async () => {
+    provider = await startReferenceProvider([CALLBACK]);
+    config = authConfig(CLIENTS.basic, provider.issuer);
+  });
+  afterAll(() => provider?.close());
+
   it('signs in with PKCE, state and nonce, and keeps the typed Neverlose profile', async () => {
-    const result = await signIn();
+    const result = await signIn(config, (authorization) =>
+      signInAtReference(provider, authorization),
+    );
     expect(result.authorization.searchParams.get('code_challenge_method')).toBe('S256');
     expect(result.authorization.searchParams.get('nonce')).toBeTruthy();
     expect(result.authorization.searchParams.get('state')).toBeTruthy();
     expect(result.authorization.searchParams.get('scope')).toBe('openid profile email');
     expect(result).toMatchObject({ location: `${ORIGIN}/home`, signedIn: true });
+    expect(result.session).toMatchObject({
+      user: { name: USER.name, email: USER.email, image: USER.picture },
+      neverlose: {
+        id: USER.sub,
+        userId: USER['cc.neverlose.user_id'],
+        username: USER['cc.neverlose.login'],
+        registrationDate: USER['cc.neverlose.reg_date'],
+      },
+    });
+  });
+});
+
+describe('neverlose-oidc/authjs on @auth/core, at a provider that breaks the rules', () => {
+  let provider: TestProvider;
+  let config: AuthConfig;
+  beforeAll(async () => {
+    provider = await startProvider();
+    config = authConfig(provider, provider.issuer);
+  });
+  afterAll(() => provider?.close());
+  beforeEach(() => {
+    provider.behaviour = defaultBehaviour();
   });
 
   // oauth4webapi, under Auth.js, checks neither the id_token signature nor at_hash:
@@ -105,7 +149,7 @@ describe('neverlose-oidc/authjs on @auth/core', () => {
     'refuses the login when the id_token is %s',
     async (idToken) => {
       provider.behaviour.idToken = idToken;
-      const result = await signIn();
+      const result = await signIn(config, authorize);
       expect(result.signedIn).toBe(false);
       expect(result.location).not.toBe(`${ORIGIN}/home`);
     },
@@ -113,10 +157,12 @@ describe('neverlose-oidc/authjs on @auth/core', () => {
 
   it('refuses the login when the userinfo sub is not the id_token sub', async () => {
     provider.behaviour.userinfoSub = '42';
-    const result = await signIn();
+    const result = await signIn(config, authorize);
     expect(result.signedIn).toBe(false);
   });
+});
 
+describe('neverlose-oidc/authjs options', () => {
   it('is plain OAuth with PKCE and state in static-endpoint mode without jwks', () => {
     const legacy = Neverlose({ clientId: 'app', clientSecret: 's', endpoints: LEGACY_ENDPOINTS });
     expect(legacy).toMatchObject({

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { authorize, startProvider } from '../../../../test/providers/hostile-provider.mjs';
 import {
-  authorize,
-  defaultBehaviour,
-  startProvider,
-  type TestProvider,
-} from '../../../../test/providers/hostile-provider.mjs';
+  CLIENTS,
+  type ReferenceProvider,
+  signIn as signInAtReference,
+  startReferenceProvider,
+  USER,
+} from '../../../../test/providers/reference-provider.js';
 import {
   type NeverloseEnv,
   type NeverloseHonoOptions,
@@ -15,24 +17,35 @@ import {
 } from '../../src/adapters/hono/index.js';
 import { createNeverloseClient, type NeverloseClient } from '../../src/index.js';
 
+// Logins run against oidc-provider (OpenID Certified); the one that needs a provider breaking a
+// rule (an id_token whose at_hash is wrong) runs against the hostile one.
 const ORIGIN = 'http://localhost:3000';
+const CALLBACK = `${ORIGIN}/auth/neverlose/callback`;
 const SECRET = randomBytes(32).toString('base64url');
-let provider: TestProvider;
+let provider: ReferenceProvider;
 let client: NeverloseClient;
 
-beforeAll(async () => {
-  provider = await startProvider();
-  client = await createNeverloseClient({
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    redirectUri: `${ORIGIN}/auth/neverlose/callback`,
-    issuer: provider.issuer,
+/** A client of `issuer` for the app at ORIGIN. */
+function clientAt(
+  issuer: string,
+  { clientId, clientSecret }: { clientId: string; clientSecret: string },
+) {
+  return createNeverloseClient({
+    clientId,
+    clientSecret,
+    redirectUri: CALLBACK,
+    issuer,
     dangerouslyAllowInsecureHttp: true,
   });
+}
+
+beforeAll(async () => {
+  provider = await startReferenceProvider([CALLBACK]);
+  client = await clientAt(provider.issuer, CLIENTS.basic);
 });
-afterAll(() => provider.close());
+afterAll(() => provider?.close());
 beforeEach(() => {
-  provider.behaviour = defaultBehaviour();
+  provider.decision = 'approve';
 });
 
 function appWith(options: Partial<NeverloseHonoOptions> = {}) {
@@ -54,16 +67,20 @@ function cookiesOf(response: Response): string {
     .join('; ');
 }
 
-async function signIn(app: Hono<NeverloseEnv>, returnTo = '/me') {
+async function signIn(
+  app: Hono<NeverloseEnv>,
+  returnTo = '/me',
+  atProvider = (url: string) => signInAtReference(provider, url),
+) {
   const start = await app.request(
     `${ORIGIN}/auth/neverlose?returnTo=${encodeURIComponent(returnTo)}`,
   );
-  const callbackUrl = await authorize(start.headers.get('location')!);
+  const callbackUrl = await atProvider(start.headers.get('location')!);
   const callback = await app.request(callbackUrl, { headers: { cookie: cookiesOf(start) } });
   return { start, callbackUrl, callback };
 }
 
-describe('neverloseAuth (Hono)', () => {
+describe('neverloseAuth (Hono), logging in at oidc-provider', () => {
   it('signs in: PKCE, state and nonce sent, the transaction in a sealed cookie scoped to the callback', async () => {
     const app = appWith();
     const { start, callback } = await signIn(app);
@@ -81,14 +98,14 @@ describe('neverloseAuth (Hono)', () => {
     const me = await app.request(`${ORIGIN}/me`, { headers: { cookie: cookiesOf(callback) } });
     const body = (await me.json()) as { user: Record<string, unknown>; csrf: string };
     expect(body.user).toEqual({
-      id: '1337',
-      userId: 1337,
-      username: 'darth',
-      displayName: 'darth',
-      email: 'darth@example.com',
-      avatarUrl: 'https://neverlose.cc/static/avatars/1337.png',
-      profileUrl: 'https://neverlose.cc/forum/members/1337',
-      registrationDate: '2019-04-01',
+      id: USER.sub,
+      userId: USER['cc.neverlose.user_id'],
+      username: USER['cc.neverlose.login'],
+      displayName: USER.name,
+      email: USER.email,
+      avatarUrl: USER.picture,
+      profileUrl: USER.profile,
+      registrationDate: USER['cc.neverlose.reg_date'],
     });
     expect(body.csrf).toMatch(/^[\w-]{32}$/);
   });
@@ -96,7 +113,7 @@ describe('neverloseAuth (Hono)', () => {
   it('deletes the transaction cookie on the callback, so that a replay is refused with 400', async () => {
     const app = appWith();
     const start = await app.request(`${ORIGIN}/auth/neverlose`);
-    const callbackUrl = await authorize(start.headers.get('location')!);
+    const callbackUrl = await signInAtReference(provider, start.headers.get('location')!);
     const first = await app.request(callbackUrl, { headers: { cookie: cookiesOf(start) } });
     expect(first.headers.getSetCookie().some((c) => /^nl_tx\.[\w-]+=; Max-Age=0/.test(c))).toBe(
       true,
@@ -108,7 +125,7 @@ describe('neverloseAuth (Hono)', () => {
 
   it('answers 403 to a denied consent, 400 to a forged callback and to a bad returnTo', async () => {
     const app = appWith();
-    provider.behaviour.deny = true;
+    provider.decision = 'deny';
     const denied = await signIn(app);
     expect(denied.callback.status).toBe(403);
 
@@ -119,17 +136,33 @@ describe('neverloseAuth (Hono)', () => {
   });
 
   it('answers 502 through renderError when the id_token fails a check', async () => {
-    const failures: unknown[] = [];
-    const app = appWith({
-      renderError: (c, failure) => {
-        failures.push(failure.code);
-        return c.text('failed', failure.status);
-      },
+    const hostile = await startProvider();
+    try {
+      hostile.behaviour.idToken = 'wrong-at-hash';
+      const failures: unknown[] = [];
+      const app = appWith({
+        client: await clientAt(hostile.issuer, hostile),
+        renderError: (c, failure) => {
+          failures.push(failure.code);
+          return c.text('failed', failure.status);
+        },
+      });
+      const { callback } = await signIn(app, '/me', authorize);
+      expect(callback.status).toBe(502);
+      expect(failures).toEqual(['ERR_ID_TOKEN_INVALID']);
+    } finally {
+      await hostile.close();
+    }
+  });
+
+  it('opens no session from a login transaction cookie sent as the session cookie', async () => {
+    const app = appWith();
+    const start = await app.request(`${ORIGIN}/auth/neverlose`);
+    const transaction = start.headers.getSetCookie()[0]!.split(';')[0]!.split('=')[1]!;
+    const me = await app.request(`${ORIGIN}/me`, {
+      headers: { cookie: `nl_session=${transaction}` },
     });
-    provider.behaviour.idToken = 'wrong-at-hash';
-    const { callback } = await signIn(app);
-    expect(callback.status).toBe(502);
-    expect(failures).toEqual(['ERR_ID_TOKEN_INVALID']);
+    expect(me.status).toBe(302);
   });
 
   it('signs out only with the session token (form field or header), 403 otherwise', async () => {
@@ -169,7 +202,7 @@ describe('neverloseAuth (Hono)', () => {
 
   it('refuses a sign-in that onLogin rejects, with 403', async () => {
     const app = appWith({
-      onLogin: (profile) => (profile.id === '1337' ? false : { id: profile.id }),
+      onLogin: (profile) => (profile.id === USER.sub ? false : { id: profile.id }),
     });
     const { callback } = await signIn(app);
     expect(callback.status).toBe(403);

@@ -65,6 +65,45 @@ describe('neverlose-oidc/next-auth (next-auth v4)', () => {
     expect(provider).not.toHaveProperty('wellKnown');
   });
 
+  // What openid-client v5 (under next-auth v4) throws from client.userinfo(), as it names them.
+  it.each([
+    [
+      'a userinfo about another user than the id_token',
+      Object.assign(new Error('userinfo sub mismatch, expected 1337, got: 42'), {
+        name: 'RPError',
+      }),
+      { code: 'ERR_USERINFO_FAILED', message: expect.stringMatching(/different users/) },
+    ],
+    [
+      'a refusal of the userinfo endpoint',
+      Object.assign(new Error('invalid_token (expired)'), {
+        name: 'OPError',
+        error: 'invalid_token',
+      }),
+      { code: 'ERR_USERINFO_FAILED', oauthError: { error: 'invalid_token' } },
+    ],
+    [
+      'a request that timed out',
+      Object.assign(new Error('outgoing request timed out after 3500ms'), { name: 'RPError' }),
+      { code: 'ERR_TIMEOUT' },
+    ],
+    [
+      'a provider that cannot be reached',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+      { code: 'ERR_NETWORK' },
+    ],
+  ])('reports %s with a code of neverlose-oidc', async (_, thrown, expected) => {
+    const provider = Neverlose({ clientId: 'app', clientSecret: 'secret' });
+    const { request } = provider.userinfo as {
+      request: (context: { client: unknown; tokens: unknown }) => Promise<unknown>;
+    };
+    const client = { userinfo: () => Promise.reject(thrown) };
+    await expect(request({ client, tokens: {} })).rejects.toMatchObject({
+      ...expected,
+      cause: thrown,
+    });
+  });
+
   it('checks its options when created, naming the field', () => {
     expect(() => Neverlose({ clientId: 'a', clientSecret: 's', scopes: ['email'] })).toThrow(
       /"scopes"/,

@@ -1,9 +1,17 @@
 import type { AuthorizationTransaction, TransactionStore } from 'neverlose-oidc';
 
-/** The part of an express-session session this store uses. */
+/**
+ * The part of a session this store uses, in either shape a Passport-compatible session has:
+ * values as properties and a `save(callback)` (express-session; @fastify/session, which also has
+ * `get`/`set`), or values through `get`/`set` and no `save` (@fastify/secure-session, which keeps
+ * the whole session in an encrypted cookie and writes it into the response only when `set` marks
+ * a change).
+ */
 export interface SessionLike {
   [key: string]: unknown;
-  save(callback: (error?: unknown) => void): void;
+  get?(key: string): unknown;
+  set?(key: string, value: unknown): void;
+  save?(callback: (error?: unknown) => void): void;
 }
 
 /**
@@ -12,30 +20,56 @@ export interface SessionLike {
  */
 export const MAX_PER_SESSION = 10;
 
+/**
+ * The most a session without `save()` (a cookie session: @fastify/secure-session) holds of
+ * pending transactions, in bytes of JSON; the oldest go first, the newest always stays. Browsers
+ * keep cookies of 4096 bytes (RFC 6265 §6.1) and drop a longer one without a word, and an
+ * encrypted cookie is a third longer than its JSON: seven pending logins of about 450 bytes each
+ * would lose the session's next change, so a page that opens the login route a few times could
+ * make the next login fail. 2048 bytes leave room for the signed-in user.
+ */
+export const MAX_COOKIE_SESSION_BYTES = 2048;
+
 export const MISSING_SESSION_MESSAGE =
   'NeverloseStrategy keeps login transactions in req.session, and there is none. ' +
   'Did you forget to use express-session middleware? Mount app.use(session({ secret, resave: false, ' +
-  'saveUninitialized: false })) before passport, or pass the `store` option.';
+  'saveUninitialized: false })) before passport (on Fastify, register @fastify/session or ' +
+  '@fastify/secure-session before @fastify/passport), or pass the `store` option.';
+
+/** True for a session this store can use: `get` and `set`, or `save`. */
+export function isSessionLike(value: unknown): value is SessionLike {
+  if (typeof value !== 'object' || value === null) return false;
+  const { get, set, save } = value as SessionLike;
+  return (typeof get === 'function' && typeof set === 'function') || typeof save === 'function';
+}
+
+type Entries = Record<string, AuthorizationTransaction>;
 
 /**
  * @internal A {@link TransactionStore} over one request's session: `session[key][state]`.
  * Bounded per session. `take` deletes the entry, so a callback replayed after the first one was
  * saved finds nothing; two racing copies of one callback are stopped by the provider, which
- * exchanges a code once.
+ * exchanges a code once. Every change goes through `set` when the session has one, which is how
+ * a cookie session learns it must be written again.
  */
 export function sessionStore(session: SessionLike, key: string): TransactionStore {
-  const entries = (): Record<string, AuthorizationTransaction> => {
-    const current = session[key];
-    if (typeof current === 'object' && current !== null && !Array.isArray(current)) {
-      return current as Record<string, AuthorizationTransaction>;
-    }
-    const created: Record<string, AuthorizationTransaction> = {};
-    session[key] = created;
-    return created;
+  const accessors = typeof session.get === 'function' && typeof session.set === 'function';
+  const inCookie = typeof session.save !== 'function';
+  const read = (): Entries => {
+    const current = accessors ? session.get?.(key) : session[key];
+    return typeof current === 'object' && current !== null && !Array.isArray(current)
+      ? { ...(current as Entries) }
+      : {};
+  };
+  const write = (entries: Entries): void => {
+    const value = Object.keys(entries).length === 0 ? undefined : entries;
+    if (accessors) session.set?.(key, value);
+    else if (value === undefined) delete session[key];
+    else session[key] = value;
   };
   return {
     async set(state, transaction) {
-      const all = entries();
+      const all = read();
       const now = Date.now();
       for (const [other, tx] of Object.entries(all)) {
         if (typeof tx?.expiresAt !== 'number' || tx.expiresAt <= now) delete all[other];
@@ -45,13 +79,18 @@ export function sessionStore(session: SessionLike, key: string): TransactionStor
         delete all[oldest];
       }
       all[state] = transaction;
+      for (const [oldest] of inCookie ? byAge : []) {
+        if (JSON.stringify(all).length <= MAX_COOKIE_SESSION_BYTES) break;
+        delete all[oldest];
+      }
+      write(all);
     },
     async take(state) {
-      const all = entries();
+      const all = read();
       if (!Object.hasOwn(all, state)) return undefined;
       const tx = all[state];
       delete all[state];
-      if (Object.keys(all).length === 0) delete session[key];
+      write(all);
       return tx;
     },
   };

@@ -2,12 +2,12 @@ import type { OAuth2Config, OIDCConfig } from '@auth/core/providers';
 import type { TokenSet } from '@auth/core/types';
 import { NeverloseOidcError } from '../../errors.js';
 import { type NeverloseClaims, toProfile } from '../../profile.js';
-import { createDiscovery, createIdTokenVerifier } from '../shared/id-token.js';
 import {
   type NeverloseProviderOptions,
   resolveProviderOptions,
 } from '../shared/provider-options.js';
 import { authUserOf, type NeverloseAuthUser } from '../shared/session-user.js';
+import { createTokenChecks } from '../shared/token-checks.js';
 
 /**
  * The Neverlose provider for Auth.js: `@auth/core` and what runs on it (next-auth v5,
@@ -16,9 +16,9 @@ import { authUserOf, type NeverloseAuthUser } from '../shared/session-user.js';
  * Auth.js (oauth4webapi) checks S256 PKCE, `state` and `nonce`, the callback's `iss` (RFC 9207,
  * required when discovery announces it), the id_token's `iss`, `aud`, `exp`, `iat` and `nonce`,
  * and that the userinfo `sub` is the id_token's. It does not check the id_token's signature (it
- * came over TLS from the token endpoint) nor its `at_hash`: `profile()` does, against the JWK Set
- * of the issuer's discovery document, before any user is created; a token that fails refuses the
- * login. The profile comes from userinfo (the Neverlose id_token carries no profile claims),
+ * came over TLS from the token endpoint) nor its `at_hash`: `profile()` does, with the core's
+ * checks (the JWK Set of the issuer's discovery document, with the core's key-rotation rule), before
+ * any user is created; a token that fails refuses the login. The profile comes from userinfo (the Neverlose id_token carries no profile claims),
  * mapped by the core's `toProfile`.
  *
  * With `endpoints` (static mode) nothing is discovered; without `endpoints.jwks` no id_token is
@@ -35,7 +35,8 @@ import { authUserOf, type NeverloseAuthUser } from '../shared/session-user.js';
 export function Neverlose(
   options: NeverloseProviderOptions,
 ): OIDCConfig<NeverloseClaims> | OAuth2Config<NeverloseClaims> {
-  const { clientId, clientSecret, issuer, scope, endpoints } = resolveProviderOptions(options);
+  const { clientId, clientSecret, issuer, scope, endpoints, core } =
+    resolveProviderOptions(options);
   const common = {
     id: 'neverlose',
     name: 'Neverlose',
@@ -65,11 +66,7 @@ export function Neverlose(
     };
   }
 
-  const verify = createIdTokenVerifier(
-    issuer,
-    clientId,
-    endpoints?.jwks ?? createDiscovery(issuer),
-  );
+  const checks = createTokenChecks(core);
   return {
     ...common,
     ...staticEndpoints,
@@ -78,10 +75,10 @@ export function Neverlose(
     // The profile is read from userinfo, whose `sub` Auth.js checks against the id_token's.
     idToken: false,
     async profile(claims: NeverloseClaims, tokens: TokenSet) {
-      if (typeof tokens.id_token !== 'string' || typeof tokens.access_token !== 'string') {
-        throw new NeverloseOidcError('ERR_ID_TOKEN_INVALID', 'The token response has no id_token.');
+      if (typeof tokens.access_token !== 'string' || tokens.access_token === '') {
+        throw new NeverloseOidcError('ERR_TOKEN_EXCHANGE_FAILED', 'No access token came.');
       }
-      await verify(tokens.id_token, tokens.access_token);
+      await checks.verifyIdToken(tokens.id_token, tokens.access_token);
       return authUserOf(toProfile(claims)) as NeverloseAuthUser & { id: string };
     },
   };

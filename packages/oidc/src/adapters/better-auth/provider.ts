@@ -1,11 +1,11 @@
 import { isNeverloseOidcError, NeverloseOidcError } from '../../errors.js';
 import { type NeverloseClaims, toProfile } from '../../profile.js';
-import { createDiscovery, createIdTokenVerifier } from '../shared/id-token.js';
 import {
   type NeverloseProviderOptions,
   resolveProviderOptions,
 } from '../shared/provider-options.js';
 import { type NeverloseSessionUser, sessionUserOf } from '../shared/session-user.js';
+import { createTokenChecks } from '../shared/token-checks.js';
 
 /** The tokens better-auth hands to `getUserInfo`. */
 export interface BetterAuthTokens {
@@ -65,22 +65,6 @@ export interface NeverloseBetterAuthOptions extends NeverloseProviderOptions {
   readonly onError?: (error: NeverloseOidcError) => void;
 }
 
-async function readUserinfo(url: string, accessToken: string): Promise<NeverloseClaims> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
-  const claims = response.ok ? ((await response.json()) as unknown) : undefined;
-  if (
-    typeof claims !== 'object' ||
-    claims === null ||
-    typeof (claims as { sub?: unknown }).sub !== 'string'
-  ) {
-    throw new NeverloseOidcError(
-      'ERR_USERINFO_FAILED',
-      `The userinfo request failed (HTTP ${response.status}).`,
-    );
-  }
-  return claims as NeverloseClaims;
-}
-
 /**
  * The Neverlose provider for better-auth's `genericOAuth` plugin.
  *
@@ -100,7 +84,8 @@ async function readUserinfo(url: string, accessToken: string): Promise<Neverlose
  * ```
  */
 export function neverlose(options: NeverloseBetterAuthOptions): NeverloseGenericOAuthConfig {
-  const { clientId, clientSecret, issuer, scope, endpoints } = resolveProviderOptions(options);
+  const { clientId, clientSecret, issuer, scope, endpoints, core } =
+    resolveProviderOptions(options);
   const providerId = options.providerId ?? 'neverlose';
   if (!/^[A-Za-z0-9_-]+$/.test(providerId)) {
     throw new NeverloseOidcError(
@@ -111,9 +96,7 @@ export function neverlose(options: NeverloseBetterAuthOptions): NeverloseGeneric
   const onError =
     options.onError ??
     ((error) => console.error(`neverlose-oidc: ${error.code}: ${error.message}`));
-  const discovery = endpoints === undefined ? createDiscovery(issuer) : undefined;
-  const jwks = endpoints === undefined ? discovery : endpoints.jwks;
-  const verify = jwks === undefined ? undefined : createIdTokenVerifier(issuer, clientId, jwks);
+  const checks = createTokenChecks(core);
 
   const getUserInfo = async (
     tokens: BetterAuthTokens,
@@ -123,24 +106,10 @@ export function neverlose(options: NeverloseBetterAuthOptions): NeverloseGeneric
       if (typeof accessToken !== 'string' || accessToken === '') {
         throw new NeverloseOidcError('ERR_TOKEN_EXCHANGE_FAILED', 'No access token came.');
       }
-      let subject: string | undefined;
-      if (verify !== undefined) {
-        if (typeof idToken !== 'string') {
-          throw new NeverloseOidcError(
-            'ERR_ID_TOKEN_INVALID',
-            'The token response has no id_token.',
-          );
-        }
-        subject = (await verify(idToken, accessToken)).sub;
-      }
-      const userinfoUrl = endpoints?.userinfo ?? (await discovery!()).userinfoEndpoint;
-      const claims = await readUserinfo(userinfoUrl, accessToken);
-      if (subject !== undefined && claims.sub !== subject) {
-        throw new NeverloseOidcError(
-          'ERR_USERINFO_FAILED',
-          'The userinfo "sub" is not the id_token "sub": the answers are about different users.',
-        );
-      }
+      const subject = checks.expectsIdToken
+        ? (await checks.verifyIdToken(idToken, accessToken)).sub
+        : undefined;
+      const claims = await checks.userinfo(accessToken, subject);
       const profile = toProfile(claims);
       return {
         ...claims,

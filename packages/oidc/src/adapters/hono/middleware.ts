@@ -59,6 +59,12 @@ function failureOf(error: unknown): NeverloseFailure | undefined {
     : { status, code: error.code, message: error.message, error };
 }
 
+/** The secrets of a `secret` option as text, to tell whether a `c.env` read changed them. */
+function secretsKey(given: unknown): string {
+  const list: unknown[] = Array.isArray(given) ? given : [given];
+  return JSON.stringify(list.map((one) => (one instanceof Uint8Array ? Array.from(one) : one)));
+}
+
 const plainText = (c: Context, failure: NeverloseFailure): Response =>
   c.text(failure.message, failure.status, { 'cache-control': 'no-store' });
 
@@ -138,14 +144,14 @@ export function neverloseAuth(options: NeverloseHonoOptions): MiddlewareHandler<
       typeof options.secret === 'function'
         ? (options.secret as (c: Context) => SealingSecret | readonly SealingSecret[])(c as Context)
         : options.secret;
-    const secrets: readonly SealingSecret[] = Array.isArray(given)
-      ? (given as readonly SealingSecret[])
-      : [given as SealingSecret];
-    const key = secrets.map((s) => (typeof s === 'string' ? s : Array.from(s).join(','))).join('|');
+    const key = secretsKey(given);
     if (codecs?.key !== key) {
-      // The core's codec checks every secret (length, randomness) and throws naming it.
-      const transactions = createSealedCookieCodec({ secret: given });
-      codecs = { key, transactions, sessions: createSessionCodec(secrets) };
+      // Each codec checks every secret (length, randomness) and throws naming it.
+      codecs = {
+        key,
+        transactions: createSealedCookieCodec({ secret: given }),
+        sessions: createSessionCodec(given),
+      };
     }
     return codecs;
   };

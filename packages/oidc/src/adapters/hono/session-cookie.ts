@@ -1,12 +1,16 @@
-import { base64url, EncryptJWT, jwtDecrypt } from 'jose';
+import { base64url } from 'jose';
+import { createSealer } from '../../lib/sealing.js';
 import type { SealingSecret } from '../../transaction/sealed-cookie.js';
 import type { NeverloseSessionUser } from '../shared/session-user.js';
 
-// The login transaction travels in the core's sealed cookie; the session is another payload with
-// another lifetime, so it has its own key (HKDF under its own label) and this small codec. Web
-// Crypto only, so that the middleware runs on Workers and Bun as on Node.
+// The session travels in a cookie sealed as the login transaction is (the core's sealing, Web
+// Crypto only), under its own label, hence its own key: a transaction cookie never opens as a
+// session. What is the Hono middleware's own: the payload (the user and the sign-out token), its
+// lifetime, and that a session that does not open is no session rather than an error.
 
-const INFO = new TextEncoder().encode('neverlose-oidc hono session v1');
+const LABEL = 'neverlose-oidc hono session v1';
+/** A value longer than a browser keeps in a cookie is not one this codec sealed. */
+const MAX_SEALED_LENGTH = 4096;
 
 /** @internal A signed-in session: the user and the token of the sign-out form. */
 export interface HonoSession {
@@ -21,54 +25,32 @@ export interface SessionCodec {
   open(value: string | undefined): Promise<HonoSession | undefined>;
 }
 
-async function deriveKey(secret: SealingSecret): Promise<Uint8Array> {
-  const bytes =
-    typeof secret === 'string' ? new TextEncoder().encode(secret) : new Uint8Array(secret);
-  const material = await crypto.subtle.importKey('raw', bytes, 'HKDF', false, ['deriveBits']);
-  const bits = await crypto.subtle.deriveBits(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: INFO },
-    material,
-    256,
-  );
-  return new Uint8Array(bits);
-}
-
 function isSession(value: unknown): value is HonoSession {
   if (typeof value !== 'object' || value === null) return false;
   const { user, csrf } = value as { user?: { id?: unknown }; csrf?: unknown };
   return typeof csrf === 'string' && typeof user?.id === 'string';
 }
 
-/** @internal Secrets are checked by the core's codec first; this only derives keys. */
-export function createSessionCodec(secrets: readonly SealingSecret[]): SessionCodec {
-  let keys: Promise<Uint8Array[]> | undefined;
-  const keysOf = () => {
-    keys ??= Promise.all(secrets.map(deriveKey));
-    return keys;
-  };
+/**
+ * @internal The session codec of `secret` (one, or several newest first).
+ *
+ * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the secret and the rule it breaks.
+ */
+export function createSessionCodec(secret: SealingSecret | readonly SealingSecret[]): SessionCodec {
+  const sealer = createSealer(secret, LABEL);
   return {
-    async seal(session, ttlSeconds) {
-      const [key] = await keysOf();
-      return new EncryptJWT({ session })
-        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-        .setIssuedAt()
-        .setExpirationTime(`${ttlSeconds}s`)
-        .encrypt(key as Uint8Array);
+    seal(session, ttlSeconds) {
+      const now = Date.now();
+      return sealer.seal({ session }, now, now + ttlSeconds * 1000);
     },
     async open(value) {
-      if (value === undefined || value === '' || value.length > 4096) return undefined;
-      for (const key of await keysOf()) {
-        try {
-          const { payload } = await jwtDecrypt(value, key, {
-            keyManagementAlgorithms: ['dir'],
-            contentEncryptionAlgorithms: ['A256GCM'],
-          });
-          return isSession(payload.session) ? payload.session : undefined;
-        } catch (error) {
-          if ((error as { code?: unknown }).code !== 'ERR_JWE_DECRYPTION_FAILED') return undefined;
-        }
+      if (value === undefined || value === '' || value.length > MAX_SEALED_LENGTH) return undefined;
+      try {
+        const { session } = await sealer.open(value, Date.now());
+        return isSession(session) ? session : undefined;
+      } catch {
+        return undefined;
       }
-      return undefined;
     },
   };
 }

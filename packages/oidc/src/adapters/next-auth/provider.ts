@@ -1,4 +1,6 @@
 import type { OAuthConfig } from 'next-auth/providers/oauth';
+import { NeverloseOidcError } from '../../errors.js';
+import { quote } from '../../lib/quote.js';
 import { type NeverloseClaims, toProfile } from '../../profile.js';
 import {
   type NeverloseProviderOptions,
@@ -15,6 +17,70 @@ export interface NeverloseNextAuthOptions extends NeverloseProviderOptions {
    * @defaultValue `'RS256'`
    */
   readonly idTokenSigningAlg?: 'RS256' | 'PS256' | 'ES256';
+}
+
+/** Node's codes of a request that reached no provider. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+
+/**
+ * What openid-client v5 throws from `client.userinfo()`, as a {@link NeverloseOidcError}: the
+ * same codes and messages as the core's userinfo step. It names its errors (`OPError` for the
+ * provider's refusal, `RPError` for a failed check or a timeout) and lets Node's own through.
+ */
+function userinfoError(thrown: unknown): NeverloseOidcError {
+  const { name, message, code, error, error_description } = (thrown ?? {}) as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+    error?: unknown;
+    error_description?: unknown;
+  };
+  const text = typeof message === 'string' ? message : '';
+  const cause = { cause: thrown };
+  if (name === 'RPError' && text.startsWith('userinfo sub mismatch')) {
+    return new NeverloseOidcError(
+      'ERR_USERINFO_FAILED',
+      'The userinfo "sub" is not the id_token "sub": the answers are about different users.',
+      cause,
+    );
+  }
+  if (name === 'RPError' && text.startsWith('outgoing request timed out')) {
+    return new NeverloseOidcError(
+      'ERR_TIMEOUT',
+      'The userinfo request took longer than the timeout.',
+      cause,
+    );
+  }
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) {
+    return new NeverloseOidcError(
+      'ERR_NETWORK',
+      `The userinfo request failed: the provider could not be reached (${code}).`,
+      cause,
+    );
+  }
+  if (name === 'OPError' && typeof error === 'string') {
+    const description = typeof error_description === 'string' ? error_description : undefined;
+    return new NeverloseOidcError(
+      'ERR_USERINFO_FAILED',
+      `The userinfo endpoint refused the access token with ${quote(error)}${description === undefined ? '' : ` (${quote(description)})`}.`,
+      {
+        ...cause,
+        oauthError: {
+          error,
+          ...(description === undefined ? {} : { errorDescription: description }),
+        },
+      },
+    );
+  }
+  return new NeverloseOidcError('ERR_USERINFO_FAILED', 'The userinfo request failed.', cause);
 }
 
 /**
@@ -67,11 +133,17 @@ export function Neverlose(options: NeverloseNextAuthOptions): OAuthConfig<Neverl
     userinfo: {
       ...(endpoints === undefined ? {} : { url: endpoints.userinfo }),
       // next-auth hands over openid-client's TokenSet (typed as its parameters): given the
-      // TokenSet, openid-client checks that the userinfo `sub` is the id_token's.
-      request: ({ client, tokens }) =>
-        client.userinfo(
-          tokens as Parameters<typeof client.userinfo>[0],
-        ) as Promise<NeverloseClaims>,
+      // TokenSet, openid-client checks that the userinfo `sub` is the id_token's. Its errors
+      // become this package's, with their codes.
+      request: async ({ client, tokens }) => {
+        try {
+          return (await client.userinfo(
+            tokens as Parameters<typeof client.userinfo>[0],
+          )) as NeverloseClaims;
+        } catch (error) {
+          throw userinfoError(error);
+        }
+      },
     },
     profile: (claims) => authUserOf(toProfile(claims)) as NeverloseAuthUser & { id: string },
   };

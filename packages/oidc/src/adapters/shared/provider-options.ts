@@ -1,6 +1,6 @@
 import { DEFAULT_SCOPES, NEVERLOSE_ISSUER } from '../../constants.js';
 import type { StaticEndpoints } from '../../options.js';
-import { resolveOptions } from '../../validate-options.js';
+import { type ResolvedOptions, resolveOptions } from '../../validate-options.js';
 
 /** Options of the Neverlose provider for Auth.js, next-auth and better-auth. */
 export interface NeverloseProviderOptions {
@@ -51,6 +51,8 @@ export interface ResolvedProviderOptions {
   readonly issuer: string;
   readonly scope: string;
   readonly endpoints: StaticEndpoints | undefined;
+  /** The same options as the core holds them, for its configuration and checks. */
+  readonly core: ResolvedOptions;
 }
 
 /**
@@ -77,5 +79,6 @@ export function resolveProviderOptions(options: NeverloseProviderOptions): Resol
     issuer: resolved.issuer,
     scope: resolved.scopes.join(' '),
     endpoints: resolved.endpoints,
+    core: resolved,
   };
 }

@@ -1,6 +1,6 @@
 // oidc-provider (panva's, OpenID Certified) configured as Neverlose documents its provider, so
-// that neverlose-oidc and passport-neverlose are tested against an implementation we did not
-// write: authorization code flow only, PKCE required and S256 only, no refresh tokens, the
+// that neverlose-oidc (its core and its framework adapters) and passport-neverlose are tested
+// against an implementation we did not write: authorization code flow only, PKCE required and S256 only, no refresh tokens, the
 // `cc.neverlose.*` claims, client_secret_basic and client_secret_post, RS256 and ES256
 // id_tokens, the RFC 9207 `iss` authorization-response parameter. No end-session endpoint:
 // Neverlose publishes none.
@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
-import { SCOPE_CLAIMS, USER } from '../../providers/user.mjs';
+import { SCOPE_CLAIMS, USER } from './user.mjs';
 import { UserAgent } from './user-agent.js';
 
 export { USER };
@@ -92,6 +92,15 @@ function configuration(keys: JWK[], redirectUris: readonly string[]): Configurat
       userinfo: { enabled: true },
     },
     issueRefreshToken: async () => false,
+    // Lifetimes of a test run, in seconds (set, so that oidc-provider does not warn of defaults).
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      Grant: 3600,
+      IdToken: 3600,
+      Interaction: 600,
+      Session: 3600,
+    },
     findAccount: async (_ctx, sub) => ({
       accountId: sub,
       claims: async () => ({ ...USER, sub }),

@@ -1,0 +1,72 @@
+import { fetchUserinfo } from '../../authorization/userinfo.js';
+import { createConfiguration, type ProviderConfiguration } from '../../configuration.js';
+import { NeverloseOidcError } from '../../errors.js';
+import { createEventSink } from '../../events/sink.js';
+import { verifyIdToken } from '../../id-token/verify.js';
+import type { IdTokenClaims, NeverloseClaims } from '../../profile.js';
+import type { ResolvedOptions } from '../../validate-options.js';
+
+/**
+ * @internal The core's checks of what a framework obtained with its own token exchange (Auth.js,
+ * better-auth), over the core's provider configuration: discovery (or the static endpoints),
+ * created at the first use and again after a failure, and the JWK Set with its key-rotation rule.
+ * Its events (discovery, JWK Set fetches) go to the diagnostics channel and `NODE_DEBUG`.
+ */
+export interface TokenChecks {
+  /** True when an id_token is expected: discovery, or static endpoints with `jwks`. */
+  readonly expectsIdToken: boolean;
+  /**
+   * Verifies the id_token (see the core's `verifyIdToken`) and returns its claims.
+   *
+   * @throws {NeverloseOidcError} `ERR_ID_TOKEN_INVALID` (a missing id_token included),
+   *   `ERR_DISCOVERY_FAILED`, `ERR_NETWORK`, `ERR_TIMEOUT`.
+   */
+  verifyIdToken(idToken: unknown, accessToken: string): Promise<IdTokenClaims>;
+  /**
+   * Reads userinfo; with `expectedSub`, refuses one about another user.
+   *
+   * @throws {NeverloseOidcError} `ERR_USERINFO_FAILED`, `ERR_DISCOVERY_FAILED`, `ERR_NETWORK`,
+   *   `ERR_TIMEOUT`.
+   */
+  userinfo(accessToken: string, expectedSub: string | undefined): Promise<NeverloseClaims>;
+}
+
+/** @internal The checks of one provider entry; nothing is fetched until the first login. */
+export function createTokenChecks(options: ResolvedOptions): TokenChecks {
+  const events = createEventSink(options, undefined);
+  let pending: Promise<ProviderConfiguration> | undefined;
+  const provider = (): Promise<ProviderConfiguration> => {
+    if (pending === undefined) {
+      const created = createConfiguration(options, events);
+      pending = created;
+      // A failed discovery is tried again at the next login, not kept.
+      created.catch(() => {
+        if (pending === created) pending = undefined;
+      });
+    }
+    return pending;
+  };
+  return {
+    expectsIdToken: options.endpoints === undefined || options.endpoints.jwks !== undefined,
+    async verifyIdToken(idToken, accessToken) {
+      const { keys, issuer } = await provider();
+      if (keys === undefined) {
+        throw new NeverloseOidcError(
+          'ERR_CONFIGURATION',
+          'No id_token can be verified without a JWK Set: set "endpoints.jwks", or use discovery.',
+        );
+      }
+      if (typeof idToken !== 'string' || idToken === '') {
+        throw new NeverloseOidcError(
+          'ERR_ID_TOKEN_INVALID',
+          'The id_token was refused: the token response has none.',
+        );
+      }
+      const expected = { issuer, clientId: options.clientId };
+      return verifyIdToken(idToken, accessToken, expected, keys, Date.now());
+    },
+    async userinfo(accessToken, expectedSub) {
+      return fetchUserinfo(await provider(), options.clientId, accessToken, expectedSub);
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import { Authenticator } from '@fastify/passport';
+import fastifySecureSession from '@fastify/secure-session';
+import fastifySession from '@fastify/session';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CLIENTS,
+  type ReferenceProvider,
+  signIn,
+  startReferenceProvider,
+  USER,
+} from '../../../test/providers/reference-provider.js';
+import { locationOf, UserAgent } from '../../../test/providers/user-agent.js';
+import { NeverloseStrategy } from '../src/index.js';
+
+// passport-neverlose under @fastify/passport, with each of Fastify's two session plugins:
+// @fastify/session (a server-side store; `save()`, values as properties) and
+// @fastify/secure-session (the whole session in an encrypted cookie; values through get/set, no
+// `save()`: a change is written into the cookie of the response only when `set` marks it).
+
+const CALLBACK_PATH = '/auth/neverlose/callback';
+type SessionPlugin = '@fastify/session' | '@fastify/secure-session';
+
+let provider: ReferenceProvider;
+const servers: FastifyInstance[] = [];
+
+beforeAll(async () => {
+  provider = await startReferenceProvider();
+});
+afterAll(async () => {
+  await provider?.close();
+});
+afterEach(async () => {
+  provider.decision = 'approve';
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+/** A Fastify app with `plugin`, @fastify/passport and the strategy, as the fastify example. */
+async function startApp(plugin: SessionPlugin): Promise<string> {
+  const server = Fastify();
+  servers.push(server);
+  if (plugin === '@fastify/session') {
+    await server.register(fastifyCookie);
+    await server.register(fastifySession, {
+      secret: randomBytes(32).toString('base64url'),
+      cookie: { secure: false },
+      saveUninitialized: false,
+    });
+  } else {
+    await server.register(fastifySecureSession, {
+      key: randomBytes(32),
+      cookie: { path: '/', httpOnly: true },
+    });
+  }
+  const passport = new Authenticator();
+  await server.register(passport.initialize());
+  await server.register(passport.secureSession());
+  passport.use(
+    'neverlose',
+    new NeverloseStrategy(
+      {
+        client: {
+          clientId: CLIENTS.basic.clientId,
+          clientSecret: CLIENTS.basic.clientSecret,
+          issuer: provider.issuer,
+          dangerouslyAllowInsecureHttp: true,
+        },
+        callbackURL: CALLBACK_PATH,
+        returnToParam: 'returnTo',
+      },
+      (_accessToken, profile, done) => done(null, { id: profile.id, username: profile.username }),
+    ),
+  );
+  passport.registerUserSerializer(async (user: unknown) => user);
+  passport.registerUserDeserializer(async (user: unknown) => user);
+  const authenticate = passport.authenticate(
+    'neverlose',
+    async (request, reply, error, user, info, status) => {
+      if (error) {
+        const { code, message } = error as { code?: string; message: string };
+        return reply.code(500).send({ code, message });
+      }
+      if (!user) return reply.code(status ?? 403).send(info ?? {});
+      await request.logIn(user);
+      const returnTo = (info as { returnTo?: string } | undefined)?.returnTo;
+      return reply.redirect(returnTo ?? '/whoami', 302);
+    },
+  );
+  server.get('/auth/neverlose', { preValidation: authenticate }, async () => undefined);
+  server.get(CALLBACK_PATH, { preValidation: authenticate }, async () => undefined);
+  server.get('/whoami', async (request) => ({ user: request.user ?? null }));
+  const origin = await server.listen({ port: 0, host: '127.0.0.1' });
+  await provider.allowRedirect(`${origin}${CALLBACK_PATH}`);
+  return origin;
+}
+
+/** Starts a login in `agent` and signs in at the provider: the callback URL. */
+async function toCallback(agent: UserAgent, origin: string, path = '/auth/neverlose') {
+  const authorization = await locationOf(await agent.get(`${origin}${path}`));
+  return signIn(provider, authorization);
+}
+
+describe.each(['@fastify/session', '@fastify/secure-session'] as const)(
+  'passport-neverlose under @fastify/passport with %s',
+  (plugin) => {
+    it('keeps the transaction in the session and signs the user in, back to returnTo', async () => {
+      const origin = await startApp(plugin);
+      const agent = new UserAgent();
+      const callback = await toCallback(
+        agent,
+        origin,
+        '/auth/neverlose?returnTo=%2Fwhoami%3Fx%3D1',
+      );
+      const done = await agent.get(callback);
+      expect(await locationOf(done)).toBe('/whoami?x=1');
+      const whoami = await agent.get(`${origin}/whoami`);
+      expect(await whoami.json()).toEqual({
+        user: { id: USER.sub, username: USER['cc.neverlose.login'] },
+      });
+    });
+
+    it('deletes a transaction once used, and the session keeps that: a second callback is refused', async () => {
+      const origin = await startApp(plugin);
+      const agent = new UserAgent();
+      provider.decision = 'deny';
+      const callback = await toCallback(agent, origin);
+      const denied = await agent.get(callback);
+      expect(denied.status).toBe(403);
+      expect(await denied.json()).toMatchObject({ code: 'ERR_ACCESS_DENIED' });
+      // The same callback again, with the session as the first callback's answer left it.
+      const again = await agent.get(callback);
+      expect(again.status).toBe(403);
+      expect(await again.json()).toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
+    });
+  },
+);
+
+describe('passport-neverlose with @fastify/secure-session (the session in a cookie)', () => {
+  it('keeps the session cookie within 4096 bytes however many logins are started, and the last one completes', async () => {
+    const origin = await startApp('@fastify/secure-session');
+    const agent = new UserAgent();
+    let authorization = '';
+    for (let started = 0; started < 12; started++) {
+      const start = await agent.get(
+        `${origin}/auth/neverlose?returnTo=%2Forders%3Ftab%3D${started}`,
+      );
+      const cookie = start.headers.getSetCookie().join('');
+      expect(cookie.length).toBeLessThanOrEqual(4096);
+      authorization = await locationOf(start);
+    }
+    const done = await agent.get(await signIn(provider, authorization));
+    expect(await locationOf(done)).toBe('/orders?tab=11');
+  });
+});
