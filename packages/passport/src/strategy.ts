@@ -180,6 +180,15 @@ export class NeverloseStrategy {
       outcome.fail(failure, failureStatus(error.code));
       return;
     }
+    if (isStoreFull(error)) {
+      // A store of another package (neverlose-redis, neverlose-postgres) throws its own error
+      // class with the code of the TransactionStore contract.
+      outcome.fail(
+        { message: error.message, code: 'ERR_TRANSACTION_STORE_FULL' },
+        failureStatus('ERR_TRANSACTION_STORE_FULL'),
+      );
+      return;
+    }
     outcome.error(asError(error));
   }
 
@@ -272,4 +281,11 @@ export class NeverloseStrategy {
       outcome.error(asError(error));
     }
   }
+}
+
+/** The `TransactionStore` contract's "full" refusal, whichever package's error class carries it. */
+function isStoreFull(error: unknown): error is Error & { code: 'ERR_TRANSACTION_STORE_FULL' } {
+  return (
+    error instanceof Error && (error as { code?: unknown }).code === 'ERR_TRANSACTION_STORE_FULL'
+  );
 }

@@ -189,6 +189,23 @@ describe('every outcome is one Passport action, and nothing escapes', () => {
     expect(await Browser.location(await honest.get(await authorize(providerUrl)))).toBe('/home');
   });
 
+  it('answers 503 when a store of another package (Redis, PostgreSQL) says it is full', async () => {
+    // neverlose-redis and neverlose-postgres throw their own error classes with the same code.
+    const full = Object.assign(new Error('4 logins are in flight'), {
+      code: 'ERR_TRANSACTION_STORE_FULL',
+    });
+    const store = {
+      set: async () => {
+        throw full;
+      },
+      take: async () => undefined,
+    };
+    const testApp = await app({}, { store });
+    const response = await new Browser().get(`${testApp.origin}/auth/neverlose`);
+    expect(response.status).toBe(503);
+    await stillUp(testApp);
+  });
+
   it('ends in error, naming express-session, when there is no session', async () => {
     const testApp = await app({ session: false });
     const response = await new Browser().get(`${testApp.origin}/auth/neverlose`);

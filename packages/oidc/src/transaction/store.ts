@@ -8,7 +8,9 @@ import type { AuthorizationTransaction } from './transaction.js';
  * - `take` is atomic: it returns the transaction and deletes it in one step, so a replayed
  *   callback finds nothing (Redis: `GETDEL`).
  * - Entries expire after `ttl` milliseconds, and the store is bounded (a cap on entries or
- *   memory), since anyone can start a login.
+ *   memory), since anyone can start a login. When full, `set` throws an error whose `code` is
+ *   `'ERR_TRANSACTION_STORE_FULL'` (callers answer 503) rather than evicting a pending login:
+ *   evicting would let anyone cancel other users' logins by starting many.
  *
  * @example
  * ```ts
