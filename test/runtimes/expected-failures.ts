@@ -10,40 +10,16 @@ export interface ExpectedFailure {
   readonly shows: string;
 }
 
-const marketNodeCrypto: ExpectedFailure = {
-  reason:
-    'neverlose-market imports node:crypto at its module top (signing, request ids, reseller tokens); workerd without nodejs_compat has no such module',
-  shows: 'node:crypto',
-};
-
-/** By runtime id (runtimes.ts), then surface (surfaces/index.ts). */
+/** By runtime id (runtimes.ts), then surface (surfaces/index.ts). None today. */
 export const expectedFailures: Readonly<
   Record<string, Readonly<Partial<Record<SurfaceName, ExpectedFailure>>>>
-> = {
-  workerd: {
-    'market-signing': marketNodeCrypto,
-    'market-webhooks': marketNodeCrypto,
-    'market-reseller': marketNodeCrypto,
-    'market-client': marketNodeCrypto,
-  },
-};
+> = {};
 
-const notExported: ExpectedFailure = {
-  reason: 'neverlose-market exports no such subpath yet',
-  shows: 'is not exported by package "neverlose-market"',
-};
-
-/** By import specifier (bundle.test.ts). */
-export const expectedBundleFailures: Readonly<Record<string, ExpectedFailure>> = {
-  'neverlose-market': marketNodeCrypto,
-  'neverlose-market/signing': notExported,
-  'neverlose-market/webhooks': notExported,
-  'neverlose-market/reseller': notExported,
-  'neverlose-market/client': notExported,
-  'neverlose-market/prices': notExported,
-  'neverlose-market/journal': notExported,
-  'neverlose-market/errors': notExported,
-};
+/**
+ * By import specifier (bundle.test.ts). None today. An entry reads, for instance:
+ * `'neverlose-market': { reason: 'imports node:crypto at its module top', shows: 'node:crypto' }`.
+ */
+export const expectedBundleFailures: Readonly<Record<string, ExpectedFailure>> = {};
 
 /** The title of a cell's test: its name, and the expected failure when there is one. */
 export function cellTitle(name: string, expected: ExpectedFailure | undefined): string {

@@ -19,6 +19,8 @@ export const slowFolders = [
 export const slowPackageTests = {
   // kill -9 of child processes mid-operation, then resumed by new ones.
   market: ['test/journal/crash-resume.test.ts'],
+  // its redaction property: 40 logins, each checked for every secret it handled.
+  oidc: ['test/events.test.ts'],
   // a cluster of six nodes of its own, replication waits that time out by design.
   redis: ['test/replication.test.ts'],
 } as const satisfies Record<string, readonly string[]>;

@@ -72,7 +72,11 @@ export async function startRedis(): Promise<TestRedis> {
 }
 
 /** A `redis-server` on a free loopback port, without persistence, until `stop()`. */
-export async function spawnRedisServer(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function spawnRedisServer(): Promise<{
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}> {
   const port = await freePort();
   const child = spawn(
     'redis-server',
@@ -90,6 +94,7 @@ export async function spawnRedisServer(): Promise<{ url: string; stop(): Promise
   });
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: child.pid!,
     async stop() {
       child.removeAllListeners('exit');
       if (child.exitCode !== null) return;
@@ -110,12 +115,18 @@ export interface OwnCluster {
 
 /**
  * Starts a cluster with `scripts/redis-cluster.sh` (the file CI and developers use too): three
- * masters on free loopback ports, and `replicas` replicas of each.
+ * masters on free loopback ports, and `replicas` replicas of each, their files in `dir` (a new
+ * temporary directory by default). `signal` ends the script if it is still starting them.
  */
-export async function startOwnCluster(options: { replicas?: number } = {}): Promise<OwnCluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'neverlose-redis-cluster-'));
+export async function startOwnCluster(
+  options: { replicas?: number; dir?: string; signal?: AbortSignal } = {},
+): Promise<OwnCluster> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'neverlose-redis-cluster-'));
   try {
-    await run('bash', [clusterScript, 'start', dir, '--replicas', String(options.replicas ?? 0)]);
+    const replicas = String(options.replicas ?? 0);
+    await run('bash', [clusterScript, 'start', dir, '--replicas', replicas], {
+      signal: options.signal,
+    });
   } catch (error) {
     await run('bash', [clusterScript, 'stop', dir]).catch(() => undefined);
     throw error;

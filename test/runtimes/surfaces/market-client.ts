@@ -1,5 +1,6 @@
-// neverlose-market's MarketClient on the platform's own fetch, against the emulator's market API.
-import { isNeverloseMarketError, MarketApiError, MarketClient } from 'neverlose-market';
+// neverlose-market/client: MarketClient on the platform's own fetch, against the emulator's market API.
+import { MarketApiError, MarketClient } from 'neverlose-market/client';
+import { isNeverloseMarketError } from 'neverlose-market/errors';
 import { assert, type RuntimeContext, surface } from '../harness.js';
 
 const clientFor = ({ emulator }: RuntimeContext, secret = emulator.resellerKey) =>
@@ -29,6 +30,7 @@ export default surface('market client', (check) => {
       .catch((error: unknown) => error);
     assert.ok(isNeverloseMarketError(refusal), `a market error (got ${String(refusal)})`);
     assert.ok(refusal instanceof MarketApiError, 'a MarketApiError');
+    assert.equal(refusal.code, 'ERR_MARKET_INVALID_SIGNATURE', 'the code');
     assert.equal(refusal.providerMessage, 'Invalid signature', 'the provider’s message');
   });
 });

@@ -1,5 +1,5 @@
-// neverlose-market's reseller checkout: verifyResellerToken on a token the emulator issued.
-import { MemorySingleUseStore, verifyResellerToken } from 'neverlose-market';
+// neverlose-market/reseller: verifyResellerToken on a token the emulator issued.
+import { MemorySingleUseStore, verifyResellerToken } from 'neverlose-market/reseller';
 import { assert, surface } from '../harness.js';
 
 export default surface('market reseller', (check) => {

@@ -1,7 +1,13 @@
-// neverlose-market's signing: signPayload, verifySignature and signRequest, on the docs' examples.
-import { signingString, signPayload, signRequest, verifySignature } from 'neverlose-market';
+// neverlose-market/signing: signPayload, verifySignature and signRequest, on the docs' examples.
+import { signPayload, signRequest, verifySignature } from 'neverlose-market/signing';
 import { PURCHASE_WEBHOOK } from '../../../packages/market/test/signing/docs-examples.js';
 import { assert, surface } from '../harness.js';
+
+/** SHA-256 hex of `text` with Web Crypto: an oracle independent of the package's own hashing. */
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
 
 export default surface('market signing', (check) => {
   check('signPayload reproduces the docs’ purchase signature', () => {
@@ -13,10 +19,12 @@ export default surface('market signing', (check) => {
     );
   });
 
-  check('signs 2.0 as Python does, and orders keys beyond U+FFFF by code point', () => {
-    assert.equal(signingString('{"amount": 2.0, "id": 1}'), 'amount2.0id1', 'float');
-    const astral = { '\u{1F600}': 'a', '\uFFFD': 'b', z: 'c' };
-    assert.equal(signingString(astral), 'zc\uFFFDb\u{1F600}a', 'key order');
+  check('signs 2.0 as Python does, and orders keys beyond U+FFFF by code point', async () => {
+    const float = await sha256Hex('amount2.0id1secret');
+    assert.equal(signPayload('{"amount": 2.0, "id": 1}', 'secret'), float, 'a float');
+    const astral = await sha256Hex('zc\uFFFDb\u{1F600}asecret');
+    const payload = { '\u{1F600}': 'a', '\uFFFD': 'b', z: 'c' };
+    assert.equal(signPayload(payload, 'secret'), astral, 'the key order');
   });
 
   check('verifySignature accepts the docs’ purchase webhook and refuses it altered', () => {

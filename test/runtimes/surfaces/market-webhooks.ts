@@ -1,5 +1,5 @@
-// neverlose-market's webhooks: verifyWebhook and the Web-standard handler, createWebhookHandler.
-import { createWebhookHandler, verifyWebhook, type WebhookEvent } from 'neverlose-market';
+// neverlose-market/webhooks: verifyWebhook and the Web-standard handler, createWebhookHandler.
+import { createWebhookHandler, verifyWebhook, type WebhookEvent } from 'neverlose-market/webhooks';
 import { PURCHASE_WEBHOOK } from '../../../packages/market/test/signing/docs-examples.js';
 import { assert, surface } from '../harness.js';
 
