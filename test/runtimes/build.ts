@@ -1,20 +1,11 @@
 // Builds the matrix for the runtimes with esbuild, into test/runtimes/test-results/build/.
 import { rmSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { join } from 'node:path';
-import { type BuildOptions, build } from 'esbuild';
+import { build } from 'esbuild';
+import { workerBuildOptions } from './worker-build.mjs';
 
 const here = import.meta.dirname;
 export const buildDir = join(here, 'test-results', 'build');
-
-const common: BuildOptions = {
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  logLevel: 'silent',
-};
 
 /**
  * For Node, Bun and Deno: the checks compiled to JavaScript, with every package left to the
@@ -25,7 +16,12 @@ export async function buildForHosts(): Promise<string> {
   const outdir = join(buildDir, 'host');
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    ...common,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    logLevel: 'silent',
     entryPoints: { main: join(here, 'main.ts') },
     outdir,
     packages: 'external',
@@ -33,22 +29,15 @@ export async function buildForHosts(): Promise<string> {
   return join(outdir, 'main.js');
 }
 
-/**
- * Options a Workers build uses (as wrangler's esbuild does without nodejs_compat): Worker and
- * browser export conditions, everything bundled, Node's built-in modules left as imports, which
- * workerd refuses to load.
- */
-export const workerBuildOptions: BuildOptions = {
-  ...common,
-  conditions: ['workerd', 'worker', 'browser'],
-  mainFields: ['browser', 'module', 'main'],
-  external: ['node:*', ...builtinModules],
-};
-
 /** For workerd: one Worker (`index.js` and its chunks). Returns its directory. */
 export async function buildForWorkerd(): Promise<string> {
   const outdir = join(buildDir, 'worker');
   rmSync(outdir, { recursive: true, force: true });
-  await build({ ...workerBuildOptions, entryPoints: { index: join(here, 'worker.ts') }, outdir });
+  await build({
+    ...workerBuildOptions,
+    splitting: true,
+    entryPoints: { index: join(here, 'worker.ts') },
+    outdir,
+  });
   return outdir;
 }

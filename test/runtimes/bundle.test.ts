@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { build, type Message } from 'esbuild';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { installPacked, type PackedProject } from '../support/packed.js';
-import { buildDir, workerBuildOptions } from './build.js';
+import { buildDir } from './build.js';
 import { cellTitle, checkCell, expectedBundleFailures } from './expected-failures.js';
 import { workerd } from './runtimes.js';
+import { workerBuildOptions } from './worker-build.mjs';
 
 // What a Workers user gets: the packed tarballs installed with npm, a Worker module importing one
 // portable entry at its top (where Workers forbid I/O, timers and random values), bundled by
@@ -71,7 +72,6 @@ beforeAll(async () => {
     try {
       await build({
         ...workerBuildOptions,
-        splitting: false,
         absWorkingDir: project.dir,
         entryPoints: { index: source },
         outdir,

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { buildDir, buildForHosts, buildForWorkerd } from './build.js';
 import { cellTitle, checkCell, expectedFailures } from './expected-failures.js';
 import type { Outcome, RuntimeContext } from './harness.js';
-import { hostRuntimes, versionOf, workerd, workerdVersion } from './runtimes.js';
+import { hostRuntimes, versionOf, workerd } from './runtimes.js';
 import { type SurfaceName, surfaces } from './surfaces/index.js';
+import { workerdVersion } from './worker-build.mjs';
 
 // Every portable surface's checks on every runtime, against one emulator on the host's Node (the
 // runtimes reach it over loopback). A runtime runs all surfaces in one process (workerd: one

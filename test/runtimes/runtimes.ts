@@ -1,6 +1,5 @@
 // The runtimes of the matrix, each installed from its npm package by test/runtimes/package.json.
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const bin = (path: string) => join(import.meta.dirname, 'node_modules', path);
@@ -57,17 +56,5 @@ export function versionOf(command: string): string {
     return /\d+\.\d+\.\d+/.exec(line)?.[0] ?? line.trim();
   } catch (error) {
     return `not runnable: ${(error as Error).message.split('\n')[0]}`;
-  }
-}
-
-/** The version of the workerd Miniflare runs (its compatibility date, `2026-07-30`). */
-export function workerdVersion(): string {
-  try {
-    const workerdBin = createRequire(bin('miniflare/package.json')).resolve('workerd/bin/workerd');
-    return execFileSync(workerdBin, ['--version'], { encoding: 'utf8' })
-      .replace('workerd', '')
-      .trim();
-  } catch {
-    return 'version unknown';
   }
 }
