@@ -21,9 +21,13 @@ export function machine() {
 /**
  * Writes `bench/results/<suite>.json`:
  * `{ suite, command, date, machine, figures: [{ name, value, unit, note? }], goals: [{ name, value, target, met }] }`.
+ * `NEVERLOSE_BENCH_SUITE_SUFFIX` (set by `pnpm bench` when it runs a bench on another Node.js)
+ * is appended to the suite's name, so that each runtime's figures are kept apart.
  */
-export function writeSuite(suite, { command, figures, goals = [] }) {
+export function writeSuite(name, { command, figures, goals = [] }) {
   mkdirSync(resultsDir, { recursive: true });
+  const suffix = globalThis.process?.env?.['NEVERLOSE_BENCH_SUITE_SUFFIX'];
+  const suite = suffix ? `${name}-${suffix}` : name;
   const report = {
     suite,
     command,

@@ -51,6 +51,30 @@ for (const script of scripts) {
   if (result.status !== 0) failed.push(relative);
 }
 
+// The signing bench again on every other runtime of the runtime matrix (test/runtimes installs
+// them from npm), each writing its own suite: market-signing-node-22, -node-24, -bun, -deno; and on
+// workerd, through Miniflare on Node 22 (test/runtimes/bench-workerd.mjs).
+const runtimeBin = (path) => join(root, 'test', 'runtimes', 'node_modules', path);
+const signingBench = 'packages/market/bench/signing.bench.mjs';
+const onRuntimes = [
+  { command: runtimeBin('node22/bin/node'), args: [signingBench], suffix: 'node-22' },
+  { command: runtimeBin('node24/bin/node'), args: [signingBench], suffix: 'node-24' },
+  { command: runtimeBin('.bin/bun'), args: [signingBench] },
+  { command: runtimeBin('.bin/deno'), args: ['run', '-A', signingBench] },
+  { command: runtimeBin('node22/bin/node'), args: ['test/runtimes/bench-workerd.mjs'] },
+];
+if (!only.length || only.some((name) => signingBench.includes(name) || 'runtimes'.includes(name))) {
+  for (const { command, args, suffix } of onRuntimes) {
+    console.log(`\n>>> ${command.slice(root.length + 1)} ${args.join(' ')}`);
+    const result = spawnSync(command, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: suffix ? { ...process.env, NEVERLOSE_BENCH_SUITE_SUFFIX: suffix } : process.env,
+    });
+    if (result.status !== 0) failed.push(`${args.at(-1)} (${command})`);
+  }
+}
+
 const suites = readdirSync(resultsDir)
   .filter((file) => file.endsWith('.json'))
   .sort()
@@ -59,6 +83,34 @@ const suites = readdirSync(resultsDir)
 
 console.log('\n\n######## Report: every suite\n');
 for (const suite of suites) printSuite(suite);
+
+/** One row per runtime of the signing suites: the figures the goals compare, side by side. */
+function signingByRuntime() {
+  const order = ['market-signing', '-node-22', '-node-24', '-bun', '-deno', '-workerd'];
+  const rank = (suite) => order.findIndex((end) => suite.suite.endsWith(end));
+  const signing = suites
+    .filter((suite) => suite.suite.startsWith('market-signing'))
+    .sort((a, b) => rank(a) - rank(b));
+  if (signing.length === 0) return '';
+  const figure = (suite, name) => suite.figures.find((f) => f.name.startsWith(name))?.value;
+  const goal = (suite, name) => suite.goals.find((g) => g.name.startsWith(name));
+  const cell = (g) => (g ? `${g.value.toFixed(2)}${g.met ? '' : ' **(goal not met)**'}` : '');
+  const rows = signing.map((suite) => {
+    const runtime = figure(suite, 'runtime') ?? `node ${suite.machine.node.replace(/^v/, '')}`;
+    return `| ${runtime} | ${formatValue(figure(suite, 'signPayload'))} | ${formatValue(figure(suite, 'docs snippet: generate'))} | ${cell(goal(suite, 'signPayload / docs'))} | ${formatValue(figure(suite, 'verifySignature'))} | ${formatValue(figure(suite, 'docs snippet: JSON.parse'))} | ${cell(goal(suite, 'verifySignature / docs'))} |`;
+  });
+  return [
+    '### market-signing on every runtime',
+    '',
+    'Operations per second; the ratios are the goals (signPayload at least 1× the docs’ snippet, verifySignature at least 0.5×).',
+    '',
+    '| runtime | signPayload | docs generate | ratio | verifySignature | docs validate | ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    '',
+  ].join('\n');
+}
 
 const markdown = suites
   .map((suite) => {
@@ -95,7 +147,7 @@ if (existsSync(benchmarksPath)) {
     const header = `Latest run: Node ${m.node}, ${m.platform}, ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB.\n\n`;
     writeFileSync(
       benchmarksPath,
-      `${text.slice(0, from + start.length)}\n${header}${markdown}\n${text.slice(to)}`,
+      `${text.slice(0, from + start.length)}\n${header}${signingByRuntime()}${markdown}\n${text.slice(to)}`,
     );
     console.log('\nBENCHMARKS.md updated.');
   }

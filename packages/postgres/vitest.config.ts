@@ -4,6 +4,8 @@ export default defineProject({
   test: {
     name: 'postgres',
     include: ['test/**/*.test.ts'],
+    // One PostgreSQL for the whole run, shared by every file (tables carry a fresh prefix).
+    globalSetup: ['../../test/support/servers/postgres.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,10 +1,14 @@
-import { defineProject } from 'vitest/config';
+import { configDefaults, defineProject } from 'vitest/config';
+import { slowPackageTests } from '../../test/support/slow-tests.js';
 
 export default defineProject({
   test: {
     name: 'redis',
     include: ['test/**/*.test.ts'],
-    // Starting a cluster (three or six redis-server processes) takes seconds on a busy machine.
+    exclude: [...configDefaults.exclude, ...slowPackageTests.redis],
+    // One Redis and one cluster for the whole run, shared by every file (keys carry a fresh prefix).
+    globalSetup: ['../../test/support/servers/redis.ts'],
+    testTimeout: 20_000,
     hookTimeout: 60_000,
   },
 });

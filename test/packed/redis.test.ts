@@ -14,8 +14,8 @@ const installs = [
     peer: 'market',
     entry: 'neverlose-redis/market',
     adapter: 'RedisIdJournal',
-    // The oidc entry uses neverlose-oidc's types only: it loads without it.
-    other: { entry: 'neverlose-redis/oidc', outcome: 'loaded' },
+    // The oidc entry needs neverlose-oidc at run time (a full store throws the oidc error).
+    other: { entry: 'neverlose-redis/oidc', outcome: 'ERR_MODULE_NOT_FOUND neverlose-oidc' },
   },
 ] as const;
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -45,47 +45,62 @@ export const deployments = [
 ] as const;
 
 /**
- * One Redis: `REDIS_URL` when set (CI starts one on loopback), otherwise a `redis-server` of our
- * own on a free loopback port, without persistence.
+ * One Redis: `REDIS_URL` when set (the test run's, from `test/support/servers.ts`), otherwise a
+ * `redis-server` of our own.
  */
 export async function startRedis(): Promise<TestRedis> {
-  let child: ChildProcess | undefined;
-  let url = process.env['REDIS_URL'];
-  if (!url) {
-    const port = await freePort();
-    child = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      child!.once('error', reject);
-      child!.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-      let seen = '';
-      child!.stdout!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('Ready to accept connections')) resolve();
-      });
-    });
-    url = `redis://127.0.0.1:${port}`;
-  }
+  const own = process.env['REDIS_URL'] ? undefined : await spawnRedisServer();
+  const url = process.env['REDIS_URL'] ?? own!.url;
   const clients: SingleClient[] = [];
-  const own = await connectSingle(url);
+  const admin = await connectSingle(url);
   return {
     kind: 'single',
     url,
     async connect() {
-      const client = await connectSingle(url!);
+      const client = await connectSingle(url);
       clients.push(client);
       return client;
     },
     prefix: () => `test-${randomUUID()}:`,
-    keys: (pattern) => own.keys(pattern),
-    ttl: (key) => own.ttl(key),
+    keys: (pattern) => admin.keys(pattern),
+    ttl: (key) => admin.ttl(key),
     async stop() {
-      await Promise.all([own, ...clients].map((client) => client.close().catch(() => undefined)));
-      child?.removeAllListeners('exit');
-      child?.kill('SIGTERM');
+      await Promise.all([admin, ...clients].map((client) => client.close().catch(() => undefined)));
+      await own?.stop();
+    },
+  };
+}
+
+/** A `redis-server` on a free loopback port, without persistence, until `stop()`. */
+export async function spawnRedisServer(): Promise<{
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('Ready to accept connections')) resolve();
+    });
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid: child.pid!,
+    async stop() {
+      child.removeAllListeners('exit');
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }
@@ -100,12 +115,18 @@ export interface OwnCluster {
 
 /**
  * Starts a cluster with `scripts/redis-cluster.sh` (the file CI and developers use too): three
- * masters on free loopback ports, and `replicas` replicas of each.
+ * masters on free loopback ports, and `replicas` replicas of each, their files in `dir` (a new
+ * temporary directory by default). `signal` ends the script if it is still starting them.
  */
-export async function startOwnCluster(options: { replicas?: number } = {}): Promise<OwnCluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'neverlose-redis-cluster-'));
+export async function startOwnCluster(
+  options: { replicas?: number; dir?: string; signal?: AbortSignal } = {},
+): Promise<OwnCluster> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'neverlose-redis-cluster-'));
   try {
-    await run('bash', [clusterScript, 'start', dir, '--replicas', String(options.replicas ?? 0)]);
+    const replicas = String(options.replicas ?? 0);
+    await run('bash', [clusterScript, 'start', dir, '--replicas', replicas], {
+      signal: options.signal,
+    });
   } catch (error) {
     await run('bash', [clusterScript, 'stop', dir]).catch(() => undefined);
     throw error;
@@ -121,8 +142,9 @@ export async function startOwnCluster(options: { replicas?: number } = {}): Prom
 }
 
 /**
- * A Redis Cluster of three masters: `REDIS_CLUSTER_NODES` when set (CI starts one), otherwise one
- * of our own, started and stopped by `scripts/redis-cluster.sh`.
+ * A Redis Cluster of three masters: `REDIS_CLUSTER_NODES` when set (the test run's, from
+ * `test/support/servers.ts`), otherwise one of our own, started and stopped by
+ * `scripts/redis-cluster.sh`.
  */
 export async function startRedisCluster(): Promise<TestRedis & { readonly nodes: string }> {
   const given = process.env['REDIS_CLUSTER_NODES'];

@@ -1,4 +1,4 @@
-import type { AuthorizationTransaction } from 'neverlose-oidc';
+import { type AuthorizationTransaction, isNeverloseOidcError } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTransactionStore } from '../src/oidc.js';
 import { deployments, type TestRedis } from './redis-server.js';
@@ -13,6 +13,23 @@ function tx(state: string): AuthorizationTransaction {
     createdAt: Date.now(),
     expiresAt: Date.now() + 600_000,
   } as unknown as AuthorizationTransaction;
+}
+
+/** Runs `each` on every item in turn, and how each one settled. */
+async function settleEach<T>(
+  items: readonly T[],
+  each: (item: T) => Promise<unknown>,
+): Promise<PromiseSettledResult<unknown>[]> {
+  const outcomes: PromiseSettledResult<unknown>[] = [];
+  for (const item of items) {
+    outcomes.push(
+      await each(item).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      ),
+    );
+  }
+  return outcomes;
 }
 
 describe.each(deployments)('RedisTransactionStore on $name', ({ start }) => {
@@ -66,30 +83,65 @@ describe.each(deployments)('RedisTransactionStore on $name', ({ start }) => {
     expect(await store.take('short')).toBeUndefined();
   });
 
-  it('is bounded: never holds more than maxEntries, and a full shard evicts its oldest', async () => {
+  it('is bounded: never holds more than maxEntries, and a full shard refuses new logins', async () => {
     const prefix = redis.prefix();
     const store = new RedisTransactionStore(await redis.connect(), { prefix, maxEntries: 32 });
     const states = Array.from({ length: 200 }, (_, i) => `state-${i}`);
-    for (const state of states) await store.set(state, tx(state), 60_000);
+    const outcomes = await settleEach(states, (state) => store.set(state, tx(state), 60_000));
+    const stored = states.filter((_, i) => outcomes[i]!.status === 'fulfilled');
     // Every entry left is listed in its shard's index, and there are at most maxEntries of them.
     const entries = await redis.keys(`${prefix}{oidc-tx:*}tx:*`);
-    expect(entries.length).toBeLessThanOrEqual(32);
-    expect(entries.length).toBeGreaterThanOrEqual(16);
-    expect(await store.take('state-199')).toMatchObject({ state: 'state-199' });
+    expect(entries).toHaveLength(stored.length);
+    expect(stored.length).toBeLessThanOrEqual(32);
+    expect(stored.length).toBeGreaterThanOrEqual(16);
+    for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
+      expect(outcome.reason).toMatchObject({ code: 'ERR_TRANSACTION_STORE_FULL' });
+    }
+    // No login that was admitted was cancelled to admit another.
+    for (const state of stored) expect(await store.take(state)).toMatchObject({ state });
+  });
 
-    // One shard (maxEntries 1): exactly the oldest goes.
+  it('refuses a new login when its shard is full rather than evict a pending one', async () => {
+    const prefix = redis.prefix();
     const single = new RedisTransactionStore(await redis.connect(), { prefix, maxEntries: 1 });
-    await single.set('first', tx('first'), 60_000);
-    await single.set('second', tx('second'), 60_000);
-    expect(await single.take('first')).toBeUndefined();
-    expect(await single.take('second')).toMatchObject({ state: 'second' });
+    await single.set('honest', tx('honest'), 60_000);
+    const refused = await single.set('flood', tx('flood'), 60_000).catch((error: unknown) => error);
+    expect(isNeverloseOidcError(refused)).toBe(true);
+    expect(refused).toMatchObject({
+      code: 'ERR_TRANSACTION_STORE_FULL',
+      message: expect.stringContaining('maxEntries'),
+    });
+    expect(await single.take('flood')).toBeUndefined();
+    expect(await single.take('honest')).toMatchObject({ state: 'honest' });
+    // Taking it made room.
+    await single.set('next', tx('next'), 60_000);
+    expect(await single.take('next')).toMatchObject({ state: 'next' });
+  });
+
+  it('admits a new login in place of an expired one, and again under a state it already holds', async () => {
+    const prefix = redis.prefix();
+    const single = new RedisTransactionStore(await redis.connect(), { prefix, maxEntries: 1 });
+    await single.set('same', tx('same'), 60_000);
+    await single.set('same', { ...tx('same'), nonce: 'again' }, 60_000);
+    expect(await single.take('same')).toMatchObject({ nonce: 'again' });
+    await single.set('short', tx('short'), 1);
+    await expect
+      .poll(() =>
+        single.set('after', tx('after'), 60_000).then(
+          () => true,
+          () => false,
+        ),
+      )
+      .toBe(true);
+    expect(await single.take('after')).toMatchObject({ state: 'after' });
   });
 
   it('leaves no key behind once every transaction is taken', async () => {
     const prefix = redis.prefix();
     const store = new RedisTransactionStore(await redis.connect(), { prefix, maxEntries: 4 });
-    for (const state of ['a', 'b', 'c', 'd', 'e', 'f']) await store.set(state, tx(state), 60_000);
-    for (const state of ['a', 'b', 'c', 'd', 'e', 'f']) await store.take(state);
+    const states = ['a', 'b', 'c', 'd', 'e', 'f'];
+    await settleEach(states, (state) => store.set(state, tx(state), 60_000));
+    for (const state of states) await store.take(state);
     expect(await redis.keys(`${prefix}*`)).toEqual([]);
   });
 

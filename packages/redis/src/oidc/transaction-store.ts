@@ -1,4 +1,8 @@
-import type { AuthorizationTransaction, TransactionStore } from 'neverlose-oidc';
+import {
+  type AuthorizationTransaction,
+  NeverloseOidcError,
+  type TransactionStore,
+} from 'neverlose-oidc';
 import {
   type Commands,
   evalScript,
@@ -6,17 +10,21 @@ import {
   type RedisClient,
   toCommands,
 } from '../client.js';
-import { positiveInteger, prefixOption } from '../errors.js';
+import { NeverloseRedisError, positiveInteger, prefixOption } from '../errors.js';
 import { shardOf } from '../shard.js';
 
 /** Options of {@link RedisTransactionStore}. */
 export interface RedisTransactionStoreOptions extends RedisAdapterOptions {
   /**
-   * Most transactions kept at once; past it the oldest are evicted (anyone can start a login, so
-   * the store must be bounded). The bound is kept per shard: transactions are spread over up to 16
-   * shards by their state, each holding `floor(maxEntries / shards)` and evicting its own oldest.
+   * Most transactions kept at once (anyone can start a login, so the store must be bounded). The
+   * bound is kept per shard: transactions are spread over up to 16 shards by their state, each
+   * holding `floor(maxEntries / shards)`. A full shard drops its expired entries; if none has
+   * expired, `set` refuses the new transaction (`ERR_TRANSACTION_STORE_FULL`) rather than evict a
+   * pending one, so that whoever floods the store with logins cannot cancel other users' logins.
+   * Size it above the logins started per transaction lifetime at peak.
    *
    * @defaultValue `100_000`
+   * @example `500_000`
    */
   readonly maxEntries?: number;
 }
@@ -25,21 +33,16 @@ export interface RedisTransactionStoreOptions extends RedisAdapterOptions {
 const MAX_SHARDS = 16;
 
 // KEYS: shard index, entry. ARGV: state, json, ttl ms, now ms, shard capacity.
-// Drops expired index members, makes room by evicting the shard's oldest, then stores the entry with
-// its TTL. Returns the evicted states: their entries are deleted by the caller (a script touches
-// only the keys it is given).
+// Drops expired index members; when the shard still holds its capacity of other states, stores
+// nothing and returns 0 (a pending login is never evicted); else stores the entry with its TTL and
+// returns 1. The same state set again replaces its entry.
 const SET_SCRIPT = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
 redis.call('ZREM', KEYS[1], ARGV[1])
-local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[5]) + 1
-local evicted = {}
-if excess > 0 then
-  evicted = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
-end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[5]) then return 0 end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('ZADD', KEYS[1], tonumber(ARGV[4]) + tonumber(ARGV[3]), ARGV[1])
-return evicted`;
+return 1`;
 
 // KEYS: shard index, entry. ARGV: state. Atomic take: a replayed callback finds nothing.
 const TAKE_SCRIPT = `
@@ -51,7 +54,9 @@ return json`;
 /**
  * A `neverlose-oidc` {@link TransactionStore} in Redis, so that a login started on one instance
  * completes on another. `take` is atomic (one script: read and delete), entries expire with their
- * TTL, and the store is bounded by `maxEntries`.
+ * TTL, and the store is bounded by `maxEntries`: when a transaction's shard is full of unexpired
+ * ones, `set` throws `neverlose-oidc`'s `ERR_TRANSACTION_STORE_FULL` (answer 503 with
+ * `Retry-After`; passport-neverlose does), as `MemoryTransactionStore` does.
  *
  * On Redis Cluster, a transaction and its shard's index share a hash tag (`{oidc-tx:<shard>}`), so
  * each script touches one slot, and the 16 shards spread logins over the masters.
@@ -69,28 +74,44 @@ export class RedisTransactionStore implements TransactionStore {
   readonly #prefix: string;
   readonly #shards: number;
   readonly #capacity: number;
+  readonly #maxEntries: number;
 
   constructor(client: RedisClient, options: RedisTransactionStoreOptions = {}) {
     this.#prefix = prefixOption(options.prefix);
     const maxEntries = positiveInteger('maxEntries', options.maxEntries ?? 100_000);
+    this.#maxEntries = maxEntries;
     this.#shards = Math.min(MAX_SHARDS, maxEntries);
     this.#capacity = Math.floor(maxEntries / this.#shards);
     this.#commands = toCommands(client);
   }
 
+  /**
+   * Keeps `transaction` under `state` for `ttl` milliseconds.
+   *
+   * @throws {NeverloseOidcError} `ERR_TRANSACTION_STORE_FULL` when the state's shard holds its
+   *   share of `maxEntries` transactions that have not expired.
+   */
   async set(state: string, transaction: AuthorizationTransaction, ttl: number): Promise<void> {
     const ttlMs = Math.max(1, Math.ceil(ttl));
     const shard = this.#shard(state);
-    const evicted = await evalScript(
+    const stored = await evalScript(
       this.#commands,
       SET_SCRIPT,
       [shard.index, shard.entry(state)],
       [state, JSON.stringify(transaction), ttlMs, Date.now(), this.#capacity],
     );
-    if (Array.isArray(evicted) && evicted.length > 0) {
-      const keys = evicted.map((old) => shard.entry(String(old)));
-      await this.#commands.send(keys[0]!, ['DEL', ...keys]);
+    const reply = typeof stored === 'number' || typeof stored === 'bigint' ? Number(stored) : NaN;
+    if (reply === 1) return;
+    if (reply === 0) {
+      throw new NeverloseOidcError(
+        'ERR_TRANSACTION_STORE_FULL',
+        `Too many logins in progress: ${this.#capacity} transactions are pending in this state's shard (maxEntries ${this.#maxEntries} over ${this.#shards} shards). Try again in a moment.`,
+      );
     }
+    throw new NeverloseRedisError(
+      'ERR_REDIS_UNEXPECTED_REPLY',
+      `The transaction store's set answered ${JSON.stringify(stored)}.`,
+    );
   }
 
   async take(state: string): Promise<AuthorizationTransaction | undefined> {

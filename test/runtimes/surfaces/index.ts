@@ -1,0 +1,12 @@
+// Every portable surface of the matrix, each loaded by itself: one that cannot load on a runtime
+// (a Node-only import at its module top) fails alone.
+export const surfaces = {
+  'market-signing': () => import('./market-signing.js'),
+  'market-webhooks': () => import('./market-webhooks.js'),
+  'market-reseller': () => import('./market-reseller.js'),
+  'market-client': () => import('./market-client.js'),
+  'oidc-login': () => import('./oidc-login.js'),
+  'oidc-sealed-cookies': () => import('./oidc-sealed-cookies.js'),
+};
+
+export type SurfaceName = keyof typeof surfaces;

@@ -1,0 +1,11 @@
+// The matrix's entry on workerd: a Worker whose fetch takes the context as its JSON body and
+// answers `{ "outcomes": [...] }`.
+import { type RuntimeContext, runSurfaces } from './harness.js';
+import { surfaces } from './surfaces/index.js';
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const context = (await request.json()) as RuntimeContext;
+    return Response.json({ outcomes: await runSurfaces(surfaces, context) });
+  },
+};

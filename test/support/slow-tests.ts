@@ -1,0 +1,26 @@
+// What `pnpm test:slow` runs instead of `pnpm test`: tests that take seconds each because they
+// prove a property by volume or by time (browser end-to-end, several processes, injected faults
+// and kills, fuzzing, hostile input against every route, failover, packed tarballs installed with
+// npm, the runtime matrix). Every file runs in exactly one of the two commands; CI runs both.
+
+/** Folders of `test/` whose files all run in the slow project. */
+export const slowFolders = [
+  'demo',
+  'e2e',
+  'faults',
+  'fuzz',
+  'hostile',
+  'multi-instance',
+  'packed',
+  'runtimes',
+] as const;
+
+/** Test files of the packages that run in the slow project, by package folder. */
+export const slowPackageTests = {
+  // kill -9 of child processes mid-operation, then resumed by new ones.
+  market: ['test/journal/crash-resume.test.ts'],
+  // its redaction property: 40 logins, each checked for every secret it handled.
+  oidc: ['test/events.test.ts'],
+  // a cluster of six nodes of its own, replication waits that time out by design.
+  redis: ['test/replication.test.ts'],
+} as const satisfies Record<string, readonly string[]>;
