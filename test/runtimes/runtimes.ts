@@ -25,6 +25,7 @@ export const hostRuntimes: readonly HostRuntime[] = [
   },
   { id: 'node-22', command: node22, args: (entry, ...rest) => [entry, ...rest] },
   { id: 'node-24', command: bin('node24/bin/node'), args: (entry, ...rest) => [entry, ...rest] },
+  { id: 'node-26', command: bin('node26/bin/node'), args: (entry, ...rest) => [entry, ...rest] },
   { id: 'bun', command: bin('.bin/bun'), args: (entry, ...rest) => [entry, ...rest] },
   {
     id: 'deno',
