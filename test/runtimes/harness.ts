@@ -1,7 +1,10 @@
 // A runner small enough to run anywhere: Node, Bun, Deno and workerd (where vitest does not run).
 // Nothing here may use a runtime's own API: only the Web platform and the language.
 
-/** What the host (vitest, on Node) hands every runtime: the emulator it started, and its data. */
+/**
+ * What the host (vitest, on Node) hands every runtime: the emulator it started, and its data; the
+ * run's Redis and PostgreSQL.
+ */
 export interface RuntimeContext {
   /** The runtime's name in the matrix: a prefix for business keys, so runs never collide. */
   readonly runtime: string;
@@ -19,6 +22,10 @@ export interface RuntimeContext {
     /** An `nl_purchase` token the emulator issued for `reseller` (csgo, 30 days). */
     readonly checkoutToken: string;
   };
+  /** The run's Redis (`REDIS_URL` of test/support/servers), for the Node.js-only surfaces. */
+  readonly redisUrl: string;
+  /** The run's PostgreSQL (`DATABASE_URL` of test/support/servers), for the Node.js-only surfaces. */
+  readonly databaseUrl: string;
 }
 
 /** One check of a surface: throws (or rejects) when the surface misbehaves. */

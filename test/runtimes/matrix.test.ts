@@ -8,15 +8,28 @@ import { cellTitle, checkCell, expectedFailures } from './expected-failures.js';
 import type { Outcome, RuntimeContext } from './harness.js';
 import { hostRuntimes, versionOf, workerd } from './runtimes.js';
 import { type SurfaceName, surfaces } from './surfaces/index.js';
+import { nodeOnlySurfaces } from './surfaces/node-only.js';
 import { workerdVersion } from './worker-build.mjs';
 
 // Every portable surface's checks on every runtime, against one emulator on the host's Node (the
-// runtimes reach it over loopback). A runtime runs all surfaces in one process (workerd: one
-// Worker, without nodejs_compat); each surface loads by itself, so one that cannot load fails
-// alone. Known failures are listed in expected-failures.ts with their reason.
+// runtimes reach it over loopback), and the Node.js-only packages' surfaces on every runtime but
+// workerd (against the same emulator and the run's Redis and PostgreSQL). A runtime runs all its
+// surfaces in one process (workerd: one Worker, without nodejs_compat); each surface loads by
+// itself, so one that cannot load fails alone. Known failures are listed in expected-failures.ts
+// with their reason.
 
 const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
-const surfaceNames = Object.keys(surfaces) as SurfaceName[];
+const portableNames = Object.keys(surfaces) as SurfaceName[];
+const surfaceNames = [...portableNames, ...(Object.keys(nodeOnlySurfaces) as SurfaceName[])];
+/** The cell of a surface a runtime does not run. */
+const NOT_RUN = 'not run: Node.js only';
+
+/** A server of the run (test/support/servers), started by the slow project's globalSetup. */
+function serverUrl(variable: 'REDIS_URL' | 'DATABASE_URL'): string {
+  const url = process.env[variable];
+  if (!url) throw new Error(`${variable} is unset: run the matrix in the slow project`);
+  return url;
+}
 
 let emulator: RunningEmulator;
 let hostEntry: string;
@@ -40,6 +53,8 @@ beforeAll(async () => {
       integrationId: order.integrationId,
       checkoutToken: (await emulator.checkout(order)).token,
     },
+    redisUrl: serverUrl('REDIS_URL'),
+    databaseUrl: serverUrl('DATABASE_URL'),
   };
 });
 
@@ -55,7 +70,7 @@ afterAll(async () => {
     `| --- | ${runtimes.map(() => '---').join(' | ')} |`,
     ...surfaceNames.map(
       (name) =>
-        `| ${name} | ${runtimes.map((id) => table.get(id)!.cells.get(name) ?? '').join(' | ')} |`,
+        `| ${name} | ${runtimes.map((id) => table.get(id)!.cells.get(name) ?? NOT_RUN).join(' | ')} |`,
     ),
   ];
   mkdirSync(buildDir, { recursive: true });
@@ -82,7 +97,7 @@ function run(command: string, args: string[], input?: string) {
 }
 
 /** The outcomes printed on the last line, or one failed outcome per surface saying why none came. */
-function outcomesOf(stdout: string, failure: string): Outcome[] {
+function outcomesOf(stdout: string, failure: string, names: readonly SurfaceName[]): Outcome[] {
   const last = stdout.trim().split('\n').at(-1) ?? '';
   try {
     const parsed = JSON.parse(last) as { outcomes?: Outcome[] };
@@ -90,21 +105,28 @@ function outcomesOf(stdout: string, failure: string): Outcome[] {
   } catch {
     // no JSON: the runtime died before reporting
   }
-  return surfaceNames.map((surface) => ({ surface, check: '(run)', ok: false, error: failure }));
+  return names.map((surface) => ({ surface, check: '(run)', ok: false, error: failure }));
 }
 
 const runners = [
   ...hostRuntimes.map((runtime) => ({
     id: runtime.id,
     version: () => versionOf(runtime.command),
+    surfaces: surfaceNames,
     outcomes: async (context: RuntimeContext) => {
       const result = await run(runtime.command, runtime.args(hostEntry, JSON.stringify(context)));
-      return outcomesOf(result.stdout, `exit ${result.code}: ${result.stderr.slice(-2000)}`);
+      return outcomesOf(
+        result.stdout,
+        `exit ${result.code}: ${result.stderr.slice(-2000)}`,
+        surfaceNames,
+      );
     },
   })),
   {
     id: workerd.id,
     version: workerdVersion,
+    // The Worker holds the portable surfaces only (worker.ts).
+    surfaces: portableNames,
     outcomes: async (context: RuntimeContext) => {
       const result = await run(workerd.command, workerd.args(workerDir), JSON.stringify(context));
       const line = JSON.parse(result.stdout.trim().split('\n').at(-1) || '{}') as {
@@ -114,6 +136,7 @@ const runners = [
       return outcomesOf(
         line.body ?? '',
         `exit ${result.code}: ${line.error ?? ''}${result.stderr.slice(-2000)}`,
+        portableNames,
       );
     },
   },
@@ -128,7 +151,7 @@ describe.each(runners)('on $id', (runner) => {
     table.set(runner.id, { version: runner.version(), cells });
   });
 
-  for (const name of surfaceNames) {
+  for (const name of runner.surfaces) {
     const expected = expectedFailures[runner.id]?.[name];
     it(cellTitle(name, expected), () => {
       const mine = outcomes.filter((outcome) => outcome.surface === name);

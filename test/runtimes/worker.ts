@@ -1,5 +1,6 @@
 // The matrix's entry on workerd: a Worker whose fetch takes the context as its JSON body and
-// answers `{ "outcomes": [...] }`.
+// answers `{ "outcomes": [...] }`. The portable surfaces only: the Node.js-only ones
+// (surfaces/node-only.ts) are left out of the bundle.
 import { type RuntimeContext, runSurfaces } from './harness.js';
 import { surfaces } from './surfaces/index.js';
 
