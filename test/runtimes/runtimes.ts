@@ -30,7 +30,8 @@ export const hostRuntimes: readonly HostRuntime[] = [
   {
     id: 'deno',
     command: bin('.bin/deno'),
-    // Loopback only: the emulator. Reading node_modules and the environment, as npm packages do.
+    // Loopback only: the emulator, the run's Redis and PostgreSQL, the surfaces' own servers.
+    // Reading node_modules and the environment, as npm packages do.
     args: (entry, ...rest) => [
       'run',
       '--quiet',
