@@ -9,8 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => project?.remove());
 
-/** Compiles `file` of the project as a strict NodeNext consumer, declaration files included. */
-function typecheck(file: string) {
+/** Compiles `files` of the project as a strict NodeNext consumer, declaration files included. */
+function typecheck(...files: string[]) {
   const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   return spawnNode(project.dir, [
     tsc,
@@ -27,12 +27,12 @@ function typecheck(file: string) {
     'node',
     '--typeRoots',
     join(repoRoot, 'node_modules', '@types'),
-    file,
+    ...files,
   ]);
 }
 
 describe('neverlose-oidc and passport-neverlose installed from their packed tarballs', () => {
-  it('ship types that a strict consumer compiles without skipLibCheck and without @types/passport', async () => {
+  it('ship types that a strict consumer compiles without skipLibCheck and without @types/passport, from ESM and CommonJS', async () => {
     await project.node(
       'consumer.mts',
       `import {
@@ -79,7 +79,21 @@ describe('neverlose-oidc and passport-neverlose installed from their packed tarb
        }
        export { createNeverloseClient, legacy, strategy };`,
     );
-    const result = await typecheck('consumer.mts');
+    // The CommonJS declarations (index.d.cts) are those a `require()` consumer compiles against.
+    await project.node(
+      'consumer.cts',
+      `import passportNeverlose = require('passport-neverlose');
+       import type { NeverloseFailure, PassportNeverloseProfile } from 'passport-neverlose';
+
+       const strategy = new passportNeverlose.Strategy(
+         { client: { clientId: 'app' }, callbackURL: '/auth/neverlose/callback' },
+         (_accessToken: string, profile: PassportNeverloseProfile, done) => done(null, profile.id),
+       );
+       const failure = (info: unknown): NeverloseFailure | undefined =>
+         passportNeverlose.isNeverloseFailure(info) ? info : undefined;
+       export = { strategy, failure, same: passportNeverlose.default === passportNeverlose.NeverloseStrategy };`,
+    );
+    const result = await typecheck('consumer.mts', 'consumer.cts');
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
   });

@@ -27,8 +27,12 @@ async function cli(args: string[]) {
 }
 
 describe('neverlose-emulator --version and --help', () => {
-  it('prints the package version', async () => {
-    expect(await cli(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  it.each(['--version', '-v'])('%s prints the name and the package version', async (flag) => {
+    expect(await cli([flag])).toEqual({
+      code: 0,
+      stdout: `neverlose-emulator ${version}\n`,
+      stderr: '',
+    });
   });
 
   it.each([
@@ -110,6 +114,6 @@ describe('neverlose-emulator from the repository root', () => {
         cwd: repoRoot,
       },
     );
-    expect(stdout).toBe(`${version}\n`);
+    expect(stdout).toBe(`neverlose-emulator ${version}\n`);
   });
 });

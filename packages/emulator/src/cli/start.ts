@@ -43,7 +43,7 @@ Options:
   --redirect-uri URL     add URL to the redirect URIs of every OAuth client; repeatable
   --webhook-url URL      send the purchase and transfer webhooks of every market account to
                          URL; purchase=URL or transfer=URL sets one kind; repeatable
-  --version              print the version
+  -v, --version          print the name and version
   -h, --help             show this help
 
 Each webhook delivery and attempt is printed as it happens.
@@ -59,7 +59,7 @@ export const START_OPTIONS = {
   'admin-token': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
   'webhook-url': { type: 'string', multiple: true },
-  version: { type: 'boolean' },
+  version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -177,7 +177,7 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
     return EXIT_OK;
   }
   if (flags.version) {
-    io.out.write(`${VERSION}\n`);
+    io.out.write(`neverlose-emulator ${VERSION}\n`);
     return EXIT_OK;
   }
   const config = applySeedFlags(readConfig(flags.configFile), flags.redirectUris, flags.webhooks);

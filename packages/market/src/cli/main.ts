@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import manifest from '../../package.json' with { type: 'json' };
 import { isNeverloseMarketError } from '../errors/base.js';
 import { callCommand, callHelp } from './commands/call.js';
 import { pricesCommand, pricesHelp } from './commands/prices.js';
@@ -60,12 +60,6 @@ Run "nl-market <command> --help" for a command's options, "nl-market --version" 
 `;
 }
 
-/** The package's version (`dist/cli/` and `src/cli/` are both two levels below package.json). */
-function version(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
-}
-
 /**
  * Runs `nl-market` with the given arguments and returns the exit code: 0 success, 1 a negative
  * answer (an invalid signature), 2 bad usage or input, with a one-line reason on stderr.
@@ -77,7 +71,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
-    io.stdout(`nl-market ${version()}\n`);
+    io.stdout(`nl-market ${manifest.version}\n`);
     return EXIT_OK;
   }
   const command = commands[name];

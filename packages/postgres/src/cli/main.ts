@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import manifest from '../../package.json' with { type: 'json' };
 import { type PostgresPool, run as query } from '../client.js';
 import { isNeverlosePostgresError, NeverlosePostgresError } from '../errors.js';
 import { migrate, migrationSql } from '../migrate.js';
@@ -25,7 +26,8 @@ Options:
   --url <url>             the database (default: the environment variable DATABASE_URL)
   --schema <name>         schema of the tables (default: public)
   --table-prefix <text>   text before every table name (default: neverlose_)
-  --help                  this text
+  -v, --version           print the name and version
+  -h, --help              this text
 
 migrate and status need the "pg" package (npm install pg).
 `;
@@ -40,6 +42,10 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     return 2;
   }
   const { command, values } = parsed;
+  if (values.version) {
+    io.out(`neverlose-postgres ${manifest.version}\n`);
+    return 0;
+  }
   if (values.help || command === undefined) {
     (command === undefined && !values.help ? io.err : io.out)(HELP);
     return command === undefined && !values.help ? 2 : 0;
@@ -103,6 +109,7 @@ function parse(argv: readonly string[]) {
       schema: { type: 'string' },
       'table-prefix': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
   if (positionals.length > 1) throw new Error(`unexpected argument "${positionals[1]}"`);
