@@ -4,6 +4,8 @@ import { slowFolders } from './support/slow-tests.js';
 export default defineProject({
   test: {
     name: 'integration',
+    // Worker threads start faster than child processes; no test here needs a process of its own.
+    pool: 'threads',
     include: ['**/*.test.ts'],
     exclude: [...configDefaults.exclude, 'test-results/**', ...slowFolders.map((f) => `${f}/**`)],
     testTimeout: 120_000,

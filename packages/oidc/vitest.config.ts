@@ -4,6 +4,8 @@ import { slowPackageTests } from '../../test/support/slow-tests.js';
 export default defineProject({
   test: {
     name: 'oidc',
+    // Worker threads start faster than child processes; no test here needs a process of its own.
+    pool: 'threads',
     include: ['test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...slowPackageTests.oidc],
     // The property-based tests run thousands of cases: room for a loaded CI machine.

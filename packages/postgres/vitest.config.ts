@@ -3,6 +3,8 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'postgres',
+    // Worker threads start faster than child processes; no test here needs a process of its own.
+    pool: 'threads',
     include: ['test/**/*.test.ts'],
     // One PostgreSQL for the whole run, shared by every file (tables carry a fresh prefix).
     globalSetup: ['../../test/support/servers/postgres.ts'],

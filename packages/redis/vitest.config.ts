@@ -4,6 +4,8 @@ import { slowPackageTests } from '../../test/support/slow-tests.js';
 export default defineProject({
   test: {
     name: 'redis',
+    // Worker threads start faster than child processes; no test here needs a process of its own.
+    pool: 'threads',
     include: ['test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...slowPackageTests.redis],
     // One Redis and one cluster for the whole run, shared by every file (keys carry a fresh prefix).
