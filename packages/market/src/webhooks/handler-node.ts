@@ -43,32 +43,32 @@ export async function serveNode(
 ): Promise<void> {
   let answer: WebhookAnswer;
   try {
-    answer = await nodeAnswer(pipeline, req, body);
+    const early = pipeline.precheck(
+      req.method ?? '',
+      req.headers['content-type'],
+      req.headers['content-length'],
+    );
+    if (early) {
+      req.resume();
+      answer = withClose(early);
+    } else {
+      const read: BodyRead =
+        body === undefined
+          ? await readLimited(req, pipeline.maxBodyBytes)
+          : { kind: 'body', body: body };
+      if (read.kind === 'too-large') {
+        answer = withClose(pipeline.refuse(tooLarge(pipeline.maxBodyBytes)));
+      } else if (read.kind === 'unreadable') {
+        answer = withClose(pipeline.refuse(unreadableBody(read.cause)));
+      } else {
+        const handled = pipeline.handle(read.body);
+        answer = handled instanceof Promise ? await handled : handled;
+      }
+    }
   } catch (error) {
     answer = withClose(pipeline.refuse(internalFailure(error)));
   }
   send(res, answer);
-}
-
-async function nodeAnswer(
-  pipeline: WebhookPipeline,
-  req: IncomingMessage,
-  body: string | Uint8Array | undefined,
-): Promise<WebhookAnswer> {
-  const early = pipeline.precheck(
-    req.method ?? '',
-    req.headers['content-type'],
-    req.headers['content-length'],
-  );
-  if (early) {
-    req.resume();
-    return withClose(early);
-  }
-  if (body !== undefined) return pipeline.handle(body);
-  const read = await readLimited(req, pipeline.maxBodyBytes);
-  if (read.kind === 'too-large') return withClose(pipeline.refuse(tooLarge(pipeline.maxBodyBytes)));
-  if (read.kind === 'unreadable') return withClose(pipeline.refuse(unreadableBody(read.cause)));
-  return pipeline.handle(read.body);
 }
 
 /** Writes the answer, or closes the connection when nobody is left to read it. Never throws. */
@@ -98,32 +98,36 @@ function readLimited(req: IncomingMessage, limit: number): Promise<BodyRead> {
   return new Promise((resolve) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
-    const settle = (result: BodyRead) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-      resolve(result);
-    };
-    const onData = (chunk: Uint8Array) => {
+    // The listeners stay: once settled they do nothing, and a late 'error' still has a listener.
+    let settled = false;
+    req.on('data', (chunk: Uint8Array) => {
+      if (settled) return;
       size += chunk.length;
       if (size > limit) {
+        settled = true;
         // Drain the rest unread; the answer closes the connection.
         req.resume();
-        settle({ kind: 'too-large' });
+        resolve({ kind: 'too-large' });
         return;
       }
       chunks.push(chunk);
-    };
-    const onEnd = () =>
-      settle({ kind: 'body', body: chunks.length === 1 ? chunks[0]! : concat(chunks, size) });
-    const onError = (cause: unknown) => settle({ kind: 'unreadable', cause });
+    });
+    req.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve({ kind: 'body', body: chunks.length === 1 ? chunks[0]! : concat(chunks, size) });
+    });
+    req.on('error', (cause: unknown) => {
+      if (settled) return;
+      settled = true;
+      resolve({ kind: 'unreadable', cause });
+    });
     // Without an 'error' (already emitted, or none), a close before the end is an abort too.
-    const onClose = () => settle({ kind: 'unreadable', cause: new Error('closed before the end') });
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+    req.on('close', () => {
+      if (settled) return;
+      settled = true;
+      resolve({ kind: 'unreadable', cause: new Error('closed before the end') });
+    });
   });
 }
 

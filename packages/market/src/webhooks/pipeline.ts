@@ -1,6 +1,7 @@
 import { isNeverloseMarketError } from '../errors/base.js';
 import type { WebhookHandlerEvent } from '../events/events.js';
 import { createEventSink } from '../events/sink.js';
+import type { Awaitable } from '../journal/journal.js';
 import { elapsed } from '../lib/clock.js';
 import { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
 import { WebhookError, type WebhookErrorCode } from './errors.js';
@@ -88,7 +89,7 @@ export interface WebhookAnswer {
 
 /** @internal What an adapter got from reading a body: an aborted or failed stream is a result. */
 export type BodyRead =
-  | { readonly kind: 'body'; readonly body: Uint8Array }
+  | { readonly kind: 'body'; readonly body: string | Uint8Array }
   | { readonly kind: 'too-large' }
   | { readonly kind: 'unreadable'; readonly cause: unknown };
 
@@ -101,8 +102,11 @@ export interface WebhookPipeline {
     contentType: string | null | undefined,
     contentLength: string | null | undefined,
   ): WebhookAnswer | undefined;
-  /** Verifies and dispatches a body. Never rejects. */
-  handle(body: string | Uint8Array): Promise<WebhookAnswer>;
+  /**
+   * Verifies and dispatches a body. Never throws or rejects. The answer is synchronous when the
+   * dedup store and `onEvent` are (memory, SQLite): no promise is made for such a delivery.
+   */
+  handle(body: string | Uint8Array): WebhookAnswer | Promise<WebhookAnswer>;
   /** The answer to an error found by an adapter (413 or 400 while reading). Never throws. */
   refuse(error: WebhookError, labels?: DeliveryLabels): WebhookAnswer;
 }
@@ -132,6 +136,8 @@ const RETRY_AFTER_SECONDS = 5;
  */
 export function isJsonContentType(value: string | null | undefined): boolean {
   if (!value) return false;
+  // What the provider sends: no need to take it apart.
+  if (value === 'application/json') return true;
   const [type = '', ...params] = value.split(';');
   if (type.trim().toLowerCase() !== 'application/json') return false;
   return params.every((param) => {
@@ -222,22 +228,41 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
     });
   };
 
-  const dispatch = async (event: WebhookEvent, started: number): Promise<WebhookAnswer> => {
-    const labels: DeliveryLabels = { kind: event.kind, uniqueId: event.uniqueId, started };
-    let claim: DedupClaim;
+  const labelsOf = (event: WebhookEvent, started: number): DeliveryLabels => ({
+    kind: event.kind,
+    uniqueId: event.uniqueId,
+    started,
+  });
+
+  /**
+   * Claims the event, runs `onEvent`, records the event done. Each step goes on at once when the
+   * store or the handler returns a plain value, and after it settles when it returns a thenable.
+   */
+  const dispatch = (event: WebhookEvent, started: number): Step => {
+    let claim: Awaitable<DedupClaim>;
     try {
-      const pending = store.claim(event.kind, event.uniqueId, lease);
-      claim = isThenable(pending) ? await pending : pending;
+      claim = store.claim(event.kind, event.uniqueId, lease);
     } catch (cause) {
-      return retryLater(
-        new WebhookError(
-          'ERR_WEBHOOK_DEDUP_UNAVAILABLE',
-          `The dedup store failed; the ${event.kind} webhook ${event.uniqueId} was not handled.`,
-          { cause },
-        ),
-        labels,
-      );
+      return claimFailed(event, started, cause);
     }
+    if (!isThenable(claim)) return claimed(event, started, claim);
+    return Promise.resolve(claim).then(
+      (settled) => claimed(event, started, settled),
+      (cause: unknown) => claimFailed(event, started, cause),
+    );
+  };
+
+  const claimFailed = (event: WebhookEvent, started: number, cause: unknown): WebhookAnswer =>
+    retryLater(
+      new WebhookError(
+        'ERR_WEBHOOK_DEDUP_UNAVAILABLE',
+        `The dedup store failed; the ${event.kind} webhook ${event.uniqueId} was not handled.`,
+        { cause },
+      ),
+      labelsOf(event, started),
+    );
+
+  const claimed = (event: WebhookEvent, started: number, claim: DedupClaim): Step => {
     if (claim === 'done') {
       handled(event, started, true);
       return DUPLICATE;
@@ -248,43 +273,75 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
           'ERR_WEBHOOK_IN_PROGRESS',
           `The ${event.kind} webhook ${event.uniqueId} is being handled by another delivery; try again later.`,
         ),
-        labels,
+        labelsOf(event, started),
       );
     }
+    let running: unknown;
     try {
-      const running = options.onEvent(event);
-      if (isThenable(running)) await running;
+      running = options.onEvent(event);
     } catch (cause) {
-      try {
-        await store.release(event.kind, event.uniqueId);
-      } catch {
-        // The claim then expires with its lease, and a redelivery runs the handler again.
-      }
-      return refuse(
+      return handlerFailed(event, started, cause);
+    }
+    if (!isThenable(running)) return complete(event, started);
+    return Promise.resolve(running).then(
+      () => complete(event, started),
+      (cause: unknown) => handlerFailed(event, started, cause),
+    );
+  };
+
+  const handlerFailed = (event: WebhookEvent, started: number, cause: unknown): Step => {
+    const answer = () =>
+      refuse(
         new WebhookError(
           'ERR_WEBHOOK_HANDLER_FAILED',
           `The ${event.kind} webhook handler failed for unique_id ${event.uniqueId}.`,
           { cause },
         ),
-        labels,
+        labelsOf(event, started),
       );
-    }
+    let released: Awaitable<void>;
     try {
-      const pending = store.complete(event.kind, event.uniqueId, ttl);
-      if (isThenable(pending)) await pending;
-    } catch (cause) {
-      // The handler ran: answer 200 so it is not run again; the claim expires with its lease.
-      report(
-        new WebhookError(
-          'ERR_WEBHOOK_DEDUP_UNAVAILABLE',
-          `The ${event.kind} webhook ${event.uniqueId} was handled but could not be recorded as done.`,
-          { cause },
-        ),
-      );
+      released = store.release(event.kind, event.uniqueId);
+    } catch {
+      // The claim then expires with its lease, and a redelivery runs the handler again.
+      return answer();
     }
+    return isThenable(released) ? Promise.resolve(released).then(answer, answer) : answer();
+  };
+
+  const complete = (event: WebhookEvent, started: number): Step => {
+    let recorded: Awaitable<void>;
+    try {
+      recorded = store.complete(event.kind, event.uniqueId, ttl);
+    } catch (cause) {
+      return notRecorded(event, started, cause);
+    }
+    if (!isThenable(recorded)) return completed(event, started);
+    return Promise.resolve(recorded).then(
+      () => completed(event, started),
+      (cause: unknown) => notRecorded(event, started, cause),
+    );
+  };
+
+  const completed = (event: WebhookEvent, started: number): WebhookAnswer => {
     handled(event, started, false);
     return HANDLED;
   };
+
+  /** The handler ran: answer 200 so it is not run again; the claim expires with its lease. */
+  const notRecorded = (event: WebhookEvent, started: number, cause: unknown): WebhookAnswer => {
+    report(
+      new WebhookError(
+        'ERR_WEBHOOK_DEDUP_UNAVAILABLE',
+        `The ${event.kind} webhook ${event.uniqueId} was handled but could not be recorded as done.`,
+        { cause },
+      ),
+    );
+    return completed(event, started);
+  };
+
+  const failed = (event: WebhookEvent, started: number, error: unknown): WebhookAnswer =>
+    refuse(internalFailure(error), labelsOf(event, started));
 
   const retryLater = (error: WebhookError, labels: DeliveryLabels): WebhookAnswer => {
     const answer = refuse(error, labels);
@@ -292,6 +349,47 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
       ...answer,
       headers: { ...answer.headers, 'retry-after': String(RETRY_AFTER_SECONDS) },
     };
+  };
+
+  /** A delivery whose event another delivery is handling now: answered as that one is. */
+  const joinRunning = async (
+    event: WebhookEvent,
+    started: number,
+    running: Promise<WebhookAnswer>,
+  ): Promise<WebhookAnswer> => {
+    const answer = await running;
+    if (answer.status === 200) {
+      handled(event, started, true);
+      return DUPLICATE;
+    }
+    if (events.active && answer.code !== undefined) {
+      events.emit({
+        type: 'webhook:refused',
+        code: answer.code,
+        status: answer.status,
+        message: `The same ${event.kind} webhook, delivered concurrently, was refused.`,
+        kind: event.kind,
+        uniqueId: event.uniqueId,
+        durationMs: elapsed(started),
+      });
+    }
+    return answer;
+  };
+
+  /** Until its answer, a delivery that waits on its store or handler is found by its event. */
+  const track = async (
+    key: string,
+    event: WebhookEvent,
+    started: number,
+    pending: Promise<WebhookAnswer>,
+  ): Promise<WebhookAnswer> => {
+    try {
+      return await pending;
+    } catch (error) {
+      return failed(event, started, error);
+    } finally {
+      inflight.delete(key);
+    }
   };
 
   return {
@@ -318,7 +416,7 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
         return refuse(tooLarge(maxBodyBytes));
       return undefined;
     },
-    async handle(body) {
+    handle(body) {
       const started = performance.now();
       if (events.active) events.emit({ type: 'webhook:received', bytes: body.length });
       let event: WebhookEvent;
@@ -332,46 +430,32 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
           { started },
         );
       }
-      const key = `${event.kind}:${event.uniqueId}`;
-      const running = inflight.get(key);
-      if (running) {
-        // The same event is being handled now: answer as that delivery does.
-        const answer = await running;
-        if (answer.status === 200) {
-          handled(event, started, true);
-          return DUPLICATE;
-        }
-        if (events.active && answer.code !== undefined) {
-          events.emit({
-            type: 'webhook:refused',
-            code: answer.code,
-            status: answer.status,
-            message: `The same ${event.kind} webhook, delivered concurrently, was refused.`,
-            kind: event.kind,
-            uniqueId: event.uniqueId,
-            durationMs: elapsed(started),
-          });
-        }
-        return answer;
+      if (inflight.size > 0) {
+        const running = inflight.get(deliveryKey(event));
+        if (running) return joinRunning(event, started, running);
       }
-      // One promise per delivery (not a .catch().finally() chain): this runs on every webhook.
-      const task = (async () => {
-        try {
-          return await dispatch(event, started);
-        } catch (error) {
-          return refuse(internalFailure(error), {
-            kind: event.kind,
-            uniqueId: event.uniqueId,
-            started,
-          });
-        } finally {
-          inflight.delete(key);
-        }
-      })();
+      let answer: Step;
+      try {
+        answer = dispatch(event, started);
+      } catch (error) {
+        return failed(event, started, error);
+      }
+      // Done already: nothing else ran meanwhile, so no other delivery can have met it.
+      if (!isThenable(answer)) return answer;
+      const key = deliveryKey(event);
+      const task = track(key, event, started, answer);
       inflight.set(key, task);
       return task;
     },
   };
+}
+
+/** An answer, or the promise of one while a store or handler call is pending. */
+type Step = WebhookAnswer | Promise<WebhookAnswer>;
+
+/** The key of an event among the deliveries in flight (ids are unique per kind). */
+function deliveryKey(event: WebhookEvent): string {
+  return `${event.kind}:${event.uniqueId}`;
 }
 
 /** @internal */

@@ -1,5 +1,10 @@
 import { isNeverloseMarketError } from '../errors/base.js';
-import { type PyEntries, type SigningFields, signingFields } from '../signing/fields.js';
+import {
+  type PyEntries,
+  type SignedField,
+  type SigningFields,
+  signingFields,
+} from '../signing/fields.js';
 import type { PyValue } from '../signing/python-value.js';
 import { matchesSignature } from '../signing/verify.js';
 import { WebhookError } from './errors.js';
@@ -38,7 +43,7 @@ export function verifyWebhook(
   secret: string | readonly string[],
 ): WebhookEvent {
   const secrets = typeof secret === 'string' ? [secret] : secret;
-  if (secrets.length === 0 || secrets.some((one) => typeof one !== 'string' || one.length === 0)) {
+  if (!isSecretList(secrets)) {
     throw new WebhookError(
       'ERR_WEBHOOK_INVALID_OPTIONS',
       'verifyWebhook: give at least one non-empty secret.',
@@ -59,13 +64,29 @@ export function verifyWebhook(
       'The webhook has no string "signature" field.',
     );
   }
-  if (!secrets.some((one) => matchesSignature(parsed.fields, signature, one, false))) {
+  if (!matchesAnySecret(parsed.fields, signature, secrets)) {
     throw new WebhookError(
       'ERR_WEBHOOK_BAD_SIGNATURE',
       'The webhook signature matches none of the secrets.',
     );
   }
   return toEvent(parsed.entries!, signature);
+}
+
+// Loops, not `some()` with a closure: this runs on every webhook.
+function isSecretList(secrets: readonly unknown[]): secrets is readonly string[] {
+  if (secrets.length === 0) return false;
+  for (const one of secrets) if (typeof one !== 'string' || one.length === 0) return false;
+  return true;
+}
+
+function matchesAnySecret(
+  fields: readonly SignedField[],
+  signature: string,
+  secrets: readonly string[],
+): boolean {
+  for (const secret of secrets) if (matchesSignature(fields, signature, secret, false)) return true;
+  return false;
 }
 
 function decode(rawBody: string | Uint8Array): string {
@@ -160,11 +181,28 @@ function toEvent(entries: PyEntries, signature: string): WebhookEvent {
   const username = stringValue(entries.get('username'));
   if (username === undefined || username.length === 0)
     shape('"username" must be a non-empty string');
-  const base = { amount, amountText, username: username!, uniqueId, signature };
-  if (kind === 'transfer') return { kind, ...base } satisfies TransferEvent;
+  // Literals rather than spreads of a shared base: this runs on every webhook.
+  if (kind === 'transfer') {
+    return {
+      kind,
+      amount,
+      amountText,
+      username: username!,
+      uniqueId,
+      signature,
+    } satisfies TransferEvent;
+  }
   const itemId = stringValue(entries.get('item_id'));
   if (itemId === undefined || itemId.length === 0) shape('"item_id" must be a non-empty string');
-  return { kind: 'purchase', ...base, itemId: itemId! } satisfies PurchaseEvent;
+  return {
+    kind: 'purchase',
+    amount,
+    amountText,
+    username: username!,
+    uniqueId,
+    signature,
+    itemId: itemId!,
+  } satisfies PurchaseEvent;
 }
 
 function stringValue(value: PyValue | undefined): string | undefined {

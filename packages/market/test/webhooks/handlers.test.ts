@@ -203,6 +203,14 @@ describe.each(mounts)('%s webhook handler', (_name, mount) => {
   });
 });
 
+/** The docs' purchase example, as the provider posts it. */
+const request = () =>
+  new Request('http://x/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: DOCS_PURCHASE,
+  });
+
 describe('webhook handler details', () => {
   it('answers a concurrent redelivery as the first delivery does, running the handler once', async () => {
     let release = () => {};
@@ -217,12 +225,6 @@ describe('webhook handler details', () => {
         await gate;
       },
     });
-    const request = () =>
-      new Request('http://x/', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: DOCS_PURCHASE,
-      });
     const first = handler(request());
     const second = handler(request());
     release();
@@ -265,12 +267,6 @@ describe('webhook handler details', () => {
       dedupStore: store,
       onEvent: (event) => void calls.push(event.kind),
     });
-    const request = () =>
-      new Request('http://x/', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: DOCS_PURCHASE,
-      });
     const first = slow(request());
     await new Promise((resolve) => setTimeout(resolve, 10));
     const duplicate = await other(request());
@@ -283,6 +279,46 @@ describe('webhook handler details', () => {
     expect((await other(request())).status).toBe(200);
     expect((await other(request())).status).toBe(200);
     expect(calls).toEqual(['purchase']);
+  });
+
+  it.each([
+    ['done', 200, { duplicate: true }],
+    ['processing', 503, { error: 'ERR_WEBHOOK_IN_PROGRESS' }],
+  ] as const)(
+    'answers an asynchronous store claim of "%s" with %i without running the handler',
+    async (claim, status, json) => {
+      let calls = 0;
+      const handler = createWebhookHandler({
+        secret: DOCS_SECRET,
+        onError: () => {},
+        dedupStore: {
+          claim: async () => claim,
+          complete: async () => {},
+          release: async () => {},
+        },
+        onEvent: () => void calls++,
+      });
+      const response = await handler(request());
+      expect(response.status).toBe(status);
+      expect(await response.json()).toMatchObject(json);
+      expect(response.headers.get('retry-after')).toBe(status === 503 ? '5' : null);
+      expect(calls).toBe(0);
+    },
+  );
+
+  it('runs the handler once for a synchronous store and handler, and records the event done', async () => {
+    const store = new MemoryDedupStore();
+    const seen: number[] = [];
+    const handler = createWebhookHandler({
+      secret: DOCS_SECRET,
+      dedupStore: store,
+      onEvent: (event) => void seen.push(event.uniqueId),
+    });
+    const [first, second] = await Promise.all([handler(request()), handler(request())]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await second.json()).toEqual({ ok: true, duplicate: true });
+    expect(seen).toEqual([89968]);
+    expect(store.claim('purchase', 89968, 60)).toBe('done');
   });
 
   it('claims, completes and releases events in the memory store', () => {

@@ -216,20 +216,23 @@ describe.each(adapters)('%s under hostile clients and failing parts', (_name, mo
     },
   );
 
-  it('answers 200 when the handler ran but the store fails to record it done', async () => {
-    const store = new MemoryDedupStore();
-    const server = await mount({
-      secret: DOCS_SECRET,
-      dedupStore: {
-        claim: (kind, id, lease) => store.claim(kind, id, lease),
-        complete: throwing('sync').complete,
-        release: (kind, id) => store.release(kind, id),
-      },
-      onEvent: () => {},
-    });
-    expect((await post(server.port, purchase(4))).status).toBe(200);
-    expect(server.errors.map((error) => error.code)).toEqual(['ERR_WEBHOOK_DEDUP_UNAVAILABLE']);
-  });
+  it.each(['sync', 'async'] as const)(
+    'answers 200 when the handler ran but the store fails (%s) to record it done',
+    async (how) => {
+      const store = new MemoryDedupStore();
+      const server = await mount({
+        secret: DOCS_SECRET,
+        dedupStore: {
+          claim: (kind, id, lease) => store.claim(kind, id, lease),
+          complete: throwing(how).complete,
+          release: (kind, id) => store.release(kind, id),
+        },
+        onEvent: () => {},
+      });
+      expect((await post(server.port, purchase(4))).status).toBe(200);
+      expect(server.errors.map((error) => error.code)).toEqual(['ERR_WEBHOOK_DEDUP_UNAVAILABLE']);
+    },
+  );
 
   it('answers 500 when the handler throws synchronously', async () => {
     const server = await mount({
