@@ -6,6 +6,8 @@ export default defineProject({
     name: 'integration',
     // Worker threads start faster than child processes; no test here needs a process of its own.
     pool: 'threads',
+    // Files share their worker's module cache (each cleans up what it changes): imports dominate.
+    isolate: false,
     include: ['**/*.test.ts'],
     exclude: [...configDefaults.exclude, 'test-results/**', ...slowFolders.map((f) => `${f}/**`)],
     testTimeout: 120_000,

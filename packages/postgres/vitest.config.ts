@@ -5,6 +5,8 @@ export default defineProject({
     name: 'postgres',
     // Worker threads start faster than child processes; no test here needs a process of its own.
     pool: 'threads',
+    // Files share their worker's module cache (each cleans up what it changes): imports dominate.
+    isolate: false,
     include: ['test/**/*.test.ts'],
     // One PostgreSQL for the whole run, shared by every file (tables carry a fresh prefix).
     globalSetup: ['../../test/support/servers/postgres.ts'],

@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AuthorizationTransaction,
   callbackState,
@@ -18,6 +18,8 @@ let client: NeverloseClient;
 beforeAll(() => {
   nock.disableNetConnect();
 });
+// Files may share a worker: leave the network as this file found it.
+afterAll(() => nock.enableNetConnect());
 beforeEach(async () => {
   client = await createNeverloseClient({
     clientId: 'app',

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createNeverloseClient, NEVERLOSE_ISSUER } from '../src/index.js';
 
 const ISSUER = NEVERLOSE_ISSUER;
@@ -17,6 +17,8 @@ const options = { clientId: 'app', clientSecret: 's3cret', redirectUri: 'https:/
 beforeAll(() => {
   nock.disableNetConnect();
 });
+// Files may share a worker: leave the network as this file found it.
+afterAll(() => nock.enableNetConnect());
 afterEach(() => {
   nock.cleanAll();
 });

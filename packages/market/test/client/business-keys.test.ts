@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keyRequestId, MemoryJournal, verifySignature } from '../../src/index.js';
 import { failure, ORIGIN, ok, recordingClient, SECRET } from './helpers.js';
 
 beforeAll(() => nock.disableNetConnect());
+// Files may share a worker: leave the network as this file found it.
+afterAll(() => nock.enableNetConnect());
 afterEach(() => {
   nock.cleanAll();
 });

@@ -1,9 +1,11 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LEGACY_MARKET_API_BASE_URL, verifySignature } from '../../src/index.js';
 import { ORIGIN, ok, recordingClient, SECRET } from './helpers.js';
 
 beforeAll(() => nock.disableNetConnect());
+// Files may share a worker: leave the network as this file found it.
+afterAll(() => nock.enableNetConnect());
 afterEach(() => {
   nock.cleanAll();
 });

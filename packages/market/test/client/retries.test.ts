@@ -1,10 +1,12 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/client/transport.js';
 import { generateRequestId, isNeverloseMarketError, validateRequestId } from '../../src/index.js';
 import { failure, ORIGIN, ok, recordingClient } from './helpers.js';
 
 beforeAll(() => nock.disableNetConnect());
+// Files may share a worker: leave the network as this file found it.
+afterAll(() => nock.enableNetConnect());
 afterEach(() => {
   nock.cleanAll();
 });

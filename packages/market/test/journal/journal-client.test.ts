@@ -9,6 +9,8 @@ import { failure, ORIGIN, ok, recordingClient } from '../client/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nl-journal-'));
 beforeAll(() => nock.disableNetConnect());
+// Files may share a worker: leave the network as this file found it.
+afterAll(() => nock.enableNetConnect());
 afterEach(() => {
   nock.cleanAll();
 });
