@@ -34,7 +34,7 @@ for (const suite of testSuites) {
   console.log(`\n>>> vitest ${suite.file}`);
   const result = spawnSync(
     'pnpm',
-    ['exec', 'vitest', 'run', '--project', 'integration', suite.file],
+    ['exec', 'vitest', 'run', '--project', 'slow', suite.file],
     {
       cwd: root,
       stdio: 'inherit',
@@ -52,13 +52,14 @@ for (const script of scripts) {
 }
 
 // The signing bench again on every other runtime of the runtime matrix (test/runtimes installs
-// them from npm), each writing its own suite: market-signing-node-22, -node-24, -bun, -deno; and on
+// them from npm), each writing its own suite: market-signing-node-22, -node-24, -node-26, -bun, -deno; and on
 // workerd, through Miniflare on Node 22 (test/runtimes/bench-workerd.mjs).
 const runtimeBin = (path) => join(root, 'test', 'runtimes', 'node_modules', path);
 const signingBench = 'packages/market/bench/signing.bench.mjs';
 const onRuntimes = [
   { command: runtimeBin('node22/bin/node'), args: [signingBench], suffix: 'node-22' },
   { command: runtimeBin('node24/bin/node'), args: [signingBench], suffix: 'node-24' },
+  { command: runtimeBin('node26/bin/node'), args: [signingBench], suffix: 'node-26' },
   { command: runtimeBin('.bin/bun'), args: [signingBench] },
   { command: runtimeBin('.bin/deno'), args: ['run', '-A', signingBench] },
   { command: runtimeBin('node22/bin/node'), args: ['test/runtimes/bench-workerd.mjs'] },
@@ -86,7 +87,7 @@ for (const suite of suites) printSuite(suite);
 
 /** One row per runtime of the signing suites: the figures the goals compare, side by side. */
 function signingByRuntime() {
-  const order = ['market-signing', '-node-22', '-node-24', '-bun', '-deno', '-workerd'];
+  const order = ['market-signing', '-node-22', '-node-24', '-node-26', '-bun', '-deno', '-workerd'];
   const rank = (suite) => order.findIndex((end) => suite.suite.endsWith(end));
   const signing = suites
     .filter((suite) => suite.suite.startsWith('market-signing'))
