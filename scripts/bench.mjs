@@ -32,15 +32,11 @@ for (const suite of testSuites) {
   if (only.length && !only.some((name) => suite.file.includes(name) || suite.name.includes(name)))
     continue;
   console.log(`\n>>> vitest ${suite.file}`);
-  const result = spawnSync(
-    'pnpm',
-    ['exec', 'vitest', 'run', '--project', 'slow', suite.file],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, NEVERLOSE_WRITE_BENCH: '1' },
-    },
-  );
+  const result = spawnSync('pnpm', ['exec', 'vitest', 'run', '--project', 'slow', suite.file], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NEVERLOSE_WRITE_BENCH: '1' },
+  });
   if (result.status !== 0) failed.push(suite.file);
 }
 for (const script of scripts) {
