@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installPacked, type PackedProject, repoRoot, run, spawnNode } from '../support/packed.js';
+import {
+  installPacked,
+  type PackedProject,
+  portableMarketEntries,
+  repoRoot,
+  run,
+  spawnNode,
+} from '../support/packed.js';
 
 const purchase =
   '{"kind": "purchase", "amount": 0.9, "username": "A49", "unique_id": 89968, "item_id": "E3yugw", "signature": "dc20a4d73447ac51689d6e03115aa135a8d734e610352dda818e830e70a60560"}';
@@ -184,16 +191,7 @@ describe('every subpath entry of the packed tarball', () => {
     expect(result.stdout.trim()).toBe('ERR_SQLITE_UNAVAILABLE');
   });
 
-  const portable = [
-    'neverlose-market',
-    'neverlose-market/signing',
-    'neverlose-market/webhooks',
-    'neverlose-market/reseller',
-    'neverlose-market/client',
-    'neverlose-market/prices',
-    'neverlose-market/journal',
-    'neverlose-market/errors',
-  ];
+  const portable = portableMarketEntries;
   /** A Worker-style module that uses every portable entry. */
   const workerSource = `
     ${portable.map((entry, i) => `import * as entry${i} from '${entry}';`).join('\n')}

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Message } from 'esbuild';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { installPacked, type PackedProject } from '../support/packed.js';
+import { installPacked, type PackedProject, portableMarketEntries } from '../support/packed.js';
 import { buildDir } from './build.js';
 import { cellTitle, checkCell, expectedBundleFailures } from './expected-failures.js';
 import { workerd } from './runtimes.js';
@@ -14,17 +14,7 @@ import { workerBuildOptions } from './worker-build.mjs';
 // esbuild as a Workers build does, without nodejs_compat, aliases or stubs, then run by workerd.
 
 /** The portable entries: every one a Worker may import. */
-const entries = [
-  'neverlose-market',
-  'neverlose-market/signing',
-  'neverlose-market/webhooks',
-  'neverlose-market/reseller',
-  'neverlose-market/client',
-  'neverlose-market/prices',
-  'neverlose-market/journal',
-  'neverlose-market/errors',
-  'neverlose-oidc',
-] as const;
+const entries = [...portableMarketEntries, 'neverlose-oidc'] as const;
 
 interface Result {
   /** esbuild's error, when the bundle could not be built. */

@@ -8,6 +8,18 @@ export const run = promisify(execFile);
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 /** A throwaway project with the named workspace packages installed from their packed tarballs. */
+/** neverlose-market's portable entries: every one a Worker or a browser bundle may import. */
+export const portableMarketEntries = [
+  'neverlose-market',
+  'neverlose-market/signing',
+  'neverlose-market/webhooks',
+  'neverlose-market/reseller',
+  'neverlose-market/client',
+  'neverlose-market/prices',
+  'neverlose-market/journal',
+  'neverlose-market/errors',
+] as const;
+
 export interface PackedProject {
   readonly dir: string;
   /** Runs `node` in the project on a file written there. */
