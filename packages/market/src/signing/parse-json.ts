@@ -77,6 +77,11 @@ export function parseFlatObject(text: string): FlatObject | undefined {
   return new PythonJsonReader(text).flatDocument();
 }
 
+/** JSON's four whitespace characters. */
+function isWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 /** One pass over the text; a class rather than closures so V8 optimizes it as one shape. */
 class PythonJsonReader {
   private i = 0;
@@ -97,27 +102,28 @@ class PythonJsonReader {
   /** {@link parseFlatObject}: the steps of `value(0)` on an object, stopping at a nested value. */
   flatDocument(): FlatObject | undefined {
     const text = this.text;
-    this.skipWhitespace();
+    // Whitespace is checked for before the call: a compact body, the common case, has none.
+    if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
     if (text.charCodeAt(this.i) !== 0x7b) return undefined;
     this.i++;
     const keys: string[] = [];
     const values: PyValue[] = [];
-    this.skipWhitespace();
+    if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
     if (text.charCodeAt(this.i) === 0x7d) this.i++;
     else {
       for (;;) {
-        this.skipWhitespace();
+        if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
         if (text.charCodeAt(this.i) !== 0x22) this.fail('expected a string key');
         const key = this.string();
-        this.skipWhitespace();
+        if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
         if (text.charCodeAt(this.i) !== 0x3a) this.fail("expected ':'");
         this.i++;
-        this.skipWhitespace();
+        if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
         const c = text.charCodeAt(this.i);
         if (c === 0x7b || c === 0x5b || keys.includes(key)) return undefined;
         keys.push(key);
-        values.push(this.value(1));
-        this.skipWhitespace();
+        values.push(c === 0x22 ? { t: 'str', v: this.string() } : this.primitive(c));
+        if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
         const next = text.charCodeAt(this.i);
         if (next === 0x7d) {
           this.i++;
@@ -127,7 +133,7 @@ class PythonJsonReader {
         this.i++;
       }
     }
-    this.skipWhitespace();
+    if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
     if (this.i !== text.length) this.fail('unexpected text after the JSON value');
     return { keys, values, mayHoldLoneSurrogate: this.surrogateEscape || !text.isWellFormed() };
   }
@@ -144,8 +150,7 @@ class PythonJsonReader {
     const text = this.text;
     let i = this.i;
     for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      if (isWhitespace(text.charCodeAt(i))) i++;
       else break;
     }
     this.i = i;
@@ -153,13 +158,18 @@ class PythonJsonReader {
 
   private value(depth: number): PyValue {
     this.skipWhitespace();
-    const text = this.text;
-    const c = text.charCodeAt(this.i);
+    const c = this.text.charCodeAt(this.i);
     if (c === 0x22) return { t: 'str', v: this.string() };
     if (c === 0x7b || c === 0x5b) {
       if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
       return c === 0x7b ? { t: 'dict', v: this.objectBody(depth + 1) } : this.array(depth + 1);
     }
+    return this.primitive(c);
+  }
+
+  /** A literal or a number starting at the current index, whose first unit is `c`. */
+  private primitive(c: number): PyValue {
+    const text = this.text;
     if (c === 0x74 && text.startsWith('true', this.i)) {
       this.i += 4;
       return TRUE;
