@@ -7,6 +7,9 @@ const MAX_INT_DIGITS = 4300;
 const MAX_DEPTH = 64;
 
 const HEX4_RE = /^[0-9a-fA-F]{4}$/;
+/** What {@link PythonJsonReader} must look for inside a string: a backslash or a control character. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
+const NEEDS_SCAN_RE = /[\\\x00-\x1f]/;
 
 const TRUE: PyValue = { t: 'bool', v: true };
 const FALSE: PyValue = { t: 'bool', v: false };
@@ -90,7 +93,15 @@ class PythonJsonReader {
   /** A `\u` escape gave a UTF-16 surrogate. */
   surrogateEscape = false;
 
-  constructor(private readonly text: string) {}
+  /**
+   * The text has no backslash and no control character (whitespace included): a string then ends
+   * at the next quote, with nothing to check in between. A compact body, the common case.
+   */
+  private readonly plain: boolean;
+
+  constructor(private readonly text: string) {
+    this.plain = !NEEDS_SCAN_RE.test(text);
+  }
 
   document(): PyValue {
     const value = this.value(0);
@@ -191,6 +202,10 @@ class PythonJsonReader {
     const start = this.i + 1;
     // Most strings need no decoding: find the closing quote and check the run in between.
     const end = text.indexOf('"', start);
+    if (this.plain && end !== -1) {
+      this.i = end + 1;
+      return text.slice(start, end);
+    }
     let i = start;
     if (end !== -1) {
       while (i < end) {
