@@ -8,7 +8,6 @@ const MAX_DEPTH = 64;
 
 const HEX4_RE = /^[0-9a-fA-F]{4}$/;
 /** What {@link PythonJsonReader} must look for inside a string: a backslash or a control character. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const NEEDS_SCAN_RE = /[\\\x00-\x1f]/;
 
 const TRUE: PyValue = { t: 'bool', v: true };
