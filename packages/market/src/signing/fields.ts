@@ -162,7 +162,9 @@ function fieldsOfObject(object: Readonly<Record<string, unknown>>): SigningField
  * whose time cannot grow with the square of a hostile payload's size.
  */
 function sortByKey(fields: SignedField[]): SignedField[] {
-  const byCodePoint = fields.some((field) => SURROGATE_RE.test(field.key));
+  let byCodePoint = false;
+  for (let i = 0; i < fields.length && !byCodePoint; i++)
+    byCodePoint = hasSurrogate(fields[i]!.key);
   if (fields.length > 16) {
     return fields.sort((a, b) =>
       before(a.key, b.key, byCodePoint) ? -1 : a.key === b.key ? 0 : 1,
@@ -180,11 +182,36 @@ function sortByKey(fields: SignedField[]): SignedField[] {
   return fields;
 }
 
+/** {@link sortByKey} for bare keys, in place. */
+function sortKeys(keys: string[]): string[] {
+  let byCodePoint = false;
+  for (let i = 0; i < keys.length && !byCodePoint; i++) byCodePoint = hasSurrogate(keys[i]!);
+  if (keys.length > 16) return byCodePoint ? keys.sort(compareCodePoints) : keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && before(key, keys[j]!, byCodePoint)) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
 function before(a: string, b: string, byCodePoint: boolean): boolean {
   return byCodePoint ? compareCodePoints(a, b) < 0 : a < b;
 }
 
-const SURROGATE_RE = /[\uD800-\uDFFF]/;
+/** Whether `text` holds a UTF-16 surrogate (paired or not): a scan, cheaper than a RegExp here. */
+function hasSurrogate(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+  }
+  return false;
+}
+
 const NO_FLOATS: ReadonlySet<string> = new Set();
 
 /**
@@ -203,16 +230,15 @@ export function joinedSigningString(
   ) {
     return joinFields(signingFields(payload).fields);
   }
-  const keys = Object.keys(payload);
-  // UTF-16 order is code point order unless a key holds a surrogate.
-  if (keys.some((key) => SURROGATE_RE.test(key))) keys.sort(compareCodePoints);
-  else keys.sort();
+  const keys = sortKeys(Object.keys(payload));
+  const hasFloats = floats.size > 0;
   let out = '';
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     if (key === 'signature') continue;
     const value = payload[key];
     const text =
-      floats.has(key) && value !== undefined
+      hasFloats && floats.has(key) && value !== undefined
         ? pythonFloatOfJs(value, key)
         : pythonStrOfJs(value, key);
     if (text !== undefined) out += key + text;

@@ -7,6 +7,8 @@ const MAX_INT_DIGITS = 4300;
 const MAX_DEPTH = 64;
 
 const HEX4_RE = /^[0-9a-fA-F]{4}$/;
+/** What {@link PythonJsonReader} must look for inside a string: a backslash or a control character. */
+const NEEDS_SCAN_RE = /[\\\x00-\x1f]/;
 
 const TRUE: PyValue = { t: 'bool', v: true };
 const FALSE: PyValue = { t: 'bool', v: false };
@@ -77,6 +79,11 @@ export function parseFlatObject(text: string): FlatObject | undefined {
   return new PythonJsonReader(text).flatDocument();
 }
 
+/** JSON's four whitespace characters. */
+function isWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 /** One pass over the text; a class rather than closures so V8 optimizes it as one shape. */
 class PythonJsonReader {
   private i = 0;
@@ -85,7 +92,15 @@ class PythonJsonReader {
   /** A `\u` escape gave a UTF-16 surrogate. */
   surrogateEscape = false;
 
-  constructor(private readonly text: string) {}
+  /**
+   * The text has no backslash and no control character (whitespace included): a string then ends
+   * at the next quote, with nothing to check in between. A compact body, the common case.
+   */
+  private readonly plain: boolean;
+
+  constructor(private readonly text: string) {
+    this.plain = !NEEDS_SCAN_RE.test(text);
+  }
 
   document(): PyValue {
     const value = this.value(0);
@@ -97,27 +112,28 @@ class PythonJsonReader {
   /** {@link parseFlatObject}: the steps of `value(0)` on an object, stopping at a nested value. */
   flatDocument(): FlatObject | undefined {
     const text = this.text;
-    this.skipWhitespace();
+    // Whitespace is checked for before the call: a compact body, the common case, has none.
+    if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
     if (text.charCodeAt(this.i) !== 0x7b) return undefined;
     this.i++;
     const keys: string[] = [];
     const values: PyValue[] = [];
-    this.skipWhitespace();
+    if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
     if (text.charCodeAt(this.i) === 0x7d) this.i++;
     else {
       for (;;) {
-        this.skipWhitespace();
+        if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
         if (text.charCodeAt(this.i) !== 0x22) this.fail('expected a string key');
         const key = this.string();
-        this.skipWhitespace();
+        if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
         if (text.charCodeAt(this.i) !== 0x3a) this.fail("expected ':'");
         this.i++;
-        this.skipWhitespace();
+        if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
         const c = text.charCodeAt(this.i);
         if (c === 0x7b || c === 0x5b || keys.includes(key)) return undefined;
         keys.push(key);
-        values.push(this.value(1));
-        this.skipWhitespace();
+        values.push(c === 0x22 ? { t: 'str', v: this.string() } : this.primitive(c));
+        if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
         const next = text.charCodeAt(this.i);
         if (next === 0x7d) {
           this.i++;
@@ -127,7 +143,7 @@ class PythonJsonReader {
         this.i++;
       }
     }
-    this.skipWhitespace();
+    if (isWhitespace(text.charCodeAt(this.i))) this.skipWhitespace();
     if (this.i !== text.length) this.fail('unexpected text after the JSON value');
     return { keys, values, mayHoldLoneSurrogate: this.surrogateEscape || !text.isWellFormed() };
   }
@@ -144,8 +160,7 @@ class PythonJsonReader {
     const text = this.text;
     let i = this.i;
     for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      if (isWhitespace(text.charCodeAt(i))) i++;
       else break;
     }
     this.i = i;
@@ -153,13 +168,18 @@ class PythonJsonReader {
 
   private value(depth: number): PyValue {
     this.skipWhitespace();
-    const text = this.text;
-    const c = text.charCodeAt(this.i);
+    const c = this.text.charCodeAt(this.i);
     if (c === 0x22) return { t: 'str', v: this.string() };
     if (c === 0x7b || c === 0x5b) {
       if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
       return c === 0x7b ? { t: 'dict', v: this.objectBody(depth + 1) } : this.array(depth + 1);
     }
+    return this.primitive(c);
+  }
+
+  /** A literal or a number starting at the current index, whose first unit is `c`. */
+  private primitive(c: number): PyValue {
+    const text = this.text;
     if (c === 0x74 && text.startsWith('true', this.i)) {
       this.i += 4;
       return TRUE;
@@ -181,6 +201,10 @@ class PythonJsonReader {
     const start = this.i + 1;
     // Most strings need no decoding: find the closing quote and check the run in between.
     const end = text.indexOf('"', start);
+    if (this.plain && end !== -1) {
+      this.i = end + 1;
+      return text.slice(start, end);
+    }
     let i = start;
     if (end !== -1) {
       while (i < end) {

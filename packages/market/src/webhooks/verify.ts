@@ -42,8 +42,8 @@ export function verifyWebhook(
   rawBody: string | Uint8Array,
   secret: string | readonly string[],
 ): WebhookEvent {
-  const secrets = typeof secret === 'string' ? [secret] : secret;
-  if (!isSecretList(secrets)) {
+  // A single secret, the common case, takes no array.
+  if (typeof secret === 'string' ? secret.length === 0 : !isSecretList(secret)) {
     throw new WebhookError(
       'ERR_WEBHOOK_INVALID_OPTIONS',
       'verifyWebhook: give at least one non-empty secret.',
@@ -64,7 +64,11 @@ export function verifyWebhook(
       'The webhook has no string "signature" field.',
     );
   }
-  if (!matchesAnySecret(parsed.fields, signature, secrets)) {
+  const matched =
+    typeof secret === 'string'
+      ? matchesSignature(parsed.fields, signature, secret, false)
+      : matchesAnySecret(parsed.fields, signature, secret);
+  if (!matched) {
     throw new WebhookError(
       'ERR_WEBHOOK_BAD_SIGNATURE',
       'The webhook signature matches none of the secrets.',
@@ -145,8 +149,7 @@ function toEvent(entries: PyEntries, signature: string): WebhookEvent {
     );
   }
   const expected = EVENT_FIELDS[kind as WebhookEvent['kind']];
-  const exact = entries.size === expected.length && expected.every((name) => entries.has(name));
-  if (!exact) {
+  if (!hasExactly(entries, expected)) {
     const extra = [...entries.keys()].filter((name) => !expected.includes(name));
     const missing = expected.filter((name) => !entries.has(name));
     const parts = [
@@ -158,9 +161,6 @@ function toEvent(entries: PyEntries, signature: string): WebhookEvent {
       `A ${kind} webhook has exactly ${expected.join(', ')}: ${parts.join('; ')}.`,
     );
   }
-  const shape = (message: string): never => {
-    throw new WebhookError('ERR_WEBHOOK_INVALID_SHAPE', `A ${kind} webhook's ${message}.`);
-  };
 
   const amountValue = entries.get('amount')!;
   const amount =
@@ -169,18 +169,21 @@ function toEvent(entries: PyEntries, signature: string): WebhookEvent {
       : amountValue.t === 'int'
         ? Number(amountValue.v)
         : Number.NaN;
-  if (!Number.isFinite(amount) || amount < 0) shape('"amount" must be a non-negative number');
+  if (!Number.isFinite(amount) || amount < 0) {
+    invalidShape(kind, '"amount" must be a non-negative number');
+  }
   const amountText = (amountValue as { text?: string }).text ?? String(amount);
 
   const uniqueIdValue = entries.get('unique_id')!;
   const uniqueIdText = uniqueIdValue.t === 'int' ? (uniqueIdValue.text ?? uniqueIdValue.v) : '';
   const uniqueId = Number(uniqueIdText);
   if (!INT_RE.test(uniqueIdText) || !Number.isSafeInteger(uniqueId)) {
-    shape('"unique_id" must be a non-negative integer');
+    invalidShape(kind, '"unique_id" must be a non-negative integer');
   }
   const username = stringValue(entries.get('username'));
-  if (username === undefined || username.length === 0)
-    shape('"username" must be a non-empty string');
+  if (username === undefined || username.length === 0) {
+    invalidShape(kind, '"username" must be a non-empty string');
+  }
   // Literals rather than spreads of a shared base: this runs on every webhook.
   if (kind === 'transfer') {
     return {
@@ -193,7 +196,9 @@ function toEvent(entries: PyEntries, signature: string): WebhookEvent {
     } satisfies TransferEvent;
   }
   const itemId = stringValue(entries.get('item_id'));
-  if (itemId === undefined || itemId.length === 0) shape('"item_id" must be a non-empty string');
+  if (itemId === undefined || itemId.length === 0) {
+    invalidShape(kind, '"item_id" must be a non-empty string');
+  }
   return {
     kind: 'purchase',
     amount,
@@ -203,6 +208,17 @@ function toEvent(entries: PyEntries, signature: string): WebhookEvent {
     signature,
     itemId: itemId!,
   } satisfies PurchaseEvent;
+}
+
+/** Whether the body's keys are exactly `expected` (a loop, not `every()`: this runs on every webhook). */
+function hasExactly(entries: PyEntries, expected: readonly string[]): boolean {
+  if (entries.size !== expected.length) return false;
+  for (const name of expected) if (!entries.has(name)) return false;
+  return true;
+}
+
+function invalidShape(kind: string, message: string): never {
+  throw new WebhookError('ERR_WEBHOOK_INVALID_SHAPE', `A ${kind} webhook's ${message}.`);
 }
 
 function stringValue(value: PyValue | undefined): string | undefined {
