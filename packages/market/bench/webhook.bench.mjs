@@ -34,8 +34,9 @@ if (process.argv[2] === 'serve') {
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 } else {
   const { default: autocannon } = await import('autocannon');
-  const seconds = Number(process.argv[2] ?? 10);
-  const rounds = 3;
+  const seconds = Number(process.argv[2] ?? 14);
+  // Many short rounds: on a shared 2-core machine one round's figure can move by a third.
+  const rounds = 7;
   const connections = 32;
 
   async function startServer(mode) {
@@ -92,8 +93,15 @@ if (process.argv[2] === 'serve') {
   console.log(
     `createNodeWebhookHandler:    ${handler.requestsPerSecond} req/s (median of ${rounds}: ${runs.handler.map((r) => r.requestsPerSecond).join(', ')}; p50 ${handler.latencyP50Ms} ms, p99 ${handler.latencyP99Ms} ms)`,
   );
-  const ratio = handler.requestsPerSecond / bare.requestsPerSecond;
-  console.log(`handler / bare: ${ratio.toFixed(2)} (goal >= 0.85)`);
+  // Each round's two servers ran back to back, under much the same outside load: the ratio of each
+  // pair, and their median, say more than the ratio of two medians taken at different moments.
+  const ratios = runs.handler
+    .map((h, i) => h.requestsPerSecond / runs.bare[i].requestsPerSecond)
+    .sort((a, b) => a - b);
+  const ratio = ratios[Math.floor(ratios.length / 2)];
+  console.log(
+    `handler / bare: ${ratio.toFixed(2)}, median of ${rounds} back-to-back pairs (${ratios.map((r) => r.toFixed(2)).join(', ')}) (goal >= 0.85)`,
+  );
 
   // Where the difference goes: the per-call CPU cost of the checks, in this process.
   const { verifyWebhook } = await import('../dist/webhooks.js');
@@ -136,7 +144,12 @@ if (process.argv[2] === 'serve') {
         },
         {
           name: 'setup',
-          value: `autocannon, ${connections} connections, ${rounds} alternating rounds of ${perRound} s per server after a 2 s warm-up, median kept; each server in its own process; the docs' purchase example; the dedup store admits every event so each request runs verify + dedup + onEvent`,
+          value: `autocannon, ${connections} connections, ${rounds} alternating rounds of ${perRound} s per server after a 2 s warm-up, the median of the rounds' handler/bare ratios kept (the requests/s above are each server's median round); each server in its own process; the docs' purchase example; the dedup store admits every event so each request runs verify + dedup + onEvent`,
+          unit: '',
+        },
+        {
+          name: 'handler / bare of each round, sorted',
+          value: ratios.map((r) => r.toFixed(2)).join(', '),
           unit: '',
         },
         {
