@@ -1,11 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createClient, createCluster } from 'redis';
+import { freePort } from '../../../test/support/ports.js';
 
 const run = promisify(execFile);
 const clusterScript = resolve(import.meta.dirname, '..', '..', '..', 'scripts', 'redis-cluster.sh');
@@ -174,15 +174,4 @@ export async function startRedisCluster(): Promise<TestRedis & { readonly nodes:
       await own?.stop();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
