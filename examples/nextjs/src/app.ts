@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 /** The part of Next's programmatic server this wrapper uses. */
@@ -76,8 +77,49 @@ export function isBuilt(): boolean {
   return existsSync(`${exampleDir}/.next/BUILD_ID`);
 }
 
-/** Runs `next build` (a minute or more on two cores): once, before {@link startExample}. */
-export function buildExample(): Promise<void> {
+/** Held while a process runs `next build` here: Next refuses a second build of the same folder. */
+const buildLock = `${exampleDir}/.next-build.lock`;
+/** A lock older than this was left by a process that died mid-build. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+/**
+ * Runs `next build` (a minute or more on two cores): once, before {@link startExample}. Processes
+ * that call it at the same time build once: the others wait for that build and use it.
+ */
+export async function buildExample(): Promise<void> {
+  const asked = Date.now();
+  while (!takeBuildLock()) {
+    await delay(250);
+    if (!existsSync(buildLock) && builtSince(asked)) return;
+  }
+  try {
+    await runNextBuild();
+  } finally {
+    rmSync(buildLock, { recursive: true, force: true });
+  }
+}
+
+function takeBuildLock(): boolean {
+  try {
+    mkdirSync(buildLock);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const held = statSync(buildLock, { throwIfNoEntry: false });
+    if (held !== undefined && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
+      rmSync(buildLock, { recursive: true, force: true });
+    }
+    return false;
+  }
+}
+
+/** True when a production build finished at or after `time` (ms since the epoch). */
+function builtSince(time: number): boolean {
+  const built = statSync(`${exampleDir}/.next/BUILD_ID`, { throwIfNoEntry: false });
+  return built !== undefined && built.mtimeMs >= time;
+}
+
+function runNextBuild(): Promise<void> {
   const bin = fileURLToPath(import.meta.resolve('next/dist/bin/next'));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, 'build'], {
