@@ -15,6 +15,12 @@ export const slowFolders = [
   'runtimes',
 ] as const;
 
+/** Files of other folders of `test/` that run in the slow project. */
+export const slowFiles = [
+  // every market README path as a program of its own against an emulator: some twenty processes.
+  'docs/market-snippets.test.ts',
+] as const;
+
 /** Test files of the packages that run in the slow project, by package folder. */
 export const slowPackageTests = {
   // kill -9 of child processes mid-operation, then resumed by new ones.
