@@ -8,6 +8,7 @@ export const slowFolders = [
   'demo',
   'e2e',
   'faults',
+  'first-hour',
   'fuzz',
   'hostile',
   'multi-instance',
