@@ -1,5 +1,5 @@
 import { configDefaults, defineProject } from 'vitest/config';
-import { slowFolders } from './support/slow-tests.js';
+import { slowFiles, slowFolders } from './support/slow-tests.js';
 
 export default defineProject({
   test: {
@@ -9,7 +9,12 @@ export default defineProject({
     // Files share their worker's module cache (each cleans up what it changes): imports dominate.
     isolate: false,
     include: ['**/*.test.ts'],
-    exclude: [...configDefaults.exclude, 'test-results/**', ...slowFolders.map((f) => `${f}/**`)],
+    exclude: [
+      ...configDefaults.exclude,
+      'test-results/**',
+      ...slowFolders.map((f) => `${f}/**`),
+      ...slowFiles,
+    ],
     testTimeout: 120_000,
     hookTimeout: 180_000,
   },

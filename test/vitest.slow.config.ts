@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { configDefaults, defineProject } from 'vitest/config';
-import { slowFolders, slowPackageTests } from './support/slow-tests.js';
+import { slowFiles, slowFolders, slowPackageTests } from './support/slow-tests.js';
 
 // `pnpm test:slow`: see support/slow-tests.ts. Paths are from the repository root.
 export default defineProject({
@@ -9,6 +9,7 @@ export default defineProject({
     root: resolve(import.meta.dirname, '..'),
     include: [
       ...slowFolders.map((folder) => `test/${folder}/**/*.test.ts`),
+      ...slowFiles.map((file) => `test/${file}`),
       ...Object.entries(slowPackageTests).flatMap(([pkg, files]) =>
         files.map((file) => `packages/${pkg}/${file}`),
       ),

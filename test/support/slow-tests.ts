@@ -8,11 +8,18 @@ export const slowFolders = [
   'demo',
   'e2e',
   'faults',
+  'first-hour',
   'fuzz',
   'hostile',
   'multi-instance',
   'packed',
   'runtimes',
+] as const;
+
+/** Files of other folders of `test/` that run in the slow project. */
+export const slowFiles = [
+  // every market README path as a program of its own against an emulator: some twenty processes.
+  'docs/market-snippets.test.ts',
 ] as const;
 
 /** Test files of the packages that run in the slow project, by package folder. */

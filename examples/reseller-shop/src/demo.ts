@@ -6,23 +6,15 @@ import { startExample } from './app.js';
 
 /**
  * `pnpm demo`: the emulator on port 4010 and the shop on 3002, wired to each other. Integration 100
- * is made public so that every emulated buyer (alice, bob) sees the shop in the checkout.
+ * is public in the demo seed, so every emulated buyer (alice, bob) sees the shop in the checkout.
  */
 const SHOP_URL = 'http://127.0.0.1:3002';
-const seed = defaultConfig({
-  integrationRedirectUrl: `${SHOP_URL}/checkout`,
-  webhookUrl: `${SHOP_URL}/webhooks/neverlose`,
-});
 const emulator = await startEmulator({
   port: 4010,
-  config: {
-    ...seed,
-    marketAccounts: seed.marketAccounts?.map((account) =>
-      account.integration === undefined
-        ? account
-        : { ...account, integration: { ...account.integration, public: true } },
-    ),
-  },
+  config: defaultConfig({
+    integrationRedirectUrl: `${SHOP_URL}/checkout`,
+    webhookUrl: `${SHOP_URL}/webhooks/neverlose`,
+  }),
 });
 // The emulator forgets its world on exit, so the journal of a demo run is thrown away with it.
 const dataDir = mkdtempSync(join(tmpdir(), 'reseller-shop-demo-'));

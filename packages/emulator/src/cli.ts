@@ -2,12 +2,20 @@ import { EXIT_FAILED, EXIT_USAGE, UsageError } from './cli/args.js';
 import type { CliIo } from './cli/io.js';
 import { LISTEN_HELP, listenCommand } from './cli/listen.js';
 import { START_HELP, startCommand } from './cli/start.js';
+import { TRIGGER_HELP, triggerCommand } from './cli/trigger.js';
+
+/** The subcommands; without one, the emulator starts. */
+const COMMANDS = {
+  listen: listenCommand,
+  trigger: triggerCommand,
+} as const;
 
 /**
- * Runs `neverlose-emulator` (start the emulator) or `neverlose-emulator listen` (print its webhook
- * deliveries); resolves with the exit code once it stopped (SIGINT/SIGTERM): 0 after a signal or
- * `--help`/`--version`, 1 when it could not run (port in use, emulator unreachable), 2 for bad
- * usage, with a line naming the flag.
+ * Runs `neverlose-emulator` (start the emulator), `neverlose-emulator listen` (print its webhook
+ * deliveries) or `neverlose-emulator trigger <kind> --to URL` (send one signed webhook); resolves
+ * with the exit code once it stopped (SIGINT/SIGTERM): 0 after a signal or `--help`/`--version`,
+ * 1 when it could not run (port in use, emulator or receiver unreachable, a receiver that did not
+ * answer 2xx), 2 for bad usage, with a line naming the flag.
  */
 export async function run(
   argv: readonly string[],
@@ -15,10 +23,14 @@ export async function run(
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
   const io: CliIo = { out, err };
-  const listen = argv[0] === 'listen';
-  const name = listen ? 'neverlose-emulator listen' : 'neverlose-emulator';
+  const command = Object.hasOwn(COMMANDS, argv[0] ?? '')
+    ? (argv[0] as keyof typeof COMMANDS)
+    : undefined;
+  const name = command === undefined ? 'neverlose-emulator' : `neverlose-emulator ${command}`;
   try {
-    return listen ? await listenCommand(argv.slice(1), io) : await startCommand(argv, io);
+    return command === undefined
+      ? await startCommand(argv, io)
+      : await COMMANDS[command](argv.slice(1), io);
   } catch (error) {
     if (error instanceof UsageError) {
       err.write(`${name}: ${error.message}\nRun "${name} --help" for the options.\n`);
@@ -29,4 +41,4 @@ export async function run(
   }
 }
 
-export { LISTEN_HELP, START_HELP };
+export { LISTEN_HELP, START_HELP, TRIGGER_HELP };

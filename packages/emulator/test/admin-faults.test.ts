@@ -18,7 +18,7 @@ describe('admin API', () => {
     expect(state.json.marketAccounts[0]).toMatchObject({
       userId: 10,
       reseller: true,
-      integration: { id: 100, public: false },
+      integration: { id: 100, public: true },
     });
     expect((await admin(emu.url, 'GET', '/users/BOB')).json).toMatchObject({
       login: 'bob',

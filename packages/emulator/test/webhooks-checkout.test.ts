@@ -139,9 +139,34 @@ describe('webhooks', () => {
   });
 });
 
+/** Makes integration 100 private, as a new integration is: visible to its owner only. */
+async function hide(url: string): Promise<void> {
+  expect(
+    await market(url, 'integration-visibility', {
+      user_id: 10,
+      integration_id: 100,
+      is_public: false,
+    }),
+  ).toMatchObject({ success: true });
+}
+
 describe('checkout', () => {
+  it('offers the demo seed’s integration to every user: a top-up is not a transfer to oneself', async () => {
+    const emu = await emulator();
+    const page = await (await fetch(`${emu.url}/checkout?login=alice&product=marketplace`)).text();
+    expect(page).toContain('id="checkout-method-100"');
+    const { payload } = await emu.checkout({
+      login: 'alice',
+      integrationId: 100,
+      product: 'marketplace',
+      nle: '10',
+    });
+    expect(payload).toMatchObject({ login: 'alice', market: true, nle: '10' });
+  });
+
   it('shows a page with stable element ids and only the payment methods the user may see', async () => {
     const emu = await emulator();
+    await hide(emu.url);
     const forOwner = await (await fetch(`${emu.url}/checkout?login=reseller&product=cs2`)).text();
     for (const id of [
       'checkout-form',
@@ -166,11 +191,6 @@ describe('checkout', () => {
     const emu = await emulator({
       now: () => now,
       config: defaultConfig({ integrationRedirectUrl: 'https://test.local/checkout?ref=nl' }),
-    });
-    await market(emu.url, 'integration-visibility', {
-      user_id: 10,
-      integration_id: 100,
-      is_public: true,
     });
     const response = await fetch(`${emu.url}/checkout`, {
       method: 'POST',
@@ -230,6 +250,7 @@ describe('checkout', () => {
 
   it('refuses a private integration for other users, bad plans and bad amounts', async () => {
     const emu = await emulator();
+    await hide(emu.url);
     const post = (form: Record<string, string>) =>
       fetch(`${emu.url}/checkout`, {
         method: 'POST',

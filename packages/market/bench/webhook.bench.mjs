@@ -1,6 +1,6 @@
 // Webhook handler requests per second against a bare node:http JSON handler, driven by autocannon
 // on loopback for a bounded time. Runs the BUILT package: `pnpm --filter neverlose-market build` first.
-// Usage: node bench/webhook.bench.mjs [seconds per server, default 10, split in 3 alternating rounds]
+// Usage: node bench/webhook.bench.mjs [seconds, default 14, split in 7 rounds driving both servers]
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,20 @@ if (process.argv[2] === 'serve') {
       createNodeWebhookHandler({ secret: 'key', dedupStore: admitAll, onEvent: () => {} }),
     );
   }
+  // CPU time of this process between two marks: the cost of the requests served meanwhile,
+  // whatever else the machine runs (throughput moves with the load; CPU time per request hardly).
+  let mark = process.cpuUsage();
+  process.on('message', (message) => {
+    if (message === 'mark') {
+      mark = process.cpuUsage();
+      process.send?.('marked');
+    } else if (message === 'read') {
+      const { user, system } = process.cpuUsage(mark);
+      process.send?.({ cpuMicroseconds: user + system });
+    }
+  });
+  // The bench ends a server by closing the channel: a clean exit (a --cpu-prof profile is written).
+  process.on('disconnect', () => process.exit(0));
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 } else {
   const { default: autocannon } = await import('autocannon');
@@ -41,7 +55,7 @@ if (process.argv[2] === 'serve') {
 
   async function startServer(mode) {
     const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', mode], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     const port = await new Promise((resolve, reject) => {
       child.stdout.once('data', (data) => resolve(Number(String(data).trim())));
@@ -52,7 +66,16 @@ if (process.argv[2] === 'serve') {
     return { mode, child, url: `http://127.0.0.1:${port}/hook` };
   }
 
+  /** Sends `message` to a server process and resolves with its answer. */
+  function ask(server, message) {
+    return new Promise((resolve) => {
+      server.child.once('message', resolve);
+      server.child.send(message);
+    });
+  }
+
   async function hit(server, duration) {
+    await ask(server, 'mark');
     const result = await autocannon({
       url: server.url,
       method: 'POST',
@@ -61,10 +84,12 @@ if (process.argv[2] === 'serve') {
       connections,
       duration,
     });
+    const { cpuMicroseconds } = await ask(server, 'read');
     if (result.non2xx > 0 || result.errors > 0) {
       throw new Error(`${server.mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
     }
     return {
+      cpuMicrosecondsPerRequest: cpuMicroseconds / result.requests.total,
       requestsPerSecond: Math.round(result.requests.average),
       latencyP50Ms: result.latency.p50,
       latencyP99Ms: result.latency.p99,
@@ -72,15 +97,17 @@ if (process.argv[2] === 'serve') {
   }
 
   const servers = [await startServer('bare'), await startServer('handler')];
-  for (const server of servers) await hit(server, 2); // warm-up
-  // The machine is shared: alternate the two servers and keep each one's median round, so a burst
-  // of outside load does not land on one side only.
+  await Promise.all(servers.map((server) => hit(server, 2))); // warm-up
+  // The machine is shared: in each round both servers are driven at once, so whatever else runs
+  // meanwhile weighs on both alike, and each figure is the median of the rounds.
   const runs = { bare: [], handler: [] };
   for (let round = 0; round < rounds; round++) {
-    for (const server of servers)
-      runs[server.mode].push(await hit(server, Math.max(1, Math.round(seconds / rounds))));
+    const results = await Promise.all(
+      servers.map((server) => hit(server, Math.max(1, Math.round(seconds / rounds)))),
+    );
+    servers.forEach((server, i) => runs[server.mode].push(results[i]));
   }
-  for (const server of servers) server.child.kill();
+  for (const server of servers) server.child.disconnect();
   const median = (list) =>
     [...list].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[
       Math.floor(list.length / 2)
@@ -101,6 +128,23 @@ if (process.argv[2] === 'serve') {
   const ratio = ratios[Math.floor(ratios.length / 2)];
   console.log(
     `handler / bare: ${ratio.toFixed(2)}, median of ${rounds} back-to-back pairs (${ratios.map((r) => r.toFixed(2)).join(', ')}) (goal >= 0.85)`,
+  );
+
+  // The server process's CPU time per request over every round: what the handler costs, which
+  // the machine's other load does not change (throughput ratios moved from 0.67 to 1.02 between
+  // rounds of one run; these move by a few per cent).
+  const cpuPerRequest = (list) => {
+    const sorted = list.map((r) => r.cpuMicrosecondsPerRequest).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  };
+  const bareCpu = cpuPerRequest(runs.bare);
+  const handlerCpu = cpuPerRequest(runs.handler);
+  const cpuRatio = handlerCpu / bareCpu;
+  const cpuRatios = runs.handler
+    .map((h, i) => h.cpuMicrosecondsPerRequest / runs.bare[i].cpuMicrosecondsPerRequest)
+    .sort((a, b) => a - b);
+  console.log(
+    `server CPU per request: bare ${bareCpu.toFixed(1)} us, handler ${handlerCpu.toFixed(1)} us (median rounds); handler / bare ${cpuRatio.toFixed(2)} (rounds ${cpuRatios.map((r) => r.toFixed(2)).join(', ')}) (goal <= 1.15)`,
   );
 
   // Where the difference goes: the per-call CPU cost of the checks, in this process.
@@ -144,7 +188,18 @@ if (process.argv[2] === 'serve') {
         },
         {
           name: 'setup',
-          value: `autocannon, ${connections} connections, ${rounds} alternating rounds of ${perRound} s per server after a 2 s warm-up, the median of the rounds' handler/bare ratios kept (the requests/s above are each server's median round); each server in its own process; the docs' purchase example; the dedup store admits every event so each request runs verify + dedup + onEvent`,
+          value: `autocannon, ${connections} connections per server, ${rounds} rounds of ${perRound} s driving both servers at once after a 2 s warm-up, the median of the rounds' handler/bare ratios kept (the requests/s above are each server's median round); each server in its own process; the docs' purchase example; the dedup store admits every event so each request runs verify + dedup + onEvent`,
+          unit: '',
+        },
+        {
+          name: 'server CPU per request: bare / handler',
+          value: `${bareCpu.toFixed(1)} / ${handlerCpu.toFixed(1)}`,
+          unit: 'µs',
+          note: "process.cpuUsage() in each server process over each round, divided by the round's requests; the median round",
+        },
+        {
+          name: 'server CPU per request, handler / bare of each round, sorted',
+          value: cpuRatios.map((r) => r.toFixed(2)).join(', '),
           unit: '',
         },
         {
@@ -159,6 +214,12 @@ if (process.argv[2] === 'serve') {
         },
       ],
       goals: [
+        {
+          name: 'server CPU per request, handler / bare (at most)',
+          value: cpuRatio,
+          target: 1.15,
+          met: cpuRatio <= 1.15,
+        },
         {
           name: 'handler / bare requests per second',
           value: ratio,

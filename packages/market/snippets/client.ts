@@ -1,13 +1,15 @@
+// A money call applied once, however often it runs: npx tsx client.ts <order id> <login>
 import { MarketClient } from 'neverlose-market/client';
 import { isNeverloseMarketError } from 'neverlose-market/errors';
 import { openSqliteJournal } from 'neverlose-market/sqlite';
 
-declare const order: { id: string; login: string };
+const apiKey = process.env.NEVERLOSE_API_KEY;
+if (!apiKey) throw new Error('Set NEVERLOSE_API_KEY to your market API key.');
 
-// #region readme
 const client = new MarketClient({
   userId: Number(process.env.NEVERLOSE_USER_ID),
   secret: apiKey,
+  baseUrl: process.env.NEVERLOSE_MARKET_URL, // unset: the production API
   // Written before each request leaves; business keys keep their request id forever.
   journal: await openSqliteJournal('market.db'),
 });
@@ -15,21 +17,21 @@ const client = new MarketClient({
 // After a crash: re-send what was in flight, with the original ids.
 await client.resumePending();
 
+const [orderId = 'order-17', login = 'alice'] = process.argv.slice(2);
 try {
   const result = await client.giftProduct({
-    key: order.id,
-    username: order.login,
+    key: orderId,
+    username: login,
     product: 'cs2',
     days: 30,
   });
-  if (result.status === 'already-completed') {
-    // A retry was answered "Invalid id.": the lost attempt had been applied. Done, once.
-  }
+  // Run it again: the journal answers without sending. Applied once, whatever happens.
+  console.log(`${orderId}: ${result.status}`);
 } catch (error) {
   if (isNeverloseMarketError(error) && error.code === 'ERR_MARKET_USER_NOT_FOUND') {
-    // refund: a final API error; calling again with this key throws it again, sending nothing
+    // A final API error: calling again with this key throws it again, sending nothing. Refund.
+    console.log(`${orderId}: no user ${login}`);
   } else {
-    throw error; // transport error: the operation stays pending; call again or resumePending()
+    throw error; // a transport error: the operation stays pending; run again or resumePending()
   }
 }
-// #endregion

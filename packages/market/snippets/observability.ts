@@ -1,40 +1,35 @@
+// What the client and the webhook handler do, as typed events: npx tsx observability.ts
 import { subscribe } from 'node:diagnostics_channel';
 import { MarketClient } from 'neverlose-market/client';
 import { createNodeWebhookHandler } from 'neverlose-market/webhooks';
 
-declare const log: {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-};
-declare function grant(username: string, itemId: string): Promise<void>;
+const apiKey = process.env.NEVERLOSE_API_KEY;
+if (!apiKey) throw new Error('Set NEVERLOSE_API_KEY to your market API key.');
 
-// #region readme
 // Every request, response, retry and journal step of the client (the API key is never in one;
 // request bodies show "signature":"[redacted]").
 const client = new MarketClient({
   userId: Number(process.env.NEVERLOSE_USER_ID),
   secret: apiKey,
+  baseUrl: process.env.NEVERLOSE_MARKET_URL, // unset: the production API
   onEvent: (event) => {
-    if (event.type === 'market:retry') log.warn(event, `market ${event.method} retried`);
+    if (event.type === 'market:retry') console.warn(`market ${event.method} retried`, event);
     if (event.type === 'market:response')
-      log.info(event, `market ${event.method} ${event.outcome}`);
+      console.log(`market ${event.method} ${event.outcome} in ${event.durationMs} ms`);
   },
 });
 
 // Every delivery of the webhook handler: received, then handled (or duplicate) or refused.
-const webhooks = createNodeWebhookHandler({
+export const webhooks = createNodeWebhookHandler({
   secret: apiKey,
-  onEvent: async (event) => {
-    if (event.kind === 'purchase') await grant(event.username, event.itemId);
-  },
-  onDiagnostic: (event) => log.info(event, event.type),
+  onEvent: (event) => console.log(`${event.kind} ${event.uniqueId}`),
+  onDiagnostic: (event) => console.log(event.type, event),
   // The error of each refusal (default: console.error for 500s and an unavailable dedup store).
-  onError: (error) => log.warn({ code: error.code, status: error.status }, error.message),
+  onError: (error) => console.warn(error.code, error.status, error.message),
 });
 
 // Or listen to every component at once, without touching their options.
-subscribe('neverlose-market', (event) => log.info(event as object, 'neverlose-market'));
+subscribe('neverlose-market', (event) => console.debug('neverlose-market', event));
 
-// #endregion
-
-export { client, webhooks };
+const { balance } = await client.getBalance();
+console.log(`balance: ${balance} NLE`);

@@ -1,28 +1,28 @@
+// A webhook receiver: POST /webhooks, verified on the raw body, handled once per kind + unique_id.
 import { createServer } from 'node:http';
 import { openSqliteDedupStore } from 'neverlose-market/sqlite';
-import { createNodeWebhookHandler, verifyWebhook } from 'neverlose-market/webhooks';
+import { createNodeWebhookHandler } from 'neverlose-market/webhooks';
 
-declare function grant(username: string, itemId: string): Promise<void>;
-declare function credit(username: string, amountText: string): Promise<void>;
+const apiKey = process.env.NEVERLOSE_API_KEY;
+if (!apiKey) throw new Error('Set NEVERLOSE_API_KEY to your market API key.');
 
-// #region readme
-// A typed event, only when the signature matches and the fields are exactly those of its kind.
-const event = verifyWebhook(rawBody, [apiKey, process.env.NEVERLOSE_OLD_API_KEY ?? apiKey]);
+const handleWebhook = createNodeWebhookHandler({
+  // During a key rotation, give both: [apiKey, oldApiKey].
+  secret: apiKey,
+  // Handled events survive a restart: a replayed webhook does not run onEvent again.
+  dedupStore: await openSqliteDedupStore('market.db'),
+  // Make it idempotent on kind + uniqueId too (a unique index on your records).
+  onEvent: (event) => {
+    if (event.kind === 'purchase') {
+      console.log(`${event.username} bought ${event.itemId} (unique_id ${event.uniqueId})`);
+    } else {
+      console.log(`${event.username} sent ${event.amountText} NLE (unique_id ${event.uniqueId})`);
+    }
+  },
+});
 
-// Or a whole handler: 405, 415, 413, 400, 401, 500, 503, and 200 (once per kind + unique_id).
-createServer(
-  createNodeWebhookHandler({
-    secret: apiKey,
-    // Handled events survive a restart: a replayed webhook does not run its handler again.
-    dedupStore: await openSqliteDedupStore('market.db'),
-    // Make it idempotent on kind + uniqueId too (a unique index on your records).
-    onEvent: async (event) => {
-      if (event.kind === 'purchase') await grant(event.username, event.itemId);
-      else await credit(event.username, event.amountText);
-    },
-  }),
-).listen(8080);
-
-// #endregion
-
-export { event };
+const port = Number(process.env.PORT ?? 3000);
+createServer((req, res) => {
+  if (req.url === '/webhooks') return void handleWebhook(req, res);
+  res.writeHead(404).end();
+}).listen(port, () => console.log(`Webhooks: POST http://127.0.0.1:${port}/webhooks`));

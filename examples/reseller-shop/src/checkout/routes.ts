@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MarketClient } from 'neverlose-market/client';
 import { isNeverloseMarketError } from 'neverlose-market/errors';
 import {
+  acceptResellerOrder,
   type ResellerOrder,
-  type SingleUseTokenStore,
   verifyResellerToken,
 } from 'neverlose-market/reseller';
 import type { Catalogue } from '../catalogue.js';
@@ -28,15 +28,21 @@ const ORDER_ID_RE = /^[0-9a-f]{64}$/;
 
 const TOKEN_STATUS: Record<string, number> = {
   ERR_RESELLER_TOKEN_EXPIRED: 410,
-  ERR_RESELLER_TOKEN_REPLAYED: 409,
   ERR_RESELLER_TOKEN_INVALID_OPTIONS: 500,
 };
 
+/** Verifies the token (to show its order), or accepts it for delivery (to pay and deliver it). */
+async function verify(deps: CheckoutDeps, token: string | null | undefined): Promise<ResellerOrder>;
 async function verify(
   deps: CheckoutDeps,
   token: string | null | undefined,
-  singleUseStore?: SingleUseTokenStore,
-): Promise<ResellerOrder> {
+  accept: 'accept',
+): Promise<{ order: ResellerOrder; resumed: boolean }>;
+async function verify(
+  deps: CheckoutDeps,
+  token: string | null | undefined,
+  accept?: 'accept',
+): Promise<ResellerOrder | { order: ResellerOrder; resumed: boolean }> {
   if (token === null || token === undefined || token === '') {
     throw new Refusal(
       400,
@@ -45,11 +51,11 @@ async function verify(
       'This page is opened from the Neverlose checkout: the nl_purchase parameter is missing.',
     );
   }
+  const options = { integrationId: deps.integrationId };
   try {
-    return await verifyResellerToken(token, deps.apiKey, {
-      integrationId: deps.integrationId,
-      ...(singleUseStore === undefined ? {} : { singleUseStore }),
-    });
+    return accept === undefined
+      ? await verifyResellerToken(token, deps.apiKey, options)
+      : await acceptResellerOrder(token, deps.apiKey, { ...options, store: deps.stores.tokens });
   } catch (error) {
     if (isNeverloseMarketError(error) && error.code.startsWith('ERR_RESELLER_TOKEN_')) {
       throw new Refusal(
@@ -109,10 +115,11 @@ export async function showCheckout(
 }
 
 /**
- * `POST /checkout/pay`: takes the (simulated) payment and delivers. The token is spent here, so
- * a second submit takes no second payment; delivery goes through the journal under the order id,
- * so it is applied once whatever happens. Answers with a redirect to the outcome (post/redirect/get:
- * reloading the outcome re-sends nothing).
+ * `POST /checkout/pay`: takes the (simulated) payment and delivers. The order is accepted here,
+ * recorded by its token before anything is delivered: a second submit (or a retry after a failed
+ * delivery) resumes it and takes no second payment; delivery goes through the journal under the
+ * order id, so it is applied once whatever happens. Answers with a redirect to the outcome
+ * (post/redirect/get: reloading the outcome re-sends nothing).
  */
 export async function pay(
   deps: CheckoutDeps,
@@ -124,18 +131,9 @@ export async function pay(
     if (!body.ok) throw bodyRefusal(body.status);
     // Before the token is spent: a forged form must not use up the buyer's order.
     if (!deps.csrf.accepts(req, 'pay', body.form.get('csrf'))) throw FORGED_FORM;
-    const token = body.form.get('nl_purchase');
-    let order: ResellerOrder;
-    let again = false;
-    try {
-      order = await verify(deps, token, deps.stores.tokens);
-    } catch (error) {
-      if (!(error instanceof Refusal && error.code === 'ERR_RESELLER_TOKEN_REPLAYED')) throw error;
-      // Paid before: no second payment. Delivering again with the same key joins or reads the
-      // first delivery, and finishes it if a crash interrupted it.
-      order = await verify(deps, token);
-      again = true;
-    }
+    // Resumed: paid before, so no second payment. Delivering again with the same key joins or
+    // reads the first delivery, and finishes it if it failed or a crash interrupted it.
+    const { order, resumed: again } = await verify(deps, body.form.get('nl_purchase'), 'accept');
     prices(deps, order);
     try {
       await fulfil(deps.client, deps.stores.journal, order);
@@ -146,7 +144,7 @@ export async function pay(
         502,
         'Delivery failed',
         code,
-        'The order could not be sent to Neverlose. Nothing was delivered; your payment will be refunded.',
+        'The order could not be sent to Neverlose; nothing was delivered. Submit the order again to retry: you will not pay twice.',
       );
     }
     sendRedirect(res, `/orders/${order.tokenId}${again ? '?again=1' : ''}`);

@@ -27,6 +27,7 @@ import { VERSION } from './version.js';
 
 export const START_HELP = `Usage: neverlose-emulator [options]
        neverlose-emulator listen [options]   (print webhook deliveries; see listen --help)
+       neverlose-emulator trigger <purchase|transfer> --to URL   (send one signed webhook)
 
 Starts a local Neverlose: identity provider, market API, webhooks, checkout, admin dashboard.
 

@@ -62,7 +62,7 @@ export interface DefaultConfigOptions {
 
 /**
  * A seed for demos and tests: users `alice`, `bob` and `charlie`; the reseller `reseller` (user id
- * 10, API key `emulator-reseller-key`, integration 100); the seller `shop` (user id 11, API key
+ * 10, API key `emulator-reseller-key`, integration 100, public); the seller `shop` (user id 11, API key
  * `emulator-shop-key`) selling item `E3yugw` for 1 NLE; products `csgo` (public) and `cs2`
  * (invite only) with the docs' plans; the OAuth clients `emulator-client` / `emulator-secret` and
  * `emulator-legacy-client` / `emulator-legacy-secret` (permitted `no_pkce`), both accepting
@@ -112,7 +112,10 @@ export function defaultConfig(options: DefaultConfigOptions = {}): EmulatorConfi
           id: 100,
           name: 'Emulator reseller',
           redirectUrl: options.integrationRedirectUrl ?? 'http://127.0.0.1:3000/checkout',
-          public: false,
+          // Public, as a reseller's live integration is: every user sees it at checkout. Were it
+          // private (as a new one is), only its owner could buy, and a top-up bought by the
+          // reseller for itself is a transfer to itself, which the market API refuses.
+          public: true,
         },
       },
       { userId: 11, apiKey: 'emulator-shop-key', reseller: false, webhooks },

@@ -55,7 +55,7 @@ export async function readPayload(io: CliIo): Promise<string> {
 }
 
 /**
- * The API root: `--legacy-endpoint`, else `--base-url`, else `NEVERLOSE_BASE_URL`, else the
+ * The API root: `--legacy-endpoint`, else `--base-url`, else `NEVERLOSE_MARKET_URL`, else the
  * client's default (`undefined`).
  */
 export function resolveBaseUrl(
@@ -67,7 +67,7 @@ export function resolveBaseUrl(
     throw new UsageError('give --base-url or --legacy-endpoint, not both');
   }
   if (legacy) return LEGACY_MARKET_API_BASE_URL;
-  const value = flag ?? io.env['NEVERLOSE_BASE_URL'];
+  const value = flag ?? io.env['NEVERLOSE_MARKET_URL'];
   return value === '' ? undefined : value;
 }
 

@@ -55,7 +55,7 @@ Commands:
 ${lines.join('\n')}
 
 The secret (your market API key) comes from --secret or the environment variable NEVERLOSE_API_KEY,
-the user id from --user-id or NEVERLOSE_USER_ID, the API root from --base-url or NEVERLOSE_BASE_URL.
+the user id from --user-id or NEVERLOSE_USER_ID, the API root from --base-url or NEVERLOSE_MARKET_URL.
 Run "nl-market <command> --help" for a command's options, "nl-market --version" for the version.
 `;
 }

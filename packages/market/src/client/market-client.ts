@@ -1,3 +1,4 @@
+import type { ResellerOrder } from '../reseller/verify-token.js';
 import {
   dispatch,
   isMarketMethod,
@@ -71,6 +72,36 @@ export class MarketClient {
   /** `gift-product` (official resellers): gives subscription days of a product. */
   giftProduct(params: GiftProductParams): Promise<ActionResult> {
     return dispatch(this.#runners, 'gift-product', params);
+  }
+
+  /**
+   * Delivers a reseller checkout order: `gift-product` of its plan for a product order,
+   * `transfer-money` of its `nle` for a top-up, to `order.login`, keyed by `order.tokenId`. The key
+   * makes it apply once however often it runs (a retry of the checkout URL, a second instance, a
+   * crash and `resumePending()`); a repeat reports `already-completed`.
+   *
+   * @param order A verified order (`acceptResellerOrder(...).order`).
+   * @throws the errors of {@link MarketClient.giftProduct} and {@link MarketClient.transferMoney}:
+   *   an API error (`ERR_MARKET_USER_NOT_FOUND`...) is final for this order; a transport error
+   *   leaves it to be sent again by a retry.
+   * @example
+   * ```ts
+   * const { order } = await acceptResellerOrder(token, apiKey, { integrationId: 100, store });
+   * await client.fulfilResellerOrder(order);
+   * ```
+   */
+  fulfilResellerOrder(order: ResellerOrder, options: CallOptions = {}): Promise<ActionResult> {
+    const key = order.tokenId;
+    if (order.type === 'product') {
+      return this.giftProduct({
+        ...options,
+        key,
+        username: order.login,
+        product: order.product,
+        cnt: order.cnt,
+      });
+    }
+    return this.transferMoney({ ...options, key, username: order.login, amount: order.nle });
   }
 
   /** `get-prices` (official resellers): a product's plans and their prices. */

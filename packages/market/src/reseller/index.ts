@@ -1,3 +1,8 @@
+export {
+  type AcceptedResellerOrder,
+  type AcceptResellerOrderOptions,
+  acceptResellerOrder,
+} from './accept-order.js';
 export { ResellerTokenError, type ResellerTokenErrorCode } from './errors.js';
 export { MemorySingleUseStore, type SingleUseTokenStore } from './single-use-store.js';
 export {

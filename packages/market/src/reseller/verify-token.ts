@@ -120,6 +120,29 @@ export async function verifyResellerToken(
   apiKey: string,
   options: VerifyResellerTokenOptions,
 ): Promise<ResellerOrder> {
+  const { order, rememberUntil } = await verifyOrder(token, apiKey, options);
+  if (
+    options.singleUseStore &&
+    !(await options.singleUseStore.consume(order.tokenId, rememberUntil))
+  ) {
+    throw new ResellerTokenError('ERR_RESELLER_TOKEN_REPLAYED', 'This token was already used.');
+  }
+  return order;
+}
+
+/** @internal A verified order, and the last instant (seconds) a verifier accepts its token. */
+export interface VerifiedOrder {
+  readonly order: ResellerOrder;
+  /** `exp` + the clock tolerance: how long a store must remember the token. */
+  readonly rememberUntil: number;
+}
+
+/** @internal {@link verifyResellerToken} without the single-use store. */
+export async function verifyOrder(
+  token: string,
+  apiKey: string,
+  options: Omit<VerifyResellerTokenOptions, 'singleUseStore'>,
+): Promise<VerifiedOrder> {
   const invalidOption = (message: string): never => {
     throw new ResellerTokenError('ERR_RESELLER_TOKEN_INVALID_OPTIONS', message);
   };
@@ -215,10 +238,7 @@ export async function verifyResellerToken(
     );
   }
   // Remembered until the last instant this function accepts the token, not merely `exp`.
-  if (options.singleUseStore && !(await options.singleUseStore.consume(tokenId, exp + tolerance))) {
-    throw new ResellerTokenError('ERR_RESELLER_TOKEN_REPLAYED', 'This token was already used.');
-  }
-  return order;
+  return { order, rememberUntil: exp + tolerance };
 }
 
 /**

@@ -16,4 +16,10 @@ export { createExpressWebhookRouter } from './handler-express.js';
 export { createNodeWebhookHandler } from './handler-node.js';
 export { createWebhookHandler } from './handler-web.js';
 export type { WebhookHandlerOptions } from './pipeline.js';
+export {
+  createTestWebhook,
+  type TestWebhook,
+  type TestWebhookEvent,
+  type TestWebhookOptions,
+} from './test-webhook.js';
 export { verifyWebhook } from './verify.js';

@@ -145,7 +145,7 @@ describe('nl-market call', () => {
     );
   });
 
-  it('takes the API root from NEVERLOSE_BASE_URL, and --base-url over it', async () => {
+  it('takes the API root from NEVERLOSE_MARKET_URL, and --base-url over it', async () => {
     nock('https://emulator.example').post('/api/market/get-balance').reply(200, {
       success: true,
       balance: 5,
@@ -153,7 +153,7 @@ describe('nl-market call', () => {
     const env = {
       NEVERLOSE_USER_ID: '1',
       NEVERLOSE_API_KEY: 'key',
-      NEVERLOSE_BASE_URL: 'https://emulator.example/api/market',
+      NEVERLOSE_MARKET_URL: 'https://emulator.example/api/market',
     };
     const fromEnv = cli('', env);
     expect(await fromEnv.run('call', 'get-balance')).toBe(0);
@@ -175,7 +175,7 @@ describe('nl-market call', () => {
       const { run, out } = cli('', {
         NEVERLOSE_USER_ID: '1',
         NEVERLOSE_API_KEY: 'key',
-        NEVERLOSE_BASE_URL: `http://127.0.0.1:${port}/api/market`,
+        NEVERLOSE_MARKET_URL: `http://127.0.0.1:${port}/api/market`,
       });
       expect(await run('call', 'get-balance', '--retries', '0')).toBe(2);
       expect(out.stderr).toBe(

@@ -37,7 +37,7 @@ Parameters may also be given as one JSON object: --params '{"username":"darth","
 Options:
   --user-id N        Your market user id (default: $NEVERLOSE_USER_ID).
   --secret KEY       Your market API key (default: $NEVERLOSE_API_KEY).
-  --base-url URL     API root (default: $NEVERLOSE_BASE_URL, else
+  --base-url URL     API root (default: $NEVERLOSE_MARKET_URL, else
                      https://user-api.neverlose.cc/api/market).
   --legacy-endpoint  Use the old root https://neverlose.cc/api/market.
   --timeout MS       Time limit of each attempt (default: 10000).

@@ -29,7 +29,7 @@ Options:
   --integration-id N  Your reseller integration id (push).
   --user-id N         Your market user id (default: $NEVERLOSE_USER_ID).
   --secret KEY        Your market API key (default: $NEVERLOSE_API_KEY).
-  --base-url URL      API root (push; default: $NEVERLOSE_BASE_URL, else the production API);
+  --base-url URL      API root (push; default: $NEVERLOSE_MARKET_URL, else the production API);
                       --legacy-endpoint for https://neverlose.cc/api/market.
   --json              Print the result as JSON.
 `;
