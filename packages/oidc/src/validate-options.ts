@@ -19,6 +19,12 @@ export interface ResolvedOptions {
   readonly clientSecret: string | undefined;
   readonly redirectUri: string | undefined;
   readonly scopes: readonly string[];
+  /** The scopes as the `scope` parameter: space-separated. */
+  readonly scope: string;
+  /** The `no_state` scope was asked for: no `state` is sent. */
+  readonly noState: boolean;
+  /** The `no_pkce` scope was asked for: no PKCE challenge is sent. */
+  readonly noPkce: boolean;
   readonly issuer: string;
   readonly endpoints: StaticEndpoints | undefined;
   readonly clientAuthentication: ClientAuthenticationMethod | undefined;
@@ -123,6 +129,9 @@ export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions
     clientSecret,
     redirectUri,
     scopes,
+    scope: scopes.join(' '),
+    noState: scopes.includes('no_state'),
+    noPkce: scopes.includes('no_pkce'),
     issuer,
     endpoints,
     clientAuthentication: method ?? (clientSecret === undefined ? 'none' : undefined),
