@@ -13,14 +13,17 @@ export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 const encoder = new TextEncoder();
 
-/** The few calls of `node:crypto` used here, and Node's `Buffer` they return. */
+/** Node's `Buffer`, as far as it is used here. */
+interface NodeBuffer {
+  toString(encoding: 'base64url', start: number, end: number): string;
+}
+
+/** The few calls of `node:crypto` used here. */
 interface NodeCrypto {
   createHash(algorithm: 'sha256'): {
     update(data: string): { digest(encoding: 'base64url'): string };
   };
-  randomBytes(size: number): {
-    toString(encoding: 'base64url', start: number, end: number): string;
-  };
+  randomBytes(size: number): NodeBuffer;
 }
 
 let nodeCrypto: NodeCrypto | null | undefined;
@@ -79,22 +82,44 @@ export async function sha256Base64url(text: string): Promise<string> {
 const TOKEN_BYTES = 32;
 
 /**
- * @internal `count` independent random tokens of 32 bytes each, base64url (43 characters), taken
- * from the runtime's CSPRNG in one draw.
+ * Random bytes drawn ahead from the CSPRNG, 4 KiB at a time: a draw costs a system call, whatever
+ * its size (Node's `randomUUID` keeps such a pool too). Each byte is handed out once, as part of
+ * one token, then the pool is drawn again.
  */
-export function randomTokens(count: number): string[] {
-  const tokens: string[] = [];
+const POOL_BYTES = 4096;
+
+interface RandomPool {
+  /** The base64url text of bytes `from` to `to` of the pool. */
+  readonly encode: (from: number, to: number) => string;
+  /** The first byte not handed out yet. */
+  offset: number;
+}
+
+let pool: RandomPool | undefined;
+
+function drawPool(): RandomPool {
   const node = nodeCryptoModule();
   if (node !== null) {
-    const bytes = node.randomBytes(count * TOKEN_BYTES);
-    for (let i = 0; i < count; i++) {
-      tokens.push(bytes.toString('base64url', i * TOKEN_BYTES, (i + 1) * TOKEN_BYTES));
-    }
-    return tokens;
+    const buffer = node.randomBytes(POOL_BYTES);
+    return { encode: (from, to) => buffer.toString('base64url', from, to), offset: 0 };
   }
-  const bytes = webCrypto().getRandomValues(new Uint8Array(count * TOKEN_BYTES));
+  const bytes = webCrypto().getRandomValues(new Uint8Array(POOL_BYTES));
+  return { encode: (from, to) => base64url.encode(bytes.subarray(from, to)), offset: 0 };
+}
+
+/**
+ * @internal `count` independent random tokens of 32 bytes each, base64url (43 characters), from
+ * the runtime's CSPRNG.
+ */
+export function randomTokens(count: number): string[] {
+  const size = count * TOKEN_BYTES;
+  if (size > POOL_BYTES) throw new RangeError('Too many random tokens at once.');
+  if (pool === undefined || pool.offset + size > POOL_BYTES) pool = drawPool();
+  const current = pool;
+  const tokens: string[] = [];
   for (let i = 0; i < count; i++) {
-    tokens.push(base64url.encode(bytes.subarray(i * TOKEN_BYTES, (i + 1) * TOKEN_BYTES)));
+    tokens.push(current.encode(current.offset, current.offset + TOKEN_BYTES));
+    current.offset += TOKEN_BYTES;
   }
   return tokens;
 }
