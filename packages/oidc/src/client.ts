@@ -9,6 +9,7 @@ import {
 import { createConfiguration } from './configuration.js';
 import { createEventSink } from './events/sink.js';
 import type { NeverloseClientOptions } from './options.js';
+import type { ProviderCache } from './provider-cache.js';
 import type { AuthorizationTransaction } from './transaction/transaction.js';
 import { resolveOptions } from './validate-options.js';
 
@@ -76,6 +77,18 @@ export interface NeverloseClient {
     transaction: AuthorizationTransaction | null | undefined,
     binding: string | undefined,
   ): Promise<AuthorizationResult>;
+  /**
+   * What this client learned from the provider (its discovery document, its JWK Set once fetched),
+   * as plain JSON for the `providerCache` option of the next `createNeverloseClient`: a Worker or
+   * a Lambda keeps it in its store and makes no discovery or JWK Set request on a cold start.
+   * Export it after a login, when the keys are there, and again when they changed (a rotation).
+   *
+   * @example
+   * ```ts
+   * ctx.waitUntil(env.KV.put('neverlose-provider', JSON.stringify(client.exportProviderCache())));
+   * ```
+   */
+  exportProviderCache(): ProviderCache;
 }
 
 /**
@@ -116,5 +129,16 @@ export async function createNeverloseClient(
       transaction: AuthorizationTransaction | null | undefined,
       binding: string | undefined,
     ) => completeAuthorization(provider, resolved.clientId, callback, transaction, binding),
+    exportProviderCache: (): ProviderCache => {
+      const jwks = provider.keys?.exported();
+      return {
+        v: 1,
+        issuer: provider.issuer,
+        ...(provider.mode === 'discovery'
+          ? { discovery: structuredClone({ ...provider.config.serverMetadata() }) }
+          : {}),
+        ...(jwks === undefined ? {} : { jwks }),
+      };
+    },
   });
 }

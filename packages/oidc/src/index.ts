@@ -43,6 +43,7 @@ export type {
 } from './options.js';
 export type { IdTokenClaims, NeverloseClaims, NeverloseProfile } from './profile.js';
 export { toProfile } from './profile.js';
+export type { CachedJwks, ProviderCache } from './provider-cache.js';
 export { isSafeReturnTo, validateReturnTo } from './return-to.js';
 export type { BoundTransaction } from './transaction/binding.js';
 export { transactionKey } from './transaction/binding.js';

@@ -12,6 +12,7 @@ import type {
   NeverloseClientOptions,
   StaticEndpoints,
 } from './options.js';
+import { checkProviderCache, type ProviderCache } from './provider-cache.js';
 
 /** @internal Options after validation, with defaults applied. */
 export interface ResolvedOptions {
@@ -33,6 +34,7 @@ export interface ResolvedOptions {
   readonly fetch: FetchImplementation | undefined;
   readonly allowInsecureHttp: boolean;
   readonly onEvent: ((event: NeverloseOidcEvent) => void) | undefined;
+  readonly providerCache: ProviderCache | undefined;
 }
 
 const AUTH_METHODS: readonly ClientAuthenticationMethod[] = [
@@ -54,6 +56,7 @@ const KNOWN_OPTIONS = new Set([
   'fetch',
   'dangerouslyAllowInsecureHttp',
   'onEvent',
+  'providerCache',
 ]);
 
 function fail(field: string, rule: string): never {
@@ -144,6 +147,14 @@ export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions
     fetch: optionalFunction(options.fetch, 'fetch'),
     allowInsecureHttp,
     onEvent: optionalFunction(options.onEvent, 'onEvent'),
+    providerCache:
+      options.providerCache === undefined
+        ? undefined
+        : checkProviderCache(
+            options.providerCache,
+            issuer,
+            endpoints === undefined ? 'discovery' : 'static',
+          ),
   };
 }
 

@@ -1,9 +1,16 @@
 // neverlose-oidc's client flow against the emulator: discovery, startAuthorization, the sign-in
 // pages (driven with this runtime's fetch), completeAuthorization with the id_token checked.
-import { isUserError } from 'neverlose-oidc';
+import { createNeverloseClient, isUserError, type NeverloseClient } from 'neverlose-oidc';
 import { signInAtEmulator } from '../../support/sign-in.js';
 import { assert, surface } from '../harness.js';
 import { oidcClientFor } from './oidc-client.js';
+
+/** A login as alice at the emulator: start, sign-in pages, callback. */
+async function logIn(client: NeverloseClient) {
+  const { url, transaction, binding } = await client.startAuthorization();
+  const callback = await signInAtEmulator(url.toString(), 'alice', 'allow');
+  return client.completeAuthorization(callback, transaction, binding);
+}
 
 export default surface('oidc login', (check) => {
   check('logs alice in: discovery, PKCE, code exchange, id_token and userinfo', async (c) => {
@@ -55,6 +62,56 @@ export default surface('oidc login', (check) => {
         attacker.binding,
       );
       assert.fields(result.profile, { email: 'charlie@example.test' }, 'the attacker’s own login');
+    },
+  );
+
+  check(
+    'logs in on a cold start from an exported provider cache: no discovery, no JWK Set request',
+    async (c) => {
+      const warm = await oidcClientFor(c);
+      await logIn(warm);
+      // Kept by the platform (a Worker's KV) as JSON, and handed to the next cold start.
+      const cache = JSON.parse(JSON.stringify(warm.exportProviderCache()));
+      const requested: string[] = [];
+      const cold = await createNeverloseClient({
+        clientId: c.emulator.clientId,
+        clientSecret: c.emulator.clientSecret,
+        redirectUri: c.emulator.redirectUri,
+        issuer: c.emulator.url,
+        dangerouslyAllowInsecureHttp: true,
+        providerCache: cache,
+        fetch: (input, init) => {
+          requested.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+          return fetch(input, init);
+        },
+      });
+      assert.fields((await logIn(cold)).profile, { email: 'alice@example.test' }, 'profile');
+      assert.equal(requested.join(' '), '/oauth2/token /oauth2/userinfo', 'the requests made');
+
+      // A key rotation: the cached set lacks the signing key, which is fetched once, at once.
+      const rotated = {
+        ...cache,
+        jwks: { ...cache.jwks, keys: [{ ...cache.jwks.keys[0], kid: 'retired' }] },
+      };
+      requested.length = 0;
+      const after = await createNeverloseClient({
+        clientId: c.emulator.clientId,
+        clientSecret: c.emulator.clientSecret,
+        redirectUri: c.emulator.redirectUri,
+        issuer: c.emulator.url,
+        dangerouslyAllowInsecureHttp: true,
+        providerCache: rotated,
+        fetch: (input, init) => {
+          requested.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+          return fetch(input, init);
+        },
+      });
+      assert.fields((await logIn(after)).profile, { email: 'alice@example.test' }, 'profile');
+      assert.equal(
+        requested.join(' '),
+        '/oauth2/token /.well-known/jwks.json /oauth2/userinfo',
+        'the requests made after a rotation',
+      );
     },
   );
 });
