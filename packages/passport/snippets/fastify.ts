@@ -50,7 +50,7 @@ app.get('/auth/neverlose/callback', { preValidation: login }, async (request, re
 app.get('/', async (request, reply) => {
   const user = request.user;
   reply.type('text/plain'); // text only: no markup from a profile
-  return user === undefined ? 'Log in at /auth/neverlose' : `Signed in as ${user.username}`;
+  return user ? `Signed in as ${user.username}` : 'Log in at /auth/neverlose';
 });
 
 // The provider failed (its token endpoint, the id_token, the network): 502, not 500.
