@@ -139,6 +139,27 @@ async function loginMovesBetweenInstances(sessions: Sessions, suite: string): Pr
     await expect(session.page.locator('#profile-username').textContent()).resolves.toBe('alice');
     expect(deployment.routed).toContain(`${LOGIN_PATH} -> A`);
     expect(deployment.routed).toContain(`${LOGIN_PATH}/callback -> B`);
+
+    // The login is bound to the browser that started it, whichever instance serves the callback:
+    // a callback URL carried to another browser (login CSRF) signs nobody in there, and the login
+    // stays for the browser that started it.
+    const { page } = session;
+    let captured = '';
+    await page.route(`**${LOGIN_PATH}/callback?*`, async (route) => {
+      captured = route.request().url();
+      await route.abort();
+    });
+    await page.goto(`${deployment.publicUrl}${LOGIN_PATH}`).catch(() => undefined);
+    await page.locator('#signin-form').waitFor();
+    await page.click('#signin-user-alice');
+    await page.locator('#consent-form').waitFor();
+    await page.click('#consent-allow');
+    await expect.poll(() => captured).not.toBe('');
+    await page.unroute(`**${LOGIN_PATH}/callback?*`);
+    const elsewhere = await fetch(captured, { redirect: 'manual' });
+    expect(elsewhere.status).toBe(400);
+    await page.goto(captured);
+    await expect(page.locator('#profile-username').textContent()).resolves.toBe('alice');
   } finally {
     await session.close();
     await deployment.stop();
@@ -154,7 +175,7 @@ describe('express-passport on two instances without Redis', () => {
         response.url().includes(`${LOGIN_PATH}/callback`),
       );
       await logIn(session, deployment.publicUrl);
-      expect((await callback).status()).toBe(403);
+      expect((await callback).status()).toBe(400);
       await expect(session.page.locator('#profile-username').count()).resolves.toBe(0);
     } finally {
       await session.close();

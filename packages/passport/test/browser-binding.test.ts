@@ -1,5 +1,5 @@
 import { MemoryTransactionStore } from 'neverlose-oidc';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { authorize } from '../../../test/providers/hostile-provider.mjs';
 import { hostileProvider, type TestApp, testApps } from './support/app.js';
 import { Browser } from './support/browser.js';
@@ -114,5 +114,49 @@ describe('passport-neverlose on Express with a store', () => {
         `^__Host-nl_login\\.${state}=[\\w-]{43}; Max-Age=600; Path=/; HttpOnly; SameSite=Lax; Secure$`,
       ),
     );
+  });
+});
+
+describe('what a developer sees of a lost login cookie, without NODE_DEBUG', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** How far the clock of each test is moved: past every warning of the tests before. */
+  let shift = 0;
+
+  /** Console warnings from now on, with the clock moved past the last minute's warnings. */
+  function warnings(): string[] {
+    const seen: string[] = [];
+    const now = Date.now.bind(Date);
+    shift += 10 * 60_000;
+    const offset = shift;
+    vi.spyOn(Date, 'now').mockImplementation(() => now() + offset);
+    vi.spyOn(console, 'warn').mockImplementation((message: unknown) => {
+      seen.push(String(message));
+    });
+    return seen;
+  }
+
+  it('prints the cause of a callback that came without its cookie, once a minute at most', async () => {
+    const seen = warnings();
+    const testApp = await app();
+    const callback = await startLogin(new Browser(), testApp);
+    await new Browser().get(callback);
+    await new Browser().get(callback);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(/^passport-neverlose: a login failed \(ERR_TRANSACTION_MISSING\)/);
+    expect(seen[0]).toContain('localhost and 127.0.0.1');
+  });
+
+  it('warns when a login starts on one loopback host for a callback on another', async () => {
+    const seen = warnings();
+    const testApp = await app({}, { callbackURL: 'http://localhost:3000/auth/neverlose/callback' });
+    await new Browser().get(`${testApp.origin}/auth/neverlose`);
+    expect(seen).toEqual([
+      expect.stringContaining(
+        `this login started at ${testApp.origin}, but its callback goes to http://localhost:3000`,
+      ),
+    ]);
   });
 });
