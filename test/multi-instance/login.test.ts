@@ -5,9 +5,11 @@ import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-em
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
 import { type PostgresCluster, startPostgresCluster } from '../../scripts/postgres-cluster.mjs';
+import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/packed.js';
 import { freePort } from '../support/ports.js';
+import { signInAtEmulator } from '../support/sign-in.js';
 
 const LOGIN_PATH = '/auth/neverlose';
 
@@ -143,23 +145,15 @@ async function loginMovesBetweenInstances(sessions: Sessions, suite: string): Pr
     // The login is bound to the browser that started it, whichever instance serves the callback:
     // a callback URL carried to another browser (login CSRF) signs nobody in there, and the login
     // stays for the browser that started it.
-    const { page } = session;
-    let captured = '';
-    await page.route(`**${LOGIN_PATH}/callback?*`, async (route) => {
-      captured = route.request().url();
-      await route.abort();
-    });
-    await page.goto(`${deployment.publicUrl}${LOGIN_PATH}`).catch(() => undefined);
-    await page.locator('#signin-form').waitFor();
-    await page.click('#signin-user-alice');
-    await page.locator('#consent-form').waitFor();
-    await page.click('#consent-allow');
-    await expect.poll(() => captured).not.toBe('');
-    await page.unroute(`**${LOGIN_PATH}/callback?*`);
-    const elsewhere = await fetch(captured, { redirect: 'manual' });
+    const attacker = new UserAgent();
+    const start = await attacker.get(`${deployment.publicUrl}${LOGIN_PATH}`);
+    const callback = await signInAtEmulator(await locationOf(start), 'bob');
+    const elsewhere = await new UserAgent().get(callback);
     expect(elsewhere.status).toBe(400);
-    await page.goto(captured);
-    await expect(page.locator('#profile-username').textContent()).resolves.toBe('alice');
+    expect(await locationOf(await attacker.get(callback))).toBe('/profile');
+    expect(deployment.routed.filter((line) => line === `${LOGIN_PATH}/callback -> B`)).toHaveLength(
+      3,
+    );
   } finally {
     await session.close();
     await deployment.stop();
