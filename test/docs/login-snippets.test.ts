@@ -108,6 +108,30 @@ describe('neverlose-oidc: snippets/quick-start.ts, as written', () => {
   });
 });
 
+/** What every Passport app snippet does besides its login: the checks both run. */
+function passportAppChecks(): void {
+  it("signs nobody in with the attacker's callback in another browser", async () => {
+    const attacker = new UserAgent();
+    const authorization = await locationOf(await attacker.get(`${APP}/auth/neverlose`));
+    const callback = await signInAtEmulator(authorization, 'bob');
+    const victim = new UserAgent();
+    expect(await locationOf(await victim.get(callback))).toBe('/');
+    expect(await (await victim.get(`${APP}/`)).text()).toContain('Log in');
+    await attacker.get(callback);
+    expect(await (await attacker.get(`${APP}/`)).text()).toContain('Signed in as bob');
+  });
+
+  it('answers a provider failure with a 502 page, not a 500', async () => {
+    const browser = new UserAgent();
+    const authorization = await locationOf(await browser.get(`${APP}/auth/neverlose`));
+    const callback = await signInAtEmulator(authorization, 'alice');
+    emulator.addFault({ path: '/oauth2/token', kind: 'error5xx', status: 500, count: 1 });
+    const failed = await browser.get(callback);
+    expect(failed.status).toBe(502);
+    expect(await failed.text()).toContain('ERR_TOKEN_EXCHANGE_FAILED');
+  });
+}
+
 describe('passport-neverlose: snippets/express-routes.ts (Express, with logout), as written', () => {
   let server: Server;
   beforeAll(async () => {
@@ -151,26 +175,7 @@ describe('passport-neverlose: snippets/express-routes.ts (Express, with logout),
     expect(await (await browser.get(`${APP}/`)).text()).toContain('Log in');
   });
 
-  it("signs nobody in with the attacker's callback in another browser", async () => {
-    const attacker = new UserAgent();
-    const authorization = await locationOf(await attacker.get(`${APP}/auth/neverlose`));
-    const callback = await signInAtEmulator(authorization, 'bob');
-    const victim = new UserAgent();
-    expect(await locationOf(await victim.get(callback))).toBe('/');
-    expect(await (await victim.get(`${APP}/`)).text()).toContain('Log in');
-    await attacker.get(callback);
-    expect(await (await attacker.get(`${APP}/`)).text()).toContain('Signed in as bob');
-  });
-
-  it('answers a provider failure with a 502 page, not a 500', async () => {
-    const browser = new UserAgent();
-    const authorization = await locationOf(await browser.get(`${APP}/auth/neverlose`));
-    const callback = await signInAtEmulator(authorization, 'alice');
-    emulator.addFault({ path: '/oauth2/token', kind: 'error5xx', status: 500, count: 1 });
-    const failed = await browser.get(callback);
-    expect(failed.status).toBe(502);
-    expect(await failed.text()).toContain('ERR_TOKEN_EXCHANGE_FAILED');
-  });
+  passportAppChecks();
 });
 
 describe('passport-neverlose: snippets/fastify.ts (@fastify/passport, @fastify/secure-session), as written', () => {
@@ -195,24 +200,5 @@ describe('passport-neverlose: snippets/fastify.ts (@fastify/passport, @fastify/s
     expect(await (await browser.get(`${APP}/`)).text()).toBe('Signed in as alice');
   });
 
-  it("signs nobody in with the attacker's callback in another browser", async () => {
-    const attacker = new UserAgent();
-    const authorization = await locationOf(await attacker.get(`${APP}/auth/neverlose`));
-    const callback = await signInAtEmulator(authorization, 'bob');
-    const victim = new UserAgent();
-    expect(await locationOf(await victim.get(callback))).toBe('/');
-    expect(await (await victim.get(`${APP}/`)).text()).toBe('Log in at /auth/neverlose');
-    await attacker.get(callback);
-    expect(await (await attacker.get(`${APP}/`)).text()).toBe('Signed in as bob');
-  });
-
-  it('answers a provider failure with 502, not 500', async () => {
-    const browser = new UserAgent();
-    const authorization = await locationOf(await browser.get(`${APP}/auth/neverlose`));
-    const callback = await signInAtEmulator(authorization, 'alice');
-    emulator.addFault({ path: '/oauth2/token', kind: 'error5xx', status: 500, count: 1 });
-    const failed = await browser.get(callback);
-    expect(failed.status).toBe(502);
-    expect(await failed.text()).toContain('ERR_TOKEN_EXCHANGE_FAILED');
-  });
+  passportAppChecks();
 });

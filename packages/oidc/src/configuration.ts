@@ -116,6 +116,19 @@ export async function createConfiguration(
     };
   }
 
+  /** The provider of a discovery document, fetched or cached, once it passed the checks. */
+  const discovered = (
+    config: oidc.Configuration,
+    server: Readonly<oidc.ServerMetadata>,
+  ): ProviderConfiguration => ({
+    config,
+    issuer: options.issuer,
+    keys: keysAt(server.jwks_uri as string),
+    issRequired: server.authorization_response_iss_parameter_supported === true,
+    mode: 'discovery',
+    events,
+  });
+
   if (cache?.discovery !== undefined) {
     // A document a client fetched before: the same rules as a fetched one, and no request.
     const server = cache.discovery as oidc.ServerMetadata;
@@ -130,14 +143,7 @@ export async function createConfiguration(
     if (events.active) {
       events.emit({ type: 'oidc:discovery', mode: 'discovery', durationMs: 0, cached: true });
     }
-    return {
-      config,
-      issuer: options.issuer,
-      keys: keysAt(server.jwks_uri as string),
-      issRequired: server.authorization_response_iss_parameter_supported === true,
-      mode: 'discovery',
-      events,
-    };
+    return discovered(config, server);
   }
 
   const started = Date.now();
@@ -164,14 +170,7 @@ export async function createConfiguration(
         status: 200,
       });
     }
-    return {
-      config,
-      issuer: options.issuer,
-      keys: keysAt(server.jwks_uri as string),
-      issRequired: server.authorization_response_iss_parameter_supported === true,
-      mode: 'discovery',
-      events,
-    };
+    return discovered(config, server);
   } catch (thrown) {
     const error = toNeverloseError(thrown, 'discovery');
     if (events.active) {

@@ -1,6 +1,11 @@
 // neverlose-oidc's client flow against the emulator: discovery, startAuthorization, the sign-in
 // pages (driven with this runtime's fetch), completeAuthorization with the id_token checked.
-import { createNeverloseClient, isUserError, type NeverloseClient } from 'neverlose-oidc';
+import {
+  createNeverloseClient,
+  isUserError,
+  type NeverloseClient,
+  type ProviderCache,
+} from 'neverlose-oidc';
 import { signInAtEmulator } from '../../support/sign-in.js';
 import { assert, surface } from '../harness.js';
 import { oidcClientFor } from './oidc-client.js';
@@ -73,18 +78,21 @@ export default surface('oidc login', (check) => {
       // Kept by the platform (a Worker's KV) as JSON, and handed to the next cold start.
       const cache = JSON.parse(JSON.stringify(warm.exportProviderCache()));
       const requested: string[] = [];
-      const cold = await createNeverloseClient({
-        clientId: c.emulator.clientId,
-        clientSecret: c.emulator.clientSecret,
-        redirectUri: c.emulator.redirectUri,
-        issuer: c.emulator.url,
-        dangerouslyAllowInsecureHttp: true,
-        providerCache: cache,
-        fetch: (input, init) => {
-          requested.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
-          return fetch(input, init);
-        },
-      });
+      /** A client of a cold start with `providerCache`, whose requests go to `requested`. */
+      const coldStart = (providerCache: ProviderCache) =>
+        createNeverloseClient({
+          clientId: c.emulator.clientId,
+          clientSecret: c.emulator.clientSecret,
+          redirectUri: c.emulator.redirectUri,
+          issuer: c.emulator.url,
+          dangerouslyAllowInsecureHttp: true,
+          providerCache,
+          fetch: (input, init) => {
+            requested.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+            return fetch(input, init);
+          },
+        });
+      const cold = await coldStart(cache);
       assert.fields((await logIn(cold)).profile, { email: 'alice@example.test' }, 'profile');
       assert.equal(requested.join(' '), '/oauth2/token /oauth2/userinfo', 'the requests made');
 
@@ -94,18 +102,7 @@ export default surface('oidc login', (check) => {
         jwks: { ...cache.jwks, keys: [{ ...cache.jwks.keys[0], kid: 'retired' }] },
       };
       requested.length = 0;
-      const after = await createNeverloseClient({
-        clientId: c.emulator.clientId,
-        clientSecret: c.emulator.clientSecret,
-        redirectUri: c.emulator.redirectUri,
-        issuer: c.emulator.url,
-        dangerouslyAllowInsecureHttp: true,
-        providerCache: rotated,
-        fetch: (input, init) => {
-          requested.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
-          return fetch(input, init);
-        },
-      });
+      const after = await coldStart(rotated);
       assert.fields((await logIn(after)).profile, { email: 'alice@example.test' }, 'profile');
       assert.equal(
         requested.join(' '),
