@@ -16,6 +16,7 @@ import {
   type NeverloseClientOptions,
   type NeverloseOidcEvent,
 } from '../src/index.js';
+import { clientOptionsAt } from './support/client-options.js';
 
 const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';
 /** The events of a first login that succeeds, in order. */
@@ -41,14 +42,7 @@ afterEach(() => {
 });
 
 function options(overrides: Partial<NeverloseClientOptions> = {}): NeverloseClientOptions {
-  return {
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    redirectUri: REDIRECT,
-    issuer: provider.issuer,
-    dangerouslyAllowInsecureHttp: true,
-    ...overrides,
-  };
+  return clientOptionsAt(provider, { redirectUri: REDIRECT, ...overrides });
 }
 
 /** A client whose events are recorded, and a login with it. */

@@ -13,12 +13,12 @@ import {
   type ProviderCache,
   validateClientOptions,
 } from '../src/index.js';
+import { clientOptionsAt } from './support/client-options.js';
 
 // A serverless cold start: what a client learned from the provider (discovery, the JWK Set) is
 // exported, kept by the platform, and handed to the next process's client, which then asks the
 // provider for neither.
 
-const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';
 let provider: TestProvider;
 
 beforeAll(async () => {
@@ -26,16 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => provider?.close());
 
-function options(extra: Partial<NeverloseClientOptions> = {}): NeverloseClientOptions {
-  return {
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    redirectUri: REDIRECT,
-    issuer: provider.issuer,
-    dangerouslyAllowInsecureHttp: true,
-    ...extra,
-  };
-}
+const options = (extra: Partial<NeverloseClientOptions> = {}) => clientOptionsAt(provider, extra);
 
 async function login(client: NeverloseClient) {
   const { url, transaction, binding } = await client.startAuthorization();

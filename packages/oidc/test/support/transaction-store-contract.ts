@@ -19,6 +19,7 @@ import {
   type NeverloseClient,
   type TransactionStore,
 } from '../../src/index.js';
+import { clientOptionsAt, TEST_REDIRECT_URI } from './client-options.js';
 
 /** A store under test, and how to let go of what it holds open. */
 export interface StoreUnderTest {
@@ -26,7 +27,7 @@ export interface StoreUnderTest {
   close?(): Promise<void>;
 }
 
-const REDIRECT_URI = 'http://localhost:3000/auth/neverlose/callback';
+const REDIRECT_URI = TEST_REDIRECT_URI;
 
 /** A transaction as a store sees it: plain JSON, whatever its fields. */
 export function sampleTransaction(
@@ -125,14 +126,7 @@ export function transactionStoreContract(name: string, open: () => Promise<Store
       return underTest.store;
     };
     const clientFor = (scopes?: string[]) =>
-      createNeverloseClient({
-        clientId: provider.clientId,
-        clientSecret: provider.clientSecret,
-        issuer: provider.issuer,
-        redirectUri: REDIRECT_URI,
-        dangerouslyAllowInsecureHttp: true,
-        ...(scopes === undefined ? {} : { scopes }),
-      });
+      createNeverloseClient(clientOptionsAt(provider, scopes === undefined ? {} : { scopes }));
 
     beforeAll(async () => {
       provider = await startProvider();
