@@ -22,9 +22,9 @@ describe('neverlose-oidc logs in through neverlose-emulator', () => {
       issuer: emulator.url,
       dangerouslyAllowInsecureHttp: true,
     });
-    const { url, transaction } = await client.startAuthorization();
+    const { url, transaction, binding } = await client.startAuthorization();
     const callback = await signInAtEmulator(url.toString(), 'alice', 'allow');
-    const result = await client.completeAuthorization(callback, transaction);
+    const result = await client.completeAuthorization(callback, transaction, binding);
     expect(result.claims).toMatchObject({ iss: emulator.url, aud: 'emulator-client', sub: '1' });
     expect(result.profile).toMatchObject({ email: 'alice@example.test' });
     expect(JSON.stringify(result.profile)).toContain('alice');
@@ -39,9 +39,11 @@ describe('neverlose-oidc logs in through neverlose-emulator', () => {
       issuer: emulator.url,
       dangerouslyAllowInsecureHttp: true,
     });
-    const { url, transaction } = await client.startAuthorization();
+    const { url, transaction, binding } = await client.startAuthorization();
     const callback = await signInAtEmulator(url.toString(), 'bob', 'deny');
-    await expect(client.completeAuthorization(callback, transaction)).rejects.toMatchObject({
+    await expect(
+      client.completeAuthorization(callback, transaction, binding),
+    ).rejects.toMatchObject({
       code: expect.any(String),
     });
   });
@@ -62,10 +64,10 @@ describe('neverlose-oidc logs in through neverlose-emulator', () => {
       endpoints,
       dangerouslyAllowInsecureHttp: true,
     });
-    const { url, transaction } = await client.startAuthorization();
+    const { url, transaction, binding } = await client.startAuthorization();
     expect(new URL(url.toString()).pathname).toBe('/oauth/authorize');
     const callback = await signInAtEmulator(url.toString(), 'charlie', 'allow');
-    const result = await client.completeAuthorization(callback, transaction);
+    const result = await client.completeAuthorization(callback, transaction, binding);
     expect(result.claims).toBeUndefined();
     expect(result.profile).toMatchObject({ email: 'charlie@example.test' });
   });

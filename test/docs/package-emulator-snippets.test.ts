@@ -26,10 +26,10 @@ describe('README snippets that use neverlose-emulator', () => {
     const { client } = (await import('../../packages/oidc/snippets/local-emulator.js')) as {
       client: NeverloseClient;
     };
-    const { url, transaction } = await client.startAuthorization();
-    expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3000/callback');
+    const { url, transaction, binding } = await client.startAuthorization();
+    expect(url.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3000/callback');
     const callback = await signInAtEmulator(url.href, 'alice');
-    const { profile } = await client.completeAuthorization(callback, transaction);
+    const { profile } = await client.completeAuthorization(callback, transaction, binding);
     expect(profile).toMatchObject({ id: '1', username: 'alice', email: 'alice@example.test' });
   });
 
@@ -45,9 +45,9 @@ describe('README snippets that use neverlose-emulator', () => {
       const browser = new UserAgent();
       const authorization = new URL(await locationOf(await browser.get(`${app}/auth/neverlose`)));
       expect(authorization.searchParams.get('redirect_uri')).toBe(
-        'http://localhost:3000/auth/neverlose/callback',
+        'http://127.0.0.1:3000/auth/neverlose/callback',
       );
-      // The browser comes back to localhost:3000, where this test's app is not: same path, its port.
+      // The browser comes back to 127.0.0.1:3000, where this test's app is not: same path, its port.
       const callback = new URL(await signInAtEmulator(authorization.href, 'bob'));
       const done = await browser.get(`${app}${callback.pathname}${callback.search}`);
       expect(await locationOf(done)).toBe('/');

@@ -43,8 +43,8 @@ function clientFor(
 }
 
 async function login(client: NeverloseClient) {
-  const { url, transaction } = await client.startAuthorization({ returnTo: '/settings' });
-  return client.completeAuthorization(await signIn(provider, url), transaction);
+  const { url, transaction, binding } = await client.startAuthorization({ returnTo: '/settings' });
+  return client.completeAuthorization(await signIn(provider, url), transaction, binding);
 }
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -98,23 +98,44 @@ describe('neverlose-oidc against oidc-provider (OpenID Certified), set up as Nev
       (callback: URL) => callback.searchParams.delete('iss'),
       (callback: URL) => callback.searchParams.set('iss', 'https://neverlose.cc'),
     ]) {
-      const { url, transaction } = await client.startAuthorization();
+      const { url, transaction, binding } = await client.startAuthorization();
       const callback = new URL(await signIn(provider, url));
       expect(callback.searchParams.get('iss')).toBe(provider.issuer);
       tamper(callback);
       const requests = provider.requests.length;
-      const error = await failure(client.completeAuthorization(callback, transaction));
+      const error = await failure(client.completeAuthorization(callback, transaction, binding));
       expect(error).toMatchObject({ code: 'ERR_ISSUER_MISMATCH' });
       expect(provider.requests.slice(requests)).toEqual([]);
     }
   });
 
+  it('ties a login to the browser that started it: another browser signs nobody in, before any request', async () => {
+    const client = await clientFor(CLIENTS.basic);
+    const attacker = await client.startAuthorization();
+    const victim = await client.startAuthorization();
+    const callback = await signIn(provider, attacker.url);
+    const requests = provider.requests.length;
+    const crossed = client.completeAuthorization(callback, attacker.transaction, victim.binding);
+    expect(await failure(crossed)).toMatchObject({ code: 'ERR_TRANSACTION_MISMATCH' });
+    const cookieless = client.completeAuthorization(callback, undefined, undefined);
+    expect(await failure(cookieless)).toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
+    expect(provider.requests.slice(requests)).toEqual([]);
+    const own = await client.completeAuthorization(
+      callback,
+      attacker.transaction,
+      attacker.binding,
+    );
+    expect(own.profile.id).toBe(USER.sub);
+  });
+
   it('refuses a tampered state with ERR_STATE_MISMATCH', async () => {
     const client = await clientFor(CLIENTS.basic);
-    const { url, transaction } = await client.startAuthorization();
+    const { url, transaction, binding } = await client.startAuthorization();
     const callback = new URL(await signIn(provider, url));
     callback.searchParams.set('state', `${callback.searchParams.get('state')}x`);
-    expect(await failure(client.completeAuthorization(callback, transaction))).toMatchObject({
+    expect(
+      await failure(client.completeAuthorization(callback, transaction, binding)),
+    ).toMatchObject({
       code: 'ERR_STATE_MISMATCH',
     });
   });
@@ -140,10 +161,10 @@ describe('neverlose-oidc against oidc-provider (OpenID Certified), set up as Nev
 
   it('refuses a replayed code with ERR_INVALID_GRANT, a user error', async () => {
     const client = await clientFor(CLIENTS.basic);
-    const { url, transaction } = await client.startAuthorization();
+    const { url, transaction, binding } = await client.startAuthorization();
     const callback = await signIn(provider, url);
-    await client.completeAuthorization(callback, transaction);
-    const error = await failure(client.completeAuthorization(callback, transaction));
+    await client.completeAuthorization(callback, transaction, binding);
+    const error = await failure(client.completeAuthorization(callback, transaction, binding));
     expect(error).toMatchObject({
       code: 'ERR_INVALID_GRANT',
       oauthError: { error: 'invalid_grant' },
@@ -165,7 +186,11 @@ describe('neverlose-oidc against oidc-provider (OpenID Certified), set up as Nev
     const agent = new UserAgent();
     const silent = await client.startAuthorization({ extraParams: { prompt: 'none' } });
     const error = await failure(
-      client.completeAuthorization(await signIn(provider, silent.url, agent), silent.transaction),
+      client.completeAuthorization(
+        await signIn(provider, silent.url, agent),
+        silent.transaction,
+        silent.binding,
+      ),
     );
     expect(error).toMatchObject({
       code: 'ERR_LOGIN_REQUIRED',
@@ -174,11 +199,16 @@ describe('neverlose-oidc against oidc-provider (OpenID Certified), set up as Nev
     expect(isUserError(error)).toBe(true);
 
     const first = await client.startAuthorization();
-    await client.completeAuthorization(await signIn(provider, first.url, agent), first.transaction);
+    await client.completeAuthorization(
+      await signIn(provider, first.url, agent),
+      first.transaction,
+      first.binding,
+    );
     const again = await client.startAuthorization({ extraParams: { prompt: 'none' } });
     const result = await client.completeAuthorization(
       await signIn(provider, again.url, agent),
       again.transaction,
+      again.binding,
     );
     expect(result.profile.id).toBe('1337');
   });
@@ -237,8 +267,8 @@ describe('a key rotation after discovery', () => {
       onEvent: (event) => events.push(event),
     });
     const loginAt = async () => {
-      const { url, transaction } = await client.startAuthorization();
-      return client.completeAuthorization(await signIn(rotating, url), transaction);
+      const { url, transaction, binding } = await client.startAuthorization();
+      return client.completeAuthorization(await signIn(rotating, url), transaction, binding);
     };
     await loginAt();
     const before = rotating.kids;

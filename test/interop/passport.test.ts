@@ -110,22 +110,33 @@ describe('passport-neverlose against oidc-provider (OpenID Certified), set up as
     expect(await response.json()).toMatchObject({ code: 'ERR_ACCESS_DENIED' });
   });
 
-  it('fails with 403 ERR_ISSUER_MISMATCH for a callback whose iss is another issuer', async () => {
+  it('fails with 400 ERR_ISSUER_MISMATCH for a callback whose iss is another issuer', async () => {
     const browser = new UserAgent();
     const callback = new URL(await toCallback(browser));
     callback.searchParams.set('iss', 'https://neverlose.cc');
     const response = await browser.get(callback);
-    expect(response.status).toBe(403);
+    expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: 'ERR_ISSUER_MISMATCH' });
   });
 
-  it('fails with 403 when a callback is replayed: the transaction was used', async () => {
+  it('fails with 400 when a callback is replayed: the transaction was used', async () => {
     const browser = new UserAgent();
     const callback = await toCallback(browser);
     expect(await locationOf(await browser.get(callback))).toBe('/home');
     const replay = await browser.get(callback);
-    expect(replay.status).toBe(403);
+    expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
+  });
+
+  it("signs nobody in with the attacker's callback in the victim's browser, and the attacker's browser still completes (login CSRF)", async () => {
+    const attacker = new UserAgent();
+    const callback = await toCallback(attacker);
+    const victim = new UserAgent();
+    const refused = await victim.get(callback);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
+    expect(await (await victim.get(`${app.origin}/whoami`)).json()).toEqual({ user: null });
+    expect(await locationOf(await attacker.get(callback))).toBe('/home');
   });
 
   it('keeps logging in after the provider rotates its keys', async () => {

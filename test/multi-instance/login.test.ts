@@ -5,9 +5,11 @@ import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-em
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
 import { type PostgresCluster, startPostgresCluster } from '../../scripts/postgres-cluster.mjs';
+import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/packed.js';
 import { freePort } from '../support/ports.js';
+import { signInAtEmulator } from '../support/sign-in.js';
 
 const LOGIN_PATH = '/auth/neverlose';
 
@@ -139,6 +141,19 @@ async function loginMovesBetweenInstances(sessions: Sessions, suite: string): Pr
     await expect(session.page.locator('#profile-username').textContent()).resolves.toBe('alice');
     expect(deployment.routed).toContain(`${LOGIN_PATH} -> A`);
     expect(deployment.routed).toContain(`${LOGIN_PATH}/callback -> B`);
+
+    // The login is bound to the browser that started it, whichever instance serves the callback:
+    // a callback URL carried to another browser (login CSRF) signs nobody in there, and the login
+    // stays for the browser that started it.
+    const attacker = new UserAgent();
+    const start = await attacker.get(`${deployment.publicUrl}${LOGIN_PATH}`);
+    const callback = await signInAtEmulator(await locationOf(start), 'bob');
+    const elsewhere = await new UserAgent().get(callback);
+    expect(elsewhere.status).toBe(400);
+    expect(await locationOf(await attacker.get(callback))).toBe('/profile');
+    expect(deployment.routed.filter((line) => line === `${LOGIN_PATH}/callback -> B`)).toHaveLength(
+      3,
+    );
   } finally {
     await session.close();
     await deployment.stop();
@@ -154,7 +169,7 @@ describe('express-passport on two instances without Redis', () => {
         response.url().includes(`${LOGIN_PATH}/callback`),
       );
       await logIn(session, deployment.publicUrl);
-      expect((await callback).status()).toBe(403);
+      expect((await callback).status()).toBe(400);
       await expect(session.page.locator('#profile-username').count()).resolves.toBe(0);
     } finally {
       await session.close();

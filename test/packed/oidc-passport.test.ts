@@ -60,10 +60,6 @@ describe('neverlose-oidc and passport-neverlose installed from their packed tarb
          },
          (accessToken: string, profile: PassportNeverloseProfile, done) => done(null, { id: profile.id }),
        );
-       const legacy = new NeverloseStrategy(
-         { clientID: 'app', callbackURL: '/auth/neverlose/callback', scope: 'openid profile' },
-         (_accessToken, profile, done) => done(null, profile.id),
-       );
        export function describe(error: unknown, info: unknown): string {
          if (isNeverloseOidcError(error, 'ERR_INVALID_CLIENT')) return error.oauthError?.error ?? '';
          if (isNeverloseOidcError(error)) {
@@ -77,7 +73,7 @@ describe('neverlose-oidc and passport-neverlose installed from their packed tarb
          }
          return '';
        }
-       export { createNeverloseClient, legacy, strategy };`,
+       export { createNeverloseClient, strategy };`,
     );
     // The CommonJS declarations (index.d.cts) are those a `require()` consumer compiles against.
     await project.node(

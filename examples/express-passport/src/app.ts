@@ -5,7 +5,7 @@ import { RedisStore } from 'connect-redis';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import passport from 'passport';
-import { NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
+import { httpStatusOf, NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
 import { createClient, createCluster } from 'redis';
 import { openPostgresSessions } from './postgres-sessions.js';
 import { STYLESHEET } from './styles.js';
@@ -44,8 +44,10 @@ export interface ExpressPassportExampleOptions {
   /** Interface to listen on. @defaultValue `'127.0.0.1'` */
   readonly host?: string;
   /**
-   * The app's origin as the browser sees it; the callback URL is built from it and the session
-   * cookie is `Secure` when it is `https:`. @defaultValue `http://<host>:<port>`
+   * The app's origin as the browser sees it, behind a TLS-terminating proxy: the callback URL is
+   * built from it, and on `https:` the session cookie is `Secure` with the `__Host-` prefix,
+   * whatever the request the app sees (plain HTTP from the proxy, any `Host`).
+   * @defaultValue `http://<host>:<port>`
    */
   readonly publicUrl?: string;
   /**
@@ -80,6 +82,11 @@ export interface RunningExample {
 /** Where Neverlose sends the browser back to. Register `<publicUrl>/auth/neverlose/callback`. */
 export const CALLBACK_PATH = '/auth/neverlose/callback';
 export const LOGIN_PATH = '/auth/neverlose';
+
+/** The session cookie's name: with the `__Host-` prefix on https, so that no other host sets it. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-nl_example.sid' : 'nl_example.sid';
+}
 
 const SECURITY_HEADERS = {
   'content-security-policy':
@@ -166,6 +173,7 @@ export async function startExample(
   const { port } = server.address() as AddressInfo;
   const url = `http://${formatHost(host)}:${port}`;
   const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
+  const secure = new URL(publicUrl).protocol === 'https:';
 
   // One Authenticator per app rather than passport's singleton: two apps in one process (the
   // tests) must not share strategies.
@@ -196,6 +204,9 @@ export async function startExample(
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   app.use((req, res, next) => {
+    // The public origin decides the protocol: on an https: PUBLIC_URL the app sits behind a
+    // TLS-terminating proxy, and express-session sets its Secure cookie only on a secure request.
+    if (secure) Object.defineProperty(req, 'protocol', { value: 'https' });
     res.set(SECURITY_HEADERS);
     // Only a path: express-session skips a target such as `*` (outside its cookie path), and
     // Passport would then fail on a request without a session.
@@ -210,7 +221,7 @@ export async function startExample(
   });
   app.use(
     session({
-      name: 'nl_example.sid',
+      name: sessionCookieName(secure),
       secret: options.sessionSecret,
       resave: false,
       saveUninitialized: false,
@@ -224,7 +235,7 @@ export async function startExample(
         // Lax: the cookie comes back on Neverlose's top-level redirect to the callback, but not
         // on cross-site POSTs, which is the first line of defence of the logout form.
         sameSite: 'lax',
-        secure: publicUrl.startsWith('https:'),
+        secure,
         path: '/',
       },
     }),
@@ -245,12 +256,30 @@ export async function startExample(
   };
 
   // One handler for the start and the callback: the strategy tells them apart. A custom callback
-  // turns soft failures (declined consent, stale or forged callback, bad returnTo) into pages.
+  // turns every login failure into a page with the status of neverlose-oidc's httpStatusOf: what
+  // the visitor did (declined consent, a stale, forged or foreign callback, a bad returnTo) is a
+  // 4xx; what Neverlose or the network did (a bad id_token, a userinfo or token endpoint error,
+  // broken discovery, a timeout) a deliberate 502. Only a bug reaches the 500 handler.
   const authenticate = (req: Request, res: Response, next: NextFunction) => {
     authenticator.authenticate(
       'neverlose',
       (error: unknown, user: unknown, info: unknown, status: unknown) => {
-        if (error) return next(error);
+        if (error) {
+          const failed = httpStatusOf(error);
+          if (failed === undefined) return next(error);
+          onError(error);
+          const { code } = error as { code: string };
+          if (failed === 503) res.set('retry-after', '10');
+          return res
+            .status(failed)
+            .send(
+              loginFailedPage(
+                context(req),
+                'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
+                code,
+              ),
+            );
+        }
         const details = (info ?? {}) as { code?: unknown; message?: unknown };
         if (!isAppUser(user)) {
           const code = typeof status === 'number' ? status : 403;
@@ -259,7 +288,8 @@ export async function startExample(
           }
           const message =
             typeof details.message === 'string' ? details.message : 'the login was refused.';
-          return res.status(code).send(loginFailedPage(context(req), message));
+          const errorCode = typeof details.code === 'string' ? details.code : undefined;
+          return res.status(code).send(loginFailedPage(context(req), message, errorCode));
         }
         req.logIn(user, (loginError) => {
           if (loginError) return next(loginError);

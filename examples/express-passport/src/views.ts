@@ -102,9 +102,11 @@ export function declinedPage(context: PageContext): string {
   return layout('Login cancelled', context, body);
 }
 
-export function loginFailedPage(context: PageContext, message: string): string {
+export function loginFailedPage(context: PageContext, message: string, code?: string): string {
+  const codeLine =
+    code === undefined ? '' : html`<p class="muted" id="login-error-code">${code}</p>`;
   const body = html`<div class="notice error" id="login-error">The login did not complete: <span id="login-error-message">${message}</span></div>
-<div class="card"><p><a class="button" id="login-again" href="/auth/neverlose">Start again</a></p></div>`;
+<div class="card">${codeLine}<p><a class="button" id="login-again" href="/auth/neverlose">Start again</a></p></div>`;
   return layout('Login failed', context, body);
 }
 

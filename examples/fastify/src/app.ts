@@ -5,7 +5,7 @@ import { Authenticator } from '@fastify/passport';
 import fastifySecureSession from '@fastify/secure-session';
 import fastifySession from '@fastify/session';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { NeverloseStrategy, type PassportNeverloseProfile } from 'passport-neverlose';
+import { httpStatusOf, NeverloseStrategy, type PassportNeverloseProfile } from 'passport-neverlose';
 import {
   type AppUser,
   failurePage,
@@ -45,7 +45,12 @@ export interface FastifyExampleOptions {
   readonly port?: number;
   /** Interface to listen on. @defaultValue `'127.0.0.1'` */
   readonly host?: string;
-  /** The app's origin as the browser sees it. @defaultValue `http://<host>:<port>` */
+  /**
+   * The app's origin as the browser sees it, behind a TLS-terminating proxy: the callback URL is
+   * built from it, and on `https:` the session cookie is `Secure` with the `__Host-` prefix,
+   * whatever the request the app sees (plain HTTP from the proxy, any `Host`).
+   * @defaultValue `http://<host>:<port>`
+   */
   readonly publicUrl?: string;
   /** Permit `http:` provider URLs: the local emulator only. @defaultValue `false` */
   readonly dangerouslyAllowInsecureHttp?: boolean;
@@ -67,8 +72,12 @@ export const CALLBACK_PATH = '/auth/neverlose/callback';
 const LOGIN_PATH = '/auth/neverlose';
 
 const SESSION_PLUGINS: readonly SessionPlugin[] = ['@fastify/session', '@fastify/secure-session'];
-const SESSION_COOKIE = 'nl_session';
 const SESSION_SECONDS = 8 * 3600;
+
+/** The session cookie's name: with the `__Host-` prefix on https, so that no other host sets it. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-nl_session' : 'nl_session';
+}
 
 // What the session holds besides Passport's user, declared for both plugins. The app reads and
 // writes it through `get` and `set`, which both have: a @fastify/secure-session session is written
@@ -94,10 +103,11 @@ function registerSession(
   secure: boolean,
 ): void {
   const cookie = { secure, httpOnly: true, sameSite: 'lax', path: '/' } as const;
+  const cookieName = sessionCookieName(secure);
   if (plugin === '@fastify/secure-session') {
     server.register(fastifySecureSession, {
       key: Buffer.from(hkdfSync('sha256', secret, '', 'neverlose fastify example session', 32)),
-      cookieName: SESSION_COOKIE,
+      cookieName,
       expiry: SESSION_SECONDS,
       cookie: { ...cookie, maxAge: SESSION_SECONDS },
     });
@@ -106,7 +116,7 @@ function registerSession(
   server.register(fastifyCookie);
   server.register(fastifySession, {
     secret,
-    cookieName: SESSION_COOKIE,
+    cookieName,
     cookie: { ...cookie, maxAge: SESSION_SECONDS * 1000 },
     saveUninitialized: false,
   });
@@ -154,6 +164,13 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
   });
   const publicUrl = options.publicUrl?.replace(/\/+$/, '');
   const secure = publicUrl?.startsWith('https:') ?? false;
+  if (secure) {
+    // The public origin decides the protocol: on an https: PUBLIC_URL the app sits behind a
+    // TLS-terminating proxy, and @fastify/session sets its Secure cookie only on a secure request.
+    server.addHook('onRequest', async (request) => {
+      Object.defineProperty(request, 'protocol', { value: 'https' });
+    });
+  }
   registerSession(server, sessionPlugin, options.sessionSecret, secure);
   server.register(fastifyFormbody, { bodyLimit: 4096 });
   // One Authenticator per app rather than the module's: two apps in one process (the tests)
@@ -206,26 +223,32 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
 
   /**
    * The end of the login and callback routes. passport-neverlose ends every request with one
-   * Passport action: `fail` with a status for what the visitor did (403 denied, 400 a bad
-   * returnTo, 403 a stale or forged callback), `error` for what the provider did.
+   * Passport action: `fail` with neverlose-oidc's `httpStatusOf` status for what the visitor did
+   * (403 denied, 400 a bad returnTo or a stale, forged or foreign callback, 503 try again), `error`
+   * for what the provider or the network did: a deliberate 502 page here. Only a bug is a 500.
    */
   const finish = fastifyPassport.authenticate(
     'neverlose',
     async (request, reply, error, user, info, status) => {
       if (error) {
+        const failed = httpStatusOf(error);
+        if (failed === undefined) throw error;
         report(error);
+        if (failed === 503) reply.header('retry-after', '10');
         return html(
           reply,
-          502,
-          failurePage(502, 'ERR_PROVIDER', 'Neverlose could not be reached. Try again shortly.'),
+          failed,
+          failurePage(
+            failed,
+            (error as unknown as { code: string }).code,
+            'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
+          ),
         );
       }
       if (!user) {
         const challenge = (info ?? {}) as { code?: string; message?: string };
         const code = challenge.code ?? 'ERR_LOGIN_FAILED';
-        // A stale, replayed or forged callback is the visitor's doing: 400, as a bad request.
-        const answer =
-          code === 'ERR_ACCESS_DENIED' || code === 'ERR_RETURN_TO_INVALID' ? (status ?? 403) : 400;
+        const answer = status ?? 403;
         return html(
           reply,
           answer,

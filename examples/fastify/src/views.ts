@@ -91,6 +91,6 @@ export function failurePage(status: number, code: string, message: string): stri
   return page(
     'Sign-in failed',
     { user: undefined, csrf: undefined },
-    `${body}<p>HTTP ${status}</p>`,
+    `${body}<p>HTTP ${status} <span id="error-code">${escapeHtml(code)}</span></p>`,
   );
 }

@@ -4,10 +4,10 @@ import {
   callbackState,
   createNeverloseClient,
   createSealedCookieCodec,
+  httpStatusOf,
   isNeverloseOidcError,
-  isUserError,
+  loginCookie,
   type NeverloseClient,
-  sealedCookieName,
 } from 'neverlose-oidc';
 import { cookie, readCookie } from './cookies.js';
 import { sendFailure, sendResponse, toRequest } from './node-adapter.js';
@@ -70,7 +70,10 @@ export interface RunningExample {
 
 /** Where Neverlose sends the browser back to. Register `<publicUrl>/callback`. */
 export const CALLBACK_PATH = '/callback';
-const SESSION_COOKIE = 'nl_session';
+/** The session cookie's name: with the `__Host-` prefix on https, so that no other host sets it. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-nl_session' : 'nl_session';
+}
 
 const HTML_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -83,18 +86,25 @@ const HTML_HEADERS = {
 
 /**
  * The whole app as a Web `Request -> Response` function: it runs unchanged on any runtime with the
- * Fetch API (Node here through a small adapter; Deno, Bun, workers).
+ * Fetch API (Node here through a small adapter; Deno, Bun, workers). The client's redirect URI is
+ * the app's public address: it decides every cookie's `Secure` flag and `__Host-` prefix, never
+ * the request (behind a TLS-terminating proxy the request is plain HTTP).
  */
 export function createHandler(
   client: NeverloseClient,
-  options: Pick<WebStandardExampleOptions, 'sessionSecret' | 'onError' | 'sessionRevocations'> & {
-    readonly secure: boolean;
-  },
+  options: Pick<WebStandardExampleOptions, 'sessionSecret' | 'onError' | 'sessionRevocations'>,
 ): (request: Request) => Promise<Response> {
   const transactions = createSealedCookieCodec({ secret: options.sessionSecret });
   const sessions = createSessionCodec(options.sessionSecret, options.sessionRevocations);
   const onError = options.onError ?? ((error: unknown) => console.error(error));
-  const secure = options.secure;
+  const redirectUri = client.redirectUri;
+  if (redirectUri === undefined) {
+    throw new Error(
+      'Invalid argument "client": it must have a redirectUri (the public callback URL).',
+    );
+  }
+  const secure = new URL(redirectUri).protocol === 'https:';
+  const sessionCookie = sessionCookieName(secure);
 
   const html = (
     status: number,
@@ -116,55 +126,62 @@ export function createHandler(
       started = await client.startAuthorization(returnTo === undefined ? {} : { returnTo });
     } catch (error) {
       // A hostile returnTo (`//evil.example`) is the visitor's doing: 400, not 500.
-      if (isNeverloseOidcError(error) && error.code === 'ERR_RETURN_TO_INVALID') {
-        return html(
-          400,
-          loginFailedPage(error.code, 'That return address is not a page of this site.'),
-        );
-      }
-      throw error;
+      return loginFailure(error, []);
     }
-    const { url, transaction } = started;
-    // One cookie per login, named by its state: logins in several tabs do not collide.
-    const name = sealedCookieName(transaction.state ?? '');
-    const maxAge = Math.floor(client.transactionTtl / 1000);
-    return redirect(url.href, [
-      cookie(name, await transactions.seal(transaction), { path: CALLBACK_PATH, maxAge, secure }),
-    ]);
+    // The transaction and its browser binding, sealed in the login cookie: one per login, named
+    // by its state, so that logins in several tabs do not collide.
+    const login = loginCookie(redirectUri, started.transaction.state);
+    const sealed = await transactions.seal(started);
+    return redirect(started.url.href, [login.set(sealed, client.transactionTtl / 1000)]);
   };
 
   const callback = async (request: Request): Promise<Response> => {
-    const name = sealedCookieName(callbackState(request) ?? '');
-    const clear = cookie(name, '', { path: CALLBACK_PATH, maxAge: 0, secure });
+    const login = loginCookie(redirectUri, callbackState(request));
+    const clear = login.clear();
     try {
-      const transaction = await transactions.open(readCookie(request, name));
-      const { profile, returnTo } = await client.completeAuthorization(request, transaction);
-      const session = cookie(SESSION_COOKIE, await sessions.seal(sessionUser(profile)), {
+      const { transaction, binding } = await transactions.open(
+        login.read(request.headers.get('cookie')),
+      );
+      const { profile, returnTo } = await client.completeAuthorization(
+        request,
+        transaction,
+        binding,
+      );
+      const session = cookie(sessionCookie, await sessions.seal(sessionUser(profile)), {
         path: '/',
         maxAge: SESSION_SECONDS,
         secure,
       });
       return redirect(returnTo ?? '/profile', [clear, session]);
     } catch (error) {
-      if (isNeverloseOidcError(error) && error.code === 'ERR_ACCESS_DENIED') {
-        return html(403, declinedPage(), {}, [clear]);
-      }
-      if (isUserError(error) && isNeverloseOidcError(error)) {
-        // A stale link, a replayed or forged callback: the visitor can simply start again.
-        return html(400, loginFailedPage(error.code, error.message), {}, [clear]);
-      }
-      onError(error);
-      const code = isNeverloseOidcError(error) ? error.code : 'ERR_UNEXPECTED';
-      return html(
-        502,
-        loginFailedPage(
-          code,
-          'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
-        ),
-        {},
-        [clear],
-      );
+      return loginFailure(error, [clear]);
     }
+  };
+
+  /**
+   * A failed login, as neverlose-oidc's `httpStatusOf` classes it: 403 a declined consent, 400
+   * what the visitor's browser sent (a stale, replayed, forged or foreign callback, a lost login
+   * cookie), 503 try again, 502 the provider. Anything else is a bug: the 500 page.
+   */
+  const loginFailure = (error: unknown, cookies: string[]): Response => {
+    const status = httpStatusOf(error);
+    if (status === undefined || !isNeverloseOidcError(error)) throw error;
+    if (error.code === 'ERR_ACCESS_DENIED') return html(403, declinedPage(), {}, cookies);
+    if (status === 400 || status === 403) {
+      // The visitor can simply start again; the message says what went wrong.
+      return html(status, loginFailedPage(error.code, error.message), {}, cookies);
+    }
+    onError(error);
+    const retry: Record<string, string> = status === 503 ? { 'retry-after': '10' } : {};
+    return html(
+      status,
+      loginFailedPage(
+        error.code,
+        'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
+      ),
+      retry,
+      cookies,
+    );
   };
 
   const logout = async (request: Request, session: Session | undefined): Promise<Response> => {
@@ -181,7 +198,7 @@ export function createHandler(
     await sessions.revoke(session);
     return redirect(
       '/?loggedOut=1',
-      [cookie(SESSION_COOKIE, '', { path: '/', maxAge: 0, secure })],
+      [cookie(sessionCookie, '', { path: '/', maxAge: 0, secure })],
       303,
     );
   };
@@ -191,7 +208,7 @@ export function createHandler(
     const path = url.pathname;
     const get = request.method === 'GET' || request.method === 'HEAD';
     try {
-      const session = await sessions.open(readCookie(request, SESSION_COOKIE));
+      const session = await sessions.open(readCookie(request, sessionCookie));
       const user = session?.user;
       if (get && path === '/') return html(200, homePage(user, url.searchParams.has('loggedOut')));
       if (get && path === '/login') return await login(request);
@@ -262,8 +279,10 @@ export async function startExample(options: WebStandardExampleOptions): Promise<
     ready(
       createHandler(client, {
         sessionSecret: options.sessionSecret,
-        secure: publicUrl.startsWith('https:'),
         ...(options.onError === undefined ? {} : { onError: options.onError }),
+        ...(options.sessionRevocations === undefined
+          ? {}
+          : { sessionRevocations: options.sessionRevocations }),
       }),
     );
   } catch (error) {

@@ -9,12 +9,14 @@ const client = await createNeverloseClient({
   clientSecret: 'emulator-secret',
   redirectUri: 'http://127.0.0.1:3000/callback', // registered in the demo seed
 });
-const { url, transaction } = await client.startAuthorization();
+// A web app sets `binding` as this browser's login cookie and keeps `transaction` for the callback
+// (neverlose-oidc's README): only this browser can complete the login.
+const { url, transaction, binding } = await client.startAuthorization();
 console.log(`Open ${url} and sign in as alice`);
 
 // The emulator sends the browser to http://127.0.0.1:3000/callback?code=...&state=...
 export async function callback(callbackUrl: string) {
-  const { profile } = await client.completeAuthorization(callbackUrl, transaction);
+  const { profile } = await client.completeAuthorization(callbackUrl, transaction, binding);
   return profile; // { id: '1', username: 'alice', email: 'alice@example.test', ... }
 }
 // #endregion

@@ -8,10 +8,12 @@ import { NeverloseStrategy, type PassportNeverloseProfile } from 'passport-never
 passport.use(
   new NeverloseStrategy(
     {
-      issuer: 'http://127.0.0.1:4010', // the emulator
-      dangerouslyAllowInsecureHttp: true, // it speaks http: a local provider only
-      clientID: 'emulator-client',
-      clientSecret: 'emulator-secret',
+      client: {
+        issuer: 'http://127.0.0.1:4010', // the emulator
+        dangerouslyAllowInsecureHttp: true, // it speaks http: a local provider only
+        clientId: 'emulator-client',
+        clientSecret: 'emulator-secret',
+      },
       callbackURL: 'http://127.0.0.1:3000/auth/neverlose/callback', // in the demo seed
     },
     (_accessToken, profile, done) => done(null, profile),

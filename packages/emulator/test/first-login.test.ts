@@ -46,10 +46,10 @@ describe('the first login of an app written from the READMEs', () => {
       clientSecret: 'emulator-secret',
       redirectUri,
     });
-    const { url, transaction } = await client.startAuthorization();
+    const { url, transaction, binding } = await client.startAuthorization();
     const callback = await signInThroughPages(emu.url, url.href, 'alice');
     expect(callback.startsWith(`${redirectUri}?`)).toBe(true);
-    const { profile } = await client.completeAuthorization(callback, transaction);
+    const { profile } = await client.completeAuthorization(callback, transaction, binding);
     expect(profile).toMatchObject({ id: '1', email: 'alice@example.test' });
   });
 

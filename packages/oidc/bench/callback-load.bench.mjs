@@ -1,6 +1,7 @@
 // Load on the OIDC callback endpoint: an HTTP app completing logins with neverlose-oidc, beside the
 // same app calling openid-client directly, driven by autocannon on loopback in the same run.
-// Every request is a real callback with its own one-time code (minted before the timed window).
+// Every request is a real callback with its own one-time code (minted before the timed window),
+// and, for neverlose-oidc, the login cookie that binds it to the browser that started it.
 // Runs the BUILT package: `pnpm --filter neverlose-oidc build` first.
 // Usage: node bench/callback-load.bench.mjs [callbacks per round, default 1500]
 import { spawn } from 'node:child_process';
@@ -17,10 +18,12 @@ if (process.argv[2] === 'serve') {
   let start;
   let finish;
   if (mode === 'ours') {
-    const { createNeverloseClient, MemoryTransactionStore } = await import('../dist/index.js');
+    const { createNeverloseClient, loginCookie, MemoryTransactionStore } = await import(
+      '../dist/index.js'
+    );
     const store = new MemoryTransactionStore({ maxEntries: 100_000 });
     let client;
-    start = async () => {
+    start = async (_req, res) => {
       client ??= await createNeverloseClient({
         clientId,
         clientSecret,
@@ -28,13 +31,17 @@ if (process.argv[2] === 'serve') {
         issuer,
         dangerouslyAllowInsecureHttp: true,
       });
-      const { url, transaction } = await client.startAuthorization();
-      await store.set(transaction.state, transaction, 600_000);
+      const { url, transaction, binding } = await client.startAuthorization();
+      await store.set(binding, transaction, 600_000);
+      const cookie = loginCookie(transaction.redirectUri, transaction.state);
+      res.setHeader('set-cookie', cookie.set(binding, 600));
       return url.href;
     };
-    finish = async (url) => {
-      const transaction = await store.take(url.searchParams.get('state') ?? '');
-      const { profile } = await client.completeAuthorization(url, transaction);
+    finish = async (url, req) => {
+      const cookie = loginCookie(redirectUri(), url.searchParams.get('state') ?? undefined);
+      const binding = cookie.read(req.headers.cookie);
+      const transaction = binding === undefined ? undefined : await store.take(binding);
+      const { profile } = await client.completeAuthorization(url, transaction, binding);
       return profile.id;
     };
   } else {
@@ -81,7 +88,9 @@ if (process.argv[2] === 'serve') {
     const url = new URL(req.url ?? '/', redirectUri());
     try {
       const body =
-        url.pathname === '/login' ? await start() : JSON.stringify({ sub: await finish(url) });
+        url.pathname === '/login'
+          ? await start(req, res)
+          : JSON.stringify({ sub: await finish(url, req) });
       res
         .writeHead(200, {
           'content-type': url.pathname === '/login' ? 'text/plain' : 'application/json',
@@ -125,24 +134,28 @@ if (process.argv[2] === 'serve') {
     return { mode, child, origin: `http://127.0.0.1:${port}` };
   }
 
-  /** Starts `count` logins on the app and has the provider authorize each: one callback path per login. */
+  /**
+   * Starts `count` logins on the app and has the provider authorize each: one callback path per
+   * login, with the cookie the login gave its browser.
+   */
   async function mintCallbacks(app, count) {
-    const paths = [];
+    const callbacks = [];
     for (let i = 0; i < count; i += 50) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(50, count - i) }, async () => {
-          const authorizationUrl = await (await fetch(`${app.origin}/login`)).text();
-          const callback = new URL(await authorize(authorizationUrl));
-          return callback.pathname + callback.search;
+          const login = await fetch(`${app.origin}/login`);
+          const cookie = login.headers.getSetCookie()[0]?.split(';')[0];
+          const callback = new URL(await authorize(await login.text()));
+          return { path: callback.pathname + callback.search, cookie };
         }),
       );
-      paths.push(...batch);
+      callbacks.push(...batch);
     }
-    return paths;
+    return callbacks;
   }
 
   async function hit(app) {
-    const paths = await mintCallbacks(app, perRound);
+    const callbacks = await mintCallbacks(app, perRound);
     let next = 0;
     const instance = autocannon({
       url: app.origin,
@@ -151,7 +164,14 @@ if (process.argv[2] === 'serve') {
       requests: [
         {
           method: 'GET',
-          setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }),
+          setupRequest: (request) => {
+            const { path, cookie } = callbacks[next++ % callbacks.length];
+            return {
+              ...request,
+              path,
+              headers: { ...request.headers, ...(cookie === undefined ? {} : { cookie }) },
+            };
+          },
         },
       ],
     });

@@ -1,5 +1,7 @@
 // Figures for neverlose-oidc against calling openid-client directly, in the same run, against a
-// local provider. Runs the BUILT package: `pnpm --filter neverlose-oidc build` first.
+// local provider. neverlose-oidc does more than the direct calls: it also draws and hashes the
+// browser binding, checks returnTo and the options, and builds the transaction. Runs the BUILT
+// package: `pnpm --filter neverlose-oidc build` first.
 import * as oidc from 'openid-client';
 import { Bench } from 'tinybench';
 import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
@@ -59,7 +61,12 @@ const tasks = {
   'startAuthorization (neverlose-oidc)': [() => client.startAuthorization({ returnTo: '/home' })],
   'startAuthorization (openid-client direct)': [directStart],
   'callback (neverlose-oidc)': [
-    () => client.completeAuthorization(oursPrepared.callback, oursPrepared.transaction),
+    () =>
+      client.completeAuthorization(
+        oursPrepared.callback,
+        oursPrepared.transaction,
+        oursPrepared.binding,
+      ),
     async () => {
       const started = await client.startAuthorization({ returnTo: '/home' });
       oursPrepared = { ...started, callback: await authorize(started.url) };
@@ -120,8 +127,8 @@ printSuite(
       {
         name: 'startAuthorization: neverlose-oidc / openid-client direct',
         value: ratios.startAuthorization,
-        target: 0.9,
-        met: ratios.startAuthorization >= 0.9,
+        target: 0.95,
+        met: ratios.startAuthorization >= 0.95,
       },
       {
         name: 'full callback: neverlose-oidc / openid-client direct',

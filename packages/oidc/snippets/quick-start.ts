@@ -1,49 +1,64 @@
 import {
   callbackState,
   createNeverloseClient,
-  isNeverloseOidcError,
-  isUserError,
+  httpStatusOf,
+  loginCookie,
   MemoryTransactionStore,
 } from 'neverlose-oidc';
 
+const REDIRECT_URI = 'https://app.example/auth/neverlose/callback'; // your public URL
 const client = await createNeverloseClient({
   clientId: process.env.NEVERLOSE_CLIENT_ID!,
   clientSecret: process.env.NEVERLOSE_CLIENT_SECRET,
-  redirectUri: 'https://app.example/auth/neverlose/callback',
+  redirectUri: REDIRECT_URI,
 });
-const store = new MemoryTransactionStore(); // one process; use Redis for several
+const store = new MemoryTransactionStore(); // one process; neverlose-redis/-postgres for several
 
+/** GET /auth/neverlose?returnTo=/path: off to Neverlose. */
 export async function login(request: Request): Promise<Response> {
   const returnTo = new URL(request.url).searchParams.get('returnTo') ?? undefined;
   try {
-    const { url, transaction } = await client.startAuthorization({ returnTo });
-    await store.set(transaction.state!, transaction, client.transactionTtl);
-    return Response.redirect(url, 302);
+    const { url, transaction, binding } = await client.startAuthorization({ returnTo });
+    // Kept under the binding, which only this browser gets (its login cookie): a callback URL
+    // opened in any other browser finds nothing (login CSRF).
+    await store.set(binding, transaction, client.transactionTtl);
+    const cookie = loginCookie(REDIRECT_URI, transaction.state);
+    const headers = new Headers({ location: url.href });
+    // __Host-nl_login.<state>=<binding>; Max-Age=600; Path=/; HttpOnly; SameSite=Lax; Secure
+    headers.append('set-cookie', cookie.set(binding, client.transactionTtl / 1000));
+    return new Response(null, { status: 302, headers });
   } catch (error) {
-    // ERR_RETURN_TO_INVALID: returnTo is not a same-origin relative path.
-    if (isUserError(error)) return new Response('Bad returnTo.', { status: 400 });
-    // The store is full of pending logins: it refuses new ones rather than cancel those.
-    if (isNeverloseOidcError(error, 'ERR_TRANSACTION_STORE_FULL')) {
-      return new Response('Too many logins in progress.', {
-        status: 503,
-        headers: { 'retry-after': '10' },
-      });
-    }
-    throw error;
+    return failure(error);
   }
 }
 
+/** GET /auth/neverlose/callback: back from Neverlose. */
 export async function callback(request: Request): Promise<Response> {
-  const state = callbackState(request);
-  const transaction = state === undefined ? undefined : await store.take(state);
+  const cookie = loginCookie(REDIRECT_URI, callbackState(request));
+  const binding = cookie.read(request.headers.get('cookie'));
   try {
-    // returnTo is a same-origin path of printable ASCII: safe in a Location header.
-    const { profile, returnTo } = await client.completeAuthorization(request, transaction);
-    // profile.id is the stable Neverlose user id: key your accounts on it.
-    await signIn(profile);
-    return Response.redirect(new URL(returnTo ?? '/', request.url), 302);
+    const transaction = binding === undefined ? undefined : await store.take(binding);
+    const { profile, returnTo } = await client.completeAuthorization(request, transaction, binding);
+    // Signed in. profile.id is the stable Neverlose user id: key your accounts on it, start your
+    // session here, and redirect to returnTo (a same-origin path, safe in a Location header).
+    const headers = new Headers({ 'content-type': 'text/plain; charset=utf-8' });
+    headers.append('set-cookie', cookie.clear());
+    return new Response(`Signed in as ${profile.username}; next: ${returnTo ?? '/'}`, { headers });
   } catch (error) {
-    if (isUserError(error)) return new Response('Login failed, please try again.', { status: 403 });
-    throw error; // the provider or the network failed: a 5xx
+    const answer = failure(error);
+    answer.headers.append('set-cookie', cookie.clear());
+    return answer;
   }
+}
+
+/**
+ * A failed login: 403 refused consent, 400 what the browser sent (a stale, replayed, forged or
+ * foreign callback, a bad returnTo), 503 try again, 502 the provider failed. Nobody is signed in.
+ */
+function failure(error: unknown): Response {
+  const status = httpStatusOf(error);
+  if (status === undefined) throw error; // a bug: your 500 handler
+  const { code } = error as { code: string };
+  const headers = new Headers(status === 503 ? { 'retry-after': '10' } : {});
+  return new Response(`Login failed (${code}): please try again.`, { status, headers });
 }

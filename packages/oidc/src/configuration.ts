@@ -78,8 +78,21 @@ export async function createConfiguration(
   const metadata: Partial<oidc.ClientMetadata> =
     options.clientSecret === undefined ? {} : { client_secret: options.clientSecret };
   const customFetch = adaptFetch(options);
-  const keysAt = (jwksUri: string) =>
-    providerKeys(jwksUri, { fetch: options.fetch, timeout: options.timeout, events });
+  const cache = options.providerCache;
+  const keysAt = (jwksUri: string) => {
+    if (cache?.jwks !== undefined && cache.jwks.uri !== jwksUri) {
+      throw new NeverloseOidcError(
+        'ERR_CONFIGURATION',
+        `Invalid option "providerCache": its keys come from ${cache.jwks.uri}, not from the provider's jwks_uri ${jwksUri}.`,
+      );
+    }
+    return providerKeys(jwksUri, {
+      fetch: options.fetch,
+      timeout: options.timeout,
+      events,
+      seed: cache?.jwks,
+    });
+  };
 
   if (options.endpoints !== undefined) {
     const { endpoints } = options;
@@ -103,6 +116,36 @@ export async function createConfiguration(
     };
   }
 
+  /** The provider of a discovery document, fetched or cached, once it passed the checks. */
+  const discovered = (
+    config: oidc.Configuration,
+    server: Readonly<oidc.ServerMetadata>,
+  ): ProviderConfiguration => ({
+    config,
+    issuer: options.issuer,
+    keys: keysAt(server.jwks_uri as string),
+    issRequired: server.authorization_response_iss_parameter_supported === true,
+    mode: 'discovery',
+    events,
+  });
+
+  if (cache?.discovery !== undefined) {
+    // A document a client fetched before: the same rules as a fetched one, and no request.
+    const server = cache.discovery as oidc.ServerMetadata;
+    checkDiscovered(server, options, (rule) => {
+      throw new NeverloseOidcError(
+        'ERR_CONFIGURATION',
+        `Invalid option "providerCache": its discovery document cannot be used: ${rule}.`,
+      );
+    });
+    const config = new oidc.Configuration(server, options.clientId, metadata, clientAuth);
+    finishConfiguration(config, options, customFetch);
+    if (events.active) {
+      events.emit({ type: 'oidc:discovery', mode: 'discovery', durationMs: 0, cached: true });
+    }
+    return discovered(config, server);
+  }
+
   const started = Date.now();
   let config: oidc.Configuration;
   try {
@@ -112,7 +155,12 @@ export async function createConfiguration(
       execute: options.allowInsecureHttp ? [oidc.allowInsecureRequests] : [],
     });
     const server = config.serverMetadata();
-    checkDiscovered(server, options);
+    checkDiscovered(server, options, (rule) => {
+      throw new NeverloseOidcError(
+        'ERR_DISCOVERY_FAILED',
+        `The discovery document of ${options.issuer} cannot be used: ${rule}.`,
+      );
+    });
     finishConfiguration(config, options, customFetch);
     if (events.active) {
       events.emit({
@@ -122,14 +170,7 @@ export async function createConfiguration(
         status: 200,
       });
     }
-    return {
-      config,
-      issuer: options.issuer,
-      keys: keysAt(server.jwks_uri as string),
-      issRequired: server.authorization_response_iss_parameter_supported === true,
-      mode: 'discovery',
-      events,
-    };
+    return discovered(config, server);
   } catch (thrown) {
     const error = toNeverloseError(thrown, 'discovery');
     if (events.active) {
@@ -157,13 +198,23 @@ function finishConfiguration(
   config.timeout = options.timeout / 1000;
 }
 
-function checkDiscovered(server: Readonly<oidc.ServerMetadata>, options: ResolvedOptions): void {
-  const refuse = (rule: string): never => {
-    throw new NeverloseOidcError(
-      'ERR_DISCOVERY_FAILED',
-      `The discovery document of ${options.issuer} cannot be used: ${rule}.`,
-    );
-  };
+/**
+ * The rules of a discovery document, fetched or cached: the issuer's (openid-client compares it
+ * for a fetched one, and this again), every endpoint and `jwks_uri` there and `https:`, S256.
+ */
+function checkDiscovered(
+  server: Readonly<oidc.ServerMetadata>,
+  options: ResolvedOptions,
+  refuse: (rule: string) => never,
+): void {
+  const { issuer } = server;
+  if (
+    typeof issuer !== 'string' ||
+    !URL.canParse(issuer) ||
+    new URL(issuer).href !== new URL(options.issuer).href
+  ) {
+    refuse(`its "issuer" is ${JSON.stringify(issuer)}, not ${options.issuer}`);
+  }
   // Discovery mode requires an id_token, and an id_token is only as good as the check of its
   // signature: without "jwks_uri" there is no key to check it with.
   const urls = [

@@ -33,6 +33,8 @@ export type {
   OidcUserinfoEvent,
   StateHash,
 } from './events/events.js';
+export type { LoginFailureStatus } from './http-status.js';
+export { httpStatusOf } from './http-status.js';
 export type {
   ClientAuthenticationMethod,
   FetchImplementation,
@@ -41,7 +43,12 @@ export type {
 } from './options.js';
 export type { IdTokenClaims, NeverloseClaims, NeverloseProfile } from './profile.js';
 export { toProfile } from './profile.js';
+export type { CachedJwks, ProviderCache } from './provider-cache.js';
 export { isSafeReturnTo, validateReturnTo } from './return-to.js';
+export type { BoundTransaction } from './transaction/binding.js';
+export { transactionKey } from './transaction/binding.js';
+export type { LoginCookie } from './transaction/login-cookie.js';
+export { loginCookie } from './transaction/login-cookie.js';
 export type { MemoryTransactionStoreOptions } from './transaction/memory-store.js';
 export { MemoryTransactionStore } from './transaction/memory-store.js';
 export type {
@@ -49,11 +56,7 @@ export type {
   SealedCookieCodecOptions,
   SealingSecret,
 } from './transaction/sealed-cookie.js';
-export {
-  createSealedCookieCodec,
-  MAX_SEALED_COOKIE_LENGTH,
-  sealedCookieName,
-} from './transaction/sealed-cookie.js';
+export { createSealedCookieCodec, MAX_SEALED_COOKIE_LENGTH } from './transaction/sealed-cookie.js';
 export type { TransactionStore } from './transaction/store.js';
 export type { AuthorizationTransaction } from './transaction/transaction.js';
 export { assertTransaction } from './transaction/transaction.js';

@@ -1,4 +1,5 @@
 import type { NeverloseOidcEvent } from './events/events.js';
+import type { ProviderCache } from './provider-cache.js';
 
 /** How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9). */
 export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -136,4 +137,18 @@ export interface NeverloseClientOptions {
    * @example `(event) => logger.debug(event)`
    */
   readonly onEvent?: (event: NeverloseOidcEvent) => void;
+  /**
+   * What an earlier client learned from the provider (`client.exportProviderCache()`): with it, no
+   * discovery request is made, and no JWK Set request while its keys are younger than 5 minutes.
+   * For a serverless cold start (a Worker, a Lambda): keep the export in the platform's store and
+   * pass it back. It is checked on the way in as a fetched document is (issuer, `https:`
+   * endpoints, S256, `jwks_uri`; public keys only), else `ERR_CONFIGURATION` names the rule. A key
+   * rotation still works: an id_token signed with a key the cached set does not hold fetches it.
+   *
+   * Only trusted code may write it: its keys verify id_tokens.
+   *
+   * @defaultValue absent: discovery and the JWK Set are fetched
+   * @example `JSON.parse(await env.KV.get('neverlose-provider') ?? 'null') ?? undefined`
+   */
+  readonly providerCache?: ProviderCache;
 }

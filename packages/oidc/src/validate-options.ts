@@ -12,6 +12,7 @@ import type {
   NeverloseClientOptions,
   StaticEndpoints,
 } from './options.js';
+import { checkProviderCache, type ProviderCache } from './provider-cache.js';
 
 /** @internal Options after validation, with defaults applied. */
 export interface ResolvedOptions {
@@ -19,6 +20,12 @@ export interface ResolvedOptions {
   readonly clientSecret: string | undefined;
   readonly redirectUri: string | undefined;
   readonly scopes: readonly string[];
+  /** The scopes as the `scope` parameter: space-separated. */
+  readonly scope: string;
+  /** The `no_state` scope was asked for: no `state` is sent. */
+  readonly noState: boolean;
+  /** The `no_pkce` scope was asked for: no PKCE challenge is sent. */
+  readonly noPkce: boolean;
   readonly issuer: string;
   readonly endpoints: StaticEndpoints | undefined;
   readonly clientAuthentication: ClientAuthenticationMethod | undefined;
@@ -27,6 +34,7 @@ export interface ResolvedOptions {
   readonly fetch: FetchImplementation | undefined;
   readonly allowInsecureHttp: boolean;
   readonly onEvent: ((event: NeverloseOidcEvent) => void) | undefined;
+  readonly providerCache: ProviderCache | undefined;
 }
 
 const AUTH_METHODS: readonly ClientAuthenticationMethod[] = [
@@ -48,6 +56,7 @@ const KNOWN_OPTIONS = new Set([
   'fetch',
   'dangerouslyAllowInsecureHttp',
   'onEvent',
+  'providerCache',
 ]);
 
 function fail(field: string, rule: string): never {
@@ -123,6 +132,9 @@ export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions
     clientSecret,
     redirectUri,
     scopes,
+    scope: scopes.join(' '),
+    noState: scopes.includes('no_state'),
+    noPkce: scopes.includes('no_pkce'),
     issuer,
     endpoints,
     clientAuthentication: method ?? (clientSecret === undefined ? 'none' : undefined),
@@ -135,6 +147,14 @@ export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions
     fetch: optionalFunction(options.fetch, 'fetch'),
     allowInsecureHttp,
     onEvent: optionalFunction(options.onEvent, 'onEvent'),
+    providerCache:
+      options.providerCache === undefined
+        ? undefined
+        : checkProviderCache(
+            options.providerCache,
+            issuer,
+            endpoints === undefined ? 'discovery' : 'static',
+          ),
   };
 }
 

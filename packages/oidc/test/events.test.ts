@@ -16,6 +16,7 @@ import {
   type NeverloseClientOptions,
   type NeverloseOidcEvent,
 } from '../src/index.js';
+import { clientOptionsAt } from './support/client-options.js';
 
 const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';
 /** The events of a first login that succeeds, in order. */
@@ -41,14 +42,7 @@ afterEach(() => {
 });
 
 function options(overrides: Partial<NeverloseClientOptions> = {}): NeverloseClientOptions {
-  return {
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    redirectUri: REDIRECT,
-    issuer: provider.issuer,
-    dangerouslyAllowInsecureHttp: true,
-    ...overrides,
-  };
+  return clientOptionsAt(provider, { redirectUri: REDIRECT, ...overrides });
 }
 
 /** A client whose events are recorded, and a login with it. */
@@ -58,8 +52,10 @@ async function recorded(overrides: Partial<NeverloseClientOptions> = {}) {
     options({ onEvent: (event) => events.push(event), ...overrides }),
   );
   const login = async (returnTo?: string) => {
-    const { url, transaction } = await client.startAuthorization(returnTo ? { returnTo } : {});
-    return client.completeAuthorization(await authorize(url), transaction);
+    const { url, transaction, binding } = await client.startAuthorization(
+      returnTo ? { returnTo } : {},
+    );
+    return client.completeAuthorization(await authorize(url), transaction, binding);
   };
   return { client, events, login };
 }
@@ -153,7 +149,9 @@ describe('events of a login', () => {
   it('reports a missing transaction with the hash of the callback’s state', async () => {
     const { client, events } = await recorded();
     const { url } = await client.startAuthorization();
-    await expect(client.completeAuthorization(await authorize(url), undefined)).rejects.toThrow();
+    await expect(
+      client.completeAuthorization(await authorize(url), undefined, 'a-binding'),
+    ).rejects.toThrow();
     const started = events.find((event) => event.type === 'oidc:authorization-started');
     expect(events.at(-1)).toMatchObject({
       type: 'oidc:failed',
@@ -197,8 +195,8 @@ describe('the neverlose-oidc diagnostics channel', () => {
     subscribe(DIAGNOSTICS_CHANNEL, listener);
     try {
       const client = await createNeverloseClient(options());
-      const { url, transaction } = await client.startAuthorization();
-      await client.completeAuthorization(await authorize(url), transaction);
+      const { url, transaction, binding } = await client.startAuthorization();
+      await client.completeAuthorization(await authorize(url), transaction, binding);
     } finally {
       unsubscribe(DIAGNOSTICS_CHANNEL, listener);
     }
@@ -223,8 +221,8 @@ describe('NODE_DEBUG=neverlose-oidc', () => {
     vi.stubEnv('NODE_DEBUG', 'neverlose-oidc');
     try {
       const client = await createNeverloseClient(options());
-      const { url, transaction } = await client.startAuthorization();
-      await client.completeAuthorization(await authorize(url), transaction);
+      const { url, transaction, binding } = await client.startAuthorization();
+      await client.completeAuthorization(await authorize(url), transaction, binding);
     } finally {
       vi.unstubAllEnvs();
     }
@@ -329,12 +327,14 @@ describe('redaction', () => {
               .catch(() => undefined);
             if (started === undefined) return; // a returnTo refused: nothing to leak yet
             for (const value of transactionSecrets(started.transaction)) secrets.values.add(value);
+            secrets.values.add(started.binding);
             const callback = await authorize(started.url);
             const code = new URL(callback).searchParams.get('code');
             if (code !== null) secrets.values.add(code);
-            await client.completeAuthorization(callback, started.transaction).catch(() => {});
+            const { transaction, binding } = started;
+            await client.completeAuthorization(callback, transaction, binding).catch(() => {});
             if (replay) {
-              await client.completeAuthorization(callback, started.transaction).catch(() => {});
+              await client.completeAuthorization(callback, transaction, binding).catch(() => {});
             }
             const emitted = [
               ...events.map((event) => JSON.stringify(event)),

@@ -32,9 +32,11 @@ beforeEach(() => {
 });
 
 async function login(returnTo?: string) {
-  const { url, transaction } = await client.startAuthorization(returnTo ? { returnTo } : {});
+  const { url, transaction, binding } = await client.startAuthorization(
+    returnTo ? { returnTo } : {},
+  );
   const callback = await authorize(url);
-  return client.completeAuthorization(callback, transaction);
+  return client.completeAuthorization(callback, transaction, binding);
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<NeverloseOidcErrorCode | 'resolved'> {
@@ -82,11 +84,13 @@ describe('a full login against a local provider', () => {
   });
 
   it('keeps the transaction plain JSON', async () => {
-    const { transaction } = await client.startAuthorization({ returnTo: '/a' });
+    const { transaction, binding } = await client.startAuthorization({ returnTo: '/a' });
     const copy = JSON.parse(JSON.stringify(transaction));
     expect(copy).toEqual(transaction);
     const callback = await authorize((await client.startAuthorization()).url);
-    expect(await codeOf(client.completeAuthorization(callback, copy))).toBe('ERR_STATE_MISMATCH');
+    expect(await codeOf(client.completeAuthorization(callback, copy, binding))).toBe(
+      'ERR_STATE_MISMATCH',
+    );
   });
 
   it('completes two logins started in two tabs, in either order', async () => {
@@ -94,8 +98,12 @@ describe('a full login against a local provider', () => {
     const second = await client.startAuthorization({ returnTo: '/two' });
     const firstCallback = await authorize(first.url);
     const secondCallback = await authorize(second.url);
-    const b = await client.completeAuthorization(secondCallback, second.transaction);
-    const a = await client.completeAuthorization(firstCallback, first.transaction);
+    const b = await client.completeAuthorization(
+      secondCallback,
+      second.transaction,
+      second.binding,
+    );
+    const a = await client.completeAuthorization(firstCallback, first.transaction, first.binding);
     expect([a.returnTo, b.returnTo]).toEqual(['/one', '/two']);
   });
 
@@ -105,10 +113,10 @@ describe('a full login against a local provider', () => {
   });
 
   it('refuses a code that was already exchanged with ERR_INVALID_GRANT', async () => {
-    const { url, transaction } = await client.startAuthorization();
+    const { url, transaction, binding } = await client.startAuthorization();
     const callback = await authorize(url);
-    await client.completeAuthorization(callback, transaction);
-    expect(await codeOf(client.completeAuthorization(callback, transaction))).toBe(
+    await client.completeAuthorization(callback, transaction, binding);
+    expect(await codeOf(client.completeAuthorization(callback, transaction, binding))).toBe(
       'ERR_INVALID_GRANT',
     );
   });
@@ -179,11 +187,11 @@ describe('a provider that announces the iss callback parameter (RFC 9207)', () =
 
   it('refuses a callback without iss as a user error, before any token request', async () => {
     announcing.behaviour.issParameter = 'absent';
-    const { url, transaction } = await announcingClient.startAuthorization();
+    const { url, transaction, binding } = await announcingClient.startAuthorization();
     const callback = await authorize(url);
     const requests = announcing.log.length;
     const error = await announcingClient
-      .completeAuthorization(callback, transaction)
+      .completeAuthorization(callback, transaction, binding)
       .catch((e) => e);
     expect(error).toMatchObject({
       code: 'ERR_ISSUER_MISMATCH',
@@ -195,8 +203,12 @@ describe('a provider that announces the iss callback parameter (RFC 9207)', () =
 
   it('completes a callback that carries the right iss', async () => {
     announcing.behaviour.issParameter = 'correct';
-    const { url, transaction } = await announcingClient.startAuthorization();
-    const result = await announcingClient.completeAuthorization(await authorize(url), transaction);
+    const { url, transaction, binding } = await announcingClient.startAuthorization();
+    const result = await announcingClient.completeAuthorization(
+      await authorize(url),
+      transaction,
+      binding,
+    );
     expect(result.profile.id).toBe('1337');
   });
 });
@@ -213,9 +225,9 @@ describe('client authentication at the token endpoint', () => {
         issuer: provider.issuer,
         dangerouslyAllowInsecureHttp: true,
       });
-      const { url, transaction } = await wrong.startAuthorization();
+      const { url, transaction, binding } = await wrong.startAuthorization();
       const error = await wrong
-        .completeAuthorization(await authorize(url), transaction)
+        .completeAuthorization(await authorize(url), transaction, binding)
         .catch((e) => e);
       expect(error).toMatchObject({
         code: 'ERR_INVALID_CLIENT',
@@ -234,9 +246,9 @@ describe('client authentication at the token endpoint', () => {
       issuer: provider.issuer,
       dangerouslyAllowInsecureHttp: true,
     });
-    const { url, transaction } = await wrong.startAuthorization();
+    const { url, transaction, binding } = await wrong.startAuthorization();
     await expect(
-      wrong.completeAuthorization(await authorize(url), transaction),
+      wrong.completeAuthorization(await authorize(url), transaction, binding),
     ).rejects.toMatchObject({
       code: 'ERR_INVALID_CLIENT',
       message: expect.not.stringContaining('WWW-Authenticate'),
@@ -266,10 +278,14 @@ describe('static-endpoint mode (the April 2025 provider)', () => {
       dangerouslyAllowInsecureHttp: true,
     });
     expect(staticClient.mode).toBe('static');
-    const { url, transaction } = await staticClient.startAuthorization();
+    const { url, transaction, binding } = await staticClient.startAuthorization();
     expect(url.searchParams.has('nonce')).toBe(false);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
-    const result = await staticClient.completeAuthorization(await authorize(url), transaction);
+    const result = await staticClient.completeAuthorization(
+      await authorize(url),
+      transaction,
+      binding,
+    );
     expect(result.claims).toBeUndefined();
     expect(result.tokens.idToken).toBeUndefined();
     expect(result.profile.id).toBe('1337');

@@ -37,8 +37,8 @@ afterEach(() => {
 afterAll(() => provider.close());
 
 async function login() {
-  const { url, transaction } = await client.startAuthorization();
-  return client.completeAuthorization(await authorize(url), transaction);
+  const { url, transaction, binding } = await client.startAuthorization();
+  return client.completeAuthorization(await authorize(url), transaction, binding);
 }
 
 function jwksRequests(): number {

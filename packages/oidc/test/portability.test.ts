@@ -93,18 +93,25 @@ describe('the neverlose-oidc root entry on Web runtimes', () => {
         redirectUri: 'https://app.example/callback',
         endpoints: { ...oidc.LEGACY_ENDPOINTS, jwks: 'https://auth2.neverlose.cc/oauth/jwks' },
       });
-      const { url, transaction } = await client.startAuthorization({ returnTo: '/café' });
+      const { url, transaction, binding } = await client.startAuthorization({ returnTo: '/café' });
       const codec = oidc.createSealedCookieCodec({ secret: 'kJ3vN8pQ2xW7rT5yL1mZ9cF4hB6dG0sA' });
-      const sealed = await codec.seal(transaction);
+      const sealed = await codec.seal({ transaction, binding });
       const opened = await codec.open(sealed);
+      const s256 = async (text) => {
+        const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+        const base64 = btoa(String.fromCharCode(...bytes));
+        return base64.replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
+      };
       let refused;
       try { await codec.open(sealed.slice(0, -2) + 'AA'); } catch (error) { refused = error.code; }
       report({
         state: url.searchParams.get('state') === transaction.state,
         method: url.searchParams.get('code_challenge_method'),
         nonce: typeof transaction.nonce,
-        same: JSON.stringify(opened) === JSON.stringify(transaction),
-        returnTo: opened.returnTo,
+        same: JSON.stringify(opened) === JSON.stringify({ transaction, binding }),
+        returnTo: opened.transaction.returnTo,
+        challenge: url.searchParams.get('code_challenge') === (await s256(transaction.codeVerifier)),
+        bindingHash: transaction.bindingHash === (await s256(binding)),
         refused,
         events,
         globals: [typeof process, typeof Buffer, typeof setImmediate],
@@ -115,6 +122,8 @@ describe('the neverlose-oidc root entry on Web runtimes', () => {
       nonce: 'string',
       same: true,
       returnTo: '/caf%C3%A9',
+      challenge: true,
+      bindingHash: true,
       refused: 'ERR_TRANSACTION_MISSING',
       events: ['oidc:discovery', 'oidc:authorization-started'],
       globals: ['undefined', 'undefined', 'undefined'],
@@ -132,12 +141,14 @@ describe('the neverlose-oidc root entry on Web runtimes', () => {
       scope: 'openid',
       createdAt: Date.now(),
       expiresAt: Date.now() + 60_000,
+      bindingHash: 'the-hash-of-the-binding',
     } as const;
-    const sealed = await createSealedCookieCodec({ secret }).seal(transaction);
+    const login = { transaction, binding: 'the-binding' };
+    const sealed = await createSealedCookieCodec({ secret }).seal(login);
     const result = await runWebOnly(`
       import * as oidc from './entry.mjs';
       const codec = oidc.createSealedCookieCodec({ secret: ${JSON.stringify(secret)} });
       report(await codec.open(${JSON.stringify(sealed)}));`);
-    expect(result).toEqual(transaction);
+    expect(result).toEqual(login);
   });
 });

@@ -1,12 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { EncryptJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
   type AuthorizationTransaction,
   createSealedCookieCodec,
+  loginCookie,
   MAX_SEALED_COOKIE_LENGTH,
   MemoryTransactionStore,
-  sealedCookieName,
 } from '../src/index.js';
+import { transactionStoreContract } from './support/transaction-store-contract.js';
 
 function transaction(state: string, expiresAt = Date.now() + 60_000): AuthorizationTransaction {
   return {
@@ -21,8 +23,18 @@ function transaction(state: string, expiresAt = Date.now() + 60_000): Authorizat
     createdAt: Date.now(),
     expiresAt,
     returnTo: '/home',
+    bindingHash: `hash-of-binding-${state}`,
   };
 }
+
+/** A transaction and its binding, as startAuthorization returns them. */
+function bound(state: string, expiresAt?: number) {
+  return { transaction: transaction(state, expiresAt), binding: `binding-${state}` };
+}
+
+transactionStoreContract('MemoryTransactionStore', async () => ({
+  store: new MemoryTransactionStore(),
+}));
 
 describe('MemoryTransactionStore', () => {
   it('returns a transaction once: a second take finds nothing', async () => {
@@ -32,7 +44,7 @@ describe('MemoryTransactionStore', () => {
     expect(await store.take('s1')).toBeUndefined();
   });
 
-  it('keeps several transactions apart, keyed by state', async () => {
+  it('keeps several transactions apart, keyed by binding', async () => {
     const store = new MemoryTransactionStore();
     await store.set('tab-1', transaction('tab-1'), 60_000);
     await store.set('tab-2', transaction('tab-2'), 60_000);
@@ -91,6 +103,16 @@ describe('MemoryTransactionStore', () => {
     expect(await store.take('c')).toBeDefined();
   });
 
+  it('refuses a binding that is not a non-empty string', async () => {
+    const store = new MemoryTransactionStore();
+    await expect(store.set('', transaction('s'), 60_000)).rejects.toMatchObject({
+      code: 'ERR_CONFIGURATION',
+    });
+    await expect(store.take(undefined as unknown as string)).rejects.toMatchObject({
+      code: 'ERR_CONFIGURATION',
+    });
+  });
+
   it('refuses a ttl that is not a positive number', async () => {
     const store = new MemoryTransactionStore();
     for (const ttl of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
@@ -125,40 +147,44 @@ function randomSecret(): string {
 describe('createSealedCookieCodec', () => {
   const secret = randomSecret();
 
-  it('seals and opens a transaction; the sealed text shows none of it', async () => {
+  it('seals and opens a transaction and its binding; the sealed text shows none of them', async () => {
     const codec = createSealedCookieCodec({ secret });
-    const tx = transaction('abc');
-    const sealed = await codec.seal(tx);
+    const login = bound('abc');
+    const sealed = await codec.seal(login);
     expect(sealed).not.toContain('verifier-abc');
+    expect(sealed).not.toContain('binding-abc');
     expect(Buffer.from(sealed.split('.')[3] ?? '', 'base64url').toString()).not.toContain(
       'verifier',
     );
-    expect(await codec.open(sealed)).toEqual(tx);
+    expect(await codec.open(sealed)).toEqual(login);
   });
 
-  it('opens a value sealed by the version that derived its key with node:crypto', async () => {
-    // Sealed by neverlose-oidc before Web Crypto (hkdfSync), at 2026-01-01T00:00:00Z.
-    const sealed =
-      'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..2diGmZPKEx0Qk20w.P4s_t8XD_bnV5dIs98aivbC-haUBTMAithr1Wd-W6VMrXqHnjS-W2RWtgMsCdtjdXZXk9-6F4d50Tf9wTwea6HbUpUfr17HN_kOUiWe3US63Vd_oJmk8fhJWnCo5l3zOUkOwmwFKMKsoxEqpEYOzP3ZuvHUiQfAhHur_TCkkqE8GjQg7hxYpIihko37rNbgsut1BdqB_01ELXs_NXJNeecCqd4gp5orFveceyOuBRB_n18-stfCM3lF7NmLoKhcM0A1lbLc0JvV7zXNQPurzkSpOlKjIQEUuiBiW28-aIoMCUk8DvQ.ykcT-zQItZGzqKJBLhhWnw';
+  it('refuses to seal a transaction without its binding', async () => {
+    const codec = createSealedCookieCodec({ secret });
+    await expect(
+      codec.seal({ transaction: transaction('abc'), binding: '' }),
+    ).rejects.toMatchObject({ code: 'ERR_CONFIGURATION' });
+  });
+
+  it('opens a value sealed under a key derived with node:crypto (hkdfSync)', async () => {
+    // The key as Node's hkdfSync derives it: Web Crypto's HKDF must give the same bytes.
+    const secretText = 'kJ3vN8pQ2xW7rT5yL1mZ9cF4hB6dG0sA';
+    const key = new Uint8Array(
+      hkdfSync('sha256', secretText, '', 'neverlose-oidc sealed transaction v1', 32),
+    );
     const now = Date.UTC(2026, 0, 1);
-    const codec = createSealedCookieCodec({
-      secret: 'kJ3vN8pQ2xW7rT5yL1mZ9cF4hB6dG0sA',
-      now: () => now,
-    });
-    expect(await codec.open(sealed)).toEqual({
-      v: 1,
-      state: 'state-1',
-      issuer: 'https://neverlose.cc',
-      clientId: 'app',
-      redirectUri: 'https://app.example/callback',
-      scope: 'openid',
-      createdAt: now,
-      expiresAt: now + 600_000,
-    });
+    const login = bound('state-1', now + 600_000);
+    const sealed = await new EncryptJWT({ tx: login.transaction, binding: login.binding })
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+      .setIssuedAt(Math.floor(now / 1000))
+      .setExpirationTime(Math.floor(login.transaction.expiresAt / 1000))
+      .encrypt(key);
+    const codec = createSealedCookieCodec({ secret: secretText, now: () => now });
+    expect(await codec.open(sealed)).toEqual(login);
   });
 
   it('refuses a value sealed with another secret', async () => {
-    const sealed = await createSealedCookieCodec({ secret }).seal(transaction('abc'));
+    const sealed = await createSealedCookieCodec({ secret }).seal(bound('abc'));
     const other = createSealedCookieCodec({ secret: randomSecret() });
     await expect(other.open(sealed)).rejects.toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
   });
@@ -166,11 +192,13 @@ describe('createSealedCookieCodec', () => {
   it('rotates secrets: seals with the first, opens with any', async () => {
     const previous = randomSecret();
     const next = randomSecret();
-    const before = await createSealedCookieCodec({ secret: previous }).seal(transaction('old'));
+    const before = await createSealedCookieCodec({ secret: previous }).seal(bound('old'));
     const rotated = createSealedCookieCodec({ secret: [next, previous] });
-    expect((await rotated.open(before)).state).toBe('old');
-    const after = await rotated.seal(transaction('new'));
-    expect((await createSealedCookieCodec({ secret: next }).open(after)).state).toBe('new');
+    expect((await rotated.open(before)).transaction.state).toBe('old');
+    const after = await rotated.seal(bound('new'));
+    expect((await createSealedCookieCodec({ secret: next }).open(after)).transaction.state).toBe(
+      'new',
+    );
     await expect(createSealedCookieCodec({ secret: previous }).open(after)).rejects.toMatchObject({
       code: 'ERR_TRANSACTION_MISSING',
     });
@@ -184,7 +212,7 @@ describe('createSealedCookieCodec', () => {
     let now = Date.now();
     const previous = randomSecret();
     const sealed = await createSealedCookieCodec({ secret: previous, now: () => now }).seal(
-      transaction('abc', now + 60_000),
+      bound('abc', now + 60_000),
     );
     now += 120_000;
     const rotated = createSealedCookieCodec({ secret: [randomSecret(), previous], now: () => now });
@@ -232,18 +260,31 @@ describe('createSealedCookieCodec', () => {
 
   it('seals a transaction with the longest returnTo within the cookie limit', async () => {
     const codec = createSealedCookieCodec({ secret });
-    const longest = { ...transaction('abc'), returnTo: `/${'%22'.repeat(682)}a` };
+    const longest = {
+      transaction: {
+        ...transaction('a'.repeat(43)),
+        bindingHash: 'h'.repeat(43),
+        returnTo: `/${'%22'.repeat(682)}a`,
+      },
+      binding: 'b'.repeat(43),
+    };
     const sealed = await codec.seal(longest);
     expect(sealed.length).toBeLessThanOrEqual(MAX_SEALED_COOKIE_LENGTH);
     expect(await codec.open(sealed)).toEqual(longest);
+    // With the longest name and attributes, the cookie stays within the 4096 bytes browsers keep.
+    const cookie = loginCookie('https://app.example/cb', 's'.repeat(43)).set(sealed, 600);
+    expect(cookie.length).toBeLessThanOrEqual(4096);
   });
 
   it('refuses to seal a value browsers would drop, with ERR_COOKIE_TOO_LARGE', async () => {
     const codec = createSealedCookieCodec({ secret });
     const tooLarge = {
-      ...transaction('abc'),
-      redirectUri: `https://app.example/${'callback/'.repeat(150)}`,
-      returnTo: `/${'a'.repeat(2047)}`,
+      transaction: {
+        ...transaction('abc'),
+        redirectUri: `https://app.example/${'callback/'.repeat(150)}`,
+        returnTo: `/${'a'.repeat(2047)}`,
+      },
+      binding: 'b'.repeat(43),
     };
     await expect(codec.seal(tooLarge)).rejects.toMatchObject({
       code: 'ERR_COOKIE_TOO_LARGE',
@@ -259,7 +300,7 @@ describe('createSealedCookieCodec', () => {
 
   it('refuses an altered value', async () => {
     const codec = createSealedCookieCodec({ secret });
-    const sealed = await codec.seal(transaction('abc'));
+    const sealed = await codec.seal(bound('abc'));
     const parts = sealed.split('.');
     const ciphertext = Buffer.from(parts[3] ?? '', 'base64url');
     ciphertext[0] = (ciphertext[0] ?? 0) ^ 1;
@@ -272,14 +313,15 @@ describe('createSealedCookieCodec', () => {
   it('refuses an expired value with ERR_TRANSACTION_EXPIRED', async () => {
     let now = Date.now();
     const codec = createSealedCookieCodec({ secret, now: () => now });
-    const sealed = await codec.seal(transaction('abc', now + 60_000));
+    const sealed = await codec.seal(bound('abc', now + 60_000));
     now += 120_000;
     await expect(codec.open(sealed)).rejects.toMatchObject({ code: 'ERR_TRANSACTION_EXPIRED' });
   });
 
-  it('reports an absent cookie as ERR_TRANSACTION_MISSING', async () => {
+  it('reports an absent cookie as ERR_TRANSACTION_MISSING, naming the likely causes', async () => {
     await expect(createSealedCookieCodec({ secret }).open(undefined)).rejects.toMatchObject({
       code: 'ERR_TRANSACTION_MISSING',
+      message: expect.stringContaining('localhost and 127.0.0.1'),
     });
   });
 
@@ -291,9 +333,49 @@ describe('createSealedCookieCodec', () => {
       }),
     );
   });
+});
 
-  it('names one cookie per state, with cookie-safe characters only', () => {
-    expect(sealedCookieName('abc_DEF-1')).toBe('nl_tx.abc_DEF-1');
-    expect(sealedCookieName('a;b=c', 'login')).toBe('login.abc');
+describe('loginCookie', () => {
+  it('on an https: redirect URI: __Host- name, Secure, HttpOnly, SameSite=Lax, Path=/, Max-Age', () => {
+    const cookie = loginCookie('https://app.example/auth/neverlose/callback', 'abc_DEF-1');
+    expect(cookie.name).toBe('__Host-nl_login.abc_DEF-1');
+    expect(cookie.set('the-binding', 600)).toBe(
+      '__Host-nl_login.abc_DEF-1=the-binding; Max-Age=600; Path=/; HttpOnly; SameSite=Lax; Secure',
+    );
+    expect(cookie.clear()).toBe(
+      '__Host-nl_login.abc_DEF-1=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure',
+    );
+  });
+
+  it('on a loopback http: redirect URI: no prefix and no Secure, which a browser would refuse', () => {
+    const cookie = loginCookie('http://127.0.0.1:3000/callback', 'abc');
+    expect(cookie.set('b', 599.9)).toBe(
+      'nl_login.abc=b; Max-Age=599; Path=/; HttpOnly; SameSite=Lax',
+    );
+  });
+
+  it('names one cookie per state with cookie-safe characters only, one alone without state', () => {
+    expect(loginCookie('https://app.example/cb', 'a;b=c').name).toBe('__Host-nl_login.abc');
+    expect(loginCookie('https://app.example/cb', undefined).name).toBe('__Host-nl_login');
+  });
+
+  it('reads its value from a Cookie header, and nothing of a cookie that is not its own', () => {
+    const cookie = loginCookie('https://app.example/cb', 'abc');
+    const header = 'nl_login.abc=planted; __Host-nl_login.abcd=other; __Host-nl_login.abc=mine';
+    expect(cookie.read(header)).toBe('mine');
+    expect(cookie.read('nl_login.abc=planted')).toBeUndefined();
+    expect(cookie.read(undefined)).toBeUndefined();
+    expect(cookie.read('__Host-nl_login.abc=')).toBeUndefined();
+  });
+
+  it('refuses a value a cookie cannot carry, a lifetime that is not positive, a relative URI', () => {
+    const cookie = loginCookie('https://app.example/cb', 'abc');
+    for (const value of ['', 'a b', 'a;b', 'é']) {
+      expect(() => cookie.set(value, 600)).toThrowError(
+        expect.objectContaining({ code: 'ERR_CONFIGURATION' }),
+      );
+    }
+    expect(() => cookie.set('b', 0)).toThrowError(/maxAge/);
+    expect(() => loginCookie('/cb', 'abc')).toThrowError(/redirectUri/);
   });
 });

@@ -3,10 +3,10 @@ import session from 'express-session';
 import passport from 'passport';
 import { NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
 
-// #region readme
 // `npx neverlose-emulator` serves a local Neverlose at http://127.0.0.1:4010. Its seed registers
-// the client below for http://localhost:3000/auth/neverlose/callback (among others); its sign-in
-// page offers the users alice, bob and charlie.
+// the client below for http://127.0.0.1:3000/auth/neverlose/callback (among others); its sign-in
+// page offers the users alice, bob and charlie. Open the app at http://127.0.0.1:3000, the host of
+// the callback: a browser keeps cookies per host, and localhost is another one.
 passport.use(
   new NeverloseStrategy(
     {
@@ -16,7 +16,7 @@ passport.use(
         clientSecret: 'emulator-secret',
         dangerouslyAllowInsecureHttp: true, // the emulator speaks plain HTTP, on loopback only
       },
-      callbackURL: 'http://localhost:3000/auth/neverlose/callback',
+      callbackURL: 'http://127.0.0.1:3000/auth/neverlose/callback',
     },
     (_accessToken, profile, done) => done(null, { id: profile.id, name: profile.username ?? '' }),
   ),
@@ -34,4 +34,3 @@ app.get(
   redirectToReturnTo('/'),
 );
 export const server = app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
-// #endregion

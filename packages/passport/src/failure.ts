@@ -11,24 +11,14 @@ export type NeverloseFailureCode =
 
 /**
  * The challenge of a failure: Passport's `info` in a custom callback, and what `failureMessage`
- * stores. A `verify` that calls `done(null, false, info)` fails with its own `info` instead.
+ * stores. A `verify` that calls `done(null, false, info)` fails with its own `info` instead. The
+ * status of the failure is neverlose-oidc's `httpStatusOf`: 403 for a refused consent, 400 for a
+ * bad, stale, replayed, forged or foreign callback, 503 to try again shortly.
  */
 export interface NeverloseFailure {
   readonly code: NeverloseFailureCode;
   /** Says what happened; for logs, or for the page when it is in your language. */
   readonly message: string;
-}
-
-const STATUS: Readonly<Partial<Record<NeverloseFailureCode, number>>> = {
-  ERR_RETURN_TO_INVALID: 400,
-  ERR_REQUEST_INVALID: 400,
-  ERR_TRANSACTION_STORE_FULL: 503,
-  ERR_TEMPORARILY_UNAVAILABLE: 503,
-};
-
-/** @internal The HTTP status of a failure: 400 for a malformed request, 503 to retry, else 403. */
-export function failureStatus(code: NeverloseFailureCode): number {
-  return STATUS[code] ?? 403;
 }
 
 /**

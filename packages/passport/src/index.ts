@@ -7,6 +7,7 @@ export type {
 } from 'neverlose-oidc';
 export {
   createNeverloseClient,
+  httpStatusOf,
   isNeverloseOidcError,
   LEGACY_ENDPOINTS,
   MemoryTransactionStore,
@@ -17,7 +18,6 @@ export type {
   NeverloseAuthenticateOptions,
   NeverloseStrategyBehaviour,
   NeverloseStrategyOptions,
-  PassportStyleStrategyOptions,
   VerifyCallback,
   VerifyFunction,
   VerifyFunctionWithRequest,

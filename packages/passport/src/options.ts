@@ -2,16 +2,20 @@ import type { IncomingMessage } from 'node:http';
 import type { NeverloseClient, NeverloseClientOptions, TransactionStore } from 'neverlose-oidc';
 import type { PassportNeverloseProfile } from './profile.js';
 
-/** What the strategy does around the client, whichever form configures the client. */
+/** What the strategy does around the client. */
 export interface NeverloseStrategyBehaviour {
   /**
-   * Where transactions wait for the callback. By default they live in the session
-   * (`req.session[sessionKey][state]`, at most 10 per session: an eleventh login drops the
-   * session's oldest): express-session or @fastify/session, saved before the redirect, or
-   * @fastify/secure-session, through its `get`/`set`, where they also take at most 2048 bytes so
-   * that the cookie stays within what browsers keep. Pass a shared store (Redis) to keep them out
-   * of the session. A store that refuses a login with `ERR_TRANSACTION_STORE_FULL` (a full
-   * `MemoryTransactionStore`) makes it fail with 503.
+   * Where transactions wait for the callback. By default they live in the session with their
+   * browser binding (`req.session[sessionKey][state]`, at most 10 per session: an eleventh login
+   * drops the session's oldest): express-session or @fastify/session, saved before the redirect,
+   * or @fastify/secure-session, through its `get`/`set`, where they also take at most 2048 bytes
+   * so that the cookie stays within what browsers keep.
+   *
+   * With a store (`MemoryTransactionStore`, neverlose-redis, neverlose-postgres), each transaction
+   * is kept there under its browser binding, and the binding goes to the browser: in a login
+   * cookie (`__Host-nl_login.<state>`, HttpOnly, on Express), or in the session where the strategy
+   * cannot reach the response (Fastify). A store that refuses a login with
+   * `ERR_TRANSACTION_STORE_FULL` makes it fail with 503.
    *
    * @defaultValue the session
    * @example `new MemoryTransactionStore()`
@@ -31,7 +35,9 @@ export interface NeverloseStrategyBehaviour {
   readonly passReqToCallback?: boolean;
   /**
    * Trust `X-Forwarded-Proto` and `X-Forwarded-Host` when resolving a relative `callbackURL`.
-   * Only behind a proxy that sets them: otherwise a client could choose the redirect host.
+   * Only behind a proxy that sets them: otherwise a client could choose the redirect host. The
+   * redirect URI so resolved also decides the login cookie's `Secure` flag and `__Host-` prefix.
+   * An absolute `callbackURL` (the app's public URL) needs neither.
    *
    * @defaultValue `false`: Express's `req.protocol` and `Host` (which honour `trust proxy`)
    * @example `true`
@@ -85,36 +91,6 @@ export interface NeverloseStrategyOptions extends NeverloseStrategyBehaviour {
    * @see {@link https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2 RFC 6749 §3.1.2}
    */
   readonly callbackURL?: string;
-  /** Only in the deprecated {@link PassportStyleStrategyOptions}. */
-  readonly clientID?: never;
-}
-
-/**
- * The Passport-style options of the first versions (names of passport-oauth2): `clientID`,
- * `callbackURL` (required), `scope`, and any other option of `createNeverloseClient` under its
- * own name (`clientSecret`, `issuer`, `endpoints`, `timeout`...).
- *
- * @deprecated Pass `client` (the `createNeverloseClient` options, or a client) instead:
- * `{ client: { clientId, clientSecret, scopes, ... }, callbackURL }`. This form keeps working.
- */
-export interface PassportStyleStrategyOptions
-  extends NeverloseStrategyBehaviour,
-    Omit<NeverloseClientOptions, 'clientId' | 'redirectUri' | 'scopes'> {
-  /** The client id (`clientId` of neverlose-oidc). */
-  readonly clientID: string;
-  /**
-   * The callback URL registered with Neverlose: absolute (it becomes the client's `redirectUri`),
-   * or a path resolved against each request's protocol and host.
-   */
-  readonly callbackURL: string;
-  /**
-   * The scopes: an array or a space-separated string (`scopes` of neverlose-oidc).
-   *
-   * @defaultValue `['openid', 'profile', 'email']`
-   */
-  readonly scope?: string | readonly string[];
-  /** Only in {@link NeverloseStrategyOptions}. */
-  readonly client?: never;
 }
 
 /** `done` of a verify function: `done(null, user)`, `done(null, false, info)` or `done(err)`. */

@@ -5,9 +5,9 @@ import {
   NeverloseOidcError,
   validateClientOptions,
 } from 'neverlose-oidc';
-import type { NeverloseStrategyOptions, PassportStyleStrategyOptions } from './options.js';
+import type { NeverloseStrategyOptions } from './options.js';
 
-/** @internal What the strategy needs of its options, whichever form they came in. */
+/** @internal What the strategy needs of its options. */
 export interface StrategySetup {
   /** A ready client, or the options to create one at the first login. */
   readonly client: NeverloseClient | NeverloseClientOptions;
@@ -15,8 +15,15 @@ export interface StrategySetup {
   readonly callbackURL: string | undefined;
 }
 
-const BEHAVIOUR = ['store', 'sessionKey', 'passReqToCallback', 'proxy', 'returnToParam'] as const;
-const OPTIONS = new Set<string>([...BEHAVIOUR, 'client', 'callbackURL']);
+const OPTIONS = new Set<string>([
+  'store',
+  'sessionKey',
+  'passReqToCallback',
+  'proxy',
+  'returnToParam',
+  'client',
+  'callbackURL',
+]);
 
 function configurationError(message: string): NeverloseOidcError {
   return new NeverloseOidcError('ERR_CONFIGURATION', message);
@@ -40,34 +47,11 @@ function checkCallbackURL(callbackURL: unknown): string | undefined {
   return callbackURL;
 }
 
-/** The client options of the deprecated Passport-style form: the one place names are mapped. */
-function fromPassportStyle(options: PassportStyleStrategyOptions): StrategySetup {
-  const { clientID, callbackURL, scope, ...rest } = options;
-  const core: Record<string, unknown> = { ...rest };
-  for (const key of BEHAVIOUR) delete core[key];
-  const path = checkCallbackURL(callbackURL);
-  if (path === undefined) {
-    throw configurationError('Invalid option "callbackURL": must be an absolute URL or a path.');
-  }
-  const scopes = typeof scope === 'string' ? scope.split(/[\s,]+/).filter(Boolean) : scope;
-  const client = {
-    ...core,
-    clientId: clientID,
-    ...(path.startsWith('/') ? {} : { redirectUri: path }),
-    ...(scopes === undefined ? {} : { scopes }),
-  } as NeverloseClientOptions;
-  // Fail at startup, not at the first login. Field names are those of neverlose-oidc.
-  validateClientOptions(client);
-  return { client, callbackURL: path };
-}
-
 /**
  * @internal Checks the strategy's options and maps them to a client (or client options) and a
  * callback URL. Throws `ERR_CONFIGURATION` naming the field.
  */
-export function strategySetup(
-  options: NeverloseStrategyOptions | PassportStyleStrategyOptions,
-): StrategySetup {
+export function strategySetup(options: NeverloseStrategyOptions): StrategySetup {
   if (typeof options !== 'object' || options === null) {
     throw configurationError('NeverloseStrategy requires an options object.');
   }
@@ -78,9 +62,8 @@ export function strategySetup(
     }
   }
   if (options.client === undefined) {
-    if ('clientID' in options) return fromPassportStyle(options as PassportStyleStrategyOptions);
     throw configurationError(
-      'NeverloseStrategy requires the "client" option: a client made by createNeverloseClient, or its options.',
+      'NeverloseStrategy requires the "client" option: a client made by createNeverloseClient, or its options (clientId, clientSecret...).',
     );
   }
   for (const key of Object.keys(options)) {
@@ -120,6 +103,19 @@ export function strategySetup(
     throw configurationError(
       'Invalid option "callbackURL": required when "client.redirectUri" is not set.',
     );
+  }
+  if (callbackURL !== undefined && !callbackURL.startsWith('/')) {
+    // An absolute callback URL is every login's redirect URI: the client's rules, checked now.
+    try {
+      validateClientOptions({ ...client, redirectUri: callbackURL });
+    } catch (error) {
+      if (isNeverloseOidcError(error, 'ERR_CONFIGURATION')) {
+        throw configurationError(
+          error.message.replace(/^Invalid option "redirectUri"/, 'Invalid option "callbackURL"'),
+        );
+      }
+      throw error;
+    }
   }
   return { client, callbackURL };
 }

@@ -1,18 +1,17 @@
 import {
   createNeverloseClient,
-  isNeverloseOidcError,
-  isUserError,
+  httpStatusOf,
   type NeverloseClient,
   type NeverloseClientOptions,
   NeverloseOidcError,
   type TransactionStore,
   validateReturnTo,
 } from 'neverlose-oidc';
-import { failureStatus, type NeverloseFailure } from './failure.js';
+import { warnDeveloper } from './diagnostics.js';
+import type { NeverloseFailure, NeverloseFailureCode } from './failure.js';
 import type {
   NeverloseAuthenticateOptions,
   NeverloseStrategyOptions,
-  PassportStyleStrategyOptions,
   VerifyCallback,
   VerifyFunction,
   VerifyFunctionWithRequest,
@@ -21,15 +20,7 @@ import { asError, createOutcome, type Outcome, type PassportActions } from './ou
 import { toPassportProfile } from './profile.js';
 import { requestOrigin, requestPath, requestQuery, type StrategyRequest } from './request-url.js';
 import { isClient, strategySetup } from './setup.js';
-import {
-  isSessionLike,
-  MISSING_SESSION_MESSAGE,
-  type SessionLike,
-  sessionStore,
-} from './state/session-store.js';
-
-/** The store key of a login started with the `no_state` scope. */
-const NO_STATE_KEY = '-';
+import { pendingLogins } from './state/pending-logins.js';
 
 function configurationError(message: string): NeverloseOidcError {
   return new NeverloseOidcError('ERR_CONFIGURATION', message);
@@ -37,13 +28,15 @@ function configurationError(message: string): NeverloseOidcError {
 
 /**
  * Passport strategy for Login with Neverlose: OpenID Connect code flow with S256 PKCE, `state`
- * and `nonce`, id_token checks and userinfo, on top of neverlose-oidc.
+ * and `nonce`, id_token checks and userinfo, on top of neverlose-oidc. Every login is bound to
+ * the browser that started it: a callback URL opened in another browser signs nobody in.
  *
  * - Start: `app.get('/auth/neverlose', passport.authenticate('neverlose'))` redirects to Neverlose
- *   after saving the transaction in the session.
+ *   after saving the transaction in the session (or the `store`, with a login cookie).
  * - Callback: `app.get('/auth/neverlose/callback', passport.authenticate('neverlose', {...}))`.
- *   What the user did (denied consent, a stale, replayed or forged callback) ends in `fail`
- *   (403, with a message); what the provider or network did ends in `error`.
+ *   What the user did (denied consent, a stale, replayed, forged or foreign callback) ends in
+ *   `fail` (403 or 400, with a message); what the provider or network did ends in `error`
+ *   (`httpStatusOf(error)` is 502).
  * - `returnTo` comes back as `req.authInfo.returnTo`, which survives Passport's session
  *   regeneration.
  *
@@ -95,18 +88,8 @@ export class NeverloseStrategy {
     options: NeverloseStrategyOptions & { passReqToCallback?: false },
     verify: VerifyFunction,
   );
-  /** @deprecated Pass `{ client: { clientId, ... }, callbackURL }`: see {@link PassportStyleStrategyOptions}. */
   constructor(
-    options: PassportStyleStrategyOptions & { passReqToCallback: true },
-    verify: VerifyFunctionWithRequest,
-  );
-  /** @deprecated Pass `{ client: { clientId, ... }, callbackURL }`: see {@link PassportStyleStrategyOptions}. */
-  constructor(
-    options: PassportStyleStrategyOptions & { passReqToCallback?: false },
-    verify: VerifyFunction,
-  );
-  constructor(
-    options: NeverloseStrategyOptions | PassportStyleStrategyOptions,
+    options: NeverloseStrategyOptions,
     verify: VerifyFunction | VerifyFunctionWithRequest,
   ) {
     const setup = strategySetup(options);
@@ -170,36 +153,24 @@ export class NeverloseStrategy {
     run().catch((error: unknown) => this._reportError(error, outcome));
   }
 
+  /**
+   * What the user did, and "try again shortly", end in `fail` with the status of `httpStatusOf`
+   * (a full store of any package included); the rest in `error`.
+   */
   private _reportError(error: unknown, outcome: Outcome): void {
-    if (
-      isUserError(error) ||
-      isNeverloseOidcError(error, 'ERR_TRANSACTION_STORE_FULL') ||
-      isNeverloseOidcError(error, 'ERR_TEMPORARILY_UNAVAILABLE')
-    ) {
-      const failure: NeverloseFailure = { message: error.message, code: error.code };
-      outcome.fail(failure, failureStatus(error.code));
-      return;
-    }
-    if (isStoreFull(error)) {
-      // A store of another package (neverlose-redis, neverlose-postgres) throws its own error
-      // class with the code of the TransactionStore contract.
-      outcome.fail(
-        { message: error.message, code: 'ERR_TRANSACTION_STORE_FULL' },
-        failureStatus('ERR_TRANSACTION_STORE_FULL'),
-      );
+    const status = httpStatusOf(error);
+    if (status !== undefined && status !== 502) {
+      const { code, message } = error as { code: NeverloseFailureCode; message: string };
+      if (code === 'ERR_TRANSACTION_MISSING') {
+        // Most often a development set-up that loses its cookie (localhost against 127.0.0.1):
+        // say it where the developer looks, not only in NODE_DEBUG.
+        warnDeveloper(code, `passport-neverlose: a login failed (${code}): ${message}`);
+      }
+      const failure: NeverloseFailure = { message, code };
+      outcome.fail(failure, status);
       return;
     }
     outcome.error(asError(error));
-  }
-
-  private _storeFor(req: StrategyRequest): {
-    store: TransactionStore;
-    session: SessionLike | undefined;
-  } {
-    if (this._store !== undefined) return { store: this._store, session: undefined };
-    const { session } = req;
-    if (!isSessionLike(session)) throw configurationError(MISSING_SESSION_MESSAGE);
-    return { store: sessionStore(session, this._sessionKey), session };
   }
 
   private async _start(
@@ -208,34 +179,40 @@ export class NeverloseStrategy {
     query: Record<string, unknown>,
     outcome: Outcome,
   ): Promise<void> {
-    const { store, session } = this._storeFor(req);
+    const logins = pendingLogins(req, { store: this._store, sessionKey: this._sessionKey });
     let returnTo = options.returnTo;
     if (returnTo === undefined && this._returnToParam !== undefined) {
       const fromQuery = query[this._returnToParam];
       if (fromQuery !== undefined) returnTo = validateReturnTo(fromQuery);
     }
     const client = await this.client();
-    const { url, transaction } = await client.startAuthorization({
+    const redirectUri = this._loginRedirectUri(req, client);
+    warnOfAnotherLoopbackHost(req, redirectUri);
+    const started = await client.startAuthorization({
       ...(returnTo === undefined ? {} : { returnTo }),
       extraParams: this.authorizationParams(options),
-      ...(this._callbackURL === undefined
-        ? {}
-        : { redirectUri: this._redirectUri(req, this._callbackURL) }),
+      ...(this._callbackURL === undefined ? {} : { redirectUri }),
     });
-    await store.set(transaction.state ?? NO_STATE_KEY, transaction, client.transactionTtl);
+    await logins.keep(started, client.transactionTtl);
     // Save a stored session before redirecting: the callback can arrive before a lazy save would
     // finish. A cookie session (no `save`) is written into the redirect itself.
+    const { session } = logins;
     const save = session?.save;
     if (typeof save === 'function') {
       await new Promise<void>((resolve, reject) => {
         save.call(session, (error) => (error ? reject(asError(error)) : resolve()));
       });
     }
-    outcome.redirect(url.href);
+    outcome.redirect(started.url.href);
   }
 
-  /** The redirect URI of a login: `callbackURL` itself, or resolved against the request. */
-  private _redirectUri(req: StrategyRequest, callbackURL: string): string {
+  /**
+   * The redirect URI of this request's logins: `callbackURL`, resolved against the request's
+   * public origin when it is a path (`proxy`, Express's `trust proxy`), else the client's.
+   */
+  private _loginRedirectUri(req: StrategyRequest, client: NeverloseClient): string {
+    const callbackURL = this._callbackURL;
+    if (callbackURL === undefined) return client.redirectUri as string;
     if (!callbackURL.startsWith('/')) return callbackURL;
     return new URL(callbackURL, requestOrigin(req, this._proxy)).href;
   }
@@ -245,23 +222,17 @@ export class NeverloseStrategy {
     query: Record<string, unknown>,
     outcome: Outcome,
   ): Promise<void> {
-    const { store } = this._storeFor(req);
+    const logins = pendingLogins(req, { store: this._store, sessionKey: this._sessionKey });
     const state = typeof query.state === 'string' ? query.state : undefined;
     const client = await this.client();
-    const noState = client.scopes.includes('no_state');
-    const transaction =
-      state !== undefined
-        ? await store.take(state)
-        : noState
-          ? await store.take(NO_STATE_KEY)
-          : undefined;
-    if (transaction === undefined && state === undefined && !noState) {
+    if (state === undefined && !client.scopes.includes('no_state')) {
       throw new NeverloseOidcError(
         'ERR_STATE_MISMATCH',
         'The callback has no "state" parameter: start the login again.',
       );
     }
-    const result = await client.completeAuthorization(requestPath(req), transaction);
+    const { transaction, binding } = await logins.take(state, this._loginRedirectUri(req, client));
+    const result = await client.completeAuthorization(requestPath(req), transaction, binding);
     const profile = toPassportProfile(result.profile);
     const info = { returnTo: result.returnTo, claims: result.claims, tokens: result.tokens };
     // The first call counts; the outcome ignores later ones, and nothing thrown escapes it.
@@ -283,9 +254,25 @@ export class NeverloseStrategy {
   }
 }
 
-/** The `TransactionStore` contract's "full" refusal, whichever package's error class carries it. */
-function isStoreFull(error: unknown): error is Error & { code: 'ERR_TRANSACTION_STORE_FULL' } {
-  return (
-    error instanceof Error && (error as { code?: unknown }).code === 'ERR_TRANSACTION_STORE_FULL'
-  );
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Warns when a login starts on one loopback host and its callback goes to another (`localhost`
+ * against `127.0.0.1`): the browser keeps cookies per host, so the cookie set now will not come
+ * back with the callback, and the login will fail with `ERR_TRANSACTION_MISSING`.
+ */
+function warnOfAnotherLoopbackHost(req: StrategyRequest, redirectUri: string): void {
+  let here: URL;
+  try {
+    here = new URL(requestOrigin(req, false));
+  } catch {
+    return;
+  }
+  const there = new URL(redirectUri);
+  if (LOOPBACK.has(here.hostname) && LOOPBACK.has(there.hostname) && here.host !== there.host) {
+    warnDeveloper(
+      'loopback-host',
+      `passport-neverlose: this login started at ${here.origin}, but its callback goes to ${there.origin}. A browser keeps cookies per host, so the login's cookie will not come back and the login will fail (ERR_TRANSACTION_MISSING): open the app at ${there.origin}.`,
+    );
+  }
 }

@@ -4,7 +4,13 @@ import { Authenticator } from '@fastify/passport';
 import fastifySecureSession from '@fastify/secure-session';
 import fastifySession from '@fastify/session';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { MemoryTransactionStore, type NeverloseClientOptions } from 'neverlose-oidc';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  authorize,
+  startProvider,
+  type TestProvider,
+} from '../../../test/providers/hostile-provider.mjs';
 import {
   CLIENTS,
   type ReferenceProvider,
@@ -24,21 +30,30 @@ const CALLBACK_PATH = '/auth/neverlose/callback';
 type SessionPlugin = '@fastify/session' | '@fastify/secure-session';
 
 let provider: ReferenceProvider;
+let hostile: TestProvider;
 const servers: FastifyInstance[] = [];
 
 beforeAll(async () => {
   provider = await startReferenceProvider();
+  hostile = await startProvider();
 });
 afterAll(async () => {
   await provider?.close();
+  await hostile?.close();
 });
 afterEach(async () => {
   provider.decision = 'approve';
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
+/** What a test app changes of the strategy: its client's options, a store. */
+interface AppOptions {
+  readonly client?: NeverloseClientOptions;
+  readonly store?: MemoryTransactionStore;
+}
+
 /** A Fastify app with `plugin`, @fastify/passport and the strategy, as the fastify example. */
-async function startApp(plugin: SessionPlugin): Promise<string> {
+async function startApp(plugin: SessionPlugin, options: AppOptions = {}): Promise<string> {
   const server = Fastify();
   servers.push(server);
   if (plugin === '@fastify/session') {
@@ -61,7 +76,7 @@ async function startApp(plugin: SessionPlugin): Promise<string> {
     'neverlose',
     new NeverloseStrategy(
       {
-        client: {
+        client: options.client ?? {
           clientId: CLIENTS.basic.clientId,
           clientSecret: CLIENTS.basic.clientSecret,
           issuer: provider.issuer,
@@ -69,6 +84,7 @@ async function startApp(plugin: SessionPlugin): Promise<string> {
         },
         callbackURL: CALLBACK_PATH,
         returnToParam: 'returnTo',
+        ...(options.store === undefined ? {} : { store: options.store }),
       },
       (_accessToken, profile, done) => done(null, { id: profile.id, username: profile.username }),
     ),
@@ -131,7 +147,7 @@ describe.each(['@fastify/session', '@fastify/secure-session'] as const)(
       expect(await denied.json()).toMatchObject({ code: 'ERR_ACCESS_DENIED' });
       // The same callback again, with the session as the first callback's answer left it.
       const again = await agent.get(callback);
-      expect(again.status).toBe(403);
+      expect(again.status).toBe(400);
       expect(await again.json()).toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
     });
   },
@@ -154,3 +170,62 @@ describe('passport-neverlose with @fastify/secure-session (the session in a cook
     expect(await locationOf(done)).toBe('/orders?tab=11');
   });
 });
+
+// A login is bound to the browser that started it, with either session plugin, in both modes of
+// the strategy: the session (transaction and binding in it) and a store (the transaction there;
+// the binding in the session, since a Fastify strategy never sees the reply to set a cookie).
+describe.each([
+  ['@fastify/session', 'the session'],
+  ['@fastify/secure-session', 'the session'],
+  ['@fastify/session', 'a store'],
+  ['@fastify/secure-session', 'a store'],
+] as const)(
+  'passport-neverlose under @fastify/passport with %s, logins kept in %s',
+  (plugin, mode) => {
+    const start = (scopes?: string[]) =>
+      startApp(plugin, {
+        client: {
+          clientId: hostile.clientId,
+          clientSecret: hostile.clientSecret,
+          issuer: hostile.issuer,
+          dangerouslyAllowInsecureHttp: true,
+          ...(scopes === undefined ? {} : { scopes }),
+        },
+        ...(mode === 'a store' ? { store: new MemoryTransactionStore() } : {}),
+      });
+    const startLogin = async (agent: UserAgent, origin: string) =>
+      authorize(await locationOf(await agent.get(`${origin}/auth/neverlose`)));
+    const whoami = async (agent: UserAgent, origin: string) =>
+      ((await (await agent.get(`${origin}/whoami`)).json()) as { user: unknown }).user;
+
+    it("signs nobody in with the attacker's callback in the victim's browser, and the attacker's own browser still completes", async () => {
+      const origin = await start();
+      const attacker = new UserAgent();
+      const callback = await startLogin(attacker, origin);
+
+      const victim = new UserAgent();
+      const refused = await victim.get(callback);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: 'ERR_TRANSACTION_MISSING' });
+      expect(await whoami(victim, origin)).toBeNull();
+      await startLogin(victim, origin);
+      expect((await victim.get(callback)).status).toBe(400);
+      expect(await whoami(victim, origin)).toBeNull();
+
+      expect(await locationOf(await attacker.get(callback))).toBe('/whoami');
+      expect(await whoami(attacker, origin)).toMatchObject({ id: '1337' });
+    });
+
+    it('lets no other browser complete a no_state login', async () => {
+      const origin = await start(['openid', 'profile', 'no_state']);
+      const first = new UserAgent();
+      const callback = await startLogin(first, origin);
+      expect(new URL(callback).searchParams.has('state')).toBe(false);
+      const other = new UserAgent();
+      expect((await other.get(callback)).status).toBe(400);
+      expect(await whoami(other, origin)).toBeNull();
+      expect(await locationOf(await first.get(callback))).toBe('/whoami');
+      expect(await whoami(first, origin)).toMatchObject({ id: '1337' });
+    });
+  },
+);

@@ -107,53 +107,55 @@ describe('passport-neverlose in an Express app', () => {
     expect((await whoami(browser, testApp)).messages).toEqual(['This account is banned.']);
   });
 
-  it('fails with 403 on a replayed callback', async () => {
+  it('fails with 400 on a replayed callback', async () => {
     const testApp = await app();
     const browser = new Browser();
     const callback = await toCallback(browser, testApp);
     expect((await browser.get(callback)).status).toBe(302);
     const replay = await browser.get(callback);
-    expect(replay.status).toBe(403);
+    expect(replay.status).toBe(400);
   });
 
-  it('fails with 403 on a callback whose state belongs to no login of this session', async () => {
+  it('fails with 400 on a callback whose state belongs to no login of this session', async () => {
     const testApp = await app();
     const browser = new Browser();
     const callback = new URL(await toCallback(browser, testApp));
     callback.searchParams.set('state', 'forged-state');
-    expect((await browser.get(callback)).status).toBe(403);
-    expect((await whoami(browser, testApp)).messages.join()).toMatch(/No usable login transaction/);
+    expect((await browser.get(callback)).status).toBe(400);
+    expect((await whoami(browser, testApp)).messages.join()).toMatch(
+      /came without the cookie of its login/,
+    );
   });
 
-  it('fails with 403 on a callback from another browser (session fixation / CSRF)', async () => {
+  it('fails with 400 on a callback from another browser (session fixation / CSRF)', async () => {
     const testApp = await app();
     const callback = await toCallback(new Browser(), testApp);
-    expect((await new Browser().get(callback)).status).toBe(403);
+    expect((await new Browser().get(callback)).status).toBe(400);
   });
 
-  it('fails with 403 on a callback without state', async () => {
+  it('fails with 400 on a callback without state', async () => {
     const testApp = await app();
     const browser = new Browser();
     const callback = new URL(await toCallback(browser, testApp));
     callback.searchParams.delete('state');
-    expect((await browser.get(callback)).status).toBe(403);
+    expect((await browser.get(callback)).status).toBe(400);
     expect((await whoami(browser, testApp)).messages.join()).toMatch(/no "state"/);
   });
 
-  it('fails with 403 on an expired login', async () => {
+  it('fails with 400 on an expired login', async () => {
     const testApp = await app({}, { transactionTtl: 1 });
     const browser = new Browser();
     const callback = await toCallback(browser, testApp);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect((await browser.get(callback)).status).toBe(403);
+    expect((await browser.get(callback)).status).toBe(400);
     expect((await whoami(browser, testApp)).messages.join()).toMatch(/expired/);
   });
 
-  it('fails with 403 when the callback carries another issuer (RFC 9207)', async () => {
+  it('fails with 400 when the callback carries another issuer (RFC 9207)', async () => {
     provider.behaviour.issParameter = 'wrong';
     const testApp = await app();
     const browser = new Browser();
-    expect((await browser.get(await toCallback(browser, testApp))).status).toBe(403);
+    expect((await browser.get(await toCallback(browser, testApp))).status).toBe(400);
   });
 
   it('reports a provider failure as an error, not a failure', async () => {

@@ -3,7 +3,7 @@ import { createNeverloseClient, type NeverloseOidcEvent } from 'neverlose-oidc';
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../../test/providers/hostile-provider.mjs';
 import { isNeverloseFailure, NeverloseStrategy } from '../src/index.js';
-import { hostileProvider, startApp, testApps } from './support/app.js';
+import { hostileProvider, testApps } from './support/app.js';
 import { Browser } from './support/browser.js';
 
 const hostile = hostileProvider();
@@ -122,61 +122,6 @@ describe('the client option: neverlose-oidc’s options as they are, or a ready 
     expect(() => new NeverloseStrategy({ client }, verify)).toThrowError(
       /"callbackURL": required when the client has no redirectUri/,
     );
-  });
-});
-
-describe('the Passport-style options (deprecated, still working)', () => {
-  it('maps clientID, callbackURL and scope, and passes every other option to the client', async () => {
-    const strategy = new NeverloseStrategy(
-      {
-        clientID: hostile().clientId,
-        clientSecret: hostile().clientSecret,
-        callbackURL: 'http://localhost:3000/auth/neverlose/callback',
-        scope: 'openid profile',
-        issuer: hostile().issuer,
-        transactionTtl: 60_000,
-        dangerouslyAllowInsecureHttp: true,
-      },
-      verify,
-    );
-    const client = await strategy.client();
-    expect(client).toMatchObject({
-      clientId: hostile().clientId,
-      scopes: ['openid', 'profile'],
-      redirectUri: 'http://localhost:3000/auth/neverlose/callback',
-      transactionTtl: 60_000,
-    });
-  });
-
-  it('refuses an option that neither the strategy nor the client has', () => {
-    expect(
-      () =>
-        new NeverloseStrategy(
-          { clientID: 'app', callbackURL: '/cb', state: true } as never,
-          verify,
-        ),
-    ).toThrowError(/"state": is not an option/);
-  });
-
-  it('logs in', async () => {
-    const testApp = await startApp({
-      strategy: {
-        clientID: hostile().clientId,
-        clientSecret: hostile().clientSecret,
-        callbackURL: '/auth/neverlose/callback',
-        issuer: hostile().issuer,
-        dangerouslyAllowInsecureHttp: true,
-      },
-    });
-    try {
-      const browser = new Browser();
-      const providerUrl = await Browser.location(
-        await browser.get(`${testApp.origin}/auth/neverlose`),
-      );
-      expect(await Browser.location(await browser.get(await authorize(providerUrl)))).toBe('/home');
-    } finally {
-      await testApp.close();
-    }
   });
 });
 

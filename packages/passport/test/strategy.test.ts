@@ -6,10 +6,13 @@ import {
   NeverloseStrategy,
   toPassportProfile,
 } from '../src/index.js';
-import { sessionStore } from '../src/state/session-store.js';
+import { sessionLogins } from '../src/state/session-logins.js';
 
 const verify = () => {};
-const valid = { clientID: 'app', clientSecret: 's', callbackURL: '/auth/neverlose/callback' };
+const valid = {
+  client: { clientId: 'app', clientSecret: 's' },
+  callbackURL: '/auth/neverlose/callback',
+};
 
 describe('new NeverloseStrategy', () => {
   it('is named neverlose and creates no client before the first login', () => {
@@ -18,27 +21,25 @@ describe('new NeverloseStrategy', () => {
   });
 
   it.each([
-    [{ ...valid, clientID: '' }, /"clientId": must be a non-empty string/],
+    [{ ...valid, client: { clientId: '' } }, /"client.clientId": must be a non-empty string/],
     [{ ...valid, callbackURL: '' }, /"callbackURL"/],
     [
       { ...valid, callbackURL: '//evil.example/cb' },
       /"callbackURL": a path must not start with "\/\/"/,
     ],
-    [{ ...valid, callbackURL: 'http://app.example/cb' }, /"redirectUri": must use https/],
-    [{ ...valid, scope: 'profile email' }, /must include "openid"/],
+    [{ ...valid, callbackURL: 'http://app.example/cb' }, /"callbackURL": must use https/],
+    [{ ...valid, client: { clientId: 'app', scopes: ['profile'] } }, /must include "openid"/],
     [{ ...valid, store: {} }, /"store": must have set\(\) and take\(\)/],
+    [
+      { clientID: 'app', clientSecret: 's', callbackURL: '/cb' },
+      /requires the "client" option: .*\(clientId, clientSecret/,
+    ],
   ])('refuses bad options at construction: %j', (options, message) => {
     expect(() => new NeverloseStrategy(options as never, verify)).toThrowError(message);
   });
 
   it('requires a verify function', () => {
     expect(() => new NeverloseStrategy(valid, undefined as never)).toThrowError(/verify function/);
-  });
-
-  it('accepts scopes as a space-separated string', () => {
-    expect(
-      () => new NeverloseStrategy({ ...valid, scope: 'openid profile' }, verify),
-    ).not.toThrow();
   });
 });
 
@@ -54,55 +55,53 @@ describe('toPassportProfile', () => {
   });
 });
 
-describe('the session transaction store', () => {
-  const tx = (state: string, createdAt = Date.now()) => ({
-    v: 1 as const,
-    state,
-    issuer: 'https://neverlose.cc',
-    clientId: 'app',
-    redirectUri: 'https://app.example/cb',
-    scope: 'openid',
+describe('the logins a session keeps', () => {
+  const login = (name: string, createdAt = Date.now()) => ({
+    binding: `binding-${name}`,
     createdAt,
     expiresAt: Date.now() + 60_000,
   });
   const session = () => ({ save: (done: () => void) => done() }) as never;
 
-  it('keeps transactions by state and forgets one once taken', async () => {
+  it('keeps logins by state and forgets one once taken', () => {
     const s = session();
-    const store = sessionStore(s, 'k');
-    await store.set('a', tx('a'), 60_000);
-    await store.set('b', tx('b'), 60_000);
-    expect((await store.take('b'))?.state).toBe('b');
-    expect(await store.take('b')).toBeUndefined();
-    expect((await store.take('a'))?.state).toBe('a');
+    const logins = sessionLogins(s, 'k');
+    logins.keep('a', login('a'));
+    logins.keep('b', login('b'));
+    expect(logins.take('b')?.binding).toBe('binding-b');
+    expect(logins.take('b')).toBeUndefined();
+    expect(logins.take('a')?.binding).toBe('binding-a');
     expect(s).not.toHaveProperty('k');
   });
 
-  it('keeps at most ten logins per session, dropping the oldest', async () => {
-    const store = sessionStore(session(), 'k');
-    for (let i = 0; i < 12; i++) await store.set(`s${i}`, tx(`s${i}`), 60_000);
-    expect(await store.take('s0')).toBeUndefined();
-    expect(await store.take('s1')).toBeUndefined();
-    expect(await store.take('s11')).toBeDefined();
+  it('keeps at most ten logins per session, dropping the oldest', () => {
+    const logins = sessionLogins(session(), 'k');
+    for (let i = 0; i < 12; i++) logins.keep(`s${i}`, login(`s${i}`));
+    expect(logins.take('s0')).toBeUndefined();
+    expect(logins.take('s1')).toBeUndefined();
+    expect(logins.take('s11')).toBeDefined();
   });
 
-  it('drops the oldest by creation time, whatever the order of the session’s keys', async () => {
-    const store = sessionStore(session(), 'k');
+  it('drops the oldest by creation time, whatever the order of the session’s keys', () => {
+    const logins = sessionLogins(session(), 'k');
     // Integer-like keys come first in a JavaScript object, whatever their insertion order.
-    for (let i = 0; i < 10; i++) await store.set(`s${i}`, tx(`s${i}`, 1000 + i), 60_000);
-    await store.set('5', tx('5', 2000), 60_000);
-    await store.set('s10', tx('s10', 3000), 60_000);
-    expect(await store.take('s0')).toBeUndefined();
-    expect(await store.take('s1')).toBeUndefined();
-    expect(await store.take('5')).toBeDefined();
-    expect(await store.take('s2')).toBeDefined();
+    for (let i = 0; i < 10; i++) logins.keep(`s${i}`, login(`s${i}`, 1000 + i));
+    logins.keep('5', login('5', 2000));
+    logins.keep('s10', login('s10', 3000));
+    expect(logins.take('s0')).toBeUndefined();
+    expect(logins.take('s1')).toBeUndefined();
+    expect(logins.take('5')).toBeDefined();
+    expect(logins.take('s2')).toBeDefined();
   });
 
-  it('does not read inherited keys as transactions', async () => {
-    expect(await sessionStore(session(), 'k').take('__proto__')).toBeUndefined();
+  it('does not read inherited keys, or an entry without a binding, as logins', () => {
+    const s = { save: (done: () => void) => done(), k: { old: { transaction: {} } } };
+    const logins = sessionLogins(s as never, 'k');
+    expect(logins.take('__proto__')).toBeUndefined();
+    expect(logins.take('old')).toBeUndefined();
   });
 
-  it('writes every change through set() in a session of get() and set() (a cookie session)', async () => {
+  it('writes every change through set() in a session of get() and set() (a cookie session)', () => {
     const values = new Map<string, unknown>();
     const written: unknown[] = [];
     const cookieSession = {
@@ -112,11 +111,11 @@ describe('the session transaction store', () => {
         values.set(key, value);
       },
     };
-    const store = sessionStore(cookieSession, 'k');
-    await store.set('a', tx('a'), 60_000);
-    await store.set('b', tx('b'), 60_000);
-    expect((await store.take('a'))?.state).toBe('a');
-    expect((await store.take('b'))?.state).toBe('b');
+    const logins = sessionLogins(cookieSession, 'k');
+    logins.keep('a', login('a'));
+    logins.keep('b', login('b'));
+    expect(logins.take('a')?.binding).toBe('binding-a');
+    expect(logins.take('b')?.binding).toBe('binding-b');
     expect(written).toEqual([['a'], ['a', 'b'], ['b'], undefined]);
   });
 });

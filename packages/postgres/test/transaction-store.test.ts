@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { AuthorizationTransaction } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transactionStoreContract } from '../../oidc/test/support/transaction-store-contract.js';
 import { PostgresTransactionStore } from '../src/oidc.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
 
@@ -20,7 +22,15 @@ const tx = (state: string): AuthorizationTransaction => ({
   scope: 'openid profile',
   createdAt: 1_700_000_000_000,
   expiresAt: 1_700_000_600_000,
+  bindingHash: `hash-${state}`,
 });
+
+/** The row key of a binding, as the store computes it. */
+const keyOf = (binding: string) => createHash('sha256').update(binding).digest('base64url');
+
+transactionStoreContract('PostgresTransactionStore', async () => ({
+  store: new PostgresTransactionStore(db.pool(), await db.tables()),
+}));
 
 describe('PostgresTransactionStore', () => {
   it('gives a transaction back once: a replayed callback finds nothing', async () => {
@@ -72,9 +82,9 @@ describe('PostgresTransactionStore', () => {
       code: 'ERR_TRANSACTION_STORE_FULL',
     });
     const { rows } = await db.query(
-      `SELECT state FROM "public"."${tables.tablePrefix}oidc_transactions" ORDER BY state`,
+      `SELECT binding_hash FROM "public"."${tables.tablePrefix}oidc_transactions"`,
     );
-    expect(rows.map((row) => row.state)).toEqual(['a', 'b', 'c']);
+    expect(rows.map((row) => row.binding_hash).sort()).toEqual(['a', 'b', 'c'].map(keyOf).sort());
     expect(await store.take('a')).toEqual(tx('a'));
     // One finished: there is room again.
     await store.set('d', tx('d'), 60_000);
@@ -99,11 +109,11 @@ describe('PostgresTransactionStore', () => {
     expect(await store.take('c')).toEqual(tx('c'));
   });
 
-  it('refuses an invalid state, ttl or maxEntries, naming it', async () => {
+  it('refuses an invalid binding, ttl or maxEntries, naming it', async () => {
     const store = new PostgresTransactionStore(db.pool(), await db.tables());
     await expect(store.set('', tx(''), 1000)).rejects.toMatchObject({
       code: 'ERR_POSTGRES_INVALID_ARGUMENT',
-      message: expect.stringContaining('"state"'),
+      message: expect.stringContaining('"binding"'),
     });
     await expect(store.set('s', tx('s'), -1)).rejects.toMatchObject({
       message: expect.stringContaining('"ttl"'),

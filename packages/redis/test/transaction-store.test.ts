@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { type AuthorizationTransaction, isNeverloseOidcError } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transactionStoreContract } from '../../oidc/test/support/transaction-store-contract.js';
 import { RedisTransactionStore } from '../src/oidc.js';
 import { deployments, type TestRedis } from './redis-server.js';
 
@@ -39,6 +41,21 @@ describe.each(deployments)('RedisTransactionStore on $name', ({ start }) => {
   });
   afterAll(() => redis.stop());
 
+  transactionStoreContract('RedisTransactionStore', async () => ({
+    store: new RedisTransactionStore(await redis.connect(), { prefix: redis.prefix() }),
+  }));
+
+  it('keeps a transaction under the SHA-256 of its binding, never the binding or the state', async () => {
+    const prefix = redis.prefix();
+    const store = new RedisTransactionStore(await redis.connect(), { prefix });
+    const binding = 'the-binding-of-one-browser';
+    await store.set(binding, tx('the-state'), 60_000);
+    const keys = (await redis.keys(`${prefix}*`)).join(' ');
+    expect(keys).toContain(createHash('sha256').update(binding).digest('base64url'));
+    expect(keys).not.toContain(binding);
+    expect(keys).not.toContain('the-state');
+  });
+
   it('returns a stored transaction once, then nothing (a replayed callback finds nothing)', async () => {
     const store = new RedisTransactionStore(await redis.connect(), { prefix: redis.prefix() });
     const transaction = tx('s1');
@@ -68,7 +85,7 @@ describe.each(deployments)('RedisTransactionStore on $name', ({ start }) => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
-  it('keeps several tabs apart by state', async () => {
+  it('keeps several tabs apart by binding', async () => {
     const store = new RedisTransactionStore(await redis.connect(), { prefix: redis.prefix() });
     await store.set('tab-a', tx('tab-a'), 60_000);
     await store.set('tab-b', tx('tab-b'), 60_000);
@@ -86,6 +103,7 @@ describe.each(deployments)('RedisTransactionStore on $name', ({ start }) => {
   it('is bounded: never holds more than maxEntries, and a full shard refuses new logins', async () => {
     const prefix = redis.prefix();
     const store = new RedisTransactionStore(await redis.connect(), { prefix, maxEntries: 32 });
+    // A binding per login, here named after its state.
     const states = Array.from({ length: 200 }, (_, i) => `state-${i}`);
     const outcomes = await settleEach(states, (state) => store.set(state, tx(state), 60_000));
     const stored = states.filter((_, i) => outcomes[i]!.status === 'fulfilled');
@@ -118,7 +136,7 @@ describe.each(deployments)('RedisTransactionStore on $name', ({ start }) => {
     expect(await single.take('next')).toMatchObject({ state: 'next' });
   });
 
-  it('admits a new login in place of an expired one, and again under a state it already holds', async () => {
+  it('admits a new login in place of an expired one, and again under a binding it already holds', async () => {
     const prefix = redis.prefix();
     const single = new RedisTransactionStore(await redis.connect(), { prefix, maxEntries: 1 });
     await single.set('same', tx('same'), 60_000);

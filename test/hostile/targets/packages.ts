@@ -64,7 +64,7 @@ export function honoMiddlewareRoutes(issuer: string): readonly HostileRoute[] {
       method: 'GET',
       path: '/auth/neverlose/callback',
       query: { code: 'a-code', state: 'a-state', iss: issuer },
-      cookies: { 'nl_tx.a-state': 'a.b.c.d.e' },
+      cookies: { 'nl_login.a-state': 'a.b.c.d.e' },
     },
     {
       method: 'POST',

@@ -50,9 +50,9 @@ export default surface('emulator', (check) => {
         clientSecret: c.emulator.clientSecret,
         redirectUri: c.emulator.redirectUri,
       });
-      const { url, transaction } = await client.startAuthorization();
+      const { url, transaction, binding } = await client.startAuthorization();
       const callback = await signInAtEmulator(url.href, 'alice', 'allow');
-      const { claims } = await client.completeAuthorization(callback, transaction);
+      const { claims } = await client.completeAuthorization(callback, transaction, binding);
       assert.fields(claims, { iss: emulator.url, aud: c.emulator.clientId, sub: '1' }, 'claims');
       const market = new MarketClient({
         userId: c.emulator.resellerUserId,

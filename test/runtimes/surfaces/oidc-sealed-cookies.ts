@@ -1,5 +1,5 @@
 // neverlose-oidc's sealed cookies: a login whose transaction travels sealed in a cookie value.
-import { createSealedCookieCodec, sealedCookieName } from 'neverlose-oidc';
+import { createSealedCookieCodec, loginCookie } from 'neverlose-oidc';
 import { signInAtEmulator } from '../../support/sign-in.js';
 import { assert, surface } from '../harness.js';
 import { oidcClientFor } from './oidc-client.js';
@@ -20,20 +20,25 @@ export default surface('oidc sealed cookies', (check) => {
   check('completes a login from the transaction sealed in a cookie at its start', async (c) => {
     const codec = createSealedCookieCodec({ secret: SECRET });
     const client = await oidcClientFor(c);
-    const { url, transaction } = await client.startAuthorization();
-    const name = sealedCookieName(transaction.state ?? '');
-    const value = await codec.seal(transaction);
-    assert.ok(/^[\x21-\x7e]+$/.test(`${name}${value}`), 'a cookie-safe name and value');
-    const callback = await signInAtEmulator(url.toString(), 'charlie', 'allow');
-    const result = await client.completeAuthorization(callback, await codec.open(value));
+    const started = await client.startAuthorization();
+    const { transaction } = started;
+    const cookie = loginCookie(transaction.redirectUri, transaction.state);
+    const header = cookie.set(await codec.seal(started), client.transactionTtl / 1000);
+    assert.ok(/^[\x20-\x7e]+$/.test(header), 'a cookie-safe Set-Cookie header');
+    const value = cookie.read(header.split(';')[0]);
+    const callback = await signInAtEmulator(started.url.toString(), 'charlie', 'allow');
+    const opened = await codec.open(value);
+    const result = await client.completeAuthorization(callback, opened.transaction, opened.binding);
     assert.fields(result.profile, { email: 'charlie@example.test' }, 'profile');
   });
 
   check('refuses an altered value, and one sealed with a secret it does not hold', async (c) => {
     const codec = createSealedCookieCodec({ secret: SECRET });
-    const { transaction } = await (await oidcClientFor(c)).startAuthorization();
-    const sealed = await codec.seal(transaction);
-    assert.equal((await codec.open(sealed)).state, transaction.state, 'the opened state');
+    const started = await (await oidcClientFor(c)).startAuthorization();
+    const sealed = await codec.seal(started);
+    const opened = await codec.open(sealed);
+    assert.equal(opened.transaction.state, started.transaction.state, 'the opened state');
+    assert.equal(opened.binding, started.binding, 'the opened binding');
     await assert.refuses(() => codec.open(altered(sealed)), 'ERR_TRANSACTION_MISSING', 'altered');
     const other = createSealedCookieCodec({ secret: OTHER_SECRET });
     await assert.refuses(() => other.open(sealed), 'ERR_TRANSACTION_MISSING', 'another secret');

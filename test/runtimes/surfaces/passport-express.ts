@@ -111,4 +111,25 @@ export default surface('passport express', (check) => {
       server.close();
     }
   });
+
+  check('signs nobody in with a callback carried to another browser (login CSRF)', async (c) => {
+    const { url, server } = await startApp(c);
+    try {
+      const attacker = browser();
+      const start = await attacker(`${url}/auth/neverlose`);
+      const location = start.headers.get('location') ?? '';
+      const callback = new URL(await signInAtEmulator(location, 'bob', 'allow'));
+      const path = `${url}${callback.pathname}${callback.search}`;
+      const victim = browser();
+      const refused = await victim(path);
+      assert.equal(refused.headers.get('location'), '/login', 'the victim’s callback redirect');
+      assert.equal(await (await victim(`${url}/me`)).json(), null, 'the victim’s user');
+      const done = await attacker(path);
+      assert.equal(done.status, 302, 'the attacker’s own callback');
+      assert.fields(await (await attacker(`${url}/me`)).json(), { id: '2' }, 'the attacker’s user');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

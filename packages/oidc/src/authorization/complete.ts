@@ -7,11 +7,8 @@ import { checkIdToken } from '../id-token/checks.js';
 import { challengeErrorOf, statusOf, toNeverloseError } from '../lib/openid-errors.js';
 import { type IdTokenClaims, type NeverloseProfile, toProfile } from '../profile.js';
 import { validateReturnTo } from '../return-to.js';
-import {
-  type AuthorizationTransaction,
-  assertNotExpired,
-  assertTransaction,
-} from '../transaction/transaction.js';
+import { assertBound } from '../transaction/binding.js';
+import { type AuthorizationTransaction, assertNotExpired } from '../transaction/transaction.js';
 import { type CallbackInput, callbackState, callbackUrl, checkCallback } from './callback.js';
 import { fetchUserinfo } from './userinfo.js';
 
@@ -58,18 +55,19 @@ interface Progress {
 const OAUTH_ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
 
 /**
- * @internal Completes a login: callback checks, token exchange, id_token checks, userinfo. Reports
- * each step that passes, and the one that fails, as events.
+ * @internal Completes a login: the browser binding, callback checks, token exchange, id_token
+ * checks, userinfo. Reports each step that passes, and the one that fails, as events.
  */
 export async function completeAuthorization(
   provider: ProviderConfiguration,
   clientId: string,
   callback: CallbackInput,
   transaction: AuthorizationTransaction | null | undefined,
+  binding: string | undefined,
 ): Promise<AuthorizationResult> {
   const progress: Progress = { step: 'callback', started: undefined, stateHash: undefined };
   try {
-    return await complete(provider, clientId, callback, transaction, progress);
+    return await complete(provider, clientId, callback, transaction, binding, progress);
   } catch (error) {
     const { events } = provider;
     if (events.active && isNeverloseOidcError(error)) {
@@ -95,6 +93,7 @@ async function complete(
   clientId: string,
   callback: CallbackInput,
   transaction: AuthorizationTransaction | null | undefined,
+  binding: string | undefined,
   progress: Progress,
 ): Promise<AuthorizationResult> {
   const { events } = provider;
@@ -103,8 +102,8 @@ async function complete(
       typeof transaction?.state === 'string' ? transaction.state : callbackStateOf(callback);
     progress.stateHash = await stateHashOf(events, state);
   }
-  assertTransaction(transaction);
-  const tx = transaction;
+  // First: whatever kept the transaction, the callback must come from the browser it was given to.
+  const tx = await assertBound(transaction, binding);
   if (tx.issuer !== provider.issuer || tx.clientId !== clientId) {
     throw new NeverloseOidcError(
       'ERR_TRANSACTION_MISMATCH',

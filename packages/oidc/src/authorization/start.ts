@@ -2,7 +2,9 @@ import * as oidc from 'openid-client';
 import type { ProviderConfiguration } from '../configuration.js';
 import { isNeverloseOidcError, NeverloseOidcError } from '../errors.js';
 import { stateHashOf } from '../events/sink.js';
+import { randomTokens, sha256Base64url } from '../lib/web-crypto.js';
 import { validateReturnTo } from '../return-to.js';
+import type { BoundTransaction } from '../transaction/binding.js';
 import type { AuthorizationTransaction } from '../transaction/transaction.js';
 import { checkRedirectUri, type ResolvedOptions } from '../validate-options.js';
 
@@ -36,12 +38,14 @@ export interface StartAuthorizationOptions {
   readonly redirectUri?: string;
 }
 
-/** What {@link NeverloseClient.startAuthorization} returns. */
-export interface StartedAuthorization {
+/**
+ * What {@link NeverloseClient.startAuthorization} returns: the URL, the transaction to keep for
+ * the callback (a store keyed by `binding`, the session, or sealed in a cookie), and the
+ * browser binding, which only this browser may get back.
+ */
+export interface StartedAuthorization extends BoundTransaction {
   /** The provider's authorization URL: redirect the browser to it. */
   readonly url: URL;
-  /** Keep it (session, store, sealed cookie) for the callback; plain JSON. */
-  readonly transaction: AuthorizationTransaction;
 }
 
 const RESERVED = new Set([
@@ -143,16 +147,26 @@ async function createAuthorization(
   const returnTo = request.returnTo === undefined ? undefined : validateReturnTo(request.returnTo);
   const extra = checkExtraParams(request.extraParams);
 
-  const scope = options.scopes.join(' ');
-  const state = options.scopes.includes('no_state') ? undefined : oidc.randomState();
-  const codeVerifier = options.scopes.includes('no_pkce')
-    ? undefined
-    : oidc.randomPKCECodeVerifier();
-  const nonce = provider.keys === undefined ? undefined : oidc.randomNonce();
+  const { scope } = options;
+  // One draw for the four secrets; each is 256 bits, as openid-client's own.
+  const [stateToken, verifierToken, nonceToken, binding] = randomTokens(4) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  const state = options.noState ? undefined : stateToken;
+  const codeVerifier = options.noPkce ? undefined : verifierToken;
+  const nonce = provider.keys === undefined ? undefined : nonceToken;
 
   const parameters: Record<string, string> = { ...extra, redirect_uri: redirectUri, scope };
-  if (codeVerifier !== undefined) {
-    parameters.code_challenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
+  // S256 (RFC 7636 §4.2): the base64url SHA-256 of the verifier, as openid-client computes it.
+  const [codeChallenge, bindingHash] = await Promise.all([
+    codeVerifier === undefined ? undefined : sha256Base64url(codeVerifier),
+    sha256Base64url(binding),
+  ]);
+  if (codeChallenge !== undefined) {
+    parameters.code_challenge = codeChallenge;
     parameters.code_challenge_method = 'S256';
   }
   if (state !== undefined) parameters.state = state;
@@ -172,6 +186,7 @@ async function createAuthorization(
     createdAt,
     expiresAt: createdAt + options.transactionTtl,
     ...(returnTo === undefined ? {} : { returnTo }),
+    bindingHash,
   };
-  return { url, transaction };
+  return { url, transaction, binding };
 }

@@ -26,10 +26,12 @@ export type StateHash = string;
 export interface OidcDiscoveryEvent extends NeverloseOidcEventBase {
   readonly type: 'oidc:discovery';
   readonly mode: 'discovery' | 'static';
-  /** How long discovery took, in milliseconds (0 in static mode: no request). */
+  /** How long discovery took, in milliseconds (0 in static mode or from a cache: no request). */
   readonly durationMs: number;
-  /** The HTTP status of the discovery document (absent in static mode). */
+  /** The HTTP status of the discovery document (absent in static mode and from a cache). */
   readonly status?: number;
+  /** True when the document came from the `providerCache` option: no request was made. */
+  readonly cached?: boolean;
 }
 
 /** `startAuthorization` created a transaction and the URL to send the browser to. */

@@ -1,5 +1,4 @@
-import { base64url } from 'jose';
-import { digest, utf8 } from '../lib/web-crypto.js';
+import { sha256Base64url } from '../lib/web-crypto.js';
 import { diagnosticsChannel } from './channel.js';
 import { DEBUG_SECTION, debugEnabled, debugLine } from './debug.js';
 import type { NeverloseOidcEvent, NeverloseOidcEventBase, StateHash } from './events.js';
@@ -67,5 +66,5 @@ export async function stateHashOf(
   state: string | null | undefined,
 ): Promise<StateHash | undefined> {
   if (!sink.active || typeof state !== 'string' || state === '') return undefined;
-  return base64url.encode(await digest('SHA-256', utf8(state))).slice(0, 12);
+  return (await sha256Base64url(state)).slice(0, 12);
 }

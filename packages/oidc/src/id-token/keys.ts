@@ -1,6 +1,16 @@
-import { compactVerify, createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import {
+  compactVerify,
+  createRemoteJWKSet,
+  customFetch,
+  type ExportedJWKSCache,
+  type JSONWebKeySet,
+  type JWKSCacheInput,
+  type JWTVerifyGetKey,
+  jwksCache,
+} from 'jose';
 import type { EventSink } from '../events/sink.js';
 import type { FetchImplementation } from '../options.js';
+import type { CachedJwks } from '../provider-cache.js';
 
 /** @internal How long a fetched JWK Set is used before it is fetched again: 5 minutes. */
 export const JWKS_MAX_AGE = 5 * 60 * 1000;
@@ -19,11 +29,13 @@ export interface ProviderKeys {
    * `ERR_JWKS_TIMEOUT`...) or `fetch`'s.
    */
   verify(jws: string, algorithms: readonly string[]): Promise<void>;
+  /** The JWK Set as last fetched (or seeded), for `exportProviderCache`; `undefined` before. */
+  exported(): CachedJwks | undefined;
 }
 
 /**
  * @internal The JWK Set at `jwksUri`, fetched on first use and again once older than
- * {@link JWKS_MAX_AGE}.
+ * {@link JWKS_MAX_AGE}; `seed` (from a provider cache) stands for a fetch made at its `fetchedAt`.
  *
  * A key rotation: the provider starts signing with a key the cached set does not hold.
  * openid-client fetches the set again for an unknown `kid` only when its copy is a minute old, so
@@ -40,10 +52,19 @@ export function providerKeys(
     readonly fetch: FetchImplementation | undefined;
     readonly timeout: number;
     readonly events: EventSink;
+    readonly seed?: CachedJwks | undefined;
   },
 ): ProviderKeys {
-  const { events } = options;
-  let fetched = false;
+  const { events, seed } = options;
+  // jose reads the seed if it is young enough, and writes every fetch back into this object.
+  const cache: JWKSCacheInput =
+    seed === undefined
+      ? {}
+      : {
+          uat: seed.fetchedAt,
+          jwks: { keys: structuredClone(seed.keys) as JSONWebKeySet['keys'] },
+        };
+  let fetched = seed !== undefined;
   let forcing = false;
   let lastForced = Number.NEGATIVE_INFINITY;
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
@@ -75,6 +96,7 @@ export function providerKeys(
     // Never on its own for an unknown kid: `key` below decides when.
     cooldownDuration: Number.POSITIVE_INFINITY,
     [customFetch]: observed,
+    [jwksCache]: cache,
   });
 
   const key: JWTVerifyGetKey = async (header, token) => {
@@ -97,6 +119,11 @@ export function providerKeys(
   return {
     async verify(jws, algorithms) {
       await compactVerify(jws, key, { algorithms: [...algorithms] });
+    },
+    exported() {
+      const { uat, jwks } = cache as Partial<ExportedJWKSCache>;
+      if (uat === undefined || jwks === undefined) return undefined;
+      return { uri: jwksUri, keys: structuredClone(jwks.keys), fetchedAt: uat };
     },
   };
 }

@@ -23,8 +23,9 @@ export interface MemoryTransactionStoreOptions {
 }
 
 /**
- * A bounded in-memory {@link TransactionStore}. For one process only: behind a load balancer or
- * with several workers, use a shared store (Redis) or sealed cookies.
+ * A bounded in-memory {@link TransactionStore}, keyed by the browser binding. For one process
+ * only: behind a load balancer or with several workers, use a shared store (neverlose-redis,
+ * neverlose-postgres) or sealed cookies.
  *
  * When it holds `maxEntries` transactions that have not expired, `set` throws
  * `ERR_TRANSACTION_STORE_FULL`: answer 503 with `Retry-After`. A pending login is never evicted
@@ -33,8 +34,9 @@ export interface MemoryTransactionStoreOptions {
  * @example
  * ```ts
  * const store = new MemoryTransactionStore({ maxEntries: 5000 });
- * await store.set(tx.state!, tx, 600_000);
- * const same = await store.take(tx.state!); // and now it is gone
+ * const { transaction, binding } = await client.startAuthorization();
+ * await store.set(binding, transaction, client.transactionTtl);
+ * const same = await store.take(binding); // and now it is gone
  * ```
  */
 export class MemoryTransactionStore implements TransactionStore {
@@ -62,12 +64,13 @@ export class MemoryTransactionStore implements TransactionStore {
   }
 
   /**
-   * Keeps `transaction` under `state` for `ttl` milliseconds.
+   * Keeps `transaction` under the browser's `binding` for `ttl` milliseconds.
    *
    * @throws {NeverloseOidcError} `ERR_TRANSACTION_STORE_FULL` when `maxEntries` transactions
    *   that have not expired are kept; `ERR_CONFIGURATION` when `ttl` is not a positive number.
    */
-  async set(state: string, transaction: AuthorizationTransaction, ttl: number): Promise<void> {
+  async set(binding: string, transaction: AuthorizationTransaction, ttl: number): Promise<void> {
+    checkBinding(binding);
     if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0) {
       throw new NeverloseOidcError(
         'ERR_CONFIGURATION',
@@ -75,7 +78,7 @@ export class MemoryTransactionStore implements TransactionStore {
       );
     }
     const now = this.#now();
-    this.#entries.delete(state);
+    this.#entries.delete(binding);
     if (this.#entries.size >= this.#maxEntries && now >= this.#nextExpiry) this.#sweep(now);
     if (this.#entries.size >= this.#maxEntries) {
       throw new NeverloseOidcError(
@@ -84,24 +87,34 @@ export class MemoryTransactionStore implements TransactionStore {
       );
     }
     const expiresAt = now + ttl;
-    this.#entries.set(state, { tx: transaction, expiresAt });
+    this.#entries.set(binding, { tx: transaction, expiresAt });
     this.#nextExpiry = Math.min(this.#nextExpiry, expiresAt);
   }
 
-  async take(state: string): Promise<AuthorizationTransaction | undefined> {
-    const entry = this.#entries.get(state);
+  async take(binding: string): Promise<AuthorizationTransaction | undefined> {
+    checkBinding(binding);
+    const entry = this.#entries.get(binding);
     if (entry === undefined) return undefined;
-    this.#entries.delete(state);
+    this.#entries.delete(binding);
     return entry.expiresAt > this.#now() ? entry.tx : undefined;
   }
 
   /** Drops expired entries, and notes when the next one expires. */
   #sweep(now: number): void {
     let nextExpiry = Number.POSITIVE_INFINITY;
-    for (const [state, entry] of this.#entries) {
-      if (entry.expiresAt <= now) this.#entries.delete(state);
+    for (const [binding, entry] of this.#entries) {
+      if (entry.expiresAt <= now) this.#entries.delete(binding);
       else nextExpiry = Math.min(nextExpiry, entry.expiresAt);
     }
     this.#nextExpiry = nextExpiry;
+  }
+}
+
+function checkBinding(binding: unknown): void {
+  if (typeof binding !== 'string' || binding === '') {
+    throw new NeverloseOidcError(
+      'ERR_CONFIGURATION',
+      'Invalid argument "binding": must be the binding startAuthorization returned (a non-empty string).',
+    );
   }
 }

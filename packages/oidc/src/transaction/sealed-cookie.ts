@@ -1,7 +1,8 @@
 import type { JWTPayload } from 'jose';
 import { NeverloseOidcError } from '../errors.js';
 import { createSealer } from '../lib/sealing.js';
-import { type AuthorizationTransaction, assertTransaction } from './transaction.js';
+import { type BoundTransaction, MISSING_BINDING_MESSAGE } from './binding.js';
+import { assertTransaction } from './transaction.js';
 
 /** A sealing secret: a string (its UTF-8 bytes) or bytes. */
 export type SealingSecret = string | Uint8Array;
@@ -34,28 +35,31 @@ export interface SealedCookieCodecOptions {
   readonly now?: () => number;
 }
 
-/** Seals transactions into cookie values and opens them again. */
+/** Seals a transaction and its browser binding into a cookie value, and opens them again. */
 export interface SealedCookieCodec {
   /**
-   * Encrypts and authenticates `transaction` with the first secret; the value expires with the
-   * transaction. Throws `ERR_COOKIE_TOO_LARGE` when the value would be longer than
-   * {@link MAX_SEALED_COOKIE_LENGTH}, which browsers might silently drop.
+   * Encrypts and authenticates the transaction and its binding (what `startAuthorization`
+   * returned) with the first secret; the value expires with the transaction. Throws
+   * `ERR_COOKIE_TOO_LARGE` when the value would be longer than {@link MAX_SEALED_COOKIE_LENGTH},
+   * which browsers might silently drop.
    */
-  seal(transaction: AuthorizationTransaction): Promise<string>;
+  seal(login: BoundTransaction): Promise<string>;
   /**
-   * Opens a sealed value with any of the secrets. Throws `ERR_TRANSACTION_EXPIRED` when it
-   * expired and `ERR_TRANSACTION_MISSING` when it is absent, altered or sealed with a secret that
-   * is not (or no longer) configured.
+   * Opens a sealed value with any of the secrets: the transaction and its binding, for
+   * `completeAuthorization`. Throws `ERR_TRANSACTION_EXPIRED` when it expired and
+   * `ERR_TRANSACTION_MISSING` when it is absent, altered or sealed with a secret that is not (or
+   * no longer) configured.
    */
-  open(sealed: string | undefined): Promise<AuthorizationTransaction>;
+  open(sealed: string | undefined): Promise<BoundTransaction>;
 }
 
 /**
  * The longest sealed value {@link SealedCookieCodec.seal} returns, in characters (ASCII: bytes).
  * Browsers keep cookies of at least 4096 bytes counting name, value and attributes (RFC 6265
  * §6.1), and some drop a longer one without a word; this leaves 296 bytes for the name
- * (`nl_tx.` and a 43-character state) and the attributes (`HttpOnly; Secure; SameSite=Lax;
- * Path=...; Max-Age=...`). A transaction with the longest `returnTo` (2048 characters) fits.
+ * (`__Host-nl_login.` and a 43-character state) and the attributes (`Max-Age=600; Path=/;
+ * HttpOnly; SameSite=Lax; Secure`). A transaction with the longest `returnTo` (2048 characters)
+ * fits.
  */
 export const MAX_SEALED_COOKIE_LENGTH = 3800;
 
@@ -66,10 +70,10 @@ function configurationError(field: string, rule: string): NeverloseOidcError {
 }
 
 /**
- * A codec for apps with no server session: the transaction travels in a cookie, encrypted and
- * authenticated (JWE, `dir` + `A256GCM`) and carrying its expiry. Name the cookie after the state
- * ({@link sealedCookieName}) so that several tabs can log in at once, and set it `HttpOnly`,
- * `Secure`, `SameSite=Lax`, `Path` of the callback, `Max-Age` of the transaction lifetime.
+ * A codec for apps with no server session: the transaction and its browser binding travel in the
+ * login cookie ({@link loginCookie}), encrypted and authenticated (JWE, `dir` + `A256GCM`) and
+ * carrying their expiry. The cookie is named after the state, so that several tabs can log in at
+ * once.
  *
  * A sealed cookie can be replayed until it expires if the browser keeps it: delete it on the
  * callback, and keep the lifetime short.
@@ -78,11 +82,13 @@ function configurationError(field: string, rule: string): NeverloseOidcError {
  * @example
  * ```ts
  * const codec = createSealedCookieCodec({ secret: process.env.LOGIN_COOKIE_SECRET! });
- * const { url, transaction } = await client.startAuthorization();
- * setCookie(sealedCookieName(transaction.state!), await codec.seal(transaction));
+ * const started = await client.startAuthorization();
+ * const cookie = loginCookie(started.transaction.redirectUri, started.transaction.state);
+ * headers.append('set-cookie', cookie.set(await codec.seal(started), client.transactionTtl / 1000));
  * // on the callback:
- * const state = new URL(request.url).searchParams.get('state') ?? '';
- * const tx = await codec.open(getCookie(sealedCookieName(state)));
+ * const cookie = loginCookie(client.redirectUri!, callbackState(request));
+ * const { transaction, binding } = await codec.open(cookie.read(request.headers.get('cookie')));
+ * await client.completeAuthorization(request, transaction, binding);
  * ```
  * @see {@link https://www.rfc-editor.org/rfc/rfc7516 RFC 7516 (JWE)}
  */
@@ -113,9 +119,16 @@ export function createSealedCookieCodec(options: SealedCookieCodecOptions): Seal
   };
 
   return {
-    async seal(transaction) {
+    async seal(login) {
+      const { transaction, binding } = login ?? {};
       assertTransaction(transaction);
-      const sealed = await sealer.seal({ tx: transaction }, now(), transaction.expiresAt);
+      if (typeof binding !== 'string' || binding === '') {
+        throw new NeverloseOidcError(
+          'ERR_CONFIGURATION',
+          'Invalid argument of seal: "binding" must be the binding startAuthorization returned.',
+        );
+      }
+      const sealed = await sealer.seal({ tx: transaction, binding }, now(), transaction.expiresAt);
       if (sealed.length > MAX_SEALED_COOKIE_LENGTH) {
         throw new NeverloseOidcError(
           'ERR_COOKIE_TOO_LARGE',
@@ -126,10 +139,7 @@ export function createSealedCookieCodec(options: SealedCookieCodecOptions): Seal
     },
     async open(sealed) {
       if (typeof sealed !== 'string' || sealed === '') {
-        throw new NeverloseOidcError(
-          'ERR_TRANSACTION_MISSING',
-          'No login transaction cookie came with this callback.',
-        );
+        throw new NeverloseOidcError('ERR_TRANSACTION_MISSING', MISSING_BINDING_MESSAGE);
       }
       // A value longer than any seal returns is not one: no decryption is tried.
       if (sealed.length > MAX_SEALED_COOKIE_LENGTH) {
@@ -138,19 +148,15 @@ export function createSealedCookieCodec(options: SealedCookieCodecOptions): Seal
           'The login transaction cookie could not be opened (longer than any sealed value).',
         );
       }
-      const tx = (await decrypt(sealed)).tx;
+      const { tx, binding } = await decrypt(sealed);
       assertTransaction(tx);
-      return tx;
+      if (typeof binding !== 'string' || binding === '') {
+        throw new NeverloseOidcError(
+          'ERR_TRANSACTION_MISSING',
+          'The login transaction cookie holds no browser binding.',
+        );
+      }
+      return { transaction: tx, binding };
     },
   };
-}
-
-/**
- * The cookie name for the transaction of `state`: one cookie per login, so tabs do not collide.
- *
- * @defaultValue prefix `'nl_tx'`
- * @example `sealedCookieName(tx.state!)` is `'nl_tx.3q2-…'`
- */
-export function sealedCookieName(state: string, prefix = 'nl_tx'): string {
-  return `${prefix}.${state.replace(/[^A-Za-z0-9_-]/g, '')}`;
 }

@@ -2,8 +2,9 @@ import { NeverloseOidcError } from '../errors.js';
 
 /**
  * Everything needed to complete one login, created by `startAuthorization`. Plain JSON: store it
- * in a session, Redis or a sealed cookie, and hand it back to `completeAuthorization`. It holds
- * the PKCE verifier: keep it on the server or sealed, never in a readable cookie or a URL.
+ * in a session, Redis or a sealed cookie, and hand it back to `completeAuthorization` with the
+ * browser's binding. It holds the PKCE verifier: keep it on the server or sealed, never in a
+ * readable cookie or a URL. It holds the hash of the binding, never the binding itself.
  */
 export interface AuthorizationTransaction {
   /** Format version of this object. */
@@ -28,10 +29,15 @@ export interface AuthorizationTransaction {
   readonly expiresAt: number;
   /** The validated same-origin path to return to after login. */
   readonly returnTo?: string;
+  /**
+   * The SHA-256 of the browser binding (`binding` of `startAuthorization`), base64url: the login
+   * completes only with the binding that hashes to it.
+   */
+  readonly bindingHash: string;
 }
 
 const OPTIONAL_STRINGS = ['state', 'codeVerifier', 'nonce', 'returnTo'] as const;
-const REQUIRED_STRINGS = ['issuer', 'clientId', 'redirectUri', 'scope'] as const;
+const REQUIRED_STRINGS = ['issuer', 'clientId', 'redirectUri', 'scope', 'bindingHash'] as const;
 
 /**
  * Checks that a value read back from a session, a store or a cookie is a transaction of this
@@ -43,7 +49,7 @@ export function assertTransaction(value: unknown): asserts value is Authorizatio
     throw new NeverloseOidcError('ERR_TRANSACTION_MISSING', `No usable login transaction: ${why}.`);
   };
   if (value === undefined || value === null) {
-    missing('none was found for this callback (already used, never started, or lost)');
+    missing('none was found for this callback (already completed, expired, or never started here)');
   }
   if (typeof value !== 'object' || Array.isArray(value)) missing('it is not an object');
   const tx = value as Record<string, unknown>;

@@ -42,8 +42,8 @@ async function tokensOf(
     issuer,
     dangerouslyAllowInsecureHttp: true,
   });
-  const { url, transaction } = await client.startAuthorization();
-  const result = await client.completeAuthorization(await atProvider(url), transaction);
+  const { url, transaction, binding } = await client.startAuthorization();
+  const result = await client.completeAuthorization(await atProvider(url), transaction, binding);
   return { accessToken: result.tokens.accessToken, idToken: result.tokens.idToken! };
 }
 

@@ -81,7 +81,7 @@ async function signIn(
 }
 
 describe('neverloseAuth (Hono), logging in at oidc-provider', () => {
-  it('signs in: PKCE, state and nonce sent, the transaction in a sealed cookie scoped to the callback', async () => {
+  it('signs in: PKCE, state and nonce sent, the transaction in a sealed login cookie', async () => {
     const app = appWith();
     const { start, callback } = await signIn(app);
     const authorization = new URL(start.headers.get('location')!);
@@ -89,9 +89,7 @@ describe('neverloseAuth (Hono), logging in at oidc-provider', () => {
     expect(authorization.searchParams.get('state')).toBeTruthy();
     expect(authorization.searchParams.get('nonce')).toBeTruthy();
     const txCookie = start.headers.getSetCookie()[0]!;
-    expect(txCookie).toMatch(
-      /^nl_tx\.[\w-]+=.+; Max-Age=600; Path=\/auth\/neverlose\/callback; HttpOnly; SameSite=Lax$/,
-    );
+    expect(txCookie).toMatch(/^nl_login\.[\w-]+=.+; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/);
 
     expect(callback.status).toBe(302);
     expect(callback.headers.get('location')).toBe('/me');
@@ -115,12 +113,12 @@ describe('neverloseAuth (Hono), logging in at oidc-provider', () => {
     const start = await app.request(`${ORIGIN}/auth/neverlose`);
     const callbackUrl = await signInAtReference(provider, start.headers.get('location')!);
     const first = await app.request(callbackUrl, { headers: { cookie: cookiesOf(start) } });
-    expect(first.headers.getSetCookie().some((c) => /^nl_tx\.[\w-]+=; Max-Age=0/.test(c))).toBe(
+    expect(first.headers.getSetCookie().some((c) => /^nl_login\.[\w-]+=; Max-Age=0/.test(c))).toBe(
       true,
     );
     const replay = await app.request(callbackUrl);
     expect(replay.status).toBe(400);
-    expect(await replay.text()).toContain('No login transaction cookie');
+    expect(await replay.text()).toContain('The callback came without the cookie of its login');
   });
 
   it('answers 403 to a denied consent, 400 to a forged callback and to a bad returnTo', async () => {

@@ -8,7 +8,6 @@ import {
   type NeverloseAuthenticateOptions,
   NeverloseStrategy,
   type NeverloseStrategyOptions,
-  type PassportStyleStrategyOptions,
   redirectToReturnTo,
   type VerifyFunction,
 } from '../../src/index.js';
@@ -20,7 +19,7 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  readonly strategy: NeverloseStrategyOptions | PassportStyleStrategyOptions;
+  readonly strategy: NeverloseStrategyOptions;
   readonly session?: boolean;
   readonly trustProxy?: boolean;
   readonly authenticate?: NeverloseAuthenticateOptions & { keepSessionInfo?: boolean };
@@ -123,8 +122,7 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
   const verified: unknown[] = [];
   const passport = new Passport();
   const accept = options.accept ?? true;
-  // Either form: the strategy tells them apart at run time, the overloads by their fields.
-  const strategyOptions = options.strategy as NeverloseStrategyOptions;
+  const strategyOptions = options.strategy;
   const strategy = strategyOptions.passReqToCallback
     ? new NeverloseStrategy(
         { ...strategyOptions, passReqToCallback: true as const },

@@ -53,13 +53,14 @@ CREATE TABLE ${t.tokens} (
 );
 CREATE INDEX "${t.prefix}reseller_tokens_expires" ON ${t.tokens} (expires_at);
 
--- Logins in flight, between startAuthorization and the callback.
+-- Logins in flight, between startAuthorization and the callback, under the SHA-256 of the
+-- browser binding (never the binding itself, never the state).
 CREATE TABLE ${t.transactions} (
-  state text NOT NULL,
+  binding_hash text NOT NULL,
   transaction jsonb NOT NULL,
   created_at timestamptz NOT NULL,
   expires_at timestamptz NOT NULL,
-  CONSTRAINT "${t.prefix}oidc_transactions_pkey" PRIMARY KEY (state)
+  CONSTRAINT "${t.prefix}oidc_transactions_pkey" PRIMARY KEY (binding_hash)
 );
 CREATE INDEX "${t.prefix}oidc_transactions_expires" ON ${t.transactions} (expires_at);
 CREATE INDEX "${t.prefix}oidc_transactions_created" ON ${t.transactions} (created_at);

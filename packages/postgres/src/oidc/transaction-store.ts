@@ -1,4 +1,8 @@
-import type { AuthorizationTransaction, TransactionStore } from 'neverlose-oidc';
+import {
+  type AuthorizationTransaction,
+  type TransactionStore,
+  transactionKey,
+} from 'neverlose-oidc';
 import { type PostgresQueryable, run } from '../client.js';
 import { invalidArgument, NeverlosePostgresError } from '../errors.js';
 import {
@@ -28,8 +32,10 @@ export interface PostgresTransactionStoreOptions extends PostgresAdapterOptions 
 
 /**
  * A `neverlose-oidc` {@link TransactionStore} in PostgreSQL, so a login started on one instance
- * completes on another, and survives a restart in between. `take` is one
- * `DELETE ... RETURNING`: of two callbacks replaying one `state`, exactly one gets the
+ * completes on another, and survives a restart in between. Transactions are kept under the SHA-256
+ * of the browser binding (`transactionKey` of neverlose-oidc), never under the binding itself nor
+ * the state: only the browser that started a login finds it. `take` is one
+ * `DELETE ... RETURNING`: of two callbacks replaying one binding, exactly one gets the
  * transaction. Entries expire with their TTL; the store is bounded (`maxEntries`): when full it
  * refuses new logins rather than cancelling the ones in flight.
  *
@@ -38,7 +44,8 @@ export interface PostgresTransactionStoreOptions extends PostgresAdapterOptions 
  * @example
  * ```ts
  * const store = new PostgresTransactionStore(pool, { maxEntries: 100_000 });
- * await store.set(transaction.state, transaction, 10 * 60_000);
+ * const { url, transaction, binding } = await client.startAuthorization();
+ * await store.set(binding, transaction, client.transactionTtl);
  * ```
  */
 export class PostgresTransactionStore implements TransactionStore {
@@ -59,20 +66,20 @@ export class PostgresTransactionStore implements TransactionStore {
   }
 
   /**
-   * Keeps `transaction` under `state` for `ttl` milliseconds.
+   * Keeps `transaction` under the browser's `binding` for `ttl` milliseconds.
    *
    * @throws {NeverlosePostgresError} `ERR_TRANSACTION_STORE_FULL` when `maxEntries` logins are in
    *   flight: a pending login is never dropped to admit a new one (anyone can start logins, and
    *   evicting would let them cancel other users' logins). Answer it 503 with `Retry-After`.
    */
-  async set(state: string, transaction: AuthorizationTransaction, ttl: number): Promise<void> {
-    checkState(state);
+  async set(binding: string, transaction: AuthorizationTransaction, ttl: number): Promise<void> {
+    const key = await keyOf(binding);
     if (!Number.isFinite(ttl) || ttl <= 0)
       invalidArgument('Invalid "ttl": must be a positive number of milliseconds.');
-    if (!(await this.#insertIfRoom(state, transaction, ttl))) {
+    if (!(await this.#insertIfRoom(key, transaction, ttl))) {
       // Expired logins may be taking the room: clear them once, then try again.
       await deleteExpired(this.#client, this.#table, this.#now());
-      if (!(await this.#insertIfRoom(state, transaction, ttl))) {
+      if (!(await this.#insertIfRoom(key, transaction, ttl))) {
         throw new NeverlosePostgresError(
           'ERR_TRANSACTION_STORE_FULL',
           `${this.#maxEntries} logins are in flight ("maxEntries"): this one is refused rather than cancelling one of them. Answer 503 and let the user try again shortly.`,
@@ -89,7 +96,7 @@ export class PostgresTransactionStore implements TransactionStore {
    * `maxEntries` by the number of concurrent writers, never more.
    */
   async #insertIfRoom(
-    state: string,
+    key: string,
     transaction: AuthorizationTransaction,
     ttl: number,
   ): Promise<boolean> {
@@ -99,26 +106,27 @@ export class PostgresTransactionStore implements TransactionStore {
       `WITH live AS (
          SELECT count(*) AS n FROM (
            SELECT 1 FROM ${this.#table}
-           WHERE expires_at > to_timestamp($3::float8 / 1000) AND state <> $1
+           WHERE expires_at > to_timestamp($3::float8 / 1000) AND binding_hash <> $1
            LIMIT $5) AS pending)
-       INSERT INTO ${this.#table} (state, transaction, created_at, expires_at)
+       INSERT INTO ${this.#table} (binding_hash, transaction, created_at, expires_at)
        SELECT $1, $2::jsonb, to_timestamp($3::float8 / 1000), to_timestamp($4::float8 / 1000)
        FROM live WHERE live.n < $5
-       ON CONFLICT (state) DO UPDATE
+       ON CONFLICT (binding_hash) DO UPDATE
          SET transaction = EXCLUDED.transaction, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
        RETURNING 1`,
-      [state, JSON.stringify(transaction), now, now + Math.ceil(ttl), this.#maxEntries],
+      [key, JSON.stringify(transaction), now, now + Math.ceil(ttl), this.#maxEntries],
     );
     return rows.length > 0;
   }
 
-  async take(state: string): Promise<AuthorizationTransaction | undefined> {
-    checkState(state);
+  /** Returns the transaction kept under the browser's `binding` and deletes it, or `undefined`. */
+  async take(binding: string): Promise<AuthorizationTransaction | undefined> {
+    const key = await keyOf(binding);
     const [row] = await run(
       this.#client,
-      `DELETE FROM ${this.#table} WHERE state = $1
+      `DELETE FROM ${this.#table} WHERE binding_hash = $1
        RETURNING transaction, expires_at > to_timestamp($2::float8 / 1000) AS live`,
-      [state, this.#now()],
+      [key, this.#now()],
     );
     if (row === undefined || row['live'] !== true) return undefined;
     const value = row['transaction'];
@@ -136,8 +144,10 @@ export class PostgresTransactionStore implements TransactionStore {
   }
 }
 
-function checkState(state: string): void {
-  if (typeof state !== 'string' || state === '' || state.length > 512) {
-    invalidArgument('Invalid "state": must be a non-empty string of at most 512 characters.');
+/** The row key of a binding: its SHA-256 (`transactionKey`), once the binding is checked. */
+function keyOf(binding: string): Promise<string> {
+  if (typeof binding !== 'string' || binding === '' || binding.length > 512) {
+    invalidArgument('Invalid "binding": must be a non-empty string of at most 512 characters.');
   }
+  return transactionKey(binding);
 }

@@ -4,11 +4,11 @@ import { callbackState } from '../../authorization/callback.js';
 import type { NeverloseClient } from '../../client.js';
 import { isNeverloseOidcError, NeverloseOidcError } from '../../errors.js';
 import { validateReturnTo } from '../../return-to.js';
+import { loginCookie } from '../../transaction/login-cookie.js';
 import {
   createSealedCookieCodec,
   type SealedCookieCodec,
   type SealingSecret,
-  sealedCookieName,
 } from '../../transaction/sealed-cookie.js';
 import { sessionUserOf } from '../shared/session-user.js';
 import type { NeverloseEnv, NeverloseFailure, NeverloseHonoOptions } from './options.js';
@@ -170,37 +170,34 @@ export function neverloseAuth(options: NeverloseHonoOptions): MiddlewareHandler<
     const returnTo = c.req.query('returnTo');
     try {
       const neverlose = await clientFor(c);
-      const { url, transaction } = await neverlose.startAuthorization(
+      const started = await neverlose.startAuthorization(
         returnTo === undefined ? {} : { returnTo },
       );
-      const sealed = await codecsFor(c).transactions.seal(transaction);
-      setCookie(c, sealedCookieName(transaction.state ?? ''), sealed, {
-        path: callbackPath,
-        httpOnly: true,
-        secure: secure(c),
-        sameSite: 'Lax',
-        maxAge: Math.floor(neverlose.transactionTtl / 1000),
-      });
+      const { transaction } = started;
+      const sealed = await codecsFor(c).transactions.seal(started);
+      const cookie = loginCookie(transaction.redirectUri, transaction.state);
+      c.header('set-cookie', cookie.set(sealed, neverlose.transactionTtl / 1000), { append: true });
       c.header('cache-control', 'no-store');
-      return c.redirect(url.href, 302);
+      return c.redirect(started.url.href, 302);
     } catch (error) {
       return fail(c, error);
     }
   };
 
   const callback = async (c: Context): Promise<Response> => {
-    const name = sealedCookieName(callbackState(c.req.raw) ?? '');
-    // Deleted whatever happens: a transaction is used once.
-    deleteCookie(c, name, { path: callbackPath, secure: secure(c) });
     try {
-      const { transactions, sessions } = codecsFor(c);
-      const transaction = await transactions.open(getCookie(c, name));
       const neverlose = await clientFor(c);
+      const cookie = loginCookie(neverlose.redirectUri ?? '', callbackState(c.req.raw));
+      // Deleted whatever happens: a transaction is used once.
+      c.header('set-cookie', cookie.clear(), { append: true });
+      const { transactions, sessions } = codecsFor(c);
+      const { transaction, binding } = await transactions.open(cookie.read(c.req.header('cookie')));
       // The path and query only: the origin a proxy shows the app may not be the public one.
       const url = new URL(c.req.url);
       const { profile, returnTo } = await neverlose.completeAuthorization(
         `${url.pathname}${url.search}`,
         transaction,
+        binding,
       );
       const user = options.onLogin ? await options.onLogin(profile, c) : sessionUserOf(profile);
       if (user === false) {

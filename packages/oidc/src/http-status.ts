@@ -1,0 +1,45 @@
+import { isNeverloseOidcError, isUserError } from './errors.js';
+
+/** The statuses a failed login is answered with. */
+export type LoginFailureStatus = 400 | 403 | 502 | 503;
+
+/**
+ * The HTTP status to answer a failed login with, the same on every surface (a Web handler,
+ * passport-neverlose, Hono, an example app):
+ *
+ * - `403`: the user refused (`ERR_ACCESS_DENIED`) or must sign in first (`ERR_LOGIN_REQUIRED`).
+ * - `400`: any other user error ({@link isUserError}): a bad `returnTo` or request, a stale,
+ *   replayed, forged or foreign callback, a login cookie that did not come back.
+ * - `503`: try again shortly (send `Retry-After`): `ERR_TEMPORARILY_UNAVAILABLE`, and a full
+ *   transaction store (`ERR_TRANSACTION_STORE_FULL`, whichever package's store threw it).
+ * - `502`: the provider or the network failed or refused: discovery, the token endpoint (its
+ *   errors, a 500, an answer that is not JSON), the id_token, userinfo, a timeout, a refused
+ *   client (`ERR_INVALID_CLIENT`, `ERR_UNAUTHORIZED_CLIENT`, both logged for the developer).
+ * - `undefined`: not a login failure but a bug or a configuration error (`ERR_CONFIGURATION`,
+ *   `ERR_COOKIE_TOO_LARGE`, anything uncoded): let it reach the app's 500 handler.
+ *
+ * Nobody is signed in for any of them.
+ *
+ * @example
+ * ```ts
+ * const status = httpStatusOf(error);
+ * if (status === undefined) throw error; // a bug: the 500 handler
+ * return new Response(`Login failed (${error.code}).`, { status });
+ * ```
+ */
+export function httpStatusOf(error: unknown): LoginFailureStatus | undefined {
+  if ((error as { code?: unknown } | null)?.code === 'ERR_TRANSACTION_STORE_FULL') return 503;
+  if (!isNeverloseOidcError(error)) return undefined;
+  if (isUserError(error)) {
+    return error.code === 'ERR_ACCESS_DENIED' || error.code === 'ERR_LOGIN_REQUIRED' ? 403 : 400;
+  }
+  switch (error.code) {
+    case 'ERR_TEMPORARILY_UNAVAILABLE':
+      return 503;
+    case 'ERR_CONFIGURATION':
+    case 'ERR_COOKIE_TOO_LARGE':
+      return undefined;
+    default:
+      return 502;
+  }
+}
