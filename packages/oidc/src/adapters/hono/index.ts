@@ -7,3 +7,8 @@ export type {
   NeverloseVariables,
   PerContext,
 } from './options.js';
+export {
+  MemorySessionRevocations,
+  type MemorySessionRevocationsOptions,
+  type SessionRevocations,
+} from './session-revocations.js';
