@@ -70,6 +70,14 @@ function refuseBadErrorCode(url: URL, segments: readonly string[]): Response | u
   });
 }
 
+/** The app's origin as browsers see it: NEXTAUTH_URL when set (next-auth uses it too). */
+function publicOrigin(url: URL): string {
+  const configured = process.env['NEXTAUTH_URL'];
+  return configured !== undefined && URL.canParse(configured)
+    ? new URL(configured).origin
+    : url.origin;
+}
+
 async function handler(request: Request, context: Context): Promise<Response> {
   const url = new URL(request.url);
   // next-auth v4 reports a refused consent as any other callback failure ("Callback"): the
@@ -78,13 +86,15 @@ async function handler(request: Request, context: Context): Promise<Response> {
     url.pathname === '/api/auth/callback/neverlose' &&
     url.searchParams.get('error') === 'access_denied'
   ) {
-    return Response.redirect(new URL('/auth/declined', url), 302);
+    // The public origin (NEXTAUTH_URL, from PUBLIC_URL), not the request's: behind a proxy the
+    // request says http:// and an inner host.
+    return Response.redirect(new URL('/auth/declined', publicOrigin(url)), 302);
   }
   const refused =
     refuseBadCallbackUrl(request, url) ??
     refuseBadErrorCode(url, (await context.params).nextauth ?? []);
   if (refused !== undefined) return refused;
-  return NextAuth(request as never, context as never, authOptions()) as Promise<Response>;
+  return NextAuth(request as never, context as never, authOptions) as Promise<Response>;
 }
 
 export { handler as GET, handler as POST };
