@@ -3,14 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attack } from './probe.js';
 import { Supervised } from './process.js';
 import { emulatorProcess } from './targets/emulator.js';
-import { BETTER_AUTH, frameworkExampleRoutes, NEXTJS } from './targets/framework-examples.js';
+import {
+  AUTHJS_EXPRESS,
+  BETTER_AUTH,
+  frameworkExampleRoutes,
+  NEXTJS,
+} from './targets/framework-examples.js';
 import {
   type LoginExample,
   loginExampleProcess,
   registerCallback,
 } from './targets/login-examples.js';
 
-describe.each([BETTER_AUTH, NEXTJS])(
+describe.each([BETTER_AUTH, AUTHJS_EXPRESS, NEXTJS])(
   'hostile input against the $name example',
   (example: LoginExample) => {
     let emulator: Supervised;
