@@ -1,7 +1,6 @@
 import type { AuthConfig } from '@auth/core';
 import Neverlose, { type NeverloseSessionUser } from 'neverlose-oidc/authjs';
 
-// #region readme
 // The Neverlose profile, typed in the JWT and the session.
 declare module '@auth/core/types' {
   interface User {
@@ -18,12 +17,9 @@ declare module '@auth/core/jwt' {
 }
 
 export const authConfig = {
-  providers: [
-    Neverlose({
-      clientId: process.env.AUTH_NEVERLOSE_ID!,
-      clientSecret: process.env.AUTH_NEVERLOSE_SECRET!,
-    }),
-  ],
+  // Reads AUTH_NEVERLOSE_ID, AUTH_NEVERLOSE_SECRET and AUTH_NEVERLOSE_ISSUER (unset:
+  // https://neverlose.cc), checked at the first sign-in. Options: Neverlose({ scopes, ... }).
+  providers: [Neverlose],
   callbacks: {
     // On sign-in, `user` is what the provider's profile() returned.
     jwt: ({ token, user }) => (user?.neverlose ? { ...token, neverlose: user.neverlose } : token),
@@ -35,4 +31,3 @@ export const authConfig = {
 // @auth/express:   app.use('/auth/*', ExpressAuth(authConfig));
 // @auth/sveltekit: export const { handle } = SvelteKitAuth(authConfig);
 // Register the callback https://app.example/auth/callback/neverlose (api/auth/... in Next.js).
-// #endregion

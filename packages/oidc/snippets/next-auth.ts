@@ -3,7 +3,6 @@
 import Neverlose, { type NeverloseSessionUser } from 'neverlose-oidc/next-auth';
 import NextAuth, { getServerSession, type NextAuthOptions } from 'next-auth';
 
-// #region readme
 // types/next-auth.d.ts: the Neverlose profile, typed in the JWT and the session.
 declare module 'next-auth' {
   interface User {
@@ -42,4 +41,3 @@ export { handler as GET, handler as POST };
 export async function currentUser(): Promise<NeverloseSessionUser | undefined> {
   return (await getServerSession(authOptions))?.neverlose;
 }
-// #endregion
