@@ -70,6 +70,27 @@ async function authCall(
   return Auth(new globalThis.Request(url, { ...init, headers }), config);
 }
 
+/** The cookies of a `Cookie` header, percent-decoded when they decode. */
+function cookiesOf(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const pair of (header ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) continue;
+    const raw = pair.slice(eq + 1).trim();
+    let value = raw;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {}
+    cookies[pair.slice(0, eq).trim()] = value;
+  }
+  return cookies;
+}
+
+/** Auth.js's rule for a callback URL: an http(s) URL whose characters a header can carry. */
+function isHttpUrl(value: string): boolean {
+  return /^https?:\/\/[\x21-\x7e]+$/.test(value) && URL.canParse(value);
+}
+
 /** Copies Auth.js's cookies onto an Express response. */
 function relayCookies(from: globalThis.Response, res: Response): void {
   for (const cookie of from.headers.getSetCookie()) res.append('set-cookie', cookie);
@@ -150,6 +171,31 @@ export async function startExample(options: AuthjsExampleOptions): Promise<Runni
       return;
     }
     next();
+  });
+  // Auth.js answers 500 to a callback-URL cookie that is not a URL, and copies the error page's
+  // `error` into a Location header as it came: both come from the visitor, so such requests are
+  // answered 400 here (the cookie cleared, so that the next sign-in works).
+  app.use('/auth', (req, res, next) => {
+    const bad = Object.keys(cookiesOf(req.headers.cookie)).filter(
+      (name) =>
+        /^(?:__Secure-)?authjs\.callback-url$/.test(name) &&
+        !isHttpUrl(cookiesOf(req.headers.cookie)[name] ?? ''),
+    );
+    const error = req.query['error'];
+    const badError =
+      req.path === '/error' &&
+      error !== undefined &&
+      !(typeof error === 'string' && /^[A-Za-z]{1,64}$/.test(error));
+    if (bad.length === 0 && !badError) {
+      next();
+      return;
+    }
+    for (const name of bad)
+      res.clearCookie(name, { path: '/', secure: site.protocol === 'https:' });
+    res
+      .status(400)
+      .type('text/plain')
+      .send('That sign-in link does not lead back to this site. Start again.');
   });
   app.use('/auth', ExpressAuth(config));
 
