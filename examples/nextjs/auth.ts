@@ -1,5 +1,4 @@
-import { isSafeReturnTo } from 'neverlose-oidc';
-import Neverlose from 'neverlose-oidc/next-auth';
+import Neverlose, { sameOriginRedirect } from 'neverlose-oidc/next-auth';
 import type { NextAuthOptions } from 'next-auth';
 
 /**
@@ -24,10 +23,7 @@ export const authOptions: NextAuthOptions = {
     // Where a sign-in or sign-out ends comes from the request (the callbackUrl form field or
     // query parameter, or its cookie): only a same-origin path goes into Location, else the
     // home page. next-auth's own check lets through characters a header cannot carry (500).
-    redirect({ url, baseUrl }) {
-      const path = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
-      return isSafeReturnTo(path) ? `${baseUrl}${path}` : baseUrl;
-    },
+    redirect: sameOriginRedirect,
     // On sign-in `user` is what the provider's profile() returned: keep the Neverlose profile.
     jwt({ token, user }) {
       if (user?.neverlose) token.neverlose = user.neverlose;

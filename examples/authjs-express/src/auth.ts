@@ -1,6 +1,5 @@
 import type { AuthConfig } from '@auth/core';
-import { isSafeReturnTo } from 'neverlose-oidc';
-import Neverlose, { type NeverloseSessionUser } from 'neverlose-oidc/authjs';
+import Neverlose, { type NeverloseSessionUser, sameOriginRedirect } from 'neverlose-oidc/authjs';
 
 // The Neverlose profile, typed in the JWT and the session.
 declare module '@auth/core/types' {
@@ -49,10 +48,7 @@ export function authConfig(settings: AuthSettings): AuthConfig {
     pages: { error: '/login-failed' },
     callbacks: {
       // Only a same-origin path goes into Location, else the home page.
-      redirect({ url, baseUrl }) {
-        const path = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
-        return isSafeReturnTo(path) ? `${baseUrl}${path}` : baseUrl;
-      },
+      redirect: sameOriginRedirect,
       // On sign-in `user` is what the provider's profile() returned: keep the Neverlose profile.
       jwt: ({ token, user }) => (user?.neverlose ? { ...token, neverlose: user.neverlose } : token),
       session: ({ session, token }) => ({ ...session, neverlose: token.neverlose }),

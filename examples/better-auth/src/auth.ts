@@ -48,6 +48,9 @@ export function createAuth(config: AuthConfig) {
       }),
     ],
     telemetry: { enabled: false },
+    // better-auth turns off its Origin and callbackURL checks when NODE_ENV is `test`: this app
+    // keeps them on, so that what its tests run is what production runs.
+    advanced: { disableOriginCheck: false },
     // better-auth logs the details of a failed callback (its state among them): only the message.
     logger: { log: (level, message) => console.error(`better-auth ${level}: ${message}`) },
   });

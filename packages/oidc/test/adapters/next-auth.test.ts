@@ -11,7 +11,7 @@ import {
   startProvider,
   type TestProvider,
 } from '../../../../test/providers/hostile-provider.mjs';
-import Neverlose from '../../src/adapters/next-auth/index.js';
+import Neverlose, { sameOriginRedirect } from '../../src/adapters/next-auth/index.js';
 import { LEGACY_ENDPOINTS } from '../../src/index.js';
 
 const ORIGIN = 'http://localhost:3000';
@@ -240,5 +240,23 @@ describe('neverlose-oidc/next-auth (next-auth v4)', () => {
     expect(() => noSecret.clientSecret).toThrow(/got an empty string: set NEVERLOSE_CLIENT_SECRET/);
     const badScopes = Neverlose({ clientId: 'a', clientSecret: 's', scopes: ['email'] });
     expect(() => badScopes.clientId).toThrow(/"scopes"/);
+  });
+});
+
+describe('sameOriginRedirect (callbacks.redirect of next-auth v4)', () => {
+  const baseUrl = 'https://app.example';
+  it.each([
+    ['/account?tab=2', 'https://app.example/account?tab=2'],
+    ['https://app.example/account', 'https://app.example/account'],
+    ['/café', 'https://app.example/caf%C3%A9'],
+    ['https://evil.example/account', baseUrl],
+    ['//evil.example/account', baseUrl],
+    ['/\\evil.example', baseUrl],
+    ['\\\\evil.example', baseUrl],
+    ['javascript:alert(1)', baseUrl],
+    ['https://app.example@evil.example/', baseUrl],
+    ['/a\r\nSet-Cookie: x=1', baseUrl],
+  ])('sends %s to %s', (url, expected) => {
+    expect(sameOriginRedirect({ url, baseUrl })).toBe(expected);
   });
 });
