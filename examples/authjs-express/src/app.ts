@@ -91,6 +91,25 @@ function isHttpUrl(value: string): boolean {
   return /^https?:\/\/[\x21-\x7e]+$/.test(value) && URL.canParse(value);
 }
 
+/** Auth.js's request bodies are small forms. */
+const MAX_AUTH_BODY = 64 * 1024;
+
+/**
+ * Why a request body is refused before it is read, or undefined: one without a length (chunked)
+ * or longer than {@link MAX_AUTH_BODY}.
+ */
+function unboundedBody(req: Request): { status: 411 | 413; message: string } | undefined {
+  const length = req.headers['content-length'];
+  if (length === undefined) {
+    return req.headers['transfer-encoding'] === undefined
+      ? undefined
+      : { status: 411, message: 'A request body needs a Content-Length here.' };
+  }
+  return Number(length) <= MAX_AUTH_BODY
+    ? undefined
+    : { status: 413, message: 'The request body is too large.' };
+}
+
 /** Copies Auth.js's cookies onto an Express response. */
 function relayCookies(from: globalThis.Response, res: Response): void {
   for (const cookie of from.headers.getSetCookie()) res.append('set-cookie', cookie);
@@ -196,6 +215,17 @@ export async function startExample(options: AuthjsExampleOptions): Promise<Runni
       .status(400)
       .type('text/plain')
       .send('That sign-in link does not lead back to this site. Start again.');
+  });
+  // Express's body parsers read at most 100 KB, but read the rest of a larger body before they
+  // answer: a chunked body that never ends would hold its request forever. Auth.js's forms are
+  // small and browsers send them with a length.
+  app.use('/auth', (req, res, next) => {
+    const refused = unboundedBody(req);
+    if (refused === undefined) {
+      next();
+      return;
+    }
+    res.status(refused.status).type('text/plain').send(refused.message);
   });
   app.use('/auth', ExpressAuth(config));
 

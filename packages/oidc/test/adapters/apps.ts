@@ -18,7 +18,11 @@ import {
   neverloseAuth,
   requireNeverloseUser,
 } from '../../src/adapters/hono/index.js';
-import NeverloseNextAuth, { sameOriginRedirect } from '../../src/adapters/next-auth/index.js';
+import NeverloseNextAuth, {
+  guardNextAuthRoute,
+  type NextAuthRouteContext,
+  sameOriginRedirect,
+} from '../../src/adapters/next-auth/index.js';
 import { createNeverloseClient } from '../../src/index.js';
 
 /** The app's origin: every route of every app below is on it. */
@@ -190,10 +194,14 @@ function decoded(value: string): string {
   }
 }
 
-/** What `NextAuthRouteHandler` (next-auth v4, `next-auth/next`) does with one request. */
-async function nextAuthRoute(request: Request, options: AuthOptions): Promise<Response> {
+/** What `NextAuth(options)` (next-auth v4, `next-auth/next`) does with one request. */
+async function nextAuthRoute(
+  request: Request,
+  context: NextAuthRouteContext,
+  options: AuthOptions,
+): Promise<Response> {
   const url = new URL(request.url);
-  const nextauth = url.pathname.slice('/api/auth/'.length).split('/');
+  const { nextauth = [] } = await context.params;
   const query = Object.fromEntries(url.searchParams);
   const body = await nextUtils.getBody(request);
   // What next/headers' cookies() gives: each value percent-decoded.
@@ -234,7 +242,14 @@ export const nextAuth: AdapterSurface = {
       callbacks: { redirect: sameOriginRedirect },
       logger: quiet,
     };
-    const handle: Handler = (request) => nextAuthRoute(request, options);
+    // As the README's route.ts serves it.
+    const route = guardNextAuthRoute((request, context) =>
+      nextAuthRoute(request, context, options),
+    );
+    const handle: Handler = (request) => {
+      const nextauth = new URL(request.url).pathname.slice('/api/auth/'.length).split('/');
+      return route(request, { params: Promise.resolve({ nextauth }) });
+    };
     return {
       handle,
       callbackPath: '/api/auth/callback/neverlose',

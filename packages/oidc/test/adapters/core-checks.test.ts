@@ -6,7 +6,7 @@ import {
   startProvider,
   type TestProvider,
 } from '../../../../test/providers/hostile-provider.mjs';
-import { ADAPTERS, type AdapterApp, Browser, ORIGIN } from './apps.js';
+import { ADAPTERS, type AdapterApp, Browser, hono, nextAuth, ORIGIN } from './apps.js';
 
 // Every framework adapter refuses what the core refuses and signs in where the core does: the
 // same modules (those of the OpenID Foundation's Basic and Config RP plans that apply to a code
@@ -199,4 +199,53 @@ describe.each(ADAPTERS)('the $name adapter', (surface) => {
     await browser.get(callbackUrl);
     expect(await adapter.signedIn(browser)).toBe(true);
   });
+});
+
+// Auth.js and better-auth leave bodies to their host: @auth/express reads at most 100 KB (Express's
+// parsers); better-auth's Node handler bounds a declared Content-Length only (the examples bound
+// every body). The next-auth route and the Hono middleware read bodies themselves.
+describe.each([
+  [nextAuth, ['/api/auth/signin/neverlose', '/api/auth/signout', '/api/auth/callback/neverlose']],
+  [hono, ['/auth/neverlose/logout']],
+] as const)('the $name adapter reading a POST body', (surface, paths) => {
+  let provider: TestProvider;
+  beforeAll(async () => {
+    vi.stubEnv('NEXTAUTH_URL', ORIGIN);
+    provider = await startProvider();
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await provider?.close();
+  });
+
+  it.each(
+    paths.flatMap((path) =>
+      ['application/x-www-form-urlencoded', 'application/json'].map((type) => [path, type]),
+    ),
+  )(
+    'reads no more than 64 KiB of a 32 MiB body to %s (%s), chunked, and answers 4xx',
+    async (path, type) => {
+      const app = surface.create(provider);
+      let pulled = 0;
+      const chunk = new Uint8Array(16 * 1024).fill(0x61);
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (pulled >= 32 * 1024 * 1024) return controller.close();
+          pulled += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      });
+      const answer = await app.handle(
+        new Request(`${ORIGIN}${path}`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': type, origin: ORIGIN },
+          duplex: 'half',
+        } as RequestInit),
+      );
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      expect(pulled).toBeLessThanOrEqual(64 * 1024);
+    },
+  );
 });

@@ -11,7 +11,11 @@ import {
   startProvider,
   type TestProvider,
 } from '../../../../test/providers/hostile-provider.mjs';
-import Neverlose, { sameOriginRedirect } from '../../src/adapters/next-auth/index.js';
+import Neverlose, {
+  guardNextAuthRoute,
+  type NextAuthRoute,
+  sameOriginRedirect,
+} from '../../src/adapters/next-auth/index.js';
 import { LEGACY_ENDPOINTS } from '../../src/index.js';
 
 const ORIGIN = 'http://localhost:3000';
@@ -258,5 +262,75 @@ describe('sameOriginRedirect (callbacks.redirect of next-auth v4)', () => {
     ['/a\r\nSet-Cookie: x=1', baseUrl],
   ])('sends %s to %s', (url, expected) => {
     expect(sameOriginRedirect({ url, baseUrl })).toBe(expected);
+  });
+});
+
+describe('guardNextAuthRoute (the App Router route of next-auth v4)', () => {
+  /** The route around a handler that records what reached it. */
+  function guarded() {
+    const reached: string[] = [];
+    const handler: NextAuthRoute = async (request) => {
+      reached.push(`${request.method} ${new URL(request.url).pathname} ${await request.text()}`);
+      return new Response('next-auth');
+    };
+    const route = guardNextAuthRoute(handler);
+    const call = (path: string, init: RequestInit = {}) =>
+      route(new Request(`${ORIGIN}/api/auth/${path}`, init), {
+        params: Promise.resolve({ nextauth: path.split('?')[0]?.split('/') ?? [] }),
+      });
+    return { reached, call };
+  }
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+  it('hands a request next-auth can answer to it, its body whole', async () => {
+    const { reached, call } = guarded();
+    const answer = await call('signin/neverlose', {
+      method: 'POST',
+      headers: form,
+      body: 'csrfToken=abc&callbackUrl=%2Faccount',
+    });
+    expect(await answer.text()).toBe('next-auth');
+    expect(reached).toEqual([
+      'POST /api/auth/signin/neverlose csrfToken=abc&callbackUrl=%2Faccount',
+    ]);
+  });
+
+  it.each([
+    [
+      'a JSON body that does not parse',
+      'signin/neverlose',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"csrf' },
+      400,
+    ],
+    [
+      'a body over 16 KiB',
+      'signin/neverlose',
+      { method: 'POST', headers: form, body: 'a'.repeat(16 * 1024 + 1) },
+      413,
+    ],
+    ['a callbackUrl that is not a URL', 'signin?callbackUrl=%5C%5Cevil.example', {}, 400],
+    [
+      'a callback-URL cookie that is not a URL',
+      'session',
+      { headers: { cookie: 'next-auth.callback-url=javascript%3Aalert(1)' } },
+      400,
+    ],
+    ['an error code that is not a word', 'error?error=Callback%0d%0aX-Injected:%201', {}, 400],
+    ['an error code in the path that is not a word', 'error/Call%20back', {}, 400],
+  ] as const)('answers %s with %i, never reaching next-auth', async (_, path, init, status) => {
+    const { reached, call } = guarded();
+    const answer = await call(path, init as RequestInit);
+    expect(answer.status).toBe(status);
+    expect(reached).toEqual([]);
+  });
+
+  it('clears a callback-URL cookie that is not a URL, so that the next sign-in works', async () => {
+    const { call } = guarded();
+    const answer = await call('session', {
+      headers: { cookie: '__Secure-next-auth.callback-url=%5C%5Cevil.example' },
+    });
+    expect(answer.headers.getSetCookie()).toEqual([
+      '__Secure-next-auth.callback-url=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+    ]);
   });
 });

@@ -11,9 +11,9 @@ import {
   type SealingSecret,
   sealedCookieName,
 } from '../../transaction/sealed-cookie.js';
+import { readBoundedText } from '../shared/bounded-body.js';
 import { type PublicOrigin, publicOriginOf } from '../shared/public-origin.js';
 import { sessionUserOf } from '../shared/session-user.js';
-import { readBoundedText } from './bounded-body.js';
 import type { NeverloseEnv, NeverloseFailure, NeverloseHonoOptions } from './options.js';
 import {
   createSessionCodec,

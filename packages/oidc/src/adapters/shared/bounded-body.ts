@@ -1,7 +1,8 @@
 /**
  * @internal The body of `request` as text, read while counting: `undefined` once it passes
  * `limit` bytes (the rest is never read, the stream is cancelled) or when the stream fails. A
- * chunked body without `Content-Length` is bounded as well as a declared one.
+ * chunked body without `Content-Length` is bounded as well as a declared one. The cancel is not
+ * awaited: that of a body read from `request.clone()` settles only once its twin is cancelled.
  */
 export async function readBoundedText(
   request: Request,
@@ -19,13 +20,13 @@ export async function readBoundedText(
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
-        await reader.cancel().catch(() => undefined);
+        reader.cancel().catch(() => undefined);
         return undefined;
       }
       chunks.push(value);
     }
   } catch {
-    await reader.cancel().catch(() => undefined);
+    reader.cancel().catch(() => undefined);
     return undefined;
   }
   const bytes = new Uint8Array(size);
