@@ -1,5 +1,5 @@
-// auth.ts: `node --env-file=.env server.ts` runs it (Node 22.6+), with server.ts below.
-
+// server.ts: better-auth with Login with Neverlose on node:http. `node --env-file=.env server.ts`
+// runs it (Node 22.18+ runs TypeScript; tsx or a build step before).
 import { createServer } from 'node:http';
 import { betterAuth } from 'better-auth';
 import { getMigrations } from 'better-auth/db/migration';
@@ -24,7 +24,7 @@ export const auth = betterAuth({
   ],
 });
 
-// server.ts: the tables once, then better-auth's routes on /api/auth/*.
+// The tables once (better-auth's migrations), then better-auth's routes on /api/auth/*.
 const { runMigrations } = await getMigrations(auth.options);
 await runMigrations();
 export const server = createServer(toNodeHandler(auth)).listen(Number(process.env.PORT ?? 3000));

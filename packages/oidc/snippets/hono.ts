@@ -1,4 +1,5 @@
-// server.ts: `node --env-file=.env server.ts` (Node 22.6+; tsx or a build step before).
+// server.ts: `node --env-file=.env server.ts` runs it (Node 22.18+ runs TypeScript; tsx or a
+// build step before).
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
