@@ -34,6 +34,16 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
+/** The variables the Hono and better-auth snippets read to reach the emulator. */
+function neverloseEnv(): Record<string, string> {
+  return {
+    NEVERLOSE_CLIENT_ID: CLIENT.id,
+    NEVERLOSE_CLIENT_SECRET: CLIENT.secret,
+    NEVERLOSE_ISSUER: emulator.url,
+    NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
+  };
+}
+
 /** A new app folder, removed after the file's tests. */
 function newApp(name: string): ReadmeApp {
   const app = createReadmeApp(`neverlose-readme-${name}-`);
@@ -70,10 +80,7 @@ describe("neverlose-oidc's README framework snippets, run as written against the
     await app.writeTypeScript('server', readmeBlock(README, 'hono'));
     const port = await freePort();
     const origin = await start(app, 'server.mjs', port, '/auth/neverlose/callback', {
-      NEVERLOSE_CLIENT_ID: CLIENT.id,
-      NEVERLOSE_CLIENT_SECRET: CLIENT.secret,
-      NEVERLOSE_ISSUER: emulator.url,
-      NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
+      ...neverloseEnv(),
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
     });
@@ -100,10 +107,7 @@ describe("neverlose-oidc's README framework snippets, run as written against the
     await app.writeTypeScript('server', readmeBlock(README, 'better-auth'));
     const port = await freePort();
     const origin = await start(app, 'server.mjs', port, '/api/auth/callback/neverlose', {
-      NEVERLOSE_CLIENT_ID: CLIENT.id,
-      NEVERLOSE_CLIENT_SECRET: CLIENT.secret,
-      NEVERLOSE_ISSUER: emulator.url,
-      NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
+      ...neverloseEnv(),
       BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       DATABASE_PATH: `${app.dir}/auth.db`,

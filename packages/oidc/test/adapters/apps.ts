@@ -124,6 +124,40 @@ function providerOptions({ issuer, clientId, clientSecret }: ProviderSetup) {
   return { issuer, clientId, clientSecret, dangerouslyAllowInsecureHttp: true };
 }
 
+/**
+ * Posts one of Auth.js's or next-auth's forms, as their pages do: their CSRF token fetched from
+ * `<base>/csrf` (its cookie kept), then sent with the form to `<base>/<action>`.
+ */
+async function postWithCsrf(
+  browser: Browser,
+  base: string,
+  action: string,
+  form: Record<string, string> = {},
+): Promise<Response> {
+  const { csrfToken } = (await (await browser.get(`${base}/csrf`)).json()) as {
+    csrfToken: string;
+  };
+  return browser.postForm(`${base}/${action}`, { csrfToken, ...form });
+}
+
+/** The routes of Auth.js and of next-auth (the same actions), under `base`. */
+function authActions(base: string): Omit<AdapterApp, 'handle'> {
+  const actions = ['signin', 'signin/neverlose', 'callback/neverlose', 'session', 'csrf'];
+  return {
+    callbackPath: `${base}/callback/neverlose`,
+    routes: [...actions, 'providers', 'signout', 'error'].map((action) => `${base}/${action}`),
+    start: (browser, returnTo = '/home') =>
+      postWithCsrf(browser, base, 'signin/neverlose', { callbackUrl: returnTo }),
+    async signedIn(browser) {
+      const session = (await (await browser.get(`${base}/session`)).json()) as {
+        user?: unknown;
+      } | null;
+      return session?.user !== undefined;
+    },
+    signOut: (browser) => postWithCsrf(browser, base, 'signout'),
+  };
+}
+
 const quiet = { error: () => undefined, warn: () => undefined, debug: () => undefined };
 
 /** `neverlose-oidc/authjs` on `@auth/core`, its routes under /auth (as `@auth/express` mounts it). */
@@ -140,35 +174,7 @@ export const authjs: AdapterSurface = {
     const handle: Handler = (request) => Auth(request, config);
     return {
       handle,
-      callbackPath: '/auth/callback/neverlose',
-      routes: [
-        '/auth/signin',
-        '/auth/signin/neverlose',
-        '/auth/callback/neverlose',
-        '/auth/session',
-        '/auth/csrf',
-        '/auth/providers',
-        '/auth/signout',
-        '/auth/error',
-      ],
-      async start(browser, returnTo = '/home') {
-        const { csrfToken } = (await (await browser.get('/auth/csrf')).json()) as {
-          csrfToken: string;
-        };
-        return browser.postForm('/auth/signin/neverlose', { csrfToken, callbackUrl: returnTo });
-      },
-      async signedIn(browser) {
-        const session = (await (await browser.get('/auth/session')).json()) as {
-          user?: unknown;
-        } | null;
-        return session?.user !== undefined;
-      },
-      async signOut(browser) {
-        const { csrfToken } = (await (await browser.get('/auth/csrf')).json()) as {
-          csrfToken: string;
-        };
-        return browser.postForm('/auth/signout', { csrfToken });
-      },
+      ...authActions('/auth'),
     };
   },
 };
@@ -252,35 +258,7 @@ export const nextAuth: AdapterSurface = {
     };
     return {
       handle,
-      callbackPath: '/api/auth/callback/neverlose',
-      routes: [
-        '/api/auth/signin',
-        '/api/auth/signin/neverlose',
-        '/api/auth/callback/neverlose',
-        '/api/auth/session',
-        '/api/auth/csrf',
-        '/api/auth/providers',
-        '/api/auth/signout',
-        '/api/auth/error',
-      ],
-      async start(browser, returnTo = '/home') {
-        const { csrfToken } = (await (await browser.get('/api/auth/csrf')).json()) as {
-          csrfToken: string;
-        };
-        return browser.postForm('/api/auth/signin/neverlose', { csrfToken, callbackUrl: returnTo });
-      },
-      async signedIn(browser) {
-        const session = (await (await browser.get('/api/auth/session')).json()) as {
-          user?: unknown;
-        };
-        return session.user !== undefined;
-      },
-      async signOut(browser) {
-        const { csrfToken } = (await (await browser.get('/api/auth/csrf')).json()) as {
-          csrfToken: string;
-        };
-        return browser.postForm('/api/auth/signout', { csrfToken });
-      },
+      ...authActions('/api/auth'),
     };
   },
 };

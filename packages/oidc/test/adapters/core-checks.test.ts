@@ -117,8 +117,9 @@ function expectRefused(outcome: Login): void {
   }
 }
 
-describe.each(ADAPTERS)('the $name adapter', (surface) => {
-  let provider: TestProvider;
+/** A hostile provider for the `describe` it is called in (next-auth's NEXTAUTH_URL set). */
+function hostileProvider(): () => TestProvider {
+  let provider: TestProvider | undefined;
   beforeAll(async () => {
     vi.stubEnv('NEXTAUTH_URL', ORIGIN);
     provider = await startProvider();
@@ -127,14 +128,19 @@ describe.each(ADAPTERS)('the $name adapter', (surface) => {
     vi.unstubAllEnvs();
     await provider?.close();
   });
+  return () => provider as TestProvider;
+}
+
+describe.each(ADAPTERS)('the $name adapter', (surface) => {
+  const provider = hostileProvider();
   beforeEach(() => {
-    provider.behaviour = defaultBehaviour();
+    provider().behaviour = defaultBehaviour();
   });
   /** A new app: nothing discovered or cached from the module before. */
-  const app = () => surface.create(provider);
+  const app = () => surface.create(provider());
 
   it.each(MODULES)('%s: as the core, it %s', async (_, behaviour, core) => {
-    Object.assign(provider.behaviour, behaviour);
+    Object.assign(provider().behaviour, behaviour);
     const outcome = await login(app());
     if (core === 'signs-in') {
       expect(outcome.callback?.status, 'the callback answered').toBeLessThan(400);
@@ -147,7 +153,7 @@ describe.each(ADAPTERS)('the $name adapter', (surface) => {
   it('signs in right after the provider rotates its signing key', async () => {
     const adapter = app();
     expect((await login(adapter)).signedIn).toBe(true);
-    await provider.rotateSigningKey();
+    await provider().rotateSigningKey();
     expect((await login(adapter)).signedIn).toBe(true);
   });
 
@@ -208,15 +214,7 @@ describe.each([
   [nextAuth, ['/api/auth/signin/neverlose', '/api/auth/signout', '/api/auth/callback/neverlose']],
   [hono, ['/auth/neverlose/logout']],
 ] as const)('the $name adapter reading a POST body', (surface, paths) => {
-  let provider: TestProvider;
-  beforeAll(async () => {
-    vi.stubEnv('NEXTAUTH_URL', ORIGIN);
-    provider = await startProvider();
-  });
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    await provider?.close();
-  });
+  const provider = hostileProvider();
 
   it.each(
     paths.flatMap((path) =>
@@ -225,7 +223,7 @@ describe.each([
   )(
     'reads no more than 64 KiB of a 32 MiB body to %s (%s), chunked, and answers 4xx',
     async (path, type) => {
-      const app = surface.create(provider);
+      const app = surface.create(provider());
       let pulled = 0;
       const chunk = new Uint8Array(16 * 1024).fill(0x61);
       const body = new ReadableStream<Uint8Array>({

@@ -1,16 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { inspect } from 'node:util';
-import type { AuthOptions } from 'next-auth';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  authorize,
-  defaultBehaviour,
-  startProvider,
-  type TestProvider,
-} from '../../../../test/providers/hostile-provider.mjs';
+import { describe, expect, it } from 'vitest';
 import Neverlose, {
   guardNextAuthRoute,
   type NextAuthRoute,
@@ -20,117 +8,9 @@ import { LEGACY_ENDPOINTS } from '../../src/index.js';
 
 const ORIGIN = 'http://localhost:3000';
 
-// next-auth v4's handler without Next.js around it (its route handler reads next/headers); the
-// package does not export it, so it is loaded from its file.
-const require = createRequire(import.meta.url);
-const { AuthHandler } = require(join(dirname(require.resolve('next-auth')), 'core/index.js')) as {
-  AuthHandler(params: { req: Request; options: AuthOptions }): Promise<{
-    redirect?: string;
-    body?: unknown;
-    cookies?: { name: string; value: string }[];
-  }>;
-};
-
-/** next-auth v4 with the Neverlose provider of `issuer`, its errors recorded in `errors`. */
-function authOptionsOf(provider: TestProvider, issuer: string, errors: unknown[]): AuthOptions {
-  return {
-    secret: 'a next-auth secret for these tests only, 32+ chars',
-    providers: [
-      Neverlose({
-        clientId: provider.clientId,
-        clientSecret: provider.clientSecret,
-        issuer,
-        dangerouslyAllowInsecureHttp: true,
-      }),
-    ],
-    logger: {
-      error: (_code, metadata) => errors.push(metadata),
-      warn: () => undefined,
-      debug: () => undefined,
-    },
-  };
-}
-
-/**
- * A whole sign-in through next-auth v4's own handler (`next-auth/core`, as its Next.js route runs
- * it), the browser's cookies kept in between: true when a session cookie was set.
- */
-async function signInWithNextAuth(options: AuthOptions): Promise<boolean> {
-  const cookies = new Map<string, string>();
-  const run = async (url: string, init: RequestInit = {}) => {
-    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await AuthHandler({
-      req: new Request(url, { ...init, headers: { ...init.headers, cookie } }),
-      options,
-    });
-    for (const one of response.cookies ?? []) cookies.set(one.name, one.value);
-    return response;
-  };
-  const csrf = await run(`${ORIGIN}/api/auth/csrf`);
-  const { csrfToken } = csrf.body as { csrfToken: string };
-  const start = await run(`${ORIGIN}/api/auth/signin/neverlose`, {
-    // next-auth/core reads a Web Request's body as JSON (its Next.js route parses the form).
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ csrfToken, callbackUrl: `${ORIGIN}/home` }),
-  });
-  const callbackUrl = await authorize(start.redirect as string);
-  await run(callbackUrl);
-  return (cookies.get('next-auth.session-token') ?? '') !== '';
-}
-
-describe('neverlose-oidc/next-auth under next-auth v4, at a provider that breaks the rules', () => {
-  let provider: TestProvider;
-  let front: Server;
-  let frontIssuer: string;
-  const errors: unknown[] = [];
-  beforeAll(async () => {
-    vi.stubEnv('NEXTAUTH_URL', ORIGIN);
-    provider = await startProvider();
-    // Another issuer whose discovery document names the provider's: OIDC Discovery §4.3.
-    front = createServer((req, res) => {
-      void fetch(`${provider.issuer}${req.url}`).then(async (answer) => {
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
-        res.end(await answer.text());
-      });
-    });
-    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-    frontIssuer = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    await provider?.close();
-    await new Promise((resolve) => front?.close(resolve));
-  });
-  beforeEach(() => {
-    provider.behaviour = defaultBehaviour();
-    errors.length = 0;
-  });
-
-  it('signs in with an honest provider', async () => {
-    expect(await signInWithNextAuth(authOptionsOf(provider, provider.issuer, errors))).toBe(true);
-  });
-
-  it('refuses a discovery document that names another issuer than the one configured', async () => {
-    const signedIn = await signInWithNextAuth(authOptionsOf(provider, frontIssuer, errors));
-    expect(signedIn).toBe(false);
-    expect(inspect(errors, { depth: 8 })).toMatch(/ERR_DISCOVERY_FAILED/);
-  });
-
-  it('refuses an id_token issued in the future (iat an hour ahead)', async () => {
-    provider.behaviour.idToken = 'iat-future';
-    expect(await signInWithNextAuth(authOptionsOf(provider, provider.issuer, errors))).toBe(false);
-    expect(inspect(errors, { depth: 8 })).toMatch(/"iat" is in the future/);
-  });
-
-  it('signs in with an iat within the clock tolerance (20 s ahead)', async () => {
-    provider.behaviour.idToken = 'iat-skewed';
-    expect(await signInWithNextAuth(authOptionsOf(provider, provider.issuer, errors))).toBe(true);
-  });
-});
-
-// next-auth v4 is exercised end to end by the Next.js example's browser test; these pin the
-// provider object it is given.
+// next-auth v4 runs the provider in core-checks.test.ts (every refusal the core makes, through
+// next-auth's own route) and end to end in the Next.js example's browser test; these pin the
+// provider object it is given, and the route guard.
 describe('neverlose-oidc/next-auth (next-auth v4)', () => {
   it('asks openid-client for PKCE, state and nonce, a verified id_token and the userinfo profile', () => {
     const provider = Neverlose({ clientId: 'app', clientSecret: 'secret' });

@@ -13,6 +13,7 @@ import {
 } from '../../transaction/sealed-cookie.js';
 import { readBoundedText } from '../shared/bounded-body.js';
 import { type PublicOrigin, publicOriginOf } from '../shared/public-origin.js';
+import { MemorySessionRevocations } from '../shared/session-revocations.js';
 import { sessionUserOf } from '../shared/session-user.js';
 import type { NeverloseEnv, NeverloseFailure, NeverloseHonoOptions } from './options.js';
 import {
@@ -21,7 +22,6 @@ import {
   randomToken,
   type SessionCodec,
 } from './session-cookie.js';
-import { MemorySessionRevocations } from './session-revocations.js';
 
 const DEFAULT_SESSION_TTL = 8 * 3600;
 /** Largest sign-out body read: it holds one token. */

@@ -3,8 +3,11 @@ import type { NeverloseClient } from '../../client.js';
 import type { NeverloseOidcErrorCode } from '../../errors.js';
 import type { NeverloseProfile } from '../../profile.js';
 import type { SealingSecret } from '../../transaction/sealed-cookie.js';
+import type {
+  MemorySessionRevocations,
+  SessionRevocations,
+} from '../shared/session-revocations.js';
 import type { NeverloseSessionUser } from '../shared/session-user.js';
-import type { MemorySessionRevocations, SessionRevocations } from './session-revocations.js';
 
 /** Variables the middleware sets on the Hono context. */
 export interface NeverloseVariables {
