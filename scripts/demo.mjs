@@ -3,9 +3,9 @@
 //   node scripts/demo.mjs --smoke    start everything, check each app answers, stop, exit 0/1
 //   node scripts/demo.mjs --nextjs   add the Next.js example (runs `next build` first if needed)
 // Ports: emulator 4010, express-passport 3000, web-standard 3001, reseller-shop 3002, hono 3003,
-// fastify 3004, nextjs 3005, better-auth 3006, all on 127.0.0.1 (the shop's admin token below is
+// fastify 3004, nextjs 3005, better-auth 3006, authjs-express 3007, all on 127.0.0.1 (the shop's admin token below is
 // fixed because nothing listens beyond loopback) (override with DEMO_PORT_BASE=5000: the apps take
-// 5000-5006 and the emulator 5010).
+// 5000-5007 and the emulator 5010).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ const ports = {
   fastify: base + 4,
   nextjs: base + 5,
   betterAuth: base + 6,
+  authjs: base + 7,
   emulator: base + 10,
 };
 const origin = (port) => `http://${host}:${port}`;
@@ -46,6 +47,7 @@ const config = defaultConfig({
     `${origin(ports.fastify)}/auth/neverlose/callback`,
     `${origin(ports.nextjs)}/api/auth/callback/neverlose`,
     `${origin(ports.betterAuth)}/api/auth/callback/neverlose`,
+    `${origin(ports.authjs)}/auth/callback/neverlose`,
   ],
   integrationRedirectUrl: `${shopUrl}/checkout`,
   webhookUrl: `${shopUrl}/webhooks/neverlose`,
@@ -93,6 +95,7 @@ const apps = [
   { name: 'hono', port: ports.hono, env: {} },
   { name: 'fastify', port: ports.fastify, env: {} },
   { name: 'better-auth', port: ports.betterAuth, env: {} },
+  { name: 'authjs-express', port: ports.authjs, env: {} },
   ...(withNext ? [{ name: 'nextjs', port: ports.nextjs, env: {} }] : []),
 ];
 
@@ -136,6 +139,7 @@ Neverlose demo: everything runs locally against the emulator.
   hono             (Login with Neverlose, Hono)      ${origin(ports.hono)}
   fastify          (Login with Neverlose, Fastify)   ${origin(ports.fastify)}
   better-auth      (Login with Neverlose, better-auth) ${origin(ports.betterAuth)}
+  authjs-express   (Login with Neverlose, Auth.js)   ${origin(ports.authjs)}
   nextjs           (Login with Neverlose, Next.js)   ${withNext ? origin(ports.nextjs) : 'not started: pnpm demo --nextjs'}
 
 Sign in as alice, bob or charlie (no password). Buy from the reseller shop through the emulator's
@@ -171,6 +175,7 @@ if (smoke) {
     ['hono', ports.hono, '/auth/neverlose'],
     ['fastify', ports.fastify, '/auth/neverlose'],
     ['better-auth', ports.betterAuth, '/login'],
+    ['authjs-express', ports.authjs, '/login'],
   ]) {
     const start = await fetch(`${origin(port)}${loginPath}`, {
       redirect: 'manual',

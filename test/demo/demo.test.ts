@@ -12,7 +12,7 @@ describe('pnpm demo (the README’s first command)', () => {
       'Neverlose demo: everything runs locally against the emulator.',
     );
     expect(result.stdout).not.toContain('smoke: FAIL');
-    expect(result.stdout.match(/smoke: ok/g)).toHaveLength(13);
+    expect(result.stdout.match(/smoke: ok/g)).toHaveLength(15);
     expect(result.code).toBe(0);
   });
 });

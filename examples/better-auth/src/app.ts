@@ -57,6 +57,25 @@ const HTML_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
+/** better-auth's request bodies are small JSON. */
+const MAX_AUTH_BODY = 64 * 1024;
+
+/**
+ * Why a request body is refused before better-auth reads it, or undefined: better-auth's Node
+ * handler reads a body up to its `Content-Length`, but a chunked one (no length) whole.
+ */
+function unboundedBody(req: IncomingMessage): { status: 411 | 413; message: string } | undefined {
+  const length = req.headers['content-length'];
+  if (length === undefined) {
+    return req.headers['transfer-encoding'] === undefined
+      ? undefined
+      : { status: 411, message: 'A request body needs a Content-Length here.' };
+  }
+  return Number(length) <= MAX_AUTH_BODY
+    ? undefined
+    : { status: 413, message: 'The request body is too large.' };
+}
+
 /** Copies a Web `Response` (several `Set-Cookie` kept apart) to a Node response. */
 async function send(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {};
@@ -150,7 +169,13 @@ export async function startExample(options: BetterAuthExampleOptions): Promise<R
     const requestUrl = new URL(target, publicUrl);
     const path = requestUrl.pathname;
     const get = req.method === 'GET' || req.method === 'HEAD';
-    if (path.startsWith('/api/auth/')) return authHandler(req, res);
+    if (path.startsWith('/api/auth/')) {
+      const refused = unboundedBody(req);
+      if (refused === undefined) return authHandler(req, res);
+      res.writeHead(refused.status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(refused.message);
+      return;
+    }
 
     if (get && path === '/login') {
       const returnTo = requestUrl.searchParams.get('returnTo');

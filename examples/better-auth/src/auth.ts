@@ -1,8 +1,7 @@
 import { betterAuth } from 'better-auth';
 import { getMigrations } from 'better-auth/db/migration';
-import { genericOAuth } from 'better-auth/plugins/generic-oauth';
 import Database from 'better-sqlite3';
-import { type NeverloseBetterAuthUserInfo, neverlose } from 'neverlose-oidc/better-auth';
+import { neverlose } from 'neverlose-oidc/better-auth';
 
 /** What {@link createAuth} needs. */
 export interface AuthConfig {
@@ -35,29 +34,23 @@ export function createAuth(config: AuthConfig) {
       },
     },
     plugins: [
-      genericOAuth({
-        config: [
-          {
-            ...neverlose({
-              clientId: config.clientId,
-              clientSecret: config.clientSecret,
-              issuer: config.issuer,
-              dangerouslyAllowInsecureHttp: config.dangerouslyAllowInsecureHttp,
-            }),
-            overrideUserInfo: true,
-            mapProfileToUser: (profile) => {
-              // neverlose-oidc's getUserInfo puts the typed profile under `neverlose`.
-              const user = (profile as unknown as NeverloseBetterAuthUserInfo).neverlose;
-              return {
-                username: user.username,
-                registrationDate: user.registrationDate,
-              };
-            },
-          },
-        ],
+      neverlose({
+        clientId: config.clientId,
+        clientSecret: config.clientSecret,
+        issuer: config.issuer,
+        dangerouslyAllowInsecureHttp: config.dangerouslyAllowInsecureHttp,
+        overrideUserInfo: true,
+        // The typed Neverlose profile is under `neverlose`.
+        mapProfileToUser: ({ neverlose: user }) => ({
+          username: user.username,
+          registrationDate: user.registrationDate,
+        }),
       }),
     ],
     telemetry: { enabled: false },
+    // better-auth turns off its Origin and callbackURL checks when NODE_ENV is `test`: this app
+    // keeps them on, so that what its tests run is what production runs.
+    advanced: { disableOriginCheck: false },
     // better-auth logs the details of a failed callback (its state among them): only the message.
     logger: { log: (level, message) => console.error(`better-auth ${level}: ${message}`) },
   });

@@ -16,7 +16,10 @@ export interface HonoExampleOptions {
   readonly port?: number;
   /** Interface to listen on. @defaultValue `'127.0.0.1'` */
   readonly host?: string;
-  /** The app's origin as the browser sees it. @defaultValue `http://<host>:<port>` */
+  /**
+   * The app's origin as the browser sees it: the redirect URI, every redirect and the cookies
+   * (`Secure` and `__Host-` on https) come from it. @defaultValue `http://<host>:<port>`
+   */
   readonly publicUrl?: string;
   /** Permit `http:` provider URLs: the local emulator only. @defaultValue `false` */
   readonly dangerouslyAllowInsecureHttp?: boolean;
@@ -42,10 +45,10 @@ export async function startExample(options: HonoExampleOptions): Promise<Running
     client: {
       clientId: options.clientId,
       ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
-      redirectUri: `${publicUrl}${CALLBACK_PATH}`,
       issuer: options.issuer ?? 'https://neverlose.cc',
       ...(options.dangerouslyAllowInsecureHttp ? { dangerouslyAllowInsecureHttp: true } : {}),
     },
+    publicUrl: publicUrl as string,
     sessionSecret: options.sessionSecret,
     ...(options.onError === undefined ? {} : { onError: options.onError }),
   }));

@@ -6,7 +6,16 @@ import { failurePage, homePage, ordersPage, profilePage } from './views.js';
 
 /** What the app needs; each runtime's entry reads it from its own environment. */
 export interface HonoExampleConfig {
+  /**
+   * The client options; the redirect URI is `publicUrl` + `/auth/neverlose/callback`, given to
+   * every login by the middleware.
+   */
   readonly client: NeverloseClientOptions;
+  /**
+   * The app's origin as browsers see it (`PUBLIC_URL`): the redirect URI, every redirect and the
+   * cookies (`Secure`, `__Host-` on https) come from it, never from the request.
+   */
+  readonly publicUrl: string;
   /** Seals the login and session cookies: at least 32 random bytes. */
   readonly sessionSecret: string;
   /** Where unexpected errors go. @defaultValue `console.error` */
@@ -42,6 +51,7 @@ export function createApp(
       // Created on the first request: a Worker may not fetch at startup.
       client: (c) => createNeverloseClient(configOf(c.env).client),
       secret: (c) => configOf(c.env).sessionSecret,
+      publicUrl: (c) => configOf(c.env).publicUrl,
       afterLoginPath: '/profile',
       afterLogoutPath: '/?loggedOut=1',
       renderError: (c, failure) => {

@@ -17,10 +17,10 @@ const app = createApp((env) => {
     client: {
       clientId: text('NEVERLOSE_CLIENT_ID'),
       ...(typeof secret === 'string' && secret !== '' ? { clientSecret: secret } : {}),
-      redirectUri: `${publicUrl}/auth/neverlose/callback`,
       issuer: typeof env['NEVERLOSE_ISSUER'] === 'string' ? env['NEVERLOSE_ISSUER'] : undefined,
       dangerouslyAllowInsecureHttp: env['NEVERLOSE_ALLOW_INSECURE_HTTP'] === '1',
     },
+    publicUrl,
     sessionSecret: text('SESSION_SECRET'),
   };
 });

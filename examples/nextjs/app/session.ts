@@ -5,7 +5,7 @@ import { authOptions } from '../auth';
 
 /** The signed-in Neverlose user, or `undefined`. */
 export async function currentUser(): Promise<NeverloseSessionUser | undefined> {
-  const session = await getServerSession(authOptions());
+  const session = await getServerSession(authOptions);
   return session?.user?.neverlose;
 }
 

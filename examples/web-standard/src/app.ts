@@ -8,6 +8,7 @@ import {
   isNeverloseOidcError,
   loginCookie,
   type NeverloseClient,
+  type SessionRevocations,
 } from 'neverlose-oidc';
 import { cookie, readCookie } from './cookies.js';
 import { sendFailure, sendResponse, toRequest } from './node-adapter.js';
@@ -16,7 +17,6 @@ import {
   csrfMatches,
   SESSION_SECONDS,
   type Session,
-  type SessionRevocations,
   sessionUser,
 } from './session.js';
 import {
@@ -27,8 +27,6 @@ import {
   ordersPage,
   profilePage,
 } from './views.js';
-
-export { MemorySessionRevocations, type SessionRevocations } from './session.js';
 
 /** Options of {@link startExample}. Nothing is read from the environment here. */
 export interface WebStandardExampleOptions {

@@ -1,6 +1,10 @@
 import { createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EncryptJWT, jwtDecrypt } from 'jose';
-import type { NeverloseProfile } from 'neverlose-oidc';
+import {
+  MemorySessionRevocations,
+  type NeverloseProfile,
+  type SessionRevocations,
+} from 'neverlose-oidc';
 
 /** What the app keeps of a signed-in user, sealed in a cookie: there is no server session. */
 export interface SessionUser {
@@ -24,55 +28,6 @@ export interface Session {
   readonly expiresAt: number;
 }
 
-/**
- * Sessions logged out before they expire. A sealed cookie cannot be taken back from the browser
- * (or from whoever copied it), so logging out puts its id here until it would have expired.
- *
- * Every instance of the app must see the same revocations: with several, back this with a shared
- * store (Redis: `SET <prefix><id> 1 PXAT <expiresAt>` to revoke, `EXISTS` to check).
- */
-export interface SessionRevocations {
-  /** Refuses the session from now until `expiresAt` (milliseconds since the epoch). */
-  revoke(id: string, expiresAt: number): Promise<void> | void;
-  /** True when the session was revoked. */
-  isRevoked(session: Session): Promise<boolean> | boolean;
-}
-
-/**
- * Revocations in this process's memory: enough for one instance. Bounded: entries leave when
- * their session expires, and when `maxEntries` live ones are held, every session sealed until now
- * is refused instead (everyone signs in again; no revoked cookie ever opens).
- */
-export class MemorySessionRevocations implements SessionRevocations {
-  readonly #revoked = new Map<string, number>();
-  readonly #maxEntries: number;
-  readonly #now: () => number;
-  /** Sessions sealed before this instant are refused (set when the map overflows). */
-  #notBefore = 0;
-
-  constructor(options: { maxEntries?: number; now?: () => number } = {}) {
-    this.#maxEntries = options.maxEntries ?? 100_000;
-    this.#now = options.now ?? Date.now;
-  }
-
-  revoke(id: string, expiresAt: number): void {
-    const now = this.#now();
-    if (this.#revoked.size >= this.#maxEntries) {
-      for (const [key, expiry] of this.#revoked) if (expiry <= now) this.#revoked.delete(key);
-    }
-    if (this.#revoked.size >= this.#maxEntries) {
-      this.#revoked.clear();
-      this.#notBefore = now + 1;
-      return;
-    }
-    this.#revoked.set(id, expiresAt);
-  }
-
-  isRevoked(session: Session): boolean {
-    return session.issuedAt < this.#notBefore || this.#revoked.has(session.id);
-  }
-}
-
 /** Seals and opens the session cookie (JWE, dir + A256GCM, with expiry and an id). */
 export interface SessionCodec {
   seal(user: SessionUser): Promise<string>;
@@ -85,6 +40,10 @@ export interface SessionCodec {
 /** Sessions last this long; signing in again starts a new one. */
 export const SESSION_SECONDS = 8 * 3600;
 
+/**
+ * The session codec of `secret`. Logged-out sessions are kept in `revocations` until they would
+ * have expired (neverlose-oidc's `MemorySessionRevocations` by default: one instance only).
+ */
 export function createSessionCodec(
   secret: string,
   revocations: SessionRevocations = new MemorySessionRevocations(),
@@ -122,7 +81,7 @@ export function createSessionCodec(
       } catch {
         return undefined;
       }
-      return (await revocations.isRevoked(session)) ? undefined : session;
+      return (await revocations.isRevoked(session.id, session.issuedAt)) ? undefined : session;
     },
     revoke: async (session) => {
       await revocations.revoke(session.id, session.expiresAt);

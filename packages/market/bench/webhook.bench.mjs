@@ -105,7 +105,7 @@ if (process.argv[2] === 'serve') {
     const results = await Promise.all(
       servers.map((server) => hit(server, Math.max(1, Math.round(seconds / rounds)))),
     );
-    servers.forEach((server, i) => runs[server.mode].push(results[i]));
+    for (const [i, server] of servers.entries()) runs[server.mode].push(results[i]);
   }
   for (const server of servers) server.child.disconnect();
   const median = (list) =>

@@ -8,5 +8,3 @@ declare const redis: {
 };
 /** Your app's server-side sessions. */
 declare const sessions: { destroy(sessionId: string): Promise<void> };
-/** The database of the better-auth snippet (a better-sqlite3 `Database`, a Kysely dialect...). */
-declare const database: import('better-auth').BetterAuthOptions['database'];

@@ -1,14 +1,19 @@
+// server.ts: `node --env-file=.env server.ts` runs it (Node 22.18+ runs TypeScript; tsx or a
+// build step before).
+import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { createNeverloseClient } from 'neverlose-oidc';
 import { type NeverloseEnv, neverloseAuth, requireNeverloseUser } from 'neverlose-oidc/hono';
 
-// #region readme
 type Env = NeverloseEnv & {
   Bindings: {
     NEVERLOSE_CLIENT_ID: string;
     NEVERLOSE_CLIENT_SECRET: string;
     SESSION_SECRET: string;
+    PUBLIC_URL: string;
+    NEVERLOSE_ISSUER?: string;
+    NEVERLOSE_ALLOW_INSECURE_HTTP?: string;
   };
 };
 const app = new Hono<Env>();
@@ -17,13 +22,17 @@ const app = new Hono<Env>();
 // POST /auth/neverlose/logout; sets c.var.neverloseUser on every other request.
 app.use(
   neverloseAuth({
-    // Created on the first request (Workers read their secrets from c.env), then kept.
+    // Created on the first request from c.env (Workers bindings; on Node, process.env below).
     client: (c) =>
       createNeverloseClient({
         clientId: c.env.NEVERLOSE_CLIENT_ID,
         clientSecret: c.env.NEVERLOSE_CLIENT_SECRET,
-        redirectUri: 'https://app.example/auth/neverlose/callback',
+        issuer: c.env.NEVERLOSE_ISSUER, // unset: https://neverlose.cc
+        dangerouslyAllowInsecureHttp: c.env.NEVERLOSE_ALLOW_INSECURE_HTTP === '1', // emulator only
       }),
+    // https://app.example: the callback is <PUBLIC_URL>/auth/neverlose/callback, and cookies are
+    // Secure and __Host- on https, behind a TLS-terminating proxy too.
+    publicUrl: (c) => c.env.PUBLIC_URL,
     secret: (c) => c.env.SESSION_SECRET, // `openssl rand -base64 32`; seals both cookies
     afterLoginPath: '/account',
   }),
@@ -42,5 +51,8 @@ app.get('/', (c) => {
 // No session: GET is sent through the login and back here, other methods get 401.
 app.get('/account', requireNeverloseUser(), (c) => c.json(c.var.neverloseUser));
 
-export default app; // Workers and Bun; on Node: serve({ fetch: app.fetch }) from @hono/node-server
-// #endregion
+// Node: c.env is what fetch is given, so hand it process.env. Workers and Bun: `export default app`.
+export const server = serve({
+  fetch: (request) => app.fetch(request, process.env),
+  port: Number(process.env.PORT ?? 3000),
+});

@@ -15,10 +15,10 @@ app.use(
         issuer: process.env.NEVERLOSE_ISSUER,
         clientId: 'emulator-client',
         clientSecret: 'emulator-secret',
-        redirectUri: `http://127.0.0.1:${port}/auth/neverlose/callback`,
         dangerouslyAllowInsecureHttp: true,
       }),
     secret: 'hostile-hono-secret-MNjx8RzP1vYq3LwT6bKc9dFh',
+    publicUrl: `http://127.0.0.1:${port}`,
   }),
 );
 app.get('/account', requireNeverloseUser(), (c) => c.json(c.var.neverloseUser));

@@ -12,6 +12,13 @@ export const BETTER_AUTH: LoginExample = {
   sessionCookie: 'better-auth.session_token',
 };
 
+export const AUTHJS_EXPRESS: LoginExample = {
+  name: 'authjs-express',
+  loginPath: '/login',
+  callbackPath: '/auth/callback/neverlose',
+  sessionCookie: 'authjs.session-token',
+};
+
 export const NEXTJS: LoginExample = {
   name: 'nextjs',
   loginPath: '/api/auth/signin/neverlose',
@@ -24,7 +31,12 @@ async function startFrameworkLogin(
   appUrl: string,
   example: LoginExample,
 ): Promise<{ jar: CookieJar; authorizationUrl: string; csrfToken: string }> {
-  if (example !== NEXTJS) return { ...(await startLogin(appUrl, example)), csrfToken: '' };
+  if (example !== NEXTJS) {
+    const started = await startLogin(appUrl, example);
+    // Auth.js's sign-out form posts its CSRF token, whose cookie the login already set.
+    const csrfToken = started.jar.cookies.get('authjs.csrf-token')?.split('%7C')[0] ?? '';
+    return { ...started, csrfToken };
+  }
   // next-auth signs in with a POST carrying its CSRF token (a double-submit cookie).
   const jar = new CookieJar();
   const { csrfToken } = (await (await get(jar, `${appUrl}/api/auth/csrf`)).json()) as {
@@ -101,6 +113,32 @@ export async function frameworkExampleRoutes(
       { method: 'GET', path: '/api/auth/:action', params: { action: 'providers' } },
       { method: 'GET', path: '/api/auth/signin', query: { callbackUrl: '%2Forders' } },
       { method: 'GET', path: '/api/auth/error', query: { error: 'Callback' } },
+    ];
+  }
+  if (example === AUTHJS_EXPRESS) {
+    return [
+      ...pages,
+      { method: 'GET', path: example.loginPath, query: { returnTo: '%2Forders' } },
+      { method: 'GET', path: '/login-failed', query: { error: 'Configuration' } },
+      { method: 'GET', path: '/declined' },
+      { method: 'GET', path: '/auth/csrf' },
+      { method: 'GET', path: '/auth/providers' },
+      { method: 'GET', path: '/auth/session', cookies: session },
+      {
+        method: 'POST',
+        path: '/auth/signin/neverlose',
+        form: { csrfToken: pending.csrfToken, callbackUrl: '%2Fprofile' },
+        cookies: inFlight,
+      },
+      // A wrong token: the sign-out is refused, so the session stays valid for every case.
+      {
+        method: 'POST',
+        path: '/auth/signout',
+        form: { csrfToken: 'not-the-token' },
+        cookies: session,
+      },
+      { method: 'GET', path: '/auth/:action', params: { action: 'providers' } },
+      { method: 'GET', path: '/auth/error', query: { error: 'Callback' } },
     ];
   }
   return [

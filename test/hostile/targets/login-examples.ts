@@ -8,7 +8,7 @@ import { adminApi } from './emulator.js';
 /** What differs between the login examples. */
 export interface LoginExample {
   /** The folder under `examples/`: its `dist/main.js` is run. */
-  readonly name: 'web-standard' | 'express-passport' | 'better-auth' | 'nextjs';
+  readonly name: 'web-standard' | 'express-passport' | 'better-auth' | 'nextjs' | 'authjs-express';
   readonly loginPath: string;
   readonly callbackPath: string;
   readonly sessionCookie: string;

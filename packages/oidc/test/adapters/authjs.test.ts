@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Auth, type AuthConfig } from '@auth/core';
+import { Auth, type AuthConfig, setEnvDefaults } from '@auth/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   authorize,
@@ -16,6 +16,8 @@ import {
 } from '../../../../test/providers/reference-provider.js';
 import Neverlose, { type NeverloseSessionUser } from '../../src/adapters/authjs/index.js';
 import { LEGACY_ENDPOINTS } from '../../src/index.js';
+
+const { customFetch } = await import('@auth/core');
 
 declare module '@auth/core/types' {
   interface User {
@@ -173,14 +175,69 @@ describe('neverlose-oidc/authjs options', () => {
     });
   });
 
-  it('checks its options when created, naming the field', () => {
-    expect(() => Neverlose({ clientId: '', clientSecret: 's' })).toThrow(/"clientId"/);
-    expect(() => Neverlose({ clientId: 'a', clientSecret: '' })).toThrow(/"clientSecret"/);
-    expect(() => Neverlose({ clientId: 'a', clientSecret: 's', scopes: ['profile'] })).toThrow(
-      /"scopes"/,
+  it('checks its options on first use, not when created, naming the variable of a missing one', async () => {
+    // A build imports the configuration without the secrets: creating the provider never throws.
+    const firstFetch = async (options: Parameters<typeof Neverlose>[0]) => {
+      const provider = Neverlose(options) as unknown as Record<symbol, typeof fetch>;
+      return provider[customFetch]!('https://neverlose.cc/.well-known/openid-configuration');
+    };
+    await expect(firstFetch({})).rejects.toThrow(
+      /Invalid option "clientId": must be a non-empty string; got undefined: set AUTH_NEVERLOSE_ID/,
     );
-    expect(() =>
-      Neverlose({ clientId: 'a', clientSecret: 's', issuer: 'http://x.example' }),
-    ).toThrow(/"issuer"/);
+    await expect(firstFetch({ clientId: 'a' })).rejects.toThrow(/set AUTH_NEVERLOSE_SECRET/);
+    await expect(
+      firstFetch({ clientId: 'a', clientSecret: 's', scopes: ['profile'] }),
+    ).rejects.toThrow(/"scopes"/);
+    await expect(
+      firstFetch({ clientId: 'a', clientSecret: 's', issuer: 'http://x.example' }),
+    ).rejects.toThrow(/"issuer"/);
+  });
+
+  it('refuses a plain-HTTP provider URL that Auth.js would fetch, unless allowed', async () => {
+    const provider = Neverlose({ clientId: 'a', clientSecret: 's' }) as unknown as Record<
+      symbol,
+      typeof fetch
+    >;
+    await expect(provider[customFetch]!('http://127.0.0.1:1/oauth/token')).rejects.toMatchObject({
+      code: 'ERR_CONFIGURATION',
+    });
+  });
+});
+
+describe('neverlose-oidc/authjs reads AUTH_NEVERLOSE_* as Auth.js providers do', () => {
+  let provider: TestProvider;
+  beforeAll(async () => {
+    provider = await startProvider();
+  });
+  afterAll(() => provider?.close());
+
+  it('signs in with the client id and secret from AUTH_NEVERLOSE_ID and AUTH_NEVERLOSE_SECRET', async () => {
+    const config: AuthConfig = {
+      ...authConfig(provider, provider.issuer),
+      providers: [Neverlose({ issuer: provider.issuer, dangerouslyAllowInsecureHttp: true })],
+    };
+    setEnvDefaults(
+      { AUTH_NEVERLOSE_ID: provider.clientId, AUTH_NEVERLOSE_SECRET: provider.clientSecret },
+      config,
+    );
+    expect(await signIn(config, authorize)).toMatchObject({ signedIn: true });
+  });
+
+  it('takes the issuer from AUTH_NEVERLOSE_ISSUER with providers: [Neverlose]', () => {
+    const config: AuthConfig = { providers: [Neverlose] };
+    setEnvDefaults(
+      {
+        AUTH_NEVERLOSE_ID: 'app',
+        AUTH_NEVERLOSE_SECRET: 's',
+        AUTH_NEVERLOSE_ISSUER: 'https://id.example',
+      },
+      config,
+    );
+    expect(config.providers[0]).toMatchObject({
+      id: 'neverlose',
+      clientId: 'app',
+      clientSecret: 's',
+      issuer: 'https://id.example',
+    });
   });
 });

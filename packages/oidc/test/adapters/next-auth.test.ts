@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import Neverlose from '../../src/adapters/next-auth/index.js';
+import Neverlose, {
+  guardNextAuthRoute,
+  type NextAuthRoute,
+  sameOriginRedirect,
+} from '../../src/adapters/next-auth/index.js';
 import { LEGACY_ENDPOINTS } from '../../src/index.js';
 
-// next-auth v4 is exercised end to end by the Next.js example's browser test; these pin the
-// provider object it is given.
+const ORIGIN = 'http://localhost:3000';
+
+// next-auth v4 runs the provider in core-checks.test.ts (every refusal the core makes, through
+// next-auth's own route) and end to end in the Next.js example's browser test; these pin the
+// provider object it is given, and the route guard.
 describe('neverlose-oidc/next-auth (next-auth v4)', () => {
   it('asks openid-client for PKCE, state and nonce, a verified id_token and the userinfo profile', () => {
     const provider = Neverlose({ clientId: 'app', clientSecret: 'secret' });
@@ -59,7 +66,7 @@ describe('neverlose-oidc/next-auth (next-auth v4)', () => {
       idToken: false,
       checks: ['pkce', 'state'],
       authorization: { url: LEGACY_ENDPOINTS.authorization },
-      token: LEGACY_ENDPOINTS.token,
+      token: { url: LEGACY_ENDPOINTS.token },
       userinfo: { url: LEGACY_ENDPOINTS.userinfo },
     });
     expect(provider).not.toHaveProperty('wellKnown');
@@ -104,9 +111,106 @@ describe('neverlose-oidc/next-auth (next-auth v4)', () => {
     });
   });
 
-  it('checks its options when created, naming the field', () => {
-    expect(() => Neverlose({ clientId: 'a', clientSecret: 's', scopes: ['email'] })).toThrow(
-      /"scopes"/,
+  it('checks its options on first use, not when created, naming the variable of a missing one', () => {
+    // `next build` imports the configuration without the secrets.
+    const unset = Neverlose({
+      clientId: process.env['UNSET_CLIENT_ID'] as string,
+      clientSecret: process.env['UNSET_CLIENT_SECRET'] as string,
+    });
+    expect(() => unset.clientId).toThrow(
+      /Invalid option "clientId": must be a non-empty string; got undefined: set NEVERLOSE_CLIENT_ID/,
     );
+    const noSecret = Neverlose({ clientId: 'app', clientSecret: '' });
+    expect(() => noSecret.clientSecret).toThrow(/got an empty string: set NEVERLOSE_CLIENT_SECRET/);
+    const badScopes = Neverlose({ clientId: 'a', clientSecret: 's', scopes: ['email'] });
+    expect(() => badScopes.clientId).toThrow(/"scopes"/);
+  });
+});
+
+describe('sameOriginRedirect (callbacks.redirect of next-auth v4)', () => {
+  const baseUrl = 'https://app.example';
+  it.each([
+    ['/account?tab=2', 'https://app.example/account?tab=2'],
+    ['https://app.example/account', 'https://app.example/account'],
+    ['/café', 'https://app.example/caf%C3%A9'],
+    ['https://evil.example/account', baseUrl],
+    ['//evil.example/account', baseUrl],
+    ['/\\evil.example', baseUrl],
+    ['\\\\evil.example', baseUrl],
+    ['javascript:alert(1)', baseUrl],
+    ['https://app.example@evil.example/', baseUrl],
+    ['/a\r\nSet-Cookie: x=1', baseUrl],
+  ])('sends %s to %s', (url, expected) => {
+    expect(sameOriginRedirect({ url, baseUrl })).toBe(expected);
+  });
+});
+
+describe('guardNextAuthRoute (the App Router route of next-auth v4)', () => {
+  /** The route around a handler that records what reached it. */
+  function guarded() {
+    const reached: string[] = [];
+    const handler: NextAuthRoute = async (request) => {
+      reached.push(`${request.method} ${new URL(request.url).pathname} ${await request.text()}`);
+      return new Response('next-auth');
+    };
+    const route = guardNextAuthRoute(handler);
+    const call = (path: string, init: RequestInit = {}) =>
+      route(new Request(`${ORIGIN}/api/auth/${path}`, init), {
+        params: Promise.resolve({ nextauth: path.split('?')[0]?.split('/') ?? [] }),
+      });
+    return { reached, call };
+  }
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+  it('hands a request next-auth can answer to it, its body whole', async () => {
+    const { reached, call } = guarded();
+    const answer = await call('signin/neverlose', {
+      method: 'POST',
+      headers: form,
+      body: 'csrfToken=abc&callbackUrl=%2Faccount',
+    });
+    expect(await answer.text()).toBe('next-auth');
+    expect(reached).toEqual([
+      'POST /api/auth/signin/neverlose csrfToken=abc&callbackUrl=%2Faccount',
+    ]);
+  });
+
+  it.each([
+    [
+      'a JSON body that does not parse',
+      'signin/neverlose',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"csrf' },
+      400,
+    ],
+    [
+      'a body over 16 KiB',
+      'signin/neverlose',
+      { method: 'POST', headers: form, body: 'a'.repeat(16 * 1024 + 1) },
+      413,
+    ],
+    ['a callbackUrl that is not a URL', 'signin?callbackUrl=%5C%5Cevil.example', {}, 400],
+    [
+      'a callback-URL cookie that is not a URL',
+      'session',
+      { headers: { cookie: 'next-auth.callback-url=javascript%3Aalert(1)' } },
+      400,
+    ],
+    ['an error code that is not a word', 'error?error=Callback%0d%0aX-Injected:%201', {}, 400],
+    ['an error code in the path that is not a word', 'error/Call%20back', {}, 400],
+  ] as const)('answers %s with %i, never reaching next-auth', async (_, path, init, status) => {
+    const { reached, call } = guarded();
+    const answer = await call(path, init as RequestInit);
+    expect(answer.status).toBe(status);
+    expect(reached).toEqual([]);
+  });
+
+  it('clears a callback-URL cookie that is not a URL, so that the next sign-in works', async () => {
+    const { call } = guarded();
+    const answer = await call('session', {
+      headers: { cookie: '__Secure-next-auth.callback-url=%5C%5Cevil.example' },
+    });
+    expect(answer.headers.getSetCookie()).toEqual([
+      '__Secure-next-auth.callback-url=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+    ]);
   });
 });

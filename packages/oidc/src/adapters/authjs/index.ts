@@ -1,3 +1,5 @@
 export type { NeverloseProviderOptions } from '../shared/provider-options.js';
+export { sameOriginRedirect } from '../shared/same-origin-redirect.js';
 export type { NeverloseAuthUser, NeverloseSessionUser } from '../shared/session-user.js';
+export type { NeverloseAuthjsOptions } from './provider.js';
 export { Neverlose, Neverlose as default } from './provider.js';

@@ -1,9 +1,8 @@
 export type { NeverloseProviderOptions } from '../shared/provider-options.js';
 export type { NeverloseSessionUser } from '../shared/session-user.js';
 export type {
-  BetterAuthTokens,
   NeverloseBetterAuthOptions,
   NeverloseBetterAuthUserInfo,
-  NeverloseGenericOAuthConfig,
+  NeverloseMappedUser,
 } from './provider.js';
 export { neverlose, neverlose as default } from './provider.js';

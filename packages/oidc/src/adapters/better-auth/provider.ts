@@ -1,21 +1,24 @@
+import type { BetterAuthPlugin } from 'better-auth';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
+import {
+  createAuthorizationURL,
+  type OAuthProvider,
+  validateAuthorizationCode,
+} from 'better-auth/oauth2';
 import { isNeverloseOidcError, NeverloseOidcError } from '../../errors.js';
 import { type NeverloseClaims, toProfile } from '../../profile.js';
 import {
+  lazyProviderOptions,
   type NeverloseProviderOptions,
-  resolveProviderOptions,
+  type ResolvedProviderOptions,
 } from '../shared/provider-options.js';
 import { type NeverloseSessionUser, sessionUserOf } from '../shared/session-user.js';
-import { createTokenChecks } from '../shared/token-checks.js';
-
-/** The tokens better-auth hands to `getUserInfo`. */
-export interface BetterAuthTokens {
-  readonly accessToken?: string | undefined;
-  readonly idToken?: string | undefined;
-}
+import { createTokenChecks, type TokenChecks } from '../shared/token-checks.js';
 
 /**
- * What `getUserInfo` returns: the userinfo claims with better-auth's fields (`id`, `name`,
- * `email`, `image`, `emailVerified`) and the typed profile under `neverlose`.
+ * The profile of a signed-in user as better-auth keeps it (`account` data, `mapProfileToUser`'s
+ * argument): the userinfo claims, `id` (the Neverlose user id, `sub`), better-auth's fields, and
+ * the typed profile under `neverlose`.
  */
 export interface NeverloseBetterAuthUserInfo extends NeverloseClaims {
   readonly id: string;
@@ -27,66 +30,86 @@ export interface NeverloseBetterAuthUserInfo extends NeverloseClaims {
   readonly neverlose: NeverloseSessionUser;
 }
 
-/**
- * A `genericOAuth` provider entry (better-auth's `GenericOAuthConfig`), typed here so that this
- * package's types do not depend on better-auth's.
- */
-export interface NeverloseGenericOAuthConfig {
-  readonly providerId: string;
-  readonly name: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly scopes: string[];
-  readonly pkce: true;
-  readonly authentication: 'basic';
-  readonly discoveryUrl?: string;
-  readonly requireIdTokenVerification?: boolean;
-  readonly authorizationUrl?: string;
-  readonly tokenUrl?: string;
-  readonly userInfoUrl?: string;
-  readonly getUserInfo: (tokens: BetterAuthTokens) => Promise<NeverloseBetterAuthUserInfo | null>;
-}
+/** Fields of better-auth's user that {@link NeverloseBetterAuthOptions.mapProfileToUser} sets. */
+export type NeverloseMappedUser = Record<string, unknown> & {
+  readonly name?: string;
+  readonly email?: string | null;
+  readonly image?: string;
+};
 
 /** Options of {@link neverlose}. */
 export interface NeverloseBetterAuthOptions extends NeverloseProviderOptions {
   /**
-   * The provider id: the callback is `<baseURL>/oauth2/callback/<providerId>`.
+   * The provider id: sign in with `signIn.social({ provider })`; the callback is
+   * `<baseURL>/callback/<providerId>` (`https://app.example/api/auth/callback/neverlose` with
+   * better-auth's default `basePath`).
    *
    * @defaultValue `'neverlose'`
    */
   readonly providerId?: string;
   /**
+   * Adds fields to better-auth's user from the Neverlose profile (declare them in
+   * `user.additionalFields`). better-auth stores only fields a user could also set: keep display
+   * data here, never what decides access (the Neverlose user id is the account's `accountId`).
+   *
+   * @defaultValue none: name, email and image only
+   */
+  readonly mapProfileToUser?: (
+    profile: NeverloseBetterAuthUserInfo,
+  ) => NeverloseMappedUser | Promise<NeverloseMappedUser>;
+  /**
+   * Updates the user's fields from Neverlose at every sign-in, not only the first.
+   *
+   * @defaultValue `false`
+   */
+  readonly overrideUserInfo?: boolean;
+  /**
+   * Refuses sign-ins of users who have no account yet.
+   *
+   * @defaultValue `false`
+   */
+  readonly disableSignUp?: boolean;
+  /**
    * Told why a login was refused after the token exchange (an id_token or userinfo that failed a
-   * check). better-auth then redirects to its error page with `unable_to_get_user_info`. The
-   * error names no token.
+   * check, a callback without the `iss` the provider announces). better-auth then redirects to
+   * its error page (`unable_to_get_user_info`, `issuer_missing`). The error names no token.
    *
    * @defaultValue `console.error` of the code and message
    */
   readonly onError?: (error: NeverloseOidcError) => void;
 }
 
+const CALLBACK_ENDPOINT = '/callback/:id';
+
 /**
- * The Neverlose provider for better-auth's `genericOAuth` plugin.
+ * Login with Neverlose as a better-auth plugin: it registers the Neverlose provider, used through
+ * better-auth's own routes (`signIn.social({ provider: 'neverlose' })`, `/callback/neverlose`).
  *
- * better-auth checks S256 PKCE and `state` (kept server-side), binds and checks the `nonce`, the
- * callback's `iss` when present, and (with discovery) the id_token's signature against the JWK
- * Set, `iss`, `aud`, `exp` and `iat`. This entry's `getUserInfo` adds what it does not check: the
- * id_token's `at_hash` and its issuer against the one configured (not only the discovered one),
- * with the signature checked again; then it reads userinfo (the Neverlose id_token has no profile
- * claims), requires its `sub` to be the id_token's, and maps it with the core's `toProfile`.
+ * better-auth keeps `state`, the PKCE verifier and the `nonce` server-side and checks `state` and a
+ * callback's `iss` when one comes. The plugin does the rest with the core's checks, none of
+ * which better-auth can skip: discovery with its issuer checked (OpenID Connect Discovery §4.3),
+ * a callback without `iss` refused when the provider announces RFC 9207 (before the code is
+ * exchanged), the id_token verified against the configured issuer (signature with the core's
+ * key-rotation rule, so a new signing key costs one JWK Set fetch and no failed login; `aud`,
+ * `exp`, `iat`, `nonce`, `at_hash`), and the profile read from userinfo with its `sub` bound to
+ * the id_token's, mapped by the core's `toProfile`.
  *
- * With `endpoints` (static mode) nothing is discovered and no id_token is expected.
+ * The options are checked on first use (a sign-in), not when the plugin is created: a build
+ * imports the configuration without the secrets. A missing one names its variable
+ * (`got undefined: set NEVERLOSE_CLIENT_ID`). With `endpoints` (static mode) nothing is
+ * discovered and no id_token is expected.
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming a bad option.
  * @example
  * ```ts
- * betterAuth({ plugins: [genericOAuth({ config: [neverlose({ clientId, clientSecret })] })] });
+ * betterAuth({ database, plugins: [neverlose({ clientId, clientSecret })] });
  * ```
  */
-export function neverlose(options: NeverloseBetterAuthOptions): NeverloseGenericOAuthConfig {
-  const { clientId, clientSecret, issuer, scope, endpoints, core } =
-    resolveProviderOptions(options);
-  const providerId = options.providerId ?? 'neverlose';
+export function neverlose(options: NeverloseBetterAuthOptions): BetterAuthPlugin {
+  const settings = lazyProviderOptions(options, {
+    clientId: 'NEVERLOSE_CLIENT_ID',
+    clientSecret: 'NEVERLOSE_CLIENT_SECRET',
+  });
+  const providerId = options?.providerId ?? 'neverlose';
   if (!/^[A-Za-z0-9_-]+$/.test(providerId)) {
     throw new NeverloseOidcError(
       'ERR_CONFIGURATION',
@@ -94,64 +117,169 @@ export function neverlose(options: NeverloseBetterAuthOptions): NeverloseGeneric
     );
   }
   const onError =
-    options.onError ??
+    options?.onError ??
     ((error) => console.error(`neverlose-oidc: ${error.code}: ${error.message}`));
-  const checks = createTokenChecks(core);
-
-  const getUserInfo = async (
-    tokens: BetterAuthTokens,
-  ): Promise<NeverloseBetterAuthUserInfo | null> => {
-    try {
-      const { accessToken, idToken } = tokens;
-      if (typeof accessToken !== 'string' || accessToken === '') {
-        throw new NeverloseOidcError('ERR_TOKEN_EXCHANGE_FAILED', 'No access token came.');
-      }
-      const subject = checks.expectsIdToken
-        ? (await checks.verifyIdToken(idToken, accessToken)).sub
-        : undefined;
-      const claims = await checks.userinfo(accessToken, subject);
-      const profile = toProfile(claims);
-      return {
-        ...claims,
-        id: profile.id,
-        ...(profile.displayName === undefined ? {} : { name: profile.displayName }),
-        ...(profile.email === undefined ? {} : { email: profile.email }),
-        ...(profile.avatarUrl === undefined ? {} : { image: profile.avatarUrl }),
-        emailVerified: false,
-        neverlose: sessionUserOf(profile),
-      };
-    } catch (error) {
-      onError(
-        isNeverloseOidcError(error)
-          ? error
-          : new NeverloseOidcError('ERR_NETWORK', 'The userinfo request failed.', { cause: error }),
-      );
-      return null;
-    }
+  const report = (error: unknown) =>
+    onError(
+      isNeverloseOidcError(error)
+        ? error
+        : new NeverloseOidcError('ERR_NETWORK', 'The provider could not be reached.', {
+            cause: error,
+          }),
+    );
+  let checks: TokenChecks | undefined;
+  const resolved = (): { settings: ResolvedProviderOptions; checks: TokenChecks } => {
+    const current = settings();
+    checks ??= createTokenChecks(current.core);
+    return { settings: current, checks };
   };
 
-  // Built per call: better-auth may keep and change the array it is given.
-  const common = {
-    providerId,
-    scopes: scope.split(' '),
+  const provider: OAuthProvider<NeverloseBetterAuthUserInfo> = {
+    id: providerId,
     name: 'Neverlose',
-    clientId,
-    clientSecret,
-    pkce: true,
-    authentication: 'basic',
-    getUserInfo,
-  } as const;
-  if (endpoints === undefined) {
-    return {
-      ...common,
-      discoveryUrl: `${issuer}/.well-known/openid-configuration`,
-      requireIdTokenVerification: true,
-    };
-  }
-  return {
-    ...common,
-    authorizationUrl: endpoints.authorization,
-    tokenUrl: endpoints.token,
-    userInfoUrl: endpoints.userinfo,
+    get issuer() {
+      // better-auth compares a callback's `iss` with it, when one comes.
+      return settings().issuer;
+    },
+    requiresIdTokenNonce: options?.endpoints === undefined || options.endpoints.jwks !== undefined,
+    async createAuthorizationURL({ state, codeVerifier, redirectURI, idTokenNonce, loginHint }) {
+      const { settings, checks } = resolved();
+      let endpoints: Awaited<ReturnType<TokenChecks['endpoints']>>;
+      try {
+        endpoints = await checks.endpoints();
+      } catch (error) {
+        // The provider's failure (discovery refused or unreachable): 502, not better-auth's 500.
+        report(error);
+        const code = isNeverloseOidcError(error) ? error.code : 'ERR_NETWORK';
+        throw new APIError('BAD_GATEWAY', {
+          code,
+          message: 'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
+        });
+      }
+      return createAuthorizationURL({
+        id: providerId,
+        options: { clientId: settings.clientId, clientSecret: settings.clientSecret },
+        authorizationEndpoint: endpoints.authorization,
+        redirectURI,
+        state,
+        codeVerifier,
+        scopes: settings.scope.split(' '),
+        ...(idTokenNonce === undefined ? {} : { nonce: idTokenNonce }),
+        ...(loginHint === undefined ? {} : { loginHint }),
+      });
+    },
+    async validateAuthorizationCode({ code, codeVerifier, redirectURI }) {
+      const { settings, checks } = resolved();
+      const endpoints = await checks.endpoints();
+      return validateAuthorizationCode({
+        code,
+        codeVerifier,
+        redirectURI,
+        options: { clientId: settings.clientId, clientSecret: settings.clientSecret },
+        tokenEndpoint: endpoints.token,
+        authentication: 'basic',
+      });
+    },
+    async getUserInfo(tokens) {
+      try {
+        const { checks } = resolved();
+        const { accessToken, idToken, expectedIdTokenNonce } = tokens;
+        if (typeof accessToken !== 'string' || accessToken === '') {
+          throw new NeverloseOidcError('ERR_TOKEN_EXCHANGE_FAILED', 'No access token came.');
+        }
+        let subject: string | undefined;
+        if (checks.expectsIdToken) {
+          const claims = await checks.verifyIdToken(idToken, accessToken);
+          if (expectedIdTokenNonce === undefined || claims.nonce !== expectedIdTokenNonce) {
+            throw new NeverloseOidcError(
+              'ERR_ID_TOKEN_INVALID',
+              'The id_token was refused: its "nonce" is not the one of this login.',
+            );
+          }
+          subject = claims.sub;
+        }
+        const claims = await checks.userinfo(accessToken, subject);
+        const profile = toProfile(claims);
+        const data: NeverloseBetterAuthUserInfo = {
+          ...claims,
+          id: profile.id,
+          ...(profile.displayName === undefined ? {} : { name: profile.displayName }),
+          ...(profile.email === undefined ? {} : { email: profile.email }),
+          ...(profile.avatarUrl === undefined ? {} : { image: profile.avatarUrl }),
+          emailVerified: false,
+          neverlose: sessionUserOf(profile),
+        };
+        const mapped = options?.mapProfileToUser ? await options.mapProfileToUser(data) : {};
+        return {
+          user: {
+            name: data.name,
+            email: data.email,
+            image: data.image,
+            ...mapped,
+            emailVerified: false,
+          },
+          data,
+        };
+      } catch (error) {
+        report(error);
+        return null;
+      }
+    },
+    accountSubject: ({ profile }) => profile.sub,
+    ...(options?.disableSignUp === undefined ? {} : { disableSignUp: options.disableSignUp }),
+    options: {
+      ...(options?.overrideUserInfo === undefined
+        ? {}
+        : { overrideUserInfoOnSignIn: options.overrideUserInfo }),
+      ...(options?.disableSignUp === undefined ? {} : { disableSignUp: options.disableSignUp }),
+      // Neverlose has no client-side sign-in: an id_token posted by a browser is refused.
+      disableIdTokenSignIn: true,
+    },
   };
+
+  return {
+    id: `neverlose-oidc:${providerId}`,
+    init: (ctx) => ({
+      context: { socialProviders: [provider, ...ctx.socialProviders] },
+    }),
+    hooks: {
+      before: [
+        {
+          // RFC 9207 §2.4: when the provider announces the `iss` parameter, a callback without
+          // it may come from another provider (mix-up). better-auth checks `iss` only when present.
+          matcher: (context) =>
+            context.path === CALLBACK_ENDPOINT && context.params?.['id'] === providerId,
+          handler: createAuthMiddleware(async (ctx) => {
+            const query = (ctx.query ?? {}) as Record<string, unknown>;
+            if (typeof query['iss'] === 'string' || typeof query['error'] === 'string') return;
+            let refused: NeverloseOidcError | undefined;
+            try {
+              if ((await resolved().checks.endpoints()).issRequired) {
+                refused = new NeverloseOidcError(
+                  'ERR_CALLBACK_INVALID',
+                  'The callback has no "iss" parameter, which the provider announces (RFC 9207): it may come from another provider.',
+                );
+              }
+            } catch (error) {
+              refused = isNeverloseOidcError(error)
+                ? error
+                : new NeverloseOidcError('ERR_NETWORK', 'The provider could not be reached.', {
+                    cause: error,
+                  });
+            }
+            if (refused === undefined) return;
+            report(refused);
+            const errorURL =
+              ctx.context.options.onAPIError?.errorURL ?? `${ctx.context.baseURL}/error`;
+            const target = new URL(errorURL, ctx.context.baseURL);
+            target.searchParams.set(
+              'error',
+              refused.code === 'ERR_CALLBACK_INVALID' ? 'issuer_missing' : 'provider_unavailable',
+            );
+            throw ctx.redirect(target.href);
+          }),
+        },
+      ],
+    },
+  } satisfies BetterAuthPlugin;
 }

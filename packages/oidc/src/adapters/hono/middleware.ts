@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { callbackState } from '../../authorization/callback.js';
 import type { NeverloseClient } from '../../client.js';
 import { isNeverloseOidcError, NeverloseOidcError } from '../../errors.js';
+import { digest, utf8 } from '../../lib/web-crypto.js';
 import { validateReturnTo } from '../../return-to.js';
 import { loginCookie } from '../../transaction/login-cookie.js';
 import {
@@ -10,13 +11,23 @@ import {
   type SealedCookieCodec,
   type SealingSecret,
 } from '../../transaction/sealed-cookie.js';
+import { readBoundedText } from '../shared/bounded-body.js';
+import { type PublicOrigin, publicOriginOf } from '../shared/public-origin.js';
+import { MemorySessionRevocations } from '../shared/session-revocations.js';
 import { sessionUserOf } from '../shared/session-user.js';
 import type { NeverloseEnv, NeverloseFailure, NeverloseHonoOptions } from './options.js';
-import { createSessionCodec, randomToken, type SessionCodec } from './session-cookie.js';
+import {
+  createSessionCodec,
+  type OpenedSession,
+  randomToken,
+  type SessionCodec,
+} from './session-cookie.js';
 
 const DEFAULT_SESSION_TTL = 8 * 3600;
 /** Largest sign-out body read: it holds one token. */
 const MAX_LOGOUT_BODY = 4096;
+/** How long a call of the session revocations may take before the request is answered 503. */
+const REVOCATIONS_TIMEOUT_MS = 5000;
 
 function configurationError(field: string, rule: string): NeverloseOidcError {
   return new NeverloseOidcError('ERR_CONFIGURATION', `Invalid option "${field}": ${rule}.`);
@@ -68,6 +79,40 @@ function secretsKey(given: unknown): string {
 const plainText = (c: Context, failure: NeverloseFailure): Response =>
   c.text(failure.message, failure.status, { 'cache-control': 'no-store' });
 
+/** A failure of the session revocations (an error, or no answer in time), as a coded 503. */
+class SessionStoreFailure extends Error {
+  override readonly name = 'SessionStoreFailure';
+}
+
+/** `work`, or a {@link SessionStoreFailure} once it failed or took longer than the deadline. */
+async function withinDeadline<T>(work: () => Promise<T> | T, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new SessionStoreFailure(`The session revocations did not ${what} in time.`)),
+      REVOCATIONS_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(work), late]);
+  } catch (error) {
+    if (error instanceof SessionStoreFailure) throw error;
+    throw new SessionStoreFailure(`The session revocations could not ${what}.`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The coded answer of a {@link SessionStoreFailure}. */
+function storeFailure(error: SessionStoreFailure): NeverloseFailure {
+  return {
+    status: 503,
+    code: 'ERR_SESSION_STORE',
+    message: 'Sessions cannot be checked right now. Try again shortly.',
+    error,
+  };
+}
+
 /**
  * Login with Neverlose for Hono, on Web `Request`/`Response` only: it runs on Node
  * (`@hono/node-server`), Bun, Deno and Workers alike.
@@ -76,23 +121,28 @@ const plainText = (c: Context, failure: NeverloseFailure): Response =>
  * sets `c.get('neverloseUser')` (the signed-in user or `undefined`) and
  * `c.get('neverloseCsrfToken')`:
  *
- * - `GET loginPath?returnTo=/path`: starts a login (S256 PKCE, `state`, `nonce`), the
- *   transaction sealed in a cookie named after its state (several tabs at once), scoped to the
- *   callback path.
+ * - `GET loginPath?returnTo=/path`: starts a login (S256 PKCE, `state`, `nonce`) for the redirect
+ *   URI `publicUrl` + `callbackPath`, the transaction sealed in a cookie named after its state
+ *   (several tabs at once).
  * - `GET callbackPath`: completes it with the core's checks (issuer, state, id_token, userinfo
  *   `sub`), deletes the transaction cookie, seals the session in a cookie and redirects to
- *   `returnTo`.
+ *   `returnTo`. `HEAD` is answered 405: a callback is used once, by the browser's GET.
  * - `POST logoutPath`: signs out when the form carries the session's `csrf` token (a form posted
- *   from another site cannot know it), 403 otherwise.
+ *   from another site cannot know it), 403 otherwise; the session is revoked (see
+ *   `sessionRevocations`), so a copy of its cookie no longer opens. The body is read up to 4 KiB,
+ *   counted as it arrives.
  *
- * Failures are answered, never thrown: 400 for a bad `returnTo` or a stale, replayed or forged
- * callback, 403 for a denied consent, 502 when the provider fails (see `renderError`).
+ * Every URL and cookie attribute comes from `publicUrl`, never from the request (see
+ * {@link NeverloseHonoOptions.publicUrl}). Failures are answered, never thrown: 400 for a bad
+ * `returnTo` or a stale, replayed or forged callback, 403 for a denied consent, 502 when the
+ * provider fails, 503 when the session revocations fail (see `renderError`).
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` for a bad option (when called, not per request).
+ * @throws {NeverloseOidcError} `ERR_CONFIGURATION` for a bad option (when called, not per request;
+ *   an option read from the context is checked at its first request).
  * @example
  * ```ts
  * const app = new Hono<NeverloseEnv>();
- * app.use(neverloseAuth({ client, secret: process.env.SESSION_SECRET! }));
+ * app.use(neverloseAuth({ client, publicUrl: 'https://app.example', secret: process.env.SESSION_SECRET! }));
  * app.get('/orders', requireNeverloseUser(), (c) => c.text(`Hi ${c.get('neverloseUser')!.id}`));
  * ```
  */
@@ -118,6 +168,10 @@ export function neverloseAuth(options: NeverloseHonoOptions): MiddlewareHandler<
     typeof options.client?.startAuthorization !== 'function'
   ) {
     throw configurationError('client', 'must be a NeverloseClient or a function that returns one');
+  }
+  const revocations = options.sessionRevocations ?? new MemorySessionRevocations();
+  if (typeof revocations?.revoke !== 'function' || typeof revocations?.isRevoked !== 'function') {
+    throw configurationError('sessionRevocations', 'must have revoke() and isRevoked() methods');
   }
   const renderError = options.renderError ?? plainText;
 
@@ -158,21 +212,51 @@ export function neverloseAuth(options: NeverloseHonoOptions): MiddlewareHandler<
   // Checked now when the secret is given as a value: a bad one fails at startup.
   if (typeof options.secret !== 'function') codecsFor(undefined);
 
-  const secure = (c: Context) => options.secureCookies ?? new URL(c.req.url).protocol === 'https:';
+  // The public origin: checked now when given as a value, at the first request when read from c.
+  let origin: { given: unknown; value: PublicOrigin } | undefined;
+  const originFor = (c: Context | undefined): PublicOrigin => {
+    const given =
+      typeof options.publicUrl === 'function' ? options.publicUrl(c as Context) : options.publicUrl;
+    if (origin === undefined || origin.given !== given) {
+      origin = { given, value: publicOriginOf(given, 'publicUrl', 'PUBLIC_URL') };
+    }
+    return origin.value;
+  };
+  if (typeof options.publicUrl !== 'function') originFor(undefined);
+
+  /** Cookie names and attributes: `__Host-` and `Secure` on https, host-only, path `/`. */
+  const cookiesOf = (site: PublicOrigin) => ({
+    session: `${site.hostPrefix}${sessionCookie}`,
+    secure: site.secure,
+  });
 
   const fail = async (c: Context, error: unknown): Promise<Response> => {
+    if (error instanceof SessionStoreFailure) return renderError(c, storeFailure(error));
     const failure = failureOf(error);
     if (failure === undefined) throw error;
     return renderError(c, failure);
   };
 
+  const openSession = async (c: Context, name: string): Promise<OpenedSession | undefined> => {
+    const session = await codecsFor(c).sessions.open(getCookie(c, name));
+    if (session === undefined) return undefined;
+    const revoked = await withinDeadline(
+      () => revocations.isRevoked(session.id, session.issuedAt),
+      'answer whether a session was signed out',
+    );
+    return revoked ? undefined : session;
+  };
+
+  // The two calls into the core: start a login, complete it.
   const login = async (c: Context): Promise<Response> => {
     const returnTo = c.req.query('returnTo');
     try {
+      const site = originFor(c);
       const neverlose = await clientFor(c);
-      const started = await neverlose.startAuthorization(
-        returnTo === undefined ? {} : { returnTo },
-      );
+      const started = await neverlose.startAuthorization({
+        redirectUri: `${site.origin}${callbackPath}`,
+        ...(returnTo === undefined ? {} : { returnTo }),
+      });
       const { transaction } = started;
       const sealed = await codecsFor(c).transactions.seal(started);
       const cookie = loginCookie(transaction.redirectUri, transaction.state);
@@ -185,17 +269,20 @@ export function neverloseAuth(options: NeverloseHonoOptions): MiddlewareHandler<
   };
 
   const callback = async (c: Context): Promise<Response> => {
+    const site = originFor(c);
+    const cookies = cookiesOf(site);
+    // The path and query of the request, on the public origin: a proxy shows the app another.
+    const requested = new URL(c.req.url);
+    const callbackUrl = `${site.origin}${requested.pathname}${requested.search}`;
+    const cookie = loginCookie(`${site.origin}${callbackPath}`, callbackState(callbackUrl));
+    // Deleted whatever happens: a transaction is used once.
+    c.header('set-cookie', cookie.clear(), { append: true });
     try {
       const neverlose = await clientFor(c);
-      const cookie = loginCookie(neverlose.redirectUri ?? '', callbackState(c.req.raw));
-      // Deleted whatever happens: a transaction is used once.
-      c.header('set-cookie', cookie.clear(), { append: true });
       const { transactions, sessions } = codecsFor(c);
       const { transaction, binding } = await transactions.open(cookie.read(c.req.header('cookie')));
-      // The path and query only: the origin a proxy shows the app may not be the public one.
-      const url = new URL(c.req.url);
       const { profile, returnTo } = await neverlose.completeAuthorization(
-        `${url.pathname}${url.search}`,
+        callbackUrl,
         transaction,
         binding,
       );
@@ -204,53 +291,80 @@ export function neverloseAuth(options: NeverloseHonoOptions): MiddlewareHandler<
         throw new NeverloseOidcError('ERR_ACCESS_DENIED', 'This account may not sign in here.');
       }
       const sealed = await sessions.seal({ user, csrf: randomToken() }, sessionTtl);
-      setCookie(c, sessionCookie, sealed, {
+      setCookie(c, cookies.session, sealed, {
         path: '/',
         httpOnly: true,
-        secure: secure(c),
+        secure: cookies.secure,
         sameSite: 'Lax',
         maxAge: sessionTtl,
       });
       c.header('cache-control', 'no-store');
-      return c.redirect(returnTo ?? afterLogin, 302);
+      return c.redirect(`${site.origin}${returnTo ?? afterLogin}`, 302);
     } catch (error) {
       return fail(c, error);
     }
   };
 
-  const logout = async (c: Context, csrf: string | undefined): Promise<Response> => {
-    const declared = Number(c.req.header('content-length') ?? 0);
-    let token = c.req.header('x-csrf-token');
-    if (token === undefined && declared <= MAX_LOGOUT_BODY) {
-      const body = await c.req.raw.text().catch(() => '');
-      if (body.length <= MAX_LOGOUT_BODY) {
-        token = new URLSearchParams(body).get('csrf') ?? undefined;
+  const logout = async (c: Context): Promise<Response> => {
+    const site = originFor(c);
+    const cookies = cookiesOf(site);
+    try {
+      const session = await openSession(c, cookies.session);
+      let token = c.req.header('x-csrf-token');
+      if (token === undefined) {
+        const body = await readBoundedText(c.req.raw, MAX_LOGOUT_BODY);
+        if (body !== undefined) token = new URLSearchParams(body).get('csrf') ?? undefined;
       }
+      if (session === undefined || !(await sameToken(token, session.csrf))) {
+        return await renderError(c, {
+          status: 403,
+          code: 'ERR_CSRF',
+          message: 'That sign-out request did not come from this site.',
+        });
+      }
+      // Deleting the cookie is not enough: a copy of it would open until it expires.
+      await withinDeadline(
+        () => revocations.revoke(session.id, session.expiresAt),
+        'record the sign-out',
+      );
+      deleteCookie(c, cookies.session, { path: '/', secure: cookies.secure });
+      c.header('cache-control', 'no-store');
+      return c.redirect(`${site.origin}${afterLogout}`, 303);
+    } catch (error) {
+      return fail(c, error);
     }
-    if (csrf === undefined || token !== csrf) {
-      return renderError(c, {
-        status: 403,
-        code: 'ERR_CSRF',
-        message: 'That sign-out request did not come from this site.',
-      });
-    }
-    deleteCookie(c, sessionCookie, { path: '/', secure: secure(c) });
-    c.header('cache-control', 'no-store');
-    return c.redirect(afterLogout, 303);
   };
 
   return async (c, next) => {
     const path = c.req.path;
     const method = c.req.method;
+    if (path === callbackPath && method === 'HEAD') {
+      return c.body(null, 405, { allow: 'GET', 'cache-control': 'no-store' });
+    }
     if ((method === 'GET' || method === 'HEAD') && path === loginPath) return login(c);
-    if ((method === 'GET' || method === 'HEAD') && path === callbackPath) return callback(c);
-    const session = await codecsFor(c).sessions.open(getCookie(c, sessionCookie));
-    if (method === 'POST' && path === logoutPath) return logout(c, session?.csrf);
+    if (method === 'GET' && path === callbackPath) return callback(c);
+    if (method === 'POST' && path === logoutPath) return logout(c);
+    const site = originFor(c);
+    let session: OpenedSession | undefined;
+    try {
+      session = await openSession(c, cookiesOf(site).session);
+    } catch (error) {
+      return fail(c, error);
+    }
     c.set('neverloseUser', session?.user);
     c.set('neverloseCsrfToken', session?.csrf);
-    c.set('neverloseLoginPath', loginPath);
+    c.set('neverloseLoginUrl', `${site.origin}${loginPath}`);
     await next();
   };
+}
+
+/** Compares the sign-out token with the session's, in time independent of where they differ. */
+async function sameToken(sent: string | undefined, expected: string): Promise<boolean> {
+  if (sent === undefined) return false;
+  const [a, b] = await Promise.all([sent, expected].map((value) => digest('SHA-256', utf8(value))));
+  let difference = 0;
+  for (let index = 0; index < 32; index++) difference |= (a?.[index] ?? 0) ^ (b?.[index] ?? 0);
+  return difference === 0 && sent === expected;
 }
 
 /**
@@ -266,8 +380,8 @@ export function neverloseAuth(options: NeverloseHonoOptions): MiddlewareHandler<
 export function requireNeverloseUser(): MiddlewareHandler<NeverloseEnv> {
   return async (c, next) => {
     if (c.get('neverloseUser') !== undefined) return next();
-    const loginPath = c.get('neverloseLoginPath');
-    if (loginPath === undefined) {
+    const loginUrl = c.get('neverloseLoginUrl');
+    if (loginUrl === undefined) {
       throw new NeverloseOidcError(
         'ERR_CONFIGURATION',
         'requireNeverloseUser() runs before neverloseAuth(): mount app.use(neverloseAuth(...)) first.',
@@ -278,6 +392,6 @@ export function requireNeverloseUser(): MiddlewareHandler<NeverloseEnv> {
     }
     const url = new URL(c.req.url);
     const returnTo = `${url.pathname}${url.search}`;
-    return c.redirect(`${loginPath}?returnTo=${encodeURIComponent(returnTo)}`, 302);
+    return c.redirect(`${loginUrl}?returnTo=${encodeURIComponent(returnTo)}`, 302);
   };
 }

@@ -3,6 +3,10 @@ import type { NeverloseClient } from '../../client.js';
 import type { NeverloseOidcErrorCode } from '../../errors.js';
 import type { NeverloseProfile } from '../../profile.js';
 import type { SealingSecret } from '../../transaction/sealed-cookie.js';
+import type {
+  MemorySessionRevocations,
+  SessionRevocations,
+} from '../shared/session-revocations.js';
 import type { NeverloseSessionUser } from '../shared/session-user.js';
 
 /** Variables the middleware sets on the Hono context. */
@@ -14,8 +18,8 @@ export interface NeverloseVariables {
    * without a session.
    */
   neverloseCsrfToken: string | undefined;
-  /** @internal Where {@link requireNeverloseUser} sends a visitor without a session. */
-  neverloseLoginPath: string;
+  /** @internal Where {@link requireNeverloseUser} sends a visitor without a session (a URL). */
+  neverloseLoginUrl: string;
 }
 
 /** The Hono environment of an app that mounts {@link neverloseAuth}. */
@@ -28,11 +32,15 @@ export interface NeverloseFailure {
   /**
    * `400` a bad `returnTo` or a stale, replayed or forged callback; `403` the user denied access,
    * or a sign-out without its token; `502` the provider or the network failed; `503` too many
-   * logins in flight.
+   * logins in flight, or the session revocations could not be read or written.
    */
   readonly status: 400 | 403 | 502 | 503;
-  /** The error code (`ERR_ACCESS_DENIED`...), or `ERR_CSRF` for a sign-out without its token. */
-  readonly code: NeverloseOidcErrorCode | 'ERR_CSRF';
+  /**
+   * The error code (`ERR_ACCESS_DENIED`...), `ERR_CSRF` for a sign-out without its token, or
+   * `ERR_SESSION_STORE` when {@link NeverloseHonoOptions.sessionRevocations} failed or did not
+   * answer in time.
+   */
+  readonly code: NeverloseOidcErrorCode | 'ERR_CSRF' | 'ERR_SESSION_STORE';
   /** A message safe to show: it names no secret and echoes input only quoted. */
   readonly message: string;
   /** The error, for logging; absent for `ERR_CSRF`. */
@@ -44,6 +52,17 @@ export type PerContext<T> = T | ((c: Context) => T);
 
 /** Options of {@link neverloseAuth}. */
 export interface NeverloseHonoOptions {
+  /**
+   * The app's origin as browsers see it (`https://app.example`, the `PUBLIC_URL` of the
+   * examples). It decides everything a request cannot be trusted with behind a TLS-terminating
+   * proxy: the redirect URI (`publicUrl` + `callbackPath`, passed to every login whatever the
+   * client's `redirectUri`), every redirect, and the cookies: on `https:` they are `Secure` and
+   * named with the `__Host-` prefix (`__Host-nl_session`), so no sibling subdomain can set them.
+   * Nothing is read from the request URL or its `Host`.
+   *
+   * @example `'https://app.example'`, or `(c) => c.env.PUBLIC_URL` on Workers
+   */
+  readonly publicUrl: PerContext<string>;
   /**
    * The Login with Neverlose client, or a function that creates it from the context. A function
    * is called on the first request that needs it (a Worker may not make requests at startup,
@@ -103,11 +122,14 @@ export interface NeverloseHonoOptions {
    */
   readonly sessionCookie?: string;
   /**
-   * Set the `Secure` attribute on cookies.
+   * Where signed-out sessions are remembered until they expire: signing out revokes the session,
+   * so a copy of its cookie taken before (another tab, a stolen cookie) no longer opens. Several
+   * instances must share one (see {@link SessionRevocations}); each call has 5 seconds to answer,
+   * after which the request is answered 503 `ERR_SESSION_STORE` (never signed in by default).
    *
-   * @defaultValue `true` when the request URL is `https:`
+   * @defaultValue a {@link MemorySessionRevocations}: one instance only
    */
-  readonly secureCookies?: boolean;
+  readonly sessionRevocations?: SessionRevocations;
   /**
    * Decides who may sign in, and what the session keeps: return the session user, or `false` to
    * refuse (403 `ERR_ACCESS_DENIED`). Link or create your account here.

@@ -18,17 +18,28 @@ export interface HonoSession {
   readonly csrf: string;
 }
 
-/** @internal Seals and opens session cookies with every configured secret, newest first. */
-export interface SessionCodec {
-  seal(session: HonoSession, ttlSeconds: number): Promise<string>;
-  /** The session, or `undefined` for an absent, altered, foreign or expired value. */
-  open(value: string | undefined): Promise<HonoSession | undefined>;
+/** @internal An opened session, with what signing out needs to revoke it. */
+export interface OpenedSession extends HonoSession {
+  /** Random, unique per sign-in. */
+  readonly id: string;
+  /** When it was sealed, in milliseconds since the epoch. */
+  readonly issuedAt: number;
+  /** When it stops opening anyway, in milliseconds since the epoch. */
+  readonly expiresAt: number;
 }
 
-function isSession(value: unknown): value is HonoSession {
+/** @internal Seals and opens session cookies with every configured secret, newest first. */
+export interface SessionCodec {
+  /** Seals a new session under a new random id. */
+  seal(session: HonoSession, ttlSeconds: number): Promise<string>;
+  /** The session, or `undefined` for an absent, altered, foreign or expired value. */
+  open(value: string | undefined): Promise<OpenedSession | undefined>;
+}
+
+function isSession(value: unknown): value is HonoSession & { id: string } {
   if (typeof value !== 'object' || value === null) return false;
-  const { user, csrf } = value as { user?: { id?: unknown }; csrf?: unknown };
-  return typeof csrf === 'string' && typeof user?.id === 'string';
+  const { user, csrf, id } = value as { user?: { id?: unknown }; csrf?: unknown; id?: unknown };
+  return typeof csrf === 'string' && typeof id === 'string' && typeof user?.id === 'string';
 }
 
 /**
@@ -41,13 +52,21 @@ export function createSessionCodec(secret: SealingSecret | readonly SealingSecre
   return {
     seal(session, ttlSeconds) {
       const now = Date.now();
-      return sealer.seal({ session }, now, now + ttlSeconds * 1000);
+      const { user, csrf } = session;
+      return sealer.seal(
+        { session: { user, csrf, id: randomToken() } },
+        now,
+        now + ttlSeconds * 1000,
+      );
     },
     async open(value) {
       if (value === undefined || value === '' || value.length > MAX_SEALED_LENGTH) return undefined;
       try {
-        const { session } = await sealer.open(value, Date.now());
-        return isSession(session) ? session : undefined;
+        const { session, iat, exp } = await sealer.open(value, Date.now());
+        if (!isSession(session) || typeof iat !== 'number' || typeof exp !== 'number') {
+          return undefined;
+        }
+        return { ...session, issuedAt: iat * 1000, expiresAt: exp * 1000 };
       } catch {
         return undefined;
       }

@@ -1,11 +1,11 @@
 import type { OAuthConfig } from 'next-auth/providers/oauth';
+import { NEVERLOSE_ISSUER } from '../../constants.js';
 import { NeverloseOidcError } from '../../errors.js';
+import { CLOCK_TOLERANCE_SECONDS } from '../../id-token/checks.js';
 import { quote } from '../../lib/quote.js';
 import { type NeverloseClaims, toProfile } from '../../profile.js';
-import {
-  type NeverloseProviderOptions,
-  resolveProviderOptions,
-} from '../shared/provider-options.js';
+import { assertDiscoveredIssuer } from '../shared/discovered-issuer.js';
+import { lazyProviderOptions, type NeverloseProviderOptions } from '../shared/provider-options.js';
 import { authUserOf, type NeverloseAuthUser } from '../shared/session-user.js';
 
 /** Options of {@link Neverlose} for next-auth v4. */
@@ -83,20 +83,40 @@ function userinfoError(thrown: unknown): NeverloseOidcError {
   return new NeverloseOidcError('ERR_USERINFO_FAILED', 'The userinfo request failed.', cause);
 }
 
+/** The part of openid-client v5's `Client` (under next-auth v4) the token request uses. */
+interface OpenIdClientV5 {
+  readonly issuer: { readonly metadata: { readonly issuer?: unknown } };
+  callback(redirectUri: string, parameters: unknown, checks: unknown): Promise<TokenSetV5>;
+  oauthCallback(redirectUri: string, parameters: unknown, checks: unknown): Promise<TokenSetV5>;
+}
+
+/** The part of openid-client v5's `TokenSet` the token request reads. */
+interface TokenSetV5 {
+  readonly id_token?: string;
+  claims(): { readonly iat?: unknown };
+}
+
 /**
  * The Neverlose provider for next-auth v4 (`next-auth@4`, the `latest` on npm). For Auth.js
  * (`@auth/core`, next-auth v5, `@auth/express`, `@auth/sveltekit`) use `neverlose-oidc/authjs`.
  *
- * next-auth v4 runs openid-client v5, which does the checks: S256 PKCE, `state` and `nonce`
+ * next-auth v4 runs openid-client v5, which does most checks: S256 PKCE, `state` and `nonce`
  * (`checks`), the callback's `iss` (RFC 9207, required when discovery announces it), and the
- * id_token's signature against the provider's JWK Set, `iss`, `aud`, `exp`, `iat` and `at_hash`.
- * The profile comes from userinfo, whose `sub` openid-client checks against the id_token's (the
- * Neverlose id_token carries no profile claims), mapped by the core's `toProfile`.
+ * id_token's signature against the provider's JWK Set, `iss`, `aud`, `exp` and `at_hash`. The
+ * provider adds, in its token request (before the code is sent anywhere), what v5 does not
+ * check: that the discovery document names the configured issuer (OpenID Connect Discovery
+ * §4.3; v5 trusts whichever issuer it names), and that the id_token's `iat` is not more than 30 s
+ * ahead (v5 only checks that it is a number). The profile comes from userinfo, whose `sub`
+ * openid-client checks against the id_token's (the Neverlose id_token carries no profile
+ * claims), mapped by the core's `toProfile`.
+ *
+ * The options are checked when first used (a sign-in, a session read), not when the provider is
+ * created, so that `next build` succeeds without the secrets; a missing one is named with its
+ * variable (`got undefined: set NEVERLOSE_CLIENT_ID`).
  *
  * With `endpoints` (static mode) nothing is discovered; without `endpoints.jwks` no id_token is
  * expected and no nonce sent, as in the core.
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming a bad option.
  * @example
  * ```ts
  * export const authOptions: NextAuthOptions = {
@@ -105,20 +125,33 @@ function userinfoError(thrown: unknown): NeverloseOidcError {
  * ```
  */
 export function Neverlose(options: NeverloseNextAuthOptions): OAuthConfig<NeverloseClaims> {
-  const { clientId, clientSecret, issuer, scope, endpoints } = resolveProviderOptions(options);
+  const settings = lazyProviderOptions(options, {
+    clientId: 'NEVERLOSE_CLIENT_ID',
+    clientSecret: 'NEVERLOSE_CLIENT_SECRET',
+  });
+  // What decides the provider's shape is read as given: checking it waits for the first use.
+  const issuer = (options?.issuer ?? NEVERLOSE_ISSUER).replace(/\/+$/, '');
+  const endpoints = options?.endpoints;
+  const scope = (options?.scopes ?? ['openid', 'profile', 'email']).join(' ');
   const idToken = endpoints === undefined || endpoints.jwks !== undefined;
   return {
     id: 'neverlose',
     name: 'Neverlose',
     type: 'oauth',
     issuer,
-    clientId,
-    clientSecret,
+    // next-auth reads every field of the provider when it handles a request (never when the
+    // configuration is built): the options are checked there, on first use.
+    get clientId() {
+      return settings().clientId;
+    },
+    get clientSecret() {
+      return settings().clientSecret;
+    },
     idToken,
     checks: idToken ? ['pkce', 'state', 'nonce'] : ['pkce', 'state'],
     client: {
       token_endpoint_auth_method: 'client_secret_basic',
-      id_token_signed_response_alg: options.idTokenSigningAlg ?? 'RS256',
+      id_token_signed_response_alg: options?.idTokenSigningAlg ?? 'RS256',
     },
     ...(endpoints === undefined
       ? {
@@ -127,9 +160,32 @@ export function Neverlose(options: NeverloseNextAuthOptions): OAuthConfig<Neverl
         }
       : {
           authorization: { url: endpoints.authorization, params: { scope } },
-          token: endpoints.token,
           ...(endpoints.jwks === undefined ? {} : { jwks_endpoint: endpoints.jwks }),
         }),
+    token: {
+      ...(endpoints === undefined ? {} : { url: endpoints.token }),
+      // The code exchange of next-auth, with what openid-client v5 leaves out checked first.
+      request: async ({ client, params, checks, provider }) => {
+        const v5 = client as unknown as OpenIdClientV5;
+        assertDiscoveredIssuer(v5.issuer.metadata.issuer, settings().issuer);
+        const callbackUrl = (provider as { callbackUrl: string }).callbackUrl;
+        if (!idToken) {
+          return { tokens: (await v5.oauthCallback(callbackUrl, params, checks)) as never };
+        }
+        const tokens = await v5.callback(callbackUrl, params, checks);
+        const { iat } = tokens.claims();
+        if (
+          typeof iat !== 'number' ||
+          iat > Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE_SECONDS
+        ) {
+          throw new NeverloseOidcError(
+            'ERR_ID_TOKEN_INVALID',
+            `The id_token was refused: "iat" is ${typeof iat === 'number' ? `in the future (${iat}, more than ${CLOCK_TOLERANCE_SECONDS} s ahead)` : 'missing'}.`,
+          );
+        }
+        return { tokens: tokens as never };
+      },
+    },
     userinfo: {
       ...(endpoints === undefined ? {} : { url: endpoints.userinfo }),
       // next-auth hands over openid-client's TokenSet (typed as its parameters): given the

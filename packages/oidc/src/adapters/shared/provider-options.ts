@@ -1,4 +1,5 @@
 import { DEFAULT_SCOPES, NEVERLOSE_ISSUER } from '../../constants.js';
+import { NeverloseOidcError } from '../../errors.js';
 import type { StaticEndpoints } from '../../options.js';
 import { type ResolvedOptions, resolveOptions } from '../../validate-options.js';
 
@@ -56,23 +57,53 @@ export interface ResolvedProviderOptions {
 }
 
 /**
- * @internal Checks the options once, when the provider is created, with the core's validation:
- * a bad option fails at startup with `ERR_CONFIGURATION`, not at the first login.
+ * @internal The environment variables the docs of an adapter tell users to set, named by the
+ * error of an option that is missing (the usual cause: a variable unset where the app runs).
  */
-export function resolveProviderOptions(options: NeverloseProviderOptions): ResolvedProviderOptions {
-  const resolved = resolveOptions({
-    clientId: options?.clientId,
-    clientSecret: options?.clientSecret,
-    issuer: options?.issuer ?? NEVERLOSE_ISSUER,
-    scopes: options?.scopes ?? DEFAULT_SCOPES,
-    ...(options?.endpoints === undefined ? {} : { endpoints: options.endpoints }),
-    ...(options?.dangerouslyAllowInsecureHttp === undefined
-      ? {}
-      : { dangerouslyAllowInsecureHttp: options.dangerouslyAllowInsecureHttp }),
-  });
-  if (resolved.clientSecret === undefined) {
-    resolveOptions({ clientId: resolved.clientId, clientSecret: '' }); // throws naming the field
+export interface OptionVariables {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+function missing(field: string, value: unknown, variable: string): never {
+  const got = value === '' ? 'an empty string' : String(value);
+  throw new NeverloseOidcError(
+    'ERR_CONFIGURATION',
+    `Invalid option "${field}": must be a non-empty string; got ${got}: set ${variable}.`,
+  );
+}
+
+/**
+ * @internal Checks the options with the core's validation (the message names the field, and the
+ * environment variable of a missing one).
+ *
+ * @throws {NeverloseOidcError} `ERR_CONFIGURATION`.
+ */
+export function resolveProviderOptions(
+  options: NeverloseProviderOptions | undefined,
+  variables: OptionVariables,
+): ResolvedProviderOptions {
+  const given = (options ?? {}) as Partial<NeverloseProviderOptions>;
+  if (given.clientId === undefined || given.clientId === null || given.clientId === '') {
+    missing('clientId', given.clientId, variables.clientId);
   }
+  if (
+    given.clientSecret === undefined ||
+    given.clientSecret === null ||
+    given.clientSecret === ''
+  ) {
+    missing('clientSecret', given.clientSecret, variables.clientSecret);
+  }
+  const resolved = resolveOptions({
+    clientId: given.clientId,
+    clientSecret: given.clientSecret,
+    issuer: given.issuer ?? NEVERLOSE_ISSUER,
+    scopes: given.scopes ?? DEFAULT_SCOPES,
+    ...(given.endpoints === undefined ? {} : { endpoints: given.endpoints }),
+    ...(given.dangerouslyAllowInsecureHttp === undefined
+      ? {}
+      : { dangerouslyAllowInsecureHttp: given.dangerouslyAllowInsecureHttp }),
+  });
   return {
     clientId: resolved.clientId,
     clientSecret: resolved.clientSecret as string,
@@ -80,5 +111,22 @@ export function resolveProviderOptions(options: NeverloseProviderOptions): Resol
     scope: resolved.scopes.join(' '),
     endpoints: resolved.endpoints,
     core: resolved,
+  };
+}
+
+/**
+ * @internal The options, checked on first use rather than when the provider is created, as the
+ * frameworks' own providers do: a build (`next build`, a Docker image) imports the auth
+ * configuration without the secrets it runs with. A failure is thrown again at every use, so a
+ * misconfigured app fails each login with the message, never with something else.
+ */
+export function lazyProviderOptions(
+  options: NeverloseProviderOptions | undefined,
+  variables: OptionVariables,
+): () => ResolvedProviderOptions {
+  let resolved: ResolvedProviderOptions | undefined;
+  return () => {
+    resolved ??= resolveProviderOptions(options, variables);
+    return resolved;
   };
 }

@@ -16,6 +16,13 @@ export interface TokenChecks {
   /** True when an id_token is expected: discovery, or static endpoints with `jwks`. */
   readonly expectsIdToken: boolean;
   /**
+   * The provider's endpoints (discovered, with the document's issuer checked, or static), and
+   * whether a callback must carry `iss` (RFC 9207: the document announces it).
+   *
+   * @throws {NeverloseOidcError} `ERR_DISCOVERY_FAILED`, `ERR_NETWORK`, `ERR_TIMEOUT`.
+   */
+  endpoints(): Promise<ProviderEndpoints>;
+  /**
    * Verifies the id_token (see the core's `verifyIdToken`) and returns its claims.
    *
    * @throws {NeverloseOidcError} `ERR_ID_TOKEN_INVALID` (a missing id_token included),
@@ -29,6 +36,14 @@ export interface TokenChecks {
    *   `ERR_TIMEOUT`.
    */
   userinfo(accessToken: string, expectedSub: string | undefined): Promise<NeverloseClaims>;
+}
+
+/** @internal What a framework that makes its own requests needs of the provider's metadata. */
+export interface ProviderEndpoints {
+  readonly authorization: string;
+  readonly token: string;
+  /** A callback without `iss` must be refused (RFC 9207 §2.4). */
+  readonly issRequired: boolean;
 }
 
 /** @internal The checks of one provider entry; nothing is fetched until the first login. */
@@ -48,6 +63,15 @@ export function createTokenChecks(options: ResolvedOptions): TokenChecks {
   };
   return {
     expectsIdToken: options.endpoints === undefined || options.endpoints.jwks !== undefined,
+    async endpoints() {
+      const { config, issRequired } = await provider();
+      const metadata = config.serverMetadata();
+      return {
+        authorization: metadata.authorization_endpoint as string,
+        token: metadata.token_endpoint as string,
+        issRequired,
+      };
+    },
     async verifyIdToken(idToken, accessToken) {
       const { keys, issuer } = await provider();
       if (keys === undefined) {
