@@ -5,6 +5,21 @@ export interface ProviderBehaviour {
   deny: boolean;
   /** The RFC 9207 `iss` callback parameter. */
   issParameter: 'correct' | 'wrong' | 'absent';
+  /**
+   * Whether discovery says `authorization_response_iss_parameter_supported: true`;
+   * `undefined`: as the `announceIss` option says.
+   */
+  announceIss: boolean | undefined;
+  /** The `state` of the callback: the request's, none, or another value. */
+  stateParameter: 'echo' | 'absent' | 'wrong';
+  /**
+   * The discovery document: as it should be, naming another issuer (which the provider then also
+   * puts in its id_tokens and `iss` parameter, as a provider lying about its identity would), or
+   * without `jwks_uri`.
+   */
+  discovery: 'valid' | 'issuer-mismatch' | 'no-jwks-uri';
+  /** The JWK Set: the keys that sign, or those and one more that signs nothing. */
+  jwks: 'signing-keys' | 'extra-key';
   /** How the id_token is made. */
   idToken:
     | 'valid'
@@ -21,11 +36,23 @@ export interface ProviderBehaviour {
     /** Issued an hour from now. */
     | 'iat-future'
     /** Issued 20 s from now: within the clock tolerance. */
-    | 'iat-skewed';
+    | 'iat-skewed'
+    | 'missing-sub'
+    | 'missing-iat'
+    | 'missing-nonce'
+    /** Signed with the current key, its header naming no `kid`. */
+    | 'kid-absent'
+    /** HS256, keyed with the client secret. */
+    | 'hs256-client-secret';
   /** A `sub` for userinfo other than the id_token's. */
   userinfoSub: string | undefined;
   /** An OAuth error code for the token endpoint to answer with. */
   tokenError: string | undefined;
+  /**
+   * The token endpoint fails otherwise: a 500, a 200 whose body is not JSON, or no answer for a
+   * minute.
+   */
+  tokenFailure: 'server-error' | 'invalid-json' | 'hang' | undefined;
   /** The userinfo status code. */
   userinfoStatus: number;
   /** The status code of the JWKS endpoint. */
@@ -50,6 +77,11 @@ export interface TestProvider {
   behaviour: ProviderBehaviour;
   log: { method: string | undefined; path: string }[];
   server: Server;
+  /**
+   * Signs from now on with a new key, published beside the old ones (a key rotation).
+   * @returns the new key's `kid`.
+   */
+  rotateSigningKey(): Promise<string>;
   close(): Promise<void>;
 }
 

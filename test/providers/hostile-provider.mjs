@@ -9,8 +9,13 @@
 // parameter; a userinfo about another user; OAuth errors and slow answers injected per test.
 // Every switch is a field of `provider.behaviour`, flipped between two logins of one test, and it
 // approves every login without a sign-in page, which keeps the unit suites of neverlose-oidc and
-// passport-neverlose (and the oidc bench) fast. New honest-path tests belong on the emulator or
-// oidc-provider, not here (see README.md).
+// passport-neverlose (and the oidc bench) fast. The conformance suite (test/conformance/) flips
+// the same switches per module of the OpenID Foundation's RP test plans: a discovery document
+// naming another issuer or no jwks_uri, an id_token without `sub`, `iat`, `nonce` or `kid`, one
+// MAC'd with the client secret, a JWK Set with more keys than the one that signs, a callback
+// without its `state`, a token endpoint that fails, lies or hangs; `rotateSigningKey()` rolls the
+// key the way Neverlose may. New honest-path tests belong on the emulator or oidc-provider, not
+// here (see README.md).
 //
 // Plain JavaScript so that the bench, which runs the built package with plain Node, can use it.
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,19 +25,29 @@ import { SCOPE_CLAIMS, USER } from './user.mjs';
 
 export { USER };
 
-/** @returns {import('./provider.d.mts').ProviderBehaviour} */
+/** @returns {import('./hostile-provider.d.mts').ProviderBehaviour} */
 export function defaultBehaviour() {
   return {
     deny: false,
     issParameter: 'correct',
+    announceIss: undefined,
+    stateParameter: 'echo',
+    discovery: 'valid',
+    jwks: 'signing-keys',
     idToken: 'valid',
     userinfoSub: undefined,
     tokenError: undefined,
+    tokenFailure: undefined,
     userinfoStatus: 200,
     jwksStatus: 200,
     delayMs: 0,
   };
 }
+
+/** The issuer a lying provider claims in its discovery document and everything it signs. */
+const OTHER_ISSUER = 'https://evil.example';
+/** How long a hanging token endpoint holds the request: longer than any client waits. */
+const TOKEN_HANG_MS = 60_000;
 
 function base64url(buffer) {
   return Buffer.from(buffer).toString('base64url');
@@ -66,9 +81,21 @@ export async function startProvider(options = {}) {
   const clientSecret = options.clientSecret ?? 'test-secret';
   const legacy = options.legacy === true;
   const announceIss = options.announceIss === true;
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const publicJwk = async (publicKey, kid) => ({
+    ...(await exportJWK(publicKey)),
+    kid,
+    alg: 'RS256',
+    use: 'sig',
+  });
+  /** The key that signs, and every key the JWK Set publishes (the signing key last). */
+  const first = await generateKeyPair('RS256');
+  let signing = { kid: 'key-1', privateKey: first.privateKey };
+  const published = [await publicJwk(first.publicKey, 'key-1')];
   const other = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
+  /** Published only with `jwks: 'extra-key'`: a second key that signs nothing. */
+  const extraJwk = await publicJwk((await generateKeyPair('RS256')).publicKey, 'key-extra');
+  /** Token requests held by `tokenFailure: 'hang'`, answered when the provider closes. */
+  const held = new Set();
 
   /** code -> grant */
   const codes = new Map();
@@ -82,12 +109,24 @@ export async function startProvider(options = {}) {
     behaviour: defaultBehaviour(),
     log,
     server: undefined,
+    async rotateSigningKey() {
+      const next = await generateKeyPair('RS256');
+      const kid = `key-${published.length + 1}`;
+      published.push(await publicJwk(next.publicKey, kid));
+      signing = { kid, privateKey: next.privateKey };
+      return kid;
+    },
     close: () =>
       new Promise((resolve) => {
+        for (const timer of held) clearTimeout(timer);
+        held.clear();
         provider.server.close(() => resolve());
         provider.server.closeAllConnections();
       }),
   };
+  /** The issuer this provider claims: its own, unless its discovery document lies. */
+  const claimedIssuer = () =>
+    provider.behaviour.discovery === 'issuer-mismatch' ? OTHER_ISSUER : provider.issuer;
 
   async function idTokenFor(grant, accessToken) {
     const b = provider.behaviour;
@@ -98,8 +137,9 @@ export async function startProvider(options = {}) {
       nonce: b.idToken === 'wrong-nonce' ? 'not-the-nonce' : grant.nonce,
       at_hash: b.idToken === 'wrong-at-hash' ? base64url(randomBytes(16)) : atHash,
     };
-    if (claims.nonce === undefined) delete claims.nonce;
-    const issuer = b.idToken === 'wrong-iss' ? 'https://evil.example' : provider.issuer;
+    if (claims.nonce === undefined || b.idToken === 'missing-nonce') delete claims.nonce;
+    if (b.idToken === 'missing-sub') delete claims.sub;
+    const issuer = b.idToken === 'wrong-iss' ? OTHER_ISSUER : claimedIssuer();
     const audience = b.idToken === 'wrong-aud' ? 'someone-else' : clientId;
     const expires = b.idToken === 'expired' ? now - 600 : now + 3600;
     const issuedAt =
@@ -111,17 +151,20 @@ export async function startProvider(options = {}) {
       );
       return `${header}.${payload}.`;
     }
+    const jwt = new SignJWT(claims).setIssuer(issuer).setAudience(audience);
+    jwt.setExpirationTime(expires);
+    if (b.idToken !== 'missing-iat') jwt.setIssuedAt(issuedAt);
+    if (b.idToken === 'hs256-client-secret') {
+      // A MAC anyone holding the client secret can make: never a proof that the provider signed.
+      return jwt.setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(clientSecret));
+    }
     const key =
-      b.idToken === 'bad-signature' || b.idToken === 'unknown-kid' ? other.privateKey : privateKey;
-    return new SignJWT(claims)
-      .setProtectedHeader({
-        alg: 'RS256',
-        kid: b.idToken === 'unknown-kid' ? 'key-never-published' : 'key-1',
-      })
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(expires)
+      b.idToken === 'bad-signature' || b.idToken === 'unknown-kid'
+        ? other.privateKey
+        : signing.privateKey;
+    const kid = b.idToken === 'unknown-kid' ? 'key-never-published' : signing.kid;
+    return jwt
+      .setProtectedHeader(b.idToken === 'kid-absent' ? { alg: 'RS256' } : { alg: 'RS256', kid })
       .sign(key);
   }
 
@@ -133,11 +176,11 @@ export async function startProvider(options = {}) {
 
     if (url.pathname === '/.well-known/openid-configuration' && !legacy) {
       return json(res, 200, {
-        issuer: provider.issuer,
+        issuer: claimedIssuer(),
         authorization_endpoint: `${provider.issuer}/oauth/authorize`,
         token_endpoint: `${provider.issuer}/oauth/token`,
         userinfo_endpoint: `${provider.issuer}/oauth/oidc_userinfo`,
-        jwks_uri: `${provider.issuer}/oauth/jwks`,
+        ...(b.discovery === 'no-jwks-uri' ? {} : { jwks_uri: `${provider.issuer}/oauth/jwks` }),
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code'],
         subject_types_supported: ['public'],
@@ -145,12 +188,13 @@ export async function startProvider(options = {}) {
         code_challenge_methods_supported: ['S256'],
         scopes_supported: ['openid', 'profile', 'email', 'no_state', 'no_pkce'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-        authorization_response_iss_parameter_supported: announceIss,
+        authorization_response_iss_parameter_supported: b.announceIss ?? announceIss,
       });
     }
     if (url.pathname === '/oauth/jwks' && !legacy) {
       if (b.jwksStatus !== 200) return json(res, b.jwksStatus, { error: 'server_error' });
-      return json(res, 200, { keys: [jwk] });
+      const keys = b.jwks === 'extra-key' ? [...published, extraJwk] : published;
+      return json(res, 200, { keys });
     }
 
     if (url.pathname === '/oauth/authorize' && req.method === 'GET') {
@@ -188,9 +232,10 @@ export async function startProvider(options = {}) {
         nonce: q.get('nonce') ?? undefined,
       });
       back.searchParams.set('code', code);
-      if (state) back.searchParams.set('state', state);
-      if (b.issParameter === 'correct') back.searchParams.set('iss', provider.issuer);
-      if (b.issParameter === 'wrong') back.searchParams.set('iss', 'https://evil.example');
+      if (b.stateParameter === 'wrong') back.searchParams.set('state', base64url(randomBytes(16)));
+      else if (state && b.stateParameter === 'echo') back.searchParams.set('state', state);
+      if (b.issParameter === 'correct') back.searchParams.set('iss', claimedIssuer());
+      if (b.issParameter === 'wrong') back.searchParams.set('iss', OTHER_ISSUER);
       res.writeHead(302, { location: back.href });
       return res.end();
     }
@@ -219,6 +264,24 @@ export async function startProvider(options = {}) {
         return json(res, 401, failure, challenge);
       }
       if (b.tokenError) return json(res, 400, { error: b.tokenError });
+      if (b.tokenFailure === 'server-error') {
+        return json(res, 500, { error: 'server_error', error_description: 'injected' });
+      }
+      if (b.tokenFailure === 'invalid-json') {
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        return res.end('{"access_token": "unterminated');
+      }
+      if (b.tokenFailure === 'hang') {
+        // Answers only once every client has given up (or when the provider closes).
+        await new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            held.delete(timer);
+            resolve();
+          }, TOKEN_HANG_MS);
+          held.add(timer);
+        });
+        return json(res, 504, { error: 'temporarily_unavailable' });
+      }
       const grant = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
       if (!grant)
