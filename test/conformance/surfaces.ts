@@ -1,5 +1,6 @@
 import { buildExample, isBuilt } from 'neverlose-example-nextjs';
-import type { ProcessSpec } from '../hostile/process.js';
+import { startWiredPair } from '../e2e/login-examples.js';
+import { type ProcessSpec, Supervised } from '../hostile/process.js';
 import { repoRoot } from '../support/packed.js';
 
 // Every surface a user logs in through, as one entry each: the example app that shows it, how to
@@ -187,4 +188,28 @@ export function loginUrl(surface: Surface, appUrl: string, returnTo?: string): s
   const url = new URL(surface.loginPath, appUrl);
   if (returnTo !== undefined) url.searchParams.set(surface.returnToParam, returnTo);
   return url.href;
+}
+
+/**
+ * The emulator and `surface`'s example, wired to each other (`startWiredPair`): the example's
+ * callback at its public origin is registered with the emulator's default client. `child` is the
+ * example's process.
+ */
+export async function startWithEmulator(
+  surface: Surface,
+  options: Omit<StartOptions, 'issuer'> = {},
+): Promise<Awaited<ReturnType<typeof startWiredPair>> & { child: Supervised }> {
+  let child: Supervised | undefined;
+  const pair = await startWiredPair(async (issuer, sessionSecret) => {
+    child = await Supervised.start(
+      exampleProcess(surface, {
+        ...options,
+        issuer,
+        env: { ...options.env, SESSION_SECRET: sessionSecret },
+      }),
+    );
+    const app = child;
+    return { url: options.publicUrl ?? app.url, close: () => app.stop() };
+  }, surface.callbackPath);
+  return { ...pair, child: child as Supervised };
 }
