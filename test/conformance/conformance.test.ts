@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, openBrowser, screenshotsRoot } from '../support/browser.js';
+import { type BrowserSession, screenshotsRoot } from '../support/browser.js';
 import { runMatrix, type SurfaceResult } from './matrix.js';
 import { MODULES } from './modules.js';
-import { SURFACES } from './surfaces.js';
+import { openBrowserFor, SURFACES } from './surfaces.js';
 import { README_PATH, readmeSection, renderTable, writeReadmeSection } from './table.js';
 
 // The conformance matrix: every module on every surface (see README.md). A run of part of it
@@ -26,8 +26,7 @@ let results: SurfaceResult[];
 let table: string;
 
 beforeAll(async () => {
-  for (const prepare of new Set(surfaces.map((surface) => surface.prepare))) await prepare?.();
-  session = await openBrowser('conformance');
+  session = await openBrowserFor(surfaces, 'conformance');
   const started = Date.now();
   results = await runMatrix(surfaces, modules, session.browser, concurrency);
   const seconds = Math.round((Date.now() - started) / 1000);

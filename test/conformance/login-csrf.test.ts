@@ -1,10 +1,10 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, openBrowser } from '../support/browser.js';
+import type { BrowserSession } from '../support/browser.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 import { confine, drive, signedInAs } from './journey.js';
 import { JOURNEY_DEADLINE_MS } from './modules.js';
-import { loginUrl, SURFACES, startWithEmulator } from './surfaces.js';
+import { loginUrl, openBrowserFor, SURFACES, startWithEmulator } from './surfaces.js';
 import { verdict } from './verdict.js';
 
 // Login CSRF (RFC 9700 §4.7): an attacker starts a login in his browser, signs in at the provider
@@ -20,8 +20,7 @@ const CASES = SURFACES.flatMap((surface) =>
 let session: BrowserSession;
 
 beforeAll(async () => {
-  for (const prepare of new Set(SURFACES.map((surface) => surface.prepare))) await prepare?.();
-  session = await openBrowser('login-csrf');
+  session = await openBrowserFor(SURFACES, 'login-csrf');
 }, 300_000);
 
 afterAll(async () => {

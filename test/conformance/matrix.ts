@@ -1,20 +1,19 @@
 import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
 import { Supervised } from '../hostile/process.js';
+import { defaultBehaviour, USER } from '../providers/hostile-provider.mjs';
 import {
-  defaultBehaviour,
-  startProvider,
-  type TestProvider,
-  USER,
-} from '../providers/hostile-provider.mjs';
+  type ProviderProcess,
+  startProviderProcess,
+} from '../providers/hostile-provider-process.js';
 import { type CapturedRequest, confine, drive, type JourneyRecord, signedInAs } from './journey.js';
 import { type ConformanceModule, JOURNEY_DEADLINE_MS } from './modules.js';
 import { CLIENT, exampleProcess, loginUrl, type Surface } from './surfaces.js';
 import { type Cell, type Observation, verdict } from './verdict.js';
 
-// Runs the modules on one surface: one hostile provider, whose switches flip per module, and the
-// surface's example app in a child process (one per `app` the modules name). Each module gets a
-// browser without cookies (one browser context per surface, emptied between modules), confined to
-// the app's and the provider's origins.
+// Runs the modules on one surface: one hostile provider (a process of its own), whose switches
+// flip per module, and the surface's example app in a child process (one per `app` the modules
+// name). Each module gets a browser without cookies (one browser context per surface, emptied
+// between modules), confined to the app's and the provider's origins.
 
 /** The cells of one surface, by module name, and how long the surface and each module took. */
 export interface SurfaceResult {
@@ -68,7 +67,7 @@ interface ModuleRun {
   readonly surface: Surface;
   readonly module: ConformanceModule;
   readonly app: Supervised;
-  readonly provider: TestProvider;
+  readonly provider: ProviderProcess;
   readonly browsing: Browsing;
 }
 
@@ -176,7 +175,10 @@ export async function runSurface(
   const started = Date.now();
   const cells = new Map<string, Cell>();
   const durations = new Map<string, number>();
-  const provider = await startProvider({ clientId: CLIENT.id, clientSecret: CLIENT.secret });
+  const provider = await startProviderProcess({
+    clientId: CLIENT.id,
+    clientSecret: CLIENT.secret,
+  });
   const context = await browser.newContext();
   const origins = [provider.issuer];
   await confine(context, () => origins);
@@ -189,7 +191,7 @@ export async function runSurface(
   try {
     for (const group of byApp(modules).values()) {
       // The provider as the group's first module has it, before the app first meets it.
-      provider.behaviour = { ...defaultBehaviour(), ...group[0]?.behaviour };
+      await provider.setBehaviour({ ...defaultBehaviour(), ...group[0]?.behaviour });
       let app: Supervised;
       try {
         app = await Supervised.start(exampleProcess(surface, { issuer: provider.issuer }));
@@ -204,7 +206,7 @@ export async function runSurface(
       origins.splice(0, origins.length, provider.issuer, app.url);
       try {
         for (const module of group) {
-          provider.behaviour = { ...defaultBehaviour(), ...module.behaviour };
+          await provider.setBehaviour({ ...defaultBehaviour(), ...module.behaviour });
           const moduleStarted = Date.now();
           const observation = await observe({ surface, module, app, provider, browsing }).catch(
             (error: unknown): Observation => ({

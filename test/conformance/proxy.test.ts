@@ -1,11 +1,11 @@
 import type { Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, openBrowser } from '../support/browser.js';
+import type { BrowserSession } from '../support/browser.js';
 import { freePort } from '../support/ports.js';
 import { startTlsProxy } from '../support/tls-proxy.js';
 import { confine, drive, signedInAs } from './journey.js';
 import { JOURNEY_DEADLINE_MS } from './modules.js';
-import { loginUrl, SURFACES, startWithEmulator } from './surfaces.js';
+import { loginUrl, openBrowserFor, SURFACES, startWithEmulator } from './surfaces.js';
 
 // Behind a TLS-terminating reverse proxy (the usual deployment): each example is started with
 // `PUBLIC_URL=https://<the proxy>` (and what its README adds for a proxy), plain HTTP behind it;
@@ -16,8 +16,7 @@ import { loginUrl, SURFACES, startWithEmulator } from './surfaces.js';
 let session: BrowserSession;
 
 beforeAll(async () => {
-  for (const prepare of new Set(SURFACES.map((surface) => surface.prepare))) await prepare?.();
-  session = await openBrowser('behind-a-proxy');
+  session = await openBrowserFor(SURFACES, 'behind-a-proxy');
 }, 300_000);
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { buildExample, isBuilt } from 'neverlose-example-nextjs';
 import { startWiredPair } from '../e2e/login-examples.js';
 import { type ProcessSpec, Supervised } from '../hostile/process.js';
+import { type BrowserSession, openBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/packed.js';
 
 // Every surface a user logs in through, as one entry each: the example app that shows it, how to
@@ -212,4 +213,13 @@ export async function startWithEmulator(
     return { url: options.publicUrl ?? app.url, close: () => app.stop() };
   }, surface.callbackPath);
   return { ...pair, child: child as Supervised };
+}
+
+/** Prepares `surfaces` (each `prepare` once), then opens the browser their tests share. */
+export async function openBrowserFor(
+  surfaces: readonly Surface[],
+  suite: string,
+): Promise<BrowserSession> {
+  for (const prepare of new Set(surfaces.map((surface) => surface.prepare))) await prepare?.();
+  return openBrowser(suite);
 }
