@@ -1,4 +1,6 @@
-import { buildExample, isBuilt } from 'neverlose-example-nextjs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildExample, isBuilt, exampleDir as nextExampleDir } from 'neverlose-example-nextjs';
 import { startWiredPair } from '../e2e/login-examples.js';
 import { type ProcessSpec, Supervised } from '../hostile/process.js';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
@@ -69,9 +71,31 @@ function serverUrl(name: 'REDIS_URL' | 'DATABASE_URL'): string {
   return value;
 }
 
-/** How Next.js apps are prepared: one production build, made when there is none. */
+/** The newest modification time of the files under `paths`, in ms. */
+function newestChange(paths: readonly string[]): number {
+  let newest = 0;
+  for (const path of paths) {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) continue;
+    newest = Math.max(newest, stat.mtimeMs);
+    if (stat.isDirectory()) {
+      newest = Math.max(newest, newestChange(readdirSync(path).map((name) => join(path, name))));
+    }
+  }
+  return newest;
+}
+
+/**
+ * How the Next.js example is prepared: its production build, made unless one is there that is
+ * newer than the example's sources and the built neverlose-oidc it bundles.
+ */
 async function buildNextOnce(): Promise<void> {
-  if (!isBuilt()) await buildExample();
+  const built = statSync(join(nextExampleDir, '.next', 'BUILD_ID'), { throwIfNoEntry: false });
+  const sources = ['app', 'auth.ts', 'next.config.mjs', 'types'].map((name) =>
+    join(nextExampleDir, name),
+  );
+  const changed = newestChange([...sources, join(repoRoot, 'packages', 'oidc', 'dist')]);
+  if (!isBuilt() || built === undefined || built.mtimeMs < changed) await buildExample();
 }
 
 export const SURFACES: readonly Surface[] = [
