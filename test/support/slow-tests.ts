@@ -5,6 +5,7 @@
 
 /** Folders of `test/` whose files all run in the slow project. */
 export const slowFolders = [
+  'conformance',
   'demo',
   'e2e',
   'faults',
