@@ -208,7 +208,10 @@ async function measure(mode, journal, baseUrl, MarketClient, seconds, concurrenc
         params: '{"username":"alice","amount":0.5}',
         fingerprint: key,
       });
-      await journal.complete(key, { status: 'completed', reply: { success: true } });
+      await journal.complete(
+        { method: 'transfer-money', key },
+        { status: 'completed', reply: { success: true } },
+      );
     }
   };
   const loop = async (deadline, count) => {

@@ -46,7 +46,9 @@ describe('RedisIdJournal with waitForReplicas, on one Redis without a replica', 
     });
     expect(requests).toBe(0);
     // The entry stays pending with its id, for a later call with the same key.
-    expect(await journal.get('order-1')).toMatchObject({ state: 'pending' });
+    expect(await journal.get({ method: 'gift-product', key: 'order-1' })).toMatchObject({
+      state: 'pending',
+    });
   });
 
   it('refuses a bad waitForReplicas naming the option', async () => {

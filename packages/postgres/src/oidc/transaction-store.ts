@@ -1,11 +1,12 @@
 import type { AuthorizationTransaction, TransactionStore } from 'neverlose-oidc';
-import { type PostgresQueryable, run } from '../client.js';
+import { Database, type PostgresQueryable } from '../client.js';
 import { invalidArgument, NeverlosePostgresError } from '../errors.js';
 import {
   clockOption,
   type PostgresAdapterOptions,
   positiveIntegerOption,
   tableNames,
+  timeoutOption,
 } from '../options.js';
 import { deleteExpired, Sweeper } from '../sweeper.js';
 
@@ -42,14 +43,14 @@ export interface PostgresTransactionStoreOptions extends PostgresAdapterOptions 
  * ```
  */
 export class PostgresTransactionStore implements TransactionStore {
-  readonly #client: PostgresQueryable;
+  readonly #db: Database;
   readonly #table: string;
   readonly #now: () => number;
   readonly #maxEntries: number;
   readonly #sweeper: Sweeper;
 
   constructor(client: PostgresQueryable, options: PostgresTransactionStoreOptions = {}) {
-    this.#client = client;
+    this.#db = new Database(client, timeoutOption(options.timeoutMs));
     this.#table = tableNames(options).transactions;
     this.#now = clockOption(options.now);
     this.#maxEntries = positiveIntegerOption('maxEntries', options.maxEntries ?? 100_000);
@@ -71,7 +72,7 @@ export class PostgresTransactionStore implements TransactionStore {
       invalidArgument('Invalid "ttl": must be a positive number of milliseconds.');
     if (!(await this.#insertIfRoom(state, transaction, ttl))) {
       // Expired logins may be taking the room: clear them once, then try again.
-      await deleteExpired(this.#client, this.#table, this.#now());
+      await deleteExpired(this.#db, this.#table, this.#now());
       if (!(await this.#insertIfRoom(state, transaction, ttl))) {
         throw new NeverlosePostgresError(
           'ERR_TRANSACTION_STORE_FULL',
@@ -79,7 +80,7 @@ export class PostgresTransactionStore implements TransactionStore {
         );
       }
     }
-    await this.#sweeper.afterWrite();
+    await this.#sweeper.afterWrite(this.#db.deadline());
   }
 
   /**
@@ -94,8 +95,7 @@ export class PostgresTransactionStore implements TransactionStore {
     ttl: number,
   ): Promise<boolean> {
     const now = this.#now();
-    const rows = await run(
-      this.#client,
+    const rows = await this.#db.run(
       `WITH live AS (
          SELECT count(*) AS n FROM (
            SELECT 1 FROM ${this.#table}
@@ -114,8 +114,7 @@ export class PostgresTransactionStore implements TransactionStore {
 
   async take(state: string): Promise<AuthorizationTransaction | undefined> {
     checkState(state);
-    const [row] = await run(
-      this.#client,
+    const [row] = await this.#db.run(
       `DELETE FROM ${this.#table} WHERE state = $1
        RETURNING transaction, expires_at > to_timestamp($2::float8 / 1000) AS live`,
       [state, this.#now()],
@@ -132,7 +131,7 @@ export class PostgresTransactionStore implements TransactionStore {
    * @returns How many were deleted.
    */
   async sweep(): Promise<number> {
-    return deleteExpired(this.#client, this.#table, this.#now());
+    return deleteExpired(this.#db, this.#table, this.#now());
   }
 }
 
