@@ -17,6 +17,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Cluster, Redis } from 'ioredis';
+import { RedisIdJournal } from 'neverlose-redis/market';
 import { createClient } from 'redis';
 import { freePort, type PostgresCluster, postgresBinDir } from '../../scripts/postgres-cluster.mjs';
 
@@ -288,4 +290,70 @@ export async function exitOf(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
   const [code] = (await once(child, 'exit')) as [number | null];
   return code;
+}
+
+/** Pending entries of a Redis journal left after recovery, and those `pending()` does not list. */
+export async function inspectRedis(
+  nodes: readonly number[],
+  prefix: string,
+): Promise<{ pendingLeft: number; unlisted: number }> {
+  const cluster = nodes.length > 1;
+  const client = cluster
+    ? new Cluster(nodes.map((port) => ({ host: '127.0.0.1', port })))
+    : new Redis({ host: '127.0.0.1', port: nodes[0]! });
+  client.on('error', () => undefined);
+  try {
+    const listed = new Set(
+      (await new RedisIdJournal(client, { prefix }).pending()).map((e) => `${e.method}:${e.key}`),
+    );
+    const masters = cluster ? (client as Cluster).nodes('master') : [client];
+    let pendingEntries: string[] = [];
+    for (const node of masters) {
+      for (let cursor = '0'; ; ) {
+        const [next, keys] = (await node.call(
+          'SCAN',
+          cursor,
+          'MATCH',
+          `${prefix}journal:{journal:*}entry:*`,
+          'COUNT',
+          '1000',
+        )) as [string, string[]];
+        for (const key of keys) {
+          if ((await node.call('HGET', key, 'state')) === 'pending')
+            pendingEntries.push(key.slice(key.indexOf('entry:') + 'entry:'.length));
+        }
+        cursor = next;
+        if (cursor === '0') break;
+      }
+    }
+    pendingEntries = [...new Set(pendingEntries)];
+    return {
+      pendingLeft: pendingEntries.length,
+      unlisted: pendingEntries.filter((member) => !listed.has(member)).length,
+    };
+  } finally {
+    client.disconnect();
+  }
+}
+
+export interface ClusterNode {
+  id: string;
+  port: number;
+  master: boolean;
+  masterId: string;
+}
+
+export async function clusterNodes(port: number): Promise<ClusterNode[]> {
+  return String(await redisCommand(port, ['CLUSTER', 'NODES']))
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [id, address, flags, masterId] = line.split(' ');
+      return {
+        id: id!,
+        port: Number(address!.split(':')[1]!.split('@')[0]),
+        master: flags!.includes('master') && !flags!.includes('fail'),
+        masterId: masterId!,
+      };
+    });
 }

@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { Cluster } from 'ioredis';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { keyRequestId } from 'neverlose-market/client';
 import { openSqliteJournal } from 'neverlose-market/sqlite';
@@ -15,8 +14,10 @@ import { writeSuite } from '../../scripts/bench-report.mjs';
 import { startPostgresCluster } from '../../scripts/postgres-cluster.mjs';
 import { startSilentServer } from '../support/silent-server.js';
 import {
+  clusterNodes,
   commandOnWake,
   exitOf,
+  inspectRedis,
   movableAddress,
   otherTraffic,
   redisCommand,
@@ -395,73 +396,6 @@ afterAll(async () => {
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Pending entries of a Redis journal left after recovery, and those `pending()` does not list. */
-async function inspectRedis(
-  nodes: readonly number[],
-  prefix: string,
-): Promise<{ pendingLeft: number; unlisted: number }> {
-  const { RedisIdJournal } = await import('neverlose-redis/market');
-  const cluster = nodes.length > 1;
-  const client = cluster
-    ? new Cluster(nodes.map((port) => ({ host: '127.0.0.1', port })))
-    : new (await import('ioredis')).Redis({ host: '127.0.0.1', port: nodes[0]! });
-  client.on('error', () => undefined);
-  try {
-    const listed = new Set(
-      (await new RedisIdJournal(client, { prefix }).pending()).map((e) => `${e.method}:${e.key}`),
-    );
-    const masters = cluster ? (client as Cluster).nodes('master') : [client];
-    let pendingEntries: string[] = [];
-    for (const node of masters) {
-      for (let cursor = '0'; ; ) {
-        const [next, keys] = (await node.call(
-          'SCAN',
-          cursor,
-          'MATCH',
-          `${prefix}journal:{journal:*}entry:*`,
-          'COUNT',
-          '1000',
-        )) as [string, string[]];
-        for (const key of keys) {
-          if ((await node.call('HGET', key, 'state')) === 'pending')
-            pendingEntries.push(key.slice(key.indexOf('entry:') + 'entry:'.length));
-        }
-        cursor = next;
-        if (cursor === '0') break;
-      }
-    }
-    pendingEntries = [...new Set(pendingEntries)];
-    return {
-      pendingLeft: pendingEntries.length,
-      unlisted: pendingEntries.filter((member) => !listed.has(member)).length,
-    };
-  } finally {
-    client.disconnect();
-  }
-}
-
-interface ClusterNode {
-  id: string;
-  port: number;
-  master: boolean;
-  masterId: string;
-}
-
-async function clusterNodes(port: number): Promise<ClusterNode[]> {
-  return String(await redisCommand(port, ['CLUSTER', 'NODES']))
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [id, address, flags, masterId] = line.split(' ');
-      return {
-        id: id!,
-        port: Number(address!.split(':')[1]!.split('@')[0]),
-        master: flags!.includes('master') && !flags!.includes('fail'),
-        masterId: masterId!,
-      };
-    });
-}
 
 const FAMILY_TIMEOUT_MS = 600_000;
 
