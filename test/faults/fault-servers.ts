@@ -1,7 +1,7 @@
 // The failing stores of the fault matrix (store-matrix.test.ts): a PostgreSQL standby and a role
 // whose password the app gets wrong, a Redis master with a replica behind a movable address, and
 // a small disk that fills up or turns read-only. Loopback and temporary directories only.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import {
   chownSync,
@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
 import { RedisIdJournal } from 'neverlose-redis/market';
 import { createClient } from 'redis';
+import { spawnRedisServer } from '../../packages/redis/test/redis-server.js';
 import { freePort, type PostgresCluster, postgresBinDir } from '../../scripts/postgres-cluster.mjs';
 
 const run = promisify(execFile);
@@ -134,41 +135,23 @@ export async function movableAddress(target: number): Promise<{
 /** One redis-server of our own (no persistence), optionally a replica of `replicaOf`. */
 export async function redisServer(replicaOf?: number): Promise<{
   port: number;
-  child: ChildProcess;
+  pid: number;
   /** Resolves once a replica's link to its master is up. */
   synced(): Promise<void>;
-  stop(): void;
+  stop(): Promise<void>;
 }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'neverlose-redis-fault-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
-  if (replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(replicaOf));
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  let seen = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    seen += String(chunk);
-  });
-  while (!seen.includes('Ready to accept connections')) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited: ${seen}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const server = await spawnRedisServer(
+    replicaOf === undefined ? {} : { args: ['--replicaof', '127.0.0.1', String(replicaOf)] },
+  );
   return {
-    port,
-    child,
+    ...server,
     async synced() {
-      const admin = await createClient({ url: `redis://127.0.0.1:${port}` })
-        .on('error', () => undefined)
-        .connect();
-      try {
-        while (!String(await admin.info('replication')).includes('master_link_status:up'))
-          await new Promise((resolve) => setTimeout(resolve, 50));
-      } finally {
-        admin.destroy();
-      }
-    },
-    stop() {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
+      while (
+        !String(await redisCommand(server.port, ['INFO', 'replication'])).includes(
+          'master_link_status:up',
+        )
+      )
+        await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
 }
@@ -193,11 +176,15 @@ export async function commandOnWake(port: number, args: string[]): Promise<() =>
 }
 
 /**
- * Other clients' writes to one master for `ms` (about 4 MB a second), as a busy shard has: more
- * than a frozen replica's socket can buffer, so what the master sends meanwhile waits in the
- * master, and dies with it.
+ * Other clients' writes to one master for `ms` (a value of `valueBytes` every 15 ms: about 4 MB a
+ * second by default), as a busy shard has: more than a frozen replica's socket can buffer, so what
+ * the master sends meanwhile waits in the master, and dies with it.
  */
-export async function otherTraffic(port: number, ms: number): Promise<void> {
+export async function otherTraffic(
+  port: number,
+  ms: number,
+  valueBytes = 64 * 1024,
+): Promise<void> {
   const client = await createClient({ url: `redis://127.0.0.1:${port}` })
     .on('error', () => undefined)
     .connect();
@@ -211,7 +198,7 @@ export async function otherTraffic(port: number, ms: number): Promise<void> {
         () => '',
       );
     }
-    const value = 'x'.repeat(64 * 1024);
+    const value = 'x'.repeat(valueBytes);
     const until = Date.now() + ms;
     while (Date.now() < until) {
       await client.set(key, value);

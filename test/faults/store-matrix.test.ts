@@ -297,16 +297,21 @@ async function refusingCell(
   );
 }
 
+/** The counts every cell must hold at 0. */
+const SAFE = {
+  appliedTwice: 0,
+  lost: 0,
+  orphans: 0,
+  crashes: 0,
+  pastDeadline: 0,
+  sentWhileRefused: 0,
+} as const;
+
 function skipCell(store: string, failure: string, reason: string): void {
   cells.push({
     store,
     failure,
-    appliedTwice: 0,
-    lost: 0,
-    orphans: 0,
-    crashes: 0,
-    pastDeadline: 0,
-    sentWhileRefused: 0,
+    ...SAFE,
     forgotten: 0,
     refusedBy: {},
     slowestCallMs: 0,
@@ -317,23 +322,11 @@ function skipCell(store: string, failure: string, reason: string): void {
 
 /** What every cell must show, whatever failed. */
 function expectSafe(cell: Cell): void {
-  expect({
-    cell: `${cell.store}: ${cell.failure}`,
-    appliedTwice: cell.appliedTwice,
-    lost: cell.lost,
-    orphans: cell.orphans,
-    crashes: cell.crashes,
-    pastDeadline: cell.pastDeadline,
-    sentWhileRefused: cell.sentWhileRefused,
-  }).toEqual({
-    cell: `${cell.store}: ${cell.failure}`,
-    appliedTwice: 0,
-    lost: 0,
-    orphans: 0,
-    crashes: 0,
-    pastDeadline: 0,
-    sentWhileRefused: 0,
-  });
+  const name = `${cell.store}: ${cell.failure}`;
+  const counted = Object.fromEntries(
+    Object.keys(SAFE).map((count) => [count, cell[count as keyof typeof SAFE]]),
+  );
+  expect({ cell: name, ...counted }).toEqual({ cell: name, ...SAFE });
 }
 
 beforeAll(async () => {
@@ -544,12 +537,12 @@ describe.concurrent('the store fault matrix', () => {
             }),
             async () => {
               // The replica stops reading its master's stream while the master acknowledges.
-              replica.child.kill('SIGSTOP');
+              process.kill(replica.pid, 'SIGSTOP');
               await otherTraffic(master.port, 700);
-              master.child.kill('SIGKILL');
+              process.kill(master.pid, 'SIGKILL');
               // Promoted as it wakes, before it reads the stream that piled up: that is lost.
               const promoted = await commandOnWake(replica.port, ['REPLICAOF', 'NO', 'ONE']);
-              replica.child.kill('SIGCONT');
+              process.kill(replica.pid, 'SIGCONT');
               expect(await promoted()).toBe('+OK');
               address.moveTo(replica.port);
               // A new replica for the new master, as an operator (or Sentinel) provides.
@@ -562,7 +555,7 @@ describe.concurrent('the store fault matrix', () => {
           expectSafe(cell);
         } finally {
           await address.stop();
-          for (const server of [master, replica, ...extra]) server.stop();
+          for (const server of [master, replica, ...extra]) await server.stop();
         }
       }
       const silent = await startSilentServer();
@@ -579,7 +572,7 @@ describe.concurrent('the store fault matrix', () => {
         );
       } finally {
         await silent.stop();
-        healthy.stop();
+        await healthy.stop();
       }
     },
     FAMILY_TIMEOUT_MS,

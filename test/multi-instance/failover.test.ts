@@ -9,7 +9,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OwnCluster, startOwnCluster } from '../../packages/redis/test/redis-server.js';
 import { writeSuite } from '../../scripts/bench-report.mjs';
-import { inspectRedis } from '../faults/fault-servers.js';
+import { clusterNodes, inspectRedis, otherTraffic, redisCommand } from '../faults/fault-servers.js';
 
 const OPERATIONS = 600;
 const FAILOVER_AFTER = 150;
@@ -53,69 +53,8 @@ function runWorker(args: string[], onProgress?: (done: number) => void): Promise
   });
 }
 
-interface ClusterNode {
-  id: string;
-  port: number;
-  master: boolean;
-  masterId: string;
-}
-
-async function admin<T>(
-  port: number,
-  use: (client: ReturnType<typeof createClient>) => Promise<T>,
-) {
-  const client = createClient({ url: `redis://127.0.0.1:${port}` });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    client.destroy();
-  }
-}
-
-async function clusterNodes(port: number): Promise<ClusterNode[]> {
-  const text = await admin(port, (c) => c.sendCommand(['CLUSTER', 'NODES']));
-  return String(text)
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [id, address, flags, masterId] = line.split(' ');
-      return {
-        id: id!,
-        port: Number(address!.split(':')[1]!.split('@')[0]),
-        master: flags!.includes('master') && !flags!.includes('fail'),
-        masterId: masterId!,
-      };
-    });
-}
-
 function replicationOffset(info: unknown, field: string): number {
   return Number(new RegExp(`${field}:(\\d+)`).exec(String(info))?.[1]);
-}
-
-/**
- * Writes of other clients to one master for `ms` (about 1 MB in 2 s), as a busy shard has: enough
- * that a replica which falls behind cannot catch up in the instant before it is promoted.
- */
-async function otherTraffic(port: number, ms: number): Promise<void> {
-  await admin(port, async (client) => {
-    // A key this master serves: the others answer MOVED.
-    let key = '';
-    for (let n = 0; !key; n++) {
-      const candidate = `other-traffic-${n}`;
-      key = await client.set(candidate, '').then(
-        () => candidate,
-        () => '',
-      );
-    }
-    const value = 'x'.repeat(8192);
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      await client.set(key, value);
-      await new Promise((resolve) => setTimeout(resolve, 15));
-    }
-  });
 }
 
 /**
@@ -137,9 +76,10 @@ async function forcedFailover(): Promise<{ behindBytes: number; master: number; 
   await once(takeover, 'connect');
   try {
     process.kill(pid, 'SIGSTOP');
-    await otherTraffic(master.port, REPLICA_PAUSE_MS);
+    // About 1 MB in 2 s, as a busy shard has: more than the frozen replica's socket buffers.
+    await otherTraffic(master.port, REPLICA_PAUSE_MS, 8192);
     const masterOffset = replicationOffset(
-      await admin(master.port, (c) => c.sendCommand(['INFO', 'replication'])),
+      await redisCommand(master.port, ['INFO', 'replication']),
       'master_repl_offset',
     );
     // In the frozen replica's socket before it wakes: it runs at once, before the backlog is read.

@@ -1,13 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { signPayload } from 'neverlose-market/signing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
+import {
+  deployments,
+  spawnRedisServer,
+  type TestRedis,
+} from '../../packages/redis/test/redis-server.js';
 import { repoRoot } from '../support/packed.js';
 import { freePort } from '../support/ports.js';
 
@@ -135,36 +138,16 @@ describe.each(deployments)('two reseller-shop processes sharing $name', ({ start
 describe('two reseller-shop processes on one Redis that restarts mid-run', () => {
   let port: number;
   let redisDir: string;
-  let redis: ChildProcess | undefined;
+  let redis: Awaited<ReturnType<typeof spawnRedisServer>> | undefined;
   const shops: { url: string; child: ChildProcess }[] = [];
 
-  /** Redis with every write fsynced (appendfsync always), on the same port each time. */
+  /** Redis with every write fsynced (appendfsync always), on the same port and files each time. */
   async function startRedisServer(): Promise<void> {
-    const child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
-        '--dir',
-        redisDir,
-      ],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => (seen += String(chunk)));
-    while (!seen.includes('Ready to accept connections')) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited: ${seen}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    redis = child;
+    redis = await spawnRedisServer({
+      port,
+      dir: redisDir,
+      args: ['--appendonly', 'yes', '--appendfsync', 'always'],
+    });
   }
 
   beforeAll(async () => {
@@ -179,7 +162,7 @@ describe('two reseller-shop processes on one Redis that restarts mid-run', () =>
   });
   afterAll(async () => {
     for (const shop of shops) shop.child.kill();
-    redis?.kill('SIGKILL');
+    await redis?.stop();
     rmSync(redisDir, { recursive: true, force: true });
   });
 
@@ -199,8 +182,7 @@ describe('two reseller-shop processes on one Redis that restarts mid-run', () =>
     for (let i = 0; i < 10; i++) expect((await post(i % 2, event(i))).status).toBe(200);
 
     // Redis stops; deliveries keep coming, to both shops.
-    redis!.kill('SIGTERM');
-    await once(redis!, 'exit');
+    await redis!.stop();
     const whileDown = await Promise.all(
       Array.from({ length: 10 }, async (_, i) => {
         const response = await post(i % 2, event(10 + i));

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { MarketClient } from 'neverlose-market/client';
-import type { NewJournalEntry } from 'neverlose-market/journal';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import { startSilentServer } from '../../../test/support/silent-server.js';
 import { migrate, withTransaction } from '../src/index.js';
 import { PostgresIdJournal, PostgresWebhookDedupStore } from '../src/market.js';
@@ -20,14 +20,6 @@ beforeAll(async () => {
   db = await startPostgres();
 });
 afterAll(() => db?.stop());
-
-const entry = (key: string, requestId: string): NewJournalEntry => ({
-  key,
-  requestId,
-  method: 'transfer-money',
-  params: '{"username":"alice","amount":1.5}',
-  fingerprint: `fp-${key}`,
-});
 
 describe('a server that ends a connection held in a transaction (a restart)', () => {
   it('fails the transaction with ERR_POSTGRES_UNAVAILABLE and the process stays up', async () => {

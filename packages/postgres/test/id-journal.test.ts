@@ -1,7 +1,8 @@
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { MarketClient } from 'neverlose-market/client';
-import type { JournalEntry, NewJournalEntry } from 'neverlose-market/journal';
+import type { JournalEntry } from 'neverlose-market/journal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import type { PostgresQueryable } from '../src/index.js';
 import { PostgresIdJournal } from '../src/market.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
@@ -15,14 +16,6 @@ beforeAll(async () => {
   db = await startPostgres();
 });
 afterAll(() => db?.stop());
-
-const entry = (key: string, requestId: string): NewJournalEntry => ({
-  key,
-  requestId,
-  method: 'gift-product',
-  params: '{"username":"darth","product":"cs2","cnt":0}',
-  fingerprint: `fp-${key}`,
-});
 
 // What is specific to PostgreSQL; what every journal keeps is in contract.test.ts.
 describe('PostgresIdJournal', () => {

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { MarketClient } from 'neverlose-market/client';
-import { signPayload } from 'neverlose-market/signing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fetchToEmulator, transferWebhook } from '../../../test/support/market-api.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
 
 // The README's wiring (snippets/wiring.ts) runs as written: against neverlose-emulator (the market
 // API's address rewritten to it) and a database of its own, through a restart of its connections.
 
 const API_KEY = 'emulator-reseller-key';
-const MARKET = 'https://user-api.neverlose.cc/api/market';
 
 let db: TestPostgres;
 let emulator: RunningEmulator;
@@ -38,16 +37,7 @@ beforeAll(async () => {
   vi.stubEnv('DATABASE_URL', url.href);
   vi.stubEnv('NEVERLOSE_USER_ID', '10');
   vi.stubEnv('NEVERLOSE_API_KEY', API_KEY);
-  const realFetch = globalThis.fetch;
-  vi.stubGlobal('fetch', (input: string | URL | Request, init?: RequestInit) =>
-    realFetch(
-      String(input instanceof Request ? input.url : input).replace(
-        MARKET,
-        `${emulator.url}/api/market`,
-      ),
-      init,
-    ),
-  );
+  vi.stubGlobal('fetch', fetchToEmulator(emulator.url));
   snippet = (await import('../snippets/wiring.js')) as unknown as typeof snippet;
 });
 
@@ -60,15 +50,6 @@ afterAll(async () => {
   await db?.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await db?.stop();
 });
-
-const webhook = (uniqueId: number) => {
-  const fields = { amount: 1.25, username: 'alice', unique_id: uniqueId };
-  return new Request('http://shop.test/webhooks', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'transfer', ...fields, signature: signPayload(fields, API_KEY) }),
-  });
-};
 
 describe('the neverlose-postgres README wiring, as written', () => {
   it('pays an order with its row in the journal transaction, handles a webhook once, and spends a checkout token once', async () => {
@@ -83,8 +64,12 @@ describe('the neverlose-postgres README wiring, as written', () => {
       (await app.query("SELECT status, request_id FROM orders WHERE key = 'order-1'")).rows,
     ).toEqual([{ status: 'completed', request_id: JSON.stringify(paid.id) }]);
 
-    expect(await (await snippet.webhooks(webhook(42))).json()).toEqual({ ok: true });
-    expect(await (await snippet.webhooks(webhook(42))).json()).toMatchObject({ duplicate: true });
+    expect(await (await snippet.webhooks(transferWebhook(42, API_KEY))).json()).toEqual({
+      ok: true,
+    });
+    expect(await (await snippet.webhooks(transferWebhook(42, API_KEY))).json()).toMatchObject({
+      duplicate: true,
+    });
     expect((await app.query('SELECT unique_id FROM payments')).rows).toEqual([{ unique_id: '42' }]);
 
     const { token } = await emulator.checkout({

@@ -1,60 +1,18 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { MarketClient } from 'neverlose-market/client';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/support/ports.js';
+import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import { startSilentServer } from '../../../test/support/silent-server.js';
 import { RedisIdJournal, RedisSingleUseTokenStore, RedisWebhookDedupStore } from '../src/market.js';
-import { journalEntry as entry } from './journal-entry.js';
+import { spawnRedisServer } from './redis-server.js';
 
 // How the adapters fail when Redis does: each failure a coded error within its deadline, and
 // nothing sent that the journal did not record.
 
-/** A `redis-server` of this file's own, with extra arguments; stopped with the file. */
-async function ownRedis(...args: string[]) {
-  const port = await freePort();
-  // Replication writes an RDB file even without `save`: into a directory of its own.
-  const dir = mkdtempSync(join(tmpdir(), 'neverlose-redis-failures-'));
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      ...args,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += String(chunk);
-      if (seen.includes('Ready to accept connections')) resolve();
-    });
-  });
-  child.removeAllListeners('exit');
-  return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    stop: () => {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+/** A `redis-server` of this file's own, with extra options. */
+const ownRedis = (...args: string[]) => spawnRedisServer({ args });
 
 describe('a server that accepts connections and never answers', () => {
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
@@ -90,7 +48,7 @@ describe('a server that went away', () => {
     const client = await createClient({ url: redis.url, disableOfflineQueue: true })
       .on('error', () => undefined)
       .connect();
-    redis.stop();
+    await redis.stop();
     await new Promise((resolve) => client.once('reconnecting', resolve));
     const error = await new RedisWebhookDedupStore(client)
       .claim('purchase', 2, 60)
@@ -110,7 +68,7 @@ describe('a server that refuses the credentials', () => {
       .claim('purchase', 3, 60)
       .catch((e: unknown) => e);
     client.destroy();
-    redis.stop();
+    await redis.stop();
     expect(error).toMatchObject({ code: 'ERR_REDIS_AUTH' });
   });
 });
@@ -144,8 +102,8 @@ describe('a read-only replica', () => {
     admin.destroy();
   });
   afterAll(async () => {
-    replica?.stop();
-    primary?.stop();
+    await replica?.stop();
+    await primary?.stop();
     await new Promise((resolve) => market?.close(resolve));
   });
 

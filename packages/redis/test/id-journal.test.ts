@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { MarketClient, verifySignature } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import { RedisIdJournal } from '../src/market.js';
-import { journalEntry as entry } from './journal-entry.js';
 import { deployments, type TestRedis } from './redis-server.js';
 
 // What is specific to Redis; what every journal keeps is in contract.test.ts.

@@ -1,10 +1,10 @@
 import type { Cluster } from 'ioredis';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { MarketClient } from 'neverlose-market/client';
-import { signPayload } from 'neverlose-market/signing';
 import type { WebhookDedupStore } from 'neverlose-market/webhooks';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fetchToEmulator, transferWebhook } from '../../../test/support/market-api.js';
 import { spawnRedisServer } from './redis-server.js';
 
 // The README's wiring (snippets/wiring.ts) and Redis Cluster snippet (snippets/cluster.ts) run as
@@ -12,7 +12,6 @@ import { spawnRedisServer } from './redis-server.js';
 // Redis of its own, through a restart of its connections.
 
 const API_KEY = 'emulator-reseller-key';
-const MARKET = 'https://user-api.neverlose.cc/api/market';
 
 let emulator: RunningEmulator;
 let redis: Awaited<ReturnType<typeof spawnRedisServer>>;
@@ -21,16 +20,7 @@ beforeAll(async () => {
   vi.stubEnv('NEVERLOSE_USER_ID', '10');
   vi.stubEnv('NEVERLOSE_API_KEY', API_KEY);
   vi.stubEnv('REDIS_URL', redis.url);
-  const realFetch = globalThis.fetch;
-  vi.stubGlobal('fetch', (input: string | URL | Request, init?: RequestInit) =>
-    realFetch(
-      String(input instanceof Request ? input.url : input).replace(
-        MARKET,
-        `${emulator.url}/api/market`,
-      ),
-      init,
-    ),
-  );
+  vi.stubGlobal('fetch', fetchToEmulator(emulator.url));
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -38,15 +28,6 @@ afterAll(async () => {
   await emulator?.stop();
   await redis?.stop();
 });
-
-const webhook = (uniqueId: number) => {
-  const fields = { amount: 1.25, username: 'alice', unique_id: uniqueId };
-  return new Request('http://shop.test/webhooks', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'transfer', ...fields, signature: signPayload(fields, API_KEY) }),
-  });
-};
 
 describe('the neverlose-redis README wiring, as written', () => {
   let snippet: {
@@ -69,8 +50,12 @@ describe('the neverlose-redis README wiring, as written', () => {
       fromJournal: true,
       id: paid.id,
     });
-    expect(await (await snippet.webhooks(webhook(7))).json()).toEqual({ ok: true });
-    expect(await (await snippet.webhooks(webhook(7))).json()).toMatchObject({ duplicate: true });
+    expect(await (await snippet.webhooks(transferWebhook(7, API_KEY))).json()).toEqual({
+      ok: true,
+    });
+    expect(await (await snippet.webhooks(transferWebhook(7, API_KEY))).json()).toMatchObject({
+      duplicate: true,
+    });
     const { token } = await emulator.checkout({
       login: 'reseller',
       integrationId: 100,

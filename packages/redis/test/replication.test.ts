@@ -4,9 +4,9 @@ import { Cluster } from 'ioredis';
 import { MarketClient } from 'neverlose-market';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import type { RedisClient } from '../src/index.js';
 import { RedisIdJournal } from '../src/market.js';
-import { journalEntry as entry } from './journal-entry.js';
 import { type OwnCluster, startOwnCluster, startRedis, type TestRedis } from './redis-server.js';
 
 describe('RedisIdJournal with waitForReplicas, on one Redis without a replica', () => {
