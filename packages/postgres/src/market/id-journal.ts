@@ -9,7 +9,6 @@ import {
 } from 'neverlose-market/journal';
 import { Database, type PostgresPool, type PostgresQueryable } from '../client.js';
 import type { Deadline } from '../deadline.js';
-import { sqlState } from '../driver-errors.js';
 import { DurabilityCheck } from '../durability.js';
 import { NeverlosePostgresError } from '../errors.js';
 import {
@@ -58,8 +57,8 @@ const COLUMNS = `key, request_id, method, params, fingerprint, state, completion
 
 /**
  * A `neverlose-market` {@link IdJournal} in PostgreSQL, shared by every instance: `begin` is one
- * `INSERT ... ON CONFLICT (key, method) DO NOTHING` (a key maps to one request id per method,
- * whoever wins the race; a request id owned by another entry is refused by a unique constraint),
+ * `INSERT ... ON CONFLICT DO NOTHING` (a key maps to one request id per method, whoever wins the
+ * race; a request id another entry owns is refused with `ERR_JOURNAL_ID_REUSED`),
  * `complete` and `fail` change a pending entry only, and an entry is durable (WAL flushed, on the
  * synchronous standby too if you have one) before `begin` resolves and the request leaves. Every
  * call ends within `timeoutMs`; a server that cannot write fails `begin` (`ERR_POSTGRES_READ_ONLY`)
@@ -78,7 +77,6 @@ const COLUMNS = `key, request_id, method, params, fingerprint, state, completion
 export class PostgresIdJournal implements IdJournal {
   readonly #db: Database;
   readonly #table: string;
-  readonly #idConstraint: string;
   readonly #now: () => number;
   readonly #durable: DurabilityCheck;
   readonly #onBegin: JournalHook | undefined;
@@ -89,7 +87,6 @@ export class PostgresIdJournal implements IdJournal {
     const t = tableNames(options);
     this.#db = new Database(client, timeoutOption(options.timeoutMs));
     this.#table = t.journal;
-    this.#idConstraint = `${t.prefix}market_journal_request_id`;
     this.#now = clockOption(options.now);
     this.#onBegin = functionOption('onBegin', options.onBegin);
     this.#onSettle = functionOption('onSettle', options.onSettle);
@@ -107,26 +104,13 @@ export class PostgresIdJournal implements IdJournal {
     const deadline = this.#db.deadline();
     await this.#durable.ensure(deadline);
     const now = this.#now();
-    try {
-      const hook = this.#onBegin;
-      if (hook === undefined) return await this.#begin(undefined, entry, now, deadline);
-      return await this.#db.transaction(async (tx) => {
-        const result = await this.#begin(tx, entry, now, deadline);
-        if (result.created) await hook(tx, result.entry);
-        return result;
-      }, deadline);
-    } catch (error) {
-      const cause = (error as { cause?: unknown }).cause ?? error;
-      if (sqlState(cause) !== '23505' || constraintOf(cause) !== this.#idConstraint) throw error;
-      const [owner] = await this.#db.run(
-        `SELECT key, method FROM ${this.#table} WHERE request_id = $1`,
-        [entry.requestId],
-      );
-      throw new JournalError(
-        'ERR_JOURNAL_ID_REUSED',
-        `Request id ${entry.requestId} already belongs to the ${String(owner?.['method'])} of key ${JSON.stringify(owner?.['key'])}.`,
-      );
-    }
+    const hook = this.#onBegin;
+    if (hook === undefined) return this.#begin(undefined, entry, now, deadline);
+    return this.#db.transaction(async (tx) => {
+      const result = await this.#begin(tx, entry, now, deadline);
+      if (result.created) await hook(tx, result.entry);
+      return result;
+    }, deadline);
   }
 
   complete(ref: JournalRef, completion: JournalCompletion): Promise<void> {
@@ -170,20 +154,26 @@ export class PostgresIdJournal implements IdJournal {
       `INSERT INTO ${this.#table}
          (key, request_id, method, params, fingerprint, state, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, 'pending', to_timestamp($6::float8 / 1000), to_timestamp($6::float8 / 1000))
-       ON CONFLICT (key, method) DO NOTHING
+       ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [entry.key, entry.requestId, entry.method, entry.params, entry.fingerprint, now],
     );
     if (inserted !== undefined) return { created: true, entry: toEntry(inserted) };
-    // The entry existed (or a concurrent begin just committed it): this new statement sees it.
+    // `ON CONFLICT DO NOTHING` names no index on purpose: racing begins of one key also share its
+    // request id, and a loser that met the request id index first must read the winner's entry
+    // like one that met (key, method) first, not fail. This new statement sees the winner's row.
     const [existing] = await run(
       `SELECT ${COLUMNS} FROM ${this.#table} WHERE key = $1 AND method = $2`,
       [entry.key, entry.method],
     );
     if (existing === undefined) {
-      throw new NeverlosePostgresError(
-        'ERR_POSTGRES_UNEXPECTED_REPLY',
-        `The ${entry.method} of key ${JSON.stringify(entry.key)} conflicted on insert but cannot be read.`,
+      // Nothing has this method and key, so the request id is what conflicted: another owns it.
+      const [owner] = await run(`SELECT key, method FROM ${this.#table} WHERE request_id = $1`, [
+        entry.requestId,
+      ]);
+      throw new JournalError(
+        'ERR_JOURNAL_ID_REUSED',
+        `Request id ${entry.requestId} already belongs to the ${String(owner?.['method'])} of key ${JSON.stringify(owner?.['key'])}.`,
       );
     }
     return { created: false, entry: toEntry(existing) };
@@ -253,10 +243,6 @@ function checkEntry(entry: NewJournalEntry): void {
 }
 
 /** node-postgres names the violated constraint `constraint`; postgres.js `constraint_name`. */
-function constraintOf(error: unknown): unknown {
-  const e = error as { constraint?: unknown; constraint_name?: unknown };
-  return e.constraint ?? e.constraint_name;
-}
 
 /** jsonb arrives parsed from node-postgres and postgres.js, as text from drivers that do not parse. */
 function json<T>(value: unknown): T | undefined {
