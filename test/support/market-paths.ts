@@ -269,7 +269,7 @@ export const marketPaths: readonly MarketPath[] = [
     async run({ emulatorUrl, host, dir }) {
       const push = host.start('prices', { cwd: dir, env: emulatorEnv(emulatorUrl) });
       expectThat((await push.exit()) === 0, 'the push failed', push.output());
-      const state = (await adminApi(emulatorUrl, 'GET', '/state')) as {
+      const state = (await adminApi(emulatorUrl, 'GET', '/world')) as {
         marketAccounts: { integration?: { prices?: { prices?: Record<string, unknown> } } }[];
       };
       const prices = state.marketAccounts[0]?.integration?.prices?.prices ?? {};

@@ -16,10 +16,12 @@ import type { CallLogEntry } from './http/context.js';
 import { type SigningKey, SigningKeys } from './idp/keys.js';
 import { IdpSessions } from './idp/sessions.js';
 import { createRequestListener } from './server.js';
-import { toCents } from './state/money.js';
-import { Persister, readSnapshot } from './state/persistence.js';
-import { type LedgerEntry, Store } from './state/store.js';
 import { type WebhookDelivery, WebhookQueue } from './webhooks/queue.js';
+import { toCents } from './world/money.js';
+import { EMULATOR_ORIGIN, purchase, transfer } from './world/operations.js';
+import { Persister, readSnapshot } from './world/persistence.js';
+import type { LedgerEntry } from './world/records.js';
+import { World } from './world/world.js';
 
 /** Options of {@link startEmulator}. */
 export interface StartEmulatorOptions {
@@ -81,8 +83,8 @@ export interface RunningEmulator {
   readonly port: number;
   /** The `iss` of discovery and id_tokens. */
   readonly issuer: string;
-  /** The state: users, balances, items, accounts, the ledger. Mutations are visible at once. */
-  readonly state: Store;
+  /** The world: users, balances, items, accounts, the ledger. Mutations are visible at once. */
+  readonly world: World;
   /** OAuth pending sign-ins, codes and tokens. */
   readonly sessions: IdpSessions;
   /** Fault rules. */
@@ -132,7 +134,7 @@ function formatHost(host: string): string {
  * Starts a local Neverlose: identity provider, market API, webhooks, checkout and admin.
  *
  * @throws {EmulatorError} `ERR_CONFIG_INVALID` for a bad config or options (a `host` beyond
- *   loopback without `adminToken`), `ERR_PERSISTENCE` for a bad state file; listen errors (port in
+ *   loopback without `adminToken`), `ERR_PERSISTENCE` for a bad world file; listen errors (port in
  *   use) are passed through.
  *
  * @example
@@ -148,32 +150,32 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   if (accessProblem !== undefined)
     throw new EmulatorError('ERR_CONFIG_INVALID', `Invalid emulator options: ${accessProblem}`);
   const config = resolveConfig(options.config ?? defaultConfig());
-  const store = new Store(config, options.now ?? Date.now);
+  const world = new World(config, options.now ?? Date.now);
   const snapshot =
     options.persistFile === undefined ? undefined : readSnapshot(options.persistFile);
-  if (snapshot !== undefined) store.load(snapshot);
+  if (snapshot !== undefined) world.load(snapshot);
   const persister =
-    options.persistFile === undefined ? undefined : new Persister(store, options.persistFile);
+    options.persistFile === undefined ? undefined : new Persister(world, options.persistFile);
 
   const keys = new SigningKeys(config.settings.idTokenAlg, options.signingKey);
-  const sessions = new IdpSessions(store.now);
+  const sessions = new IdpSessions(world.now);
   const faults = new FaultInjector(options.faultSeed ?? 1);
-  const webhooks = new WebhookQueue(store);
+  const webhooks = new WebhookQueue(world);
   const calls: CallLogEntry[] = [];
   let baseUrl = '';
   const app: EmulatorContext = {
-    store,
+    world,
     sessions,
     keys,
     faults,
     webhooks,
     calls,
     baseUrl: () => baseUrl,
-    issuer: () => store.config.issuer ?? baseUrl,
+    issuer: () => world.config.issuer ?? baseUrl,
   };
   const reset = (next?: unknown) => {
-    if (next === undefined) store.reset();
-    else store.reset(resolveConfig(next));
+    if (next === undefined) world.reset();
+    else world.reset(resolveConfig(next));
     sessions.clear();
     faults.clear();
     calls.length = 0;
@@ -202,7 +204,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 
   let stopped: Promise<void> | undefined;
   const userId = (login: string) => {
-    const user = store.userByLogin(login);
+    const user = world.userByLogin(login);
     if (user === undefined) throw new EmulatorError('ERR_NOT_FOUND', `No user "${login}".`);
     return user.id;
   };
@@ -212,22 +214,22 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     get issuer() {
       return app.issuer();
     },
-    state: store,
+    world,
     sessions,
     faults,
     webhooks,
     calls,
     addFault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
-    ledger: () => store.ledger,
-    purchase: (buyer, itemCode) => store.purchase(buyer, itemCode),
+    ledger: () => world.ledger,
+    purchase: (buyer, itemCode) => purchase(world, buyer, itemCode),
     transfer: (from, to, amount) => {
       const cents = toCents(amount);
       if (cents === undefined)
         throw new EmulatorError('ERR_INVALID_INPUT', 'amount must have at most 2 decimals.');
-      store.transfer(userId(from), to, cents, { userId: null, requestId: null }, 'transfer');
+      transfer(world, userId(from), to, cents, EMULATOR_ORIGIN, 'transfer');
     },
-    checkout: (order) => createCheckoutRedirect(store, order),
+    checkout: (order) => createCheckoutRedirect(world, order),
     webhooksIdle: async () => {
       await webhooks.idle();
       return webhooks.deliveries;

@@ -44,7 +44,7 @@ export interface ListenerOptions {
 function buildRouter(app: EmulatorContext): Router {
   const router = new Router();
   const all = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-  router.on(all, '/api/market/:method', (ctx) => handleMarket(ctx, app.store));
+  router.on(all, '/api/market/:method', (ctx) => handleMarket(ctx, app.world));
   router.on('GET', '/.well-known/openid-configuration', (ctx) => handleDiscovery(ctx, app));
   router.on('GET', IDP_PATHS.jwks, (ctx) => handleJwks(ctx, app));
   for (const paths of [IDP_PATHS, LEGACY_IDP_PATHS]) {
@@ -96,7 +96,7 @@ export function createRequestListener(
     if (ctx.path.startsWith('/admin') || ctx.path.startsWith('/avatars/')) return;
     ctx.log.durationMs = Date.now() - ctx.log.at;
     app.calls.push(ctx.log);
-    const limit = app.store.config.settings.callLogLimit;
+    const limit = app.world.config.settings.callLogLimit;
     if (app.calls.length > limit) app.calls.splice(0, app.calls.length - limit);
   };
 
