@@ -144,7 +144,7 @@ describe.each(LOGIN_EXAMPLES)('$name: a failed login', (example) => {
         spoil = spoiled ?? 'none';
         const answer = await browser.get(`${app.url}${callback.pathname}${callback.search}`);
         spoil = 'none';
-        emulator.faults.clear();
+        emulator.clearFaults();
         expect(answer.status).toBe(502);
         expect(await answer.text()).toContain(code);
         expect(await signedIn(browser, app.url)).toBe(false);
@@ -175,7 +175,7 @@ describe.each(LOGIN_EXAMPLES)('$name: a failed login', (example) => {
         await browser.get(`${app.url}${callback.pathname}${callback.search}`);
         expect(await signedIn(browser, app.url)).toBe(true);
       } finally {
-        emulator.faults.clear();
+        emulator.clearFaults();
         await app.close();
       }
     },

@@ -85,16 +85,19 @@ export interface RunningEmulator {
   readonly issuer: string;
   /** The world: users, balances, items, accounts, the ledger. Mutations are visible at once. */
   readonly world: World;
-  /** OAuth pending sign-ins, codes and tokens. */
-  readonly sessions: IdpSessions;
-  /** Fault rules. */
-  readonly faults: FaultInjector;
-  /** Webhook deliveries. */
+  /** Webhook deliveries, and the events of their attempts. */
   readonly webhooks: WebhookQueue;
   /** The API call log (market, identity provider, checkout; not the admin API). */
   readonly calls: readonly CallLogEntry[];
-  /** Installs a fault (see the README). */
+  /**
+   * Installs a fault (see the README).
+   *
+   * @throws {EmulatorError} `ERR_INVALID_INPUT` for a spec that breaks a rule.
+   */
   addFault(spec: FaultSpec): FaultRule;
+  /** The faults installed, retired ones included (`remaining: 0`), each with the times it fired. */
+  faults(): readonly FaultRule[];
+  /** Removes every fault. */
   clearFaults(): void;
   /** Applied money operations. */
   ledger(): readonly LedgerEntry[];
@@ -215,11 +218,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       return app.issuer();
     },
     world,
-    sessions,
-    faults,
     webhooks,
     calls,
     addFault: (spec) => faults.add(spec),
+    faults: () => faults.list(),
     clearFaults: () => faults.clear(),
     ledger: () => world.ledger,
     purchase: (buyer, itemCode) => purchase(world, buyer, itemCode),

@@ -1,7 +1,17 @@
 import { signRequest } from 'neverlose-market/signing';
 import { describe, expect, it } from 'vitest';
-import { FaultInjector, MARKET_ERRORS } from '../src/index.js';
-import { admin, emulator, failed, market, ok, postRaw, RESELLER } from './helpers.js';
+import { FaultInjector } from '../src/faults/faults.js';
+import { MARKET_ERRORS } from '../src/market/errors.js';
+import {
+  admin,
+  emulator,
+  failed,
+  market,
+  ok,
+  postRaw,
+  RESELLER,
+  signInThroughPages,
+} from './helpers.js';
 
 describe('admin API', () => {
   it('shows the world, a user, the ledger, calls and tokens', async () => {
@@ -315,21 +325,28 @@ describe('dashboard and pages after activity', () => {
       prices: '{"cs2":{"EUR":["1","2"]},"marketplace":{"USD":"1.1"}}',
     });
     emu.addFault({ method: 'get-prices', kind: 'delay', delayMs: 0 });
-    emu.sessions.issueToken(
-      emu.sessions.issueCode(
-        emu.sessions.createPending({
-          clientId: 'emulator-client',
-          redirectUri: 'http://127.0.0.1:3000/callback',
-          scopes: ['openid'],
-          state: 's',
-          nonce: undefined,
-          codeChallenge: undefined,
-        }),
-        1,
-        60,
-      ),
-      60,
-    );
+    const redirectUri = 'http://127.0.0.1:3000/callback';
+    const authorize = new URL('/oauth2/authorize', emu.url);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'emulator-legacy-client',
+      redirect_uri: redirectUri,
+      scope: 'openid no_pkce',
+      state: 's',
+    }).toString();
+    const callback = new URL(await signInThroughPages(emu.url, authorize.href, 'alice'));
+    const token = await fetch(`${emu.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code') ?? '',
+        redirect_uri: redirectUri,
+        client_id: 'emulator-legacy-client',
+        client_secret: 'emulator-legacy-secret',
+      }),
+    });
+    expect(token.status).toBe(200);
     const html = await (await fetch(`${emu.url}/admin`)).text();
     expect(html).toContain('transfer-money');
     expect(html).toContain('emulator-client');

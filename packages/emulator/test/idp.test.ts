@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { atHash } from '../src/index.js';
+import { atHash } from '../src/idp/id-token.js';
 import { emulator, signInThroughPages } from './helpers.js';
 
 const REDIRECT = 'http://127.0.0.1:3000/callback';

@@ -1,6 +1,6 @@
 import { signPayload, signRequest } from 'neverlose-market/signing';
 import { describe, expect, it } from 'vitest';
-import { MARKET_ERRORS } from '../src/index.js';
+import { MARKET_ERRORS } from '../src/market/errors.js';
 import { emulator, failed, market, ok, postRaw, RESELLER, SHOP } from './helpers.js';
 
 describe('market API: transport and envelope', () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, resolveConfig, startEmulator } from '../src/index.js';
+import { resolveConfig } from '../src/config/resolve.js';
+import { defaultConfig, startEmulator } from '../src/index.js';
 import { market, ok, startCli } from './helpers.js';
 
 describe('persistence', () => {
