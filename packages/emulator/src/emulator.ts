@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adminTokenProblem } from './admin/access.js';
 import {
@@ -9,13 +8,13 @@ import {
 import { defaultConfig } from './config/demo-seed.js';
 import { resolveConfig } from './config/resolve.js';
 import type { EmulatorConfig } from './config/seed.js';
-import type { EmulatorContext } from './context.js';
+import type { EmulatorContext } from './emulator-context.js';
 import { EmulatorError } from './errors.js';
 import { FaultInjector, type FaultRule, type FaultSpec } from './faults/faults.js';
-import type { CallLogEntry } from './http/context.js';
+import type { CallLogEntry } from './http/request-context.js';
 import { type SigningKey, SigningKeys } from './idp/keys.js';
 import { IdpSessions } from './idp/sessions.js';
-import { createRequestListener } from './server.js';
+import { createRequestListener, listen } from './server.js';
 import { type WebhookDelivery, WebhookQueue } from './webhooks/queue.js';
 import { toCents } from './world/money.js';
 import { EMULATOR_ORIGIN, purchase, transfer } from './world/operations.js';
@@ -185,32 +184,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     webhooks.clearLog();
   };
 
-  const server: Server = createServer(
+  const server = await listen(
     createRequestListener(app, { reset, adminToken: options.adminToken }),
+    options.port ?? 0,
+    host,
   );
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 60_000;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable)
-      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
   const port = (server.address() as AddressInfo).port;
   baseUrl = (options.publicUrl ?? `http://${formatHost(host)}:${port}`).replace(/\/+$/, '');
 
   let stopped: Promise<void> | undefined;
-  const userId = (login: string) => {
-    const user = world.userByLogin(login);
-    if (user === undefined) throw new EmulatorError('ERR_NOT_FOUND', `No user "${login}".`);
-    return user.id;
-  };
   return {
     url: baseUrl,
     port,
@@ -229,7 +211,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       const cents = toCents(amount);
       if (cents === undefined)
         throw new EmulatorError('ERR_INVALID_INPUT', 'amount must have at most 2 decimals.');
-      transfer(world, userId(from), to, cents, EMULATOR_ORIGIN, 'transfer');
+      transfer(world, world.requireUser(from).id, to, cents, EMULATOR_ORIGIN, 'transfer');
     },
     checkout: (order) => createCheckoutRedirect(world, order),
     webhooksIdle: async () => {

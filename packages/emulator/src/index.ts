@@ -23,7 +23,7 @@ export type { EmulatorSettings, WebhookRetrySettings } from './config/settings.j
 export { type RunningEmulator, type StartEmulatorOptions, startEmulator } from './emulator.js';
 export { EmulatorError, type EmulatorErrorCode, isEmulatorError } from './errors.js';
 export type { FaultKind, FaultRule, FaultSpec } from './faults/faults.js';
-export type { CallLogEntry } from './http/context.js';
+export type { CallLogEntry } from './http/request-context.js';
 export { generateSigningKey, type SigningKey } from './idp/keys.js';
 export type { DeliveryAttempt, WebhookDelivery } from './webhooks/queue.js';
 export type { WebhookReport } from './webhooks/report.js';

@@ -1,11 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { refuseAdminRequest } from './admin/access.js';
 import { adminRouter } from './admin/api.js';
 import { handleDashboard } from './admin/dashboard.js';
 import { handleCheckoutPage, handleCheckoutSubmit } from './checkout/page.js';
-import type { EmulatorContext } from './context.js';
-import { RequestContext } from './http/context.js';
+import type { EmulatorContext } from './emulator-context.js';
 import { html, page } from './http/html.js';
+import { RequestContext } from './http/request-context.js';
 import { Router } from './http/router.js';
 import {
   CONSENT_PATH,
@@ -180,4 +180,33 @@ export function createRequestListener(
           });
       });
   };
+}
+
+/**
+ * An HTTP server for `listener`, listening on `host`:`port` when it resolves. Slow or endless
+ * requests are cut off by Node's timeouts; a request Node cannot parse gets a bare 400.
+ *
+ * @throws listen errors (such as `EADDRINUSE`), as Node reports them.
+ */
+export async function listen(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  port: number,
+  host: string,
+): Promise<Server> {
+  const server = createServer(listener);
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }

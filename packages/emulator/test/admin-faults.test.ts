@@ -5,6 +5,7 @@ import { MARKET_ERRORS } from '../src/market/errors.js';
 import {
   admin,
   emulator,
+  exchangeLegacyCode,
   failed,
   market,
   ok,
@@ -325,27 +326,16 @@ describe('dashboard and pages after activity', () => {
       prices: '{"cs2":{"EUR":["1","2"]},"marketplace":{"USD":"1.1"}}',
     });
     emu.addFault({ method: 'get-prices', kind: 'delay', delayMs: 0 });
-    const redirectUri = 'http://127.0.0.1:3000/callback';
     const authorize = new URL('/oauth2/authorize', emu.url);
     authorize.search = new URLSearchParams({
       response_type: 'code',
       client_id: 'emulator-legacy-client',
-      redirect_uri: redirectUri,
+      redirect_uri: 'http://127.0.0.1:3000/callback',
       scope: 'openid no_pkce',
       state: 's',
     }).toString();
     const callback = new URL(await signInThroughPages(emu.url, authorize.href, 'alice'));
-    const token = await fetch(`${emu.url}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: callback.searchParams.get('code') ?? '',
-        redirect_uri: redirectUri,
-        client_id: 'emulator-legacy-client',
-        client_secret: 'emulator-legacy-secret',
-      }),
-    });
+    const token = await exchangeLegacyCode(emu.url, callback.searchParams.get('code') ?? '');
     expect(token.status).toBe(200);
     const html = await (await fetch(`${emu.url}/admin`)).text();
     expect(html).toContain('transfer-money');

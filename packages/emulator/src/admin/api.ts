@@ -1,9 +1,9 @@
 import { createCheckoutRedirect } from '../checkout/token.js';
 import { redirectUri, url as webhookUrl } from '../config/field-rules.js';
-import type { EmulatorContext } from '../context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { EmulatorError, isEmulatorError } from '../errors.js';
-import type { RequestContext } from '../http/context.js';
 import { readText } from '../http/form.js';
+import type { RequestContext } from '../http/request-context.js';
 import { Router } from '../http/router.js';
 import { toCents } from '../world/money.js';
 import { EMULATOR_ORIGIN, purchase, transfer } from '../world/operations.js';
@@ -82,11 +82,6 @@ export function adminRouter(
         ctx.json(STATUS[error.code] ?? 400, { error: error.code, message: error.message });
       }
     };
-  const userOf = (login: string) => {
-    const user = world.userByLogin(login);
-    if (user === undefined) throw new EmulatorError('ERR_NOT_FOUND', `No user "${login}".`);
-    return user;
-  };
 
   router.on(
     'GET',
@@ -122,13 +117,13 @@ export function adminRouter(
   router.on(
     'GET',
     '/admin/api/users/:login',
-    wrap((ctx) => userView(userOf(ctx.params['login'] ?? ''))),
+    wrap((ctx) => userView(world.requireUser(ctx.params['login'] ?? ''))),
   );
   router.on(
     'PATCH',
     '/admin/api/users/:login',
     wrap((ctx, body) => {
-      const user = userOf(ctx.params['login'] ?? '');
+      const user = world.requireUser(ctx.params['login'] ?? '');
       for (const key of Object.keys(body)) {
         if (!['balance', 'email', 'invited', 'items'].includes(key))
           invalid(`${key}: only balance, email, invited and items can be changed.`);
@@ -285,7 +280,7 @@ export function adminRouter(
     'POST',
     '/admin/api/transfers',
     wrap((_ctx, body) => {
-      const from = userOf(string(body, 'from'));
+      const from = world.requireUser(string(body, 'from'));
       const cents = amountCents(body['amount'], 'amount');
       transfer(world, from.id, string(body, 'to'), cents, EMULATOR_ORIGIN, 'transfer');
       return { ok: true, ledger: world.ledger.at(-1) };

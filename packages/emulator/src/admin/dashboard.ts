@@ -1,6 +1,6 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { html, page, type RawHtml } from '../http/html.js';
+import type { RequestContext } from '../http/request-context.js';
 import { accountView, itemView, tokensView, userView } from './views.js';
 
 function table(

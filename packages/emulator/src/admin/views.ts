@@ -1,4 +1,4 @@
-import type { EmulatorContext } from '../context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { fromCents } from '../world/money.js';
 import type { ItemRecord, MarketAccountRecord, UserRecord } from '../world/records.js';
 

@@ -1,5 +1,5 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
+import type { RequestContext } from '../http/request-context.js';
 import { webhookReport } from '../webhooks/report.js';
 
 /** How often a comment line keeps an idle stream open through proxies. */

@@ -1,8 +1,8 @@
-import type { EmulatorContext } from '../context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { isEmulatorError } from '../errors.js';
-import type { RequestContext } from '../http/context.js';
 import { readParams, single } from '../http/form.js';
 import { html, page } from '../http/html.js';
+import type { RequestContext } from '../http/request-context.js';
 import type { IntegrationRecord, UserRecord } from '../world/records.js';
 import { createCheckoutRedirect } from './token.js';
 

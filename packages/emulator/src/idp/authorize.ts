@@ -1,7 +1,7 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { readParams, single } from '../http/form.js';
 import { html, page, type RawHtml } from '../http/html.js';
+import type { RequestContext } from '../http/request-context.js';
 import type { OAuthClientRecord } from '../world/records.js';
 import { SUPPORTED_SCOPES } from './scopes.js';
 import type { PendingAuthorization } from './sessions.js';

@@ -1,6 +1,6 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { readText, single } from '../http/form.js';
+import type { RequestContext } from '../http/request-context.js';
 import type { OAuthClientRecord } from '../world/records.js';
 import { signIdToken } from './id-token.js';
 import { pkceMatches, secretsEqual } from './sessions.js';

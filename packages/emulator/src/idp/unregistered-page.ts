@@ -1,4 +1,4 @@
-import type { EmulatorContext } from '../context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { html, page, type RawHtml } from '../http/html.js';
 import type { OAuthClientRecord } from '../world/records.js';
 

@@ -1,6 +1,6 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { readText } from '../http/form.js';
+import type { RequestContext } from '../http/request-context.js';
 import type { UserRecord } from '../world/records.js';
 
 /** The picture of a user: the configured URL, or the emulator's placeholder PNG. */

@@ -1,6 +1,6 @@
 import { isNeverloseMarketError } from 'neverlose-market/errors';
 import { verifySignature } from 'neverlose-market/signing';
-import { BodyTooLarge, type RequestContext } from '../http/context.js';
+import { BodyTooLarge, type RequestContext } from '../http/request-context.js';
 import {
   isJsonObject,
   JsonNumber,

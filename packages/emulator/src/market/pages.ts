@@ -1,7 +1,7 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { readParams, single } from '../http/form.js';
 import { html, page } from '../http/html.js';
+import type { RequestContext } from '../http/request-context.js';
 import { OPERATION_ERRORS, OperationRefused } from '../world/errors.js';
 import { fromCents, toCents } from '../world/money.js';
 import { EMULATOR_ORIGIN, purchase, transfer } from '../world/operations.js';

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/seed.js';
+import { EmulatorError } from '../errors.js';
 import type {
   IntegrationRecord,
   ItemRecord,
@@ -122,6 +123,17 @@ export class World {
     const wanted = login.toLowerCase();
     for (const user of this.users.values()) if (user.login.toLowerCase() === wanted) return user;
     return undefined;
+  }
+
+  /**
+   * The user with this login, for an operation of the emulator's own (admin API, `RunningEmulator`).
+   *
+   * @throws {EmulatorError} `ERR_NOT_FOUND` when there is none.
+   */
+  requireUser(login: string): UserRecord {
+    const user = this.userByLogin(login);
+    if (user === undefined) throw new EmulatorError('ERR_NOT_FOUND', `No user "${login}".`);
+    return user;
   }
 
   /** The integration with this id, and its owner's account. */

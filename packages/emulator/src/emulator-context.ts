@@ -1,5 +1,5 @@
 import type { FaultInjector } from './faults/faults.js';
-import type { CallLogEntry } from './http/context.js';
+import type { CallLogEntry } from './http/request-context.js';
 import type { SigningKeys } from './idp/keys.js';
 import type { IdpSessions } from './idp/sessions.js';
 import type { WebhookQueue } from './webhooks/queue.js';
