@@ -15,7 +15,7 @@ import type { CallLogEntry } from './http/request-context.js';
 import { type SigningKey, SigningKeys } from './idp/keys.js';
 import { IdpSessions } from './idp/sessions.js';
 import { createRequestListener, listen } from './server.js';
-import { type WebhookDelivery, WebhookQueue } from './webhooks/queue.js';
+import { type WebhookDelivery, type WebhookLog, WebhookQueue } from './webhooks/queue.js';
 import { toCents } from './world/money.js';
 import { EMULATOR_ORIGIN, purchase, transfer } from './world/operations.js';
 import { Persister, readSnapshot } from './world/persistence.js';
@@ -85,7 +85,7 @@ export interface RunningEmulator {
   /** The world: users, balances, items, accounts, the ledger. Mutations are visible at once. */
   readonly world: World;
   /** Webhook deliveries, and the events of their attempts. */
-  readonly webhooks: WebhookQueue;
+  readonly webhooks: WebhookLog;
   /** The API call log (market, identity provider, checkout; not the admin API). */
   readonly calls: readonly CallLogEntry[];
   /**

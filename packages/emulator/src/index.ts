@@ -25,7 +25,12 @@ export { EmulatorError, type EmulatorErrorCode, isEmulatorError } from './errors
 export type { FaultKind, FaultRule, FaultSpec } from './faults/faults.js';
 export type { CallLogEntry } from './http/request-context.js';
 export { generateSigningKey, type SigningKey } from './idp/keys.js';
-export type { DeliveryAttempt, WebhookDelivery } from './webhooks/queue.js';
+export type {
+  DeliveryAttempt,
+  WebhookDelivery,
+  WebhookLog,
+  WebhookQueueEvent,
+} from './webhooks/queue.js';
 export type { WebhookReport } from './webhooks/report.js';
 export type { LedgerEntry, UserRecord, WorldSnapshot } from './world/records.js';
 export type { World } from './world/world.js';

@@ -42,11 +42,23 @@ export type WebhookQueueEvent =
       readonly attempt: DeliveryAttempt;
     };
 
+/** A running emulator's webhook deliveries, as a test or the CLI reads them. */
+export interface WebhookLog {
+  /** Every delivery since the start or the last reset, oldest first, with its attempts. */
+  readonly deliveries: readonly WebhookDelivery[];
+  /**
+   * Calls `listener` when a delivery is queued and after each attempt.
+   *
+   * @returns a function that stops the calls.
+   */
+  onEvent(listener: (event: WebhookQueueEvent) => void): () => void;
+}
+
 /**
  * Sends purchase and transfer webhooks to the configured URLs, retrying with exponential backoff
  * (`baseDelayMs`, doubled per attempt, capped at `maxDelayMs`) until a 2xx or `maxAttempts`.
  */
-export class WebhookQueue {
+export class WebhookQueue implements WebhookLog {
   readonly deliveries: WebhookDelivery[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly controllers = new Set<AbortController>();
