@@ -1,6 +1,7 @@
 /**
  * Error strings of the market API. Those marked "provider" are the provider's own, as observed
- * (see FACTS.md); the others are the emulator's choice where the provider's text is unknown.
+ * (docs/provider-facts.md#error-strings); the others are the emulator's choice where the
+ * provider's text is unknown.
  */
 export const MARKET_ERRORS = {
   /** provider */

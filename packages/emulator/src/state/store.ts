@@ -122,7 +122,10 @@ export class OperationRefused extends EmulatorError {
   }
 }
 
-/** The error strings of operations (those in FACTS.md are the provider's; the rest are ours). */
+/**
+ * The error strings of operations (those docs/provider-facts.md#error-strings lists as seen in
+ * public code are the provider's; the rest are ours).
+ */
 export const OPERATION_ERRORS = {
   userNotFound: "User doesn't exist",
   alreadyHasItem: 'This user already has this item',
