@@ -149,7 +149,7 @@ export const SURFACES: readonly Surface[] = [
   },
   {
     name: 'better-auth',
-    stack: "`neverlose-oidc/better-auth` in better-auth's `genericOAuth` (SQLite)",
+    stack: '`neverlose-oidc/better-auth`, a plugin of better-auth (SQLite)',
     example: 'better-auth',
     loginPath: '/login',
     returnToParam: 'returnTo',
@@ -167,6 +167,15 @@ export const SURFACES: readonly Surface[] = [
     passesThrough: (url) => url.pathname === '/login' && !url.searchParams.has('error'),
     stores: [{ name: 'jwt cookie', env: () => ({}) }],
     prepare: buildNextOnce,
+  },
+  {
+    name: 'Auth.js',
+    stack: '`neverlose-oidc/authjs` in Auth.js on Express (`@auth/express`, JWT sessions)',
+    example: 'authjs-express',
+    loginPath: '/login',
+    returnToParam: 'returnTo',
+    callbackPath: '/auth/callback/neverlose',
+    stores: [{ name: 'jwt cookie', env: () => ({}) }],
   },
 ];
 
