@@ -7,10 +7,13 @@ import {
   type RunningEmulator,
   startEmulator,
 } from 'neverlose-emulator';
+import { startExample as startExpressPassport } from 'neverlose-example-express-passport';
+import { startExample as startWebStandard } from 'neverlose-example-web-standard';
+import type { TransactionStore } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { signInAtEmulator } from '../support/sign-in.js';
-import { LOGIN_EXAMPLES, type LoginExample } from './login-examples.js';
+import { EMULATOR_CLIENT, LOGIN_EXAMPLES, type LoginExample } from './login-examples.js';
 
 // What Neverlose or the network does wrong is a deliberate 502 page naming the error code, what
 // the visitor does a 4xx, and nobody is signed in either way: the examples answer every failed
@@ -199,6 +202,42 @@ describe.each(LOGIN_EXAMPLES)('$name: a failed login', (example) => {
       const refused = await declining.get(`${app.url}${denied.pathname}${denied.search}`);
       expect(refused.status).toBe(403);
       expect(await signedIn(declining, app.url)).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+// neverlose-postgres's store throws its own error class with neverlose-oidc's code.
+const STORE_FULL = Object.assign(new Error('The store holds its maximum of logins in flight.'), {
+  code: 'ERR_TRANSACTION_STORE_FULL',
+});
+const FULL_STORE: TransactionStore = {
+  set: () => Promise.reject(STORE_FULL),
+  take: () => Promise.resolve(undefined),
+};
+
+describe.each([
+  {
+    name: 'express-passport',
+    loginPath: '/auth/neverlose',
+    start: (sessionSecret: string) =>
+      startExpressPassport({ ...EMULATOR_CLIENT, issuer, sessionSecret, loginStore: FULL_STORE }),
+  },
+  {
+    name: 'web-standard',
+    loginPath: '/login',
+    start: (sessionSecret: string) =>
+      startWebStandard({ ...EMULATOR_CLIENT, issuer, sessionSecret, transactionStore: FULL_STORE }),
+  },
+])('$name with a transaction store', ({ loginPath, start }) => {
+  it("answers 503 with Retry-After when the store is full, whichever package's store it is", async () => {
+    const app = await start(randomBytes(32).toString('base64url'));
+    try {
+      const answer = await new UserAgent().get(`${app.url}${loginPath}`);
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('10');
+      expect(await answer.text()).toContain('ERR_TRANSACTION_STORE_FULL');
     } finally {
       await app.close();
     }
