@@ -25,6 +25,7 @@ const testSuites = [
   { name: 'exactly-once', file: 'test/faults/exactly-once.test.ts' },
   { name: 'postgres-exactly-once', file: 'test/faults/postgres-exactly-once.test.ts' },
   { name: 'redis-failover', file: 'test/multi-instance/failover.test.ts' },
+  { name: 'store-matrix', file: 'test/faults/store-matrix.test.ts' },
 ];
 
 const failed = [];

@@ -210,8 +210,12 @@ async function shutdown(code) {
   process.exit(code);
 }
 
+// An app that exits stops the demo at once (above); one that is alive but slow to listen (a loaded
+// machine starts eight Node processes at once) is waited for up to two minutes.
+const START_DEADLINE_MS = 120_000;
+
 async function waitForHttp(url) {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + START_DEADLINE_MS;
   while (Date.now() < deadline) {
     try {
       await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -222,6 +226,6 @@ async function waitForHttp(url) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  console.error(`demo: ${url} did not answer within 20 s`);
+  console.error(`demo: ${url} did not answer within ${START_DEADLINE_MS / 1000} s`);
   await shutdown(1);
 }

@@ -12,6 +12,7 @@ const entries = {
   journal: 'src/journal/index.ts',
   errors: 'src/errors/index.ts',
   sqlite: 'src/sqlite/index.ts',
+  testing: 'src/testing/index.ts',
   'cli/main': 'src/cli/main.ts',
 };
 

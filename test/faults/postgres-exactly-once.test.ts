@@ -27,6 +27,8 @@ let emulator: RunningEmulator;
 let cluster: PostgresCluster;
 let db: pg.Pool;
 const shops = new Map<string, { child: ChildProcess; url: string; log: string[] }>();
+/** Shops that exited without being told to (a crash), with their exit code and log. */
+const unexpectedExits: string[] = [];
 
 /** A reseller shop in its own process (`node dist/main.js`), on the shared PostgreSQL. */
 async function startShop(name: string): Promise<void> {
@@ -66,6 +68,10 @@ async function startShop(name: string): Promise<void> {
     });
   });
   child.removeAllListeners('exit');
+  child.once('exit', (code, signal) => {
+    if (shops.get(name)?.child === child)
+      unexpectedExits.push(`${name} exited (${code ?? signal}): ${log.join('').slice(-2000)}`);
+  });
   shops.set(name, { child, url, log });
 }
 
@@ -92,6 +98,46 @@ async function superviseRestart(name: string): Promise<void> {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the shops answered while PostgreSQL restarted: status and code, how often. */
+const answersWhileDown = new Map<string, number>();
+
+/**
+ * Delivers webhooks (of their own ids) to every live shop while `going()`, as the provider keeps
+ * doing during an outage, and records each answer: 200, or 503 with Retry-After and a code.
+ */
+async function probeWhile(going: () => boolean): Promise<void> {
+  for (let n = 0; going(); n++) {
+    await Promise.all(
+      [...shops.values()].map(async (shop) => {
+        const uniqueId = 6_000_000 + n;
+        const fields = { amount: 1.25, username: 'alice', unique_id: uniqueId };
+        const body = JSON.stringify({
+          kind: 'transfer',
+          ...fields,
+          signature: signPayload(fields, API_KEY),
+        });
+        let answer: string;
+        try {
+          const response = await fetch(`${shop.url}/webhooks/neverlose`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
+          const json = (await response.json()) as { error?: string };
+          answer =
+            response.status === 503 && response.headers.get('retry-after') !== null
+              ? `503 ${json.error}`
+              : String(response.status);
+        } catch (error) {
+          answer = `no answer: ${(error as Error).message}`;
+        }
+        answersWhileDown.set(answer, (answersWhileDown.get(answer) ?? 0) + 1);
+      }),
+    );
+    await pause(50);
+  }
+}
 
 /**
  * Sends a request to a live shop until it answers as `done` says, as a buyer's browser and the
@@ -188,7 +234,12 @@ describe(`${ORDERS} orders and ${WEBHOOKS} webhooks through two shop processes o
       }
       if (!events.restarted && answered >= ORDERS * RESTART_AT) {
         events.restarted = true;
+        // While PostgreSQL is down, every shop stays up and answers a coded 503.
+        let down = true;
+        const probing = probeWhile(() => down);
         await cluster.restart('fast');
+        down = false;
+        await probing;
       }
     };
     // The pay form is CSRF-protected. Its cookie and token are bound to the shop's API key, not
@@ -272,6 +323,11 @@ describe(`${ORDERS} orders and ${WEBHOOKS} webhooks through two shop processes o
     ]);
     const runSeconds = (Date.now() - started) / 1000;
     expect(events).toEqual({ killed: true, restarted: true });
+    // No shop died but the one killed on purpose: the restart was answered, not crashed on.
+    expect(unexpectedExits).toEqual([]);
+    const probed = [...answersWhileDown.keys()];
+    expect(probed.filter((answer) => answer !== '200' && !/^503 ERR_/.test(answer))).toEqual([]);
+    expect(probed.some((answer) => answer.startsWith('503 ERR_'))).toBe(true);
 
     // Then resumePending(): the shops stop, and a shop starting again finishes what a retry
     // budget or a crash left pending (with its hooks, so the order rows follow), once.
@@ -374,6 +430,16 @@ describe(`${ORDERS} orders and ${WEBHOOKS} webhooks through two shop processes o
         {
           name: 'PostgreSQL restarted (fast shutdown) after orders',
           value: Math.ceil(ORDERS * RESTART_AT),
+          unit: '',
+        },
+        {
+          name: 'webhooks delivered to both shops during the restart: answers',
+          value: JSON.stringify(Object.fromEntries(answersWhileDown)),
+          unit: '',
+        },
+        {
+          name: 'shops that exited without being stopped',
+          value: unexpectedExits.length,
           unit: '',
         },
         {

@@ -1,9 +1,17 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { keyRequestId, MarketClient } from 'neverlose-market/client';
+import { type IdJournal, MemoryJournal } from 'neverlose-market/journal';
+import { openSqliteJournal } from 'neverlose-market/sqlite';
+import { PostgresIdJournal } from 'neverlose-postgres/market';
+import { RedisIdJournal } from 'neverlose-redis/market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../../packages/postgres/test/postgres-server.js';
+import { startRedis, type TestRedis } from '../../packages/redis/test/redis-server.js';
 
 const RESELLER = { userId: 10, secret: 'emulator-reseller-key' } as const;
 const bin = join(
@@ -12,11 +20,20 @@ const bin = join(
 );
 
 let emulator: RunningEmulator;
+let redis: TestRedis;
+let postgres: TestPostgres;
+let dir: string;
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  dir = mkdtempSync(join(tmpdir(), 'nl-business-keys-'));
+  [emulator, redis, postgres] = await Promise.all([
+    startEmulator({ port: 0 }),
+    startRedis(),
+    startPostgres(),
+  ]);
 });
 afterAll(async () => {
-  await emulator?.stop();
+  await Promise.all([emulator?.stop(), redis?.stop(), postgres?.stop()]);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const client = () => new MarketClient({ ...RESELLER, baseUrl: `${emulator.url}/api/market` });
@@ -92,6 +109,90 @@ describe('a business key without a journal, against the emulator', () => {
     expect(JSON.parse(first.stdout)).toMatchObject({ status: 'completed' });
     expect(JSON.parse(second.stdout)).toMatchObject({ status: 'already-completed' });
     expect(applied(keyRequestId('transfer-money', 'order-cli'))).toHaveLength(1);
+  });
+});
+
+/** Every journal, and none: a business key must mean the same with each. */
+const journals: readonly [string, () => Promise<IdJournal | undefined>][] = [
+  ['no journal', async () => undefined],
+  ['MemoryJournal', async () => new MemoryJournal()],
+  ['the SQLite journal', () => openSqliteJournal(join(dir, `journal-${Date.now()}.db`))],
+  [
+    'RedisIdJournal',
+    async () => new RedisIdJournal(await redis.connect(), { prefix: redis.prefix() }),
+  ],
+  [
+    'PostgresIdJournal',
+    async () => new PostgresIdJournal(postgres.pool(), await postgres.tables()),
+  ],
+];
+
+describe.each(journals)('one order, one key, two operations, with %s', (name, open) => {
+  it('transfers and gifts once each under the same key, and a repeat of either applies nothing', async () => {
+    const journal = await open();
+    const client = new MarketClient({
+      ...RESELLER,
+      baseUrl: `${emulator.url}/api/market`,
+      journal,
+    });
+    const key = `order-two-ops-${name.replaceAll(' ', '-')}`;
+    const transfer = { key, username: 'alice', amount: 1 } as const;
+    const gift = { key, username: 'bob', product: 'csgo', days: 30 } as const;
+
+    const paid = await client.transferMoney(transfer);
+    const gifted = await client.giftProduct(gift);
+    const paidAgain = await client.transferMoney(transfer);
+    const giftedAgain = await client.giftProduct(gift);
+
+    expect([paid.status, gifted.status]).toEqual(['completed', 'completed']);
+    expect([paid.id, gifted.id]).toEqual([
+      keyRequestId('transfer-money', key),
+      keyRequestId('gift-product', key),
+    ]);
+    // Without a journal the provider refuses the repeat ("Invalid id."); with one, the journal
+    // answers it. Either way: the same id, nothing applied again.
+    for (const [again, first] of [
+      [paidAgain, paid],
+      [giftedAgain, gifted],
+    ] as const) {
+      expect(again.id).toBe(first.id);
+      expect(again.status).toBe(journal === undefined ? 'already-completed' : 'completed');
+    }
+    expect(applied(String(paid.id))).toHaveLength(1);
+    expect(applied(String(gifted.id))).toHaveLength(1);
+    await journal?.close?.();
+  });
+});
+
+describe('one order, one --key, two operations, with nl-market call', () => {
+  it.each([
+    ['without --journal', []],
+    ['with --journal', ['--journal', 'JOURNAL']],
+  ])('transfers and gifts once each %s', async (how, journalArgs) => {
+    const key = `order-cli-two-ops-${how.replaceAll(' ', '-')}`;
+    const extra = journalArgs.map((arg) => (arg === 'JOURNAL' ? join(dir, `cli-${key}.db`) : arg));
+    const base = ['--key', key, '--base-url', `${emulator.url}/api/market`, '--json', ...extra];
+    const transfer = ['call', 'transfer-money', '--username', 'charlie', '--amount', '1', ...base];
+    const gift = [
+      'call',
+      'gift-product',
+      '--username',
+      'bob',
+      '--product',
+      'csgo',
+      '--days',
+      '30',
+      ...base,
+    ];
+    for (const args of [transfer, gift]) {
+      const run = await cli(args);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ status: 'completed' });
+    }
+    const again = await cli(transfer);
+    expect(again.code, again.stderr).toBe(0);
+    expect(applied(keyRequestId('transfer-money', key))).toHaveLength(1);
+    expect(applied(keyRequestId('gift-product', key))).toHaveLength(1);
   });
 });
 

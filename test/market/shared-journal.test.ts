@@ -61,7 +61,9 @@ describe('two instances sharing one journal', () => {
 
     const applied = emulator.ledger().filter((entry) => entry.requestId === String(fromB.id));
     expect(applied).toHaveLength(1);
-    expect(journalA.get('order-shared')).toMatchObject({ state: 'completed' });
+    expect(journalA.get({ method: 'gift-product', key: 'order-shared' })).toMatchObject({
+      state: 'completed',
+    });
     expect(journalA.pending()).toEqual([]);
     journalA.close();
     journalB.close();

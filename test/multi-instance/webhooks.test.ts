@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { signPayload } from 'neverlose-market/signing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
+import {
+  deployments,
+  spawnRedisServer,
+  type TestRedis,
+} from '../../packages/redis/test/redis-server.js';
 import { repoRoot } from '../support/packed.js';
 import { freePort } from '../support/ports.js';
 
@@ -128,5 +132,80 @@ describe.each(deployments)('two reseller-shop processes sharing $name', ({ start
       expect(rows).toHaveLength(EVENTS);
       expect(new Set(rows).size).toBe(EVENTS);
     }
+  });
+});
+
+describe('two reseller-shop processes on one Redis that restarts mid-run', () => {
+  let port: number;
+  let redisDir: string;
+  let redis: Awaited<ReturnType<typeof spawnRedisServer>> | undefined;
+  const shops: { url: string; child: ChildProcess }[] = [];
+
+  /** Redis with every write fsynced (appendfsync always), on the same port and files each time. */
+  async function startRedisServer(): Promise<void> {
+    redis = await spawnRedisServer({
+      port,
+      dir: redisDir,
+      args: ['--appendonly', 'yes', '--appendfsync', 'always'],
+    });
+  }
+
+  beforeAll(async () => {
+    port = await freePort();
+    redisDir = mkdtempSync(join(tmpdir(), 'neverlose-redis-restart-'));
+    await startRedisServer();
+    const url = { kind: 'single', url: `redis://127.0.0.1:${port}` } as TestRedis;
+    shops.push(
+      await startShop(url, 'restart:', 'restart-a'),
+      await startShop(url, 'restart:', 'restart-b'),
+    );
+  });
+  afterAll(async () => {
+    for (const shop of shops) shop.child.kill();
+    await redis?.stop();
+    rmSync(redisDir, { recursive: true, force: true });
+  });
+
+  it('keeps both shops up, answers 503 with a code and Retry-After while Redis is down, and records each event once', async () => {
+    const exits: string[] = [];
+    for (const [n, shop] of shops.entries())
+      shop.child.once('exit', (code) => exits.push(`shop ${n} exited (${code})`));
+    const event = (i: number) => providerWebhook(i % 2 === 0 ? 'purchase' : 'transfer', 9000 + i);
+    const post = (shop: number, body: string) =>
+      fetch(`${shops[shop]!.url}/webhooks/neverlose`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+
+    // Before: handled.
+    for (let i = 0; i < 10; i++) expect((await post(i % 2, event(i))).status).toBe(200);
+
+    // Redis stops; deliveries keep coming, to both shops.
+    await redis!.stop();
+    const whileDown = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const response = await post(i % 2, event(10 + i));
+        const body = (await response.json()) as { error?: string };
+        return `${response.status} ${body.error} ${response.headers.get('retry-after')}`;
+      }),
+    );
+    expect(new Set(whileDown)).toEqual(new Set(['503 ERR_WEBHOOK_DEDUP_UNAVAILABLE 5']));
+
+    // Back: every event is delivered again (the provider retries), and each is recorded once.
+    await startRedisServer();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => deliver(shops[(i + 1) % 2]!.url, event(i))),
+    );
+    for (const statuses of results) expect(statuses.at(-1)).toBe(200);
+    expect(exits).toEqual([]);
+    const page = await (
+      await fetch(`${shops[0]!.url}/webhooks`, { headers: { authorization: ADMIN_AUTHORIZATION } })
+    ).text();
+    const rows = [...page.matchAll(/data-kind="(\w+)" data-unique-id="(\d+)"/g)].map(
+      (m) => `${m[1]}:${m[2]}`,
+    );
+    expect(rows.filter((row) => Number(row.split(':')[1]) >= 9000)).toHaveLength(20);
+    expect(new Set(rows).size).toBe(rows.length);
   });
 });

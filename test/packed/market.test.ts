@@ -152,6 +152,7 @@ const ENTRIES: Readonly<Record<string, readonly string[]>> = {
   'neverlose-market/journal': ['MemoryJournal', 'JournalError'],
   'neverlose-market/errors': ['isNeverloseMarketError', 'NeverloseMarketError', 'MarketApiError'],
   'neverlose-market/sqlite': ['openSqliteJournal', 'openSqliteDedupStore', 'SqliteStoreError'],
+  'neverlose-market/testing': ['testIdJournal', 'testWebhookDedupStore', 'testSingleUseTokenStore'],
 };
 /** Internals the root used to export: not public any more. */
 const NOT_PUBLIC = ['pythonFloatRepr', 'signingString', 'backoffDelay', 'isJsonContentType'];
@@ -181,14 +182,41 @@ describe('every subpath entry of the packed tarball', () => {
     expect(missing['sqliteInRoot']).toBe(false);
   });
 
-  it('says how to install better-sqlite3 when /sqlite is used without it', async () => {
+  it('says how to install better-sqlite3 when /sqlite is used without it on a Node.js without node:sqlite', async () => {
     const result = await project.node(
       'sqlite.mjs',
       `import { openSqliteJournal } from 'neverlose-market/sqlite';
-       try { await openSqliteJournal(':memory:'); console.log('opened'); }
+       const builtin = process.getBuiltinModule?.('node:sqlite') !== undefined;
+       try { await openSqliteJournal(':memory:'); console.log(builtin ? 'node:sqlite' : 'opened'); }
        catch (error) { console.log(error.code); }`,
     );
-    expect(result.stdout.trim()).toBe('ERR_SQLITE_UNAVAILABLE');
+    expect(['ERR_SQLITE_DRIVER_UNAVAILABLE', 'node:sqlite']).toContain(result.stdout.trim());
+  });
+
+  it("proves a store of one's own with the contract suites, on a runner other than vitest (node:test)", async () => {
+    const result = await project.node(
+      'contract.mjs',
+      `import assert from 'node:assert/strict';
+       import { describe, it } from 'node:test';
+       import { MemoryDedupStore, MemoryJournal, MemorySingleUseStore } from 'neverlose-market';
+       import { testIdJournal, testSingleUseTokenStore, testWebhookDedupStore } from 'neverlose-market/testing';
+       // The three matchers the suites use, on node:assert.
+       const matches = (actual, expected) =>
+         expected !== null && typeof expected === 'object'
+           ? Object.entries(expected).every(([k, v]) => actual != null && matches(actual[k], v))
+           : Object.is(actual, expected);
+       const expect = (actual) => ({
+         toBe: (expected) => assert.equal(actual, expected),
+         toEqual: (expected) => assert.deepEqual(actual, expected),
+         toMatchObject: (expected) => assert.ok(matches(actual, expected), JSON.stringify(actual)),
+       });
+       const test = { describe, it, expect };
+       testIdJournal({ name: 'a journal of my own', test, open: () => new MemoryJournal() });
+       testWebhookDedupStore({ name: 'mine', test, open: ({ now }) => new MemoryDedupStore(now) });
+       testSingleUseTokenStore({ name: 'mine', test, open: ({ now }) => new MemorySingleUseStore(now) });`,
+    );
+    expect(result.stdout).toMatch(/# pass 14\b/);
+    expect(result.stdout).toMatch(/# fail 0\b/);
   });
 
   const portable = portableMarketEntries;

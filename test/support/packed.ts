@@ -18,6 +18,7 @@ export const portableMarketEntries = [
   'neverlose-market/prices',
   'neverlose-market/journal',
   'neverlose-market/errors',
+  'neverlose-market/testing',
 ] as const;
 
 export interface PackedProject {

@@ -29,7 +29,7 @@ if (process.argv[2] === 'serve') {
   const { MarketClient } = await import('neverlose-market/client');
   const { MemoryJournal } = await import('neverlose-market/journal');
   const { openSqliteJournal } = await import('neverlose-market/sqlite');
-  const { RedisIdJournal } = await import('neverlose-redis');
+  const { RedisIdJournal } = await import('neverlose-redis/market');
   const { migrate } = await import('../dist/index.js');
   const { PostgresIdJournal } = await import('../dist/market.js');
   const { createClient } = await import('redis');
@@ -208,7 +208,10 @@ async function measure(mode, journal, baseUrl, MarketClient, seconds, concurrenc
         params: '{"username":"alice","amount":0.5}',
         fingerprint: key,
       });
-      await journal.complete(key, { status: 'completed', reply: { success: true } });
+      await journal.complete(
+        { method: 'transfer-money', key },
+        { status: 'completed', reply: { success: true } },
+      );
     }
   };
   const loop = async (deadline, count) => {

@@ -10,11 +10,22 @@ import {
 import { PostgresTransactionStore } from 'neverlose-postgres/oidc';
 import pg from 'pg';
 
-const pool = new pg.Pool({ connectionString: process.env['DATABASE_URL'] });
+const userId = Number(process.env['NEVERLOSE_USER_ID']);
+const apiKey = process.env['NEVERLOSE_API_KEY'] ?? '';
+
+export const pool = new pg.Pool({
+  connectionString: process.env['DATABASE_URL'],
+  // A server that stops answering must not hold the pool's connections forever.
+  connectionTimeoutMillis: 5_000,
+  query_timeout: 10_000,
+});
+// A restart or failover ends the idle connections: pg reports it here, and without a listener
+// Node.js would end the process. The pool opens new connections for the next statements.
+pool.on('error', (error) => console.error('PostgreSQL connection lost:', error.message));
 await migrate(pool); // or once per deploy: npx neverlose-postgres migrate
 
-// Money operations: one request id per business key, written (and fsynced) before the request
-// leaves. Your order row commits in the same transaction as the journal entry.
+// Money operations: one request id per business key and method, written (and fsynced) before the
+// request leaves. Your order row commits in the same transaction as the journal entry.
 const journal = new PostgresIdJournal(pool, {
   onBegin: (tx, entry) =>
     tx.query('UPDATE orders SET status = $2, request_id = $3 WHERE key = $1', [
@@ -25,14 +36,15 @@ const journal = new PostgresIdJournal(pool, {
   onSettle: (tx, entry) =>
     tx.query('UPDATE orders SET status = $2 WHERE key = $1', [entry.key, entry.state]),
 });
-export const market = new MarketClient({ userId, secret, journal });
+export const market = new MarketClient({ userId, secret: apiKey, journal });
 await market.resumePending(); // at start-up: finish what a crash interrupted
 
 // Webhooks: handled once across instances and restarts; the effect and the "done" record commit
-// together, so not even a crash between them runs it twice.
+// together, so not even a crash between them runs it twice. While PostgreSQL is down the
+// handler answers 503 with Retry-After, and the provider delivers again.
 const dedup = new PostgresWebhookDedupStore(pool);
 export const webhooks = createWebhookHandler({
-  secret,
+  secret: apiKey,
   dedupStore: dedup,
   onEvent: (event) =>
     withTransaction(pool, async (tx) => {
@@ -46,10 +58,9 @@ export const webhooks = createWebhookHandler({
 });
 
 // Reseller checkout: a token is fulfilled once.
-export const order = await verifyResellerToken(token, apiKey, {
-  integrationId: 100,
-  singleUseStore: new PostgresSingleUseTokenStore(pool),
-});
+const tokens = new PostgresSingleUseTokenStore(pool);
+export const checkout = (token: string) =>
+  verifyResellerToken(token, apiKey, { integrationId: 100, singleUseStore: tokens });
 
 // Login with Neverlose: a login started on one instance completes on another.
 export const transactions = new PostgresTransactionStore(pool, { maxEntries: 100_000 });

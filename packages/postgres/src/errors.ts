@@ -1,14 +1,31 @@
 /** Brands errors of every loaded copy of this package (ESM and CommonJS may both be loaded). */
 const brand = Symbol.for('neverlose-postgres.error');
+/**
+ * Marks a store failure for every Neverlose package (`neverlose-market`'s `isStoreFailure`): the
+ * store could not do its part now, so a webhook is answered 503 with `Retry-After`.
+ */
+const storeFailure = Symbol.for('neverlose.store-failure');
 
 /**
  * Stable codes of {@link NeverlosePostgresError}. Switch on them; the messages may change.
  *
- * - `ERR_POSTGRES_CONFIGURATION`: an option is invalid; the message names it and the rule.
- * - `ERR_POSTGRES_INVALID_ARGUMENT`: an argument of an adapter method breaks its rule.
+ * The server failed (each with the driver's error as `cause`; a webhook handler answers 503):
+ * - `ERR_POSTGRES_UNAVAILABLE`: no connection, or it was lost: refused, reset, the server shutting
+ *   down, starting or out of connections, a pool already ended.
+ * - `ERR_POSTGRES_TIMEOUT`: no answer within `timeoutMs` (waiting for a pooled connection,
+ *   connecting, or a statement), or the server cancelled a statement (`statement_timeout`).
+ * - `ERR_POSTGRES_READ_ONLY`: the server cannot write (a standby, `default_transaction_read_only`):
+ *   nothing was written, so nothing was sent.
+ * - `ERR_POSTGRES_AUTH`: the server refused the credentials.
  * - `ERR_POSTGRES_NOT_MIGRATED`: a table is missing: run `migrate()` or `neverlose-postgres migrate`.
  * - `ERR_POSTGRES_NOT_DURABLE`: the server would acknowledge a commit it may lose
  *   (`synchronous_commit = off` or `fsync = off`), and the adapter keeps money or replay state.
+ *
+ * The caller's part:
+ * - `ERR_POSTGRES_CONFIGURATION`: an option is invalid; the message names it and the rule.
+ * - `ERR_POSTGRES_INVALID_ARGUMENT`: an argument of an adapter method breaks its rule.
+ * - `ERR_POSTGRES_TRANSACTION_ABORTED`: a statement of the transaction failed and its error was
+ *   caught (by a hook or your work), so `COMMIT` rolled everything back: nothing was kept.
  * - `ERR_POSTGRES_ALREADY_HANDLED`: `completeWithin` found the webhook done by another delivery:
  *   the caller's transaction must roll back (its effect was already committed once).
  * - `ERR_POSTGRES_UNEXPECTED_REPLY`: the server answered something the adapter cannot read.
@@ -17,14 +34,29 @@ const brand = Symbol.for('neverlose-postgres.error');
  * - `ERR_POSTGRES_DRIVER_UNAVAILABLE`: the `neverlose-postgres` command needs the `pg` package.
  */
 export type NeverlosePostgresErrorCode =
-  | 'ERR_POSTGRES_CONFIGURATION'
-  | 'ERR_POSTGRES_INVALID_ARGUMENT'
+  | 'ERR_POSTGRES_UNAVAILABLE'
+  | 'ERR_POSTGRES_TIMEOUT'
+  | 'ERR_POSTGRES_READ_ONLY'
+  | 'ERR_POSTGRES_AUTH'
   | 'ERR_POSTGRES_NOT_MIGRATED'
   | 'ERR_POSTGRES_NOT_DURABLE'
+  | 'ERR_POSTGRES_CONFIGURATION'
+  | 'ERR_POSTGRES_INVALID_ARGUMENT'
+  | 'ERR_POSTGRES_TRANSACTION_ABORTED'
   | 'ERR_POSTGRES_ALREADY_HANDLED'
   | 'ERR_POSTGRES_UNEXPECTED_REPLY'
   | 'ERR_POSTGRES_DRIVER_UNAVAILABLE'
   | 'ERR_TRANSACTION_STORE_FULL';
+
+/** The codes that mean "the store cannot do its part now" (see `isStoreFailure`). */
+const STORE_FAILURES: ReadonlySet<NeverlosePostgresErrorCode> = new Set([
+  'ERR_POSTGRES_UNAVAILABLE',
+  'ERR_POSTGRES_TIMEOUT',
+  'ERR_POSTGRES_READ_ONLY',
+  'ERR_POSTGRES_AUTH',
+  'ERR_POSTGRES_NOT_MIGRATED',
+  'ERR_POSTGRES_NOT_DURABLE',
+]);
 
 /**
  * Every error of this package (journal refusals keep `neverlose-market`'s `JournalError` codes).
@@ -49,6 +81,11 @@ export class NeverlosePostgresError extends Error {
     this.code = code;
     this.name = 'NeverlosePostgresError';
   }
+
+  /** @internal Read by `neverlose-market`'s `isStoreFailure`. */
+  get [storeFailure](): boolean {
+    return STORE_FAILURES.has(this.code);
+  }
 }
 Object.defineProperty(NeverlosePostgresError.prototype, brand, { value: true });
 
@@ -57,24 +94,6 @@ export function isNeverlosePostgresError(error: unknown): error is NeverlosePost
   return (
     typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
   );
-}
-
-/** @internal The SQLSTATE of a driver error, if it has one. */
-export function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-}
-
-/** @internal Names a missing table as what it is: a database nobody migrated. */
-export function translateError(error: unknown): unknown {
-  if (sqlState(error) === '42P01') {
-    return new NeverlosePostgresError(
-      'ERR_POSTGRES_NOT_MIGRATED',
-      'A neverlose-postgres table does not exist: run migrate() (or "npx neverlose-postgres migrate") with the same schema and tablePrefix first.',
-      { cause: error },
-    );
-  }
-  return error;
 }
 
 /** @internal */

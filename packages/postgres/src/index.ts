@@ -4,6 +4,7 @@ export {
   type PostgresPoolClient,
   type PostgresQueryable,
   type PostgresQueryResult,
+  type TransactionOptions,
   withTransaction,
 } from './client.js';
 export {
@@ -11,7 +12,12 @@ export {
   NeverlosePostgresError,
   type NeverlosePostgresErrorCode,
 } from './errors.js';
-export { type MigrationReport, migrate, migrationSql } from './migrate.js';
+export {
+  type MigrationReport,
+  migrate,
+  migrationSql,
+  type PostgresMigrateOptions,
+} from './migrate.js';
 export type {
   PostgresAdapterOptions,
   PostgresDurableAdapterOptions,

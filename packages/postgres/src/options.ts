@@ -26,6 +26,18 @@ export interface PostgresAdapterOptions extends PostgresTableOptions {
    * @defaultValue `Date.now`
    */
   readonly now?: () => number;
+  /**
+   * Every call of the adapter ends within this many milliseconds: waiting for a pooled connection,
+   * connecting, and each statement share it. Past it the call fails with `ERR_POSTGRES_TIMEOUT`,
+   * and a statement that did not answer has its connection discarded. A journal call that timed
+   * out sent nothing; a later call with the same key picks the operation up.
+   *
+   * Give the pool its own limits too (`connectionTimeoutMillis`, `query_timeout`), so connections
+   * to a server that stopped answering are closed rather than kept.
+   *
+   * @defaultValue `5000`
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Options of the adapters that keep money or replay state (journal, webhook dedup, tokens). */
@@ -91,6 +103,18 @@ export function tableNames(options: PostgresTableOptions = {}): TableNames {
     migrations: table('migrations'),
     quotedSchema: `"${schema}"`,
   };
+}
+
+/** @internal The default of every `timeoutMs`. */
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+/** @internal */
+export function timeoutOption(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  if (!Number.isSafeInteger(value) || value < 1 || value > 2_147_483_647) {
+    configuration('Invalid option "timeoutMs": must be a positive integer of milliseconds.');
+  }
+  return value;
 }
 
 /** @internal */

@@ -1,7 +1,8 @@
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { MarketClient } from 'neverlose-market/client';
-import type { JournalEntry, NewJournalEntry } from 'neverlose-market/journal';
+import type { JournalEntry } from 'neverlose-market/journal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import type { PostgresQueryable } from '../src/index.js';
 import { PostgresIdJournal } from '../src/market.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
@@ -16,92 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => db?.stop());
 
-const entry = (key: string, requestId: string): NewJournalEntry => ({
-  key,
-  requestId,
-  method: 'gift-product',
-  params: '{"username":"darth","product":"cs2","cnt":0}',
-  fingerprint: `fp-${key}`,
-});
-
+// What is specific to PostgreSQL; what every journal keeps is in contract.test.ts.
 describe('PostgresIdJournal', () => {
-  it('maps a key to one entry forever: a second begin returns the first entry', async () => {
-    const journal = new PostgresIdJournal(db.pool(), await db.tables());
-    const first = await journal.begin(entry('order-1', '"req-1"'));
-    expect(first).toMatchObject({
-      created: true,
-      entry: { key: 'order-1', requestId: '"req-1"', state: 'pending' },
-    });
-    const again = await journal.begin(entry('order-1', '"req-2"'));
-    expect(again).toMatchObject({ created: false, entry: { requestId: '"req-1"' } });
-  });
-
-  it('refuses a request id that belongs to another key, naming the owner', async () => {
-    const journal = new PostgresIdJournal(db.pool(), await db.tables());
-    await journal.begin(entry('order-1', '"req-1"'));
-    await expect(journal.begin(entry('order-2', '"req-1"'))).rejects.toMatchObject({
-      code: 'ERR_JOURNAL_ID_REUSED',
-      message: expect.stringContaining('"order-1"'),
-    });
-    expect(await journal.get('order-2')).toBeUndefined();
-  });
-
-  it('creates an entry for exactly one of many concurrent begins across pools', async () => {
-    const tables = await db.tables();
-    const journals = [0, 1, 2].map(() => new PostgresIdJournal(db.pool(), tables));
-    const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => journals[i % 3]!.begin(entry('order-x', `"req-${i}"`))),
-    );
-    expect(results.filter((r) => r.created)).toHaveLength(1);
-    expect(new Set(results.map((r) => r.entry.requestId)).size).toBe(1);
-  });
-
-  it('lists pending entries oldest first and changes an entry only while it is pending', async () => {
-    let clock = 1_700_000_000_000;
-    const journal = new PostgresIdJournal(db.pool(), { ...(await db.tables()), now: () => clock });
-    await journal.begin(entry('a', '"1"'));
-    await journal.begin(entry('b', '"2"'));
-    await journal.begin(entry('c', '"3"'));
-    expect((await journal.pending()).map((e) => e.key)).toEqual(['a', 'b', 'c']);
-    clock += 5000;
-    await journal.complete('b', { status: 'completed', reply: { success: true } });
-    await journal.fail('c', { code: 'ERR_MARKET_USER_NOT_FOUND', message: "User doesn't exist" });
-    await journal.complete('c', { status: 'completed' });
-    await journal.fail('b', { code: 'ERR_MARKET_API', message: 'late' });
-    expect((await journal.pending()).map((e) => e.key)).toEqual(['a']);
-    expect(await journal.get('b')).toEqual({
-      ...entry('b', '"2"'),
-      state: 'completed',
-      completion: { status: 'completed', reply: { success: true } },
-      createdAt: 1_700_000_000_000,
-      updatedAt: 1_700_000_005_000,
-    });
-    expect(await journal.get('c')).toMatchObject({
-      state: 'failed',
-      failure: { message: "User doesn't exist" },
-    });
-    expect(await journal.get('nope')).toBeUndefined();
-  });
-
-  it('refuses to settle a key it never began', async () => {
-    const journal = new PostgresIdJournal(db.pool(), await db.tables());
-    await expect(journal.complete('nope', { status: 'completed' })).rejects.toMatchObject({
-      code: 'ERR_JOURNAL_UNKNOWN_KEY',
-    });
-    await expect(journal.fail('nope', { code: 'X', message: 'x' })).rejects.toMatchObject({
-      code: 'ERR_JOURNAL_UNKNOWN_KEY',
-    });
-  });
-
-  it('keeps what was begun across a new pool and a new journal (an app restart)', async () => {
-    const tables = await db.tables();
-    const before = db.pool();
-    await new PostgresIdJournal(before, tables).begin(entry('order-9', '"req-9"'));
-    await before.end();
-    const after = new PostgresIdJournal(db.pool(), tables);
-    expect((await after.pending()).map((e) => e.requestId)).toEqual(['"req-9"']);
-  });
-
   it('says to migrate when its table does not exist', async () => {
     const journal = new PostgresIdJournal(db.pool(), { tablePrefix: 'never_migrated_' });
     await expect(journal.begin(entry('a', '"1"'))).rejects.toMatchObject({
@@ -117,7 +34,7 @@ describe('PostgresIdJournal', () => {
       code: 'ERR_POSTGRES_NOT_DURABLE',
       message: expect.stringContaining('synchronous_commit = off'),
     });
-    expect(await journal.get('a')).toBeUndefined();
+    expect(await journal.get({ method: 'gift-product', key: 'a' })).toBeUndefined();
     const allowed = new PostgresIdJournal(careless, {
       ...tables,
       dangerouslyAllowNonDurableCommits: true,
@@ -167,8 +84,11 @@ describe('PostgresIdJournal', () => {
       });
       await journal.begin(entry('order-1', '"req-1"'));
       await journal.begin(entry('order-1', '"req-2"'));
-      await journal.complete('order-1', { status: 'completed' });
-      await journal.complete('order-1', { status: 'already-completed' });
+      await journal.complete({ method: 'gift-product', key: 'order-1' }, { status: 'completed' });
+      await journal.complete(
+        { method: 'gift-product', key: 'order-1' },
+        { status: 'already-completed' },
+      );
       const { rows } = await db.query(`SELECT * FROM ${table}`);
       expect(rows).toEqual([{ key: 'order-1', request_id: '"req-1"', status: 'completed' }]);
     });
@@ -183,7 +103,7 @@ describe('PostgresIdJournal', () => {
         },
       });
       await expect(journal.begin(entry('order-2', '"req-2"'))).rejects.toThrow('out of stock');
-      expect(await journal.get('order-2')).toBeUndefined();
+      expect(await journal.get({ method: 'gift-product', key: 'order-2' })).toBeUndefined();
       expect((await db.query(`SELECT * FROM ${table}`)).rows).toEqual([]);
     });
 
@@ -196,9 +116,9 @@ describe('PostgresIdJournal', () => {
         },
       });
       await journal.begin(entry('order-3', '"req-3"'));
-      await expect(journal.complete('order-3', { status: 'completed' })).rejects.toThrow(
-        'disk full',
-      );
+      await expect(
+        journal.complete({ method: 'gift-product', key: 'order-3' }, { status: 'completed' }),
+      ).rejects.toThrow('disk full');
       expect((await journal.pending()).map((e) => e.key)).toEqual(['order-3']);
     });
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/main.js';
 import { migrate, migrationSql } from '../src/index.js';
-import { PostgresSingleUseTokenStore } from '../src/market.js';
+import { PostgresIdJournal, PostgresSingleUseTokenStore } from '../src/market.js';
 import { MIGRATIONS } from '../src/migrations/index.js';
+import { tableNames } from '../src/options.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
 
 let db: TestPostgres;
@@ -72,6 +73,34 @@ describe('migrate', () => {
     });
   });
 
+  it('brings a journal of version 1 to one operation per method and key, keeping its entries', async () => {
+    const tablePrefix = freshPrefix();
+    const t = tableNames({ tablePrefix });
+    // A database a release with only the first migration created, holding one entry.
+    await db.query(
+      `CREATE TABLE ${t.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    await db.query(MIGRATIONS[0]!.sql(t));
+    await db.query(`INSERT INTO ${t.migrations} (version, name) VALUES (1, 'first')`);
+    await db.query(
+      `INSERT INTO ${t.journal} (key, request_id, method, params, fingerprint, state, created_at, updated_at)
+       VALUES ('order-1', '"gift-1"', 'gift-product', '{}', 'f', 'pending', now(), now())`,
+    );
+    expect(await migrate(db.pool(), { tablePrefix })).toMatchObject({ applied: [2] });
+    const journal = new PostgresIdJournal(db.pool(), { tablePrefix });
+    expect(await journal.get({ method: 'gift-product', key: 'order-1' })).toMatchObject({
+      requestId: '"gift-1"',
+    });
+    const transfer = await journal.begin({
+      key: 'order-1',
+      requestId: '"transfer-1"',
+      method: 'transfer-money',
+      params: '{}',
+      fingerprint: 'g',
+    });
+    expect(transfer.created).toBe(true);
+  });
+
   it('prints SQL an operator can apply with their own tool', async () => {
     const tablePrefix = freshPrefix();
     await db.query(migrationSql({ tablePrefix }));
@@ -95,10 +124,14 @@ describe('neverlose-postgres command', () => {
     const tablePrefix = freshPrefix();
     const first = io();
     expect(await run(['migrate', '--table-prefix', tablePrefix], first.io)).toBe(0);
-    expect(first.out.join('')).toBe(`Applied version 1; now at version ${latest}.\n`);
+    expect(first.out.join('')).toBe(
+      `Applied ${MIGRATIONS.map((m) => `version ${m.version}`).join(', ')}; now at version ${latest}.\n`,
+    );
     const status = io();
     expect(await run(['status', '--table-prefix', tablePrefix], status.io)).toBe(0);
-    expect(status.out.join('')).toBe('Applied: 1. Missing: none.\n');
+    expect(status.out.join('')).toBe(
+      `Applied: ${MIGRATIONS.map((m) => m.version).join(', ')}. Missing: none.\n`,
+    );
   });
 
   it('exits 1 with the code when the tables are missing, and 2 on a usage error', async () => {

@@ -10,31 +10,8 @@ afterAll(() => db?.stop());
 
 const NOW = 1_700_000_000_000;
 
+// What is specific to PostgreSQL; what every token store keeps is in contract.test.ts.
 describe('PostgresSingleUseTokenStore', () => {
-  // Tokens of these two tests expire in real time: a sweep by the other instance would forget
-  // a token that expired long ago, as it should.
-  it('consumes a token once, across instances and restarts', async () => {
-    const tables = await db.tables();
-    const exp = Date.now() / 1000 + 600;
-    expect(
-      await new PostgresSingleUseTokenStore(db.pool(), tables).consume('a'.repeat(64), exp),
-    ).toBe(true);
-    expect(
-      await new PostgresSingleUseTokenStore(db.pool(), tables).consume('a'.repeat(64), exp),
-    ).toBe(false);
-  });
-
-  it('lets exactly one of many concurrent consumers spread over instances win', async () => {
-    const tables = await db.tables();
-    const stores = [0, 1].map(() => new PostgresSingleUseTokenStore(db.pool(), tables));
-    const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        stores[i % 2]!.consume('b'.repeat(64), Date.now() / 1000 + 60),
-      ),
-    );
-    expect(results.filter(Boolean)).toHaveLength(1);
-  });
-
   it('remembers a spent token past its last accepted instant, plus clock skew, then forgets it', async () => {
     let clock = NOW;
     const tables = await db.tables();

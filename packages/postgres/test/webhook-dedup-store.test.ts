@@ -11,54 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => db?.stop());
 
+// What is specific to PostgreSQL; what every dedup store keeps is in contract.test.ts.
 describe('PostgresWebhookDedupStore', () => {
-  it('claims a free event, reports a claimed one as processing and a completed one as done', async () => {
-    const store = new PostgresWebhookDedupStore(db.pool(), await db.tables());
-    expect(await store.claim('purchase', 7, 60)).toBe('claimed');
-    expect(await store.claim('purchase', 7, 60)).toBe('processing');
-    expect(await store.claim('transfer', 7, 60)).toBe('claimed');
-    await store.complete('purchase', 7, 3600);
-    expect(await store.claim('purchase', 7, 60)).toBe('done');
-  });
-
-  it('lets exactly one of many concurrent deliveries spread over instances claim an event', async () => {
-    const tables = await db.tables();
-    const stores = [0, 1, 2].map(() => new PostgresWebhookDedupStore(db.pool(), tables));
-    const results = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => stores[i % 3]!.claim('transfer', 22, 60)),
-    );
-    expect(results.filter((result) => result === 'claimed')).toHaveLength(1);
-    expect(results.filter((result) => result === 'processing')).toHaveLength(59);
-  });
-
-  it('frees a released claim for a redelivery, but never a done record', async () => {
-    const store = new PostgresWebhookDedupStore(db.pool(), await db.tables());
-    await store.claim('purchase', 9, 60);
-    await store.release('purchase', 9);
-    expect(await store.claim('purchase', 9, 60)).toBe('claimed');
-    await store.complete('purchase', 9, 3600);
-    await store.release('purchase', 9);
-    expect(await store.claim('purchase', 9, 60)).toBe('done');
-  });
-
-  it('frees a claim when its lease ends and forgets a done record after its TTL', async () => {
-    let clock = 1_700_000_000_000;
-    const store = new PostgresWebhookDedupStore(db.pool(), {
-      ...(await db.tables()),
-      now: () => clock,
-    });
-    expect(await store.claim('purchase', 10, 30)).toBe('claimed');
-    clock += 29_000;
-    expect(await store.claim('purchase', 10, 30)).toBe('processing');
-    clock += 1_000;
-    expect(await store.claim('purchase', 10, 30)).toBe('claimed');
-    await store.complete('purchase', 10, 120);
-    clock += 119_000;
-    expect(await store.claim('purchase', 10, 30)).toBe('done');
-    clock += 1_000;
-    expect(await store.claim('purchase', 10, 30)).toBe('claimed');
-  });
-
   it('deletes expired records by itself as it writes, and keeps live ones', async () => {
     let clock = 1_700_000_000_000;
     const tables = await db.tables();

@@ -112,7 +112,10 @@ function journaledWith(journal) {
       params: '{"username":"darth","product":"cs2","cnt":0}',
       fingerprint: 'fp',
     });
-    await journal.complete(key, { status: 'completed', reply: { success: true } });
+    await journal.complete(
+      { method: 'gift-product', key },
+      { status: 'completed', reply: { success: true } },
+    );
   };
 }
 

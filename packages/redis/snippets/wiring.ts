@@ -9,23 +9,35 @@ import {
 import { RedisTransactionStore } from 'neverlose-redis/oidc';
 import { createClient } from 'redis';
 
-const redis = await createClient({ url: process.env['REDIS_URL'] }).connect();
+const userId = Number(process.env['NEVERLOSE_USER_ID']);
+const apiKey = process.env['NEVERLOSE_API_KEY'] ?? '';
 
-// Money operations: one request id per business key, shared by every instance.
-export const market = new MarketClient({ userId, secret, journal: new RedisIdJournal(redis) });
+export const redis = await createClient({ url: process.env['REDIS_URL'] })
+  // A restart or failover breaks the connection: node-redis reports it here (without a listener
+  // Node.js would end the process) and reconnects by itself.
+  .on('error', (error) => console.error('Redis connection lost:', error.message))
+  .connect();
 
-// Webhooks: a redelivered event runs its handler once, whichever instance receives it.
+// Money operations: one request id per business key and method, shared by every instance. A call
+// that Redis cannot answer within 5 s (timeoutMs) fails with a code and sends nothing.
+export const market = new MarketClient({
+  userId,
+  secret: apiKey,
+  journal: new RedisIdJournal(redis),
+});
+
+// Webhooks: a redelivered event runs its handler once, whichever instance receives it. While
+// Redis is down the handler answers 503 with Retry-After, and the provider delivers again.
 export const webhooks = createWebhookHandler({
-  secret,
+  secret: apiKey,
   dedupStore: new RedisWebhookDedupStore(redis),
-  onEvent,
+  onEvent: (event) => console.log('paid:', event.kind, event.uniqueId),
 });
 
 // Reseller checkout: a token is fulfilled once.
-export const order = await verifyResellerToken(token, apiKey, {
-  integrationId: 100,
-  singleUseStore: new RedisSingleUseTokenStore(redis),
-});
+const tokens = new RedisSingleUseTokenStore(redis);
+export const checkout = (token: string) =>
+  verifyResellerToken(token, apiKey, { integrationId: 100, singleUseStore: tokens });
 
 // Login with Neverlose: a login started on one instance completes on another.
 export const transactions = new RedisTransactionStore(redis, { maxEntries: 100_000 });

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { Deadline } from './deadline.js';
+import { translateRedisError } from './driver-errors.js';
 import { NeverloseRedisError } from './errors.js';
 
 /**
@@ -55,14 +57,34 @@ export interface RedisAdapterOptions {
    * @defaultValue `'neverlose:'`
    */
   readonly prefix?: string;
+  /**
+   * Every call of the adapter ends within this many milliseconds, or fails with
+   * `ERR_REDIS_TIMEOUT`: a silent server, a command waiting in the client's offline queue while it
+   * reconnects, a cluster client rediscovering its nodes. A journal call that timed out sent
+   * nothing; a later call with the same key picks the operation up.
+   *
+   * @defaultValue `5000`
+   */
+  readonly timeoutMs?: number;
 }
+
+/** @internal The default of every `timeoutMs`. */
+export const DEFAULT_TIMEOUT_MS = 5000;
 
 /**
  * @internal The adapters' view of any client: every command names the key it is for, so that a
- * cluster client sends it to the node that serves that key.
+ * cluster client sends it to the node that serves that key; every command ends within the
+ * deadline of its call (a call of its own by default), and fails with a coded error.
  */
 export interface Commands {
-  send(key: string, args: readonly string[], readonly?: boolean): Promise<unknown>;
+  /** The deadline of one store call: pass it to every command of the call. */
+  deadline(): Deadline;
+  send(
+    key: string,
+    args: readonly string[],
+    readonly?: boolean,
+    deadline?: Deadline,
+  ): Promise<unknown>;
   /**
    * Sends `args` (a write to `key`), then `WAIT count timeout` on the same connection to the same
    * node, so the WAIT covers that write whichever node serves `key` now. Returns the write's reply
@@ -73,14 +95,69 @@ export interface Commands {
     args: readonly string[],
     count: number,
     timeoutMs: number,
+    deadline?: Deadline,
   ): Promise<[unknown, number]>;
 }
+
+/** What each kind of client does, before deadlines and translation. */
+type RawCommands = {
+  send(key: string, args: readonly string[], readonly: boolean): Promise<unknown>;
+  writeThenWait(
+    key: string,
+    args: readonly string[],
+    count: number,
+    timeoutMs: number,
+  ): Promise<[unknown, number]>;
+};
 
 const WHAT_TO_PASS =
   'pass a node-redis client (createClient() or createCluster(), connected), an ioredis Redis or Cluster, or an object with sendCommand(args: string[]): Promise<unknown>.';
 
-/** @internal Adapts any supported client; throws a coded error for anything else. */
-export function toCommands(client: unknown): Commands {
+/**
+ * @internal Adapts any supported client; throws a coded error for anything else. `timeoutMs` is
+ * the adapter's option, checked here.
+ */
+export function toCommands(client: unknown, timeoutMs: number | undefined = undefined): Commands {
+  const limit = timeoutOption(timeoutMs);
+  const raw = rawCommands(client);
+  listenForErrors(client as object);
+  const deadline = () => new Deadline(limit);
+  const bounded = <T>(work: () => Promise<T>, what: string, within: Deadline) => {
+    let started: Promise<T>;
+    try {
+      started = work();
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    return within.race(started, what).catch((error: unknown) => {
+      throw translateRedisError(error);
+    });
+  };
+  return {
+    deadline,
+    send: (key, args, readonly = false, within = deadline()) =>
+      bounded(() => raw.send(key, args, readonly), `The command ${args[0]}`, within),
+    writeThenWait: (key, args, count, waitMs, within = deadline()) =>
+      bounded(
+        () => raw.writeThenWait(key, args, count, waitMs),
+        `The command ${args[0]} and WAIT`,
+        within,
+      ),
+  };
+}
+
+function timeoutOption(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  if (!Number.isSafeInteger(value) || value < 1 || value > 2_147_483_647) {
+    throw new NeverloseRedisError(
+      'ERR_REDIS_CONFIGURATION',
+      'Invalid option "timeoutMs": must be a positive integer of milliseconds.',
+    );
+  }
+  return value;
+}
+
+function rawCommands(client: unknown): RawCommands {
   const candidate = client as Partial<Record<string, unknown>> | null;
   if (typeof candidate !== 'object' || candidate === null) {
     throw new NeverloseRedisError(
@@ -117,7 +194,7 @@ export function toCommands(client: unknown): Commands {
   if ('masters' in candidate) {
     const cluster = client as NodeRedisClusterClient;
     return {
-      send: (key, args, readonly = false) => cluster.sendCommand(key, readonly, [...args]),
+      send: (key, args, readonly) => cluster.sendCommand(key, readonly, [...args]),
       // Sent in the same tick, both go to the client of the node serving `key`, in this order.
       writeThenWait: async (key, args, count, timeoutMs) => {
         const [reply, acked] = await Promise.all([
@@ -152,6 +229,7 @@ export async function evalScript(
   script: string,
   keys: readonly [string, ...string[]],
   args: readonly (string | number)[],
+  deadline: Deadline = commands.deadline(),
 ): Promise<unknown> {
   let sha = hashes.get(script);
   if (sha === undefined) {
@@ -160,9 +238,38 @@ export async function evalScript(
   }
   const rest = [String(keys.length), ...keys, ...args.map(String)];
   try {
-    return await commands.send(keys[0], ['EVALSHA', sha, ...rest]);
+    return await commands.send(keys[0], ['EVALSHA', sha, ...rest], false, deadline);
   } catch (error) {
     if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
-    return commands.send(keys[0], ['EVAL', script, ...rest]);
+    return commands.send(keys[0], ['EVAL', script, ...rest], false, deadline);
   }
+}
+
+interface Emitter {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  listenerCount(event: 'error'): number;
+}
+
+const listened = new WeakSet<object>();
+let warned = false;
+
+/**
+ * node-redis emits `'error'` when its connection fails (a restart), and without a listener that
+ * event ends the process. The adapters add one where the app has none: it warns once
+ * (`NEVERLOSE_REDIS_NO_ERROR_LISTENER`); the client reconnects by itself.
+ */
+function listenForErrors(client: object): void {
+  const emitter = client as Partial<Emitter>;
+  if (typeof emitter.on !== 'function' || typeof emitter.listenerCount !== 'function') return;
+  if (listened.has(client) || emitter.listenerCount('error') > 0) return;
+  listened.add(client);
+  emitter.on('error', (error) => {
+    if (warned) return;
+    warned = true;
+    const host = (globalThis as { process?: Partial<NodeJS.Process> }).process;
+    host?.emitWarning?.(
+      `A Redis connection failed (${String((error as Error | undefined)?.message)}) and the client has no 'error' listener: neverlose-redis kept the process up. Add client.on('error', ...) to log it.`,
+      { type: 'NeverloseRedisWarning', code: 'NEVERLOSE_REDIS_NO_ERROR_LISTENER' },
+    );
+  });
 }

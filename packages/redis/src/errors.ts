@@ -1,27 +1,60 @@
 /**
- * Codes of {@link NeverloseRedisError}:
+ * Codes of {@link NeverloseRedisError}.
+ *
+ * Redis failed (each with the client's error as `cause`; a webhook handler answers 503, a money
+ * call sends nothing):
+ * - `ERR_REDIS_UNAVAILABLE`: no connection, or it was lost (refused, reset, the client offline or
+ *   closed), or Redis cannot serve now (a cluster failing over, loading, out of memory).
+ * - `ERR_REDIS_TIMEOUT`: no answer within `timeoutMs` (a command queued while the client
+ *   reconnects counts).
+ * - `ERR_REDIS_READ_ONLY`: the node is a read-only replica: nothing was written.
+ * - `ERR_REDIS_AUTH`: Redis refused the credentials (`NOAUTH`, `WRONGPASS`, `NOPERM`).
+ * - `ERR_REDIS_NOT_REPLICATED`: a journal entry did not reach the replicas asked for in time, so
+ *   the request was not sent (`waitForReplicas`).
+ *
+ * The caller's part:
  * - `ERR_REDIS_CONFIGURATION`: an option is invalid; the message names it.
  * - `ERR_REDIS_UNSUPPORTED_CLIENT`: the client is none the adapters can use; the message says what to pass.
  * - `ERR_REDIS_UNEXPECTED_REPLY`: Redis answered something the adapter cannot read.
- * - `ERR_REDIS_NOT_REPLICATED`: a journal entry did not reach the replicas asked for in time, so
- *   the request was not sent (`waitForReplicas`).
  */
 export type NeverloseRedisErrorCode =
+  | 'ERR_REDIS_UNAVAILABLE'
+  | 'ERR_REDIS_TIMEOUT'
+  | 'ERR_REDIS_READ_ONLY'
+  | 'ERR_REDIS_AUTH'
+  | 'ERR_REDIS_NOT_REPLICATED'
   | 'ERR_REDIS_CONFIGURATION'
   | 'ERR_REDIS_UNSUPPORTED_CLIENT'
-  | 'ERR_REDIS_UNEXPECTED_REPLY'
-  | 'ERR_REDIS_NOT_REPLICATED';
+  | 'ERR_REDIS_UNEXPECTED_REPLY';
 
 const brand = Symbol.for('neverlose-redis.error');
+/**
+ * Marks a store failure for every Neverlose package (`neverlose-market`'s `isStoreFailure`): the
+ * store could not do its part now, so a webhook is answered 503 with `Retry-After`.
+ */
+const storeFailure = Symbol.for('neverlose.store-failure');
 
-/** An adapter was misconfigured, or Redis answered something it cannot have meant. */
+const STORE_FAILURES: ReadonlySet<NeverloseRedisErrorCode> = new Set([
+  'ERR_REDIS_UNAVAILABLE',
+  'ERR_REDIS_TIMEOUT',
+  'ERR_REDIS_READ_ONLY',
+  'ERR_REDIS_AUTH',
+  'ERR_REDIS_NOT_REPLICATED',
+]);
+
+/** An adapter was misconfigured, Redis failed, or it answered something it cannot have meant. */
 export class NeverloseRedisError extends Error {
   readonly code: NeverloseRedisErrorCode;
 
-  constructor(code: NeverloseRedisErrorCode, message: string) {
-    super(message);
+  constructor(code: NeverloseRedisErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.code = code;
     this.name = 'NeverloseRedisError';
+  }
+
+  /** @internal Read by `neverlose-market`'s `isStoreFailure`. */
+  get [storeFailure](): boolean {
+    return STORE_FAILURES.has(this.code);
   }
 }
 Object.defineProperty(NeverloseRedisError.prototype, brand, { value: true });

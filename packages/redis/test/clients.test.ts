@@ -61,8 +61,13 @@ describe.each(clients)('every adapter, given $name as it is', ({ redis, make }) 
       code: 'ERR_JOURNAL_ID_REUSED',
     });
     expect((await journal.pending()).map((e) => e.key)).toEqual(['order-1']);
-    await journal.complete('order-1', { status: 'completed', reply: { success: true } });
-    expect(await journal.get('order-1')).toMatchObject({ state: 'completed' });
+    await journal.complete(
+      { method: 'gift-product', key: 'order-1' },
+      { status: 'completed', reply: { success: true } },
+    );
+    expect(await journal.get({ method: 'gift-product', key: 'order-1' })).toMatchObject({
+      state: 'completed',
+    });
     expect(await journal.pending()).toEqual([]);
 
     const dedup = new RedisWebhookDedupStore(client, { prefix });

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { MarketClient, verifySignature } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import { RedisIdJournal } from '../src/market.js';
-import { shardOf } from '../src/shard.js';
-import { journalEntry as entry } from './journal-entry.js';
 import { deployments, type TestRedis } from './redis-server.js';
 
+// What is specific to Redis; what every journal keeps is in contract.test.ts.
 describe.each(deployments)('RedisIdJournal on $name', ({ start }) => {
   let redis: TestRedis;
   beforeAll(async () => {
@@ -13,94 +13,39 @@ describe.each(deployments)('RedisIdJournal on $name', ({ start }) => {
   });
   afterAll(() => redis.stop());
 
-  it('maps a key to one entry forever: a second begin returns the first entry', async () => {
-    const journal = new RedisIdJournal(await redis.connect(), { prefix: redis.prefix() });
-    const first = await journal.begin(entry('order-1', '"req-1"'));
-    expect(first).toMatchObject({
-      created: true,
-      entry: { key: 'order-1', requestId: '"req-1"', state: 'pending' },
-    });
-    const again = await journal.begin(entry('order-1', '"req-2"'));
-    expect(again).toMatchObject({ created: false, entry: { requestId: '"req-1"' } });
-  });
-
-  it('refuses a request id that belongs to another key', async () => {
-    const journal = new RedisIdJournal(await redis.connect(), { prefix: redis.prefix() });
-    await journal.begin(entry('order-1', '"req-1"'));
-    await expect(journal.begin(entry('order-2', '"req-1"'))).rejects.toMatchObject({
-      code: 'ERR_JOURNAL_ID_REUSED',
-    });
-  });
-
-  it('creates an entry for exactly one of many concurrent begins across clients', async () => {
-    const prefix = redis.prefix();
-    const journals = await Promise.all(
-      [0, 1].map(async () => new RedisIdJournal(await redis.connect(), { prefix })),
-    );
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => journals[i % 2]!.begin(entry('order-x', `"req-${i}"`))),
-    );
-    expect(results.filter((r) => r.created)).toHaveLength(1);
-    expect(new Set(results.map((r) => r.entry.requestId)).size).toBe(1);
-  });
-
-  it('lists pending entries oldest first and never changes a settled one', async () => {
-    const journal = new RedisIdJournal(await redis.connect(), { prefix: redis.prefix() });
-    await journal.begin(entry('a', '"1"'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await journal.begin(entry('b', '"2"'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await journal.begin(entry('c', '"3"'));
-    expect((await journal.pending()).map((e) => e.key)).toEqual(['a', 'b', 'c']);
-    await journal.complete('b', { status: 'completed', reply: { success: true } });
-    await journal.fail('c', { code: 'ERR_MARKET_USER_NOT_FOUND', message: "User doesn't exist" });
-    await journal.complete('c', { status: 'completed' });
-    expect((await journal.pending()).map((e) => e.key)).toEqual(['a']);
-    expect(await journal.get('b')).toMatchObject({
-      state: 'completed',
-      completion: { reply: { success: true } },
-    });
-    expect(await journal.get('c')).toMatchObject({
-      state: 'failed',
-      failure: { message: "User doesn't exist" },
-    });
-    expect(await journal.get('nope')).toBeUndefined();
-    await expect(journal.complete('nope', { status: 'completed' })).rejects.toMatchObject({
-      code: 'ERR_JOURNAL_UNKNOWN_KEY',
-    });
-  });
-
-  it('skips a listing left by a begin that stopped halfway, and drops that of a settled entry', async () => {
+  it('writes an entry and its pending listing in one hash slot, so a failover keeps both or neither', async () => {
     const client = await redis.connect();
     const prefix = redis.prefix();
     const journal = new RedisIdJournal(client, { prefix });
-    const listing = (key: string) => `${prefix}journal:pending:${shardOf(key, 16)}`;
-    // A crash after listing the key, before creating its entry.
-    await client.zAdd(listing('halfway'), { score: 1, value: 'halfway' });
-    // A crash after settling an entry, before unlisting it.
-    await journal.begin(entry('settled', '"s-1"'));
-    await journal.complete('settled', { status: 'completed' });
-    await client.zAdd(listing('settled'), { score: 1, value: 'settled' });
-    await journal.begin(entry('open', '"o-1"'));
-
-    expect((await journal.pending()).map((e) => e.key)).toEqual(['open']);
-    expect(await redis.keys(`${prefix}journal:pending:*`)).toHaveLength(
-      new Set([listing('halfway'), listing('open')]).size,
-    );
+    await journal.begin(entry('order-1', '"req-1"'));
+    const keys = await redis.keys(`${prefix}journal:*`);
+    const entryKey = keys.find((key) => key.includes('entry:gift-product:order-1'))!;
+    const listing = keys.find((key) => key.endsWith('pending'))!;
+    expect(/\{journal:\d+\}/.exec(entryKey)?.[0]).toBe(/\{journal:\d+\}/.exec(listing)?.[0]);
+    if (redis.kind === 'cluster') {
+      const slot = (key: string) =>
+        (
+          client as { sendCommand(k: string, r: boolean, a: string[]): Promise<unknown> }
+        ).sendCommand(key, true, ['CLUSTER', 'KEYSLOT', key]);
+      expect(await slot(entryKey)).toBe(await slot(listing));
+    }
   });
 
-  it('leaves no listing behind when a settled key is begun again', async () => {
+  it('lists a pending entry again when it is begun again, and unlists a settled one', async () => {
+    const client = await redis.connect();
     const prefix = redis.prefix();
-    const journal = new RedisIdJournal(await redis.connect(), { prefix });
-    await journal.begin(entry('order-9', '"9-1"'));
-    await journal.complete('order-9', { status: 'completed' });
-    expect(await journal.begin(entry('order-9', '"9-2"'))).toMatchObject({
-      created: false,
-      entry: { requestId: '"9-1"', state: 'completed' },
-    });
-    expect(await redis.keys(`${prefix}journal:pending:*`)).toEqual([]);
-    // The second id was never used: another key may have it.
-    expect(await journal.begin(entry('order-10', '"9-2"'))).toMatchObject({ created: true });
+    const journal = new RedisIdJournal(client, { prefix });
+    await journal.begin(entry('open', '"o-1"'));
+    await journal.begin(entry('done', '"d-1"'));
+    await journal.complete({ method: 'gift-product', key: 'done' }, { status: 'completed' });
+    // Listings gone missing (restored from an old backup, say): begin writes them back.
+    for (const key of await redis.keys(`${prefix}journal:*pending`)) await client.del(key);
+    expect(await journal.pending()).toEqual([]);
+    await journal.begin(entry('open', '"o-2"'));
+    await journal.begin(entry('done', '"d-2"'));
+    expect((await journal.pending()).map((e) => [e.key, e.requestId])).toEqual([['open', '"o-1"']]);
+    // The unused ids were given back: another entry may have them.
+    expect(await journal.begin(entry('other', '"d-2"'))).toMatchObject({ created: true });
   });
 
   describe('behind MarketClient, on two instances', () => {

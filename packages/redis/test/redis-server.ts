@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -71,16 +71,31 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-/** A `redis-server` on a free loopback port, without persistence, until `stop()`. */
-export async function spawnRedisServer(): Promise<{
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}> {
-  const port = await freePort();
+/**
+ * A `redis-server` on loopback until `stop()`: a free port (or `port`), without persistence unless
+ * `args` ask for it, its files in `dir` (a temporary directory of its own by default, removed on
+ * `stop()`). `args` are more of its options (`--replicaof`, `--requirepass`, `--appendonly yes`).
+ */
+export async function spawnRedisServer(
+  options: { port?: number; args?: readonly string[]; dir?: string } = {},
+): Promise<{ url: string; port: number; pid: number; stop(): Promise<void> }> {
+  const port = options.port ?? (await freePort());
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'neverlose-redis-'));
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      ...(options.args ?? []),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -92,15 +107,18 @@ export async function spawnRedisServer(): Promise<{
       if (seen.includes('Ready to accept connections')) resolve();
     });
   });
+  child.removeAllListeners('exit');
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     pid: child.pid!,
     async stop() {
-      child.removeAllListeners('exit');
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -4,9 +4,9 @@ import { Cluster } from 'ioredis';
 import { MarketClient } from 'neverlose-market';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import type { RedisClient } from '../src/index.js';
 import { RedisIdJournal } from '../src/market.js';
-import { journalEntry as entry } from './journal-entry.js';
 import { type OwnCluster, startOwnCluster, startRedis, type TestRedis } from './redis-server.js';
 
 describe('RedisIdJournal with waitForReplicas, on one Redis without a replica', () => {
@@ -46,7 +46,9 @@ describe('RedisIdJournal with waitForReplicas, on one Redis without a replica', 
     });
     expect(requests).toBe(0);
     // The entry stays pending with its id, for a later call with the same key.
-    expect(await journal.get('order-1')).toMatchObject({ state: 'pending' });
+    expect(await journal.get({ method: 'gift-product', key: 'order-1' })).toMatchObject({
+      state: 'pending',
+    });
   });
 
   it('refuses a bad waitForReplicas naming the option', async () => {

@@ -6,6 +6,7 @@ export const nodeOnlySurfaces = {
   'passport-express': () => import('./passport-express.js'),
   'redis-stores': () => import('./redis-stores.js'),
   'postgres-stores': () => import('./postgres-stores.js'),
+  'sqlite-stores': () => import('./sqlite-stores.js'),
 };
 
 export type NodeOnlySurfaceName = keyof typeof nodeOnlySurfaces;

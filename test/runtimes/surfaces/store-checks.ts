@@ -57,7 +57,7 @@ export function storeChecks(
       const first = await market.transferMoney(order);
       assert.fields(first, { status: 'completed', fromJournal: false }, 'the transfer');
       assert.fields(
-        await journal.get(order.key),
+        await journal.get({ method: 'transfer-money', key: order.key }),
         { state: 'completed', requestId: JSON.stringify(first.id) },
         'the journal entry',
       );

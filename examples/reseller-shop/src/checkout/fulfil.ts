@@ -34,9 +34,16 @@ export async function fulfil(
   } catch (error) {
     // An API refusal is journaled as failed and a lost answer stays pending: the outcome page
     // shows both. Anything that left no journal entry (invalid input) is the caller's to report.
-    if ((await journal.get(key)) !== undefined) return;
+    if ((await journalEntry(journal, key)) !== undefined) return;
     throw error;
   }
+}
+
+/** The journal entry of an order: a key names one operation per method, and an order has one. */
+function journalEntry(journal: IdJournal, key: string): Promise<JournalEntry | undefined> {
+  return Promise.all(
+    (['gift-product', 'transfer-money'] as const).map((method) => journal.get({ method, key })),
+  ).then((entries) => entries.find((entry) => entry !== undefined));
 }
 
 /** What the outcome page shows about a journaled order. */
@@ -65,7 +72,7 @@ export async function readOrder(
   journal: IdJournal,
   orderId: string,
 ): Promise<JournaledOrder | undefined> {
-  const entry = await journal.get(orderKey(orderId));
+  const entry = await journalEntry(journal, orderKey(orderId));
   return entry === undefined
     ? undefined
     : { outcome: outcomeOf(entry), delivered: deliveredOf(entry) };

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MarketClient } from 'neverlose-market/client';
-import { isNeverloseMarketError } from 'neverlose-market/errors';
+import { isNeverloseMarketError, isStoreFailure } from 'neverlose-market/errors';
 import {
   acceptResellerOrder,
   type ResellerOrder,
@@ -138,6 +138,8 @@ export async function pay(
     try {
       await fulfil(deps.client, deps.stores.journal, order);
     } catch (error) {
+      // The journal could not record the delivery: nothing was sent; the page says try again.
+      if (isStoreFailure(error)) throw error;
       const code = isNeverloseMarketError(error) ? error.code : 'ERR_SHOP_INTERNAL';
       console.error('reseller-shop: delivery was not attempted:', error);
       throw new Refusal(

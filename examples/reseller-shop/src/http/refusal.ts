@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { isStoreFailure } from 'neverlose-market/errors';
 import { rejectionPage } from '../views/checkout.js';
 import { sendHtml } from './respond.js';
 
@@ -33,11 +34,29 @@ export const FORGED_FORM = new Refusal(
   'This form was not sent from the page the shop served you (another site, or an expired page). Reload the page and submit it again.',
 );
 
-/** Runs a route, answering a thrown {@link Refusal} as its page; anything else is rethrown. */
+/**
+ * A store that cannot answer now (its database restarting, read-only, unreachable): nothing was
+ * taken or sent, and the same request works again once it is back.
+ */
+function storeRefusal(error: unknown): Refusal {
+  return new Refusal(
+    503,
+    'Try again in a moment',
+    String((error as { code?: unknown }).code ?? 'ERR_SHOP_STORE_UNAVAILABLE'),
+    'The shop cannot reach its database right now. Nothing was charged or sent twice: submit the same page again in a minute.',
+    { 'retry-after': '5' },
+  );
+}
+
+/**
+ * Runs a route, answering a thrown {@link Refusal} as its page, and a store failure as 503 with
+ * its code; anything else is rethrown.
+ */
 export async function refusing(res: ServerResponse, run: () => Promise<void>): Promise<void> {
   try {
     await run();
-  } catch (error) {
+  } catch (thrown) {
+    const error = isStoreFailure(thrown) ? storeRefusal(thrown) : thrown;
     if (!(error instanceof Refusal)) throw error;
     sendHtml(
       res,

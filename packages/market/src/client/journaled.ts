@@ -1,5 +1,5 @@
 import { JournalError } from '../journal/errors.js';
-import type { IdJournal, JournalEntry } from '../journal/journal.js';
+import type { IdJournal, JournalEntry, JournalRef } from '../journal/journal.js';
 import { sha256Hex } from '../lib/crypto.js';
 import { apiErrorCode, isMarketApiErrorCode, MarketApiError, MarketInputError } from './errors.js';
 import {
@@ -24,13 +24,15 @@ import { asLabel, type SignedSender } from './send.js';
 /**
  * @internal Runs actions (the methods that spend or give): picks the request id (explicit, from
  * the business key, or fresh), and with a journal writes the operation before its request leaves,
- * answers a finished key from the journal, and records the outcome.
+ * answers a finished operation from the journal, and records the outcome. A business key names one
+ * operation per method, with or without a journal: its request id is derived from both, and so is
+ * its journal entry.
  */
 export class ActionRunner {
   readonly #sender: SignedSender;
   readonly #journal: IdJournal | undefined;
   readonly #idPrefix: string;
-  /** Journaled operations being sent by this process, by key: a second call shares the first. */
+  /** Journaled operations being sent by this process, by entry: a second call shares the first. */
   readonly #inflight = new Map<string, Promise<ActionOutcome>>();
 
   constructor(sender: SignedSender, journal: IdJournal | undefined, idPrefix: string) {
@@ -76,7 +78,7 @@ export class ActionRunner {
       fingerprint,
     });
     if (!created) {
-      if (entry.fingerprint !== fingerprint || entry.method !== method) {
+      if (entry.fingerprint !== fingerprint) {
         throw new JournalError(
           'ERR_JOURNAL_KEY_CONFLICT',
           `Key ${JSON.stringify(journalKey)} already maps to a ${entry.method} with other parameters; nothing was sent.`,
@@ -95,7 +97,9 @@ export class ActionRunner {
 
   /**
    * Re-sends every pending operation of the journal with its original id, one at a time.
-   * `still-pending` ones stay in the journal.
+   * `still-pending` ones stay in the journal. Before each is sent its entry is written again
+   * (`begin`), so a journal that can no longer record the outcome (read-only, unreachable) refuses
+   * it before anything leaves, and one another instance settled meanwhile is not sent again.
    */
   async resumePending(signal: AbortSignal | undefined): Promise<ResumeReport[]> {
     const journal = this.#journal;
@@ -117,14 +121,16 @@ export class ActionRunner {
             `Journal entry ${entry.key} names unknown method ${method}.`,
           );
         }
-        this.#journalEvent('resume', entry);
-        const outcome = await this.#runJournaled(
-          journal,
-          entry,
+        const wire = readWireParams(entry);
+        const { entry: current } = await journal.begin({
+          key: entry.key,
+          requestId: entry.requestId,
           method,
-          readWireParams(entry),
-          signal,
-        );
+          params: entry.params,
+          fingerprint: entry.fingerprint,
+        });
+        this.#journalEvent('resume', current);
+        const outcome = await this.#runJournaled(journal, current, method, wire, signal);
         reports.push(withKey(outcome, entry.key));
       } catch (error) {
         const base = { key: entry.key, method: entry.method, id };
@@ -163,7 +169,8 @@ export class ActionRunner {
         }),
       );
     }
-    const running = this.#inflight.get(entry.key);
+    const slot = `${entry.method}\0${entry.key}`;
+    const running = this.#inflight.get(slot);
     if (running) return running;
     const task = (async () => {
       try {
@@ -171,7 +178,7 @@ export class ActionRunner {
         // journal, an attempt before a crash), "Invalid id." means it was applied.
         const outcome = await this.#sender.action(method, wire, id, true, signal);
         await journal.complete(
-          entry.key,
+          refOf(entry),
           outcome.status === 'completed'
             ? { status: outcome.status, reply: outcome.reply }
             : { status: outcome.status },
@@ -180,15 +187,15 @@ export class ActionRunner {
         return outcome;
       } catch (error) {
         if (error instanceof MarketApiError) {
-          await journal.fail(entry.key, { code: error.code, message: error.providerMessage });
+          await journal.fail(refOf(entry), { code: error.code, message: error.providerMessage });
           this.#journalEvent('fail', entry);
         }
         throw error;
       } finally {
-        this.#inflight.delete(entry.key);
+        this.#inflight.delete(slot);
       }
     })();
-    this.#inflight.set(entry.key, task);
+    this.#inflight.set(slot, task);
     return task;
   }
 
@@ -206,6 +213,10 @@ export class ActionRunner {
       requestId: String(asLabel(decodeRequestId(entry.requestId))),
     });
   }
+}
+
+function refOf(entry: JournalEntry): JournalRef {
+  return { method: entry.method, key: entry.key };
 }
 
 /** The wire fields a journal entry recorded, checked: a journal is storage, not trusted input. */

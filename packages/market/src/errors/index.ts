@@ -25,3 +25,4 @@ export {
   NeverloseMarketError,
   type NeverloseMarketErrorCode,
 } from './base.js';
+export { isStoreFailure, STORE_FAILURE } from './store-failure.js';

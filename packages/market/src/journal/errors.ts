@@ -1,12 +1,13 @@
 import { NeverloseMarketError } from '../errors/base.js';
+import type { JournalRef } from './journal.js';
 
 /**
  * Codes of {@link JournalError}.
  *
- * - `ERR_JOURNAL_KEY_CONFLICT`: a business key already maps to an operation with other parameters
- *   (or another request id). Nothing was sent.
- * - `ERR_JOURNAL_ID_REUSED`: the request id already belongs to another business key.
- * - `ERR_JOURNAL_UNKNOWN_KEY`: `complete`/`fail` of a key the journal never began.
+ * - `ERR_JOURNAL_KEY_CONFLICT`: a business key already maps to an operation of the same method with
+ *   other parameters (or another request id). Nothing was sent.
+ * - `ERR_JOURNAL_ID_REUSED`: the request id already belongs to another entry (another key or method).
+ * - `ERR_JOURNAL_UNKNOWN_KEY`: `complete`/`fail` of a method and key the journal never began.
  * - `ERR_JOURNAL_CORRUPT`: an entry read back is not what the client wrote (its request id or
  *   parameters do not parse): the storage was changed by hand or damaged.
  */
@@ -18,3 +19,11 @@ export type JournalErrorCode =
 
 /** The id journal refused an operation or could not be opened. */
 export class JournalError extends NeverloseMarketError<JournalErrorCode> {}
+
+/** @internal `complete`/`fail` of an entry the journal never began. */
+export function unknownEntry(ref: JournalRef): JournalError {
+  return new JournalError(
+    'ERR_JOURNAL_UNKNOWN_KEY',
+    `No journal entry for the ${String(ref?.method)} of key ${JSON.stringify(ref?.key)}.`,
+  );
+}

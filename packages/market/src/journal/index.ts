@@ -5,6 +5,7 @@ export type {
   JournalCompletion,
   JournalEntry,
   JournalFailure,
+  JournalRef,
   JournalState,
   NewJournalEntry,
 } from './journal.js';

@@ -1,9 +1,10 @@
-import { JournalError } from './errors.js';
+import { JournalError, unknownEntry } from './errors.js';
 import type {
   IdJournal,
   JournalCompletion,
   JournalEntry,
   JournalFailure,
+  JournalRef,
   NewJournalEntry,
 } from './journal.js';
 
@@ -18,49 +19,50 @@ import type {
  */
 export class MemoryJournal implements IdJournal {
   readonly #entries = new Map<string, JournalEntry>();
-  readonly #keysById = new Map<string, string>();
+  readonly #refsById = new Map<string, JournalRef>();
 
   begin(entry: NewJournalEntry): { created: boolean; entry: JournalEntry } {
-    const existing = this.#entries.get(entry.key);
+    const existing = this.#entries.get(slot(entry));
     if (existing) return { created: false, entry: existing };
-    const owner = this.#keysById.get(entry.requestId);
+    const owner = this.#refsById.get(entry.requestId);
     if (owner !== undefined) {
       throw new JournalError(
         'ERR_JOURNAL_ID_REUSED',
-        `Request id ${entry.requestId} already belongs to key ${JSON.stringify(owner)}.`,
+        `Request id ${entry.requestId} already belongs to the ${owner.method} of key ${JSON.stringify(owner.key)}.`,
       );
     }
     const now = Date.now();
     const created: JournalEntry = { ...entry, state: 'pending', createdAt: now, updatedAt: now };
-    this.#entries.set(entry.key, created);
-    this.#keysById.set(entry.requestId, entry.key);
+    this.#entries.set(slot(entry), created);
+    this.#refsById.set(entry.requestId, { method: entry.method, key: entry.key });
     return { created: true, entry: created };
   }
 
-  complete(key: string, completion: JournalCompletion): void {
-    this.#update(key, { state: 'completed', completion });
+  complete(ref: JournalRef, completion: JournalCompletion): void {
+    this.#update(ref, { state: 'completed', completion });
   }
 
-  fail(key: string, failure: JournalFailure): void {
-    this.#update(key, { state: 'failed', failure });
+  fail(ref: JournalRef, failure: JournalFailure): void {
+    this.#update(ref, { state: 'failed', failure });
   }
 
-  get(key: string): JournalEntry | undefined {
-    return this.#entries.get(key);
+  get(ref: JournalRef): JournalEntry | undefined {
+    return this.#entries.get(slot(ref));
   }
 
   pending(): JournalEntry[] {
     return [...this.#entries.values()].filter((entry) => entry.state === 'pending');
   }
 
-  #update(key: string, change: Partial<JournalEntry>): void {
-    const entry = this.#entries.get(key);
-    if (!entry)
-      throw new JournalError(
-        'ERR_JOURNAL_UNKNOWN_KEY',
-        `No journal entry for key ${JSON.stringify(key)}.`,
-      );
+  #update(ref: JournalRef, change: Partial<JournalEntry>): void {
+    const entry = this.#entries.get(slot(ref));
+    if (!entry) throw unknownEntry(ref);
     if (entry.state !== 'pending') return;
-    this.#entries.set(key, { ...entry, ...change, updatedAt: Date.now() });
+    this.#entries.set(slot(ref), { ...entry, ...change, updatedAt: Date.now() });
   }
+}
+
+/** Method and key as one map key: a method never holds a NUL character. */
+function slot(ref: JournalRef): string {
+  return `${ref.method}\0${ref.key}`;
 }

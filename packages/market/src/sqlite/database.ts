@@ -1,3 +1,4 @@
+import { openWithDriver, type SqliteDatabase, type SqliteDriverName } from './driver.js';
 import { SqliteStoreError } from './errors.js';
 
 /** Options every SQLite store takes. */
@@ -29,7 +30,17 @@ export interface SqliteStoreOptions {
    * @example `{ table: 'shop1_market_journal' }`
    */
   readonly table?: string;
+  /**
+   * The SQLite library: `'node:sqlite'` (built into Node.js 22.13+, Bun and Deno: nothing to
+   * install) or `'better-sqlite3'` (the optional peer dependency, for Node.js 20). Both keep the
+   * same durability (WAL, the same `synchronous`) and behave the same.
+   *
+   * @defaultValue `node:sqlite` where the runtime has it, better-sqlite3 elsewhere
+   */
+  readonly driver?: SqliteDriverName;
 }
+
+export type { SqliteDatabase, SqliteDriverName, SqliteStatement } from './driver.js';
 
 /** Options of the SQLite stores whose entries expire (webhook dedup, single-use tokens). */
 export interface SqliteExpiringStoreOptions extends SqliteStoreOptions {
@@ -41,27 +52,9 @@ export interface SqliteExpiringStoreOptions extends SqliteStoreOptions {
   readonly now?: () => number;
 }
 
-/** @internal The part of better-sqlite3's API the stores use (its types are not a dependency). */
-export interface SqliteStatement {
-  run(...params: unknown[]): { changes: number };
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
-}
-
-/** @internal */
-export interface SqliteDatabase {
-  pragma(source: string): unknown;
-  exec(source: string): unknown;
-  prepare(source: string): SqliteStatement;
-  transaction<F extends (...args: never[]) => unknown>(fn: F): F & { immediate: F };
-  close(): unknown;
-}
-
-type DatabaseConstructor = new (filename: string, options?: { timeout?: number }) => SqliteDatabase;
-
 /**
- * @internal Opens `filename` through `better-sqlite3` (loaded only here) in WAL mode with the
- * options' `synchronous`, and returns it with the checked table name.
+ * @internal Opens `filename` with the options' driver in WAL mode with their `synchronous` and
+ * busy timeout, and returns it with the checked table name.
  */
 export async function openDatabase(
   filename: string,
@@ -88,24 +81,24 @@ export async function openDatabase(
       '"synchronous" must be "FULL" or "NORMAL".',
     );
   }
-  const Database = await loadBetterSqlite3();
-  const db = new Database(filename, { timeout: busyTimeoutMs });
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
-  return { db, table };
-}
-
-async function loadBetterSqlite3(): Promise<DatabaseConstructor> {
-  try {
-    // A variable specifier keeps bundlers from resolving the optional peer at build time.
-    const specifier = 'better-sqlite3';
-    const module = (await import(specifier)) as { default?: DatabaseConstructor };
-    return (module.default ?? module) as DatabaseConstructor;
-  } catch (cause) {
+  if (
+    options.driver !== undefined &&
+    options.driver !== 'node:sqlite' &&
+    options.driver !== 'better-sqlite3'
+  ) {
     throw new SqliteStoreError(
-      'ERR_SQLITE_UNAVAILABLE',
-      'The SQLite stores need better-sqlite3 12.x: run "npm install better-sqlite3@12" (or pass another store).',
-      { cause },
+      'ERR_SQLITE_INVALID_OPTIONS',
+      '"driver" must be "node:sqlite" or "better-sqlite3" (or left unset).',
     );
   }
+  const db = await openWithDriver(filename, options.driver);
+  try {
+    db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec(`PRAGMA synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return { db, table };
 }

@@ -13,14 +13,15 @@ export type SqliteDedupStoreOptions = SqliteExpiringStoreOptions;
 const SWEEP_EVERY = 1024;
 
 /**
- * Opens (or creates) a durable {@link WebhookDedupStore} in an SQLite file, through the optional
- * peer dependency `better-sqlite3` (12.x): handled webhooks are remembered across restarts, so a
- * replayed webhook does not run its handler again. Each step is one atomic write (an `IMMEDIATE`
- * transaction), so processes sharing the file claim an event once. The file may also hold the
- * journal and the token store.
+ * Opens (or creates) a durable {@link WebhookDedupStore} in an SQLite file, through `node:sqlite`
+ * (Node.js 22.13+, Bun, Deno) or the optional peer dependency `better-sqlite3` (12.x): handled
+ * webhooks are remembered across restarts, so a replayed webhook does not run its handler again.
+ * Each step is one atomic write (an `IMMEDIATE` transaction), so processes sharing the file claim
+ * an event once. The file may also hold the journal and the token store.
  *
  * @param filename The database file, created if missing.
- * @throws {SqliteStoreError} `ERR_SQLITE_UNAVAILABLE` when `better-sqlite3` is not installed.
+ * @throws {SqliteStoreError} `ERR_SQLITE_DRIVER_UNAVAILABLE` when neither `node:sqlite` nor
+ *   `better-sqlite3` can be loaded.
  *
  * @example
  * ```ts
@@ -69,13 +70,13 @@ export class SqliteDedupStore implements WebhookDedupStore {
     );
     this.#sweep = db.prepare(`DELETE FROM ${table} WHERE expires_at <= ?`);
     // IMMEDIATE takes the write lock before reading, so two processes cannot both claim.
-    this.#claim = db.transaction((kind: string, uniqueId: number, leaseSeconds: number) => {
+    this.#claim = db.immediate((kind: string, uniqueId: number, leaseSeconds: number) => {
       const now = this.#now();
       const row = select.get(kind, uniqueId) as { done: number; expires_at: number } | undefined;
       if (row !== undefined && row.expires_at > now) return row.done === 1 ? 'done' : 'processing';
       this.#upsert.run(kind, uniqueId, 0, now + leaseSeconds * 1000);
       return 'claimed' as const;
-    }).immediate;
+    });
   }
 
   claim(kind: string, uniqueId: number, leaseSeconds: number): DedupClaim {

@@ -1,4 +1,8 @@
-export type { SqliteExpiringStoreOptions, SqliteStoreOptions } from './database.js';
+export type {
+  SqliteDriverName,
+  SqliteExpiringStoreOptions,
+  SqliteStoreOptions,
+} from './database.js';
 export {
   openSqliteDedupStore,
   SqliteDedupStore,

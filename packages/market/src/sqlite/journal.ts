@@ -1,9 +1,10 @@
-import { JournalError } from '../journal/errors.js';
+import { JournalError, unknownEntry } from '../journal/errors.js';
 import type {
   IdJournal,
   JournalCompletion,
   JournalEntry,
   JournalFailure,
+  JournalRef,
   NewJournalEntry,
 } from '../journal/journal.js';
 import {
@@ -30,16 +31,18 @@ interface Row {
 }
 
 /**
- * Opens (or creates) a durable {@link IdJournal} in an SQLite file, through the optional peer
- * dependency `better-sqlite3` (12.x), loaded only here. Writes are synchronous: when `begin`
- * returns, the entry is on disk and the request may leave.
+ * Opens (or creates) a durable {@link IdJournal} in an SQLite file, through `node:sqlite` where the
+ * runtime has it (Node.js 22.13+, Bun, Deno) or the optional peer dependency `better-sqlite3`
+ * (12.x), loaded only here. Writes are synchronous: when `begin` returns, the entry is on disk and
+ * the request may leave. A full or read-only disk fails the call (`ERR_SQLITE_FULL`,
+ * `ERR_SQLITE_READ_ONLY`) before anything is sent.
  *
  * Several processes may share one file (SQLite locks it); keep it on a local disk. The same file
  * may also hold {@link openSqliteDedupStore} and {@link openSqliteSingleUseStore} (own tables).
  *
  * @param filename The database file, created if missing. `':memory:'` works but is not durable.
- * @throws {SqliteStoreError} `ERR_SQLITE_UNAVAILABLE` when `better-sqlite3` is not installed,
- *   `ERR_SQLITE_INVALID_OPTIONS` for a bad option.
+ * @throws {SqliteStoreError} `ERR_SQLITE_DRIVER_UNAVAILABLE` when neither `node:sqlite` nor
+ *   `better-sqlite3` can be loaded, `ERR_SQLITE_INVALID_OPTIONS` for a bad option.
  *
  * @example
  * ```ts
@@ -53,8 +56,9 @@ export async function openSqliteJournal(
   options: SqliteJournalOptions = {},
 ): Promise<SqliteJournal> {
   const { db, table } = await openDatabase(filename, options, 'neverlose_market_journal');
+  // A business key names one operation per method: (key, method) is the entry.
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
-    key TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
     request_id TEXT NOT NULL UNIQUE,
     method TEXT NOT NULL,
     params TEXT NOT NULL,
@@ -63,7 +67,8 @@ export async function openSqliteJournal(
     completion TEXT,
     failure TEXT,
     created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (key, method)
   );
   CREATE INDEX IF NOT EXISTS ${table}_pending ON ${table} (created_at) WHERE state = 'pending';`);
   return new SqliteJournal(db, table);
@@ -76,6 +81,7 @@ export class SqliteJournal implements IdJournal {
   readonly #select: SqliteStatement;
   readonly #selectById: SqliteStatement;
   readonly #selectPending: SqliteStatement;
+  readonly #touch: SqliteStatement;
   readonly #update: SqliteStatement;
   readonly #begin: (entry: NewJournalEntry) => { created: boolean; entry: JournalEntry };
 
@@ -86,23 +92,33 @@ export class SqliteJournal implements IdJournal {
       `INSERT INTO ${table} (key, request_id, method, params, fingerprint, state, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
     );
-    this.#select = db.prepare(`SELECT * FROM ${table} WHERE key = ?`);
-    this.#selectById = db.prepare(`SELECT key FROM ${table} WHERE request_id = ?`);
+    this.#select = db.prepare(`SELECT * FROM ${table} WHERE key = ? AND method = ?`);
+    this.#selectById = db.prepare(`SELECT key, method FROM ${table} WHERE request_id = ?`);
     this.#selectPending = db.prepare(
       `SELECT * FROM ${table} WHERE state = 'pending' ORDER BY created_at, rowid`,
     );
-    this.#update = db.prepare(
-      `UPDATE ${table} SET state = ?, completion = ?, failure = ?, updated_at = ? WHERE key = ? AND state = 'pending'`,
+    // Written again when a pending entry is begun again (before a resend): a disk that cannot
+    // take the outcome refuses it here, before anything is sent.
+    this.#touch = db.prepare(
+      `UPDATE ${table} SET updated_at = ? WHERE key = ? AND method = ? AND state = 'pending'`,
     );
-    // IMMEDIATE takes the write lock first, so two processes cannot both insert the same key.
-    this.#begin = db.transaction((entry: NewJournalEntry) => {
-      const existing = this.#select.get(entry.key) as Row | undefined;
-      if (existing) return { created: false, entry: toEntry(existing) };
-      const owner = this.#selectById.get(entry.requestId) as { key: string } | undefined;
+    this.#update = db.prepare(
+      `UPDATE ${table} SET state = ?, completion = ?, failure = ?, updated_at = ? WHERE key = ? AND method = ? AND state = 'pending'`,
+    );
+    // IMMEDIATE takes the write lock first, so two processes cannot both insert the same entry.
+    this.#begin = db.immediate((entry: NewJournalEntry) => {
+      const existing = this.#select.get(entry.key, entry.method) as Row | undefined;
+      if (existing) {
+        if (existing.state === 'pending') this.#touch.run(Date.now(), entry.key, entry.method);
+        return { created: false, entry: toEntry(existing) };
+      }
+      const owner = this.#selectById.get(entry.requestId) as
+        | { key: string; method: string }
+        | undefined;
       if (owner) {
         throw new JournalError(
           'ERR_JOURNAL_ID_REUSED',
-          `Request id ${entry.requestId} already belongs to key ${JSON.stringify(owner.key)}.`,
+          `Request id ${entry.requestId} already belongs to the ${owner.method} of key ${JSON.stringify(owner.key)}.`,
         );
       }
       const now = Date.now();
@@ -117,25 +133,34 @@ export class SqliteJournal implements IdJournal {
       );
       return {
         created: true,
-        entry: { ...entry, state: 'pending' as const, createdAt: now, updatedAt: now },
+        entry: {
+          key: entry.key,
+          requestId: entry.requestId,
+          method: entry.method,
+          params: entry.params,
+          fingerprint: entry.fingerprint,
+          state: 'pending' as const,
+          createdAt: now,
+          updatedAt: now,
+        },
       };
-    }).immediate;
+    });
   }
 
   begin(entry: NewJournalEntry): { created: boolean; entry: JournalEntry } {
     return this.#begin(entry);
   }
 
-  complete(key: string, completion: JournalCompletion): void {
-    this.#set(key, 'completed', JSON.stringify(completion), null);
+  complete(ref: JournalRef, completion: JournalCompletion): void {
+    this.#set(ref, 'completed', JSON.stringify(completion), null);
   }
 
-  fail(key: string, failure: JournalFailure): void {
-    this.#set(key, 'failed', null, JSON.stringify(failure));
+  fail(ref: JournalRef, failure: JournalFailure): void {
+    this.#set(ref, 'failed', null, JSON.stringify(failure));
   }
 
-  get(key: string): JournalEntry | undefined {
-    const row = this.#select.get(key) as Row | undefined;
+  get(ref: JournalRef): JournalEntry | undefined {
+    const row = this.#select.get(ref?.key, ref?.method) as Row | undefined;
     return row ? toEntry(row) : undefined;
   }
 
@@ -148,18 +173,20 @@ export class SqliteJournal implements IdJournal {
   }
 
   #set(
-    key: string,
+    ref: JournalRef,
     state: 'completed' | 'failed',
     completion: string | null,
     failure: string | null,
   ): void {
-    const { changes } = this.#update.run(state, completion, failure, Date.now(), key);
-    if (changes === 0 && this.get(key) === undefined) {
-      throw new JournalError(
-        'ERR_JOURNAL_UNKNOWN_KEY',
-        `No journal entry for key ${JSON.stringify(key)}.`,
-      );
-    }
+    const { changes } = this.#update.run(
+      state,
+      completion,
+      failure,
+      Date.now(),
+      ref?.key,
+      ref?.method,
+    );
+    if (changes === 0 && this.get(ref) === undefined) throw unknownEntry(ref);
   }
 }
 

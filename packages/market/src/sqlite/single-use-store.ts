@@ -13,14 +13,15 @@ export type SqliteSingleUseStoreOptions = SqliteExpiringStoreOptions;
 const SWEEP_EVERY = 256;
 
 /**
- * Opens (or creates) a durable {@link SingleUseTokenStore} in an SQLite file, through the optional
- * peer dependency `better-sqlite3` (12.x): a consumed reseller checkout token stays consumed across
+ * Opens (or creates) a durable {@link SingleUseTokenStore} in an SQLite file, through `node:sqlite`
+ * (Node.js 22.13+, Bun, Deno) or the optional peer dependency `better-sqlite3` (12.x): a consumed reseller checkout token stays consumed across
  * restarts, until the last instant a verifier accepts it. `consume` is one insert into a primary
  * key, atomic across processes sharing the file. The file may also hold the journal and the dedup
  * store.
  *
  * @param filename The database file, created if missing.
- * @throws {SqliteStoreError} `ERR_SQLITE_UNAVAILABLE` when `better-sqlite3` is not installed.
+ * @throws {SqliteStoreError} `ERR_SQLITE_DRIVER_UNAVAILABLE` when neither `node:sqlite` nor
+ *   `better-sqlite3` can be loaded.
  *
  * @example
  * ```ts

@@ -18,6 +18,9 @@ import { NeverloseMarketError } from '../errors/base.js';
  * - `ERR_WEBHOOK_IN_PROGRESS` (503): another delivery of this event is being handled now (on
  *   another instance); answered with `Retry-After` so the provider delivers it again later.
  * - `ERR_WEBHOOK_DEDUP_UNAVAILABLE` (503): the dedup store failed, so the handler was not run.
+ * - `ERR_WEBHOOK_STORE_UNAVAILABLE` (503): your handler failed on a store that could not do its part
+ *   (an error `isStoreFailure` recognises: unreachable, timed out, read-only...); its claim was
+ *   released and the answer carries `Retry-After`, so the provider delivers it again later.
  * - `ERR_WEBHOOK_BODY_CONSUMED` (500): a body parser (Express) or the framework (a Web `Request`
  *   whose body was already read) consumed the body before the handler could read it.
  * - `ERR_WEBHOOK_INTERNAL` (500): an unexpected failure inside this package; nothing was recorded
@@ -38,6 +41,7 @@ export type WebhookErrorCode =
   | 'ERR_WEBHOOK_HANDLER_FAILED'
   | 'ERR_WEBHOOK_IN_PROGRESS'
   | 'ERR_WEBHOOK_DEDUP_UNAVAILABLE'
+  | 'ERR_WEBHOOK_STORE_UNAVAILABLE'
   | 'ERR_WEBHOOK_BODY_CONSUMED'
   | 'ERR_WEBHOOK_INTERNAL'
   | 'ERR_WEBHOOK_INVALID_OPTIONS';
@@ -56,6 +60,7 @@ const STATUS: Record<WebhookErrorCode, number> = {
   ERR_WEBHOOK_HANDLER_FAILED: 500,
   ERR_WEBHOOK_IN_PROGRESS: 503,
   ERR_WEBHOOK_DEDUP_UNAVAILABLE: 503,
+  ERR_WEBHOOK_STORE_UNAVAILABLE: 503,
   ERR_WEBHOOK_BODY_CONSUMED: 500,
   ERR_WEBHOOK_INTERNAL: 500,
   ERR_WEBHOOK_INVALID_OPTIONS: 500,

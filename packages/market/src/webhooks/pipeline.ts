@@ -1,4 +1,5 @@
 import { isNeverloseMarketError } from '../errors/base.js';
+import { isStoreFailure } from '../errors/store-failure.js';
 import type { WebhookHandlerEvent } from '../events/events.js';
 import { createEventSink } from '../events/sink.js';
 import type { Awaitable } from '../journal/journal.js';
@@ -60,7 +61,7 @@ export interface WebhookHandlerOptions {
    * Called with the error of every refused or failed webhook, for logging. An exception it throws
    * is ignored: it cannot change the answer.
    *
-   * @defaultValue logs failures on your side with `console.error` (500s, and a dedup store that
+   * @defaultValue logs failures on your side with `console.error` (500s, and a store that
    *   failed), nothing else
    * @example `{ onError: (error) => logger.warn({ code: error.code, status: error.status }, error.message) }`
    */
@@ -180,7 +181,11 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
   const onError =
     options.onError ??
     ((error: WebhookError) => {
-      if (error.status === 500 || error.code === 'ERR_WEBHOOK_DEDUP_UNAVAILABLE')
+      if (
+        error.status === 500 ||
+        error.code === 'ERR_WEBHOOK_DEDUP_UNAVAILABLE' ||
+        error.code === 'ERR_WEBHOOK_STORE_UNAVAILABLE'
+      )
         console.error(error);
     });
   const report = (error: WebhookError): void => {
@@ -290,15 +295,26 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
   };
 
   const handlerFailed = (event: WebhookEvent, started: number, cause: unknown): Step => {
-    const answer = () =>
-      refuse(
-        new WebhookError(
-          'ERR_WEBHOOK_HANDLER_FAILED',
-          `The ${event.kind} webhook handler failed for unique_id ${event.uniqueId}.`,
-          { cause },
-        ),
-        labelsOf(event, started),
-      );
+    // A store the handler needed failed: not handled, ask for a later delivery.
+    const answer = isStoreFailure(cause)
+      ? () =>
+          retryLater(
+            new WebhookError(
+              'ERR_WEBHOOK_STORE_UNAVAILABLE',
+              `A store failed while the ${event.kind} webhook ${event.uniqueId} was handled; try again later.`,
+              { cause },
+            ),
+            labelsOf(event, started),
+          )
+      : () =>
+          refuse(
+            new WebhookError(
+              'ERR_WEBHOOK_HANDLER_FAILED',
+              `The ${event.kind} webhook handler failed for unique_id ${event.uniqueId}.`,
+              { cause },
+            ),
+            labelsOf(event, started),
+          );
     let released: Awaitable<void>;
     try {
       released = store.release(event.kind, event.uniqueId);

@@ -321,22 +321,6 @@ describe('webhook handler details', () => {
     expect(store.claim('purchase', 89968, 60)).toBe('done');
   });
 
-  it('claims, completes and releases events in the memory store', () => {
-    let now = 0;
-    const store = new MemoryDedupStore(() => now);
-    expect(store.claim('purchase', 1, 30)).toBe('claimed');
-    expect(store.claim('purchase', 1, 30)).toBe('processing');
-    store.release('purchase', 1);
-    expect(store.claim('purchase', 1, 30)).toBe('claimed');
-    store.complete('purchase', 1, 10);
-    expect(store.claim('purchase', 1, 30)).toBe('done');
-    now = 10_000;
-    expect(store.claim('purchase', 1, 30)).toBe('claimed');
-    // A claim whose holder died expires with its lease.
-    now = 40_000;
-    expect(store.claim('purchase', 1, 30)).toBe('claimed');
-  });
-
   it('refuses invalid options when created', () => {
     expect(() => createWebhookHandler({ secret: '', onEvent: () => {} })).toThrow(
       expect.objectContaining({ code: 'ERR_WEBHOOK_INVALID_OPTIONS' }),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import manifest from '../../package.json' with { type: 'json' };
-import { type PostgresPool, run as query } from '../client.js';
+import { Database, type PostgresPool } from '../client.js';
 import { isNeverlosePostgresError, NeverlosePostgresError } from '../errors.js';
 import { migrate, migrationSql } from '../migrate.js';
 import { MIGRATIONS } from '../migrations/index.js';
@@ -78,8 +78,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
             : `Applied ${report.applied.map((v) => `version ${v}`).join(', ')}; now at version ${report.version}.\n`,
         );
       } else {
-        const rows = await query(
-          pool,
+        const rows = await new Database(pool).run(
           `SELECT coalesce(array_agg(version ORDER BY version), '{}') AS versions FROM ${tableNames(tables).migrations}`,
         );
         const applied = new Set((rows[0]?.['versions'] as number[] | undefined) ?? []);

@@ -4,22 +4,27 @@ import {
   type JournalEntry,
   JournalError,
   type JournalFailure,
+  type JournalRef,
   type NewJournalEntry,
 } from 'neverlose-market/journal';
-import { type PostgresPool, type PostgresQueryable, run, withTransaction } from '../client.js';
+import { Database, type PostgresPool, type PostgresQueryable } from '../client.js';
+import type { Deadline } from '../deadline.js';
 import { DurabilityCheck } from '../durability.js';
-import { NeverlosePostgresError, sqlState } from '../errors.js';
+import { NeverlosePostgresError } from '../errors.js';
 import {
   clockOption,
   functionOption,
   type PostgresDurableAdapterOptions,
   tableNames,
+  timeoutOption,
 } from '../options.js';
 
 /**
  * Your own statements in the journal's transaction: `tx` is the connection that wrote `entry`,
  * inside its transaction. Rows written with it commit together with the journal step, or not at
- * all. Throwing rolls the step back (and `begin` fails: nothing is sent).
+ * all. Throwing rolls the step back (and `begin` fails: nothing is sent). So does a statement that
+ * fails even if the hook catches its error: the transaction is aborted, and `begin` fails with
+ * `ERR_POSTGRES_TRANSACTION_ABORTED` rather than report an entry `COMMIT` rolled back.
  */
 export type JournalHook = (tx: PostgresQueryable, entry: JournalEntry) => Promise<unknown>;
 
@@ -52,10 +57,12 @@ const COLUMNS = `key, request_id, method, params, fingerprint, state, completion
 
 /**
  * A `neverlose-market` {@link IdJournal} in PostgreSQL, shared by every instance: `begin` is one
- * `INSERT ... ON CONFLICT (key) DO NOTHING` (a key maps to one request id, whoever wins the race;
- * a request id owned by another key is refused by a unique constraint), `complete` and `fail`
- * change a pending entry only, and an entry is durable (WAL flushed, on the synchronous standby
- * too if you have one) before `begin` resolves and the request leaves.
+ * `INSERT ... ON CONFLICT DO NOTHING` (a key maps to one request id per method, whoever wins the
+ * race; a request id another entry owns is refused with `ERR_JOURNAL_ID_REUSED`),
+ * `complete` and `fail` change a pending entry only, and an entry is durable (WAL flushed, on the
+ * synchronous standby too if you have one) before `begin` resolves and the request leaves. Every
+ * call ends within `timeoutMs`; a server that cannot write fails `begin` (`ERR_POSTGRES_READ_ONLY`)
+ * before anything is sent, also when a pending operation is resumed.
  *
  * With `onBegin` / `onSettle`, your own rows commit in the same transaction as the journal step,
  * so "order paid" and "delivery begun" cannot disagree after a crash.
@@ -68,9 +75,8 @@ const COLUMNS = `key, request_id, method, params, fingerprint, state, completion
  * ```
  */
 export class PostgresIdJournal implements IdJournal {
-  readonly #client: PostgresQueryable;
+  readonly #db: Database;
   readonly #table: string;
-  readonly #idConstraint: string;
   readonly #now: () => number;
   readonly #durable: DurabilityCheck;
   readonly #onBegin: JournalHook | undefined;
@@ -79,148 +85,149 @@ export class PostgresIdJournal implements IdJournal {
   /** @param client A pool (`pg.Pool`); a single connection works when no hook is given. */
   constructor(client: PostgresQueryable | PostgresPool, options: PostgresIdJournalOptions = {}) {
     const t = tableNames(options);
-    this.#client = client;
+    this.#db = new Database(client, timeoutOption(options.timeoutMs));
     this.#table = t.journal;
-    this.#idConstraint = `${t.prefix}market_journal_request_id`;
     this.#now = clockOption(options.now);
     this.#onBegin = functionOption('onBegin', options.onBegin);
     this.#onSettle = functionOption('onSettle', options.onSettle);
-    if (
-      (this.#onBegin || this.#onSettle) &&
-      typeof (client as PostgresPool).connect !== 'function'
-    ) {
+    if ((this.#onBegin || this.#onSettle) && !this.#db.isPool) {
       throw new NeverlosePostgresError(
         'ERR_POSTGRES_CONFIGURATION',
         'Invalid options "onBegin"/"onSettle": the hooks run in a transaction, so the journal needs a pool with connect() (pg.Pool), not a single connection.',
       );
     }
-    this.#durable = new DurabilityCheck(client, options.dangerouslyAllowNonDurableCommits);
+    this.#durable = new DurabilityCheck(this.#db, options.dangerouslyAllowNonDurableCommits);
   }
 
   async begin(entry: NewJournalEntry): Promise<{ created: boolean; entry: JournalEntry }> {
     checkEntry(entry);
-    await this.#durable.ensure();
+    const deadline = this.#db.deadline();
+    await this.#durable.ensure(deadline);
     const now = this.#now();
-    try {
-      const hook = this.#onBegin;
-      if (hook === undefined) return await this.#begin(this.#client, entry, now);
-      return await withTransaction(this.#pool(), async (tx) => {
-        const result = await this.#begin(tx, entry, now);
-        if (result.created) await hook(tx, result.entry);
-        return result;
-      });
-    } catch (error) {
-      if (sqlState(error) !== '23505' || constraintOf(error) !== this.#idConstraint) throw error;
-      const [owner] = await run(
-        this.#client,
-        `SELECT key FROM ${this.#table} WHERE request_id = $1`,
-        [entry.requestId],
-      );
-      throw new JournalError(
-        'ERR_JOURNAL_ID_REUSED',
-        `Request id ${entry.requestId} already belongs to key ${JSON.stringify(owner?.['key'])}.`,
-      );
-    }
+    const hook = this.#onBegin;
+    if (hook === undefined) return this.#begin(undefined, entry, now, deadline);
+    return this.#db.transaction(async (tx) => {
+      const result = await this.#begin(tx, entry, now, deadline);
+      if (result.created) await hook(tx, result.entry);
+      return result;
+    }, deadline);
   }
 
-  complete(key: string, completion: JournalCompletion): Promise<void> {
-    return this.#settle(key, 'completed', completion, null);
+  complete(ref: JournalRef, completion: JournalCompletion): Promise<void> {
+    return this.#settle(ref, 'completed', completion, null);
   }
 
-  fail(key: string, failure: JournalFailure): Promise<void> {
-    return this.#settle(key, 'failed', null, failure);
+  fail(ref: JournalRef, failure: JournalFailure): Promise<void> {
+    return this.#settle(ref, 'failed', null, failure);
   }
 
-  async get(key: string): Promise<JournalEntry | undefined> {
-    const [row] = await run(this.#client, `SELECT ${COLUMNS} FROM ${this.#table} WHERE key = $1`, [
-      key,
-    ]);
+  async get(ref: JournalRef): Promise<JournalEntry | undefined> {
+    const [row] = await this.#db.run(
+      `SELECT ${COLUMNS} FROM ${this.#table} WHERE key = $1 AND method = $2`,
+      [ref?.key, ref?.method],
+    );
     return row === undefined ? undefined : toEntry(row);
   }
 
   async pending(): Promise<JournalEntry[]> {
-    const rows = await run(
-      this.#client,
+    const rows = await this.#db.run(
       `SELECT ${COLUMNS} FROM ${this.#table} WHERE state = 'pending' ORDER BY seq`,
     );
     return rows.map(toEntry);
   }
 
+  /**
+   * Inserts the entry, or reads the one its method and key have. The insert is attempted even
+   * when the entry exists, so a server that cannot write refuses here, before anything is sent.
+   */
   async #begin(
-    client: PostgresQueryable,
+    tx: PostgresQueryable | undefined,
     entry: NewJournalEntry,
     now: number,
+    deadline: Deadline,
   ): Promise<{ created: boolean; entry: JournalEntry }> {
+    const run = (text: string, values: unknown[]) =>
+      tx === undefined
+        ? this.#db.run(text, values, deadline)
+        : tx.query(text, values).then((r) => r.rows);
     const [inserted] = await run(
-      client,
       `INSERT INTO ${this.#table}
          (key, request_id, method, params, fingerprint, state, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, 'pending', to_timestamp($6::float8 / 1000), to_timestamp($6::float8 / 1000))
-       ON CONFLICT (key) DO NOTHING
+       ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [entry.key, entry.requestId, entry.method, entry.params, entry.fingerprint, now],
     );
     if (inserted !== undefined) return { created: true, entry: toEntry(inserted) };
-    // The key existed (or a concurrent begin just committed it): this new statement sees it.
-    const [existing] = await run(client, `SELECT ${COLUMNS} FROM ${this.#table} WHERE key = $1`, [
-      entry.key,
-    ]);
+    // `ON CONFLICT DO NOTHING` names no index on purpose: racing begins of one key also share its
+    // request id, and a loser that met the request id index first must read the winner's entry
+    // like one that met (key, method) first, not fail. This new statement sees the winner's row.
+    const [existing] = await run(
+      `SELECT ${COLUMNS} FROM ${this.#table} WHERE key = $1 AND method = $2`,
+      [entry.key, entry.method],
+    );
     if (existing === undefined) {
-      throw new NeverlosePostgresError(
-        'ERR_POSTGRES_UNEXPECTED_REPLY',
-        `Journal key ${JSON.stringify(entry.key)} conflicted on insert but cannot be read.`,
+      // Nothing has this method and key, so the request id is what conflicted: another owns it.
+      const [owner] = await run(`SELECT key, method FROM ${this.#table} WHERE request_id = $1`, [
+        entry.requestId,
+      ]);
+      throw new JournalError(
+        'ERR_JOURNAL_ID_REUSED',
+        `Request id ${entry.requestId} already belongs to the ${String(owner?.['method'])} of key ${JSON.stringify(owner?.['key'])}.`,
       );
     }
     return { created: false, entry: toEntry(existing) };
   }
 
   async #settle(
-    key: string,
+    ref: JournalRef,
     state: 'completed' | 'failed',
     completion: JournalCompletion | null,
     failure: JournalFailure | null,
   ): Promise<void> {
-    if (typeof key !== 'string') throw unknownKey(key);
-    await this.#durable.ensure();
+    if (typeof ref?.key !== 'string' || typeof ref.method !== 'string') throw unknownKey(ref);
+    const deadline = this.#db.deadline();
+    await this.#durable.ensure(deadline);
     const values = [
-      key,
+      ref.key,
+      ref.method,
       state,
       completion === null ? null : JSON.stringify(completion),
       failure === null ? null : JSON.stringify(failure),
       this.#now(),
     ];
     const update = `UPDATE ${this.#table}
-       SET state = $2, completion = $3::jsonb, failure = $4::jsonb, updated_at = to_timestamp($5::float8 / 1000)
-       WHERE key = $1 AND state = 'pending'`;
+       SET state = $3, completion = $4::jsonb, failure = $5::jsonb, updated_at = to_timestamp($6::float8 / 1000)
+       WHERE key = $1 AND method = $2 AND state = 'pending'`;
     const hook = this.#onSettle;
     if (hook === undefined) {
-      // One statement: settle a pending entry, and tell a settled key from an unknown one.
-      const [row] = await run(
-        this.#client,
+      // One statement: settle a pending entry, and tell a settled entry from an unknown one.
+      const [row] = await this.#db.run(
         `WITH settled AS (${update} RETURNING 1)
-         SELECT EXISTS (SELECT 1 FROM ${this.#table} WHERE key = $1) AS known`,
+         SELECT EXISTS (SELECT 1 FROM ${this.#table} WHERE key = $1 AND method = $2) AS known`,
         values,
+        deadline,
       );
-      if (row?.['known'] !== true) throw unknownKey(key);
+      if (row?.['known'] !== true) throw unknownKey(ref);
       return;
     }
-    await withTransaction(this.#pool(), async (tx) => {
-      const [row] = await run(tx, `${update} RETURNING ${COLUMNS}`, values);
+    await this.#db.transaction(async (tx) => {
+      const { rows } = await tx.query(`${update} RETURNING ${COLUMNS}`, values);
+      const [row] = rows;
       if (row !== undefined) return hook(tx, toEntry(row));
-      const [known] = await run(tx, `SELECT 1 FROM ${this.#table} WHERE key = $1`, [key]);
-      if (known === undefined) throw unknownKey(key);
-    });
-  }
-
-  #pool(): PostgresPool {
-    return this.#client as PostgresPool;
+      const known = await tx.query(`SELECT 1 FROM ${this.#table} WHERE key = $1 AND method = $2`, [
+        ref.key,
+        ref.method,
+      ]);
+      if (known.rows.length === 0) throw unknownKey(ref);
+    }, deadline);
   }
 }
 
-function unknownKey(key: unknown): JournalError {
+function unknownKey(ref: JournalRef | undefined): JournalError {
   return new JournalError(
     'ERR_JOURNAL_UNKNOWN_KEY',
-    `No journal entry for key ${JSON.stringify(key)}.`,
+    `No journal entry for the ${String(ref?.method)} of key ${JSON.stringify(ref?.key)}.`,
   );
 }
 
@@ -236,10 +243,6 @@ function checkEntry(entry: NewJournalEntry): void {
 }
 
 /** node-postgres names the violated constraint `constraint`; postgres.js `constraint_name`. */
-function constraintOf(error: unknown): unknown {
-  const e = error as { constraint?: unknown; constraint_name?: unknown };
-  return e.constraint ?? e.constraint_name;
-}
 
 /** jsonb arrives parsed from node-postgres and postgres.js, as text from drivers that do not parse. */
 function json<T>(value: unknown): T | undefined {

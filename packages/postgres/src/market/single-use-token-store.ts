@@ -1,5 +1,6 @@
 import type { SingleUseTokenStore } from 'neverlose-market/reseller';
-import { type PostgresQueryable, run } from '../client.js';
+import { Database, type PostgresQueryable } from '../client.js';
+import type { Deadline } from '../deadline.js';
 import { DurabilityCheck } from '../durability.js';
 import { invalidArgument } from '../errors.js';
 import {
@@ -7,6 +8,7 @@ import {
   type PostgresDurableAdapterOptions,
   positiveIntegerOption,
   tableNames,
+  timeoutOption,
 } from '../options.js';
 import { deleteExpired, Sweeper } from '../sweeper.js';
 
@@ -40,20 +42,20 @@ const SKEW_SECONDS = 300;
  * ```
  */
 export class PostgresSingleUseTokenStore implements SingleUseTokenStore {
-  readonly #client: PostgresQueryable;
+  readonly #db: Database;
   readonly #table: string;
   readonly #now: () => number;
   readonly #durable: DurabilityCheck;
   readonly #sweeper: Sweeper;
 
   constructor(client: PostgresQueryable, options: PostgresSingleUseTokenStoreOptions = {}) {
-    this.#client = client;
+    this.#db = new Database(client, timeoutOption(options.timeoutMs));
     this.#table = tableNames(options).tokens;
     this.#now = clockOption(options.now);
-    this.#durable = new DurabilityCheck(client, options.dangerouslyAllowNonDurableCommits);
+    this.#durable = new DurabilityCheck(this.#db, options.dangerouslyAllowNonDurableCommits);
     this.#sweeper = new Sweeper(
       positiveIntegerOption('sweepEvery', options.sweepEvery ?? 256),
-      () => this.sweep(),
+      (deadline) => this.#sweep(deadline),
     );
   }
 
@@ -63,14 +65,15 @@ export class PostgresSingleUseTokenStore implements SingleUseTokenStore {
     }
     if (!Number.isFinite(expiresAt))
       invalidArgument('Invalid "expiresAt": must be a finite number of seconds.');
-    await this.#durable.ensure();
-    const rows = await run(
-      this.#client,
+    const deadline = this.#db.deadline();
+    await this.#durable.ensure(deadline);
+    const rows = await this.#db.run(
       `INSERT INTO ${this.#table} (token_id, expires_at) VALUES ($1, to_timestamp($2::float8))
        ON CONFLICT (token_id) DO NOTHING RETURNING 1`,
       [tokenId, expiresAt + SKEW_SECONDS],
+      deadline,
     );
-    await this.#sweeper.afterWrite();
+    await this.#sweeper.afterWrite(deadline);
     return rows.length === 1;
   }
 
@@ -80,6 +83,10 @@ export class PostgresSingleUseTokenStore implements SingleUseTokenStore {
    * @returns How many were deleted.
    */
   sweep(): Promise<number> {
-    return deleteExpired(this.#client, this.#table, this.#now());
+    return this.#sweep(this.#db.deadline());
+  }
+
+  #sweep(deadline: Deadline): Promise<number> {
+    return deleteExpired(this.#db, this.#table, this.#now(), deadline);
   }
 }

@@ -1,5 +1,7 @@
 import type { DedupClaim, WebhookDedupStore } from 'neverlose-market/webhooks';
-import { type PostgresQueryable, run } from '../client.js';
+import { Database, type PostgresQueryable } from '../client.js';
+import type { Deadline } from '../deadline.js';
+import { translateError } from '../driver-errors.js';
 import { DurabilityCheck } from '../durability.js';
 import { invalidArgument, NeverlosePostgresError } from '../errors.js';
 import {
@@ -7,6 +9,7 @@ import {
   type PostgresDurableAdapterOptions,
   positiveIntegerOption,
   tableNames,
+  timeoutOption,
 } from '../options.js';
 import { deleteExpired, Sweeper } from '../sweeper.js';
 
@@ -38,31 +41,31 @@ const CLAIM_ATTEMPTS = 5;
  * ```
  */
 export class PostgresWebhookDedupStore implements WebhookDedupStore {
-  readonly #client: PostgresQueryable;
+  readonly #db: Database;
   readonly #table: string;
   readonly #now: () => number;
   readonly #durable: DurabilityCheck;
   readonly #sweeper: Sweeper;
 
   constructor(client: PostgresQueryable, options: PostgresWebhookDedupStoreOptions = {}) {
-    this.#client = client;
+    this.#db = new Database(client, timeoutOption(options.timeoutMs));
     this.#table = tableNames(options).dedup;
     this.#now = clockOption(options.now);
-    this.#durable = new DurabilityCheck(client, options.dangerouslyAllowNonDurableCommits);
+    this.#durable = new DurabilityCheck(this.#db, options.dangerouslyAllowNonDurableCommits);
     this.#sweeper = new Sweeper(
       positiveIntegerOption('sweepEvery', options.sweepEvery ?? 256),
-      () => this.sweep(),
+      (deadline) => this.#sweep(deadline),
     );
   }
 
   async claim(kind: string, uniqueId: number, leaseSeconds: number): Promise<DedupClaim> {
     checkEvent(kind, uniqueId);
     const lease = seconds('leaseSeconds', leaseSeconds);
-    await this.#durable.ensure();
+    const deadline = this.#db.deadline();
+    await this.#durable.ensure(deadline);
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const now = this.#now();
-      const [claimed] = await run(
-        this.#client,
+      const [claimed] = await this.#db.run(
         `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
          VALUES ($1, $2, 'processing', to_timestamp($4::float8 / 1000))
          ON CONFLICT (kind, unique_id) DO UPDATE
@@ -70,17 +73,18 @@ export class PostgresWebhookDedupStore implements WebhookDedupStore {
            WHERE d.expires_at <= to_timestamp($3::float8 / 1000)
          RETURNING 1`,
         [kind, uniqueId, now, now + lease * 1000],
+        deadline,
       );
       if (claimed !== undefined) {
-        await this.#sweeper.afterWrite();
+        await this.#sweeper.afterWrite(deadline);
         return 'claimed';
       }
       // A live record stood in the way; this new statement reads it as committed now.
-      const [live] = await run(
-        this.#client,
+      const [live] = await this.#db.run(
         `SELECT state FROM ${this.#table}
          WHERE kind = $1 AND unique_id = $2 AND expires_at > to_timestamp($3::float8 / 1000)`,
         [kind, uniqueId, now],
+        deadline,
       );
       const state = live?.['state'];
       if (state === 'done') return 'done';
@@ -96,15 +100,16 @@ export class PostgresWebhookDedupStore implements WebhookDedupStore {
   async complete(kind: string, uniqueId: number, ttlSeconds: number): Promise<void> {
     checkEvent(kind, uniqueId);
     const ttl = seconds('ttlSeconds', ttlSeconds);
-    await this.#durable.ensure();
-    await run(
-      this.#client,
+    const deadline = this.#db.deadline();
+    await this.#durable.ensure(deadline);
+    await this.#db.run(
       `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
        VALUES ($1, $2, 'done', to_timestamp($3::float8 / 1000))
        ON CONFLICT (kind, unique_id) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at`,
       [kind, uniqueId, this.#now() + ttl * 1000],
+      deadline,
     );
-    await this.#sweeper.afterWrite();
+    await this.#sweeper.afterWrite(deadline);
   }
 
   /**
@@ -138,18 +143,26 @@ export class PostgresWebhookDedupStore implements WebhookDedupStore {
   ): Promise<void> {
     checkEvent(kind, uniqueId);
     const ttl = seconds('ttlSeconds', ttlSeconds);
-    await this.#durable.ensure();
+    const deadline = this.#db.deadline();
+    await this.#durable.ensure(deadline);
     const now = this.#now();
-    const [marked] = await run(
-      tx,
-      `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
-       VALUES ($1, $2, 'done', to_timestamp($4::float8 / 1000))
-       ON CONFLICT (kind, unique_id) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at
-         WHERE d.state <> 'done' OR d.expires_at <= to_timestamp($3::float8 / 1000)
-       RETURNING 1`,
-      [kind, uniqueId, now, now + ttl * 1000],
-    );
-    if (marked === undefined) {
+    let rows: readonly unknown[];
+    try {
+      ({ rows } = await deadline.race(
+        tx.query(
+          `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
+           VALUES ($1, $2, 'done', to_timestamp($4::float8 / 1000))
+           ON CONFLICT (kind, unique_id) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at
+             WHERE d.state <> 'done' OR d.expires_at <= to_timestamp($3::float8 / 1000)
+           RETURNING 1`,
+          [kind, uniqueId, now, now + ttl * 1000],
+        ),
+        'completeWithin',
+      ));
+    } catch (error) {
+      throw translateError(error);
+    }
+    if (rows.length === 0) {
       throw new NeverlosePostgresError(
         'ERR_POSTGRES_ALREADY_HANDLED',
         `The ${kind} webhook ${uniqueId} was handled by another delivery first.`,
@@ -159,8 +172,7 @@ export class PostgresWebhookDedupStore implements WebhookDedupStore {
 
   async release(kind: string, uniqueId: number): Promise<void> {
     checkEvent(kind, uniqueId);
-    await run(
-      this.#client,
+    await this.#db.run(
       `DELETE FROM ${this.#table} WHERE kind = $1 AND unique_id = $2 AND state = 'processing'`,
       [kind, uniqueId],
     );
@@ -172,7 +184,11 @@ export class PostgresWebhookDedupStore implements WebhookDedupStore {
    * @returns How many were deleted.
    */
   sweep(): Promise<number> {
-    return deleteExpired(this.#client, this.#table, this.#now());
+    return this.#sweep(this.#db.deadline());
+  }
+
+  #sweep(deadline: Deadline): Promise<number> {
+    return deleteExpired(this.#db, this.#table, this.#now(), deadline);
   }
 }
 

@@ -66,4 +66,14 @@ CREATE INDEX "${t.prefix}oidc_transactions_expires" ON ${t.transactions} (expire
 CREATE INDEX "${t.prefix}oidc_transactions_created" ON ${t.transactions} (created_at);
 `,
   },
+  {
+    version: 2,
+    name: 'market journal: a business key names one operation per method',
+    sql: (t) => `
+-- One order may have one transfer-money and one gift-product under the same key, as without a
+-- journal (the request id of a key is derived from the method and the key).
+ALTER TABLE ${t.journal} DROP CONSTRAINT "${t.prefix}market_journal_pkey";
+ALTER TABLE ${t.journal} ADD CONSTRAINT "${t.prefix}market_journal_pkey" PRIMARY KEY (key, method);
+`,
+  },
 ];

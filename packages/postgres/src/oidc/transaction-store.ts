@@ -3,13 +3,14 @@ import {
   type TransactionStore,
   transactionKey,
 } from 'neverlose-oidc';
-import { type PostgresQueryable, run } from '../client.js';
+import { Database, type PostgresQueryable } from '../client.js';
 import { invalidArgument, NeverlosePostgresError } from '../errors.js';
 import {
   clockOption,
   type PostgresAdapterOptions,
   positiveIntegerOption,
   tableNames,
+  timeoutOption,
 } from '../options.js';
 import { deleteExpired, Sweeper } from '../sweeper.js';
 
@@ -49,14 +50,14 @@ export interface PostgresTransactionStoreOptions extends PostgresAdapterOptions 
  * ```
  */
 export class PostgresTransactionStore implements TransactionStore {
-  readonly #client: PostgresQueryable;
+  readonly #db: Database;
   readonly #table: string;
   readonly #now: () => number;
   readonly #maxEntries: number;
   readonly #sweeper: Sweeper;
 
   constructor(client: PostgresQueryable, options: PostgresTransactionStoreOptions = {}) {
-    this.#client = client;
+    this.#db = new Database(client, timeoutOption(options.timeoutMs));
     this.#table = tableNames(options).transactions;
     this.#now = clockOption(options.now);
     this.#maxEntries = positiveIntegerOption('maxEntries', options.maxEntries ?? 100_000);
@@ -78,7 +79,7 @@ export class PostgresTransactionStore implements TransactionStore {
       invalidArgument('Invalid "ttl": must be a positive number of milliseconds.');
     if (!(await this.#insertIfRoom(key, transaction, ttl))) {
       // Expired logins may be taking the room: clear them once, then try again.
-      await deleteExpired(this.#client, this.#table, this.#now());
+      await deleteExpired(this.#db, this.#table, this.#now());
       if (!(await this.#insertIfRoom(key, transaction, ttl))) {
         throw new NeverlosePostgresError(
           'ERR_TRANSACTION_STORE_FULL',
@@ -86,7 +87,7 @@ export class PostgresTransactionStore implements TransactionStore {
         );
       }
     }
-    await this.#sweeper.afterWrite();
+    await this.#sweeper.afterWrite(this.#db.deadline());
   }
 
   /**
@@ -101,8 +102,7 @@ export class PostgresTransactionStore implements TransactionStore {
     ttl: number,
   ): Promise<boolean> {
     const now = this.#now();
-    const rows = await run(
-      this.#client,
+    const rows = await this.#db.run(
       `WITH live AS (
          SELECT count(*) AS n FROM (
            SELECT 1 FROM ${this.#table}
@@ -122,8 +122,7 @@ export class PostgresTransactionStore implements TransactionStore {
   /** Returns the transaction kept under the browser's `binding` and deletes it, or `undefined`. */
   async take(binding: string): Promise<AuthorizationTransaction | undefined> {
     const key = await keyOf(binding);
-    const [row] = await run(
-      this.#client,
+    const [row] = await this.#db.run(
       `DELETE FROM ${this.#table} WHERE binding_hash = $1
        RETURNING transaction, expires_at > to_timestamp($2::float8 / 1000) AS live`,
       [key, this.#now()],
@@ -140,7 +139,7 @@ export class PostgresTransactionStore implements TransactionStore {
    * @returns How many were deleted.
    */
   async sweep(): Promise<number> {
-    return deleteExpired(this.#client, this.#table, this.#now());
+    return deleteExpired(this.#db, this.#table, this.#now());
   }
 }
 

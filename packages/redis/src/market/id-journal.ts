@@ -4,16 +4,19 @@ import {
   type JournalEntry,
   JournalError,
   type JournalFailure,
+  type JournalRef,
   type JournalState,
   type NewJournalEntry,
 } from 'neverlose-market';
 import {
   type Commands,
+  DEFAULT_TIMEOUT_MS,
   evalScript,
   type RedisAdapterOptions,
   type RedisClient,
   toCommands,
 } from '../client.js';
+import type { Deadline } from '../deadline.js';
 import { NeverloseRedisError, positiveInteger, prefixOption } from '../errors.js';
 import { shardOf } from '../shard.js';
 
@@ -27,7 +30,8 @@ export interface RedisIdJournalOptions extends RedisAdapterOptions {
    * refused rather than risked, and a later call with the same key resumes it with its id.
    *
    * Pass the client itself (node-redis `createClient()` or `createCluster()`, ioredis `Redis` or
-   * `Cluster`), not a pool: `WAIT` counts the writes of its own connection.
+   * `Cluster`), not a pool: `WAIT` counts the writes of its own connection. `timeoutMs` must be
+   * shorter than the adapter's `timeoutMs`, which bounds the whole call.
    *
    * @defaultValue off: a `begin` acknowledged by the master alone lets the request leave
    * @example `{ waitForReplicas: { count: 1, timeoutMs: 500 } }`
@@ -41,71 +45,87 @@ export interface RedisIdJournalOptions extends RedisAdapterOptions {
   };
 }
 
-/** Shards of the pending index: every begin and settle touches one, so they spread over a cluster. */
-const PENDING_SHARDS = 16;
+/**
+ * Shards of the journal: an entry and its listing as pending share one shard (one hash slot), so
+ * one script writes both; 16 of them spread the journal over a cluster's masters.
+ */
+const SHARDS = 16;
 
-// KEYS: the request id's owner. ARGV: key. Claims the id for the key unless another key has it;
-// returns the owner.
+// KEYS: the request id's owner. ARGV: member (method:key). Claims the id for the entry unless
+// another entry has it; returns the owner.
 const RESERVE_SCRIPT = `
 local owner = redis.call('GET', KEYS[1])
 if owner then return owner end
 redis.call('SET', KEYS[1], ARGV[1])
 return ARGV[1]`;
 
-// KEYS: the request id's owner. ARGV: key. Gives the id back, if the key still holds it.
+// KEYS: the request id's owner. ARGV: member. Gives the id back, if the entry still holds it.
 const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
 
-// KEYS: entry hash. ARGV: key, request id, method, params, fingerprint, now, may create (1|0).
-// Insert-if-absent of the entry.
+// KEYS: entry hash, pending set (one slot). ARGV: key, request id, method, params, fingerprint,
+// now, may create (1|0), member. Creates the entry and lists it as pending in one step; an entry
+// that exists and is pending is listed again (a write, so a read-only replica refuses it before
+// a resend); a settled one is unlisted.
 const BEGIN_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'existing', redis.call('HGETALL', KEYS[1])} end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if redis.call('HGET', KEYS[1], 'state') == 'pending' then
+    redis.call('ZADD', KEYS[2], 'NX', ARGV[6], ARGV[8])
+  else
+    redis.call('ZREM', KEYS[2], ARGV[8])
+  end
+  return {'existing', redis.call('HGETALL', KEYS[1])}
+end
 if ARGV[7] ~= '1' then return {'absent'} end
 redis.call('HSET', KEYS[1], 'key', ARGV[1], 'requestId', ARGV[2], 'method', ARGV[3], 'params', ARGV[4],
   'fingerprint', ARGV[5], 'state', 'pending', 'createdAt', ARGV[6], 'updatedAt', ARGV[6])
+redis.call('ZADD', KEYS[2], ARGV[6], ARGV[8])
 return {'created', redis.call('HGETALL', KEYS[1])}`;
 
 // With waitForReplicas: each key written by `begin` is written again if it still holds what
 // `begin` wrote (1), or not (0: a failover lost it), and a WAIT on the same connection follows.
-// KEYS: entry hash. ARGV: request id, now.
+// KEYS: entry hash, pending set. ARGV: request id, now, member. (ZADD of an unchanged member would
+// not reach the replicas: the listing is removed and added again.)
 const CONFIRM_ENTRY_SCRIPT = `
 if redis.call('HGET', KEYS[1], 'requestId') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'checkedAt', ARGV[2])
+if redis.call('HGET', KEYS[1], 'state') == 'pending' then
+  local score = redis.call('ZSCORE', KEYS[2], ARGV[3]) or ARGV[2]
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('ZADD', KEYS[2], score, ARGV[3])
+end
 return 1`;
-// KEYS: the request id's owner. ARGV: key.
+// KEYS: the request id's owner. ARGV: member.
 const CONFIRM_OWNER_SCRIPT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 return 1`;
-// KEYS: pending set. ARGV: key. (ZADD of an unchanged member would not reach the replicas.)
-const CONFIRM_LISTING_SCRIPT = `
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not score then return 0 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[1], score, ARGV[1])
-return 1`;
 
-// KEYS: entry hash. ARGV: state, field, json, now. A final state never changes.
+// KEYS: entry hash, pending set. ARGV: state, field, json, now, member. A final state never
+// changes; settling unlists the entry in the same step.
 const SETTLE_SCRIPT = `
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return 'missing' end
+redis.call('ZREM', KEYS[2], ARGV[5])
 if state ~= 'pending' then return 'final' end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], ARGV[2], ARGV[3], 'updatedAt', ARGV[4])
 return 'ok'`;
 
 /**
  * A `neverlose-market` {@link IdJournal} in Redis, for several instances that fulfil orders from one
- * queue: one business key maps to one request id, whichever instance asks, and a completed or
- * failed entry never changes again.
+ * queue: one business key maps to one request id per method, whichever instance asks, and a
+ * completed or failed entry never changes again.
  *
- * Every script touches one key, so the journal works on Redis Cluster and spreads over its
- * masters: an entry is one hash; a request id's owner is one key, claimed before the entry is
- * created (so no two keys can ever send one id); the pending list is 16 sorted sets, each key
- * listed in one of them before its entry is created and removed after it is settled (so a crash
- * between two steps leaves a stale listing, never an unlisted pending entry).
+ * Every script touches one hash slot, so the journal works on Redis Cluster and spreads over its
+ * masters: an entry and its listing as pending are written together (one of 16 shards, by a hash
+ * of the method and key), so a failover keeps both or neither and never leaves a pending entry that
+ * `pending()` cannot find; a request id's owner is one key of its own, claimed before the entry is
+ * created (so no two entries can ever send one id).
  *
- * Durability is Redis's: see the README ("Durability") and `waitForReplicas`.
+ * Durability is Redis's: see the README ("Durability") and `waitForReplicas`. Every call ends within
+ * `timeoutMs`, with a coded error (`ERR_REDIS_UNAVAILABLE`, `ERR_REDIS_TIMEOUT`,
+ * `ERR_REDIS_READ_ONLY`...), and a replica refuses `begin` before anything is sent.
  *
  * @example
  * ```ts
@@ -127,25 +147,28 @@ export class RedisIdJournal implements IdJournal {
             count: positiveInteger('waitForReplicas.count', wait?.count),
             timeoutMs: positiveInteger('waitForReplicas.timeoutMs', wait?.timeoutMs ?? 1000),
           };
-    this.#commands = toCommands(client);
+    this.#commands = toCommands(client, options.timeoutMs);
+    const limit = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (this.#replicas !== undefined && this.#replicas.timeoutMs >= limit) {
+      throw new NeverloseRedisError(
+        'ERR_REDIS_CONFIGURATION',
+        `Invalid option "waitForReplicas.timeoutMs": ${this.#replicas.timeoutMs} ms leaves no time within "timeoutMs" (${limit} ms) for the call itself; make it shorter.`,
+      );
+    }
   }
 
   async begin(entry: NewJournalEntry): Promise<{ created: boolean; entry: JournalEntry }> {
-    const entryKey = this.#entryKey(entry.key);
+    const deadline = this.#commands.deadline();
+    const member = memberOf(entry);
+    const { entry: entryKey, pending: pendingKey } = this.#keys(entry);
     const ownerKey = `${this.#base}id:${entry.requestId}`;
-    const pendingKey = this.#pendingKey(entry.key);
     const now = Date.now();
-    // Listed first, then the entry: a crash in between leaves a listing without an entry (skipped
-    // by `pending()`), never a pending entry that `resumePending()` cannot find.
-    const [owner] = await Promise.all([
-      evalScript(this.#commands, RESERVE_SCRIPT, [ownerKey], [entry.key]),
-      this.#commands.send(pendingKey, ['ZADD', pendingKey, 'NX', String(now), entry.key]),
-    ]);
-    const mayCreate = String(owner) === entry.key;
+    const owner = await evalScript(this.#commands, RESERVE_SCRIPT, [ownerKey], [member], deadline);
+    const mayCreate = String(owner) === member;
     const reply = (await evalScript(
       this.#commands,
       BEGIN_SCRIPT,
-      [entryKey],
+      [entryKey, pendingKey],
       [
         entry.key,
         entry.requestId,
@@ -154,94 +177,92 @@ export class RedisIdJournal implements IdJournal {
         entry.fingerprint,
         now,
         mayCreate ? 1 : 0,
+        member,
       ],
+      deadline,
     )) as [string, unknown?];
     if (reply[0] === 'absent') {
+      const [method, ...key] = String(owner).split(':');
       throw new JournalError(
         'ERR_JOURNAL_ID_REUSED',
-        `Request id ${entry.requestId} already belongs to key ${JSON.stringify(String(owner))}.`,
+        `Request id ${entry.requestId} already belongs to the ${method} of key ${JSON.stringify(key.join(':'))}.`,
       );
     }
     const found = toEntry(reply[1]);
-    await Promise.all([
-      // The key already had an entry with another id: this id was never used, give it back.
-      mayCreate && found.requestId !== entry.requestId
-        ? evalScript(this.#commands, RELEASE_SCRIPT, [ownerKey], [entry.key])
-        : undefined,
-      // A settled entry never becomes pending again: its listing, just added, goes.
-      found.state === 'pending'
-        ? undefined
-        : this.#commands.send(pendingKey, ['ZREM', pendingKey, entry.key]),
-    ]);
+    // The entry already existed with another id: this id was never used, give it back.
+    if (mayCreate && found.requestId !== entry.requestId)
+      await evalScript(this.#commands, RELEASE_SCRIPT, [ownerKey], [member], deadline);
     if (found.state === 'pending') {
-      const confirm: [string, string, string][] = [
-        [entryKey, CONFIRM_ENTRY_SCRIPT, found.requestId],
+      const confirm: [string[], string, string][] = [
+        [[entryKey, pendingKey], CONFIRM_ENTRY_SCRIPT, found.requestId],
       ];
-      if (reply[0] === 'created')
-        confirm.push(
-          [ownerKey, CONFIRM_OWNER_SCRIPT, entry.key],
-          [pendingKey, CONFIRM_LISTING_SCRIPT, entry.key],
-        );
-      await this.#replicated(entry.key, confirm, now);
+      if (reply[0] === 'created') confirm.push([[ownerKey], CONFIRM_OWNER_SCRIPT, member]);
+      await this.#replicated(entry, member, confirm, now, deadline);
     }
     return { created: reply[0] === 'created', entry: found };
   }
 
-  async complete(key: string, completion: JournalCompletion): Promise<void> {
-    await this.#settle(key, 'completed', 'completion', completion);
+  async complete(ref: JournalRef, completion: JournalCompletion): Promise<void> {
+    await this.#settle(ref, 'completed', 'completion', completion);
   }
 
-  async fail(key: string, failure: JournalFailure): Promise<void> {
-    await this.#settle(key, 'failed', 'failure', failure);
+  async fail(ref: JournalRef, failure: JournalFailure): Promise<void> {
+    await this.#settle(ref, 'failed', 'failure', failure);
   }
 
-  async get(key: string): Promise<JournalEntry | undefined> {
-    const entryKey = this.#entryKey(key);
-    const fields = toRecord(await this.#commands.send(entryKey, ['HGETALL', entryKey], true));
+  async get(ref: JournalRef): Promise<JournalEntry | undefined> {
+    const { entry } = this.#keys(ref);
+    const fields = toRecord(await this.#commands.send(entry, ['HGETALL', entry], true));
     return Object.keys(fields).length === 0 ? undefined : toEntry(fields);
   }
 
   /**
-   * Every pending entry, oldest first: reads the 16 pending sets, then each listed entry. Listings
-   * of settled entries (a crash after settling) are removed; listings without an entry (a crash
-   * in `begin`, or a refused id) are skipped.
+   * Every pending operation, oldest first: reads the 16 pending sets, then each listed entry (in
+   * the same slot). Each read has a deadline of its own, so a long backlog is read to its end.
    */
   async pending(): Promise<JournalEntry[]> {
-    const shards = Array.from({ length: PENDING_SHARDS }, (_, n) => `${this.#base}pending:${n}`);
-    const listed = await Promise.all(
-      shards.map(async (shard) => {
-        const keys = await this.#commands.send(shard, ['ZRANGE', shard, '0', '-1'], true);
-        return (keys as unknown[]).map((key) => ({ shard, key: String(key) }));
-      }),
-    );
     const found = await Promise.all(
-      listed.flat().map(async ({ shard, key }) => {
-        const entry = await this.get(key);
-        if (entry !== undefined && entry.state !== 'pending')
-          await this.#commands.send(shard, ['ZREM', shard, key]);
-        return entry?.state === 'pending' ? entry : undefined;
+      Array.from({ length: SHARDS }, async (_, n) => {
+        const shard = this.#shard(n);
+        const members = await this.#commands.send(
+          shard.pending,
+          ['ZRANGE', shard.pending, '0', '-1'],
+          true,
+        );
+        return Promise.all(
+          (members as unknown[]).map(async (member) => {
+            const key = shard.entry(String(member));
+            const fields = toRecord(await this.#commands.send(key, ['HGETALL', key], true));
+            return fields['state'] === 'pending' ? toEntry(fields) : undefined;
+          }),
+        );
       }),
     );
     return found
+      .flat()
       .filter((entry) => entry !== undefined)
-      .sort((a, b) => a.createdAt - b.createdAt || (a.key < b.key ? -1 : 1));
+      .sort((a, b) => a.createdAt - b.createdAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  async #settle(key: string, state: JournalState, field: string, value: unknown): Promise<void> {
+  async #settle(
+    ref: JournalRef,
+    state: JournalState,
+    field: string,
+    value: unknown,
+  ): Promise<void> {
+    const { entry, pending } = this.#keys(ref);
     const reply = await evalScript(
       this.#commands,
       SETTLE_SCRIPT,
-      [this.#entryKey(key)],
-      [state, field, JSON.stringify(value), Date.now()],
+      [entry, pending],
+      [state, field, JSON.stringify(value), Date.now(), memberOf(ref)],
     );
     if (reply === 'missing') {
       throw new JournalError(
         'ERR_JOURNAL_UNKNOWN_KEY',
-        `No journal entry for key ${JSON.stringify(key)}.`,
+        `No journal entry for the ${String(ref?.method)} of key ${JSON.stringify(ref?.key)}.`,
       );
     }
-    const pendingKey = this.#pendingKey(key);
-    await this.#commands.send(pendingKey, ['ZREM', pendingKey, key]);
   }
 
   /**
@@ -249,41 +270,57 @@ export class RedisIdJournal implements IdJournal {
    * (if it still holds what was written) and WAITs on that connection, so the WAIT covers it even
    * if a failover moved the key since.
    */
-  async #replicated(key: string, confirm: [string, string, string][], now: number): Promise<void> {
+  async #replicated(
+    entry: JournalRef,
+    member: string,
+    confirm: [string[], string, string][],
+    now: number,
+    deadline: Deadline,
+  ): Promise<void> {
     const replicas = this.#replicas;
     if (!replicas) return;
     const results = await Promise.all(
-      confirm.map(([of, script, value]) =>
+      confirm.map(([keys, script, value]) =>
         this.#commands.writeThenWait(
-          of,
-          ['EVAL', script, '1', of, value, String(now)],
+          keys[0]!,
+          ['EVAL', script, String(keys.length), ...keys, value, String(now), member],
           replicas.count,
           replicas.timeoutMs,
+          deadline,
         ),
       ),
     );
+    const what = `The journal entry of the ${entry.method} of key ${JSON.stringify(entry.key)}`;
     if (results.some(([held]) => Number(held) !== 1)) {
       throw new NeverloseRedisError(
         'ERR_REDIS_NOT_REPLICATED',
-        `The journal entry of key ${JSON.stringify(key)} was lost before it was replicated (a failover); nothing was sent. A later call with the same key begins it again.`,
+        `${what} was lost before it was replicated (a failover); nothing was sent. A later call with the same key begins it again.`,
       );
     }
     const least = Math.min(...results.map(([, acked]) => acked));
     if (least < replicas.count) {
       throw new NeverloseRedisError(
         'ERR_REDIS_NOT_REPLICATED',
-        `The journal entry of key ${JSON.stringify(key)} reached ${least} of ${replicas.count} replicas within ${replicas.timeoutMs} ms; nothing was sent. A later call with the same key resumes it.`,
+        `${what} reached ${least} of ${replicas.count} replicas within ${replicas.timeoutMs} ms; nothing was sent. A later call with the same key resumes it.`,
       );
     }
   }
 
-  #entryKey(key: string): string {
-    return `${this.#base}key:${key}`;
+  /** The entry's hash and the pending set of its shard. */
+  #keys(ref: JournalRef): { entry: string; pending: string } {
+    const shard = this.#shard(shardOf(memberOf(ref), SHARDS));
+    return { entry: shard.entry(memberOf(ref)), pending: shard.pending };
   }
 
-  #pendingKey(key: string): string {
-    return `${this.#base}pending:${shardOf(key, PENDING_SHARDS)}`;
+  #shard(n: number): { pending: string; entry(member: string): string } {
+    const tag = `${this.#base}{journal:${n}}`;
+    return { pending: `${tag}pending`, entry: (member) => `${tag}entry:${member}` };
   }
+}
+
+/** An entry's name in its shard: the method (which holds no `:`) and the key. */
+function memberOf(ref: JournalRef): string {
+  return `${String(ref?.method)}:${String(ref?.key)}`;
 }
 
 /** HGETALL answers a flat array (RESP2) or a map (RESP3, and ioredis). */

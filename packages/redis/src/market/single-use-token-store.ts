@@ -32,7 +32,7 @@ export class RedisSingleUseTokenStore implements SingleUseTokenStore {
 
   constructor(client: RedisClient, options: RedisAdapterOptions = {}) {
     this.#prefix = `${prefixOption(options.prefix)}reseller-token:`;
-    this.#commands = toCommands(client);
+    this.#commands = toCommands(client, options.timeoutMs);
   }
 
   async consume(tokenId: string, expiresAt: number): Promise<boolean> {

@@ -37,7 +37,7 @@ export class RedisWebhookDedupStore implements WebhookDedupStore {
 
   constructor(client: RedisClient, options: RedisAdapterOptions = {}) {
     this.#prefix = `${prefixOption(options.prefix)}webhook:`;
-    this.#commands = toCommands(client);
+    this.#commands = toCommands(client, options.timeoutMs);
   }
 
   async claim(kind: string, uniqueId: number, leaseSeconds: number): Promise<DedupClaim> {

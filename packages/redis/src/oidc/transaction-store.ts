@@ -85,7 +85,7 @@ export class RedisTransactionStore implements TransactionStore {
     this.#maxEntries = maxEntries;
     this.#shards = Math.min(MAX_SHARDS, maxEntries);
     this.#capacity = Math.floor(maxEntries / this.#shards);
-    this.#commands = toCommands(client);
+    this.#commands = toCommands(client, options.timeoutMs);
   }
 
   /**

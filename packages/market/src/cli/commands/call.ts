@@ -42,17 +42,20 @@ Options:
   --legacy-endpoint  Use the old root https://neverlose.cc/api/market.
   --timeout MS       Time limit of each attempt (default: 10000).
   --retries N        Retries of network errors, timeouts and 5xx (default: 3).
-  --journal FILE     Record actions in an SQLite id journal (needs better-sqlite3): a --key keeps
-                     its request id and parameters, a repeat with other parameters is refused, and
-                     a completed key answers from the journal without sending.
+  --journal FILE     Record actions in an SQLite id journal (node:sqlite on Node.js 22.13+, Bun and
+                     Deno; better-sqlite3 elsewhere): a --key keeps its request id and parameters,
+                     a repeat with other parameters is refused, and a completed key answers from
+                     the journal without sending.
   --json             Print the result as JSON.
 
 Business keys (--key K, for give-for-free, transfer-money and gift-product):
-  Running the same command with the same --key never applies it twice, with or without --journal.
-  Without --journal the request id is derived from the method and the key, so a repeat carries
-  the same id and the API refuses it ("Invalid id."), printed as already-completed. Without a
-  journal the parameters of a repeated key are not compared: a repeat with another amount or user
-  is also reported already-completed and not sent. An explicit --id wins over --key.
+  A key names one operation per method, with or without --journal: one order may have one
+  transfer-money and one gift-product under the same --key. Running the same command with the
+  same --key never applies it twice. Without --journal the request id is derived from the method
+  and the key, so a repeat carries the same id and the API refuses it ("Invalid id."), printed as
+  already-completed. Without a journal the parameters of a repeated key are not compared: a repeat
+  with another amount or user is also reported already-completed and not sent. An explicit --id
+  wins over --key.
 
 Exit status: 0 done, 1 the API refused, 2 bad usage or no answer (a one-line reason on stderr).
 `;

@@ -1,4 +1,4 @@
-import type { NewJournalEntry } from 'neverlose-market';
+import type { NewJournalEntry } from 'neverlose-market/journal';
 
 /** A gift as `MarketClient` journals it, for the key and request id given. */
 export const journalEntry = (key: string, requestId: string): NewJournalEntry => ({
