@@ -208,38 +208,68 @@ describe.each(LOGIN_EXAMPLES)('$name: a failed login', (example) => {
   });
 });
 
-// neverlose-postgres's store throws its own error class with neverlose-oidc's code.
-const STORE_FULL = Object.assign(new Error('The store holds its maximum of logins in flight.'), {
-  code: 'ERR_TRANSACTION_STORE_FULL',
+/** A store that fails every call with `error`. */
+const failingStore = (error: Error): TransactionStore => ({
+  set: () => Promise.reject(error),
+  take: () => Promise.reject(error),
 });
-const FULL_STORE: TransactionStore = {
-  set: () => Promise.reject(STORE_FULL),
-  take: () => Promise.resolve(undefined),
-};
+
+const STORE_FAILURES = [
+  {
+    what: 'full',
+    // neverlose-postgres's store throws its own error class with neverlose-oidc's code.
+    error: Object.assign(new Error('100000 logins are in flight.'), {
+      code: 'ERR_TRANSACTION_STORE_FULL',
+    }),
+  },
+  {
+    what: 'unreachable',
+    // neverlose-redis's and neverlose-postgres's errors carry the store-failure mark.
+    error: Object.assign(new Error('No answer from Redis: connect ECONNREFUSED 10.0.0.7:6379.'), {
+      code: 'ERR_REDIS_UNAVAILABLE',
+      [Symbol.for('neverlose.store-failure')]: true,
+    }),
+  },
+];
 
 describe.each([
   {
     name: 'express-passport',
     loginPath: '/auth/neverlose',
-    start: (sessionSecret: string) =>
-      startExpressPassport({ ...EMULATOR_CLIENT, issuer, sessionSecret, loginStore: FULL_STORE }),
+    start: (store: TransactionStore) =>
+      startExpressPassport({
+        ...EMULATOR_CLIENT,
+        issuer,
+        sessionSecret: randomBytes(32).toString('base64url'),
+        loginStore: store,
+      }),
   },
   {
     name: 'web-standard',
     loginPath: '/login',
-    start: (sessionSecret: string) =>
-      startWebStandard({ ...EMULATOR_CLIENT, issuer, sessionSecret, transactionStore: FULL_STORE }),
+    start: (store: TransactionStore) =>
+      startWebStandard({
+        ...EMULATOR_CLIENT,
+        issuer,
+        sessionSecret: randomBytes(32).toString('base64url'),
+        transactionStore: store,
+      }),
   },
 ])('$name with a transaction store', ({ loginPath, start }) => {
-  it("answers 503 with Retry-After when the store is full, whichever package's store it is", async () => {
-    const app = await start(randomBytes(32).toString('base64url'));
-    try {
-      const answer = await new UserAgent().get(`${app.url}${loginPath}`);
-      expect(answer.status).toBe(503);
-      expect(answer.headers.get('retry-after')).toBe('10');
-      expect(await answer.text()).toContain('ERR_TRANSACTION_STORE_FULL');
-    } finally {
-      await app.close();
-    }
-  });
+  it.each(STORE_FAILURES)(
+    'answers 503 with Retry-After and the code, naming nothing of the store, when it is $what',
+    async ({ error }) => {
+      const app = await start(failingStore(error));
+      try {
+        const answer = await new UserAgent().get(`${app.url}${loginPath}`);
+        expect(answer.status).toBe(503);
+        expect(answer.headers.get('retry-after')).toBe('10');
+        const page = await answer.text();
+        expect(page).toContain(error.code);
+        expect(page).not.toContain(error.message);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 });

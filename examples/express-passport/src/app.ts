@@ -112,6 +112,9 @@ function formatHost(host: string): string {
 
 const ANONYMOUS: PageContext = { user: undefined, csrfToken: undefined };
 
+/** What a 503 says: the store, or Neverlose, cannot take a login now. */
+const TRY_AGAIN = 'logins cannot be completed right now. Try again shortly.';
+
 /** The 4xx status of an error thrown for a bad request (`http-errors`, as body-parser throws). */
 function clientErrorStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
@@ -308,7 +311,9 @@ export async function startExample(
             .send(
               loginFailedPage(
                 context(req),
-                'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
+                failed === 503
+                  ? TRY_AGAIN
+                  : 'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
                 code,
               ),
             );
@@ -319,10 +324,14 @@ export async function startExample(
           if (details.code === 'ERR_ACCESS_DENIED') {
             return res.status(403).send(declinedPage(context(req)));
           }
-          // A full login store: try again shortly.
+          // 503: try again shortly (a full login store, or Neverlose overloaded).
           if (code === 503) res.set('retry-after', '10');
           const message =
-            typeof details.message === 'string' ? details.message : 'the login was refused.';
+            code === 503
+              ? TRY_AGAIN
+              : typeof details.message === 'string'
+                ? details.message
+                : 'the login was refused.';
           const errorCode = typeof details.code === 'string' ? details.code : undefined;
           return res.status(code).send(loginFailedPage(context(req), message, errorCode));
         }

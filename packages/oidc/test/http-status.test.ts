@@ -17,6 +17,24 @@ describe('httpStatusOf', () => {
     expect(httpStatusOf(fromAnotherPackage)).toBe(503);
   });
 
+  it('answers a store that could not do its part (any package, marked so, or causing the error) with 503', () => {
+    const mark = Symbol.for('neverlose.store-failure');
+    // neverlose-redis's and neverlose-postgres's errors have the mark as a getter of their class.
+    const unavailable = Object.assign(new Error('Redis is unreachable'), {
+      code: 'ERR_REDIS_UNAVAILABLE',
+      [mark]: true,
+    });
+    expect(httpStatusOf(unavailable)).toBe(503);
+    expect(httpStatusOf(new Error('the login could not be kept', { cause: unavailable }))).toBe(
+      503,
+    );
+    const notAFailure = Object.assign(new Error('bad option'), {
+      code: 'ERR_REDIS_CONFIGURATION',
+      [mark]: false,
+    });
+    expect(httpStatusOf(notAFailure)).toBeUndefined();
+  });
+
   it('leaves what is not a coded login failure to the 500 handler', () => {
     for (const thrown of [new Error('bug'), new TypeError('x'), 'text', null, undefined]) {
       expect(httpStatusOf(thrown)).toBeUndefined();
