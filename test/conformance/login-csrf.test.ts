@@ -78,7 +78,7 @@ describe('login CSRF', () => {
         const inAttacker = await drive(await attacker.newPage(), callback, options);
         await expect(
           signedInAs(attacker.request, app.url),
-          `in the attacker's browser: ${JSON.stringify(inAttacker.hops)}`,
+          `in the attacker's browser: ${JSON.stringify(inAttacker.hops)}\nthe app's stderr: ${child.stderr}`,
         ).resolves.toBe('bob');
       } finally {
         await Promise.all([attacker.close(), victim.close()]);
