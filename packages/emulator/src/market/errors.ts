@@ -2,8 +2,9 @@ import { OPERATION_ERRORS } from '../world/errors.js';
 
 /**
  * Error strings of the market API: those of the world's operations, and those of the request.
- * Those marked "provider" are the provider's own, as observed (see FACTS.md); the others are the
- * emulator's choice where the provider's text is unknown.
+ * Those marked "provider" are the provider's own, as observed
+ * (docs/provider-facts.md#error-strings); the others are the emulator's choice where the
+ * provider's text is unknown.
  */
 export const MARKET_ERRORS = {
   ...OPERATION_ERRORS,

@@ -9,8 +9,8 @@ export class OperationRefused extends EmulatorError {
 
 /**
  * The error strings of the world's operations. Those marked "provider" are the provider's own, as
- * observed (see FACTS.md); the others are the emulator's choice where the provider's text is
- * unknown.
+ * observed (docs/provider-facts.md#error-strings); the others are the emulator's choice where the
+ * provider's text is unknown.
  */
 export const OPERATION_ERRORS = {
   /** provider */
