@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf, UserAgent } from '../providers/user-agent.js';
+import { NEXT_APP_FILES, NEXT_AUTH_README_FILES } from '../support/next-app.js';
 import { repoRoot } from '../support/packed.js';
 import { freePort } from '../support/ports.js';
 import type { Program } from '../support/program.js';
@@ -29,40 +30,9 @@ const NEXT_BIN = 'node_modules/next/dist/bin/next';
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
   app = createReadmeApp('next-auth', { parent: join(repoRoot, 'test/test-results/readme-apps') });
-  app.write('auth.ts', readmeFile(README, 'next-auth.ts'));
-  app.write('app/api/auth/[...nextauth]/route.ts', readmeFile(README, 'next-auth-route.ts'));
-  app.write(
-    'app/layout.tsx',
-    "import type { ReactNode } from 'react';\n\n" +
-      'export default function Layout({ children }: { children: ReactNode }) {\n' +
-      '  return (<html lang="en"><body>{children}</body></html>);\n}\n',
-  );
-  app.write(
-    'app/page.tsx',
-    "import { currentUser } from '@/auth';\n\n" +
-      "export const dynamic = 'force-dynamic';\n\n" +
-      'export default async function Home() {\n' +
-      '  const user = await currentUser();\n' +
-      "  return <p id=\"user\">{user ? 'Signed in as ' + user.username : 'Signed out'}</p>;\n}\n",
-  );
-  app.write(
-    'tsconfig.json',
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        lib: ['dom', 'dom.iterable', 'esnext'],
-        strict: true,
-        skipLibCheck: true,
-        noEmit: true,
-        module: 'esnext',
-        moduleResolution: 'bundler',
-        jsx: 'react-jsx',
-        isolatedModules: true,
-        paths: { '@/*': ['./*'] },
-      },
-      include: ['**/*.ts', '**/*.tsx'],
-    }),
-  );
+  for (const [file, block] of Object.entries(NEXT_AUTH_README_FILES))
+    app.write(file, readmeFile(README, block));
+  for (const [file, text] of Object.entries(NEXT_APP_FILES)) app.write(file, text);
   app.link([
     'next',
     'next-auth',

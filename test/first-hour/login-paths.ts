@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signInAtEmulatorPage } from '../support/browser.js';
+import { NEXT_APP_FILES, NEXT_AUTH_README_FILES } from '../support/next-app.js';
 import { freePort } from '../support/ports.js';
 import type { Program } from '../support/program.js';
 import type { ReadmeApp } from '../support/readme-app.js';
@@ -315,48 +316,10 @@ export const loginPaths: readonly LoginPath[] = [
     name: 'Next.js with next-auth v4 (neverlose-oidc/next-auth): next build without secrets',
     readme: OIDC,
     section: 'next-auth v4',
-    files: {
-      'auth.ts': 'next-auth.ts',
-      'app/api/auth/[...nextauth]/route.ts': 'next-auth-route.ts',
-    },
+    files: NEXT_AUTH_README_FILES,
     buildsItself: true,
-    glue: {
-      // What create-next-app makes, and a page that shows the README's currentUser().
-      'app/layout.tsx': [
-        "import type { ReactNode } from 'react';",
-        '',
-        'export default function Layout({ children }: { children: ReactNode }) {',
-        '  return (<html lang="en"><body>{children}</body></html>);',
-        '}',
-        '',
-      ].join('\n'),
-      'app/page.tsx': [
-        "import { currentUser } from '@/auth';",
-        '',
-        "export const dynamic = 'force-dynamic';",
-        '',
-        'export default async function Home() {',
-        '  const user = await currentUser();',
-        "  return <p id=\"user\">{user ? 'Signed in as ' + user.username : 'Signed out'}</p>;",
-        '}',
-        '',
-      ].join('\n'),
-      'tsconfig.json': JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          lib: ['dom', 'dom.iterable', 'esnext'],
-          strict: true,
-          skipLibCheck: true,
-          noEmit: true,
-          module: 'esnext',
-          moduleResolution: 'bundler',
-          jsx: 'react-jsx',
-          isolatedModules: true,
-          paths: { '@/*': ['./*'] },
-        },
-        include: ['**/*.ts', '**/*.tsx'],
-      }),
-    },
+    // What create-next-app makes, and a page that shows the README's currentUser().
+    glue: NEXT_APP_FILES,
     async run(context) {
       const { port, origin } = await onLoopback(context, '/api/auth/callback/neverlose');
       const { NEVERLOSE_CLIENT_ID, NEVERLOSE_CLIENT_SECRET, NEVERLOSE_ISSUER } = neverloseEnv(
