@@ -1,7 +1,7 @@
 import { fetchUserinfo } from '../../authorization/userinfo.js';
 import { createConfiguration, type ProviderConfiguration } from '../../configuration.js';
+import { createDiagnosticSink } from '../../diagnostics/sink.js';
 import { NeverloseOidcError } from '../../errors.js';
-import { createEventSink } from '../../events/sink.js';
 import { verifyIdToken } from '../../id-token/verify.js';
 import type { IdTokenClaims, NeverloseClaims } from '../../profile.js';
 import type { ResolvedOptions } from '../../validate-options.js';
@@ -48,7 +48,7 @@ export interface ProviderEndpoints {
 
 /** @internal The checks of one provider entry; nothing is fetched until the first login. */
 export function createTokenChecks(options: ResolvedOptions): TokenChecks {
-  const events = createEventSink(options, undefined);
+  const events = createDiagnosticSink(options, undefined);
   let pending: Promise<ProviderConfiguration> | undefined;
   const provider = (): Promise<ProviderConfiguration> => {
     if (pending === undefined) {
