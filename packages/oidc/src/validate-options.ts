@@ -4,8 +4,8 @@ import {
   DEFAULT_TRANSACTION_TTL,
   NEVERLOSE_ISSUER,
 } from './constants.js';
+import type { NeverloseOidcDiagnostic } from './diagnostics/records.js';
 import { NeverloseOidcError } from './errors.js';
-import type { NeverloseOidcEvent } from './events/events.js';
 import type {
   ClientAuthenticationMethod,
   FetchImplementation,
@@ -33,7 +33,7 @@ export interface ResolvedOptions {
   readonly transactionTtl: number;
   readonly fetch: FetchImplementation | undefined;
   readonly allowInsecureHttp: boolean;
-  readonly onEvent: ((event: NeverloseOidcEvent) => void) | undefined;
+  readonly onDiagnostic: ((diagnostic: NeverloseOidcDiagnostic) => void) | undefined;
   readonly providerCache: ProviderCache | undefined;
 }
 
@@ -55,7 +55,7 @@ const KNOWN_OPTIONS = new Set([
   'transactionTtl',
   'fetch',
   'dangerouslyAllowInsecureHttp',
-  'onEvent',
+  'onDiagnostic',
   'providerCache',
 ]);
 
@@ -146,7 +146,7 @@ export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions
     ),
     fetch: optionalFunction(options.fetch, 'fetch'),
     allowInsecureHttp,
-    onEvent: optionalFunction(options.onEvent, 'onEvent'),
+    onDiagnostic: optionalFunction(options.onDiagnostic, 'onDiagnostic'),
     providerCache:
       options.providerCache === undefined
         ? undefined

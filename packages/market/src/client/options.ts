@@ -1,4 +1,4 @@
-import type { MarketClientEvent } from '../events/events.js';
+import type { MarketClientDiagnostic } from '../diagnostics/records.js';
 import type { IdJournal } from '../journal/journal.js';
 import { MarketInputError } from './errors.js';
 import type { FetchLike } from './transport.js';
@@ -87,14 +87,14 @@ export interface MarketClientOptions {
   readonly idPrefix?: string;
   /**
    * Called with every request, response, retry and journal step, for logs, metrics and traces
-   * (the same events go to the `neverlose-market` diagnostics channel). Bodies show
+   * (the same diagnostics go to the `neverlose-market` diagnostics channel). Bodies show
    * `"signature":"[redacted]"`; the API key is never in an event. A hook that throws or rejects is
    * ignored.
    *
    * @defaultValue none
-   * @example `{ onEvent: (event) => logger.debug(event, event.type) }`
+   * @example `{ onDiagnostic: (diagnostic) => logger.debug(diagnostic, diagnostic.type) }`
    */
-  readonly onEvent?: (event: MarketClientEvent) => void;
+  readonly onDiagnostic?: (diagnostic: MarketClientDiagnostic) => void;
 }
 
 /** @internal The options, checked, with their defaults. */
@@ -110,7 +110,7 @@ export interface ResolvedClientOptions {
   readonly reuseConnections: boolean;
   readonly journal: IdJournal | undefined;
   readonly idPrefix: string;
-  readonly onEvent: ((event: MarketClientEvent) => void) | undefined;
+  readonly onDiagnostic: ((diagnostic: MarketClientDiagnostic) => void) | undefined;
 }
 
 /** @internal Checks every option, naming the one that is wrong. */
@@ -138,8 +138,8 @@ export function resolveClientOptions(options: MarketClientOptions): ResolvedClie
   };
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') fail('no fetch: pass "fetch"');
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
-    fail('"onEvent" must be a function');
+  if (options.onDiagnostic !== undefined && typeof options.onDiagnostic !== 'function')
+    fail('"onDiagnostic" must be a function');
   const idPrefix = options.idPrefix ?? '';
   if (idPrefix !== '' && !/^[A-Za-z0-9._-]{1,56}$/.test(idPrefix)) {
     fail('"idPrefix" must be at most 56 of A-Z a-z 0-9 . - _');
@@ -156,7 +156,7 @@ export function resolveClientOptions(options: MarketClientOptions): ResolvedClie
     reuseConnections: options.reuseConnections ?? true,
     journal: options.journal,
     idPrefix,
-    onEvent: options.onEvent,
+    onDiagnostic: options.onDiagnostic,
   };
 }
 

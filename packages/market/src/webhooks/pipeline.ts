@@ -1,7 +1,7 @@
+import type { WebhookHandlerDiagnostic } from '../diagnostics/records.js';
+import { createDiagnosticSink } from '../diagnostics/sink.js';
 import { isNeverloseMarketError } from '../errors/base.js';
 import { isStoreFailure } from '../errors/store-failure.js';
-import type { WebhookHandlerEvent } from '../events/events.js';
-import { createEventSink } from '../events/sink.js';
 import type { Awaitable } from '../journal/journal.js';
 import { elapsed } from '../lib/clock.js';
 import { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
@@ -76,7 +76,7 @@ export interface WebhookHandlerOptions {
    * @defaultValue none
    * @example `{ onDiagnostic: (event) => logger.info(event, event.type) }`
    */
-  readonly onDiagnostic?: (event: WebhookHandlerEvent) => void;
+  readonly onDiagnostic?: (event: WebhookHandlerDiagnostic) => void;
 }
 
 /** @internal What to answer. */
@@ -166,7 +166,7 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
   if (typeof options.onEvent !== 'function') invalid('"onEvent" must be a function');
   if (options.onDiagnostic !== undefined && typeof options.onDiagnostic !== 'function')
     invalid('"onDiagnostic" must be a function');
-  const events = createEventSink(options.onDiagnostic);
+  const events = createDiagnosticSink(options.onDiagnostic);
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
   const ttl = options.dedupTtlSeconds ?? 30 * 24 * 3600;
   const lease = options.dedupLeaseSeconds ?? 300;
