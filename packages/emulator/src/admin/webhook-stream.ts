@@ -20,7 +20,7 @@ export function streamWebhookReports(ctx: RequestContext, app: EmulatorContext):
   });
   if (res === undefined) return;
   res.write(': neverlose-emulator webhook events\n\n');
-  const stop = app.webhooks.onEvent((event) => {
+  const stop = app.webhooks.onDelivery((event) => {
     const report = webhookReport(event, app.world.config.settings.webhookRetry.maxAttempts);
     res.write(`event: ${report.type}\ndata: ${JSON.stringify(report)}\n\n`);
   });

@@ -210,7 +210,7 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
   applySeedFlagsToWorld(emulator.world, flags.redirectUris, flags.webhooks);
   io.out.write(startBanner(emulator));
   const maxAttempts = () => emulator.world.config.settings.webhookRetry.maxAttempts;
-  emulator.webhooks.onEvent((event) => {
+  emulator.webhooks.onDelivery((event) => {
     io.out.write(`${webhookReportLine(webhookReport(event, maxAttempts()))}\n`);
   });
 

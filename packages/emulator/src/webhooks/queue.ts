@@ -51,7 +51,7 @@ export interface WebhookLog {
    *
    * @returns a function that stops the calls.
    */
-  onEvent(listener: (event: WebhookQueueEvent) => void): () => void;
+  onDelivery(listener: (event: WebhookQueueEvent) => void): () => void;
 }
 
 /**
@@ -70,7 +70,7 @@ export class WebhookQueue implements WebhookLog {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly world: World) {
-    this.unsubscribe = world.onEvent((event) => this.enqueue(event));
+    this.unsubscribe = world.onApplied((event) => this.enqueue(event));
   }
 
   private enqueue(event: MarketEvent): void {
@@ -124,7 +124,7 @@ export class WebhookQueue implements WebhookLog {
   }
 
   /** Calls `listener` when a delivery is queued and after each attempt. */
-  onEvent(listener: (event: WebhookQueueEvent) => void): () => void {
+  onDelivery(listener: (event: WebhookQueueEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

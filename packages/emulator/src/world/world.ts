@@ -97,7 +97,7 @@ export class World {
   }
 
   /** Calls `listener` for each applied purchase or transfer. */
-  onEvent(listener: (event: MarketEvent) => void): () => void {
+  onApplied(listener: (event: MarketEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -113,7 +113,7 @@ export class World {
     for (const listener of this.changeListeners) listener();
   }
 
-  /** Tells the listeners of {@link onEvent} that an operation applied `event`. */
+  /** Tells the listeners of {@link onApplied} that an operation applied `event`. */
   emit(event: MarketEvent): void {
     for (const listener of this.listeners) listener(event);
   }
