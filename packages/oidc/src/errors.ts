@@ -73,7 +73,14 @@ export type NeverloseOidcServiceErrorCode =
 /**
  * Codes of what the code or its configuration did: fix it (the message names the field).
  *
- * - `ERR_CONFIGURATION`: an option or argument breaks a rule; the message names the field.
+ * - `ERR_INVALID_OPTION`: an option (of `createNeverloseClient`, an adapter or a store, or read
+ *   from the environment) breaks a rule, or is a key no option has; the message names it and the
+ *   rule.
+ * - `ERR_INVALID_ARGUMENT`: an argument of a call breaks its rule; the message names it.
+ * - `ERR_MIDDLEWARE_MISSING`: a middleware this one needs did not run before it (no session on
+ *   the request: mount `express-session` before Passport; `requireNeverloseUser()` before
+ *   `neverloseAuth()`).
+ * - `ERR_RUNTIME_UNSUPPORTED`: the runtime lacks what the package needs (Web Crypto).
  * - `ERR_COOKIE_TOO_LARGE`: a sealed transaction would be larger than browsers keep in a cookie
  *   (`MAX_SEALED_COOKIE_LENGTH`): a long `redirectUri`, scopes or `returnTo`.
  * - `ERR_INVALID_CLIENT`: the token endpoint refused the client's credentials (`invalid_client`,
@@ -83,7 +90,10 @@ export type NeverloseOidcServiceErrorCode =
  *   (`unauthorized_client`), such as the `no_pkce` scope without Neverlose's permission.
  */
 export type NeverloseOidcSetupErrorCode =
-  | 'ERR_CONFIGURATION'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_MIDDLEWARE_MISSING'
+  | 'ERR_RUNTIME_UNSUPPORTED'
   | 'ERR_COOKIE_TOO_LARGE'
   | 'ERR_INVALID_CLIENT'
   | 'ERR_UNAUTHORIZED_CLIENT';

@@ -15,8 +15,8 @@ export type LoginFailureStatus = 400 | 403 | 502 | 503;
  * - `502`: the provider or the network failed or refused: discovery, the token endpoint (its
  *   errors, a 500, an answer that is not JSON), the id_token, userinfo, a timeout, a refused
  *   client (`ERR_INVALID_CLIENT`, `ERR_UNAUTHORIZED_CLIENT`, both logged for the developer).
- * - `undefined`: not a login failure but a bug or a configuration error (`ERR_CONFIGURATION`,
- *   `ERR_COOKIE_TOO_LARGE`, anything uncoded): let it reach the app's 500 handler.
+ * - `undefined`: not a login failure but a bug or a configuration error (`ERR_INVALID_OPTION`,
+ *   `ERR_INVALID_ARGUMENT`, `ERR_MIDDLEWARE_MISSING`, `ERR_RUNTIME_UNSUPPORTED`, `ERR_COOKIE_TOO_LARGE`, anything uncoded): let it reach the app's 500 handler.
  *
  * Nobody is signed in for any of them.
  *
@@ -36,7 +36,10 @@ export function httpStatusOf(error: unknown): LoginFailureStatus | undefined {
   switch (error.code) {
     case 'ERR_TEMPORARILY_UNAVAILABLE':
       return 503;
-    case 'ERR_CONFIGURATION':
+    case 'ERR_INVALID_OPTION':
+    case 'ERR_INVALID_ARGUMENT':
+    case 'ERR_MIDDLEWARE_MISSING':
+    case 'ERR_RUNTIME_UNSUPPORTED':
     case 'ERR_COOKIE_TOO_LARGE':
       return undefined;
     default:

@@ -60,11 +60,11 @@ const KNOWN_OPTIONS = new Set([
 ]);
 
 function fail(field: string, rule: string): never {
-  throw new NeverloseOidcError('ERR_CONFIGURATION', `Invalid option "${field}": ${rule}.`);
+  throw new NeverloseOidcError('ERR_INVALID_OPTION', `Invalid option "${field}": ${rule}.`);
 }
 
 /**
- * @internal Checks every option up front and applies the defaults. Throws `ERR_CONFIGURATION`
+ * @internal Checks every option up front and applies the defaults. Throws `ERR_INVALID_OPTION`
  * naming the field and the rule it breaks.
  */
 export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions {
@@ -233,7 +233,7 @@ export function checkRedirectUri(
  * Checks client options without creating a client (no discovery request): for frameworks whose
  * setup is synchronous, to fail at startup rather than at the first login.
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the field and the rule.
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` naming the field and the rule.
  * @example
  * ```ts
  * validateClientOptions({ clientId: '', redirectUri: 'https://app.example/cb' }); // throws

@@ -183,7 +183,7 @@ describe('events of a login', () => {
 
   it('refuses an onEvent that is not a function, naming the option', async () => {
     await expect(createNeverloseClient(options({ onEvent: 'log' as never }))).rejects.toMatchObject(
-      { code: 'ERR_CONFIGURATION', message: expect.stringContaining('"onEvent"') },
+      { code: 'ERR_INVALID_OPTION', message: expect.stringContaining('"onEvent"') },
     );
   });
 });

@@ -16,7 +16,7 @@ async function configurationMessage(options: unknown): Promise<string> {
   try {
     await createNeverloseClient(options as NeverloseClientOptions);
   } catch (error) {
-    expect(error).toMatchObject({ code: 'ERR_CONFIGURATION', name: 'NeverloseOidcError' });
+    expect(error).toMatchObject({ code: 'ERR_INVALID_OPTION', name: 'NeverloseOidcError' });
     return (error as Error).message;
   }
   throw new Error('createNeverloseClient accepted the options');
@@ -75,7 +75,7 @@ describe('option validation', () => {
 
   it('needs a redirect URI from the options or from startAuthorization', async () => {
     const client = await createNeverloseClient({ ...base, redirectUri: undefined });
-    await expect(client.startAuthorization()).rejects.toMatchObject({ code: 'ERR_CONFIGURATION' });
+    await expect(client.startAuthorization()).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
     const { transaction } = await client.startAuthorization({
       redirectUri: 'https://eu.app.example/callback',
     });
@@ -95,7 +95,7 @@ describe('option validation', () => {
       await expect(
         client.startAuthorization({ extraParams: { [name]: 'x' } }),
       ).rejects.toMatchObject({
-        code: 'ERR_CONFIGURATION',
+        code: 'ERR_INVALID_ARGUMENT',
         message: expect.stringContaining(name),
       });
     }

@@ -22,8 +22,8 @@ const storeFailure = Symbol.for('neverlose.store-failure');
  *   (`synchronous_commit = off` or `fsync = off`), and the adapter keeps money or replay state.
  *
  * The caller's part:
- * - `ERR_POSTGRES_CONFIGURATION`: an option is invalid; the message names it and the rule.
- * - `ERR_POSTGRES_INVALID_ARGUMENT`: an argument of an adapter method breaks its rule.
+ * - `ERR_INVALID_OPTION`: an option is invalid; the message names it and the rule.
+ * - `ERR_INVALID_ARGUMENT`: an argument of an adapter method breaks its rule.
  * - `ERR_POSTGRES_TRANSACTION_ABORTED`: a statement of the transaction failed and its error was
  *   caught (by a hook or your work), so `COMMIT` rolled everything back: nothing was kept.
  * - `ERR_POSTGRES_ALREADY_HANDLED`: `completeWithin` found the webhook done by another delivery:
@@ -40,8 +40,8 @@ export type NeverlosePostgresErrorCode =
   | 'ERR_POSTGRES_AUTH'
   | 'ERR_POSTGRES_NOT_MIGRATED'
   | 'ERR_POSTGRES_NOT_DURABLE'
-  | 'ERR_POSTGRES_CONFIGURATION'
-  | 'ERR_POSTGRES_INVALID_ARGUMENT'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_ARGUMENT'
   | 'ERR_POSTGRES_TRANSACTION_ABORTED'
   | 'ERR_POSTGRES_ALREADY_HANDLED'
   | 'ERR_POSTGRES_UNEXPECTED_REPLY'
@@ -98,5 +98,5 @@ export function isNeverlosePostgresError(error: unknown): error is NeverlosePost
 
 /** @internal */
 export function invalidArgument(message: string): never {
-  throw new NeverlosePostgresError('ERR_POSTGRES_INVALID_ARGUMENT', message);
+  throw new NeverlosePostgresError('ERR_INVALID_ARGUMENT', message);
 }

@@ -13,7 +13,7 @@
  *   the request was not sent (`waitForReplicas`).
  *
  * The caller's part:
- * - `ERR_REDIS_CONFIGURATION`: an option is invalid; the message names it.
+ * - `ERR_INVALID_OPTION`: an option is invalid; the message names it.
  * - `ERR_REDIS_UNSUPPORTED_CLIENT`: the client is none the adapters can use; the message says what to pass.
  * - `ERR_REDIS_UNEXPECTED_REPLY`: Redis answered something the adapter cannot read.
  */
@@ -23,7 +23,7 @@ export type NeverloseRedisErrorCode =
   | 'ERR_REDIS_READ_ONLY'
   | 'ERR_REDIS_AUTH'
   | 'ERR_REDIS_NOT_REPLICATED'
-  | 'ERR_REDIS_CONFIGURATION'
+  | 'ERR_INVALID_OPTION'
   | 'ERR_REDIS_UNSUPPORTED_CLIENT'
   | 'ERR_REDIS_UNEXPECTED_REPLY';
 
@@ -71,7 +71,7 @@ export function prefixOption(prefix: string | undefined): string {
   const value = prefix ?? 'neverlose:';
   if (typeof value !== 'string' || /[\s{}]/.test(value)) {
     throw new NeverloseRedisError(
-      'ERR_REDIS_CONFIGURATION',
+      'ERR_INVALID_OPTION',
       'Invalid option "prefix": must be a string without whitespace or braces.',
     );
   }
@@ -82,7 +82,7 @@ export function prefixOption(prefix: string | undefined): string {
 export function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new NeverloseRedisError(
-      'ERR_REDIS_CONFIGURATION',
+      'ERR_INVALID_OPTION',
       `Invalid option "${name}": must be a positive integer.`,
     );
   }

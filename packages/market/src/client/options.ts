@@ -116,7 +116,7 @@ export interface ResolvedClientOptions {
 /** @internal Checks every option, naming the one that is wrong. */
 export function resolveClientOptions(options: MarketClientOptions): ResolvedClientOptions {
   const fail = (message: string): never => {
-    throw new MarketInputError('ERR_MARKET_INVALID_OPTIONS', `MarketClient: ${message}`);
+    throw new MarketInputError('ERR_INVALID_OPTION', `MarketClient: ${message}`);
   };
   if (options === null || typeof options !== 'object') fail('pass an options object');
   const { userId, secret } = options;

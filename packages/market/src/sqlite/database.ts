@@ -64,22 +64,16 @@ export async function openDatabase(
   const table = options.table ?? defaultTable;
   if (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
     throw new SqliteStoreError(
-      'ERR_SQLITE_INVALID_OPTIONS',
+      'ERR_INVALID_OPTION',
       `Invalid "table" ${JSON.stringify(table)}: letters, digits and "_" only, not starting with a digit.`,
     );
   }
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-    throw new SqliteStoreError(
-      'ERR_SQLITE_INVALID_OPTIONS',
-      '"busyTimeoutMs" must be an integer >= 0.',
-    );
+    throw new SqliteStoreError('ERR_INVALID_OPTION', '"busyTimeoutMs" must be an integer >= 0.');
   }
   if (options.synchronous !== undefined && !['FULL', 'NORMAL'].includes(options.synchronous)) {
-    throw new SqliteStoreError(
-      'ERR_SQLITE_INVALID_OPTIONS',
-      '"synchronous" must be "FULL" or "NORMAL".',
-    );
+    throw new SqliteStoreError('ERR_INVALID_OPTION', '"synchronous" must be "FULL" or "NORMAL".');
   }
   if (
     options.driver !== undefined &&
@@ -87,7 +81,7 @@ export async function openDatabase(
     options.driver !== 'better-sqlite3'
   ) {
     throw new SqliteStoreError(
-      'ERR_SQLITE_INVALID_OPTIONS',
+      'ERR_INVALID_OPTION',
       '"driver" must be "node:sqlite" or "better-sqlite3" (or left unset).',
     );
   }

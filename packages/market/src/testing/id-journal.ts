@@ -97,23 +97,22 @@ export function testIdJournal<Journal extends IdJournal>(options: StoreTestOptio
         expect(new Set(results.map((r) => r.entry.requestId)).size).toBe(1);
       },
 
-      'gives every racing begin of one key its entry when they share the id that key derives': async (
-        run,
-      ) => {
-        // MarketClient derives a key's request id, so instances racing on a key insert the same
-        // method, key and id: a loser reads the winner's entry whichever uniqueness it met first.
-        const first = await run.open();
-        const journals = [first, options.reopen === undefined ? first : await run.reopen(first)];
-        for (let round = 0; round < 20; round += 1) {
-          const results = await Promise.all(
-            Array.from({ length: 8 }, (_, i) =>
-              journals[i % 2]!.begin(entry(`order-${round}`, `"order-${round}"`)),
-            ),
-          );
-          expect(results.filter((r) => r.created).length).toBe(1);
-          for (const r of results) expect(r.entry.requestId).toBe(`"order-${round}"`);
-        }
-      },
+      'gives every racing begin of one key its entry when they share the id that key derives':
+        async (run) => {
+          // MarketClient derives a key's request id, so instances racing on a key insert the same
+          // method, key and id: a loser reads the winner's entry whichever uniqueness it met first.
+          const first = await run.open();
+          const journals = [first, options.reopen === undefined ? first : await run.reopen(first)];
+          for (let round = 0; round < 20; round += 1) {
+            const results = await Promise.all(
+              Array.from({ length: 8 }, (_, i) =>
+                journals[i % 2]!.begin(entry(`order-${round}`, `"order-${round}"`)),
+              ),
+            );
+            expect(results.filter((r) => r.created).length).toBe(1);
+            for (const r of results) expect(r.entry.requestId).toBe(`"order-${round}"`);
+          }
+        },
 
       'lists pending entries oldest first, and changes an entry only while it is pending': async (
         run,

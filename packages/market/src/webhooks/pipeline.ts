@@ -153,7 +153,7 @@ export function isJsonContentType(value: string | null | undefined): boolean {
 /** @internal */
 export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline {
   const invalid = (message: string): never => {
-    throw new WebhookError('ERR_WEBHOOK_INVALID_OPTIONS', message);
+    throw new WebhookError('ERR_INVALID_OPTION', message);
   };
   const secrets =
     typeof options.secret === 'string' ? [options.secret] : [...(options.secret ?? [])];

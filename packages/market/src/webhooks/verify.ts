@@ -45,7 +45,7 @@ export function verifyWebhook(
   // A single secret, the common case, takes no array.
   if (typeof secret === 'string' ? secret.length === 0 : !isSecretList(secret)) {
     throw new WebhookError(
-      'ERR_WEBHOOK_INVALID_OPTIONS',
+      'ERR_INVALID_OPTION',
       'verifyWebhook: give at least one non-empty secret.',
     );
   }

@@ -151,7 +151,7 @@ export class RedisIdJournal implements IdJournal {
     const limit = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (this.#replicas !== undefined && this.#replicas.timeoutMs >= limit) {
       throw new NeverloseRedisError(
-        'ERR_REDIS_CONFIGURATION',
+        'ERR_INVALID_OPTION',
         `Invalid option "waitForReplicas.timeoutMs": ${this.#replicas.timeoutMs} ms leaves no time within "timeoutMs" (${limit} ms) for the call itself; make it shorter.`,
       );
     }

@@ -87,7 +87,7 @@ export function Neverlose(
     if (url.protocol !== 'https:' && !core.allowInsecureHttp) {
       return Promise.reject(
         new NeverloseOidcError(
-          'ERR_CONFIGURATION',
+          'ERR_INVALID_OPTION',
           `Auth.js asked for ${quote(url.origin)}: provider URLs must be https (dangerouslyAllowInsecureHttp is for the local emulator).`,
         ),
       );

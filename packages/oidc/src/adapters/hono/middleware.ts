@@ -30,7 +30,7 @@ const MAX_LOGOUT_BODY = 4096;
 const REVOCATIONS_TIMEOUT_MS = 5000;
 
 function configurationError(field: string, rule: string): NeverloseOidcError {
-  return new NeverloseOidcError('ERR_CONFIGURATION', `Invalid option "${field}": ${rule}.`);
+  return new NeverloseOidcError('ERR_INVALID_OPTION', `Invalid option "${field}": ${rule}.`);
 }
 
 function checkPath(value: string | undefined, field: string, fallback: string): string {
@@ -58,7 +58,10 @@ function failureOf(error: unknown): NeverloseFailure | undefined {
         return 400;
       case 'ERR_TRANSACTION_STORE_FULL':
         return 503;
-      case 'ERR_CONFIGURATION':
+      case 'ERR_INVALID_OPTION':
+      case 'ERR_INVALID_ARGUMENT':
+      case 'ERR_MIDDLEWARE_MISSING':
+      case 'ERR_RUNTIME_UNSUPPORTED':
       case 'ERR_COOKIE_TOO_LARGE':
         return undefined;
       default:
@@ -137,7 +140,7 @@ function storeFailure(error: SessionStoreFailure): NeverloseFailure {
  * `returnTo` or a stale, replayed or forged callback, 403 for a denied consent, 502 when the
  * provider fails, 503 when the session revocations fail (see `renderError`).
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` for a bad option (when called, not per request;
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` for a bad option (when called, not per request;
  *   an option read from the context is checked at its first request).
  * @example
  * ```ts
@@ -383,7 +386,7 @@ export function requireNeverloseUser(): MiddlewareHandler<NeverloseEnv> {
     const loginUrl = c.get('neverloseLoginUrl');
     if (loginUrl === undefined) {
       throw new NeverloseOidcError(
-        'ERR_CONFIGURATION',
+        'ERR_MIDDLEWARE_MISSING',
         'requireNeverloseUser() runs before neverloseAuth(): mount app.use(neverloseAuth(...)) first.',
       );
     }
