@@ -1,6 +1,10 @@
 /** Brands errors of every loaded copy of this package (ESM and CommonJS may both be loaded). */
 const brand = Symbol.for('neverlose-oidc.error');
 
+// shared: the address of every package's error reference.
+const ERRORS_DOC =
+  'https://github.com/neverlose-toolkit/neverlose-toolkit/blob/main/docs/errors.md';
+
 /**
  * Codes of what the user or their browser did: answer with a 4xx page that offers to log in
  * again ({@link isUserError} is true for exactly these).
@@ -160,6 +164,11 @@ export class NeverloseOidcError<
     this.code = code;
     this.name = 'NeverloseOidcError';
     if (options?.oauthError) this.oauthError = options.oauthError;
+  }
+
+  /** The entry of `code` in the error reference: what it means and what to do. */
+  get docUrl(): string {
+    return `${ERRORS_DOC}#${this.code.toLowerCase()}`;
   }
 }
 Object.defineProperty(NeverloseOidcError.prototype, brand, { value: true });

@@ -1,5 +1,9 @@
 /** Brands errors of every loaded copy of this package (ESM and CommonJS may both be loaded). */
 const brand = Symbol.for('neverlose-postgres.error');
+
+// shared: the address of every package's error reference.
+const ERRORS_DOC =
+  'https://github.com/neverlose-toolkit/neverlose-toolkit/blob/main/docs/errors.md';
 /**
  * Marks a store failure for every Neverlose package (`neverlose-market`'s `isStoreFailure`): the
  * store could not do its part now, so a webhook is answered 503 with `Retry-After`.
@@ -82,6 +86,11 @@ export class NeverlosePostgresError extends Error {
     this.name = 'NeverlosePostgresError';
   }
 
+  /** The entry of `code` in the error reference: what it means and what to do. */
+  get docUrl(): string {
+    return `${ERRORS_DOC}#${this.code.toLowerCase()}`;
+  }
+
   /** @internal Read by `neverlose-market`'s `isStoreFailure`. */
   get [storeFailure](): boolean {
     return STORE_FAILURES.has(this.code);
@@ -94,9 +103,4 @@ export function isNeverlosePostgresError(error: unknown): error is NeverlosePost
   return (
     typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
   );
-}
-
-/** @internal */
-export function invalidArgument(message: string): never {
-  throw new NeverlosePostgresError('ERR_INVALID_ARGUMENT', message);
 }

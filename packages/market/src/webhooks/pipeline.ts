@@ -1,4 +1,4 @@
-import { isNeverloseMarketError } from '../errors/base.js';
+import { isNeverloseMarketError } from '../errors/index.js';
 import { isStoreFailure } from '../errors/store-failure.js';
 import type { WebhookHandlerEvent } from '../events/events.js';
 import { createEventSink } from '../events/sink.js';

@@ -1,4 +1,4 @@
-import { isNeverloseMarketError } from '../errors/base.js';
+import { isNeverloseMarketError } from '../errors/index.js';
 import {
   type PyEntries,
   type SignedField,

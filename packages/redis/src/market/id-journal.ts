@@ -17,7 +17,8 @@ import {
   toCommands,
 } from '../client.js';
 import type { Deadline } from '../deadline.js';
-import { NeverloseRedisError, positiveInteger, prefixOption } from '../errors.js';
+import { NeverloseRedisError } from '../errors.js';
+import { positiveInteger, prefixOption } from '../options.js';
 import { shardOf } from '../shard.js';
 
 /** Options of {@link RedisIdJournal}. */
