@@ -6,6 +6,7 @@ import {
 } from './constants.js';
 import { NeverloseOidcError } from './errors.js';
 import type { NeverloseOidcEvent } from './events/events.js';
+import { unknownOptionKey } from './lib/option-keys.js';
 import type {
   ClientAuthenticationMethod,
   FetchImplementation,
@@ -43,21 +44,22 @@ const AUTH_METHODS: readonly ClientAuthenticationMethod[] = [
   'none',
 ];
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
-const KNOWN_OPTIONS = new Set([
-  'clientId',
-  'clientSecret',
-  'redirectUri',
-  'scopes',
-  'issuer',
-  'endpoints',
-  'clientAuthentication',
-  'timeout',
-  'transactionTtl',
-  'fetch',
-  'dangerouslyAllowInsecureHttp',
-  'onEvent',
-  'providerCache',
-]);
+/** Every option of `createNeverloseClient` (a key missing here does not compile). */
+const KNOWN_OPTIONS = Object.keys({
+  clientId: true,
+  clientSecret: true,
+  redirectUri: true,
+  scopes: true,
+  issuer: true,
+  endpoints: true,
+  clientAuthentication: true,
+  timeout: true,
+  transactionTtl: true,
+  fetch: true,
+  dangerouslyAllowInsecureHttp: true,
+  onEvent: true,
+  providerCache: true,
+} satisfies Record<keyof NeverloseClientOptions, true>);
 
 function fail(field: string, rule: string): never {
   throw new NeverloseOidcError('ERR_INVALID_OPTION', `Invalid option "${field}": ${rule}.`);
@@ -69,9 +71,8 @@ function fail(field: string, rule: string): never {
  */
 export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) fail(key, 'is not an option of createNeverloseClient');
-  }
+  const unknown = unknownOptionKey(options, KNOWN_OPTIONS, 'createNeverloseClient');
+  if (unknown) fail(unknown.key, unknown.rule);
   const allowInsecureHttp = optionalBoolean(
     options.dangerouslyAllowInsecureHttp,
     'dangerouslyAllowInsecureHttp',

@@ -59,7 +59,13 @@ describe('option validation', () => {
       { ...base, dangerouslyAllowInsecureHttp: 'yes' },
       /"dangerouslyAllowInsecureHttp": must be a boolean/,
     ],
-    [{ ...base, redirectURI: 'https://x' }, /"redirectURI": is not an option/],
+    [
+      { ...base, redirectURI: 'https://x' },
+      /"redirectURI": is not an option of createNeverloseClient; did you mean "redirectUri"\?/,
+    ],
+    [{ ...base, clinetSecret: 'x' }, /"clinetSecret": .*did you mean "clientSecret"\?/],
+    [{ ...base, timeoutMs: 1000 }, /"timeoutMs": .*did you mean "timeout"\?/],
+    [{ ...base, colour: 'blue' }, /"colour": is not an option of createNeverloseClient\.$/],
   ])('refuses %j', async (options, message) => {
     expect(await configurationMessage(options)).toMatch(message);
   });

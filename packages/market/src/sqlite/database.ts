@@ -1,3 +1,4 @@
+import { unknownOptionKey } from '../lib/option-keys.js';
 import { openWithDriver, type SqliteDatabase, type SqliteDriverName } from './driver.js';
 import { SqliteStoreError } from './errors.js';
 
@@ -52,15 +53,40 @@ export interface SqliteExpiringStoreOptions extends SqliteStoreOptions {
   readonly now?: () => number;
 }
 
+/** Every option of the SQLite journal (a key missing here does not compile). */
+const STORE_OPTIONS = Object.keys({
+  synchronous: true,
+  busyTimeoutMs: true,
+  table: true,
+  driver: true,
+} satisfies Record<keyof SqliteStoreOptions, true>);
+/** Every option of the SQLite webhook dedup and single-use token stores. */
+const EXPIRING_STORE_OPTIONS: readonly string[] = [
+  ...STORE_OPTIONS,
+  'now' satisfies keyof SqliteExpiringStoreOptions,
+];
+
 /**
  * @internal Opens `filename` with the options' driver in WAL mode with their `synchronous` and
  * busy timeout, and returns it with the checked table name.
  */
 export async function openDatabase(
   filename: string,
-  options: SqliteStoreOptions,
+  options: SqliteStoreOptions | SqliteExpiringStoreOptions,
   defaultTable: string,
+  expiring = false,
 ): Promise<{ db: SqliteDatabase; table: string }> {
+  const unknown = unknownOptionKey(
+    options,
+    expiring ? EXPIRING_STORE_OPTIONS : STORE_OPTIONS,
+    expiring ? 'this SQLite store' : 'the SQLite journal',
+  );
+  if (unknown) {
+    throw new SqliteStoreError(
+      'ERR_INVALID_OPTION',
+      `Invalid option "${unknown.key}": ${unknown.rule}.`,
+    );
+  }
   const table = options.table ?? defaultTable;
   if (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
     throw new SqliteStoreError(

@@ -4,6 +4,7 @@ import type { WebhookHandlerEvent } from '../events/events.js';
 import { createEventSink } from '../events/sink.js';
 import type { Awaitable } from '../journal/journal.js';
 import { elapsed } from '../lib/clock.js';
+import { unknownOptionKey } from '../lib/option-keys.js';
 import { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
 import { WebhookError, type WebhookErrorCode } from './errors.js';
 import type { WebhookEvent } from './events.js';
@@ -150,11 +151,26 @@ export function isJsonContentType(value: string | null | undefined): boolean {
   });
 }
 
+/** Every option of the webhook handlers (a key missing here does not compile). */
+const HANDLER_OPTIONS = Object.keys({
+  secret: true,
+  onEvent: true,
+  dedupStore: true,
+  dedupTtlSeconds: true,
+  dedupLeaseSeconds: true,
+  maxBodyBytes: true,
+  onError: true,
+  onDiagnostic: true,
+} satisfies Record<keyof WebhookHandlerOptions, true>);
+
 /** @internal */
 export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline {
   const invalid = (message: string): never => {
     throw new WebhookError('ERR_INVALID_OPTION', message);
   };
+  if (typeof options !== 'object' || options === null) invalid('Pass an options object.');
+  const unknown = unknownOptionKey(options, HANDLER_OPTIONS, 'the webhook handlers');
+  if (unknown) invalid(`Invalid option "${unknown.key}": ${unknown.rule}.`);
   const secrets =
     typeof options.secret === 'string' ? [options.secret] : [...(options.secret ?? [])];
   if (
