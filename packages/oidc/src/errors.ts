@@ -222,3 +222,20 @@ export function isUserError(
 ): error is NeverloseOidcError<NeverloseOidcUserErrorCode> {
   return isNeverloseOidcError(error) && USER_ERROR_CODES.has(error.code);
 }
+
+const SETUP_ERROR_CODES: ReadonlySet<string> = new Set<NeverloseOidcSetupErrorCode>([
+  'ERR_INVALID_OPTION',
+  'ERR_INVALID_ARGUMENT',
+  'ERR_MIDDLEWARE_MISSING',
+  'ERR_RUNTIME_UNSUPPORTED',
+  'ERR_COOKIE_TOO_LARGE',
+]);
+
+/**
+ * @internal True for a bug of the code or its configuration, never of a login: no HTTP status
+ * fits it, so it reaches the app's 500 handler. Not `ERR_INVALID_CLIENT` or
+ * `ERR_UNAUTHORIZED_CLIENT`: the provider answered those, and a login fails with 502.
+ */
+export function isSetupError(error: NeverloseOidcError): boolean {
+  return SETUP_ERROR_CODES.has(error.code);
+}

@@ -1,4 +1,4 @@
-import { isNeverloseOidcError, isUserError } from './errors.js';
+import { isNeverloseOidcError, isSetupError, isUserError } from './errors.js';
 
 /** The statuses a failed login is answered with. */
 export type LoginFailureStatus = 400 | 403 | 502 | 503;
@@ -36,13 +36,7 @@ export function httpStatusOf(error: unknown): LoginFailureStatus | undefined {
   switch (error.code) {
     case 'ERR_TEMPORARILY_UNAVAILABLE':
       return 503;
-    case 'ERR_INVALID_OPTION':
-    case 'ERR_INVALID_ARGUMENT':
-    case 'ERR_MIDDLEWARE_MISSING':
-    case 'ERR_RUNTIME_UNSUPPORTED':
-    case 'ERR_COOKIE_TOO_LARGE':
-      return undefined;
     default:
-      return 502;
+      return isSetupError(error) ? undefined : 502;
   }
 }

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { callbackState } from '../../authorization/callback.js';
 import type { NeverloseClient } from '../../client.js';
-import { isNeverloseOidcError, NeverloseOidcError } from '../../errors.js';
+import { isNeverloseOidcError, isSetupError, NeverloseOidcError } from '../../errors.js';
 import { digest, utf8 } from '../../lib/web-crypto.js';
 import { validateReturnTo } from '../../return-to.js';
 import { loginCookie } from '../../transaction/login-cookie.js';
@@ -58,14 +58,8 @@ function failureOf(error: unknown): NeverloseFailure | undefined {
         return 400;
       case 'ERR_TRANSACTION_STORE_FULL':
         return 503;
-      case 'ERR_INVALID_OPTION':
-      case 'ERR_INVALID_ARGUMENT':
-      case 'ERR_MIDDLEWARE_MISSING':
-      case 'ERR_RUNTIME_UNSUPPORTED':
-      case 'ERR_COOKIE_TOO_LARGE':
-        return undefined;
       default:
-        return 502;
+        return isSetupError(error) ? undefined : 502;
     }
   })();
   return status === undefined
