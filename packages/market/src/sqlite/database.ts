@@ -91,15 +91,21 @@ export async function openDatabase(
   if (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
     throw new SqliteStoreError(
       'ERR_INVALID_OPTION',
-      `Invalid "table" ${JSON.stringify(table)}: letters, digits and "_" only, not starting with a digit.`,
+      `Invalid option "table" ${JSON.stringify(table)}: letters, digits and "_" only, not starting with a digit.`,
     );
   }
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-    throw new SqliteStoreError('ERR_INVALID_OPTION', '"busyTimeoutMs" must be an integer >= 0.');
+    throw new SqliteStoreError(
+      'ERR_INVALID_OPTION',
+      'Invalid option "busyTimeoutMs": must be an integer >= 0.',
+    );
   }
   if (options.synchronous !== undefined && !['FULL', 'NORMAL'].includes(options.synchronous)) {
-    throw new SqliteStoreError('ERR_INVALID_OPTION', '"synchronous" must be "FULL" or "NORMAL".');
+    throw new SqliteStoreError(
+      'ERR_INVALID_OPTION',
+      'Invalid option "synchronous": must be "FULL" or "NORMAL".',
+    );
   }
   if (
     options.driver !== undefined &&
@@ -108,7 +114,7 @@ export async function openDatabase(
   ) {
     throw new SqliteStoreError(
       'ERR_INVALID_OPTION',
-      '"driver" must be "node:sqlite" or "better-sqlite3" (or left unset).',
+      'Invalid option "driver": must be "node:sqlite" or "better-sqlite3" (or left unset).',
     );
   }
   const db = await openWithDriver(filename, options.driver);
