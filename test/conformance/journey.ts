@@ -150,13 +150,28 @@ export async function drive(
 /**
  * The user signed in to the app, as its profile page names them (`#profile-username`, which every
  * example renders for a signed-in user), or `undefined` when it sends the visitor to sign in.
+ *
+ * @throws when the app answers anything else, or nothing: that is no proof that nobody is signed in.
  */
 export async function signedInAs(
   request: APIRequestContext,
   appUrl: string,
 ): Promise<string | undefined> {
-  const response = await request.get(`${appUrl}/profile`, { maxRedirects: 0, timeout: 10_000 });
-  if (response.status() !== 200) return undefined;
+  const response = await request.get(`${appUrl}/profile`, {
+    maxRedirects: 0,
+    timeout: 10_000,
+    // A connection of its own: a kept-alive one the app closes as this request leaves (Node's
+    // keepAliveTimeout, 5 s) would fail it.
+    headers: { connection: 'close' },
+  });
+  const status = response.status();
+  if (status >= 300 && status < 400) return undefined;
   const html = await response.text();
-  return /id="profile-username"[^>]*>([^<]*)</.exec(html)?.[1];
+  const name = /id="profile-username"[^>]*>([^<]*)</.exec(html)?.[1];
+  if (status !== 200 || name === undefined) {
+    throw new Error(
+      `${appUrl}/profile answered ${status} without a profile: ${html.replace(/\s+/g, ' ').slice(0, 200)}`,
+    );
+  }
+  return name;
 }

@@ -55,6 +55,11 @@ describe('login CSRF', () => {
         const started = await drive(await attacker.newPage(), loginUrl(surface, app.url), options);
         const signInPage = started.hops.at(-1)?.url ?? '';
         expect(new URL(signInPage).origin, JSON.stringify(started.hops)).toBe(emulator.url);
+        // The variant is the one it names: the binding went to a login cookie, or not.
+        const loginCookies = (await attacker.cookies(app.url)).filter((cookie) =>
+          /^(?:__Host-)?nl_login\b/.test(cookie.name),
+        );
+        expect(loginCookies.length > 0, 'a login cookie was set').toBe(store.loginCookie === true);
         // He signs in as himself and keeps where the emulator sends him back to.
         const callback = await signInAtEmulator(signInPage, 'bob');
         expect(new URL(callback).pathname).toBe(surface.callbackPath);
@@ -73,7 +78,7 @@ describe('login CSRF', () => {
         const inAttacker = await drive(await attacker.newPage(), callback, options);
         await expect(
           signedInAs(attacker.request, app.url),
-          `in the attacker's browser: ${JSON.stringify(inAttacker.hops)}`,
+          `in the attacker's browser: ${JSON.stringify(inAttacker.hops)}\nthe app's stderr: ${child.stderr}`,
         ).resolves.toBe('bob');
       } finally {
         await Promise.all([attacker.close(), victim.close()]);

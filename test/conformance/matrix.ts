@@ -93,8 +93,11 @@ async function friendlyLogin(
 ): Promise<string | CapturedRequest> {
   const record = await login(run, capture);
   const { context } = run.browsing;
-  const who = await signedInAs(context.request, run.app.url).catch(() => undefined);
+  const who = await signedInAs(context.request, run.app.url).catch((error: unknown) =>
+    error instanceof Error ? error : new Error(String(error)),
+  );
   await context.clearCookies();
+  if (who instanceof Error) return `the login before the test: ${who.message}`;
   if (who !== USER.preferred_username) {
     const hops = record.hops.map((hop) => `${hop.status} ${hop.url}`).join(', ');
     return `the login before the test did not sign in (${hops}): ${record.text.slice(0, 200)}`;
@@ -157,13 +160,20 @@ async function observe(run: ModuleRun): Promise<Observation> {
       break;
     }
   }
-  const who = await signedInAs(context.request, app.url).catch(() => undefined);
-  return {
-    kind: 'journey',
-    journey: record,
-    signedInAs: who,
-    died: await deathSince(app, exitsBefore),
-  };
+  let who: string | undefined;
+  let unknown: unknown;
+  try {
+    who = await signedInAs(context.request, app.url);
+  } catch (error) {
+    unknown = error;
+  }
+  const died = await deathSince(app, exitsBefore);
+  if (unknown !== undefined && died === undefined) {
+    // Not knowing who is signed in proves nothing, least of all a refusal.
+    const why = unknown instanceof Error ? unknown.message : String(unknown);
+    return { kind: 'broken', why: `the app could not say who is signed in: ${why}` };
+  }
+  return { kind: 'journey', journey: record, signedInAs: who, died };
 }
 
 /** Runs `modules` on `surface` (see the file's comment). */

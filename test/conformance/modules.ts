@@ -224,6 +224,14 @@ export const MODULES: readonly ConformanceModule[] = [
     behaviour: { tokenFailure: 'hang' },
   },
   {
+    // Within the core's 10 s request timeout: a surface whose framework gives up sooner (next-auth
+    // v4's openid-client defaults to 3.5 s) fails logins the core completes.
+    name: 'token-slow',
+    what: 'token endpoint: answers after 5 s',
+    expect: 'signs in',
+    behaviour: { tokenDelayMs: 5000 },
+  },
+  {
     name: 'open-redirect-absolute',
     what: 'login asked to return to `https://evil.example/`',
     expect: 'stays',

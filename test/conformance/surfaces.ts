@@ -10,10 +10,19 @@ import { repoRoot } from '../support/packed.js';
 // start that app against a provider, and how a login begins there. The conformance matrix, the
 // login CSRF test and the proxy test all read this table: a new surface is one entry here.
 
-/** Where an example keeps its sessions and pending logins: one variant of the login CSRF test. */
+/**
+ * Where an example keeps its sessions and pending logins (the session, or a `TransactionStore`
+ * with the browser binding in a login cookie): one variant of the login CSRF test.
+ */
 export interface SessionStore {
   /** Names the variant, such as `redis`. */
   readonly name: string;
+  /**
+   * The browser binding goes to the browser in a login cookie (`nl_login.<state>`, neverlose-oidc's
+   * `loginCookie`): a sealed transaction, or the key of one in a `TransactionStore`. Otherwise the
+   * framework's session or its own cookies bind the login.
+   */
+  readonly loginCookie?: boolean;
   /**
    * Environment that selects it, read when the test runs (the servers' URLs are set by the
    * slow project's globalSetup).
@@ -106,7 +115,11 @@ export const SURFACES: readonly Surface[] = [
     loginPath: '/login',
     returnToParam: 'returnTo',
     callbackPath: '/callback',
-    stores: [{ name: 'sealed cookie', env: () => ({}) }],
+    stores: [
+      { name: 'sealed cookie', loginCookie: true, env: () => ({}) },
+      // The wiring of neverlose-oidc's README quick start.
+      { name: 'store: memory', loginCookie: true, env: () => ({ LOGIN_STORE: 'memory' }) },
+    ],
   },
   {
     name: 'express-passport',
@@ -121,6 +134,19 @@ export const SURFACES: readonly Surface[] = [
       MEMORY,
       { name: 'redis', env: () => ({ REDIS_URL: serverUrl('REDIS_URL') }) },
       { name: 'postgres', env: () => ({ DATABASE_URL: serverUrl('DATABASE_URL') }) },
+      // passport-neverlose's `store` option: MemoryTransactionStore, RedisTransactionStore,
+      // PostgresTransactionStore.
+      { name: 'store: memory', loginCookie: true, env: () => ({ LOGIN_STORE: 'memory' }) },
+      {
+        name: 'store: redis',
+        loginCookie: true,
+        env: () => ({ LOGIN_STORE: 'redis', REDIS_URL: serverUrl('REDIS_URL') }),
+      },
+      {
+        name: 'store: postgres',
+        loginCookie: true,
+        env: () => ({ LOGIN_STORE: 'postgres', DATABASE_URL: serverUrl('DATABASE_URL') }),
+      },
     ],
   },
   {
@@ -145,11 +171,11 @@ export const SURFACES: readonly Surface[] = [
     loginPath: '/auth/neverlose',
     returnToParam: 'returnTo',
     callbackPath: '/auth/neverlose/callback',
-    stores: [{ name: 'sealed cookie', env: () => ({}) }],
+    stores: [{ name: 'sealed cookie', loginCookie: true, env: () => ({}) }],
   },
   {
     name: 'better-auth',
-    stack: "`neverlose-oidc/better-auth` in better-auth's `genericOAuth` (SQLite)",
+    stack: '`neverlose-oidc/better-auth`, a plugin of better-auth (SQLite)',
     example: 'better-auth',
     loginPath: '/login',
     returnToParam: 'returnTo',
@@ -168,6 +194,15 @@ export const SURFACES: readonly Surface[] = [
     stores: [{ name: 'jwt cookie', env: () => ({}) }],
     prepare: buildNextOnce,
   },
+  {
+    name: 'Auth.js',
+    stack: '`neverlose-oidc/authjs` in Auth.js on Express (`@auth/express`, JWT sessions)',
+    example: 'authjs-express',
+    loginPath: '/login',
+    returnToParam: 'returnTo',
+    callbackPath: '/auth/callback/neverlose',
+    stores: [{ name: 'jwt cookie', env: () => ({}) }],
+  },
 ];
 
 /** What the example is started with besides its store. */
@@ -184,7 +219,7 @@ export interface StartOptions {
 /**
  * The example as its README runs it: `node dist/main.js`, configured by its environment, on a
  * port of `Supervised`'s choosing (`{port}`). Variables the test run set for its own servers
- * (`REDIS_URL`, `DATABASE_URL`) are cleared unless the store sets them.
+ * (`REDIS_URL`, `DATABASE_URL`), and `LOGIN_STORE`, are cleared unless the store sets them.
  */
 export function exampleProcess(surface: Surface, options: StartOptions): ProcessSpec {
   const store = options.store ?? surface.stores[0];
@@ -202,6 +237,7 @@ export function exampleProcess(surface: Surface, options: StartOptions): Process
       SESSION_SECRET: 'conformance-session-secret-0123456789abcdef',
       REDIS_URL: '',
       DATABASE_URL: '',
+      LOGIN_STORE: '',
       ...store.env(),
       ...options.env,
     },

@@ -136,7 +136,7 @@ describe('the emulator README snippets run as written against neverlose-emulator
       'gift-product',
       'transfer-money',
     ]);
-    expect(emulator.state.userByLogin('bob')?.balanceCents).toBe(2750);
+    expect(emulator.world.userByLogin('bob')?.balanceCents).toBe(2750);
   });
 
   it('snippets/with-webhooks.ts: webhooks into a local app', async () => {

@@ -13,10 +13,12 @@ import { signInAtEmulator } from '../support/sign-in.js';
 import { stagedFetch } from '../support/staged-fetch.js';
 
 // The login snippets of the neverlose-oidc and passport-neverlose READMEs are whole files, written
-// for production: the issuer is https://neverlose.cc, the app https://app.example behind a
-// TLS-terminating proxy. They run here as written: the emulator stands for neverlose.cc, each app
-// listens on a free port and stands for app.example, and `fetch` (the apps', this test's browser)
-// reaches them on loopback, with the X-Forwarded-Proto: https the proxy would add.
+// for production: the issuer is https://neverlose.cc (NEVERLOSE_ISSUER unset), the app
+// https://app.example (PUBLIC_URL) behind a TLS-terminating proxy. They run here as written: the
+// emulator stands for neverlose.cc, each app listens on a free port and stands for app.example,
+// and `fetch` (the apps', this test's browser) reaches them on loopback, with the
+// X-Forwarded-Proto: https the proxy would add. test/first-hour runs them from the packed
+// tarballs against the emulator's own URL, behind a real TLS proxy, in Chromium.
 
 const NEVERLOSE = 'https://neverlose.cc';
 const APP = 'https://app.example';
@@ -37,6 +39,7 @@ beforeAll(async () => {
   );
   vi.stubEnv('NEVERLOSE_CLIENT_ID', 'emulator-client');
   vi.stubEnv('NEVERLOSE_CLIENT_SECRET', 'emulator-secret');
+  vi.stubEnv('PUBLIC_URL', APP);
   vi.stubEnv('PORT', '0');
 });
 afterAll(async () => {

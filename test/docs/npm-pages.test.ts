@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { anchors, prose } from '../support/markdown.js';
 import { repoRoot } from '../support/packed.js';
 
 interface Manifest {
@@ -26,28 +27,10 @@ const packages = readdirSync(join(repoRoot, 'packages'))
 
 /** Markdown links and images outside fenced code blocks: `[text](target)`, `[ref]: target`. */
 function links(markdown: string): string[] {
-  const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
-  const inline = [...prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)];
-  const references = [...prose.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)];
+  const text = prose(markdown);
+  const inline = [...text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)];
+  const references = [...text.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)];
   return [...inline, ...references].map((match) => match[1] ?? '');
-}
-
-/** The anchors GitHub gives a Markdown file's headings (`## \`returnTo\`` is `#returnto`). */
-function anchors(markdown: string): Set<string> {
-  const seen = new Map<string, number>();
-  const result = new Set<string>();
-  const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
-  for (const [, heading = ''] of prose.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const slug = heading
-      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '')
-      .replace(/\s/g, '-');
-    const count = seen.get(slug) ?? 0;
-    seen.set(slug, count + 1);
-    result.add(count === 0 ? slug : `${slug}-${count}`);
-  }
-  return result;
 }
 
 /** Why a link of `readme` would not work on the package's npm page, or undefined if it does. */

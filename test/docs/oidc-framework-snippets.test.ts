@@ -3,13 +3,8 @@ import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-em
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { freePort } from '../support/ports.js';
-import {
-  createReadmeApp,
-  type ReadmeApp,
-  type RunningProgram,
-  readmeBlock,
-  runNode,
-} from '../support/readme-app.js';
+import type { Program } from '../support/program.js';
+import { createReadmeApp, type ReadmeApp, readmeFile } from '../support/readme-app.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 
 // The framework snippets of neverlose-oidc's README, cut out of README.md and run as a user runs
@@ -23,7 +18,7 @@ const CLIENT = { id: 'emulator-client', secret: 'emulator-secret' };
 
 let emulator: RunningEmulator;
 const apps: ReadmeApp[] = [];
-const programs: RunningProgram[] = [];
+const programs: Program[] = [];
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
@@ -46,7 +41,7 @@ function neverloseEnv(): Record<string, string> {
 
 /** A new app folder, removed after the file's tests. */
 function newApp(name: string): ReadmeApp {
-  const app = createReadmeApp(`neverlose-readme-${name}-`);
+  const app = createReadmeApp(`neverlose-readme-${name}`);
   apps.push(app);
   return app;
 }
@@ -61,7 +56,7 @@ async function start(
 ): Promise<string> {
   const origin = `http://127.0.0.1:${port}`;
   emulator.reset(defaultConfig({ redirectUris: [`${origin}${callbackPath}`] }));
-  const program = await runNode(app.dir, file, { PORT: String(port), ...env }, port);
+  const program = await app.start(file, { env: { PORT: String(port), ...env }, port });
   programs.push(program);
   return origin;
 }
@@ -77,9 +72,9 @@ async function signInAsAlice(browser: UserAgent, url: string, origin: string) {
 describe("neverlose-oidc's README framework snippets, run as written against the emulator", () => {
   it('Hono on Node (snippets/hono.ts): node --env-file=.env server.ts signs alice in and out', async () => {
     const app = newApp('hono');
-    await app.writeTypeScript('server', readmeBlock(README, 'hono'));
+    await app.writeTypeScript('server.ts', readmeFile(README, 'hono.ts'));
     const port = await freePort();
-    const origin = await start(app, 'server.mjs', port, '/auth/neverlose/callback', {
+    const origin = await start(app, 'server.ts', port, '/auth/neverlose/callback', {
       ...neverloseEnv(),
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -104,9 +99,9 @@ describe("neverlose-oidc's README framework snippets, run as written against the
 
   it('better-auth (snippets/better-auth.ts): node --env-file=.env server.ts signs alice in', async () => {
     const app = newApp('better-auth');
-    await app.writeTypeScript('server', readmeBlock(README, 'better-auth'));
+    await app.writeTypeScript('server.ts', readmeFile(README, 'better-auth.ts'));
     const port = await freePort();
-    const origin = await start(app, 'server.mjs', port, '/api/auth/callback/neverlose', {
+    const origin = await start(app, 'server.ts', port, '/api/auth/callback/neverlose', {
       ...neverloseEnv(),
       BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -131,23 +126,22 @@ describe("neverlose-oidc's README framework snippets, run as written against the
 
   it('Auth.js (snippets/authjs.ts) mounted with @auth/express as it says: signs alice in', async () => {
     const app = newApp('authjs');
-    await app.writeTypeScript('auth', readmeBlock(README, 'authjs'));
+    await app.writeTypeScript('auth.ts', readmeFile(README, 'authjs.ts'));
     // The smallest Express app that holds it: its last lines say how to mount it.
-    app.write(
-      'server.mjs',
+    await app.writeTypeScript(
+      'server.ts',
       [
         "import { ExpressAuth, getSession } from '@auth/express';",
         "import express from 'express';",
-        "import { authConfig } from './auth.mjs';",
+        "import { authConfig } from './auth.js';",
         'const app = express();',
         "app.use('/auth', ExpressAuth(authConfig));",
         "app.get('/account', async (req, res) => res.json(await getSession(req, authConfig)));",
         'app.listen(Number(process.env.PORT));',
       ].join('\n'),
     );
-    app.link(['@auth/express', 'express']);
     const port = await freePort();
-    const origin = await start(app, 'server.mjs', port, '/auth/callback/neverlose', {
+    const origin = await start(app, 'server.ts', port, '/auth/callback/neverlose', {
       AUTH_SECRET: randomBytes(32).toString('base64url'),
       AUTH_TRUST_HOST: 'true',
       AUTH_NEVERLOSE_ID: CLIENT.id,

@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { NeverloseClient } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { locationOf, UserAgent } from '../providers/user-agent.js';
+import { freePort } from '../support/ports.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 
 // The oidc and passport README snippets that point at the local emulator (their issuer comes from
@@ -33,24 +33,33 @@ describe('README snippets that use neverlose-emulator', () => {
     expect(profile).toMatchObject({ id: '1', username: 'alice', email: 'alice@example.test' });
   });
 
-  it('passport-neverlose: snippets/local-emulator.ts logs in as bob', async () => {
-    vi.stubEnv('PORT', '0');
+  it('passport-neverlose: snippets/local-emulator.ts logs in as bob, on the port PORT names', async () => {
+    // A port the seed does not register (3000 may be taken here): registered as the README says.
+    const port = await freePort();
+    const app = `http://127.0.0.1:${port}`;
+    const registered = await fetch(
+      `${emulator.url}/admin/api/oauth-clients/emulator-client/redirect-uris`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ uri: `${app}/auth/neverlose/callback` }),
+      },
+    );
+    expect(registered.status).toBe(200);
+    vi.stubEnv('PORT', String(port));
     vi.stubEnv('SESSION_SECRET', 'a session secret for this test only');
     const { server } = (await import('../../packages/passport/snippets/local-emulator.js')) as {
       server: Server;
     };
     try {
       if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
-      const app = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const browser = new UserAgent();
+      expect(await (await browser.get(`${app}/`)).text()).toBe('Log in at /auth/neverlose');
       const authorization = new URL(await locationOf(await browser.get(`${app}/auth/neverlose`)));
-      expect(authorization.searchParams.get('redirect_uri')).toBe(
-        'http://127.0.0.1:3000/auth/neverlose/callback',
-      );
-      // The browser comes back to 127.0.0.1:3000, where this test's app is not: same path, its port.
-      const callback = new URL(await signInAtEmulator(authorization.href, 'bob'));
-      const done = await browser.get(`${app}${callback.pathname}${callback.search}`);
+      expect(authorization.searchParams.get('redirect_uri')).toBe(`${app}/auth/neverlose/callback`);
+      const done = await browser.get(await signInAtEmulator(authorization.href, 'bob'));
       expect(await locationOf(done)).toBe('/');
+      expect(await (await browser.get(`${app}/`)).text()).toBe('Signed in as bob');
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

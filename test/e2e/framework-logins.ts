@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type BrowserSession, openBrowser } from '../support/browser.js';
+import { type BrowserSession, openBrowser, signInAtEmulatorPage } from '../support/browser.js';
 import { type StartLoginApp, startWiredPair } from './login-examples.js';
 
 /** How one framework example is driven: its paths and how its framework answers. */
@@ -20,18 +20,14 @@ export interface FrameworkExample {
 }
 
 /** From the emulator's sign-in page: pick `login`, then answer the consent page. */
-async function signInAtEmulator(
+function signInAtEmulator(
   session: BrowserSession,
   login: string,
   decision: 'allow' | 'deny',
 ): Promise<void> {
-  const { page } = session;
-  await page.locator('#signin-form').waitFor();
-  await page.click(`#signin-user-${login}`);
-  await page.locator('#consent-form').waitFor();
-  await expect(page.locator('#consent-user').textContent()).resolves.toBe(login);
-  await session.shot(`emulator-consent-${decision}`);
-  await page.click(decision === 'allow' ? '#consent-allow' : '#consent-deny');
+  return signInAtEmulatorPage(session.page, login, decision, () =>
+    session.shot(`emulator-consent-${decision}`),
+  );
 }
 
 function pathOf(page: Page): string {

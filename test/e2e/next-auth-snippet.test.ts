@@ -5,15 +5,11 @@ import { promisify } from 'node:util';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf, UserAgent } from '../providers/user-agent.js';
+import { NEXT_APP_FILES, NEXT_AUTH_README_FILES } from '../support/next-app.js';
 import { repoRoot } from '../support/packed.js';
 import { freePort } from '../support/ports.js';
-import {
-  createReadmeApp,
-  type ReadmeApp,
-  type RunningProgram,
-  readmeBlock,
-  runNode,
-} from '../support/readme-app.js';
+import type { Program } from '../support/program.js';
+import { createReadmeApp, type ReadmeApp, readmeFile } from '../support/readme-app.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 
 // neverlose-oidc's next-auth snippets, cut out of README.md, in the smallest Next.js App Router
@@ -27,47 +23,16 @@ const run = promisify(execFile);
 
 let emulator: RunningEmulator;
 let app: ReadmeApp;
-let server: RunningProgram | undefined;
+let server: Program | undefined;
 
 const NEXT_BIN = 'node_modules/next/dist/bin/next';
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
-  app = createReadmeApp('next-auth-', join(repoRoot, 'test/test-results/readme-apps'));
-  app.write('auth.ts', readmeBlock(README, 'next-auth'));
-  app.write('app/api/auth/[...nextauth]/route.ts', readmeBlock(README, 'next-auth-route'));
-  app.write(
-    'app/layout.tsx',
-    "import type { ReactNode } from 'react';\n\n" +
-      'export default function Layout({ children }: { children: ReactNode }) {\n' +
-      '  return (<html lang="en"><body>{children}</body></html>);\n}\n',
-  );
-  app.write(
-    'app/page.tsx',
-    "import { currentUser } from '@/auth';\n\n" +
-      "export const dynamic = 'force-dynamic';\n\n" +
-      'export default async function Home() {\n' +
-      '  const user = await currentUser();\n' +
-      "  return <p id=\"user\">{user ? 'Signed in as ' + user.username : 'Signed out'}</p>;\n}\n",
-  );
-  app.write(
-    'tsconfig.json',
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        lib: ['dom', 'dom.iterable', 'esnext'],
-        strict: true,
-        skipLibCheck: true,
-        noEmit: true,
-        module: 'esnext',
-        moduleResolution: 'bundler',
-        jsx: 'react-jsx',
-        isolatedModules: true,
-        paths: { '@/*': ['./*'] },
-      },
-      include: ['**/*.ts', '**/*.tsx'],
-    }),
-  );
+  app = createReadmeApp('next-auth', { parent: join(repoRoot, 'test/test-results/readme-apps') });
+  for (const [file, block] of Object.entries(NEXT_AUTH_README_FILES))
+    app.write(file, readmeFile(README, block));
+  for (const [file, text] of Object.entries(NEXT_APP_FILES)) app.write(file, text);
   app.link([
     'next',
     'next-auth',
@@ -97,10 +62,8 @@ describe("neverlose-oidc's README next-auth snippets in a Next.js app", () => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     emulator.reset(defaultConfig({ redirectUris: [`${origin}/api/auth/callback/neverlose`] }));
-    server = await runNode(
-      app.dir,
-      NEXT_BIN,
-      {
+    server = await app.start(NEXT_BIN, {
+      env: {
         NEXT_TELEMETRY_DISABLED: '1',
         NEXTAUTH_URL: origin,
         NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
@@ -110,8 +73,8 @@ describe("neverlose-oidc's README next-auth snippets in a Next.js app", () => {
         NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
       },
       port,
-      ['start', '-p', String(port), '-H', '127.0.0.1'],
-    );
+      args: ['start', '-p', String(port), '-H', '127.0.0.1'],
+    });
     const browser = new UserAgent();
     expect(await (await browser.get(`${origin}/`)).text()).toContain('Signed out');
 

@@ -44,7 +44,7 @@ let journalPath: string;
 
 /**
  * Starts the shop against the emulator, then points the reseller's integration and webhooks at
- * it. The two need each other's URL; the emulator's state is live, so the shop can listen on
+ * it. The two need each other's URL; the emulator's world is live, so the shop can listen on
  * port 0 and the emulator learns its URL afterwards (the same way across a shop restart).
  */
 async function startShop(options: { marketRetries?: number } = {}): Promise<RunningExample> {
@@ -63,7 +63,7 @@ async function startShop(options: { marketRetries?: number } = {}): Promise<Runn
     adminToken: ADMIN_TOKEN,
     ...options,
   });
-  const account = emulator.state.accounts.get(RESELLER_ID);
+  const account = emulator.world.accounts.get(RESELLER_ID);
   if (account?.integration === undefined) throw new Error('the seed has no reseller integration');
   account.integration.redirectUrl = `${started.url}/checkout`;
   const webhookUrl = `${started.url}/webhooks/neverlose`;
@@ -72,7 +72,7 @@ async function startShop(options: { marketRetries?: number } = {}): Promise<Runn
 }
 
 function balance(login: string): number {
-  const user = emulator.state.userByLogin(login);
+  const user = emulator.world.userByLogin(login);
   if (user === undefined) throw new Error(`no user ${login}`);
   return user.balanceCents / 100;
 }
@@ -137,8 +137,8 @@ afterAll(async () => {
 
 describe(`reseller shop in Chromium against the emulator (${DATABASE_URL ? 'PostgreSQL' : 'SQLite'} stores)`, () => {
   it('pushes its prices at start-up and shows the push and the expiry on /admin', async () => {
-    const integration = emulator.state.integration(INTEGRATION_ID)?.integration;
-    const pushed = integration === undefined ? undefined : emulator.state.activePrices(integration);
+    const integration = emulator.world.integration(INTEGRATION_ID)?.integration;
+    const pushed = integration === undefined ? undefined : emulator.world.activePrices(integration);
     expect(pushed?.prices['csgo-90']).toEqual({ EUR: '48.50', USD: '50.60' });
     expect(pushed?.prices['marketplace']).toEqual({ EUR: '1.10', USD: '1.15' });
 
@@ -179,7 +179,7 @@ describe(`reseller shop in Chromium against the emulator (${DATABASE_URL ? 'Post
 
     expect(await payAndWaitForOutcome()).toBe('delivered');
     await session.shot('delivered-csgo-90');
-    const alice = emulator.state.userByLogin('alice');
+    const alice = emulator.world.userByLogin('alice');
     const days = ((alice?.subscriptions['csgo'] ?? 0) - Date.now()) / 86_400_000;
     expect(Math.round(days)).toBe(90);
     expect(ledgerOf('gift-product', 'alice')).toHaveLength(1);
@@ -497,7 +497,7 @@ describe.runIf(REDIS_URL)('two reseller shop instances sharing Redis', () => {
     const prefix = `reseller-shop-test:${randomUUID()}:`;
     const [first, second] = [await start(prefix), await start(prefix)];
     if (first === undefined || second === undefined) throw new Error('instances did not start');
-    const account = emulator.state.accounts.get(RESELLER_ID);
+    const account = emulator.world.accounts.get(RESELLER_ID);
     if (account === undefined) throw new Error('the seed has no reseller account');
     account.webhooks = { transfer: `${first.url}/webhooks/neverlose` };
     emulator.transfer('bob', 'reseller', 1.25);

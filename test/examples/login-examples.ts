@@ -1,6 +1,7 @@
 import { startExample as startExpressPassport } from 'neverlose-example-express-passport';
 import { startExample as startFastify } from 'neverlose-example-fastify';
 import { startExample as startWebStandard } from 'neverlose-example-web-standard';
+import { MemoryTransactionStore } from 'neverlose-oidc';
 
 /** What the focused tests need of a login example: how to start it, and its routes. */
 export interface LoginExample {
@@ -16,7 +17,8 @@ export interface LoginExample {
   }): Promise<{ url: string; close(): Promise<void> }>;
 }
 
-const common = {
+/** The options every example takes to log in at the emulator's default client, on a free port. */
+export const EMULATOR_CLIENT = {
   clientId: 'emulator-client',
   clientSecret: 'emulator-secret',
   dangerouslyAllowInsecureHttp: true,
@@ -31,14 +33,24 @@ export const LOGIN_EXAMPLES: readonly LoginExample[] = [
     loginPath: '/auth/neverlose',
     callbackPath: '/auth/neverlose/callback',
     lazyClient: true,
-    start: (options) => startExpressPassport({ ...common, ...options }),
+    start: (options) => startExpressPassport({ ...EMULATOR_CLIENT, ...options }),
+  },
+  {
+    // passport-neverlose's `store` option: the binding in a login cookie.
+    name: 'express-passport (store: memory)',
+    loginPath: '/auth/neverlose',
+    callbackPath: '/auth/neverlose/callback',
+    lazyClient: true,
+    start: (options) =>
+      startExpressPassport({ ...EMULATOR_CLIENT, ...options, loginStore: 'memory' }),
   },
   {
     name: 'fastify (@fastify/session)',
     loginPath: '/auth/neverlose',
     callbackPath: '/auth/neverlose/callback',
     lazyClient: true,
-    start: (options) => startFastify({ ...common, ...options, sessionPlugin: '@fastify/session' }),
+    start: (options) =>
+      startFastify({ ...EMULATOR_CLIENT, ...options, sessionPlugin: '@fastify/session' }),
   },
   {
     name: 'fastify (@fastify/secure-session)',
@@ -46,13 +58,26 @@ export const LOGIN_EXAMPLES: readonly LoginExample[] = [
     callbackPath: '/auth/neverlose/callback',
     lazyClient: true,
     start: (options) =>
-      startFastify({ ...common, ...options, sessionPlugin: '@fastify/secure-session' }),
+      startFastify({ ...EMULATOR_CLIENT, ...options, sessionPlugin: '@fastify/secure-session' }),
   },
   {
     name: 'web-standard',
     loginPath: '/login',
     callbackPath: '/callback',
     lazyClient: false,
-    start: (options) => startWebStandard({ ...common, ...options }),
+    start: (options) => startWebStandard({ ...EMULATOR_CLIENT, ...options }),
+  },
+  {
+    // neverlose-oidc's README quick start: a store, the binding in a login cookie.
+    name: 'web-standard (store: memory)',
+    loginPath: '/login',
+    callbackPath: '/callback',
+    lazyClient: false,
+    start: (options) =>
+      startWebStandard({
+        ...EMULATOR_CLIENT,
+        ...options,
+        transactionStore: new MemoryTransactionStore(),
+      }),
   },
 ];

@@ -7,10 +7,13 @@ import {
   type RunningEmulator,
   startEmulator,
 } from 'neverlose-emulator';
+import { startExample as startExpressPassport } from 'neverlose-example-express-passport';
+import { startExample as startWebStandard } from 'neverlose-example-web-standard';
+import type { TransactionStore } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { signInAtEmulator } from '../support/sign-in.js';
-import { LOGIN_EXAMPLES, type LoginExample } from './login-examples.js';
+import { EMULATOR_CLIENT, LOGIN_EXAMPLES, type LoginExample } from './login-examples.js';
 
 // What Neverlose or the network does wrong is a deliberate 502 page naming the error code, what
 // the visitor does a 4xx, and nobody is signed in either way: the examples answer every failed
@@ -144,7 +147,7 @@ describe.each(LOGIN_EXAMPLES)('$name: a failed login', (example) => {
         spoil = spoiled ?? 'none';
         const answer = await browser.get(`${app.url}${callback.pathname}${callback.search}`);
         spoil = 'none';
-        emulator.faults.clear();
+        emulator.clearFaults();
         expect(answer.status).toBe(502);
         expect(await answer.text()).toContain(code);
         expect(await signedIn(browser, app.url)).toBe(false);
@@ -175,7 +178,7 @@ describe.each(LOGIN_EXAMPLES)('$name: a failed login', (example) => {
         await browser.get(`${app.url}${callback.pathname}${callback.search}`);
         expect(await signedIn(browser, app.url)).toBe(true);
       } finally {
-        emulator.faults.clear();
+        emulator.clearFaults();
         await app.close();
       }
     },
@@ -203,4 +206,70 @@ describe.each(LOGIN_EXAMPLES)('$name: a failed login', (example) => {
       await app.close();
     }
   });
+});
+
+/** A store that fails every call with `error`. */
+const failingStore = (error: Error): TransactionStore => ({
+  set: () => Promise.reject(error),
+  take: () => Promise.reject(error),
+});
+
+const STORE_FAILURES = [
+  {
+    what: 'full',
+    // neverlose-postgres's store throws its own error class with neverlose-oidc's code.
+    error: Object.assign(new Error('100000 logins are in flight.'), {
+      code: 'ERR_TRANSACTION_STORE_FULL',
+    }),
+  },
+  {
+    what: 'unreachable',
+    // neverlose-redis's and neverlose-postgres's errors carry the store-failure mark.
+    error: Object.assign(new Error('No answer from Redis: connect ECONNREFUSED 10.0.0.7:6379.'), {
+      code: 'ERR_REDIS_UNAVAILABLE',
+      [Symbol.for('neverlose.store-failure')]: true,
+    }),
+  },
+];
+
+describe.each([
+  {
+    name: 'express-passport',
+    loginPath: '/auth/neverlose',
+    start: (store: TransactionStore) =>
+      startExpressPassport({
+        ...EMULATOR_CLIENT,
+        issuer,
+        sessionSecret: randomBytes(32).toString('base64url'),
+        loginStore: store,
+      }),
+  },
+  {
+    name: 'web-standard',
+    loginPath: '/login',
+    start: (store: TransactionStore) =>
+      startWebStandard({
+        ...EMULATOR_CLIENT,
+        issuer,
+        sessionSecret: randomBytes(32).toString('base64url'),
+        transactionStore: store,
+      }),
+  },
+])('$name with a transaction store', ({ loginPath, start }) => {
+  it.each(STORE_FAILURES)(
+    'answers 503 with Retry-After and the code, naming nothing of the store, when it is $what',
+    async ({ error }) => {
+      const app = await start(failingStore(error));
+      try {
+        const answer = await new UserAgent().get(`${app.url}${loginPath}`);
+        expect(answer.status).toBe(503);
+        expect(answer.headers.get('retry-after')).toBe('10');
+        const page = await answer.text();
+        expect(page).toContain(error.code);
+        expect(page).not.toContain(error.message);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 });

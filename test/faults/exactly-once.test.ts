@@ -106,14 +106,12 @@ describe(`${OPERATIONS} money operations under faults, with a hard kill midway`,
     const requests = emulator.calls.filter(
       (call) => call.marketMethod && MONEY_METHODS.includes(call.marketMethod),
     ).length;
-    const faulted = emulator.faults.list().reduce((sum, rule) => sum + rule.fired, 0);
+    const faulted = emulator.faults().reduce((sum, rule) => sum + rule.fired, 0);
     expect(faulted / requests).toBeGreaterThanOrEqual(0.2);
 
     // `pnpm bench` asks for the figures; a plain test run leaves bench/results alone.
     if (process.env['NEVERLOSE_WRITE_BENCH'] !== '1') return;
-    const byKind = Object.fromEntries(
-      emulator.faults.list().map((rule) => [rule.kind, rule.fired]),
-    );
+    const byKind = Object.fromEntries(emulator.faults().map((rule) => [rule.kind, rule.fired]));
     writeSuite('exactly-once', {
       command: 'pnpm bench exactly-once (runs test/faults/exactly-once.test.ts)',
       figures: [

@@ -399,13 +399,11 @@ describe(`${ORDERS} orders and ${WEBHOOKS} webhooks through two shop processes o
     const requests = emulator.calls.filter(
       (call) => call.marketMethod && MONEY_METHODS.includes(call.marketMethod),
     ).length;
-    const faulted = emulator.faults.list().reduce((sum, rule) => sum + rule.fired, 0);
+    const faulted = emulator.faults().reduce((sum, rule) => sum + rule.fired, 0);
     expect(faulted / requests).toBeGreaterThanOrEqual(0.2);
 
     if (!BENCH) return;
-    const byKind = Object.fromEntries(
-      emulator.faults.list().map((rule) => [rule.kind, rule.fired]),
-    );
+    const byKind = Object.fromEntries(emulator.faults().map((rule) => [rule.kind, rule.fired]));
     writeSuite('postgres-exactly-once', {
       command: 'pnpm bench postgres-exactly-once (runs test/faults/postgres-exactly-once.test.ts)',
       figures: [

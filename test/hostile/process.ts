@@ -46,6 +46,11 @@ export class Supervised {
     return this.#url;
   }
 
+  /** The end of what the running process wrote to stderr (what it logged of a failure). */
+  get stderr(): string {
+    return this.#stderr;
+  }
+
   get alive(): boolean {
     return (
       this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null

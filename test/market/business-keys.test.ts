@@ -62,13 +62,13 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 describe('a business key without a journal, against the emulator', () => {
   it('moves money once for two transferMoney calls with the same key; the second is already-completed', async () => {
-    const before = emulator.state.userByLogin('alice')?.balanceCents ?? 0;
+    const before = emulator.world.userByLogin('alice')?.balanceCents ?? 0;
     const first = await client().transferMoney({ key: 'order-X', username: 'alice', amount: 2 });
     const second = await client().transferMoney({ key: 'order-X', username: 'alice', amount: 2 });
     expect(first).toMatchObject({ status: 'completed', key: 'order-X' });
     expect(second).toMatchObject({ status: 'already-completed', key: 'order-X', id: first.id });
     expect(applied(String(first.id))).toHaveLength(1);
-    expect(emulator.state.userByLogin('alice')?.balanceCents).toBe(before + 200);
+    expect(emulator.world.userByLogin('alice')?.balanceCents).toBe(before + 200);
   });
 
   it('gifts once for two giftProduct calls with the same key', async () => {

@@ -53,6 +53,8 @@ export interface ProviderBehaviour {
    * minute.
    */
   tokenFailure: 'server-error' | 'invalid-json' | 'hang' | undefined;
+  /** How long the token endpoint waits before it answers (as it would otherwise), in ms. */
+  tokenDelayMs: number;
   /** The userinfo status code. */
   userinfoStatus: number;
   /** The status code of the JWKS endpoint. */

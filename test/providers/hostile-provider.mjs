@@ -13,7 +13,7 @@
 // the same switches per module of the OpenID Foundation's RP test plans: a discovery document
 // naming another issuer or no jwks_uri, an id_token without `sub`, `iat`, `nonce` or `kid`, one
 // MAC'd with the client secret, a JWK Set with more keys than the one that signs, a callback
-// without its `state`, a token endpoint that fails, lies or hangs; `rotateSigningKey()` rolls the
+// without its `state`, a token endpoint that fails, lies, hangs or is slow; `rotateSigningKey()` rolls the
 // key the way Neverlose may. New honest-path tests belong on the emulator or oidc-provider, not
 // here (see README.md).
 //
@@ -38,6 +38,7 @@ export function defaultBehaviour() {
     userinfoSub: undefined,
     tokenError: undefined,
     tokenFailure: undefined,
+    tokenDelayMs: 0,
     userinfoStatus: 200,
     jwksStatus: 200,
     delayMs: 0,
@@ -94,8 +95,17 @@ export async function startProvider(options = {}) {
   const other = await generateKeyPair('RS256');
   /** Published only with `jwks: 'extra-key'`: a second key that signs nothing. */
   const extraJwk = await publicJwk((await generateKeyPair('RS256')).publicKey, 'key-extra');
-  /** Token requests held by `tokenFailure: 'hang'`, answered when the provider closes. */
+  /** Token requests held (`tokenFailure: 'hang'`, `tokenDelayMs`), let go when the provider closes. */
   const held = new Set();
+  /** Resolves after `ms`, or never once the provider closed (its connections go with it). */
+  const hold = (ms) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        held.delete(timer);
+        resolve();
+      }, ms);
+      held.add(timer);
+    });
 
   /** code -> grant */
   const codes = new Map();
@@ -273,15 +283,10 @@ export async function startProvider(options = {}) {
       }
       if (b.tokenFailure === 'hang') {
         // Answers only once every client has given up (or when the provider closes).
-        await new Promise((resolve) => {
-          const timer = setTimeout(() => {
-            held.delete(timer);
-            resolve();
-          }, TOKEN_HANG_MS);
-          held.add(timer);
-        });
+        await hold(TOKEN_HANG_MS);
         return json(res, 504, { error: 'temporarily_unavailable' });
       }
+      if (b.tokenDelayMs > 0) await hold(b.tokenDelayMs);
       const grant = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
       if (!grant)

@@ -56,3 +56,22 @@ export async function openBrowser(suite: string): Promise<BrowserSession> {
     },
   };
 }
+
+/**
+ * On the emulator's sign-in page (open in `page`, or on its way there): picks `login`, then answers
+ * the consent page; `beforeAnswer` runs with the consent page shown (a screenshot).
+ */
+export async function signInAtEmulatorPage(
+  page: Page,
+  login: string,
+  decision: 'allow' | 'deny' = 'allow',
+  beforeAnswer?: () => Promise<unknown>,
+): Promise<void> {
+  await page.locator('#signin-form').waitFor();
+  await page.click(`#signin-user-${login}`);
+  await page.locator('#consent-form').waitFor();
+  const shown = await page.locator('#consent-user').textContent();
+  if (shown !== login) throw new Error(`the consent page is for ${shown}, not ${login}`);
+  await beforeAnswer?.();
+  await page.click(decision === 'allow' ? '#consent-allow' : '#consent-deny');
+}

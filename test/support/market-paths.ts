@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
+import { type Program, spawnProgram } from './program.js';
+import type { ReadmeApp } from './readme-app.js';
 
 /**
  * The paths of neverlose-market's README, each followed as a newcomer would: its snippet file run
@@ -22,92 +23,24 @@ export interface SnippetHost {
   emulatorCli(args: string[], env: NodeJS.ProcessEnv): Program;
 }
 
-/** A running (or finished) program: its output so far, its exit. */
-export interface Program {
-  readonly child: ChildProcess;
-  /** stdout and stderr, interleaved as they came. */
-  output(): string;
-  /** Resolves with the exit code; a program still running after `timeoutMs` is killed (rejects). */
-  exit(timeoutMs?: number): Promise<number>;
-  /** Resolves once the output matches `pattern`; rejects if the program exits first. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  stop(): Promise<void>;
-}
-
-/** Wraps a child process as a {@link Program}. */
-export function program(child: ChildProcess): Program {
-  let text = '';
-  const listeners = new Set<() => void>();
-  const append = (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    for (const listener of listeners) listener();
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  const exited = new Promise<number>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve(code ?? (signal === null ? 1 : 128));
-      for (const listener of listeners) listener();
-    });
-  });
-  const done = () => child.exitCode !== null || child.signalCode !== null;
+/**
+ * The host of a {@link ReadmeApp} holding the README's files: a `.ts` file runs as the app runs
+ * TypeScript, a `.sh` one with bash; both with the app's `bin` (its `node_modules/.bin`: the
+ * README's `nl-market`) on `PATH`.
+ */
+export function readmeAppHost(
+  app: ReadmeApp,
+  bin: string,
+  emulatorCli: SnippetHost['emulatorCli'],
+): SnippetHost {
+  const PATH = `${bin}:${process.env['PATH']}`;
   return {
-    child,
-    output: () => text,
-    async exit(timeoutMs = 60_000) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new Error(`still running after ${timeoutMs} ms:\n${text}`));
-        }, timeoutMs);
-      });
-      try {
-        return await Promise.race([exited, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    waitFor(pattern, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const match = pattern.exec(text);
-          if (match) finish(() => resolve(match[0]));
-          else if (done()) finish(() => reject(new Error(`exited before ${pattern}:\n${text}`)));
-        };
-        const timer = setTimeout(
-          () => finish(() => reject(new Error(`no ${pattern} after ${timeoutMs} ms:\n${text}`))),
-          timeoutMs,
-        );
-        const finish = (settle: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          settle();
-        };
-        listeners.add(check);
-        check();
-      });
-    },
-    async stop() {
-      if (!done()) child.kill('SIGTERM');
-      await exited;
-    },
+    start: (name, { cwd, env, args = [] }) =>
+      app.run(join(app.dir, `${name}.ts`), { cwd, env: { ...env, PATH }, args }),
+    shell: (name, { cwd, env }) =>
+      spawnProgram('bash', ['-e', join(app.dir, `${name}.sh`)], { cwd, env: { ...env, PATH } }),
+    emulatorCli,
   };
-}
-
-/** Spawns `command` with piped output, in `cwd`, with `env` over the current environment. */
-export function spawnProgram(
-  command: string,
-  args: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Program {
-  return program(
-    spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
 }
 
 /** What a path is given: the emulator's URL and the host that runs the snippets. */
@@ -154,6 +87,12 @@ const ledger = async (url: string) => (await adminApi(url, 'GET', '/ledger')) as
 const expectThat = (ok: boolean, what: string, output = ''): void => {
   if (!ok) throw new Error(`${what}${output === '' ? '' : `\n--- output ---\n${output}`}`);
 };
+
+/**
+ * Files of the README that are tests, not programs: the store contract is a file of the user's
+ * own test suite (vitest), run by packages/market/test/stores/readme-snippet.test.ts.
+ */
+export const marketTestFiles: ReadonlySet<string> = new Set(['store-contract.ts']);
 
 /** One path of the README, and how it ends: delivered, paid, received, pushed. */
 export interface MarketPath {
@@ -269,7 +208,7 @@ export const marketPaths: readonly MarketPath[] = [
     async run({ emulatorUrl, host, dir }) {
       const push = host.start('prices', { cwd: dir, env: emulatorEnv(emulatorUrl) });
       expectThat((await push.exit()) === 0, 'the push failed', push.output());
-      const state = (await adminApi(emulatorUrl, 'GET', '/state')) as {
+      const state = (await adminApi(emulatorUrl, 'GET', '/world')) as {
         marketAccounts: { integration?: { prices?: { prices?: Record<string, unknown> } } }[];
       };
       const prices = state.marketAccounts[0]?.integration?.prices?.prices ?? {};

@@ -38,26 +38,57 @@ export interface NodeResult {
   readonly stderr: string;
 }
 
+/** What {@link installPacked} installs besides the tarballs, and how. */
+export interface InstallOptions {
+  /** Registry packages installed with the tarballs, in the same `npm install` (`express`, `tsx@4`). */
+  readonly with?: readonly string[];
+  /** More flags of `npm install`. */
+  readonly npmFlags?: readonly string[];
+  /** More environment of `npm install` (its `npm_config_*`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The project's `package.json` `type`. @defaultValue `'commonjs'` */
+  readonly type?: 'module' | 'commonjs';
+}
+
 /**
  * Packs each workspace package as `pnpm pack` would publish it (catalog: and workspace: resolved),
- * then installs the tarballs with npm into a fresh directory outside the workspace.
+ * then installs the tarballs with npm into a fresh directory outside the workspace, in one
+ * `npm install` with the registry packages of `options.with` (the npm cache preferred).
  */
-export async function installPacked(packages: readonly string[]): Promise<PackedProject> {
+export async function installPacked(
+  packages: readonly string[],
+  options: InstallOptions = {},
+): Promise<PackedProject> {
   const dir = mkdtempSync(join(tmpdir(), 'neverlose-packed-'));
   const tarballs = join(dir, 'tarballs');
   mkdirSync(tarballs);
-  for (const name of packages) {
-    await run('pnpm', ['pack', '--pack-destination', tarballs], {
-      cwd: join(repoRoot, 'packages', name),
-    });
-  }
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  await Promise.all(
+    packages.map((name) =>
+      run('pnpm', ['pack', '--pack-destination', tarballs], {
+        cwd: join(repoRoot, 'packages', name),
+      }),
+    ),
+  );
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: options.type ?? 'commonjs' }),
+  );
   const files = readdirSync(tarballs).map((file) => join(tarballs, file));
   await run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...files],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+      ...(options.npmFlags ?? []),
+      ...files,
+      ...(options.with ?? []),
+    ],
     {
       cwd: dir,
+      env: { ...process.env, ...options.env },
       maxBuffer: 16 * 1024 * 1024,
     },
   );

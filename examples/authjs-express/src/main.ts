@@ -24,7 +24,7 @@ function required(...names: string[]): string {
   return value;
 }
 
-const port = Number(env('PORT') ?? 3005);
+const port = Number(env('PORT') ?? 3007);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`Invalid PORT "${env('PORT')}": must be an integer from 0 to 65535.`);
   process.exit(1);

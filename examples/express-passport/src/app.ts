@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { RedisStore } from 'connect-redis';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
+import type { TransactionStore } from 'neverlose-oidc';
 import passport from 'passport';
 import { httpStatusOf, NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
 import { createClient, createCluster } from 'redis';
+import { isLoginStore, LOGIN_STORES, type LoginStore, openLoginStore } from './login-store.js';
 import { openPostgresSessions } from './postgres-sessions.js';
 import { STYLESHEET } from './styles.js';
 import { type AppUser, isAppUser, toAppUser } from './user.js';
@@ -63,6 +65,13 @@ export interface ExpressPassportExampleOptions {
    * @defaultValue absent: sessions in Redis with `redisUrl`, else in memory
    */
   readonly databaseUrl?: string;
+  /**
+   * Where a login waits for its callback (see {@link LoginStore}): the session, or a
+   * `TransactionStore` (in memory, in the `redisUrl` Redis, in the `databaseUrl` PostgreSQL, or
+   * one of your own) with the browser binding in a login cookie.
+   * @defaultValue `'session'`
+   */
+  readonly loginStore?: LoginStore | TransactionStore;
   /** Express's `trust proxy` setting, for a TLS-terminating proxy. @defaultValue `false` */
   readonly trustProxy?: boolean | number | string;
   /** Permit `http:` provider URLs and callback URL: the local emulator only. @defaultValue `false` */
@@ -103,6 +112,9 @@ function formatHost(host: string): string {
 
 const ANONYMOUS: PageContext = { user: undefined, csrfToken: undefined };
 
+/** What a 503 says: the store, or Neverlose, cannot take a login now. */
+const TRY_AGAIN = 'logins cannot be completed right now. Try again shortly.';
+
 /** The 4xx status of an error thrown for a bad request (`http-errors`, as body-parser throws). */
 function clientErrorStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
@@ -115,6 +127,16 @@ function checkOptions(options: ExpressPassportExampleOptions): void {
   }
   if (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32) {
     throw new Error('Invalid option "sessionSecret": must be at least 32 characters.');
+  }
+  const { loginStore } = options;
+  if (
+    loginStore !== undefined &&
+    !isLoginStore(loginStore) &&
+    (typeof loginStore?.set !== 'function' || typeof loginStore?.take !== 'function')
+  ) {
+    throw new Error(
+      `Invalid option "loginStore": must be ${LOGIN_STORES.map((name) => `"${name}"`).join(', ')}, or a TransactionStore.`,
+    );
   }
   if (options.publicUrl !== undefined && !URL.canParse(options.publicUrl)) {
     throw new Error(
@@ -143,17 +165,29 @@ export async function startExample(
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const host = options.host ?? '127.0.0.1';
 
+  const loginStore = options.loginStore ?? 'session';
   const postgres =
     options.databaseUrl === undefined
       ? undefined
       : await openPostgresSessions(options.databaseUrl, onError);
+  // Sessions go to PostgreSQL first; Redis is opened for them otherwise, or for the logins.
   const redis =
-    options.redisUrl === undefined || postgres !== undefined
+    options.redisUrl === undefined || (postgres !== undefined && loginStore !== 'redis')
       ? undefined
       : redisClient(options.redisUrl);
   // node-redis reconnects by itself; without a listener an 'error' event would crash the process.
   redis?.on('error', onError);
-  await redis?.connect();
+  let store: Awaited<ReturnType<typeof openLoginStore>>;
+  try {
+    await redis?.connect();
+    store = isLoginStore(loginStore)
+      ? await openLoginStore(loginStore, { redis, postgres: postgres?.pool })
+      : loginStore;
+  } catch (error) {
+    await redis?.close();
+    await postgres?.close();
+    throw error;
+  }
 
   const app = express();
   const server = createServer(app);
@@ -190,8 +224,10 @@ export async function startExample(
         },
         callbackURL: `${publicUrl}${CALLBACK_PATH}`,
         returnToParam: 'returnTo',
-        // No `store`: transactions live in the session. With REDIS_URL the session is in Redis,
-        // so a login started on one instance completes on any other.
+        // Without a store, transactions live in the session: with REDIS_URL or DATABASE_URL the
+        // session is shared, so a login started on one instance completes on any other. With
+        // one, the transaction waits in the store and the browser binding in a login cookie.
+        ...(store === undefined ? {} : { store }),
       },
       (_accessToken, profile, done) => done(null, toAppUser(profile)),
     ),
@@ -275,7 +311,9 @@ export async function startExample(
             .send(
               loginFailedPage(
                 context(req),
-                'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
+                failed === 503
+                  ? TRY_AGAIN
+                  : 'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
                 code,
               ),
             );
@@ -286,8 +324,14 @@ export async function startExample(
           if (details.code === 'ERR_ACCESS_DENIED') {
             return res.status(403).send(declinedPage(context(req)));
           }
+          // 503: try again shortly (a full login store, or Neverlose overloaded).
+          if (code === 503) res.set('retry-after', '10');
           const message =
-            typeof details.message === 'string' ? details.message : 'the login was refused.';
+            code === 503
+              ? TRY_AGAIN
+              : typeof details.message === 'string'
+                ? details.message
+                : 'the login was refused.';
           const errorCode = typeof details.code === 'string' ? details.code : undefined;
           return res.status(code).send(loginFailedPage(context(req), message, errorCode));
         }

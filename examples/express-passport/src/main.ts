@@ -1,4 +1,5 @@
 import { startExample } from './app.js';
+import { isLoginStore, LOGIN_STORES } from './login-store.js';
 
 function env(name: string): string | undefined {
   const value = process.env[name];
@@ -31,6 +32,13 @@ const clientSecret = env('NEVERLOSE_CLIENT_SECRET');
 const publicUrl = env('PUBLIC_URL');
 const redisUrl = env('REDIS_URL');
 const databaseUrl = env('DATABASE_URL');
+const loginStore = env('LOGIN_STORE');
+if (loginStore !== undefined && !isLoginStore(loginStore)) {
+  console.error(
+    `Invalid LOGIN_STORE "${loginStore}": must be ${LOGIN_STORES.join(', ')} (see examples/express-passport/README.md).`,
+  );
+  process.exit(1);
+}
 let example: Awaited<ReturnType<typeof startExample>>;
 try {
   example = await startExample({
@@ -43,6 +51,7 @@ try {
     ...(publicUrl === undefined ? {} : { publicUrl }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(loginStore === undefined ? {} : { loginStore }),
     trustProxy: trustProxy(env('TRUST_PROXY')),
     dangerouslyAllowInsecureHttp: env('NEVERLOSE_ALLOW_INSECURE_HTTP') === '1',
   });
@@ -52,7 +61,7 @@ try {
 }
 
 console.log(
-  `express-passport example listening on ${example.url}${databaseUrl !== undefined ? ' (sessions in PostgreSQL)' : redisUrl !== undefined ? ' (sessions in Redis)' : ''}`,
+  `express-passport example listening on ${example.url}${databaseUrl !== undefined ? ' (sessions in PostgreSQL)' : redisUrl !== undefined ? ' (sessions in Redis)' : ''}${loginStore === undefined || loginStore === 'session' ? '' : ` (logins in flight: ${loginStore})`}`,
 );
 
 let stopping = false;

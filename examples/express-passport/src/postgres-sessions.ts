@@ -4,9 +4,10 @@ import pg from 'pg';
 
 const TABLE = 'neverlose_example_sessions';
 
-/** Sessions in PostgreSQL, and what to close at shutdown. */
+/** Sessions in PostgreSQL, their pool (which the login store may share), and what to close. */
 export interface PostgresSessions {
   readonly store: session.Store;
+  readonly pool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -20,7 +21,13 @@ export async function openPostgresSessions(
   databaseUrl: string,
   onError: (error: unknown) => void,
 ): Promise<PostgresSessions> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 5 });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 5,
+    // A server that is down or hung answers a request with an error, not never.
+    connectionTimeoutMillis: 5000,
+    query_timeout: 10_000,
+  });
   // A connection the server closed (restart, failover) errors on the idle client; the pool
   // replaces it. Without a listener the process would crash.
   pool.on('error', onError);
@@ -48,6 +55,7 @@ export async function openPostgresSessions(
   const store = new PgStore({ pool, tableName: TABLE, errorLog: onError });
   return {
     store,
+    pool,
     close: async () => {
       store.close();
       await pool.end();

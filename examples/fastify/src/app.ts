@@ -241,7 +241,9 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
           failurePage(
             failed,
             (error as unknown as { code: string }).code,
-            'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
+            failed === 503
+              ? 'Logins cannot be completed right now. Try again shortly.'
+              : 'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
           ),
         );
       }
@@ -249,6 +251,8 @@ export async function startExample(options: FastifyExampleOptions): Promise<Runn
         const challenge = (info ?? {}) as { code?: string; message?: string };
         const code = challenge.code ?? 'ERR_LOGIN_FAILED';
         const answer = status ?? 403;
+        // 503: try again shortly (the provider is overloaded, or too many logins are in flight).
+        if (answer === 503) reply.header('retry-after', '10');
         return html(
           reply,
           answer,

@@ -56,7 +56,13 @@ export function createApp(
       afterLogoutPath: '/?loggedOut=1',
       renderError: (c, failure) => {
         if (failure.status >= 500) report(c.env, failure.error);
-        return c.html(failurePage(failure.status, failure.code, failure.message), failure.status);
+        // 503: try again shortly.
+        const retry: Record<string, string> = failure.status === 503 ? { 'retry-after': '10' } : {};
+        return c.html(
+          failurePage(failure.status, failure.code, failure.message),
+          failure.status,
+          retry,
+        );
       },
     }),
   );

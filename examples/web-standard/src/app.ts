@@ -5,10 +5,11 @@ import {
   createNeverloseClient,
   createSealedCookieCodec,
   httpStatusOf,
-  isNeverloseOidcError,
   loginCookie,
   type NeverloseClient,
   type SessionRevocations,
+  type StartedAuthorization,
+  type TransactionStore,
 } from 'neverlose-oidc';
 import { cookie, readCookie } from './cookies.js';
 import { sendFailure, sendResponse, toRequest } from './node-adapter.js';
@@ -57,6 +58,16 @@ export interface WebStandardExampleOptions {
    * instance only
    */
   readonly sessionRevocations?: SessionRevocations;
+  /**
+   * Where a login waits for its callback. By default it is sealed, with its browser binding, in
+   * the login cookie: nothing is kept on the server, and any instance completes it. With a store
+   * (`MemoryTransactionStore` for one instance; `RedisTransactionStore` of neverlose-redis or
+   * `PostgresTransactionStore` of neverlose-postgres for several), the transaction waits there
+   * under the browser binding, and the login cookie holds only the binding: the wiring of
+   * neverlose-oidc's README quick start.
+   * @defaultValue the sealed login cookie
+   */
+  readonly transactionStore?: TransactionStore;
 }
 
 /** A running example. */
@@ -90,9 +101,27 @@ const HTML_HEADERS = {
  */
 export function createHandler(
   client: NeverloseClient,
-  options: Pick<WebStandardExampleOptions, 'sessionSecret' | 'onError' | 'sessionRevocations'>,
+  options: Pick<
+    WebStandardExampleOptions,
+    'sessionSecret' | 'onError' | 'sessionRevocations' | 'transactionStore'
+  >,
 ): (request: Request) => Promise<Response> {
-  const transactions = createSealedCookieCodec({ secret: options.sessionSecret });
+  const sealed = createSealedCookieCodec({ secret: options.sessionSecret });
+  const store = options.transactionStore;
+  // What the login cookie holds: the sealed transaction and binding, or the binding of a
+  // transaction kept in the store. Either way only the browser that started the login has it.
+  const pendingLogins = {
+    async keep(started: StartedAuthorization): Promise<string> {
+      if (store === undefined) return sealed.seal(started);
+      await store.set(started.binding, started.transaction, client.transactionTtl);
+      return started.binding;
+    },
+    async take(cookieValue: string | undefined) {
+      if (store === undefined) return sealed.open(cookieValue);
+      const transaction = cookieValue === undefined ? undefined : await store.take(cookieValue);
+      return { transaction, binding: cookieValue };
+    },
+  };
   const sessions = createSessionCodec(options.sessionSecret, options.sessionRevocations);
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const redirectUri = client.redirectUri;
@@ -119,25 +148,27 @@ export function createHandler(
 
   const login = async (request: Request): Promise<Response> => {
     const returnTo = new URL(request.url).searchParams.get('returnTo') ?? undefined;
-    let started: Awaited<ReturnType<NeverloseClient['startAuthorization']>>;
+    let started: StartedAuthorization;
+    let value: string;
     try {
       started = await client.startAuthorization(returnTo === undefined ? {} : { returnTo });
+      value = await pendingLogins.keep(started);
     } catch (error) {
-      // A hostile returnTo (`//evil.example`) is the visitor's doing: 400, not 500.
+      // A hostile returnTo (`//evil.example`) is the visitor's doing: 400, not 500; a full store
+      // is 503.
       return loginFailure(error, []);
     }
-    // The transaction and its browser binding, sealed in the login cookie: one per login, named
-    // by its state, so that logins in several tabs do not collide.
+    // One login cookie per login, named by its state, so that logins in several tabs do not
+    // collide.
     const login = loginCookie(redirectUri, started.transaction.state);
-    const sealed = await transactions.seal(started);
-    return redirect(started.url.href, [login.set(sealed, client.transactionTtl / 1000)]);
+    return redirect(started.url.href, [login.set(value, client.transactionTtl / 1000)]);
   };
 
   const callback = async (request: Request): Promise<Response> => {
     const login = loginCookie(redirectUri, callbackState(request));
     const clear = login.clear();
     try {
-      const { transaction, binding } = await transactions.open(
+      const { transaction, binding } = await pendingLogins.take(
         login.read(request.headers.get('cookie')),
       );
       const { profile, returnTo } = await client.completeAuthorization(
@@ -163,21 +194,30 @@ export function createHandler(
    */
   const loginFailure = (error: unknown, cookies: string[]): Response => {
     const status = httpStatusOf(error);
-    if (status === undefined || !isNeverloseOidcError(error)) throw error;
-    if (error.code === 'ERR_ACCESS_DENIED') return html(403, declinedPage(), {}, cookies);
+    if (status === undefined) throw error;
+    // Coded: neverlose-oidc's errors, and a full store of any package (ERR_TRANSACTION_STORE_FULL).
+    const { code, message } = error as { code: string; message: string };
+    if (code === 'ERR_ACCESS_DENIED') return html(403, declinedPage(), {}, cookies);
     if (status === 400 || status === 403) {
       // The visitor can simply start again; the message says what went wrong.
-      return html(status, loginFailedPage(error.code, error.message), {}, cookies);
+      return html(status, loginFailedPage(code, message), {}, cookies);
     }
     onError(error);
-    const retry: Record<string, string> = status === 503 ? { 'retry-after': '10' } : {};
+    if (status === 503) {
+      return html(
+        status,
+        loginFailedPage(code, 'Logins cannot be completed right now. Try again shortly.'),
+        { 'retry-after': '10' },
+        cookies,
+      );
+    }
     return html(
       status,
       loginFailedPage(
-        error.code,
+        code,
         'Neverlose could not be reached or answered unexpectedly. Try again shortly.',
       ),
-      retry,
+      {},
       cookies,
     );
   };
@@ -281,6 +321,9 @@ export async function startExample(options: WebStandardExampleOptions): Promise<
         ...(options.sessionRevocations === undefined
           ? {}
           : { sessionRevocations: options.sessionRevocations }),
+        ...(options.transactionStore === undefined
+          ? {}
+          : { transactionStore: options.transactionStore }),
       }),
     );
   } catch (error) {

@@ -1,3 +1,4 @@
+import { MemoryTransactionStore } from 'neverlose-oidc';
 import { startExample } from './app.js';
 
 function env(name: string): string | undefined {
@@ -22,6 +23,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const clientSecret = env('NEVERLOSE_CLIENT_SECRET');
 const publicUrl = env('PUBLIC_URL');
+// Where a login waits for its callback: sealed in its cookie, or in this process's memory.
+const loginStore = env('LOGIN_STORE') ?? 'cookie';
+if (loginStore !== 'cookie' && loginStore !== 'memory') {
+  console.error(
+    `Invalid LOGIN_STORE "${loginStore}": must be cookie or memory (see examples/web-standard/README.md).`,
+  );
+  process.exit(1);
+}
 let example: Awaited<ReturnType<typeof startExample>>;
 try {
   example = await startExample({
@@ -32,6 +41,9 @@ try {
     ...(clientSecret === undefined ? {} : { clientSecret }),
     sessionSecret: required('SESSION_SECRET'),
     ...(publicUrl === undefined ? {} : { publicUrl }),
+    ...(loginStore === 'memory'
+      ? { transactionStore: new MemoryTransactionStore({ maxEntries: 100_000 }) }
+      : {}),
     dangerouslyAllowInsecureHttp: env('NEVERLOSE_ALLOW_INSECURE_HTTP') === '1',
   });
 } catch (error) {

@@ -6,7 +6,7 @@ const emulator = await startEmulator({
   config: defaultConfig({ redirectUris: ['http://127.0.0.1:5173/callback'] }),
 });
 console.log(emulator.url); // http://127.0.0.1:53127
-console.log(emulator.state.userByLogin('bob')); // balances, items, subscriptions (balanceCents)
+console.log(emulator.world.userByLogin('bob')); // balances, items, subscriptions (balanceCents)
 emulator.purchase('alice', 'E3yugw');
 emulator.transfer('alice', 'shop', 2.5);
 console.log(await emulator.webhooksIdle()); // every delivery, with its attempts

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adminTokenProblem } from './admin/access.js';
 import {
@@ -9,17 +8,19 @@ import {
 import { defaultConfig } from './config/demo-seed.js';
 import { resolveConfig } from './config/resolve.js';
 import type { EmulatorConfig } from './config/seed.js';
-import type { EmulatorContext } from './context.js';
+import type { EmulatorContext } from './emulator-context.js';
 import { EmulatorError } from './errors.js';
 import { FaultInjector, type FaultRule, type FaultSpec } from './faults/faults.js';
-import type { CallLogEntry } from './http/context.js';
+import type { CallLogEntry } from './http/request-context.js';
 import { type SigningKey, SigningKeys } from './idp/keys.js';
 import { IdpSessions } from './idp/sessions.js';
-import { createRequestListener } from './server.js';
-import { toCents } from './state/money.js';
-import { Persister, readSnapshot } from './state/persistence.js';
-import { type LedgerEntry, Store } from './state/store.js';
-import { type WebhookDelivery, WebhookQueue } from './webhooks/queue.js';
+import { createRequestListener, listen } from './server.js';
+import { type WebhookDelivery, type WebhookLog, WebhookQueue } from './webhooks/queue.js';
+import { toCents } from './world/money.js';
+import { EMULATOR_ORIGIN, purchase, transfer } from './world/operations.js';
+import { Persister, readSnapshot } from './world/persistence.js';
+import type { LedgerEntry } from './world/records.js';
+import { World } from './world/world.js';
 
 /** Options of {@link startEmulator}. */
 export interface StartEmulatorOptions {
@@ -81,18 +82,21 @@ export interface RunningEmulator {
   readonly port: number;
   /** The `iss` of discovery and id_tokens. */
   readonly issuer: string;
-  /** The state: users, balances, items, accounts, the ledger. Mutations are visible at once. */
-  readonly state: Store;
-  /** OAuth pending sign-ins, codes and tokens. */
-  readonly sessions: IdpSessions;
-  /** Fault rules. */
-  readonly faults: FaultInjector;
-  /** Webhook deliveries. */
-  readonly webhooks: WebhookQueue;
+  /** The world: users, balances, items, accounts, the ledger. Mutations are visible at once. */
+  readonly world: World;
+  /** Webhook deliveries, and the events of their attempts. */
+  readonly webhooks: WebhookLog;
   /** The API call log (market, identity provider, checkout; not the admin API). */
   readonly calls: readonly CallLogEntry[];
-  /** Installs a fault (see the README). */
+  /**
+   * Installs a fault (see the README).
+   *
+   * @throws {EmulatorError} `ERR_INVALID_INPUT` for a spec that breaks a rule.
+   */
   addFault(spec: FaultSpec): FaultRule;
+  /** The faults installed, retired ones included (`remaining: 0`), each with the times it fired. */
+  faults(): readonly FaultRule[];
+  /** Removes every fault. */
   clearFaults(): void;
   /** Applied money operations. */
   ledger(): readonly LedgerEntry[];
@@ -132,7 +136,7 @@ function formatHost(host: string): string {
  * Starts a local Neverlose: identity provider, market API, webhooks, checkout and admin.
  *
  * @throws {EmulatorError} `ERR_CONFIG_INVALID` for a bad config or options (a `host` beyond
- *   loopback without `adminToken`), `ERR_PERSISTENCE` for a bad state file; listen errors (port in
+ *   loopback without `adminToken`), `ERR_PERSISTENCE` for a bad world file; listen errors (port in
  *   use) are passed through.
  *
  * @example
@@ -148,86 +152,68 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   if (accessProblem !== undefined)
     throw new EmulatorError('ERR_CONFIG_INVALID', `Invalid emulator options: ${accessProblem}`);
   const config = resolveConfig(options.config ?? defaultConfig());
-  const store = new Store(config, options.now ?? Date.now);
+  const world = new World(config, options.now ?? Date.now);
   const snapshot =
     options.persistFile === undefined ? undefined : readSnapshot(options.persistFile);
-  if (snapshot !== undefined) store.load(snapshot);
+  if (snapshot !== undefined) world.load(snapshot);
   const persister =
-    options.persistFile === undefined ? undefined : new Persister(store, options.persistFile);
+    options.persistFile === undefined ? undefined : new Persister(world, options.persistFile);
 
   const keys = new SigningKeys(config.settings.idTokenAlg, options.signingKey);
-  const sessions = new IdpSessions(store.now);
+  const sessions = new IdpSessions(world.now);
   const faults = new FaultInjector(options.faultSeed ?? 1);
-  const webhooks = new WebhookQueue(store);
+  const webhooks = new WebhookQueue(world);
   const calls: CallLogEntry[] = [];
   let baseUrl = '';
   const app: EmulatorContext = {
-    store,
+    world,
     sessions,
     keys,
     faults,
     webhooks,
     calls,
     baseUrl: () => baseUrl,
-    issuer: () => store.config.issuer ?? baseUrl,
+    issuer: () => world.config.issuer ?? baseUrl,
   };
   const reset = (next?: unknown) => {
-    if (next === undefined) store.reset();
-    else store.reset(resolveConfig(next));
+    if (next === undefined) world.reset();
+    else world.reset(resolveConfig(next));
     sessions.clear();
     faults.clear();
     calls.length = 0;
     webhooks.clearLog();
   };
 
-  const server: Server = createServer(
+  const server = await listen(
     createRequestListener(app, { reset, adminToken: options.adminToken }),
+    options.port ?? 0,
+    host,
   );
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 60_000;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable)
-      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
   const port = (server.address() as AddressInfo).port;
   baseUrl = (options.publicUrl ?? `http://${formatHost(host)}:${port}`).replace(/\/+$/, '');
 
   let stopped: Promise<void> | undefined;
-  const userId = (login: string) => {
-    const user = store.userByLogin(login);
-    if (user === undefined) throw new EmulatorError('ERR_NOT_FOUND', `No user "${login}".`);
-    return user.id;
-  };
   return {
     url: baseUrl,
     port,
     get issuer() {
       return app.issuer();
     },
-    state: store,
-    sessions,
-    faults,
+    world,
     webhooks,
     calls,
     addFault: (spec) => faults.add(spec),
+    faults: () => faults.list(),
     clearFaults: () => faults.clear(),
-    ledger: () => store.ledger,
-    purchase: (buyer, itemCode) => store.purchase(buyer, itemCode),
+    ledger: () => world.ledger,
+    purchase: (buyer, itemCode) => purchase(world, buyer, itemCode),
     transfer: (from, to, amount) => {
       const cents = toCents(amount);
       if (cents === undefined)
         throw new EmulatorError('ERR_INVALID_INPUT', 'amount must have at most 2 decimals.');
-      store.transfer(userId(from), to, cents, { userId: null, requestId: null }, 'transfer');
+      transfer(world, world.requireUser(from).id, to, cents, EMULATOR_ORIGIN, 'transfer');
     },
-    checkout: (order) => createCheckoutRedirect(store, order),
+    checkout: (order) => createCheckoutRedirect(world, order),
     webhooksIdle: async () => {
       await webhooks.idle();
       return webhooks.deliveries;

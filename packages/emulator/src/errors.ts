@@ -10,7 +10,7 @@ const ERRORS_DOC =
  *
  * - `ERR_CONFIG_INVALID`: a config file or `startEmulator()` option breaks a rule; the message
  *   names the field and the rule.
- * - `ERR_PERSISTENCE`: the state file cannot be read, parsed or written.
+ * - `ERR_PERSISTENCE`: the world file cannot be read, parsed or written.
  * - `ERR_NOT_FOUND`: an admin operation named a user, item, client or fault that does not exist.
  * - `ERR_INVALID_INPUT`: an admin operation got a value of the wrong type or range.
  * - `ERR_OPERATION_REFUSED`: a market operation was refused by the provider's rules (the message

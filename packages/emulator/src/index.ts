@@ -1,15 +1,12 @@
-export {
-  type CheckoutOrder,
-  type CheckoutRedirect,
-  createCheckoutRedirect,
-} from './checkout/token.js';
+// What a user of the emulator needs: start it (`startEmulator`), configure and seed it
+// (`defaultConfig`, the config types), and drive it from tests (`RunningEmulator` and the records
+// it hands back). The classes behind a running emulator are reached through it, never constructed.
+export type { CheckoutOrder, CheckoutRedirect } from './checkout/token.js';
 export {
   DEMO_REDIRECT_URIS,
   type DefaultConfigOptions,
-  DOCS_PLANS,
   defaultConfig,
 } from './config/demo-seed.js';
-export { resolveConfig } from './config/resolve.js';
 export type {
   EmulatorConfig,
   IntegrationSeed,
@@ -19,28 +16,21 @@ export type {
   OAuthClientSeed,
   PlanSeed,
   ProductSeed,
-  ResolvedConfig,
-  ResolvedMarketAccount,
   UserSeed,
   WebhookUrls,
 } from './config/seed.js';
-export {
-  DEFAULT_SETTINGS,
-  type EmulatorSettings,
-  type WebhookRetrySettings,
-} from './config/settings.js';
+export type { EmulatorSettings, WebhookRetrySettings } from './config/settings.js';
 export { type RunningEmulator, type StartEmulatorOptions, startEmulator } from './emulator.js';
 export { EmulatorError, type EmulatorErrorCode, isEmulatorError } from './errors.js';
 export type { FaultKind, FaultRule, FaultSpec } from './faults/faults.js';
-export { FaultInjector } from './faults/faults.js';
-export type { CallLogEntry } from './http/context.js';
-export { IDP_PATHS, LEGACY_IDP_PATHS } from './idp/discovery.js';
-export { atHash } from './idp/id-token.js';
+export type { CallLogEntry } from './http/request-context.js';
 export { generateSigningKey, type SigningKey } from './idp/keys.js';
-export { IdpSessions } from './idp/sessions.js';
-export { MARKET_ERRORS } from './market/errors.js';
-export type { LedgerEntry, UserRecord, WorldSnapshot } from './state/store.js';
-export { Store } from './state/store.js';
-export type { DeliveryAttempt, WebhookDelivery, WebhookQueueEvent } from './webhooks/queue.js';
-export { WebhookQueue } from './webhooks/queue.js';
+export type {
+  DeliveryAttempt,
+  WebhookDelivery,
+  WebhookLog,
+  WebhookQueueEvent,
+} from './webhooks/queue.js';
 export type { WebhookReport } from './webhooks/report.js';
+export type { LedgerEntry, UserRecord, WorldSnapshot } from './world/records.js';
+export type { World } from './world/world.js';

@@ -1,11 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { refuseAdminRequest } from './admin/access.js';
 import { adminRouter } from './admin/api.js';
 import { handleDashboard } from './admin/dashboard.js';
 import { handleCheckoutPage, handleCheckoutSubmit } from './checkout/page.js';
-import type { EmulatorContext } from './context.js';
-import { RequestContext } from './http/context.js';
+import type { EmulatorContext } from './emulator-context.js';
 import { html, page } from './http/html.js';
+import { RequestContext } from './http/request-context.js';
 import { Router } from './http/router.js';
 import {
   CONSENT_PATH,
@@ -44,7 +44,7 @@ export interface ListenerOptions {
 function buildRouter(app: EmulatorContext): Router {
   const router = new Router();
   const all = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-  router.on(all, '/api/market/:method', (ctx) => handleMarket(ctx, app.store));
+  router.on(all, '/api/market/:method', (ctx) => handleMarket(ctx, app.world));
   router.on('GET', '/.well-known/openid-configuration', (ctx) => handleDiscovery(ctx, app));
   router.on('GET', IDP_PATHS.jwks, (ctx) => handleJwks(ctx, app));
   for (const paths of [IDP_PATHS, LEGACY_IDP_PATHS]) {
@@ -96,7 +96,7 @@ export function createRequestListener(
     if (ctx.path.startsWith('/admin') || ctx.path.startsWith('/avatars/')) return;
     ctx.log.durationMs = Date.now() - ctx.log.at;
     app.calls.push(ctx.log);
-    const limit = app.store.config.settings.callLogLimit;
+    const limit = app.world.config.settings.callLogLimit;
     if (app.calls.length > limit) app.calls.splice(0, app.calls.length - limit);
   };
 
@@ -180,4 +180,33 @@ export function createRequestListener(
           });
       });
   };
+}
+
+/**
+ * An HTTP server for `listener`, listening on `host`:`port` when it resolves. Slow or endless
+ * requests are cut off by Node's timeouts; a request Node cannot parse gets a bare 400.
+ *
+ * @throws listen errors (such as `EADDRINUSE`), as Node reports them.
+ */
+export async function listen(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  port: number,
+  host: string,
+): Promise<Server> {
+  const server = createServer(listener);
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }

@@ -70,12 +70,12 @@ describe('binding beyond loopback', () => {
   it('listens on 0.0.0.0 with an adminToken and answers the admin API only with it', async () => {
     const emu = await emulator({ host: '0.0.0.0', adminToken: TOKEN });
     expect(emu.url).toBe(`http://127.0.0.1:${emu.port}`);
-    expect((await fetch(`${emu.url}/admin/api/state`)).status).toBe(401);
-    const wrong = await fetch(`${emu.url}/admin/api/state`, {
+    expect((await fetch(`${emu.url}/admin/api/world`)).status).toBe(401);
+    const wrong = await fetch(`${emu.url}/admin/api/world`, {
       headers: { authorization: `Bearer ${TOKEN.slice(0, -1)}x` },
     });
     expect(wrong.status).toBe(401);
-    const bearer = await fetch(`${emu.url}/admin/api/state`, {
+    const bearer = await fetch(`${emu.url}/admin/api/world`, {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     expect(bearer.status).toBe(200);
@@ -177,7 +177,7 @@ describe('Host checks against DNS rebinding', () => {
     'refuses Host %s on the admin API and the dashboard with 421',
     async (host) => {
       const emu = await emulator();
-      for (const path of ['/admin/api/state', '/admin', '/market']) {
+      for (const path of ['/admin/api/world', '/admin', '/market']) {
         const response = await send(emu.url, path, { headers: { host } });
         expect(response.status).toBe(421);
         expect(response.body).not.toContain('emulator-reseller-key');
@@ -196,7 +196,7 @@ describe('Host checks against DNS rebinding', () => {
       'emulator.example.test',
     ]) {
       expect(
-        (await send(`http://127.0.0.1:${emu.port}`, '/admin/api/state', { headers: { host } }))
+        (await send(`http://127.0.0.1:${emu.port}`, '/admin/api/world', { headers: { host } }))
           .status,
       ).toBe(200);
     }

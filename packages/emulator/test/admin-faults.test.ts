@@ -1,21 +1,32 @@
 import { signRequest } from 'neverlose-market/signing';
 import { describe, expect, it } from 'vitest';
-import { FaultInjector, MARKET_ERRORS } from '../src/index.js';
-import { admin, emulator, failed, market, ok, postRaw, RESELLER } from './helpers.js';
+import { FaultInjector } from '../src/faults/faults.js';
+import { MARKET_ERRORS } from '../src/market/errors.js';
+import {
+  admin,
+  emulator,
+  exchangeLegacyCode,
+  failed,
+  market,
+  ok,
+  postRaw,
+  RESELLER,
+  signInThroughPages,
+} from './helpers.js';
 
 describe('admin API', () => {
-  it('shows the state, a user, the ledger, calls and tokens', async () => {
+  it('shows the world, a user, the ledger, calls and tokens', async () => {
     const emu = await emulator();
     await market(emu.url, 'transfer-money', { user_id: 10, id: 'a1', username: 'bob', amount: 2 });
-    const state = await admin(emu.url, 'GET', '/state');
-    expect(state.json.users.map((u: { login: string }) => u.login)).toEqual([
+    const world = await admin(emu.url, 'GET', '/world');
+    expect(world.json.users.map((u: { login: string }) => u.login)).toEqual([
       'alice',
       'bob',
       'charlie',
       'reseller',
       'shop',
     ]);
-    expect(state.json.marketAccounts[0]).toMatchObject({
+    expect(world.json.marketAccounts[0]).toMatchObject({
       userId: 10,
       reseller: true,
       integration: { id: 100, public: true },
@@ -81,8 +92,8 @@ describe('admin API', () => {
     expect((await admin(emu.url, 'POST', '/seed', { robots: [] })).status).toBe(400);
     await market(emu.url, 'transfer-money', { user_id: 10, id: 'r1', username: 'bob', amount: 2 });
     expect((await admin(emu.url, 'POST', '/reset')).json).toEqual({ ok: true });
-    expect(emu.state.userByLogin('dave')).toBeUndefined();
-    expect(emu.state.userByLogin('bob')?.balanceCents).toBe(2500);
+    expect(emu.world.userByLogin('dave')).toBeUndefined();
+    expect(emu.world.userByLogin('bob')?.balanceCents).toBe(2500);
     expect(emu.ledger()).toEqual([]);
     expect(
       await market(emu.url, 'transfer-money', {
@@ -107,7 +118,7 @@ describe('admin API', () => {
       (await admin(emu.url, 'POST', '/reset', { config: { users: [{ id: 1, login: 'solo' }] } }))
         .status,
     ).toBe(200);
-    expect([...emu.state.users.values()].map((u) => u.login)).toEqual(['solo']);
+    expect([...emu.world.users.values()].map((u) => u.login)).toEqual(['solo']);
   });
 
   it('buys, transfers and makes checkout tokens for tests', async () => {
@@ -163,11 +174,11 @@ describe('admin API', () => {
 
   it('requires the admin token when one is set', async () => {
     const emu = await emulator({ adminToken: 's3cret-s3cret-s3cret' });
-    expect((await fetch(`${emu.url}/admin/api/state`)).status).toBe(401);
+    expect((await fetch(`${emu.url}/admin/api/world`)).status).toBe(401);
     expect((await fetch(`${emu.url}/admin`)).status).toBe(401);
     expect(
       (
-        await fetch(`${emu.url}/admin/api/state`, {
+        await fetch(`${emu.url}/admin/api/world`, {
           headers: { authorization: 'Bearer s3cret-s3cret-s3cret' },
         })
       ).status,
@@ -229,7 +240,7 @@ describe('faults', () => {
       json: failed('Invalid id.'),
     });
     expect(emu.ledger()).toHaveLength(1);
-    expect(emu.state.users.get(10)?.balanceCents).toBe(100_000 - 1710);
+    expect(emu.world.users.get(10)?.balanceCents).toBe(100_000 - 1710);
     expect(emu.calls.map((c) => c.outcome)).toEqual(['dropped', 'answered']);
   });
 
@@ -301,7 +312,7 @@ describe('faults', () => {
     const emu = await emulator();
     emu.addFault({ kind: 'reset' });
     emu.addFault({ path: '/', kind: 'reset' });
-    expect((await admin(emu.url, 'GET', '/state')).status).toBe(200);
+    expect((await admin(emu.url, 'GET', '/world')).status).toBe(200);
   });
 });
 
@@ -315,27 +326,23 @@ describe('dashboard and pages after activity', () => {
       prices: '{"cs2":{"EUR":["1","2"]},"marketplace":{"USD":"1.1"}}',
     });
     emu.addFault({ method: 'get-prices', kind: 'delay', delayMs: 0 });
-    emu.sessions.issueToken(
-      emu.sessions.issueCode(
-        emu.sessions.createPending({
-          clientId: 'emulator-client',
-          redirectUri: 'http://127.0.0.1:3000/callback',
-          scopes: ['openid'],
-          state: 's',
-          nonce: undefined,
-          codeChallenge: undefined,
-        }),
-        1,
-        60,
-      ),
-      60,
-    );
+    const authorize = new URL('/oauth2/authorize', emu.url);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'emulator-legacy-client',
+      redirect_uri: 'http://127.0.0.1:3000/callback',
+      scope: 'openid no_pkce',
+      state: 's',
+    }).toString();
+    const callback = new URL(await signInThroughPages(emu.url, authorize.href, 'alice'));
+    const token = await exchangeLegacyCode(emu.url, callback.searchParams.get('code') ?? '');
+    expect(token.status).toBe(200);
     const html = await (await fetch(`${emu.url}/admin`)).text();
     expect(html).toContain('transfer-money');
     expect(html).toContain('emulator-client');
     expect(html).toContain('get-prices');
     expect(
-      (await admin(emu.url, 'GET', '/state')).json.marketAccounts[0].integration.prices
+      (await admin(emu.url, 'GET', '/world')).json.marketAccounts[0].integration.prices
         .remainingSeconds,
     ).toBeGreaterThan(86_390);
     const checkout = await (

@@ -63,7 +63,7 @@ describe('POST /admin/api/seed', () => {
       prices: { prices: { 'cs2-30': { EUR: '20' }, marketplace: { EUR: '1.1' } } },
     });
     await admin(emu.url, 'POST', '/reset');
-    expect((await admin(emu.url, 'GET', '/state')).json.marketAccounts[0].integration.prices).toBe(
+    expect((await admin(emu.url, 'GET', '/world')).json.marketAccounts[0].integration.prices).toBe(
       null,
     );
   });

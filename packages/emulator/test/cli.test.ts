@@ -54,8 +54,8 @@ describe('neverlose-emulator refuses a bad flag, naming it (exit 2)', () => {
   writeFileSync(notJson, '{users:');
   const badRule = join(dir, 'bad-rule.json');
   writeFileSync(badRule, '{"users":[{"id":1,"login":"a b"}]}');
-  const badState = join(dir, 'state.json');
-  writeFileSync(badState, '{"version":9}');
+  const badWorld = join(dir, 'world.json');
+  writeFileSync(badWorld, '{"version":9}');
   const noClients = join(dir, 'no-clients.json');
   writeFileSync(noClients, '{"users":[{"id":1,"login":"a"}]}');
 
@@ -79,7 +79,7 @@ describe('neverlose-emulator refuses a bad flag, naming it (exit 2)', () => {
       ['--config', noClients, '--redirect-uri', 'http://127.0.0.1:3000/cb'],
       '--redirect-uri: the config has no OAuth client',
     ],
-    [['--persist', badState], `--persist ${badState}: The state file`],
+    [['--persist', badWorld], `--persist ${badWorld}: The world file`],
     [['--version', 'extra'], 'unexpected argument "extra"'],
     [['--help=yes'], '--help takes no value'],
   ])('%j', async (args, message) => {

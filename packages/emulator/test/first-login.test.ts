@@ -37,6 +37,7 @@ describe('the first login of an app written from the READMEs', () => {
     'http://127.0.0.1:3001/callback', // the web-standard example
     'http://localhost:5173/callback', // a Vite dev server
     'http://localhost:3000/api/auth/callback/neverlose', // Auth.js
+    'http://127.0.0.1:3000/auth/callback/neverlose', // Auth.js on @auth/express, mounted on /auth
   ])('accepts %s in the demo seed and completes a login', async (redirectUri) => {
     const emu = await emulator();
     const client = await createNeverloseClient({
@@ -54,7 +55,7 @@ describe('the first login of an app written from the READMEs', () => {
   });
 
   it('registers every local callback path on 127.0.0.1 and localhost, ports 3000, 3001, 5173, 8080', () => {
-    expect(DEMO_REDIRECT_URIS).toHaveLength(32);
+    expect(DEMO_REDIRECT_URIS).toHaveLength(40);
     expect(defaultConfig().oauthClients?.[0]?.redirectUris).toEqual(DEMO_REDIRECT_URIS);
     expect(DEMO_REDIRECT_URIS).toContain('http://localhost:8080/auth/callback');
   });

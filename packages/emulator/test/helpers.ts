@@ -123,6 +123,28 @@ export async function signInThroughPages(
   return location;
 }
 
+/**
+ * Exchanges a code issued to `emulator-legacy-client` (permitted `no_pkce`) for
+ * `http://127.0.0.1:3000/callback`, the secret in the form, at the token endpoint `path`.
+ */
+export function exchangeLegacyCode(
+  emulatorUrl: string,
+  code: string,
+  path = '/oauth2/token',
+): Promise<Response> {
+  return fetch(`${emulatorUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'http://127.0.0.1:3000/callback',
+      client_id: 'emulator-legacy-client',
+      client_secret: 'emulator-legacy-secret',
+    }),
+  });
+}
+
 /** A local HTTP receiver for webhooks. */
 export async function webhookReceiver(statuses: number[] = []) {
   const { createServer } = await import('node:http');

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { atHash } from '../src/index.js';
-import { emulator, signInThroughPages } from './helpers.js';
+import { atHash } from '../src/idp/id-token.js';
+import { emulator, exchangeLegacyCode, signInThroughPages } from './helpers.js';
 
 const REDIRECT = 'http://127.0.0.1:3000/callback';
 const VERIFIER = 'dBjftJeZ4CVP-mJ92K9Ftbb0fI8jP4hwGbbN_pbxsHc';
@@ -269,17 +269,11 @@ describe('identity provider: the earlier fixed paths', () => {
     });
     const location = new URL(await signInThroughPages(emu.url, url, 'bob'));
     expect(location.searchParams.has('state')).toBe(false);
-    const response = await fetch(`${emu.url}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: location.searchParams.get('code') ?? '',
-        redirect_uri: REDIRECT,
-        client_id: 'emulator-legacy-client',
-        client_secret: 'emulator-legacy-secret',
-      }).toString(),
-    });
+    const response = await exchangeLegacyCode(
+      emu.url,
+      location.searchParams.get('code') ?? '',
+      '/oauth/token',
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       token_type: 'Bearer',

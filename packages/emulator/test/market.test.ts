@@ -1,6 +1,6 @@
 import { signPayload, signRequest } from 'neverlose-market/signing';
 import { describe, expect, it } from 'vitest';
-import { MARKET_ERRORS } from '../src/index.js';
+import { MARKET_ERRORS } from '../src/market/errors.js';
 import { emulator, failed, market, ok, postRaw, RESELLER, SHOP } from './helpers.js';
 
 describe('market API: transport and envelope', () => {
@@ -156,8 +156,8 @@ describe('market API: methods', () => {
         amount: 2.5,
       }),
     ).toEqual(ok());
-    expect(emu.state.userByLogin('bob')?.balanceCents).toBe(2750);
-    expect(emu.state.users.get(10)?.balanceCents).toBe(99_750);
+    expect(emu.world.userByLogin('bob')?.balanceCents).toBe(2750);
+    expect(emu.world.users.get(10)?.balanceCents).toBe(99_750);
     for (const amount of [0, -1, 0.001, '2', null, 1e300]) {
       expect(
         await market(emu.url, 'transfer-money', { user_id: 10, id: 'a', username: 'bob', amount }),
@@ -202,8 +202,8 @@ describe('market API: methods', () => {
         cnt: 1,
       }),
     ).toEqual(ok());
-    expect(emu.state.users.get(10)?.balanceCents).toBe(100_000 - 4410);
-    expect(emu.state.userByLogin('bob')?.subscriptions['csgo']).toBe(now + 90 * 86_400_000);
+    expect(emu.world.users.get(10)?.balanceCents).toBe(100_000 - 4410);
+    expect(emu.world.userByLogin('bob')?.subscriptions['csgo']).toBe(now + 90 * 86_400_000);
     now += 1000;
     expect(
       await market(emu.url, 'gift-product', {
@@ -214,7 +214,7 @@ describe('market API: methods', () => {
         cnt: 0,
       }),
     ).toEqual(ok());
-    expect(emu.state.userByLogin('bob')?.subscriptions['csgo']).toBe(
+    expect(emu.world.userByLogin('bob')?.subscriptions['csgo']).toBe(
       Date.UTC(2026, 0, 1) + 120 * 86_400_000,
     );
     expect(
@@ -261,7 +261,7 @@ describe('market API: methods', () => {
 
   it('gift-product refuses when the reseller cannot pay', async () => {
     const emu = await emulator();
-    emu.state.users.get(10)!.balanceCents = 1000;
+    emu.world.users.get(10)!.balanceCents = 1000;
     expect(
       await market(emu.url, 'gift-product', {
         user_id: 10,
@@ -328,7 +328,7 @@ describe('market API: methods', () => {
     expect(await give('g1', 'bob', 7)).toEqual(failed('invalid item'));
     expect(await give('g1', 'bob', 'E3yugw')).toEqual(ok());
     expect(await give('g2', 'bob', 'E3yugw')).toEqual(failed('This user already has this item'));
-    expect(emu.state.userByLogin('bob')?.items).toEqual(['E3yugw']);
+    expect(emu.world.userByLogin('bob')?.items).toEqual(['E3yugw']);
     // Another seller's item is not the reseller's to give.
     expect(
       await market(emu.url, 'give-for-free', {
@@ -368,7 +368,7 @@ describe('market API: methods', () => {
         is_public: true,
       }),
     ).toEqual(ok());
-    expect(emu.state.integration(100)?.integration.public).toBe(true);
+    expect(emu.world.integration(100)?.integration.public).toBe(true);
     expect(
       await market(emu.url, 'integration-visibility', {
         user_id: 10,
@@ -463,7 +463,7 @@ describe('market API: request ids and idempotency', () => {
         SHOP.key,
       ),
     ).toEqual(ok());
-    expect(emu.state.userByLogin('bob')?.balanceCents).toBe(2500 + 600);
+    expect(emu.world.userByLogin('bob')?.balanceCents).toBe(2500 + 600);
     expect(emu.ledger().filter((e) => e.requestId === 'order-17')).toHaveLength(2);
   });
 
@@ -471,9 +471,9 @@ describe('market API: request ids and idempotency', () => {
     const emu = await emulator();
     const payload = { user_id: 10, id: 'retry-1', username: 'charlie', amount: 2000 };
     expect(await market(emu.url, 'transfer-money', payload)).toEqual(failed('Not enough balance'));
-    emu.state.users.get(10)!.balanceCents = 500_000;
+    emu.world.users.get(10)!.balanceCents = 500_000;
     expect(await market(emu.url, 'transfer-money', payload)).toEqual(ok());
-    expect(emu.state.userByLogin('charlie')?.balanceCents).toBe(200_000);
+    expect(emu.world.userByLogin('charlie')?.balanceCents).toBe(200_000);
   });
 
   it('read-only methods need no id and ignore one', async () => {
@@ -503,18 +503,18 @@ describe('market API: set-reseller-prices', () => {
       marketplace: { EUR: '1.1', USD: '1.15' },
     };
     expect(await set(emu.url, docs)).toEqual(ok());
-    const integration = emu.state.integration(100)!.integration;
-    expect(emu.state.activePrices(integration)?.prices).toEqual(docs);
+    const integration = emu.world.integration(100)!.integration;
+    expect(emu.world.activePrices(integration)?.prices).toEqual(docs);
     now += 24 * 3600_000 - 1;
-    expect(emu.state.activePrices(integration)).toBeDefined();
+    expect(emu.world.activePrices(integration)).toBeDefined();
     now += 1;
-    expect(emu.state.activePrices(integration)).toBeUndefined();
+    expect(emu.world.activePrices(integration)).toBeUndefined();
   });
 
   it('normalizes a key without days to the 30-day plan', async () => {
     const emu = await emulator();
     expect(await set(emu.url, { cs2: { EUR: '30' } })).toEqual(ok());
-    expect(emu.state.integration(100)!.integration.prices?.prices).toEqual({
+    expect(emu.world.integration(100)!.integration.prices?.prices).toEqual({
       'cs2-30': { EUR: '30' },
     });
   });

@@ -2,12 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, resolveConfig, startEmulator } from '../src/index.js';
+import { resolveConfig } from '../src/config/resolve.js';
+import { defaultConfig, startEmulator } from '../src/index.js';
 import { market, ok, startCli } from './helpers.js';
 
 describe('persistence', () => {
   it('keeps balances, items and used ids across restarts', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'nl-emu-')), 'state.json');
+    const file = join(mkdtempSync(join(tmpdir(), 'nl-emu-')), 'world.json');
     const first = await startEmulator({ persistFile: file });
     expect(
       await market(first.url, 'transfer-money', {
@@ -22,8 +23,8 @@ describe('persistence', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(1);
     const second = await startEmulator({ persistFile: file });
     try {
-      expect(second.state.userByLogin('bob')?.balanceCents).toBe(2900);
-      expect(second.state.userByLogin('alice')?.items).toEqual(['E3yugw']);
+      expect(second.world.userByLogin('bob')?.balanceCents).toBe(2900);
+      expect(second.world.userByLogin('alice')?.items).toEqual(['E3yugw']);
       expect(
         await market(second.url, 'transfer-money', {
           user_id: 10,
@@ -37,8 +38,8 @@ describe('persistence', () => {
     }
   });
 
-  it('refuses a state file that is not a snapshot', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'nl-emu-')), 'state.json');
+  it('refuses a world file that is not a snapshot', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'nl-emu-')), 'world.json');
     writeFileSync(file, '{"version":2}');
     await expect(startEmulator({ persistFile: file })).rejects.toMatchObject({
       code: 'ERR_PERSISTENCE',

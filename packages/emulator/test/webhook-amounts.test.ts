@@ -4,11 +4,11 @@ import { buildWebhook } from '../src/webhooks/payload.js';
 
 describe('webhook amounts rendered from cents', async () => {
   const emulator = await startEmulator({ config: defaultConfig() });
-  const settings = emulator.state.config.settings;
+  const settings = emulator.world.config.settings;
   const amountOf = (cents: number, integer = false) => {
     const { body } = buildWebhook(
       { kind: 'transfer', amountCents: cents, sender: 'alice', recipientId: 10, uniqueId: 1 },
-      emulator.state,
+      emulator.world,
       'k',
       { ...settings, webhookIntegralAmountAsInteger: integer },
     );

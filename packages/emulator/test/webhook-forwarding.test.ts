@@ -200,7 +200,7 @@ describe('neverlose-emulator listen', () => {
     expect(await exit).toBe(0);
     await receiver.close();
     expect(receiver.received).toHaveLength(2);
-    expect(emu.state.accounts.get(11)?.webhooks).toEqual({
+    expect(emu.world.accounts.get(11)?.webhooks).toEqual({
       purchase: 'http://127.0.0.1:9/old',
       transfer: 'http://127.0.0.1:9/old',
     });
@@ -216,7 +216,7 @@ describe('neverlose-emulator listen', () => {
       out.stream,
     );
     await expect.poll(out.text, { timeout: 10_000 }).toContain('Listening');
-    expect(emu.state.accounts.get(11)?.webhooks).toEqual({});
+    expect(emu.world.accounts.get(11)?.webhooks).toEqual({});
     emu.transfer('alice', 'reseller', 1);
     await expect.poll(out.text).toContain('"type":"attempted"');
     process.emit('SIGTERM');
@@ -230,7 +230,7 @@ describe('neverlose-emulator listen', () => {
       { type: 'queued', kind: 'transfer', userId: 10 },
       { type: 'attempted', status: 200 },
     ]);
-    expect(emu.state.accounts.get(10)?.webhooks).toEqual({});
+    expect(emu.world.accounts.get(10)?.webhooks).toEqual({});
   });
 
   it('exits 1 when the emulator stops, and 1 when it cannot reach it', async () => {

@@ -58,8 +58,8 @@ describe('webhooks', () => {
       userId: 11,
       attempts: [{ status: 200 }],
     });
-    expect(emu.state.userByLogin('shop')?.balanceCents).toBe(590);
-    expect(emu.state.userByLogin('alice')?.balanceCents).toBe(9900);
+    expect(emu.world.userByLogin('shop')?.balanceCents).toBe(590);
+    expect(emu.world.userByLogin('alice')?.balanceCents).toBe(9900);
   });
 
   it('prints an integral transfer amount as 1 but signs it as 1.0, like the docs transfer example', async () => {

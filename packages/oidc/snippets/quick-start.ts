@@ -6,11 +6,14 @@ import {
   MemoryTransactionStore,
 } from 'neverlose-oidc';
 
-const REDIRECT_URI = 'https://app.example/auth/neverlose/callback'; // your public URL
+// PUBLIC_URL: the app's origin as browsers see it (https://app.example).
+const REDIRECT_URI = `${process.env.PUBLIC_URL}/auth/neverlose/callback`;
 const client = await createNeverloseClient({
   clientId: process.env.NEVERLOSE_CLIENT_ID!,
   clientSecret: process.env.NEVERLOSE_CLIENT_SECRET,
   redirectUri: REDIRECT_URI,
+  issuer: process.env.NEVERLOSE_ISSUER, // unset: https://neverlose.cc
+  dangerouslyAllowInsecureHttp: process.env.NEVERLOSE_ALLOW_INSECURE_HTTP === '1', // emulator
 });
 const store = new MemoryTransactionStore(); // one process; neverlose-redis/-postgres for several
 
@@ -38,7 +41,14 @@ export async function callback(request: Request): Promise<Response> {
   const binding = cookie.read(request.headers.get('cookie'));
   try {
     const transaction = binding === undefined ? undefined : await store.take(binding);
-    const { profile, returnTo } = await client.completeAuthorization(request, transaction, binding);
+    // Its path and query, checked against the redirect URI's path: behind a TLS-terminating
+    // proxy, request.url names the address the proxy called, not PUBLIC_URL.
+    const { pathname, search } = new URL(request.url);
+    const { profile, returnTo } = await client.completeAuthorization(
+      pathname + search,
+      transaction,
+      binding,
+    );
     // Signed in. profile.id is the stable Neverlose user id: key your accounts on it, start your
     // session here, and redirect to returnTo (a same-origin path, safe in a Location header).
     const headers = new Headers({ 'content-type': 'text/plain; charset=utf-8' });

@@ -33,7 +33,9 @@ export async function callback(request: Request): Promise<Response> {
   try {
     // Throws ERR_TRANSACTION_MISSING (absent, altered, other secret) or ERR_TRANSACTION_EXPIRED.
     const { transaction, binding } = await codec.open(cookie.read(request.headers.get('cookie')));
-    const { profile } = await client.completeAuthorization(request, transaction, binding);
+    // Its path and query: behind a proxy, request.url names the address the proxy called.
+    const { pathname, search } = new URL(request.url);
+    const { profile } = await client.completeAuthorization(pathname + search, transaction, binding);
     return new Response(`Signed in as ${profile.username}`, { headers });
   } catch (error) {
     const status = httpStatusOf(error);

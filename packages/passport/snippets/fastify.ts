@@ -28,8 +28,11 @@ passport.use(
       client: {
         clientId: process.env.NEVERLOSE_CLIENT_ID!,
         clientSecret: process.env.NEVERLOSE_CLIENT_SECRET,
+        issuer: process.env.NEVERLOSE_ISSUER, // unset: https://neverlose.cc
+        dangerouslyAllowInsecureHttp: process.env.NEVERLOSE_ALLOW_INSECURE_HTTP === '1', // emulator
       },
-      callbackURL: 'https://app.example/auth/neverlose/callback', // your public URL
+      // PUBLIC_URL: the app's https origin as browsers see it (https://app.example).
+      callbackURL: `${process.env.PUBLIC_URL}/auth/neverlose/callback`,
       returnToParam: 'returnTo', // /auth/neverlose?returnTo=/settings
     },
     // profile.id is the stable Neverlose user id: key your accounts on it.

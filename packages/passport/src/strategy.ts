@@ -1,6 +1,7 @@
 import {
   createNeverloseClient,
   httpStatusOf,
+  isNeverloseOidcError,
   type NeverloseClient,
   type NeverloseClientOptions,
   NeverloseOidcError,
@@ -154,11 +155,15 @@ export class NeverloseStrategy {
 
   /**
    * What the user did, and "try again shortly", end in `fail` with the status of `httpStatusOf`
-   * (a full store of any package included); the rest in `error`.
+   * (a full store of any package included); the rest in `error`: what the provider, the network
+   * or a store that could not do its part did (`httpStatusOf` answers the last 503).
    */
   private _reportError(error: unknown, outcome: Outcome): void {
     const status = httpStatusOf(error);
-    if (status !== undefined && status !== 502) {
+    const coded =
+      isNeverloseOidcError(error) ||
+      (error as { code?: unknown } | null)?.code === 'ERR_TRANSACTION_STORE_FULL';
+    if (coded && status !== undefined && status !== 502) {
       const { code, message } = error as { code: NeverloseFailureCode; message: string };
       if (code === 'ERR_TRANSACTION_MISSING') {
         // Most often a development set-up that loses its cookie (localhost against 127.0.0.1):

@@ -2,7 +2,7 @@ import session from 'express-session';
 import { MemoryTransactionStore, type TransactionStore } from 'neverlose-oidc';
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../../test/providers/hostile-provider.mjs';
-import type { VerifyFunction } from '../src/index.js';
+import { httpStatusOf, type VerifyFunction } from '../src/index.js';
 import { hostileProvider, type TestApp, testApps } from './support/app.js';
 import { Browser, toCallback } from './support/browser.js';
 
@@ -203,6 +203,21 @@ describe('every outcome is one Passport action, and nothing escapes', () => {
     const testApp = await app({}, { store });
     const response = await new Browser().get(`${testApp.origin}/auth/neverlose`);
     expect(response.status).toBe(503);
+    await stillUp(testApp);
+  });
+
+  it('ends in error when a store could not do its part (a store failure, answered 503 by httpStatusOf)', async () => {
+    // neverlose-redis's and neverlose-postgres's errors for an unreachable, hung or read-only store.
+    const unavailable = Object.assign(new Error('No answer from Redis: connect ECONNREFUSED.'), {
+      code: 'ERR_REDIS_UNAVAILABLE',
+      [Symbol.for('neverlose.store-failure')]: true,
+    });
+    expect(httpStatusOf(unavailable)).toBe(503);
+    const testApp = await app({}, { store: brokenStore('set', 'reject', unavailable) });
+    const response = await new Browser().get(`${testApp.origin}/auth/neverlose`);
+    // What the server did, for its error handler: not a challenge naming the store's host.
+    expect(response.status).toBe(500);
+    expect((await response.json()).message).toBe(unavailable.message);
     await stillUp(testApp);
   });
 

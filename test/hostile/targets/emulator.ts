@@ -185,7 +185,7 @@ export async function emulatorRoutes(url: string) {
       ],
     },
     { method: 'GET', path: '/admin', headers: admin },
-    { method: 'GET', path: '/admin/api/state', headers: admin },
+    { method: 'GET', path: '/admin/api/world', headers: admin },
     {
       method: 'GET',
       path: '/admin/api/calls',

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../http/request-context.js';
 import { secretsEqual } from '../idp/sessions.js';
 
 /** What {@link refuseAdminRequest} answers instead of the route. */

@@ -1,13 +1,14 @@
 import { createCheckoutRedirect } from '../checkout/token.js';
 import { redirectUri, url as webhookUrl } from '../config/field-rules.js';
-import type { EmulatorContext } from '../context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { EmulatorError, isEmulatorError } from '../errors.js';
-import type { RequestContext } from '../http/context.js';
 import { readText } from '../http/form.js';
+import type { RequestContext } from '../http/request-context.js';
 import { Router } from '../http/router.js';
-import { toCents } from '../state/money.js';
+import { toCents } from '../world/money.js';
+import { EMULATOR_ORIGIN, purchase, transfer } from '../world/operations.js';
 import { applySeed } from './seed.js';
-import { accountView, itemView, stateView, tokensView, userView } from './views.js';
+import { accountView, itemView, tokensView, userView, worldView } from './views.js';
 import { streamWebhookReports } from './webhook-stream.js';
 
 /** Reads a JSON body (empty = `{}`); answers 400 itself for anything else. */
@@ -63,7 +64,7 @@ export function adminRouter(
   hooks: { reset: (config?: unknown) => void },
 ): Router {
   const router = new Router();
-  const store = app.store;
+  const world = app.world;
   const wrap =
     (
       fn: (ctx: RequestContext, body: Record<string, unknown>) => unknown | Promise<unknown>,
@@ -81,21 +82,16 @@ export function adminRouter(
         ctx.json(STATUS[error.code] ?? 400, { error: error.code, message: error.message });
       }
     };
-  const userOf = (login: string) => {
-    const user = store.userByLogin(login);
-    if (user === undefined) throw new EmulatorError('ERR_NOT_FOUND', `No user "${login}".`);
-    return user;
-  };
 
   router.on(
     'GET',
-    '/admin/api/state',
-    wrap(() => stateView(app)),
+    '/admin/api/world',
+    wrap(() => worldView(app)),
   );
   router.on(
     'GET',
     '/admin/api/snapshot',
-    wrap(() => store.snapshot()),
+    wrap(() => world.snapshot()),
   );
   router.on(
     'POST',
@@ -109,25 +105,25 @@ export function adminRouter(
     'POST',
     '/admin/api/seed',
     wrap((_ctx, body) => {
-      applySeed(store, body);
-      return stateView(app);
+      applySeed(world, body);
+      return worldView(app);
     }, true),
   );
   router.on(
     'GET',
     '/admin/api/users',
-    wrap(() => [...store.users.values()].map(userView)),
+    wrap(() => [...world.users.values()].map(userView)),
   );
   router.on(
     'GET',
     '/admin/api/users/:login',
-    wrap((ctx) => userView(userOf(ctx.params['login'] ?? ''))),
+    wrap((ctx) => userView(world.requireUser(ctx.params['login'] ?? ''))),
   );
   router.on(
     'PATCH',
     '/admin/api/users/:login',
     wrap((ctx, body) => {
-      const user = userOf(ctx.params['login'] ?? '');
+      const user = world.requireUser(ctx.params['login'] ?? '');
       for (const key of Object.keys(body)) {
         if (!['balance', 'email', 'invited', 'items'].includes(key))
           invalid(`${key}: only balance, email, invited and items can be changed.`);
@@ -136,8 +132,8 @@ export function adminRouter(
         user.balanceCents = amountCents(body['balance'], 'balance');
       if (body['email'] !== undefined) user.email = string(body, 'email');
       for (const [key, known] of [
-        ['invited', store.products],
-        ['items', store.items],
+        ['invited', world.products],
+        ['items', world.items],
       ] as const) {
         const value = body[key];
         if (value === undefined) continue;
@@ -148,19 +144,19 @@ export function adminRouter(
         }
         user[key] = [...new Set(value as string[])];
       }
-      store.changed();
+      world.changed();
       return userView(user);
     }, true),
   );
   router.on(
     'GET',
     '/admin/api/items',
-    wrap(() => [...store.items.values()].map(itemView)),
+    wrap(() => [...world.items.values()].map(itemView)),
   );
   router.on(
     'GET',
     '/admin/api/market-accounts',
-    wrap(() => [...store.accounts.values()].map((a) => accountView(app, a))),
+    wrap(() => [...world.accounts.values()].map((a) => accountView(app, a))),
   );
   router.on(
     'GET',
@@ -183,7 +179,7 @@ export function adminRouter(
   router.on(
     'GET',
     '/admin/api/ledger',
-    wrap(() => store.ledger),
+    wrap(() => world.ledger),
   );
   router.on(
     'GET',
@@ -208,7 +204,7 @@ export function adminRouter(
     'PATCH',
     '/admin/api/market-accounts/:userId',
     wrap((ctx, body) => {
-      const account = store.accounts.get(Number(ctx.params['userId']));
+      const account = world.accounts.get(Number(ctx.params['userId']));
       if (account === undefined || !/^\d{1,15}$/.test(ctx.params['userId'] ?? ''))
         throw new EmulatorError('ERR_NOT_FOUND', `No market account "${ctx.params['userId']}".`);
       for (const key of Object.keys(body))
@@ -224,7 +220,7 @@ export function adminRouter(
         else next[kind] = webhookUrl(value, `webhooks.${kind}`);
       }
       account.webhooks = next;
-      store.changed();
+      world.changed();
       return accountView(app, account);
     }, true),
   );
@@ -248,14 +244,14 @@ export function adminRouter(
     '/admin/api/oauth-clients/:clientId/redirect-uris',
     wrap((ctx, body) => {
       const clientId = ctx.params['clientId'] ?? '';
-      const client = store.clients.get(clientId);
+      const client = world.clients.get(clientId);
       if (client === undefined)
         throw new EmulatorError('ERR_NOT_FOUND', `No OAuth client "${clientId}".`);
       for (const key of Object.keys(body))
         if (key !== 'uri') invalid(`${key}: only uri can be sent.`);
       const uri = redirectUri(body['uri'], 'uri');
       if (!client.redirectUris.includes(uri)) client.redirectUris.push(uri);
-      store.changed();
+      world.changed();
       return { clientId, redirectUris: [...client.redirectUris] };
     }, true),
   );
@@ -276,24 +272,18 @@ export function adminRouter(
     'POST',
     '/admin/api/purchases',
     wrap((_ctx, body) => {
-      store.purchase(string(body, 'buyer'), string(body, 'item'));
-      return { ok: true, ledger: store.ledger.at(-1) };
+      purchase(world, string(body, 'buyer'), string(body, 'item'));
+      return { ok: true, ledger: world.ledger.at(-1) };
     }, true),
   );
   router.on(
     'POST',
     '/admin/api/transfers',
     wrap((_ctx, body) => {
-      const from = userOf(string(body, 'from'));
+      const from = world.requireUser(string(body, 'from'));
       const cents = amountCents(body['amount'], 'amount');
-      store.transfer(
-        from.id,
-        string(body, 'to'),
-        cents,
-        { userId: null, requestId: null },
-        'transfer',
-      );
-      return { ok: true, ledger: store.ledger.at(-1) };
+      transfer(world, from.id, string(body, 'to'), cents, EMULATOR_ORIGIN, 'transfer');
+      return { ok: true, ledger: world.ledger.at(-1) };
     }, true),
   );
   router.on(
@@ -306,7 +296,7 @@ export function adminRouter(
       if (cnt !== undefined && typeof cnt !== 'number') invalid('cnt must be a number.');
       const nle = body['nle'];
       if (nle !== undefined && typeof nle !== 'string') invalid('nle must be a decimal string.');
-      return createCheckoutRedirect(store, {
+      return createCheckoutRedirect(world, {
         login: string(body, 'login'),
         integrationId,
         product: string(body, 'product'),

@@ -1,6 +1,6 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { html, page, type RawHtml } from '../http/html.js';
+import type { RequestContext } from '../http/request-context.js';
 import { accountView, itemView, tokensView, userView } from './views.js';
 
 function table(
@@ -18,7 +18,7 @@ const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(
 /** `GET /admin`: users, balances, items, API calls, webhook deliveries, tokens and faults. */
 export function handleDashboard(ctx: RequestContext, app: EmulatorContext): void {
   ctx.log.area = 'admin';
-  const users = [...app.store.users.values()].map(userView);
+  const users = [...app.world.users.values()].map(userView);
   const tokens = tokensView(app);
   const calls = app.calls.slice(-100).reverse();
   const deliveries = app.webhooks.deliveries.slice(-100).reverse();
@@ -26,7 +26,7 @@ export function handleDashboard(ctx: RequestContext, app: EmulatorContext): void
     200,
     page(
       'Dashboard',
-      html`<p><a href="/market">Market</a> · <a href="/checkout">Checkout</a> · <a href="/.well-known/openid-configuration">Discovery</a> · <a href="/admin/api/state">State JSON</a></p>
+      html`<p><a href="/market">Market</a> · <a href="/checkout">Checkout</a> · <a href="/.well-known/openid-configuration">Discovery</a> · <a href="/admin/api/world">World JSON</a></p>
 <h2>Users</h2>
 ${table(
   'dashboard-users',
@@ -45,7 +45,7 @@ ${table(
 ${table(
   'dashboard-accounts',
   ['user id', 'API key', 'reseller', 'webhooks', 'integration'],
-  [...app.store.accounts.values()].map((a) => {
+  [...app.world.accounts.values()].map((a) => {
     const v = accountView(app, a);
     return [v.userId, v.apiKey, v.reseller ? 'yes' : 'no', v.webhooks, v.integration];
   }),
@@ -54,13 +54,13 @@ ${table(
 ${table(
   'dashboard-items',
   ['code', 'name', 'price (NLE)', 'seller id'],
-  [...app.store.items.values()].map(itemView).map((i) => [i.code, i.name, i.price, i.sellerId]),
+  [...app.world.items.values()].map(itemView).map((i) => [i.code, i.name, i.price, i.sellerId]),
 )}
 <h2>OAuth clients</h2>
 ${table(
   'dashboard-clients',
   ['client id', 'secret', 'redirect URIs', 'permissions'],
-  [...app.store.clients.values()].map((c) => [
+  [...app.world.clients.values()].map((c) => [
     c.clientId,
     c.clientSecret,
     c.redirectUris.join(' '),
@@ -86,7 +86,7 @@ ${table(
 ${table(
   'dashboard-ledger',
   ['#', 'time', 'method', 'user id', 'request id', 'params'],
-  app.store.ledger
+  app.world.ledger
     .slice(-100)
     .reverse()
     .map((l) => [l.seq, time(l.appliedAt), l.method, l.userId ?? '', l.requestId ?? '', l.params]),

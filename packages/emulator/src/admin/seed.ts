@@ -1,7 +1,8 @@
 import { type EntryName, resolveNamedConfig, type SeedList } from '../config/resolve.js';
 import type { EmulatorConfig } from '../config/seed.js';
 import { EmulatorError } from '../errors.js';
-import { type Store, seedWorld } from '../state/store.js';
+import { seedWorld } from '../world/seeding.js';
+import type { World } from '../world/world.js';
 
 const LISTS: Readonly<Record<SeedList, string>> = {
   users: 'id',
@@ -27,8 +28,8 @@ function isSeedList(name: string): name is SeedList {
  * @throws {EmulatorError} `ERR_INVALID_INPUT` for an unknown list, `ERR_CONFIG_INVALID` for an
  *   entry that breaks a rule.
  */
-export function applySeed(store: Store, body: Record<string, unknown>): void {
-  const current = store.config as unknown as EmulatorConfig;
+export function applySeed(world: World, body: Record<string, unknown>): void {
+  const current = world.config as unknown as EmulatorConfig;
   const merged: Record<string, unknown> = { ...current };
   const kept: Partial<Record<SeedList, readonly unknown[]>> = {};
   const sent: Partial<Record<SeedList, Set<unknown>>> = {};
@@ -59,26 +60,26 @@ export function applySeed(store: Store, body: Record<string, unknown>): void {
     return `the ${name} entry with ${LISTS[name]} ${JSON.stringify(key)} (already seeded)`;
   };
   const resolved = resolveNamedConfig(merged, entry);
-  const world = seedWorld(resolved);
+  const seeded = seedWorld(resolved);
   const touched = (name: SeedList) => sent[name] ?? new Set<unknown>();
 
-  for (const user of world.users) {
+  for (const user of seeded.users) {
     if (!touched('users').has(user.id)) continue;
-    user.subscriptions = store.users.get(user.id)?.subscriptions ?? {};
-    store.users.set(user.id, user);
+    user.subscriptions = world.users.get(user.id)?.subscriptions ?? {};
+    world.users.set(user.id, user);
   }
-  for (const p of world.products)
-    if (touched('products').has(p.name)) store.products.set(p.name, p);
-  for (const i of world.items) if (touched('items').has(i.code)) store.items.set(i.code, i);
-  for (const account of world.marketAccounts) {
+  for (const p of seeded.products)
+    if (touched('products').has(p.name)) world.products.set(p.name, p);
+  for (const i of seeded.items) if (touched('items').has(i.code)) world.items.set(i.code, i);
+  for (const account of seeded.marketAccounts) {
     if (!touched('marketAccounts').has(account.userId)) continue;
-    const before = store.accounts.get(account.userId)?.integration;
+    const before = world.accounts.get(account.userId)?.integration;
     if (account.integration !== undefined && before?.id === account.integration.id)
       account.integration.prices = before.prices;
-    store.accounts.set(account.userId, account);
+    world.accounts.set(account.userId, account);
   }
-  for (const c of world.oauthClients)
-    if (touched('oauthClients').has(c.clientId)) store.clients.set(c.clientId, c);
-  store.adoptSeed(resolved);
-  store.changed();
+  for (const c of seeded.oauthClients)
+    if (touched('oauthClients').has(c.clientId)) world.clients.set(c.clientId, c);
+  world.adoptSeed(resolved);
+  world.changed();
 }

@@ -1,6 +1,6 @@
-import type { EmulatorContext } from '../context.js';
-import { fromCents } from '../state/money.js';
-import type { ItemRecord, MarketAccountRecord, UserRecord } from '../state/store.js';
+import type { EmulatorContext } from '../emulator-context.js';
+import { fromCents } from '../world/money.js';
+import type { ItemRecord, MarketAccountRecord, UserRecord } from '../world/records.js';
 
 /** A user as the admin API shows it (NLE as numbers, dates as ISO text). */
 export function userView(user: UserRecord) {
@@ -33,7 +33,7 @@ export function itemView(item: ItemRecord) {
 
 export function accountView(app: EmulatorContext, account: MarketAccountRecord) {
   const integration = account.integration;
-  const prices = integration === undefined ? undefined : app.store.activePrices(integration);
+  const prices = integration === undefined ? undefined : app.world.activePrices(integration);
   return {
     userId: account.userId,
     apiKey: account.apiKey,
@@ -56,7 +56,7 @@ export function accountView(app: EmulatorContext, account: MarketAccountRecord) 
                     expiresAt: new Date(prices.expiresAt).toISOString(),
                     remainingSeconds: Math.max(
                       0,
-                      Math.floor((prices.expiresAt - app.store.now()) / 1000),
+                      Math.floor((prices.expiresAt - app.world.now()) / 1000),
                     ),
                   },
           },
@@ -65,7 +65,7 @@ export function accountView(app: EmulatorContext, account: MarketAccountRecord) 
 
 /** Codes and tokens, for the dashboard and `GET /admin/api/tokens`. */
 export function tokensView(app: EmulatorContext) {
-  const now = app.store.now();
+  const now = app.world.now();
   return {
     pendingAuthorizations: [...app.sessions.pending.values()].map((p) => ({
       clientId: p.clientId,
@@ -98,17 +98,17 @@ export function tokensView(app: EmulatorContext) {
 }
 
 /** Everything an admin may want at once. */
-export function stateView(app: EmulatorContext) {
-  const store = app.store;
+export function worldView(app: EmulatorContext) {
+  const world = app.world;
   return {
     url: app.baseUrl(),
     issuer: app.issuer(),
-    users: [...store.users.values()].map(userView),
-    products: [...store.products.values()],
-    items: [...store.items.values()].map(itemView),
-    marketAccounts: [...store.accounts.values()].map((a) => accountView(app, a)),
-    oauthClients: [...store.clients.values()],
-    counters: { ...store.counters },
-    settings: store.config.settings,
+    users: [...world.users.values()].map(userView),
+    products: [...world.products.values()],
+    items: [...world.items.values()].map(itemView),
+    marketAccounts: [...world.accounts.values()].map((a) => accountView(app, a)),
+    oauthClients: [...world.clients.values()],
+    counters: { ...world.counters },
+    settings: world.config.settings,
   };
 }

@@ -1,5 +1,5 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
+import type { RequestContext } from '../http/request-context.js';
 import { webhookReport } from '../webhooks/report.js';
 
 /** How often a comment line keeps an idle stream open through proxies. */
@@ -21,7 +21,7 @@ export function streamWebhookReports(ctx: RequestContext, app: EmulatorContext):
   if (res === undefined) return;
   res.write(': neverlose-emulator webhook events\n\n');
   const stop = app.webhooks.onEvent((event) => {
-    const report = webhookReport(event, app.store.config.settings.webhookRetry.maxAttempts);
+    const report = webhookReport(event, app.world.config.settings.webhookRetry.maxAttempts);
     res.write(`event: ${report.type}\ndata: ${JSON.stringify(report)}\n\n`);
   });
   const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);

@@ -1,9 +1,9 @@
-import type { EmulatorContext } from '../context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { isEmulatorError } from '../errors.js';
-import type { RequestContext } from '../http/context.js';
 import { readParams, single } from '../http/form.js';
 import { html, page } from '../http/html.js';
-import type { IntegrationRecord, UserRecord } from '../state/store.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { IntegrationRecord, UserRecord } from '../world/records.js';
 import { createCheckoutRedirect } from './token.js';
 
 function visibleIntegrations(
@@ -11,7 +11,7 @@ function visibleIntegrations(
   user: UserRecord | undefined,
 ): IntegrationRecord[] {
   const out: IntegrationRecord[] = [];
-  for (const account of app.store.accounts.values()) {
+  for (const account of app.world.accounts.values()) {
     const integration = account.integration;
     if (integration !== undefined && (integration.public || account.userId === user?.id))
       out.push(integration);
@@ -20,7 +20,7 @@ function visibleIntegrations(
 }
 
 function priceText(app: EmulatorContext, integration: IntegrationRecord, key: string): string {
-  const prices = app.store.activePrices(integration)?.prices[key];
+  const prices = app.world.activePrices(integration)?.prices[key];
   if (prices === undefined) return '';
   return Object.entries(prices)
     .map(([currency, value]) =>
@@ -30,12 +30,12 @@ function priceText(app: EmulatorContext, integration: IntegrationRecord, key: st
 }
 
 function checkoutPage(app: EmulatorContext, params: URLSearchParams, error?: string): string {
-  const users = [...app.store.users.values()];
+  const users = [...app.world.users.values()];
   const login = single(params, 'login') ?? users[0]?.login ?? '';
-  const user = app.store.userByLogin(login);
-  const products = [...app.store.products.values()];
+  const user = app.world.userByLogin(login);
+  const products = [...app.world.products.values()];
   const productName = single(params, 'product') ?? products[0]?.name ?? 'marketplace';
-  const product = app.store.products.get(productName);
+  const product = app.world.products.get(productName);
   const cnt = single(params, 'cnt') ?? '0';
   const priceKey =
     product === undefined
@@ -88,7 +88,7 @@ export async function handleCheckoutSubmit(
   if (params === undefined) return;
   const cntText = single(params, 'cnt');
   try {
-    const redirect = await createCheckoutRedirect(app.store, {
+    const redirect = await createCheckoutRedirect(app.world, {
       login: single(params, 'login') ?? '',
       integrationId: Number(single(params, 'integration_id') ?? Number.NaN),
       product: single(params, 'product') ?? '',

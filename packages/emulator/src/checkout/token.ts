@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { EmulatorError } from '../errors.js';
-import { centsToDecimalString, toCents } from '../state/money.js';
-import type { Store } from '../state/store.js';
+import { centsToDecimalString, toCents } from '../world/money.js';
+import type { World } from '../world/world.js';
 
 /** An order made on the checkout page (or through the admin API). */
 export interface CheckoutOrder {
@@ -39,13 +39,13 @@ function refuse(message: string): never {
  * @throws {EmulatorError} `ERR_INVALID_INPUT` or `ERR_NOT_FOUND` naming the field.
  */
 export async function createCheckoutRedirect(
-  store: Store,
+  world: World,
   order: CheckoutOrder,
 ): Promise<CheckoutRedirect> {
-  const user = store.userByLogin(order.login);
+  const user = world.userByLogin(order.login);
   if (user === undefined)
     throw new EmulatorError('ERR_NOT_FOUND', `login: no user "${order.login}".`);
-  const found = store.integration(order.integrationId);
+  const found = world.integration(order.integrationId);
   if (found === undefined)
     throw new EmulatorError(
       'ERR_NOT_FOUND',
@@ -56,7 +56,7 @@ export async function createCheckoutRedirect(
       `integration_id: integration ${order.integrationId} is private (visible only to its owner).`,
     );
   }
-  const iat = Math.floor(store.now() / 1000);
+  const iat = Math.floor(world.now() / 1000);
   const payload: Record<string, unknown> = {
     iss: 'NLRI',
     iat,
@@ -77,7 +77,7 @@ export async function createCheckoutRedirect(
       nle: centsToDecimalString(cents),
     });
   } else {
-    const product = store.products.get(order.product);
+    const product = world.products.get(order.product);
     if (product === undefined) refuse(`product: unknown product "${order.product}".`);
     const plan = product.plans.find((p) => p.cnt === order.cnt);
     if (plan === undefined) refuse(`cnt: ${product.name} has no plan ${String(order.cnt)}.`);

@@ -1,5 +1,5 @@
 import type { EmulatorConfig, WebhookUrls } from '../config/seed.js';
-import type { Store } from '../state/store.js';
+import type { World } from '../world/world.js';
 import { UsageError, urlFlag } from './args.js';
 
 const KINDS = ['purchase', 'transfer'] as const;
@@ -83,7 +83,7 @@ export function applySeedFlags(
 
 /** Applies the same flags to a world loaded from `--persist`, which the seed no longer shapes. */
 export function applySeedFlagsToWorld(
-  store: Store,
+  store: World,
   redirectUris: readonly string[],
   webhooks: WebhookUrls | undefined,
 ): void {

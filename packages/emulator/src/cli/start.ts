@@ -4,8 +4,8 @@ import { defaultConfig } from '../config/demo-seed.js';
 import type { EmulatorConfig } from '../config/seed.js';
 import { type RunningEmulator, startEmulator } from '../emulator.js';
 import { isEmulatorError } from '../errors.js';
-import type { Store } from '../state/store.js';
 import { webhookReport, webhookReportLine } from '../webhooks/report.js';
+import type { World } from '../world/world.js';
 import {
   EXIT_FAILED,
   EXIT_OK,
@@ -128,7 +128,7 @@ function redirectUriLines(uris: readonly string[]): string[] {
 
 /** What the CLI prints once listening: URLs, credentials, redirect URIs, webhook URLs. */
 export function startBanner(emulator: RunningEmulator): string {
-  const state: Store = emulator.state;
+  const state: World = emulator.world;
   const lines = [
     `Neverlose emulator listening on ${emulator.url}`,
     `  dashboard:  ${emulator.url}/admin`,
@@ -207,9 +207,9 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
     io.err.write(`neverlose-emulator: ${(error as Error).message}\n`);
     return EXIT_FAILED;
   }
-  applySeedFlagsToWorld(emulator.state, flags.redirectUris, flags.webhooks);
+  applySeedFlagsToWorld(emulator.world, flags.redirectUris, flags.webhooks);
   io.out.write(startBanner(emulator));
-  const maxAttempts = () => emulator.state.config.settings.webhookRetry.maxAttempts;
+  const maxAttempts = () => emulator.world.config.settings.webhookRetry.maxAttempts;
   emulator.webhooks.onEvent((event) => {
     io.out.write(`${webhookReportLine(webhookReport(event, maxAttempts()))}\n`);
   });

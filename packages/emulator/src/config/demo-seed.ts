@@ -25,18 +25,20 @@ const LOCAL_ORIGINS = [3000, 3001, 5173, 8080].flatMap((port) => [
 /**
  * Callback paths of the packages' READMEs and examples: `/callback` (neverlose-oidc, the
  * web-standard example), `/auth/callback`, `/auth/neverlose/callback` (passport-neverlose, the
- * express-passport example) and `/api/auth/callback/neverlose` (Auth.js's convention).
+ * core's example, Hono), `/api/auth/callback/neverlose` (Auth.js's convention in Next.js,
+ * better-auth) and `/auth/callback/neverlose` (Auth.js mounted on `/auth` by `@auth/express`).
  */
 const CALLBACK_PATHS = [
   '/callback',
   '/auth/callback',
   '/auth/neverlose/callback',
   '/api/auth/callback/neverlose',
+  '/auth/callback/neverlose',
 ];
 
 /**
  * The redirect URIs of the demo seed's OAuth clients: every path of the packages' READMEs and
- * examples on `127.0.0.1` and `localhost`, ports 3000, 3001, 5173 and 8080 (32 URIs), so that the
+ * examples on `127.0.0.1` and `localhost`, ports 3000, 3001, 5173 and 8080 (40 URIs), so that the
  * first login of an app written from the docs needs no registration.
  */
 export const DEMO_REDIRECT_URIS: readonly string[] = LOCAL_ORIGINS.flatMap((origin) =>

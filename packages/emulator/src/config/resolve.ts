@@ -64,30 +64,9 @@ export function resolveNamedConfig(input: unknown, entry: EntryName): ResolvedCo
   );
   const productNames = new Set(products.map((p) => p.name));
 
-  const users = list(root['users'], 'users').map((raw, i) => {
-    const at = entry('users', i);
-    const u = obj(raw, at);
-    const login = text(u['login'], `${at}.login`, LOGIN_RE);
-    const invited = opt(u['invited'], [] as readonly string[], (v) =>
-      list(v, `${at}.invited`).map((name, j) => {
-        const product = text(name, `${at}.invited[${j}]`);
-        if (!productNames.has(product)) fail(`${at}.invited[${j}]`, 'is not a configured product');
-        return product;
-      }),
-    );
-    return {
-      id: int(u['id'], `${at}.id`, 1),
-      login,
-      email: opt(u['email'], `${login.toLowerCase()}@example.test`, (v) => text(v, `${at}.email`)),
-      avatarUrl: opt(u['avatarUrl'], '', (v) => (v === '' ? '' : url(v, `${at}.avatarUrl`))),
-      regDate: opt(u['regDate'], '2020-01-01', (v) => text(v, `${at}.regDate`, DATE_RE)),
-      balance: opt(u['balance'], 0, (v) => nle(v, `${at}.balance`)),
-      invited,
-      items: opt(u['items'], [] as readonly string[], (v) =>
-        list(v, `${at}.items`).map((code, j) => text(code, `${at}.items[${j}]`)),
-      ),
-    };
-  });
+  const users = list(root['users'], 'users').map((raw, i) =>
+    resolveUser(raw, entry('users', i), productNames),
+  );
   unique(
     users,
     (u) => String(u.id),
@@ -100,19 +79,9 @@ export function resolveNamedConfig(input: unknown, entry: EntryName): ResolvedCo
   );
   const userIds = new Set(users.map((u) => u.id));
 
-  const items = list(root['items'], 'items').map((raw, i) => {
-    const at = entry('items', i);
-    const it = obj(raw, at);
-    const code = text(it['code'], `${at}.code`, ITEM_RE);
-    const sellerId = int(it['sellerId'], `${at}.sellerId`, 1);
-    if (!userIds.has(sellerId)) fail(`${at}.sellerId`, 'is not a configured user id');
-    return {
-      code,
-      name: opt(it['name'], code, (v) => text(v, `${at}.name`)),
-      price: nle(it['price'], `${at}.price`),
-      sellerId,
-    };
-  });
+  const items = list(root['items'], 'items').map((raw, i) =>
+    resolveItem(raw, entry('items', i), userIds),
+  );
   unique(
     items,
     (it) => it.code,
@@ -126,21 +95,9 @@ export function resolveNamedConfig(input: unknown, entry: EntryName): ResolvedCo
     });
   });
 
-  const marketAccounts = list(root['marketAccounts'], 'marketAccounts').map((raw, i) => {
-    const at = entry('marketAccounts', i);
-    const a = obj(raw, at);
-    const userId = int(a['userId'], `${at}.userId`, 1);
-    if (!userIds.has(userId)) fail(`${at}.userId`, 'is not a configured user id');
-    return {
-      userId,
-      apiKey: text(a['apiKey'], `${at}.apiKey`),
-      reseller: opt(a['reseller'], false, (v) => bool(v, `${at}.reseller`)),
-      webhooks: resolveWebhooks(a['webhooks'], `${at}.webhooks`),
-      integration: opt(a['integration'], undefined, (v) =>
-        resolveIntegration(v, `${at}.integration`),
-      ),
-    };
-  });
+  const marketAccounts = list(root['marketAccounts'], 'marketAccounts').map((raw, i) =>
+    resolveMarketAccount(raw, entry('marketAccounts', i), userIds),
+  );
   unique(
     marketAccounts,
     (a) => String(a.userId),
@@ -152,25 +109,9 @@ export function resolveNamedConfig(input: unknown, entry: EntryName): ResolvedCo
     (i) => `${entry('marketAccounts', i)}.integration.id`,
   );
 
-  const oauthClients = list(root['oauthClients'], 'oauthClients').map((raw, i) => {
-    const at = entry('oauthClients', i);
-    const c = obj(raw, at);
-    const clientId = text(c['clientId'], `${at}.clientId`);
-    return {
-      clientId,
-      clientSecret: text(c['clientSecret'], `${at}.clientSecret`),
-      name: opt(c['name'], clientId, (v) => text(v, `${at}.name`)),
-      redirectUris: list(c['redirectUris'], `${at}.redirectUris`).map((u, j) =>
-        redirectUri(u, `${at}.redirectUris[${j}]`),
-      ),
-      permissions: opt(c['permissions'], [] as readonly OAuthClientPermission[], (v) =>
-        list(v, `${at}.permissions`).map((p, j) => {
-          if (p !== 'no_pkce') fail(`${at}.permissions[${j}]`, 'must be "no_pkce"');
-          return p;
-        }),
-      ),
-    };
-  });
+  const oauthClients = list(root['oauthClients'], 'oauthClients').map((raw, i) =>
+    resolveOAuthClient(raw, entry('oauthClients', i)),
+  );
   unique(
     oauthClients,
     (c) => c.clientId,
@@ -185,6 +126,90 @@ export function resolveNamedConfig(input: unknown, entry: EntryName): ResolvedCo
     marketAccounts,
     oauthClients,
     settings: resolveSettings(root['settings']),
+  };
+}
+
+/** A user entry; its `items` are checked once the items are resolved. */
+function resolveUser(
+  raw: unknown,
+  at: string,
+  productNames: ReadonlySet<string>,
+): ResolvedConfig['users'][number] {
+  const u = obj(raw, at);
+  const login = text(u['login'], `${at}.login`, LOGIN_RE);
+  const invited = opt(u['invited'], [] as readonly string[], (v) =>
+    list(v, `${at}.invited`).map((name, j) => {
+      const product = text(name, `${at}.invited[${j}]`);
+      if (!productNames.has(product)) fail(`${at}.invited[${j}]`, 'is not a configured product');
+      return product;
+    }),
+  );
+  return {
+    id: int(u['id'], `${at}.id`, 1),
+    login,
+    email: opt(u['email'], `${login.toLowerCase()}@example.test`, (v) => text(v, `${at}.email`)),
+    avatarUrl: opt(u['avatarUrl'], '', (v) => (v === '' ? '' : url(v, `${at}.avatarUrl`))),
+    regDate: opt(u['regDate'], '2020-01-01', (v) => text(v, `${at}.regDate`, DATE_RE)),
+    balance: opt(u['balance'], 0, (v) => nle(v, `${at}.balance`)),
+    invited,
+    items: opt(u['items'], [] as readonly string[], (v) =>
+      list(v, `${at}.items`).map((code, j) => text(code, `${at}.items[${j}]`)),
+    ),
+  };
+}
+
+function resolveItem(
+  raw: unknown,
+  at: string,
+  userIds: ReadonlySet<number>,
+): ResolvedConfig['items'][number] {
+  const it = obj(raw, at);
+  const code = text(it['code'], `${at}.code`, ITEM_RE);
+  const sellerId = int(it['sellerId'], `${at}.sellerId`, 1);
+  if (!userIds.has(sellerId)) fail(`${at}.sellerId`, 'is not a configured user id');
+  return {
+    code,
+    name: opt(it['name'], code, (v) => text(v, `${at}.name`)),
+    price: nle(it['price'], `${at}.price`),
+    sellerId,
+  };
+}
+
+function resolveMarketAccount(
+  raw: unknown,
+  at: string,
+  userIds: ReadonlySet<number>,
+): ResolvedConfig['marketAccounts'][number] {
+  const a = obj(raw, at);
+  const userId = int(a['userId'], `${at}.userId`, 1);
+  if (!userIds.has(userId)) fail(`${at}.userId`, 'is not a configured user id');
+  return {
+    userId,
+    apiKey: text(a['apiKey'], `${at}.apiKey`),
+    reseller: opt(a['reseller'], false, (v) => bool(v, `${at}.reseller`)),
+    webhooks: resolveWebhooks(a['webhooks'], `${at}.webhooks`),
+    integration: opt(a['integration'], undefined, (v) =>
+      resolveIntegration(v, `${at}.integration`),
+    ),
+  };
+}
+
+function resolveOAuthClient(raw: unknown, at: string): ResolvedConfig['oauthClients'][number] {
+  const c = obj(raw, at);
+  const clientId = text(c['clientId'], `${at}.clientId`);
+  return {
+    clientId,
+    clientSecret: text(c['clientSecret'], `${at}.clientSecret`),
+    name: opt(c['name'], clientId, (v) => text(v, `${at}.name`)),
+    redirectUris: list(c['redirectUris'], `${at}.redirectUris`).map((u, j) =>
+      redirectUri(u, `${at}.redirectUris[${j}]`),
+    ),
+    permissions: opt(c['permissions'], [] as readonly OAuthClientPermission[], (v) =>
+      list(v, `${at}.permissions`).map((p, j) => {
+        if (p !== 'no_pkce') fail(`${at}.permissions[${j}]`, 'must be "no_pkce"');
+        return p;
+      }),
+    ),
   };
 }
 

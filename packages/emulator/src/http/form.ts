@@ -1,4 +1,4 @@
-import { BodyTooLarge, type RequestContext } from './context.js';
+import { BodyTooLarge, type RequestContext } from './request-context.js';
 
 /** Largest form or admin JSON body accepted. */
 export const FORM_LIMIT = 1024 * 1024;

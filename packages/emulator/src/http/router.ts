@@ -1,4 +1,4 @@
-import type { RequestContext } from './context.js';
+import type { RequestContext } from './request-context.js';
 
 /** A route handler. It may answer synchronously or return a promise. */
 export type Handler = (ctx: RequestContext) => void | Promise<void>;

@@ -1,8 +1,8 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { readParams, single } from '../http/form.js';
 import { html, page, type RawHtml } from '../http/html.js';
-import type { OAuthClientRecord } from '../state/store.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { OAuthClientRecord } from '../world/records.js';
 import { SUPPORTED_SCOPES } from './scopes.js';
 import type { PendingAuthorization } from './sessions.js';
 import { unregisteredPage } from './unregistered-page.js';
@@ -62,7 +62,7 @@ export async function handleAuthorize(ctx: RequestContext, app: EmulatorContext)
   }
   const clientId = single(params, 'client_id');
   const redirectUri = single(params, 'redirect_uri');
-  const client = typeof clientId === 'string' ? app.store.clients.get(clientId) : undefined;
+  const client = typeof clientId === 'string' ? app.world.clients.get(clientId) : undefined;
   if (
     client === undefined ||
     typeof redirectUri !== 'string' ||
@@ -151,7 +151,7 @@ function signInPage(
   client: OAuthClientRecord,
   pending: PendingAuthorization,
 ): string {
-  const users = [...app.store.users.values()];
+  const users = [...app.world.users.values()];
   const buttons: RawHtml[] = users.map(
     (user) =>
       html`<button type="submit" class="primary" name="user_id" value="${user.id}" id="signin-user-${user.login}">Sign in as ${user.login}</button>`,
@@ -174,7 +174,7 @@ function consentPage(
   client: OAuthClientRecord,
   pending: PendingAuthorization,
 ): string {
-  const user = pending.userId === undefined ? undefined : app.store.users.get(pending.userId);
+  const user = pending.userId === undefined ? undefined : app.world.users.get(pending.userId);
   const scopes = pending.scopes.map(
     (s) => html`<li data-scope="${s}"><code>${s}</code>: ${SCOPE_TEXT[s] ?? s}</li>`,
   );
@@ -203,7 +203,7 @@ async function pendingFromForm(
   if (params === undefined) return undefined;
   const id = single(params, 'request');
   const pending = typeof id === 'string' ? app.sessions.getPending(id) : undefined;
-  const client = pending === undefined ? undefined : app.store.clients.get(pending.clientId);
+  const client = pending === undefined ? undefined : app.world.clients.get(pending.clientId);
   if (pending === undefined || client === undefined) {
     errorPage(
       ctx,
@@ -229,7 +229,7 @@ export async function handleSignIn(ctx: RequestContext, app: EmulatorContext): P
     });
   }
   const userId = Number(single(params, 'user_id'));
-  if (!Number.isSafeInteger(userId) || !app.store.users.has(userId)) {
+  if (!Number.isSafeInteger(userId) || !app.world.users.has(userId)) {
     return errorPage(ctx, 400, 'Pick one of the listed users.');
   }
   pending.userId = userId;
@@ -247,7 +247,7 @@ export async function handleConsent(ctx: RequestContext, app: EmulatorContext): 
     const code = app.sessions.issueCode(
       pending,
       pending.userId,
-      app.store.config.settings.codeTtlSeconds,
+      app.world.config.settings.codeTtlSeconds,
     );
     return redirectWith(ctx, pending.redirectUri, { code: code.code, state: pending.state });
   }

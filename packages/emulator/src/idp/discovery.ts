@@ -1,5 +1,5 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
+import type { RequestContext } from '../http/request-context.js';
 import { SUPPORTED_CLAIMS, SUPPORTED_SCOPES } from './scopes.js';
 
 /** Paths of the current endpoints, as published by discovery. */

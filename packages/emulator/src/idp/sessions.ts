@@ -1,5 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { Store } from '../state/store.js';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Fresh random text for ids, codes and tokens. */
+function randomId(bytes = 24): string {
+  return randomBytes(bytes).toString('base64url');
+}
 
 /** An authorization request waiting for sign-in and consent. */
 export interface PendingAuthorization {
@@ -58,7 +62,7 @@ export class IdpSessions {
     this.sweep();
     const pending: PendingAuthorization = {
       ...input,
-      id: Store.randomId(),
+      id: randomId(),
       createdAt: this.now(),
       userId: undefined,
     };
@@ -76,7 +80,7 @@ export class IdpSessions {
   issueCode(pending: PendingAuthorization, userId: number, ttlSeconds: number): CodeRecord {
     const issuedAt = this.now();
     const record: CodeRecord = {
-      code: Store.randomId(),
+      code: randomId(),
       clientId: pending.clientId,
       redirectUri: pending.redirectUri,
       userId,
@@ -96,7 +100,7 @@ export class IdpSessions {
   issueToken(code: CodeRecord, ttlSeconds: number): TokenRecord {
     const issuedAt = this.now();
     const token: TokenRecord = {
-      accessToken: Store.randomId(32),
+      accessToken: randomId(32),
       clientId: code.clientId,
       userId: code.userId,
       scopes: code.scopes,

@@ -1,7 +1,7 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { readText, single } from '../http/form.js';
-import type { OAuthClientRecord } from '../state/store.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { OAuthClientRecord } from '../world/records.js';
 import { signIdToken } from './id-token.js';
 import { pkceMatches, secretsEqual } from './sessions.js';
 
@@ -75,7 +75,7 @@ function authenticateClient(
     clientId = bodyId;
     secret = bodySecret;
   }
-  const client = clientId === undefined ? undefined : app.store.clients.get(clientId);
+  const client = clientId === undefined ? undefined : app.world.clients.get(clientId);
   if (client === undefined || secret === undefined || !secretsEqual(secret, client.clientSecret)) {
     return {
       status: 401,
@@ -155,7 +155,7 @@ export async function handleToken(
       'The code was already used; the tokens it issued are revoked.',
     );
   }
-  if (code.expiresAt <= app.store.now())
+  if (code.expiresAt <= app.world.now())
     return oauthError(ctx, 400, 'invalid_grant', 'The code expired.');
   if (single(params, 'redirect_uri') !== code.redirectUri) {
     return oauthError(
@@ -179,11 +179,11 @@ export async function handleToken(
       );
     }
   }
-  const user = app.store.users.get(code.userId);
+  const user = app.world.users.get(code.userId);
   if (user === undefined)
     return oauthError(ctx, 400, 'invalid_grant', 'The user no longer exists.');
 
-  const ttl = app.store.config.settings.accessTokenTtlSeconds;
+  const ttl = app.world.config.settings.accessTokenTtlSeconds;
   const token = app.sessions.issueToken(code, ttl);
   const reply: Record<string, unknown> = {
     access_token: token.accessToken,
@@ -193,7 +193,7 @@ export async function handleToken(
   };
   const wantsIdToken =
     code.scopes.includes('openid') &&
-    (!legacy || app.store.config.settings.legacyTokenEndpointIssuesIdToken);
+    (!legacy || app.world.config.settings.legacyTokenEndpointIssuesIdToken);
   if (wantsIdToken) {
     reply['id_token'] = await signIdToken(
       {

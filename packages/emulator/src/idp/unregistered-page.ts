@@ -1,6 +1,6 @@
-import type { EmulatorContext } from '../context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { html, page, type RawHtml } from '../http/html.js';
-import type { OAuthClientRecord } from '../state/store.js';
+import type { OAuthClientRecord } from '../world/records.js';
 
 /**
  * A URL that may be shown inside a single-quoted shell argument: absolute http(s), no quote, no
@@ -35,7 +35,7 @@ export function unregisteredPage(
   const registered =
     client === undefined
       ? html`<p>Registered client ids:</p>
-<ul id="error-registered-clients">${[...app.store.clients.keys()].map((id) => html`<li><code>${id}</code></li>`)}</ul>`
+<ul id="error-registered-clients">${[...app.world.clients.keys()].map((id) => html`<li><code>${id}</code></li>`)}</ul>`
       : html`<p>Redirect URIs registered for <code>${client.clientId}</code> (an exact match is required):</p>
 <ul id="error-registered-uris">${client.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul>`;
   const uri =

@@ -1,7 +1,7 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { readText } from '../http/form.js';
-import type { UserRecord } from '../state/store.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { UserRecord } from '../world/records.js';
 
 /** The picture of a user: the configured URL, or the emulator's placeholder PNG. */
 export function pictureUrl(app: EmulatorContext, user: UserRecord): string {
@@ -77,7 +77,7 @@ export async function handleUserinfo(ctx: RequestContext, app: EmulatorContext):
     );
   if (!token.scopes.includes('openid'))
     return bearerError(ctx, 403, 'insufficient_scope', 'The openid scope is required.');
-  const user = app.store.users.get(token.userId);
+  const user = app.world.users.get(token.userId);
   if (user === undefined)
     return bearerError(ctx, 401, 'invalid_token', 'The user no longer exists.');
   ctx.json(200, userClaims(app, user, token.scopes));

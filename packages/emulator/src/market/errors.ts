@@ -1,18 +1,17 @@
+import { OPERATION_ERRORS } from '../world/errors.js';
+
 /**
- * Error strings of the market API. Those marked "provider" are the provider's own, as observed
- * (see FACTS.md); the others are the emulator's choice where the provider's text is unknown.
+ * Error strings of the market API: those of the world's operations, and those of the request.
+ * Those marked "provider" are the provider's own, as observed
+ * (docs/provider-facts.md#error-strings); the others are the emulator's choice where the
+ * provider's text is unknown.
  */
 export const MARKET_ERRORS = {
+  ...OPERATION_ERRORS,
   /** provider */
   contentType: 'invalid content type(not application/json)',
   /** provider: the id was used by an action that already completed. */
   idUsed: 'Invalid id.',
-  /** provider */
-  userNotFound: "User doesn't exist",
-  /** provider */
-  alreadyHasItem: 'This user already has this item',
-  /** provider */
-  invalidItem: 'invalid item',
   invalidJson: 'Invalid JSON',
   invalidUserId: 'Invalid user_id',
   invalidSignature: 'Invalid signature',

@@ -1,6 +1,6 @@
 import { isNeverloseMarketError } from 'neverlose-market/errors';
 import { verifySignature } from 'neverlose-market/signing';
-import { BodyTooLarge, type RequestContext } from '../http/context.js';
+import { BodyTooLarge, type RequestContext } from '../http/request-context.js';
 import {
   isJsonObject,
   JsonNumber,
@@ -9,7 +9,8 @@ import {
   type JsonValue,
   parseJson,
 } from '../json/parse.js';
-import { OperationRefused, type Store } from '../state/store.js';
+import { OperationRefused } from '../world/errors.js';
+import type { World } from '../world/world.js';
 import { failure, MARKET_ERRORS, success } from './errors.js';
 import { MARKET_METHODS } from './methods.js';
 import { requestIdText } from './request-id.js';
@@ -24,7 +25,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * `application/json`), JSON, `user_id`, signature (the provider's Python semantics over the raw
  * body), reseller/integration rights, `id` (format, then "already completed"), then the method.
  */
-export async function handleMarket(ctx: RequestContext, store: Store): Promise<void> {
+export async function handleMarket(ctx: RequestContext, world: World): Promise<void> {
   ctx.log.area = 'market';
   const name = ctx.params['method'] ?? '';
   ctx.log.marketMethod = name;
@@ -32,7 +33,7 @@ export async function handleMarket(ctx: RequestContext, store: Store): Promise<v
 
   let raw: Buffer;
   try {
-    raw = await ctx.readBody(store.config.settings.maxBodyBytes);
+    raw = await ctx.readBody(world.config.settings.maxBodyBytes);
   } catch (error) {
     if (error instanceof BodyTooLarge)
       ctx.json(413, failure(MARKET_ERRORS.bodyTooLarge), { connection: 'close' });
@@ -62,7 +63,7 @@ export async function handleMarket(ctx: RequestContext, store: Store): Promise<v
   const userIdValue = body['user_id'];
   const userId =
     userIdValue instanceof JsonNumber && userIdValue.isInt ? userIdValue.value : Number.NaN;
-  const account = Number.isSafeInteger(userId) ? store.accounts.get(userId) : undefined;
+  const account = Number.isSafeInteger(userId) ? world.accounts.get(userId) : undefined;
   if (account === undefined) return ctx.json(200, failure(MARKET_ERRORS.invalidUserId));
   ctx.log.userId = account.userId;
 
@@ -80,7 +81,7 @@ export async function handleMarket(ctx: RequestContext, store: Store): Promise<v
     if (id === undefined) return ctx.json(200, failure(MARKET_ERRORS.idFormat));
     ctx.log.requestId = id;
     if (method.id === 'required') {
-      if (store.isIdCompleted(account.userId, id))
+      if (world.isIdCompleted(account.userId, id))
         return ctx.json(200, failure(MARKET_ERRORS.idUsed));
       requestId = id;
     }
@@ -90,7 +91,7 @@ export async function handleMarket(ctx: RequestContext, store: Store): Promise<v
     const extra = method.run({
       body: body as JsonObject,
       account,
-      store,
+      world,
       origin: { userId: account.userId, requestId },
     });
     ctx.json(200, success(extra));

@@ -1,11 +1,9 @@
 import { JsonNumber, type JsonObject, type JsonValue } from '../json/parse.js';
-import { fromCents, toCents } from '../state/money.js';
-import {
-  type MarketAccountRecord,
-  OperationRefused,
-  type Origin,
-  type Store,
-} from '../state/store.js';
+import { OperationRefused } from '../world/errors.js';
+import { fromCents, toCents } from '../world/money.js';
+import { giftProduct, giveForFree, transfer } from '../world/operations.js';
+import type { MarketAccountRecord, Origin } from '../world/records.js';
+import type { World } from '../world/world.js';
 import { MARKET_ERRORS } from './errors.js';
 import { PricesFormatError, validatePrices } from './prices.js';
 
@@ -13,7 +11,7 @@ import { PricesFormatError, validatePrices } from './prices.js';
 export interface MarketCall {
   readonly body: JsonObject;
   readonly account: MarketAccountRecord;
-  readonly store: Store;
+  readonly world: World;
   readonly origin: Origin;
 }
 
@@ -43,9 +41,9 @@ function username(body: JsonObject): string {
   return value;
 }
 
-function productName(body: JsonObject, store: Store): string {
+function productName(body: JsonObject, world: World): string {
   const value = body['product'];
-  if (typeof value !== 'string' || !store.products.has(value)) refuse('Invalid product');
+  if (typeof value !== 'string' || !world.products.has(value)) refuse(MARKET_ERRORS.invalidProduct);
   return value;
 }
 
@@ -69,10 +67,10 @@ export const MARKET_METHODS: Readonly<Record<string, MarketMethod>> = {
     resellerOnly: false,
     integration: false,
     id: 'required',
-    run: ({ body, account, store, origin }) => {
+    run: ({ body, account, world, origin }) => {
       const code = body['code'];
       if (typeof code !== 'string') refuse(MARKET_ERRORS.invalidItem);
-      store.giveForFree(account.userId, username(body), code, origin);
+      giveForFree(world, account.userId, username(body), code, origin);
       return {};
     },
   },
@@ -80,11 +78,11 @@ export const MARKET_METHODS: Readonly<Record<string, MarketMethod>> = {
     resellerOnly: true,
     integration: false,
     id: 'required',
-    run: ({ body, account, store, origin }) => {
+    run: ({ body, account, world, origin }) => {
       const amount = body['amount'];
       const cents = amount instanceof JsonNumber ? toCents(amount.value) : undefined;
-      if (cents === undefined || cents <= 0) refuse('Invalid amount');
-      store.transfer(account.userId, username(body), cents, origin);
+      if (cents === undefined || cents <= 0) refuse(MARKET_ERRORS.invalidAmount);
+      transfer(world, account.userId, username(body), cents, origin);
       return {};
     },
   },
@@ -92,11 +90,11 @@ export const MARKET_METHODS: Readonly<Record<string, MarketMethod>> = {
     resellerOnly: true,
     integration: false,
     id: 'required',
-    run: ({ body, account, store, origin }) => {
-      const product = productName(body, store);
+    run: ({ body, account, world, origin }) => {
+      const product = productName(body, world);
       const cnt = intField(body['cnt']);
-      if (cnt === undefined) refuse('Invalid cnt');
-      store.giftProduct(account.userId, username(body), product, cnt, origin);
+      if (cnt === undefined) refuse(MARKET_ERRORS.invalidCnt);
+      giftProduct(world, account.userId, username(body), product, cnt, origin);
       return {};
     },
   },
@@ -104,8 +102,8 @@ export const MARKET_METHODS: Readonly<Record<string, MarketMethod>> = {
     resellerOnly: true,
     integration: false,
     id: 'none',
-    run: ({ body, store }) => {
-      const product = store.products.get(productName(body, store));
+    run: ({ body, world }) => {
+      const product = world.products.get(productName(body, world));
       const prices: Record<string, unknown> = {};
       for (const plan of product?.plans ?? []) {
         prices[String(plan.days)] = { cnt: plan.cnt, eur: plan.eur, rub: plan.rub };
@@ -117,9 +115,9 @@ export const MARKET_METHODS: Readonly<Record<string, MarketMethod>> = {
     resellerOnly: true,
     integration: false,
     id: 'none',
-    run: ({ body, store }) => {
-      const product = store.products.get(productName(body, store));
-      const user = store.userByLogin(username(body));
+    run: ({ body, world }) => {
+      const product = world.products.get(productName(body, world));
+      const user = world.userByLogin(username(body));
       if (product === undefined || user === undefined) return refuse(MARKET_ERRORS.userNotFound);
       return {
         cheat_public: product.public,
@@ -131,14 +129,14 @@ export const MARKET_METHODS: Readonly<Record<string, MarketMethod>> = {
     resellerOnly: true,
     integration: false,
     id: 'none',
-    run: ({ body, store }) => ({ user_exists: store.userByLogin(username(body)) !== undefined }),
+    run: ({ body, world }) => ({ user_exists: world.userByLogin(username(body)) !== undefined }),
   },
   'get-balance': {
     resellerOnly: false,
     integration: false,
     id: 'none',
-    run: ({ account, store }) => ({
-      balance: fromCents(store.users.get(account.userId)?.balanceCents ?? 0),
+    run: ({ account, world }) => ({
+      balance: fromCents(world.users.get(account.userId)?.balanceCents ?? 0),
     }),
   },
   'integration-visibility': {
@@ -150,7 +148,7 @@ export const MARKET_METHODS: Readonly<Record<string, MarketMethod>> = {
       const isPublic = call.body['is_public'];
       if (typeof isPublic !== 'boolean') refuse(MARKET_ERRORS.invalidIsPublic);
       integration.public = isPublic;
-      call.store.changed();
+      call.world.changed();
       return {};
     },
   },
@@ -165,19 +163,19 @@ export const MARKET_METHODS: Readonly<Record<string, MarketMethod>> = {
         refuse(`${MARKET_ERRORS.invalidPrices}: prices must be a JSON string`);
       let prices: ReturnType<typeof validatePrices>;
       try {
-        prices = validatePrices(text, call.store.products);
+        prices = validatePrices(text, call.world.products);
       } catch (error) {
         if (error instanceof PricesFormatError)
           refuse(`${MARKET_ERRORS.invalidPrices}: ${error.message}`);
         throw error;
       }
-      const setAt = call.store.now();
+      const setAt = call.world.now();
       integration.prices = {
         prices,
         setAt,
-        expiresAt: setAt + call.store.config.settings.resellerPricesTtlSeconds * 1000,
+        expiresAt: setAt + call.world.config.settings.resellerPricesTtlSeconds * 1000,
       };
-      call.store.changed();
+      call.world.changed();
       return {};
     },
   },

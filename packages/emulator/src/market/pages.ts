@@ -1,9 +1,10 @@
-import type { EmulatorContext } from '../context.js';
-import type { RequestContext } from '../http/context.js';
+import type { EmulatorContext } from '../emulator-context.js';
 import { readParams, single } from '../http/form.js';
 import { html, page } from '../http/html.js';
-import { fromCents, toCents } from '../state/money.js';
-import { OperationRefused } from '../state/store.js';
+import type { RequestContext } from '../http/request-context.js';
+import { OPERATION_ERRORS, OperationRefused } from '../world/errors.js';
+import { fromCents, toCents } from '../world/money.js';
+import { EMULATOR_ORIGIN, purchase, transfer } from '../world/operations.js';
 
 function marketPage(
   app: EmulatorContext,
@@ -11,9 +12,9 @@ function marketPage(
   message?: string,
   error?: string,
 ): string {
-  const users = [...app.store.users.values()];
-  const me = (login === undefined ? undefined : app.store.userByLogin(login)) ?? users[0];
-  const items = [...app.store.items.values()];
+  const users = [...app.world.users.values()];
+  const me = (login === undefined ? undefined : app.world.userByLogin(login)) ?? users[0];
+  const items = [...app.world.items.values()];
   return page(
     'Market',
     html`<div class="card">
@@ -78,7 +79,7 @@ async function pageAction(
 export function handleMarketBuy(ctx: RequestContext, app: EmulatorContext): Promise<void> {
   return pageAction(ctx, app, 'buyer', (params) => {
     const code = single(params, 'code') ?? '';
-    app.store.purchase(single(params, 'buyer') ?? '', code);
+    purchase(app.world, single(params, 'buyer') ?? '', code);
     return `Bought ${code}.`;
   });
 }
@@ -86,27 +87,21 @@ export function handleMarketBuy(ctx: RequestContext, app: EmulatorContext): Prom
 /** `POST /market/transfer` (`from`, `to`, `amount`). */
 export function handleMarketTransfer(ctx: RequestContext, app: EmulatorContext): Promise<void> {
   return pageAction(ctx, app, 'from', (params) => {
-    const from = app.store.userByLogin(single(params, 'from') ?? '');
-    if (from === undefined) throw new OperationRefused("User doesn't exist");
+    const from = app.world.userByLogin(single(params, 'from') ?? '');
+    if (from === undefined) throw new OperationRefused(OPERATION_ERRORS.userNotFound);
     const amountText = single(params, 'amount') ?? '';
     const cents = /^\d{1,10}(?:\.\d{1,2})?$/.test(amountText)
       ? toCents(Number(amountText))
       : undefined;
-    if (cents === undefined) throw new OperationRefused('Invalid amount');
-    app.store.transfer(
-      from.id,
-      single(params, 'to') ?? '',
-      cents,
-      { userId: null, requestId: null },
-      'transfer',
-    );
+    if (cents === undefined) throw new OperationRefused(OPERATION_ERRORS.invalidAmount);
+    transfer(app.world, from.id, single(params, 'to') ?? '', cents, EMULATOR_ORIGIN, 'transfer');
     return `Transferred ${amountText} NLE.`;
   });
 }
 
 /** `GET /users/<login>`: the profile page that the `profile` claim points to. */
 export function handleProfile(ctx: RequestContext, app: EmulatorContext): void {
-  const user = app.store.userByLogin(ctx.params['login'] ?? '');
+  const user = app.world.userByLogin(ctx.params['login'] ?? '');
   if (user === undefined) {
     ctx.html(
       404,

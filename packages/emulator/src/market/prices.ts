@@ -10,7 +10,7 @@
  */
 
 import { isJsonObject, JsonNumber, type JsonValue, parseJson } from '../json/parse.js';
-import type { ProductRecord } from '../state/store.js';
+import type { ProductRecord } from '../world/records.js';
 
 /** Why a prices object was refused: the field and the rule. */
 export class PricesFormatError extends Error {}

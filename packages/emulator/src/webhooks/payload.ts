@@ -1,7 +1,8 @@
 import { createTestWebhook } from 'neverlose-market/webhooks';
 import type { EmulatorSettings } from '../config/settings.js';
-import { centsToDecimalString } from '../state/money.js';
-import type { MarketEvent, Store } from '../state/store.js';
+import { centsToDecimalString } from '../world/money.js';
+import type { MarketEvent } from '../world/records.js';
+import type { World } from '../world/world.js';
 
 /** A webhook body ready to send. */
 export interface WebhookPayload {
@@ -23,7 +24,7 @@ export interface WebhookPayload {
  */
 export function buildWebhook(
   event: MarketEvent,
-  store: Store,
+  world: World,
   apiKey: string,
   settings: EmulatorSettings,
 ): WebhookPayload {
@@ -38,7 +39,7 @@ export function buildWebhook(
       ? createTestWebhook(
           {
             kind: 'purchase',
-            username: store.userByLogin(event.buyer)?.login ?? event.buyer,
+            username: world.userByLogin(event.buyer)?.login ?? event.buyer,
             itemId: event.itemCode,
             amount,
             uniqueId: event.uniqueId,

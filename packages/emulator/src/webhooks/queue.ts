@@ -1,5 +1,6 @@
 import { EmulatorError } from '../errors.js';
-import type { MarketEvent, Store } from '../state/store.js';
+import type { MarketEvent } from '../world/records.js';
+import type { World } from '../world/world.js';
 import { buildWebhook } from './payload.js';
 
 /** One attempt to deliver a webhook. */
@@ -41,11 +42,23 @@ export type WebhookQueueEvent =
       readonly attempt: DeliveryAttempt;
     };
 
+/** A running emulator's webhook deliveries, as a test or the CLI reads them. */
+export interface WebhookLog {
+  /** Every delivery since the start or the last reset, oldest first, with its attempts. */
+  readonly deliveries: readonly WebhookDelivery[];
+  /**
+   * Calls `listener` when a delivery is queued and after each attempt.
+   *
+   * @returns a function that stops the calls.
+   */
+  onEvent(listener: (event: WebhookQueueEvent) => void): () => void;
+}
+
 /**
  * Sends purchase and transfer webhooks to the configured URLs, retrying with exponential backoff
  * (`baseDelayMs`, doubled per attempt, capped at `maxDelayMs`) until a 2xx or `maxAttempts`.
  */
-export class WebhookQueue {
+export class WebhookQueue implements WebhookLog {
   readonly deliveries: WebhookDelivery[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly controllers = new Set<AbortController>();
@@ -56,16 +69,16 @@ export class WebhookQueue {
   private nextId = 1;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: Store) {
-    this.unsubscribe = store.onEvent((event) => this.enqueue(event));
+  constructor(private readonly world: World) {
+    this.unsubscribe = world.onEvent((event) => this.enqueue(event));
   }
 
   private enqueue(event: MarketEvent): void {
     const userId = event.kind === 'purchase' ? event.sellerId : event.recipientId;
-    const account = this.store.accounts.get(userId);
+    const account = this.world.accounts.get(userId);
     const url = account?.webhooks[event.kind];
     if (account === undefined || url === undefined || this.closed) return;
-    const payload = buildWebhook(event, this.store, account.apiKey, this.store.config.settings);
+    const payload = buildWebhook(event, this.world, account.apiKey, this.world.config.settings);
     this.send({ ...payload, url, userId, replayOf: null });
   }
 
@@ -99,7 +112,7 @@ export class WebhookQueue {
     if (original === undefined)
       throw new EmulatorError('ERR_NOT_FOUND', `No webhook delivery ${id} in the log.`);
     if (this.closed) throw new EmulatorError('ERR_OPERATION_REFUSED', 'The emulator stopped.');
-    const current = this.store.accounts.get(original.userId)?.webhooks[original.kind];
+    const current = this.world.accounts.get(original.userId)?.webhooks[original.kind];
     return this.send({
       kind: original.kind,
       url: url ?? current ?? original.url,
@@ -142,7 +155,7 @@ export class WebhookQueue {
   private async attempt(delivery: WebhookDelivery): Promise<void> {
     if (this.closed) return;
     const { maxAttempts, baseDelayMs, maxDelayMs, timeoutMs } =
-      this.store.config.settings.webhookRetry;
+      this.world.config.settings.webhookRetry;
     const controller = new AbortController();
     this.controllers.add(controller);
     const timeout = setTimeout(

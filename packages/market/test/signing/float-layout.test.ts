@@ -16,6 +16,7 @@ describe(`pythonFloatRepr against CPython ${fixture.meta.python}'s repr()`, () =
     expect(mismatches).toEqual([]);
   });
 
+  // The table of docs/provider-facts.md#python-rendering, and the edges of the layout.
   it.each([
     [2, '2.0'],
     [0.00001, '1e-05'],
@@ -29,7 +30,7 @@ describe(`pythonFloatRepr against CPython ${fixture.meta.python}'s repr()`, () =
     [1.7976931348623157e308, '1.7976931348623157e+308'],
     [Number.POSITIVE_INFINITY, 'inf'],
     [Number.NEGATIVE_INFINITY, '-inf'],
-  ])('renders %d as %s (FACTS.md)', (value, expected) => {
+  ])('renders %d as %s, as CPython’s repr() does', (value, expected) => {
     expect(pythonFloatRepr(value)).toBe(expected);
   });
 });

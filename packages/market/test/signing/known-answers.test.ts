@@ -17,7 +17,8 @@ describe('the docs’ examples', () => {
     expect(verifySignature(TRANSFER_WEBHOOK, 'key')).toBe(true);
   });
 
-  it('builds the signed strings FACTS.md records', () => {
+  // docs/provider-facts.md#signatures
+  it('builds the signed strings the docs’ webhooks were signed over', () => {
     const purchase = JSON.parse(PURCHASE_WEBHOOK) as Record<string, unknown>;
     delete purchase['kind'];
     expect(signingString(purchase)).toBe('amount0.9item_idE3yugwunique_id89968usernameA49');

@@ -54,7 +54,8 @@ describe('signing an object', () => {
     );
   });
 
-  it('renders values as Python str() does, not String() (FACTS.md table)', () => {
+  // docs/provider-facts.md#python-rendering
+  it('renders values as Python str() does, not String()', () => {
     expect(
       signingString({
         a: true,

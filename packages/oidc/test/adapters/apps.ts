@@ -93,6 +93,8 @@ export interface ProviderSetup {
   readonly issuer: string;
   readonly clientId: string;
   readonly clientSecret: string;
+  /** The adapter's `timeout` option, in ms; its default when absent. */
+  readonly timeout?: number;
 }
 
 /** One adapter, mounted in its framework as an app mounts it. */
@@ -120,8 +122,14 @@ export interface AdapterSurface {
 }
 
 /** The provider options every adapter takes, from a provider that holds more. */
-function providerOptions({ issuer, clientId, clientSecret }: ProviderSetup) {
-  return { issuer, clientId, clientSecret, dangerouslyAllowInsecureHttp: true };
+function providerOptions({ issuer, clientId, clientSecret, timeout }: ProviderSetup) {
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    dangerouslyAllowInsecureHttp: true,
+    ...(timeout === undefined ? {} : { timeout }),
+  };
 }
 
 /**

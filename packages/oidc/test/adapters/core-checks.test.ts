@@ -150,6 +150,12 @@ describe.each(ADAPTERS)('the $name adapter', (surface) => {
     }
   });
 
+  it('refuses a login whose token endpoint never answers, once its timeout has passed', async () => {
+    provider().behaviour.tokenFailure = 'hang';
+    // The framework's own requests are held to the adapter's timeout too.
+    expectRefused(await login(surface.create({ ...provider(), timeout: 1000 })));
+  });
+
   it('signs in right after the provider rotates its signing key', async () => {
     const adapter = app();
     expect((await login(adapter)).signedIn).toBe(true);

@@ -17,7 +17,12 @@ import {
   requireNeverloseUser,
   type SessionRevocations,
 } from '../../src/adapters/hono/index.js';
-import { createNeverloseClient, type NeverloseClient } from '../../src/index.js';
+import {
+  createNeverloseClient,
+  type NeverloseClient,
+  NeverloseOidcError,
+} from '../../src/index.js';
+import { LOGIN_FAILURES } from '../support/login-failure-statuses.js';
 
 // Logins run against oidc-provider (OpenID Certified); the one that needs a provider breaking a
 // rule (an id_token whose at_hash is wrong) runs against the hostile one.
@@ -202,6 +207,34 @@ describe('neverloseAuth (Hono), logging in at oidc-provider', () => {
     });
     expect(altered.status).toBe(302);
   });
+
+  it('answers a callback replayed with its login cookie 400, as the provider refuses its code (invalid_grant)', async () => {
+    const app = appWith();
+    const { start, callbackUrl, callback } = await signIn(app);
+    expect(callback.status).toBe(302);
+    const replay = await app.request(callbackUrl, { headers: { cookie: cookiesOf(start) } });
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('invalid_grant');
+  });
+
+  it.each(LOGIN_FAILURES)(
+    'answers a login failing with %s with the status of httpStatusOf (%s), as every surface does',
+    async (code, status) => {
+      const failing = Object.create(client, {
+        startAuthorization: {
+          value: async () => {
+            throw new NeverloseOidcError(code, `failed with ${code}`);
+          },
+        },
+      }) as NeverloseClient;
+      const app = appWith({ client: failing });
+      // Not a login failure (a bug, a bad configuration): Hono's error handler.
+      app.onError((_error, c) => c.text('bug', 500));
+      const answer = await app.request(`${ORIGIN}/auth/neverlose`);
+      expect(answer.status).toBe(status ?? 500);
+      expect(answer.headers.get('retry-after')).toBe(status === 503 ? '10' : null);
+    },
+  );
 
   it('refuses a sign-in that onLogin rejects, with 403', async () => {
     const app = appWith({

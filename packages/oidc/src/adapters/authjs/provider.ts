@@ -3,8 +3,8 @@ import type { OAuth2Config, OIDCConfig } from '@auth/core/providers';
 import type { TokenSet } from '@auth/core/types';
 import { DEFAULT_SCOPES, NEVERLOSE_ISSUER } from '../../constants.js';
 import { NeverloseOidcError } from '../../errors.js';
-import { quote } from '../../lib/quote.js';
 import { type NeverloseClaims, toProfile } from '../../profile.js';
+import { fetchFromProvider } from '../shared/provider-fetch.js';
 import {
   type NeverloseProviderOptions,
   type ResolvedProviderOptions,
@@ -47,7 +47,9 @@ const VARIABLES = { clientId: 'AUTH_NEVERLOSE_ID', clientSecret: 'AUTH_NEVERLOSE
  * `profile()` does, with the core's checks (the JWK Set of the issuer's discovery document, with
  * the core's key-rotation rule), before any user is created; a token that fails refuses the
  * login. Every request Auth.js makes to the provider goes through this provider's fetch, which
- * refuses `http:` unless `dangerouslyAllowInsecureHttp` (Auth.js itself allows it). The profile
+ * refuses `http:` unless `dangerouslyAllowInsecureHttp` (Auth.js itself allows it) and gives up
+ * after `timeout` (Auth.js sets no deadline: a token endpoint that never answers would hold the
+ * login forever); the login is then refused. The profile
  * comes from userinfo (the Neverlose id_token carries no profile claims), mapped by the core's
  * `toProfile`.
  *
@@ -81,19 +83,9 @@ export function Neverlose(
     );
     return settings;
   };
-  const guardedFetch: typeof fetch = (input, init) => {
-    const { core } = resolved();
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.protocol !== 'https:' && !core.allowInsecureHttp) {
-      return Promise.reject(
-        new NeverloseOidcError(
-          'ERR_INVALID_OPTION',
-          `Auth.js asked for ${quote(url.origin)}: provider URLs must be https (dangerouslyAllowInsecureHttp is for the local emulator).`,
-        ),
-      );
-    }
-    return (core.fetch ?? fetch)(input, init);
-  };
+  // Auth.js's requests to the provider (discovery, token, userinfo): https, and a deadline.
+  const guardedFetch: typeof fetch = (input, init) =>
+    fetchFromProvider(resolved().core, input, init);
 
   const common = {
     id: 'neverlose',

@@ -1,10 +1,6 @@
 import type { BetterAuthPlugin } from 'better-auth';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
-import {
-  createAuthorizationURL,
-  type OAuthProvider,
-  validateAuthorizationCode,
-} from 'better-auth/oauth2';
+import { createAuthorizationURL, getOAuth2Tokens, type OAuthProvider } from 'better-auth/oauth2';
 import { isNeverloseOidcError, NeverloseOidcError } from '../../errors.js';
 import { type NeverloseClaims, toProfile } from '../../profile.js';
 import {
@@ -70,9 +66,10 @@ export interface NeverloseBetterAuthOptions extends NeverloseProviderOptions {
    */
   readonly disableSignUp?: boolean;
   /**
-   * Told why a login was refused after the token exchange (an id_token or userinfo that failed a
-   * check, a callback without the `iss` the provider announces). better-auth then redirects to
-   * its error page (`unable_to_get_user_info`, `issuer_missing`). The error names no token.
+   * Told why a login was refused from the token exchange on (a token endpoint that refused the
+   * code, failed or took longer than `timeout`, an id_token or userinfo that failed a check, a
+   * callback without the `iss` the provider announces). better-auth then redirects to its error
+   * page (`invalid_code`, `unable_to_get_user_info`, `issuer_missing`). The error names no token.
    *
    * @defaultValue `console.error` of the code and message
    */
@@ -89,7 +86,8 @@ const CALLBACK_ENDPOINT = '/callback/:id';
  * callback's `iss` when one comes. The plugin does the rest with the core's checks, none of
  * which better-auth can skip: discovery with its issuer checked (OpenID Connect Discovery §4.3),
  * a callback without `iss` refused when the provider announces RFC 9207 (before the code is
- * exchanged), the id_token verified against the configured issuer (signature with the core's
+ * exchanged), the code exchanged by the core's token request (better-auth's own sets no deadline:
+ * this one gives up after `timeout`), the id_token verified against the configured issuer (signature with the core's
  * key-rotation rule, so a new signing key costs one JWK Set fetch and no failed login; `aud`,
  * `exp`, `iat`, `nonce`, `at_hash`), and the profile read from userinfo with its `sub` bound to
  * the id_token's, mapped by the core's `toProfile`.
@@ -169,16 +167,20 @@ export function neverlose(options: NeverloseBetterAuthOptions): BetterAuthPlugin
       });
     },
     async validateAuthorizationCode({ code, codeVerifier, redirectURI }) {
-      const { settings, checks } = resolved();
-      const endpoints = await checks.endpoints();
-      return validateAuthorizationCode({
-        code,
-        codeVerifier,
-        redirectURI,
-        options: { clientId: settings.clientId, clientSecret: settings.clientSecret },
-        tokenEndpoint: endpoints.token,
-        authentication: 'basic',
-      });
+      // The core's code exchange, not better-auth's: better-auth's sets no deadline, so a token
+      // endpoint that never answers would hold the login (and its request) forever.
+      try {
+        const response = await resolved().checks.exchangeCode({
+          code,
+          codeVerifier,
+          redirectUri: redirectURI,
+        });
+        return getOAuth2Tokens(response);
+      } catch (error) {
+        // better-auth then redirects to its error page (`invalid_code`).
+        report(error);
+        throw error;
+      }
     },
     async getUserInfo(tokens) {
       try {

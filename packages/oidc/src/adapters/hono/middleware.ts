@@ -2,7 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { callbackState } from '../../authorization/callback.js';
 import type { NeverloseClient } from '../../client.js';
-import { isNeverloseOidcError, isSetupError, NeverloseOidcError } from '../../errors.js';
+import { isNeverloseOidcError, NeverloseOidcError } from '../../errors.js';
+import { httpStatusOf } from '../../http-status.js';
 import { digest, utf8 } from '../../lib/web-crypto.js';
 import { validateReturnTo } from '../../return-to.js';
 import { loginCookie } from '../../transaction/login-cookie.js';
@@ -41,30 +42,11 @@ function checkPath(value: string | undefined, field: string, fallback: string): 
   return value;
 }
 
-/** The failure of a login step: what the user did is 4xx, what the provider did is 502. */
+/** The failure of a login step, with the status every surface answers it with (`httpStatusOf`). */
 function failureOf(error: unknown): NeverloseFailure | undefined {
-  if (!isNeverloseOidcError(error)) return undefined;
-  const status = (() => {
-    switch (error.code) {
-      case 'ERR_ACCESS_DENIED':
-        return 403;
-      case 'ERR_STATE_MISMATCH':
-      case 'ERR_TRANSACTION_MISSING':
-      case 'ERR_TRANSACTION_EXPIRED':
-      case 'ERR_TRANSACTION_MISMATCH':
-      case 'ERR_CALLBACK_INVALID':
-      case 'ERR_ISSUER_MISMATCH':
-      case 'ERR_RETURN_TO_INVALID':
-        return 400;
-      case 'ERR_TRANSACTION_STORE_FULL':
-        return 503;
-      default:
-        return isSetupError(error) ? undefined : 502;
-    }
-  })();
-  return status === undefined
-    ? undefined
-    : { status, code: error.code, message: error.message, error };
+  const status = httpStatusOf(error);
+  if (status === undefined || !isNeverloseOidcError(error)) return undefined;
+  return { status, code: error.code, message: error.message, error };
 }
 
 /** The secrets of a `secret` option as text, to tell whether a `c.env` read changed them. */
@@ -74,7 +56,11 @@ function secretsKey(given: unknown): string {
 }
 
 const plainText = (c: Context, failure: NeverloseFailure): Response =>
-  c.text(failure.message, failure.status, { 'cache-control': 'no-store' });
+  c.text(failure.message, failure.status, {
+    'cache-control': 'no-store',
+    // 503: try again shortly.
+    ...(failure.status === 503 ? { 'retry-after': '10' } : {}),
+  });
 
 /** A failure of the session revocations (an error, or no answer in time), as a coded 503. */
 class SessionStoreFailure extends Error {
@@ -130,9 +116,11 @@ function storeFailure(error: SessionStoreFailure): NeverloseFailure {
  *   counted as it arrives.
  *
  * Every URL and cookie attribute comes from `publicUrl`, never from the request (see
- * {@link NeverloseHonoOptions.publicUrl}). Failures are answered, never thrown: 400 for a bad
- * `returnTo` or a stale, replayed or forged callback, 403 for a denied consent, 502 when the
- * provider fails, 503 when the session revocations fail (see `renderError`).
+ * {@link NeverloseHonoOptions.publicUrl}). Failures are answered, never thrown, with the status
+ * of `httpStatusOf` as on every surface: 400 for a bad `returnTo` or a stale, replayed, forged or
+ * refused callback (a code the provider refuses as `invalid_grant` included), 403 for a denied
+ * consent, 502 when the provider fails, 503 to try again (and when the session revocations fail;
+ * see `renderError`).
  *
  * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` for a bad option (when called, not per request;
  *   an option read from the context is checked at its first request).

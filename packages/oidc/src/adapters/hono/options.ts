@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { NeverloseClient } from '../../client.js';
 import type { NeverloseOidcErrorCode } from '../../errors.js';
+import type { LoginFailureStatus } from '../../http-status.js';
 import type { NeverloseProfile } from '../../profile.js';
 import type { SealingSecret } from '../../transaction/sealed-cookie.js';
 import type {
@@ -30,11 +31,13 @@ export interface NeverloseEnv {
 /** Why a login or sign-out did not complete, for {@link NeverloseHonoOptions.renderError}. */
 export interface NeverloseFailure {
   /**
-   * `400` a bad `returnTo` or a stale, replayed or forged callback; `403` the user denied access,
-   * or a sign-out without its token; `502` the provider or the network failed; `503` too many
-   * logins in flight, or the session revocations could not be read or written.
+   * As `httpStatusOf` of the core answers the error: `400` a bad `returnTo` or request, or a
+   * stale, replayed, forged or refused callback (`ERR_INVALID_GRANT`); `403` the user denied
+   * access or must sign in first (`ERR_LOGIN_REQUIRED`), or a sign-out without its token; `502`
+   * the provider or the network failed; `503` try again shortly
+   * (`ERR_TEMPORARILY_UNAVAILABLE`), or the session revocations could not be read or written.
    */
-  readonly status: 400 | 403 | 502 | 503;
+  readonly status: LoginFailureStatus;
   /**
    * The error code (`ERR_ACCESS_DENIED`...), `ERR_CSRF` for a sign-out without its token, or
    * `ERR_SESSION_STORE` when {@link NeverloseHonoOptions.sessionRevocations} failed or did not
@@ -143,7 +146,7 @@ export interface NeverloseHonoOptions {
   /**
    * Renders a failed login or sign-out. Log `failure.error` when `status` is 502.
    *
-   * @defaultValue a plain-text answer with the status and message
+   * @defaultValue a plain-text answer with the status and message (`Retry-After: 10` on a 503)
    */
   readonly renderError?: (c: Context, failure: NeverloseFailure) => Response | Promise<Response>;
 }

@@ -106,7 +106,8 @@ interface TokenSetV5 {
  * provider adds, in its token request (before the code is sent anywhere), what v5 does not
  * check: that the discovery document names the configured issuer (OpenID Connect Discovery
  * §4.3; v5 trusts whichever issuer it names), and that the id_token's `iat` is not more than 30 s
- * ahead (v5 only checks that it is a number). The profile comes from userinfo, whose `sub`
+ * ahead (v5 only checks that it is a number). openid-client's requests are given the core's
+ * `timeout` (10 s; v5's own default is 3.5 s). The profile comes from userinfo, whose `sub`
  * openid-client checks against the id_token's (the Neverlose id_token carries no profile
  * claims), mapped by the core's `toProfile`.
  *
@@ -146,6 +147,11 @@ export function Neverlose(options: NeverloseNextAuthOptions): OAuthConfig<Neverl
     },
     get clientSecret() {
       return settings().clientSecret;
+    },
+    // openid-client v5's requests (discovery, token, userinfo, JWK Set) wait 3.5 s by default:
+    // under load, a provider the core would wait for fails the login. The core's timeout instead.
+    get httpOptions() {
+      return { timeout: settings().core.timeout };
     },
     idToken,
     checks: idToken ? ['pkce', 'state', 'nonce'] : ['pkce', 'state'],

@@ -38,6 +38,16 @@ export interface NeverloseProviderOptions {
    */
   readonly endpoints?: StaticEndpoints;
   /**
+   * Timeout of each request to the provider (discovery, token, userinfo, JWK Set), in
+   * milliseconds, as the core's `timeout`: the framework's own requests are held to it too (a
+   * framework's default is to wait forever, or 3.5 s under next-auth v4). A login whose request
+   * takes longer is refused (`ERR_TIMEOUT`).
+   *
+   * @defaultValue `10000`
+   * @example `5000`
+   */
+  readonly timeout?: number;
+  /**
    * Allow an `http:` issuer and endpoints: the local emulator only.
    *
    * @defaultValue `false`
@@ -100,6 +110,7 @@ export function resolveProviderOptions(
     issuer: given.issuer ?? NEVERLOSE_ISSUER,
     scopes: given.scopes ?? DEFAULT_SCOPES,
     ...(given.endpoints === undefined ? {} : { endpoints: given.endpoints }),
+    ...(given.timeout === undefined ? {} : { timeout: given.timeout }),
     ...(given.dangerouslyAllowInsecureHttp === undefined
       ? {}
       : { dangerouslyAllowInsecureHttp: given.dangerouslyAllowInsecureHttp }),

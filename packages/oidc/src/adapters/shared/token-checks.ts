@@ -1,8 +1,10 @@
+import * as oidc from 'openid-client';
 import { fetchUserinfo } from '../../authorization/userinfo.js';
 import { createConfiguration, type ProviderConfiguration } from '../../configuration.js';
 import { NeverloseOidcError } from '../../errors.js';
 import { createEventSink } from '../../events/sink.js';
 import { verifyIdToken } from '../../id-token/verify.js';
+import { challengeErrorOf, toNeverloseError } from '../../lib/openid-errors.js';
 import type { IdTokenClaims, NeverloseClaims } from '../../profile.js';
 import type { ResolvedOptions } from '../../validate-options.js';
 
@@ -23,6 +25,16 @@ export interface TokenChecks {
    */
   endpoints(): Promise<ProviderEndpoints>;
   /**
+   * Exchanges an authorization code at the token endpoint as the core does: its client
+   * authentication, `fetch` and `timeout` (a framework's own exchange may wait forever).
+   * openid-client checks the id_token's `iss`, `aud`, `exp` and `iat`; its signature, `nonce`
+   * and `at_hash` are left to {@link verifyIdToken} and the framework.
+   *
+   * @throws {NeverloseOidcError} `ERR_INVALID_GRANT`, `ERR_TOKEN_EXCHANGE_FAILED`,
+   *   `ERR_ID_TOKEN_INVALID`, `ERR_TIMEOUT`, `ERR_NETWORK`, `ERR_DISCOVERY_FAILED`.
+   */
+  exchangeCode(grant: CodeGrant): Promise<oidc.TokenEndpointResponse>;
+  /**
    * Verifies the id_token (see the core's `verifyIdToken`) and returns its claims.
    *
    * @throws {NeverloseOidcError} `ERR_ID_TOKEN_INVALID` (a missing id_token included),
@@ -36,6 +48,15 @@ export interface TokenChecks {
    *   `ERR_TIMEOUT`.
    */
   userinfo(accessToken: string, expectedSub: string | undefined): Promise<NeverloseClaims>;
+}
+
+/** @internal An authorization code and what its token request sends with it. */
+export interface CodeGrant {
+  readonly code: string;
+  /** The PKCE verifier of the login, when one was sent. */
+  readonly codeVerifier: string | undefined;
+  /** The redirect URI the code was issued for. */
+  readonly redirectUri: string;
 }
 
 /** @internal What a framework that makes its own requests needs of the provider's metadata. */
@@ -71,6 +92,16 @@ export function createTokenChecks(options: ResolvedOptions): TokenChecks {
         token: metadata.token_endpoint as string,
         issRequired,
       };
+    },
+    async exchangeCode({ code, codeVerifier, redirectUri }) {
+      const { config } = await provider();
+      const parameters: Record<string, string> = { code, redirect_uri: redirectUri };
+      if (codeVerifier !== undefined) parameters['code_verifier'] = codeVerifier;
+      try {
+        return await oidc.genericGrantRequest(config, 'authorization_code', parameters);
+      } catch (error) {
+        throw toNeverloseError(error, 'token', await challengeErrorOf(error), options.clientId);
+      }
     },
     async verifyIdToken(idToken, accessToken) {
       const { keys, issuer } = await provider();

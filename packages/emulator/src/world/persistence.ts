@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { EmulatorError } from '../errors.js';
-import type { Store, WorldSnapshot } from './store.js';
+import type { WorldSnapshot } from './records.js';
+import type { World } from './world.js';
 
 /**
  * Reads a persisted world, or `undefined` when the file does not exist yet.
@@ -13,7 +14,7 @@ export function readSnapshot(file: string): WorldSnapshot | undefined {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (cause) {
-    throw new EmulatorError('ERR_PERSISTENCE', `Cannot read the state file ${file}: not JSON.`, {
+    throw new EmulatorError('ERR_PERSISTENCE', `Cannot read the world file ${file}: not JSON.`, {
       cause,
     });
   }
@@ -36,7 +37,7 @@ export function readSnapshot(file: string): WorldSnapshot | undefined {
   ) {
     throw new EmulatorError(
       'ERR_PERSISTENCE',
-      `The state file ${file} is not a version 1 emulator snapshot.`,
+      `The world file ${file} is not a version 1 emulator snapshot.`,
     );
   }
   return snapshot as WorldSnapshot;
@@ -48,11 +49,11 @@ export class Persister {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly store: Store,
+    private readonly world: World,
     readonly file: string,
     private readonly delayMs = 50,
   ) {
-    this.unsubscribe = store.onChange(() => this.schedule());
+    this.unsubscribe = world.onChange(() => this.schedule());
   }
 
   private schedule(): void {
@@ -72,10 +73,10 @@ export class Persister {
     }
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
-      writeFileSync(temp, `${JSON.stringify(this.store.snapshot(), null, 2)}\n`);
+      writeFileSync(temp, `${JSON.stringify(this.world.snapshot(), null, 2)}\n`);
       renameSync(temp, this.file);
     } catch (cause) {
-      throw new EmulatorError('ERR_PERSISTENCE', `Cannot write the state file ${this.file}.`, {
+      throw new EmulatorError('ERR_PERSISTENCE', `Cannot write the world file ${this.file}.`, {
         cause,
       });
     }

@@ -1,13 +1,13 @@
 import type { FaultInjector } from './faults/faults.js';
-import type { CallLogEntry } from './http/context.js';
+import type { CallLogEntry } from './http/request-context.js';
 import type { SigningKeys } from './idp/keys.js';
 import type { IdpSessions } from './idp/sessions.js';
-import type { Store } from './state/store.js';
 import type { WebhookQueue } from './webhooks/queue.js';
+import type { World } from './world/world.js';
 
 /** Everything the request handlers share. */
 export interface EmulatorContext {
-  readonly store: Store;
+  readonly world: World;
   readonly sessions: IdpSessions;
   readonly keys: SigningKeys;
   readonly faults: FaultInjector;
