@@ -5,7 +5,9 @@ export function libraryConfig(entry: readonly string[]): UserConfig {
   return {
     entry: [...entry],
     format: ['esm', 'cjs'],
-    dts: true,
+    // `eager`: the declarations of the shared workspace package (packages/internal), which the
+    // package's tsconfig does not hold, are emitted with the package's own.
+    dts: { eager: true },
     platform: 'node',
     target: 'node20.19',
     clean: true,

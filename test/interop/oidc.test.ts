@@ -3,7 +3,7 @@ import {
   isUserError,
   type NeverloseClient,
   type NeverloseClientOptions,
-  type NeverloseOidcEvent,
+  type NeverloseOidcDiagnostic,
 } from 'neverlose-oidc';
 import * as openid from 'openid-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -257,14 +257,14 @@ describe('a key rotation after discovery', () => {
   });
 
   it('costs neverlose-oidc one fetch of the JWK Set, and no login', async () => {
-    const events: NeverloseOidcEvent[] = [];
+    const events: NeverloseOidcDiagnostic[] = [];
     const client = await createNeverloseClient({
       clientId: CLIENTS.basic.clientId,
       clientSecret: CLIENTS.basic.clientSecret,
       redirectUri: REDIRECT,
       issuer: rotating.issuer,
       dangerouslyAllowInsecureHttp: true,
-      onEvent: (event) => events.push(event),
+      onDiagnostic: (event) => events.push(event),
     });
     const loginAt = async () => {
       const { url, transaction, binding } = await client.startAuthorization();

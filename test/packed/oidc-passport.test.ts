@@ -38,7 +38,7 @@ describe('neverlose-oidc and passport-neverlose installed from their packed tarb
       `import {
          createNeverloseClient,
          isNeverloseOidcError,
-         type NeverloseOidcEvent,
+         type NeverloseOidcDiagnostic,
          type NeverloseOidcUserErrorCode,
        } from 'neverlose-oidc';
        import NeverloseStrategy, {
@@ -52,7 +52,7 @@ describe('neverlose-oidc and passport-neverlose installed from their packed tarb
            client: {
              clientId: 'app',
              clientSecret: 'secret',
-             onEvent: (event: NeverloseOidcEvent) => {
+             onDiagnostic: (event: NeverloseOidcDiagnostic) => {
                if (event.type === 'oidc:failed') console.log(event.code, event.step);
              },
            },

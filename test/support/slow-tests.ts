@@ -28,7 +28,7 @@ export const slowPackageTests = {
   // kill -9 of child processes mid-operation, then resumed by new ones.
   market: ['test/journal/crash-resume.test.ts'],
   // its redaction property: 40 logins, each checked for every secret it handled.
-  oidc: ['test/events.test.ts'],
+  oidc: ['test/diagnostics.test.ts'],
   // a cluster of six nodes of its own, replication waits that time out by design.
   redis: ['test/replication.test.ts'],
 } as const satisfies Record<string, readonly string[]>;

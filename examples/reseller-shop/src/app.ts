@@ -15,7 +15,7 @@ import { type Catalogue, DEFAULT_CATALOGUE, resellerPrices } from './catalogue.j
 import { type CheckoutDeps, pay, showCheckout, showOrder } from './checkout/routes.js';
 import { createCsrfGuard } from './http/csrf.js';
 import { requestUrl, sendHtml } from './http/respond.js';
-import { logMarketEvent, logWebhookEvent } from './logging.js';
+import { logMarketDiagnostic, logWebhookDiagnostic } from './logging.js';
 import { openPostgresStores } from './state/postgres-stores.js';
 import { openLocalStores, openRedisStores, type ShopStores } from './state/stores.js';
 import { homePage } from './views/admin.js';
@@ -164,7 +164,7 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
       baseUrl: options.marketUrl ?? MARKET_API_BASE_URL,
       journal: stores.journal,
       idPrefix: 'shop-',
-      onEvent: logMarketEvent,
+      onDiagnostic: logMarketDiagnostic,
       ...(options.marketRetries === undefined ? {} : { retries: options.marketRetries }),
     });
     const resumed = await client.resumePending();
@@ -229,7 +229,7 @@ export async function startExample(options: ResellerShopOptions): Promise<Runnin
         ? {}
         : { dedupLeaseSeconds: options.webhookLeaseSeconds }),
       onEvent: (event) => stores.webhookLog.add(toReceived(event, Date.now())),
-      onDiagnostic: logWebhookEvent,
+      onDiagnostic: logWebhookDiagnostic,
     });
 
     const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

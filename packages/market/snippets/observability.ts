@@ -12,10 +12,13 @@ const client = new MarketClient({
   userId: Number(process.env.NEVERLOSE_USER_ID),
   secret: apiKey,
   baseUrl: process.env.NEVERLOSE_MARKET_URL, // unset: the production API
-  onEvent: (event) => {
-    if (event.type === 'market:retry') console.warn(`market ${event.method} retried`, event);
-    if (event.type === 'market:response')
-      console.log(`market ${event.method} ${event.outcome} in ${event.durationMs} ms`);
+  onDiagnostic: (diagnostic) => {
+    if (diagnostic.type === 'market:retry')
+      console.warn(`market ${diagnostic.method} retried`, diagnostic);
+    if (diagnostic.type === 'market:response')
+      console.log(
+        `market ${diagnostic.method} ${diagnostic.outcome} in ${diagnostic.durationMs} ms`,
+      );
   },
 });
 
@@ -23,7 +26,7 @@ const client = new MarketClient({
 export const webhooks = createNodeWebhookHandler({
   secret: apiKey,
   onEvent: (event) => console.log(`${event.kind} ${event.uniqueId}`),
-  onDiagnostic: (event) => console.log(event.type, event),
+  onDiagnostic: (diagnostic) => console.log(diagnostic.type, diagnostic),
   // The error of each refusal (default: console.error for 500s and an unavailable dedup store).
   onError: (error) => console.warn(error.code, error.status, error.message),
 });

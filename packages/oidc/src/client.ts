@@ -7,7 +7,7 @@ import {
   startAuthorization,
 } from './authorization/start.js';
 import { createConfiguration } from './configuration.js';
-import { createEventSink } from './events/sink.js';
+import { createDiagnosticSink } from './diagnostics/sink.js';
 import type { NeverloseClientOptions } from './options.js';
 import type { ProviderCache } from './provider-cache.js';
 import type { AuthorizationTransaction } from './transaction/transaction.js';
@@ -112,7 +112,7 @@ export async function createNeverloseClient(
   options: NeverloseClientOptions,
 ): Promise<NeverloseClient> {
   const resolved = resolveOptions(options);
-  const events = createEventSink(resolved, resolved.onEvent);
+  const events = createDiagnosticSink(resolved, resolved.onDiagnostic);
   const provider = await createConfiguration(resolved, events);
   return Object.freeze({
     issuer: provider.issuer,

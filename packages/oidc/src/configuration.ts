@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
+import type { DiagnosticSink } from './diagnostics/sink.js';
 import { NeverloseOidcError } from './errors.js';
-import type { EventSink } from './events/sink.js';
 import { type ProviderKeys, providerKeys } from './id-token/keys.js';
 import { statusOf, toNeverloseError } from './lib/openid-errors.js';
 import type { ClientAuthenticationMethod } from './options.js';
@@ -23,7 +23,7 @@ export interface ProviderConfiguration {
   readonly issRequired: boolean;
   readonly mode: 'discovery' | 'static';
   /** Where this client's events go. */
-  readonly events: EventSink;
+  readonly events: DiagnosticSink;
 }
 
 function authenticate(
@@ -69,7 +69,7 @@ function adaptFetch(options: ResolvedOptions): oidc.CustomFetch | undefined {
  */
 export async function createConfiguration(
   options: ResolvedOptions,
-  events: EventSink,
+  events: DiagnosticSink,
 ): Promise<ProviderConfiguration> {
   const clientAuth =
     options.clientAuthentication === undefined

@@ -16,6 +16,20 @@ export {
   LEGACY_ENDPOINTS,
   NEVERLOSE_ISSUER,
 } from './constants.js';
+export { DIAGNOSTICS_CHANNEL } from './diagnostics/channel.js';
+export type {
+  NeverloseOidcDiagnostic,
+  NeverloseOidcDiagnosticBase,
+  NeverloseOidcDiagnosticType,
+  OidcAuthorizationStartedDiagnostic,
+  OidcCallbackDiagnostic,
+  OidcDiscoveryDiagnostic,
+  OidcFailedDiagnostic,
+  OidcJwksDiagnostic,
+  OidcTokenDiagnostic,
+  OidcUserinfoDiagnostic,
+  StateHash,
+} from './diagnostics/records.js';
 export type {
   NeverloseOidcErrorCode,
   NeverloseOidcServiceErrorCode,
@@ -24,20 +38,6 @@ export type {
   OAuthErrorResponse,
 } from './errors.js';
 export { isNeverloseOidcError, isUserError, NeverloseOidcError } from './errors.js';
-export { DIAGNOSTICS_CHANNEL } from './events/channel.js';
-export type {
-  NeverloseOidcEvent,
-  NeverloseOidcEventBase,
-  NeverloseOidcEventType,
-  OidcAuthorizationStartedEvent,
-  OidcCallbackEvent,
-  OidcDiscoveryEvent,
-  OidcFailedEvent,
-  OidcJwksEvent,
-  OidcTokenEvent,
-  OidcUserinfoEvent,
-  StateHash,
-} from './events/events.js';
 export type { LoginFailureStatus } from './http-status.js';
 export { httpStatusOf } from './http-status.js';
 export type {

@@ -1,4 +1,4 @@
-import type { NeverloseOidcEvent } from './events/events.js';
+import type { NeverloseOidcDiagnostic } from './diagnostics/records.js';
 import type { ProviderCache } from './provider-cache.js';
 
 /** How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9). */
@@ -126,7 +126,7 @@ export interface NeverloseClientOptions {
    */
   readonly dangerouslyAllowInsecureHttp?: boolean;
   /**
-   * Called with every event of this client: discovery, each login's start, callback, token
+   * Called with every diagnostic of this client: discovery, each login's start, callback, token
    * exchange (duration, HTTP status), JWK Set fetches, userinfo, and every failure with its code.
    * Events hold no secret (no client secret, code, verifier, state, nonce, token or cookie); a
    * login is identified by `stateHash`. A hook that throws or rejects is ignored. The same events
@@ -134,9 +134,9 @@ export interface NeverloseClientOptions {
    * to stderr, one line each.
    *
    * @defaultValue absent
-   * @example `(event) => logger.debug(event)`
+   * @example `(diagnostic) => logger.debug(diagnostic)`
    */
-  readonly onEvent?: (event: NeverloseOidcEvent) => void;
+  readonly onDiagnostic?: (diagnostic: NeverloseOidcDiagnostic) => void;
   /**
    * What an earlier client learned from the provider (`client.exportProviderCache()`): with it, no
    * discovery request is made, and no JWK Set request while its keys are younger than 5 minutes.

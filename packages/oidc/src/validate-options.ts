@@ -1,12 +1,12 @@
+import { unknownOptionKey } from '@neverlose-toolkit/internal/option-keys';
 import {
   DEFAULT_SCOPES,
   DEFAULT_TIMEOUT,
   DEFAULT_TRANSACTION_TTL,
   NEVERLOSE_ISSUER,
 } from './constants.js';
+import type { NeverloseOidcDiagnostic } from './diagnostics/records.js';
 import { NeverloseOidcError } from './errors.js';
-import type { NeverloseOidcEvent } from './events/events.js';
-import { unknownOptionKey } from './lib/option-keys.js';
 import type {
   ClientAuthenticationMethod,
   FetchImplementation,
@@ -34,7 +34,7 @@ export interface ResolvedOptions {
   readonly transactionTtl: number;
   readonly fetch: FetchImplementation | undefined;
   readonly allowInsecureHttp: boolean;
-  readonly onEvent: ((event: NeverloseOidcEvent) => void) | undefined;
+  readonly onDiagnostic: ((diagnostic: NeverloseOidcDiagnostic) => void) | undefined;
   readonly providerCache: ProviderCache | undefined;
 }
 
@@ -57,7 +57,7 @@ const KNOWN_OPTIONS = Object.keys({
   transactionTtl: true,
   fetch: true,
   dangerouslyAllowInsecureHttp: true,
-  onEvent: true,
+  onDiagnostic: true,
   providerCache: true,
 } satisfies Record<keyof NeverloseClientOptions, true>);
 
@@ -147,7 +147,7 @@ export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions
     ),
     fetch: optionalFunction(options.fetch, 'fetch'),
     allowInsecureHttp,
-    onEvent: optionalFunction(options.onEvent, 'onEvent'),
+    onDiagnostic: optionalFunction(options.onDiagnostic, 'onDiagnostic'),
     providerCache:
       options.providerCache === undefined
         ? undefined

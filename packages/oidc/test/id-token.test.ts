@@ -1,6 +1,6 @@
 import { base64url, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEventSink } from '../src/events/sink.js';
+import { createDiagnosticSink } from '../src/diagnostics/sink.js';
 import { accessTokenHash } from '../src/id-token/checks.js';
 import { type ProviderKeys, providerKeys } from '../src/id-token/keys.js';
 import { verifyIdToken } from '../src/id-token/verify.js';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   keys = providerKeys(JWKS_URI, {
     fetch: async () => Response.json({ keys: [jwk] }),
     timeout: 5000,
-    events: createEventSink({ issuer: ISSUER, clientId: CLIENT_ID }, undefined),
+    events: createDiagnosticSink({ issuer: ISSUER, clientId: CLIENT_ID }, undefined),
   });
 });
 

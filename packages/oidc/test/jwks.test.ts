@@ -5,12 +5,16 @@ import {
   startProvider,
   type TestProvider,
 } from '../../../test/providers/hostile-provider.mjs';
-import { createNeverloseClient, type NeverloseClient, type OidcJwksEvent } from '../src/index.js';
+import {
+  createNeverloseClient,
+  type NeverloseClient,
+  type OidcJwksDiagnostic,
+} from '../src/index.js';
 
 const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';
 let provider: TestProvider;
 let client: NeverloseClient;
-let fetches: OidcJwksEvent[];
+let fetches: OidcJwksDiagnostic[];
 let logStart: number;
 
 beforeAll(async () => {
@@ -26,7 +30,7 @@ beforeEach(async () => {
     redirectUri: REDIRECT,
     issuer: provider.issuer,
     dangerouslyAllowInsecureHttp: true,
-    onEvent: (event) => {
+    onDiagnostic: (event) => {
       if (event.type === 'oidc:jwks') fetches.push(event);
     },
   });

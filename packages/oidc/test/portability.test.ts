@@ -87,7 +87,7 @@ describe('the neverlose-oidc root entry on Web runtimes', () => {
       import * as oidc from './entry.mjs';
       const events = [];
       const client = await oidc.createNeverloseClient({
-        onEvent: (event) => events.push(event.type),
+        onDiagnostic: (event) => events.push(event.type),
         clientId: 'app',
         clientSecret: 'secret',
         redirectUri: 'https://app.example/callback',

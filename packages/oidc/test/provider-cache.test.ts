@@ -9,7 +9,7 @@ import {
   createNeverloseClient,
   type NeverloseClient,
   type NeverloseClientOptions,
-  type NeverloseOidcEvent,
+  type NeverloseOidcDiagnostic,
   type ProviderCache,
   validateClientOptions,
 } from '../src/index.js';
@@ -66,10 +66,10 @@ describe('exportProviderCache and the providerCache option', () => {
 
   it('logs in on a cold start with no discovery and no JWK Set request', async () => {
     const cache = await exported();
-    const events: NeverloseOidcEvent[] = [];
+    const events: NeverloseOidcDiagnostic[] = [];
     const start = provider.log.length;
     const client = await createNeverloseClient(
-      options({ providerCache: cache, onEvent: (event) => events.push(event) }),
+      options({ providerCache: cache, onDiagnostic: (event) => events.push(event) }),
     );
     expect((await login(client)).profile.id).toBe('1337');
     expect(requestsFrom(start)).toEqual(['/oauth/token', '/oauth/oidc_userinfo']);
@@ -87,10 +87,10 @@ describe('exportProviderCache and the providerCache option', () => {
         keys: [{ ...(await exportJWK(publicKey)), kid: 'retired', alg: 'RS256' }],
       },
     };
-    const events: NeverloseOidcEvent[] = [];
+    const events: NeverloseOidcDiagnostic[] = [];
     const start = provider.log.length;
     const client = await createNeverloseClient(
-      options({ providerCache: rotatedAway, onEvent: (event) => events.push(event) }),
+      options({ providerCache: rotatedAway, onDiagnostic: (event) => events.push(event) }),
     );
     expect((await login(client)).profile.id).toBe('1337');
     expect(requestsFrom(start)).toEqual(['/oauth/token', '/oauth/jwks', '/oauth/oidc_userinfo']);

@@ -7,7 +7,7 @@ import { createNeverloseClient, NeverloseStrategy } from 'passport-neverlose';
 const client = await createNeverloseClient({
   clientId: process.env.NEVERLOSE_CLIENT_ID!,
   clientSecret: process.env.NEVERLOSE_CLIENT_SECRET,
-  onEvent: (event) => {
+  onDiagnostic: (event) => {
     if (event.type === 'oidc:failed') console.warn(`login ${event.step} failed: ${event.code}`);
   },
 });

@@ -1,8 +1,8 @@
 import { NeverloseStrategy } from './strategy.js';
 
 export type {
+  NeverloseOidcDiagnostic,
   NeverloseOidcErrorCode,
-  NeverloseOidcEvent,
   NeverloseOidcUserErrorCode,
 } from 'neverlose-oidc';
 export {

@@ -74,7 +74,7 @@ export interface NeverloseStrategyOptions extends NeverloseStrategyBehaviour {
   /**
    * A client made with `createNeverloseClient` (discovery already done), or its options: then the
    * client is created, with discovery, at the first login, and created again at the next login if
-   * discovery failed. Its `onEvent` sees every login of this strategy.
+   * discovery failed. Its `onDiagnostic` sees every login of this strategy.
    *
    * @example `{ clientId: 'my-app', clientSecret: process.env.NEVERLOSE_CLIENT_SECRET }`
    * @example `await createNeverloseClient({ clientId: 'my-app', ... })`

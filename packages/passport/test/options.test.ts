@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { createNeverloseClient, type NeverloseOidcEvent } from 'neverlose-oidc';
+import { createNeverloseClient, type NeverloseOidcDiagnostic } from 'neverlose-oidc';
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../../test/providers/hostile-provider.mjs';
 import { isNeverloseFailure, NeverloseStrategy } from '../src/index.js';
@@ -33,13 +33,13 @@ function rawGet(
 
 describe('the client option: neverlose-oidc’s options as they are, or a ready client', () => {
   it('logs in with a client made by createNeverloseClient, with no discovery of its own', async () => {
-    const events: NeverloseOidcEvent[] = [];
+    const events: NeverloseOidcDiagnostic[] = [];
     const client = await createNeverloseClient({
       clientId: hostile().clientId,
       clientSecret: hostile().clientSecret,
       issuer: hostile().issuer,
       dangerouslyAllowInsecureHttp: true,
-      onEvent: (event) => events.push(event),
+      onDiagnostic: (event) => events.push(event),
     });
     const strategy = new NeverloseStrategy(
       { client, callbackURL: '/auth/neverlose/callback' },
@@ -56,11 +56,11 @@ describe('the client option: neverlose-oidc’s options as they are, or a ready 
     expect(events.map((event) => event.type)).toContain('oidc:userinfo');
   });
 
-  it('creates the client from its options at the first login, with their onEvent', async () => {
+  it('creates the client from its options at the first login, with their onDiagnostic', async () => {
     const events: string[] = [];
     const testApp = await app(
       {},
-      { onEvent: (event: NeverloseOidcEvent) => events.push(event.type) },
+      { onDiagnostic: (event: NeverloseOidcDiagnostic) => events.push(event.type) },
     );
     expect(events).toEqual([]);
     const browser = new Browser();

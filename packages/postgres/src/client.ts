@@ -1,5 +1,6 @@
+import { errorListenerGuard } from '@neverlose-toolkit/internal/error-listener';
 import { invalidArgument } from './arguments.js';
-import { Deadline } from './deadline.js';
+import { type Deadline, postgresDeadline } from './deadline.js';
 import { sqlState, translateError } from './driver-errors.js';
 import { isNeverlosePostgresError, NeverlosePostgresError } from './errors.js';
 import { DEFAULT_TIMEOUT_MS, timeoutOption } from './options.js';
@@ -87,7 +88,7 @@ export function withTransaction<T>(
   work: (tx: PostgresQueryable) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
-  const deadline = new Deadline(timeoutOption(options.timeoutMs));
+  const deadline = postgresDeadline(timeoutOption(options.timeoutMs));
   listenForErrors(pool);
   return transaction(pool, work, deadline, options.isolation ?? 'read committed');
 }
@@ -113,7 +114,7 @@ export class Database {
 
   /** The deadline of one store call: pass it to every statement of the call. */
   deadline(): Deadline {
-    return new Deadline(this.#timeoutMs);
+    return postgresDeadline(this.#timeoutMs);
   }
 
   /**
@@ -277,14 +278,11 @@ function statementName(text: string): string {
   return `The statement "${text.trim().split(/\s+/, 3).join(' ')}"`;
 }
 
+/** The `'error'` event of a held connection. */
 interface Emitter {
   on(event: 'error', listener: (error: unknown) => void): unknown;
   removeListener(event: 'error', listener: (error: unknown) => void): unknown;
-  listenerCount(event: 'error'): number;
 }
-
-const listened = new WeakSet<object>();
-let warned = false;
 
 /**
  * A node-postgres pool (or client) emits `'error'` when the server ends an idle connection (a
@@ -292,18 +290,9 @@ let warned = false;
  * app has none: it warns once (`NEVERLOSE_POSTGRES_NO_ERROR_LISTENER`); the pool opens a new
  * connection for the next statement.
  */
-function listenForErrors(client: object): void {
-  const emitter = client as Partial<Emitter>;
-  if (typeof emitter.on !== 'function' || typeof emitter.listenerCount !== 'function') return;
-  if (listened.has(client) || emitter.listenerCount('error') > 0) return;
-  listened.add(client);
-  emitter.on('error', (error) => {
-    if (warned) return;
-    warned = true;
-    const host = (globalThis as { process?: Partial<NodeJS.Process> }).process;
-    host?.emitWarning?.(
-      `A PostgreSQL connection was lost (${String((error as Error | undefined)?.message)}) and the pool has no 'error' listener: neverlose-postgres kept the process up. Add pool.on('error', ...) to log it.`,
-      { type: 'NeverlosePostgresWarning', code: 'NEVERLOSE_POSTGRES_NO_ERROR_LISTENER' },
-    );
-  });
-}
+const listenForErrors = errorListenerGuard({
+  message: (cause) =>
+    `A PostgreSQL connection was lost (${cause}) and the pool has no 'error' listener: neverlose-postgres kept the process up. Add pool.on('error', ...) to log it.`,
+  type: 'NeverlosePostgresWarning',
+  code: 'NEVERLOSE_POSTGRES_NO_ERROR_LISTENER',
+});

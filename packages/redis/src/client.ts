@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Deadline } from './deadline.js';
+import { errorListenerGuard } from '@neverlose-toolkit/internal/error-listener';
+import { type Deadline, redisDeadline } from './deadline.js';
 import { translateRedisError } from './driver-errors.js';
 import { NeverloseRedisError } from './errors.js';
 
@@ -121,7 +122,7 @@ export function toCommands(client: unknown, timeoutMs: number | undefined = unde
   const limit = timeoutOption(timeoutMs);
   const raw = rawCommands(client);
   listenForErrors(client as object);
-  const deadline = () => new Deadline(limit);
+  const deadline = () => redisDeadline(limit);
   const bounded = <T>(work: () => Promise<T>, what: string, within: Deadline) => {
     let started: Promise<T>;
     try {
@@ -245,31 +246,14 @@ export async function evalScript(
   }
 }
 
-interface Emitter {
-  on(event: 'error', listener: (error: unknown) => void): unknown;
-  listenerCount(event: 'error'): number;
-}
-
-const listened = new WeakSet<object>();
-let warned = false;
-
 /**
  * node-redis emits `'error'` when its connection fails (a restart), and without a listener that
  * event ends the process. The adapters add one where the app has none: it warns once
  * (`NEVERLOSE_REDIS_NO_ERROR_LISTENER`); the client reconnects by itself.
  */
-function listenForErrors(client: object): void {
-  const emitter = client as Partial<Emitter>;
-  if (typeof emitter.on !== 'function' || typeof emitter.listenerCount !== 'function') return;
-  if (listened.has(client) || emitter.listenerCount('error') > 0) return;
-  listened.add(client);
-  emitter.on('error', (error) => {
-    if (warned) return;
-    warned = true;
-    const host = (globalThis as { process?: Partial<NodeJS.Process> }).process;
-    host?.emitWarning?.(
-      `A Redis connection failed (${String((error as Error | undefined)?.message)}) and the client has no 'error' listener: neverlose-redis kept the process up. Add client.on('error', ...) to log it.`,
-      { type: 'NeverloseRedisWarning', code: 'NEVERLOSE_REDIS_NO_ERROR_LISTENER' },
-    );
-  });
-}
+const listenForErrors = errorListenerGuard({
+  message: (cause) =>
+    `A Redis connection failed (${cause}) and the client has no 'error' listener: neverlose-redis kept the process up. Add client.on('error', ...) to log it.`,
+  type: 'NeverloseRedisWarning',
+  code: 'NEVERLOSE_REDIS_NO_ERROR_LISTENER',
+});

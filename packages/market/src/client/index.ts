@@ -1,11 +1,11 @@
 export type {
-  MarketClientEvent,
-  MarketJournalEvent,
+  MarketClientDiagnostic,
+  MarketJournalDiagnostic,
   MarketOutcome,
-  MarketRequestEvent,
-  MarketResponseEvent,
-  MarketRetryEvent,
-} from '../events/events.js';
+  MarketRequestDiagnostic,
+  MarketResponseDiagnostic,
+  MarketRetryDiagnostic,
+} from '../diagnostics/records.js';
 export type { MarketMethodParams, MarketMethodResults } from './dispatch.js';
 export {
   MarketApiError,

@@ -1,6 +1,6 @@
-import type { MarketClientEvent } from '../events/events.js';
+import { unknownOptionKey } from '@neverlose-toolkit/internal/option-keys';
+import type { MarketClientDiagnostic } from '../diagnostics/records.js';
 import type { IdJournal } from '../journal/journal.js';
-import { unknownOptionKey } from '../lib/option-keys.js';
 import { MarketInputError } from './errors.js';
 import type { FetchLike } from './transport.js';
 
@@ -88,14 +88,14 @@ export interface MarketClientOptions {
   readonly idPrefix?: string;
   /**
    * Called with every request, response, retry and journal step, for logs, metrics and traces
-   * (the same events go to the `neverlose-market` diagnostics channel). Bodies show
+   * (the same diagnostics go to the `neverlose-market` diagnostics channel). Bodies show
    * `"signature":"[redacted]"`; the API key is never in an event. A hook that throws or rejects is
    * ignored.
    *
    * @defaultValue none
-   * @example `{ onEvent: (event) => logger.debug(event, event.type) }`
+   * @example `{ onDiagnostic: (diagnostic) => logger.debug(diagnostic, diagnostic.type) }`
    */
-  readonly onEvent?: (event: MarketClientEvent) => void;
+  readonly onDiagnostic?: (diagnostic: MarketClientDiagnostic) => void;
 }
 
 /** @internal The options, checked, with their defaults. */
@@ -111,7 +111,7 @@ export interface ResolvedClientOptions {
   readonly reuseConnections: boolean;
   readonly journal: IdJournal | undefined;
   readonly idPrefix: string;
-  readonly onEvent: ((event: MarketClientEvent) => void) | undefined;
+  readonly onDiagnostic: ((diagnostic: MarketClientDiagnostic) => void) | undefined;
 }
 
 /** Every option of `MarketClient` (a key missing here does not compile). */
@@ -127,7 +127,7 @@ const CLIENT_OPTIONS = Object.keys({
   reuseConnections: true,
   journal: true,
   idPrefix: true,
-  onEvent: true,
+  onDiagnostic: true,
 } satisfies Record<keyof MarketClientOptions, true>);
 
 /** @internal Checks every option, naming the one that is wrong. */
@@ -157,8 +157,8 @@ export function resolveClientOptions(options: MarketClientOptions): ResolvedClie
   };
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') fail('no fetch: pass "fetch"');
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
-    fail('"onEvent" must be a function');
+  if (options.onDiagnostic !== undefined && typeof options.onDiagnostic !== 'function')
+    fail('"onDiagnostic" must be a function');
   const idPrefix = options.idPrefix ?? '';
   if (idPrefix !== '' && !/^[A-Za-z0-9._-]{1,56}$/.test(idPrefix)) {
     fail('"idPrefix" must be at most 56 of A-Z a-z 0-9 . - _');
@@ -175,7 +175,7 @@ export function resolveClientOptions(options: MarketClientOptions): ResolvedClie
     reuseConnections: options.reuseConnections ?? true,
     journal: options.journal,
     idPrefix,
-    onEvent: options.onEvent,
+    onDiagnostic: options.onDiagnostic,
   };
 }
 

@@ -1,5 +1,5 @@
-import type { MarketClientEvent } from '../events/events.js';
-import { createEventSink, type EventSink } from '../events/sink.js';
+import type { MarketClientDiagnostic } from '../diagnostics/records.js';
+import { createDiagnosticSink, type DiagnosticSink } from '../diagnostics/sink.js';
 import { encodeSignedRequest } from '../signing/request-body.js';
 import { MarketApiError, MarketTransportError } from './errors.js';
 import {
@@ -21,7 +21,7 @@ const NO_FLOATS: ReadonlySet<string> = new Set();
  * retries reuse those bytes, and each attempt is reported to the client's events.
  */
 export class SignedSender {
-  readonly events: EventSink<MarketClientEvent>;
+  readonly events: DiagnosticSink<MarketClientDiagnostic>;
   readonly #userId: number | bigint;
   readonly #secret: string;
   readonly #baseUrl: string;
@@ -31,7 +31,7 @@ export class SignedSender {
     this.#userId = options.userId;
     this.#secret = options.secret;
     this.#baseUrl = options.baseUrl;
-    this.events = createEventSink(options.onEvent);
+    this.events = createDiagnosticSink(options.onDiagnostic);
     this.#transport = {
       events: this.events,
       fetch: options.fetch,
@@ -134,7 +134,7 @@ export class SignedSender {
     reply: TransportReply,
     id: RequestId | undefined,
     outcome: 'ok' | 'already-completed' | 'api-error' | 'transport-error',
-    code?: MarketClientEventCode,
+    code?: MarketResponseCode,
   ): void {
     if (!this.events.active) return;
     this.events.emit({
@@ -150,7 +150,7 @@ export class SignedSender {
   }
 }
 
-type MarketClientEventCode = Extract<MarketClientEvent, { type: 'market:response' }>['code'];
+type MarketResponseCode = Extract<MarketClientDiagnostic, { type: 'market:response' }>['code'];
 
 /** @internal Error labels carry ids as JSON-safe values. */
 export function asLabel(id: RequestId): string | number {

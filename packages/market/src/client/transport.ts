@@ -1,5 +1,5 @@
-import type { MarketClientEvent } from '../events/events.js';
-import { type EventSink, redactSignature } from '../events/sink.js';
+import type { MarketClientDiagnostic } from '../diagnostics/records.js';
+import { type DiagnosticSink, redactSignature } from '../diagnostics/sink.js';
 import { elapsed } from '../lib/clock.js';
 import { MarketTransportError } from './errors.js';
 import type { ResolvedClientOptions } from './options.js';
@@ -13,7 +13,7 @@ export interface TransportSettings
     ResolvedClientOptions,
     'fetch' | 'timeoutMs' | 'retries' | 'retryBaseMs' | 'retryMaxMs' | 'reuseConnections'
   > {
-  readonly events: EventSink<MarketClientEvent>;
+  readonly events: DiagnosticSink<MarketClientDiagnostic>;
 }
 
 /** @internal What came back from the last attempt. */
@@ -135,7 +135,7 @@ export async function postWithRetries(
 
 /** The response event of an attempt that brought no usable answer. */
 function report(
-  events: EventSink<MarketClientEvent>,
+  events: DiagnosticSink<MarketClientDiagnostic>,
   labels: { method: string; requestId?: string },
   attempt: number,
   failure: MarketTransportError,

@@ -1,3 +1,4 @@
+import { builtinModule } from '@neverlose-toolkit/internal/builtin';
 import { sha256 } from './sha256.js';
 
 /**
@@ -20,18 +21,10 @@ interface NodeCrypto {
   };
 }
 
-function loadNodeCrypto(): NodeCrypto | undefined {
-  try {
-    const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
-      .process;
-    const module = host?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
-    return typeof module?.createHash === 'function' ? module : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const nodeCrypto = loadNodeCrypto();
+const nodeCrypto = builtinModule<NodeCrypto>(
+  'node:crypto',
+  (module) => typeof module.createHash === 'function',
+);
 
 /** @internal Which SHA-256 this process uses: `node:crypto` or the portable one. */
 export const SHA256_BACKEND: 'node:crypto' | 'portable' = nodeCrypto ? 'node:crypto' : 'portable';

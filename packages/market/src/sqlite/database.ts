@@ -1,4 +1,4 @@
-import { unknownOptionKey } from '../lib/option-keys.js';
+import { unknownOptionKey } from '@neverlose-toolkit/internal/option-keys';
 import { openWithDriver, type SqliteDatabase, type SqliteDriverName } from './driver.js';
 import { SqliteStoreError } from './errors.js';
 

@@ -1,3 +1,4 @@
+import { builtinModule } from '@neverlose-toolkit/internal/builtin';
 import { SqliteStoreError, type SqliteStoreErrorCode } from './errors.js';
 
 /**
@@ -119,18 +120,10 @@ function guarded<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) =>
 
 /** `node:sqlite`, taken from the runtime without importing it (no bundler resolves it). */
 function builtinSqlite(): { DatabaseSync: NativeConstructor } | undefined {
-  try {
-    const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
-      .process;
-    const module = host?.getBuiltinModule?.('node:sqlite') as
-      | { DatabaseSync?: NativeConstructor }
-      | undefined;
-    return typeof module?.DatabaseSync === 'function'
-      ? (module as { DatabaseSync: NativeConstructor })
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  return builtinModule<{ DatabaseSync: NativeConstructor }>(
+    'node:sqlite',
+    (module) => typeof module.DatabaseSync === 'function',
+  );
 }
 
 function nodeSqlite(): NativeConstructor {

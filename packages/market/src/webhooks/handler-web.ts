@@ -1,6 +1,6 @@
+import { readBoundedBody } from '@neverlose-toolkit/internal/bounded-body';
 import { WebhookError } from './errors.js';
 import {
-  type BodyRead,
   createPipeline,
   internalFailure,
   tooLarge,
@@ -53,7 +53,7 @@ export function createWebhookHandler(
         ),
       );
     }
-    const read = await readLimited(request, pipeline.maxBodyBytes);
+    const read = await readBoundedBody(request, pipeline.maxBodyBytes);
     if (read.kind === 'too-large') return pipeline.refuse(tooLarge(pipeline.maxBodyBytes));
     if (read.kind === 'unreadable') return pipeline.refuse(unreadableBody(read.cause));
     return pipeline.handle(read.body);
@@ -66,46 +66,4 @@ export function createWebhookHandler(
       return respond(pipeline.refuse(internalFailure(error)));
     }
   };
-}
-
-/** Reads the body up to `limit` bytes. Always resolves: a failed stream is a result. */
-async function readLimited(request: Request, limit: number): Promise<BodyRead> {
-  if (!request.body) return { kind: 'body', body: new Uint8Array(0) };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      // Not `instanceof`: a body stream may come from another realm (a test's vm, an iframe).
-      if (
-        !ArrayBuffer.isView(value) ||
-        Object.prototype.toString.call(value) !== '[object Uint8Array]'
-      ) {
-        await reader.cancel().catch(() => undefined);
-        return {
-          kind: 'unreadable',
-          cause: new TypeError('the body stream gave a non-byte chunk'),
-        };
-      }
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => undefined);
-        return { kind: 'too-large' };
-      }
-      chunks.push(value);
-    }
-  } catch (cause) {
-    await reader.cancel().catch(() => undefined);
-    return { kind: 'unreadable', cause };
-  }
-  if (chunks.length === 1) return { kind: 'body', body: chunks[0]! };
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { kind: 'body', body };
 }

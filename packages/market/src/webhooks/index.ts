@@ -1,9 +1,9 @@
 export type {
-  WebhookHandledEvent,
-  WebhookHandlerEvent,
-  WebhookReceivedEvent,
-  WebhookRefusedEvent,
-} from '../events/events.js';
+  WebhookHandledDiagnostic,
+  WebhookHandlerDiagnostic,
+  WebhookReceivedDiagnostic,
+  WebhookRefusedDiagnostic,
+} from '../diagnostics/records.js';
 export { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
 export { WebhookError, type WebhookErrorCode } from './errors.js';
 export {

@@ -1,10 +1,10 @@
+import { unknownOptionKey } from '@neverlose-toolkit/internal/option-keys';
+import type { WebhookHandlerDiagnostic } from '../diagnostics/records.js';
+import { createDiagnosticSink } from '../diagnostics/sink.js';
 import { isNeverloseMarketError } from '../errors/index.js';
 import { isStoreFailure } from '../errors/store-failure.js';
-import type { WebhookHandlerEvent } from '../events/events.js';
-import { createEventSink } from '../events/sink.js';
 import type { Awaitable } from '../journal/journal.js';
 import { elapsed } from '../lib/clock.js';
-import { unknownOptionKey } from '../lib/option-keys.js';
 import { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
 import { WebhookError, type WebhookErrorCode } from './errors.js';
 import type { WebhookEvent } from './events.js';
@@ -77,7 +77,7 @@ export interface WebhookHandlerOptions {
    * @defaultValue none
    * @example `{ onDiagnostic: (event) => logger.info(event, event.type) }`
    */
-  readonly onDiagnostic?: (event: WebhookHandlerEvent) => void;
+  readonly onDiagnostic?: (event: WebhookHandlerDiagnostic) => void;
 }
 
 /** @internal What to answer. */
@@ -182,7 +182,7 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
   if (typeof options.onEvent !== 'function') invalid('"onEvent" must be a function');
   if (options.onDiagnostic !== undefined && typeof options.onDiagnostic !== 'function')
     invalid('"onDiagnostic" must be a function');
-  const events = createEventSink(options.onDiagnostic);
+  const events = createDiagnosticSink(options.onDiagnostic);
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
   const ttl = options.dedupTtlSeconds ?? 30 * 24 * 3600;
   const lease = options.dedupLeaseSeconds ?? 300;

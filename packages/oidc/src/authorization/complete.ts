@@ -1,8 +1,8 @@
 import * as oidc from 'openid-client';
 import type { ProviderConfiguration } from '../configuration.js';
+import type { OidcFailedDiagnostic, StateHash } from '../diagnostics/records.js';
+import { stateHashOf } from '../diagnostics/sink.js';
 import { isNeverloseOidcError, NeverloseOidcError } from '../errors.js';
-import type { OidcFailedEvent, StateHash } from '../events/events.js';
-import { stateHashOf } from '../events/sink.js';
 import { checkIdToken } from '../id-token/checks.js';
 import { challengeErrorOf, statusOf, toNeverloseError } from '../lib/openid-errors.js';
 import { type IdTokenClaims, type NeverloseProfile, toProfile } from '../profile.js';
@@ -45,7 +45,7 @@ export interface AuthorizationResult {
 
 /** Where a login is, for the event of its failure. */
 interface Progress {
-  step: OidcFailedEvent['step'];
+  step: OidcFailedDiagnostic['step'];
   /** When the current step started, for the steps that make a request. */
   started: number | undefined;
   stateHash: StateHash | undefined;

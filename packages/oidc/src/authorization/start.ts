@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import type { ProviderConfiguration } from '../configuration.js';
+import { stateHashOf } from '../diagnostics/sink.js';
 import { isNeverloseOidcError, NeverloseOidcError } from '../errors.js';
-import { stateHashOf } from '../events/sink.js';
 import { randomTokens, sha256Base64url } from '../lib/web-crypto.js';
 import { validateReturnTo } from '../return-to.js';
 import type { BoundTransaction } from '../transaction/binding.js';

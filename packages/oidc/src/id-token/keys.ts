@@ -8,7 +8,7 @@ import {
   type JWTVerifyGetKey,
   jwksCache,
 } from 'jose';
-import type { EventSink } from '../events/sink.js';
+import type { DiagnosticSink } from '../diagnostics/sink.js';
 import type { FetchImplementation } from '../options.js';
 import type { CachedJwks } from '../provider-cache.js';
 
@@ -51,7 +51,7 @@ export function providerKeys(
   options: {
     readonly fetch: FetchImplementation | undefined;
     readonly timeout: number;
-    readonly events: EventSink;
+    readonly events: DiagnosticSink;
     readonly seed?: CachedJwks | undefined;
   },
 ): ProviderKeys {

@@ -1,3 +1,4 @@
+import { builtinModule } from '@neverlose-toolkit/internal/builtin';
 import { base64url } from 'jose';
 import { NeverloseOidcError } from '../errors.js';
 
@@ -31,17 +32,12 @@ let nodeCrypto: NodeCrypto | null | undefined;
 /** `node:crypto` where the runtime hands it out without an import, else `null`. */
 function nodeCryptoModule(): NodeCrypto | null {
   if (nodeCrypto === undefined) {
-    try {
-      const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
-        .process;
-      const module = process?.getBuiltinModule?.('node:crypto') as Partial<NodeCrypto> | undefined;
-      nodeCrypto =
-        typeof module?.createHash === 'function' && typeof module.randomBytes === 'function'
-          ? (module as NodeCrypto)
-          : null;
-    } catch {
-      nodeCrypto = null;
-    }
+    nodeCrypto =
+      builtinModule<NodeCrypto>(
+        'node:crypto',
+        (module) =>
+          typeof module.createHash === 'function' && typeof module.randomBytes === 'function',
+      ) ?? null;
   }
   return nodeCrypto;
 }

@@ -1,3 +1,4 @@
+import { readBoundedText } from '@neverlose-toolkit/internal/bounded-body';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { callbackState } from '../../authorization/callback.js';
@@ -12,7 +13,6 @@ import {
   type SealedCookieCodec,
   type SealingSecret,
 } from '../../transaction/sealed-cookie.js';
-import { readBoundedText } from '../shared/bounded-body.js';
 import { type PublicOrigin, publicOriginOf } from '../shared/public-origin.js';
 import { MemorySessionRevocations } from '../shared/session-revocations.js';
 import { sessionUserOf } from '../shared/session-user.js';

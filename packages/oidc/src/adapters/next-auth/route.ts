@@ -1,4 +1,4 @@
-import { readBoundedText } from '../shared/bounded-body.js';
+import { readBoundedText } from '@neverlose-toolkit/internal/bounded-body';
 
 /** The context Next.js gives a route handler of `app/api/auth/[...nextauth]/route.ts`. */
 export interface NextAuthRouteContext {

@@ -1,8 +1,8 @@
 import * as oidc from 'openid-client';
 import { fetchUserinfo } from '../../authorization/userinfo.js';
 import { createConfiguration, type ProviderConfiguration } from '../../configuration.js';
+import { createDiagnosticSink } from '../../diagnostics/sink.js';
 import { NeverloseOidcError } from '../../errors.js';
-import { createEventSink } from '../../events/sink.js';
 import { verifyIdToken } from '../../id-token/verify.js';
 import { challengeErrorOf, toNeverloseError } from '../../lib/openid-errors.js';
 import type { IdTokenClaims, NeverloseClaims } from '../../profile.js';
@@ -69,7 +69,7 @@ export interface ProviderEndpoints {
 
 /** @internal The checks of one provider entry; nothing is fetched until the first login. */
 export function createTokenChecks(options: ResolvedOptions): TokenChecks {
-  const events = createEventSink(options, undefined);
+  const events = createDiagnosticSink(options, undefined);
   let pending: Promise<ProviderConfiguration> | undefined;
   const provider = (): Promise<ProviderConfiguration> => {
     if (pending === undefined) {

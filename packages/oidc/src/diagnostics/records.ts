@@ -5,7 +5,7 @@ import type { NeverloseOidcErrorCode } from '../errors.js';
  * PKCE verifier, state, nonce, access token, id_token or cookie. A login is identified by
  * `stateHash`, a short hash of its `state`.
  */
-export interface NeverloseOidcEventBase {
+export interface NeverloseOidcDiagnosticBase {
   /** When the event happened, in milliseconds since the epoch. */
   readonly timestamp: number;
   /** The issuer of the client that emitted it. */
@@ -23,7 +23,7 @@ export interface NeverloseOidcEventBase {
 export type StateHash = string;
 
 /** The provider's configuration was read (`mode: 'discovery'`) or built from static endpoints. */
-export interface OidcDiscoveryEvent extends NeverloseOidcEventBase {
+export interface OidcDiscoveryDiagnostic extends NeverloseOidcDiagnosticBase {
   readonly type: 'oidc:discovery';
   readonly mode: 'discovery' | 'static';
   /** How long discovery took, in milliseconds (0 in static mode or from a cache: no request). */
@@ -35,7 +35,7 @@ export interface OidcDiscoveryEvent extends NeverloseOidcEventBase {
 }
 
 /** `startAuthorization` created a transaction and the URL to send the browser to. */
-export interface OidcAuthorizationStartedEvent extends NeverloseOidcEventBase {
+export interface OidcAuthorizationStartedDiagnostic extends NeverloseOidcDiagnosticBase {
   readonly type: 'oidc:authorization-started';
   readonly stateHash?: StateHash;
   /** The redirect URI the callback will arrive at. */
@@ -49,7 +49,7 @@ export interface OidcAuthorizationStartedEvent extends NeverloseOidcEventBase {
 }
 
 /** A callback passed every check made before a request: `iss`, `state`, no error, a `code`. */
-export interface OidcCallbackEvent extends NeverloseOidcEventBase {
+export interface OidcCallbackDiagnostic extends NeverloseOidcDiagnosticBase {
   readonly type: 'oidc:callback';
   readonly stateHash?: StateHash;
   /** How long ago the login started, in milliseconds. */
@@ -57,7 +57,7 @@ export interface OidcCallbackEvent extends NeverloseOidcEventBase {
 }
 
 /** The token endpoint exchanged the code, and the id_token passed its checks. */
-export interface OidcTokenEvent extends NeverloseOidcEventBase {
+export interface OidcTokenDiagnostic extends NeverloseOidcDiagnosticBase {
   readonly type: 'oidc:token';
   readonly stateHash?: StateHash;
   /** How long the exchange and the id_token checks took, in milliseconds. */
@@ -71,7 +71,7 @@ export interface OidcTokenEvent extends NeverloseOidcEventBase {
 }
 
 /** The provider's JWK Set was fetched, to check an id_token signature. */
-export interface OidcJwksEvent extends NeverloseOidcEventBase {
+export interface OidcJwksDiagnostic extends NeverloseOidcDiagnosticBase {
   readonly type: 'oidc:jwks';
   /**
    * Why: `first-use`; `expired` (older than 5 minutes); or `unknown-kid`, an id_token signed
@@ -84,7 +84,7 @@ export interface OidcJwksEvent extends NeverloseOidcEventBase {
 }
 
 /** The userinfo endpoint answered and its `sub` is the id_token's. */
-export interface OidcUserinfoEvent extends NeverloseOidcEventBase {
+export interface OidcUserinfoDiagnostic extends NeverloseOidcDiagnosticBase {
   readonly type: 'oidc:userinfo';
   readonly stateHash?: StateHash;
   readonly durationMs: number;
@@ -93,7 +93,7 @@ export interface OidcUserinfoEvent extends NeverloseOidcEventBase {
 }
 
 /** A step failed, with the code of the error thrown. */
-export interface OidcFailedEvent extends NeverloseOidcEventBase {
+export interface OidcFailedDiagnostic extends NeverloseOidcDiagnosticBase {
   readonly type: 'oidc:failed';
   /** The step that failed. */
   readonly step: 'discovery' | 'authorization' | 'callback' | 'token' | 'userinfo';
@@ -111,28 +111,28 @@ export interface OidcFailedEvent extends NeverloseOidcEventBase {
 }
 
 /**
- * Everything a client reports, to `onEvent`, to the `neverlose-oidc` diagnostics channel and,
+ * Everything a client reports, to `onDiagnostic`, to the `neverlose-oidc` diagnostics channel and,
  * with `NODE_DEBUG=neverlose-oidc`, to stderr. Switch on `type`.
  *
  * @example
  * ```ts
  * const client = await createNeverloseClient({
  *   ...options,
- *   onEvent(event) {
- *     if (event.type === 'oidc:failed') log.warn({ code: event.code, step: event.step });
- *     if (event.type === 'oidc:token') metrics.timing('neverlose.token', event.durationMs);
+ *   onDiagnostic(diagnostic) {
+ *     if (diagnostic.type === 'oidc:failed') log.warn({ code: diagnostic.code, step: diagnostic.step });
+ *     if (diagnostic.type === 'oidc:token') metrics.timing('neverlose.token', diagnostic.durationMs);
  *   },
  * });
  * ```
  */
-export type NeverloseOidcEvent =
-  | OidcDiscoveryEvent
-  | OidcAuthorizationStartedEvent
-  | OidcCallbackEvent
-  | OidcTokenEvent
-  | OidcJwksEvent
-  | OidcUserinfoEvent
-  | OidcFailedEvent;
+export type NeverloseOidcDiagnostic =
+  | OidcDiscoveryDiagnostic
+  | OidcAuthorizationStartedDiagnostic
+  | OidcCallbackDiagnostic
+  | OidcTokenDiagnostic
+  | OidcJwksDiagnostic
+  | OidcUserinfoDiagnostic
+  | OidcFailedDiagnostic;
 
-/** The `type` of every {@link NeverloseOidcEvent}. */
-export type NeverloseOidcEventType = NeverloseOidcEvent['type'];
+/** The `type` of every {@link NeverloseOidcDiagnostic}. */
+export type NeverloseOidcDiagnosticType = NeverloseOidcDiagnostic['type'];

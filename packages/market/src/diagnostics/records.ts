@@ -5,7 +5,7 @@ import type { WebhookErrorCode } from '../webhooks/errors.js';
  * What every event carries. Events never hold a secret: no API key, no `signature` (request
  * bodies show `"signature":"[redacted]"`), no reseller token.
  */
-export interface NeverloseMarketEventBase {
+export interface MarketDiagnosticBase {
   /** When the event happened, in milliseconds since the epoch. */
   readonly timestamp: number;
 }
@@ -21,7 +21,7 @@ interface MarketCallLabels {
 }
 
 /** An attempt is about to be sent. */
-export interface MarketRequestEvent extends NeverloseMarketEventBase, MarketCallLabels {
+export interface MarketRequestDiagnostic extends MarketDiagnosticBase, MarketCallLabels {
   readonly type: 'market:request';
   /** The URL posted to. */
   readonly url: string;
@@ -29,7 +29,7 @@ export interface MarketRequestEvent extends NeverloseMarketEventBase, MarketCall
   readonly body: string;
 }
 
-/** How an attempt ended, in {@link MarketResponseEvent.outcome}. */
+/** How an attempt ended, in {@link MarketResponseDiagnostic.outcome}. */
 export type MarketOutcome =
   /** `success: true`. */
   | 'ok'
@@ -41,7 +41,7 @@ export type MarketOutcome =
   | 'transport-error';
 
 /** An attempt ended: with an answer, or without one (`outcome: 'transport-error'`). */
-export interface MarketResponseEvent extends NeverloseMarketEventBase, MarketCallLabels {
+export interface MarketResponseDiagnostic extends MarketDiagnosticBase, MarketCallLabels {
   readonly type: 'market:response';
   readonly outcome: MarketOutcome;
   /** The HTTP status, when an answer came. */
@@ -53,7 +53,7 @@ export interface MarketResponseEvent extends NeverloseMarketEventBase, MarketCal
 }
 
 /** A failed attempt will be sent again, with the same id and bytes, after `delayMs`. */
-export interface MarketRetryEvent extends NeverloseMarketEventBase, MarketCallLabels {
+export interface MarketRetryDiagnostic extends MarketDiagnosticBase, MarketCallLabels {
   readonly type: 'market:retry';
   /** Why the attempt failed. */
   readonly code: MarketTransportErrorCode;
@@ -62,7 +62,7 @@ export interface MarketRetryEvent extends NeverloseMarketEventBase, MarketCallLa
 }
 
 /** The id journal recorded or answered an action. */
-export interface MarketJournalEvent extends NeverloseMarketEventBase {
+export interface MarketJournalDiagnostic extends MarketDiagnosticBase {
   readonly type: 'market:journal';
   /**
    * - `begin`: a new operation was written before its request left;
@@ -79,14 +79,14 @@ export interface MarketJournalEvent extends NeverloseMarketEventBase {
 }
 
 /** A webhook body was read in full and is about to be verified. */
-export interface WebhookReceivedEvent extends NeverloseMarketEventBase {
+export interface WebhookReceivedDiagnostic extends MarketDiagnosticBase {
   readonly type: 'webhook:received';
   /** The body's size in bytes (UTF-16 units for a string body). */
   readonly bytes: number;
 }
 
 /** A webhook was refused or failed: answered with `status` (4xx, or 500/503). */
-export interface WebhookRefusedEvent extends NeverloseMarketEventBase {
+export interface WebhookRefusedDiagnostic extends MarketDiagnosticBase {
   readonly type: 'webhook:refused';
   readonly code: WebhookErrorCode;
   readonly status: number;
@@ -100,7 +100,7 @@ export interface WebhookRefusedEvent extends NeverloseMarketEventBase {
 }
 
 /** A verified webhook was answered 200: handled now, or a duplicate of one handled before. */
-export interface WebhookHandledEvent extends NeverloseMarketEventBase {
+export interface WebhookHandledDiagnostic extends MarketDiagnosticBase {
   readonly type: 'webhook:handled';
   readonly kind: string;
   readonly uniqueId: number;
@@ -110,33 +110,36 @@ export interface WebhookHandledEvent extends NeverloseMarketEventBase {
   readonly durationMs: number;
 }
 
-/** The events of {@link MarketClient}. */
-export type MarketClientEvent =
-  | MarketRequestEvent
-  | MarketResponseEvent
-  | MarketRetryEvent
-  | MarketJournalEvent;
+/** The diagnostics of {@link MarketClient}. */
+export type MarketClientDiagnostic =
+  | MarketRequestDiagnostic
+  | MarketResponseDiagnostic
+  | MarketRetryDiagnostic
+  | MarketJournalDiagnostic;
 
-/** The events of the webhook handlers. */
-export type WebhookHandlerEvent = WebhookReceivedEvent | WebhookRefusedEvent | WebhookHandledEvent;
+/** The diagnostics of the webhook handlers. */
+export type WebhookHandlerDiagnostic =
+  | WebhookReceivedDiagnostic
+  | WebhookRefusedDiagnostic
+  | WebhookHandledDiagnostic;
 
 /**
- * Everything this package reports: to a component's hook (`onEvent` of {@link MarketClient},
- * `onDiagnostic` of the webhook handlers), to the `neverlose-market` diagnostics channel, and with
+ * Everything this package reports: to a component's `onDiagnostic` hook ({@link MarketClient}
+ * and the webhook handlers), to the `neverlose-market` diagnostics channel, and with
  * `NODE_DEBUG=neverlose-market` to stderr. Switch on `type`.
  *
  * @example
  * ```ts
  * const client = new MarketClient({
  *   userId, secret,
- *   onEvent(event) {
- *     if (event.type === 'market:retry') log.warn(event, 'market call retried');
- *     if (event.type === 'market:response') metrics.timing('market', event.durationMs);
+ *   onDiagnostic(diagnostic) {
+ *     if (diagnostic.type === 'market:retry') log.warn(diagnostic, 'market call retried');
+ *     if (diagnostic.type === 'market:response') metrics.timing('market', diagnostic.durationMs);
  *   },
  * });
  * ```
  */
-export type NeverloseMarketEvent = MarketClientEvent | WebhookHandlerEvent;
+export type MarketDiagnostic = MarketClientDiagnostic | WebhookHandlerDiagnostic;
 
-/** The `type` of every {@link NeverloseMarketEvent}. */
-export type NeverloseMarketEventType = NeverloseMarketEvent['type'];
+/** The `type` of every {@link MarketDiagnostic}. */
+export type MarketDiagnosticType = MarketDiagnostic['type'];

@@ -2,18 +2,18 @@ import { execFile } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { debugEnabled } from '@neverlose-toolkit/internal/diagnostics';
 import { describe, expect, it } from 'vitest';
-import { debugEnabled } from '../../src/events/debug.js';
 import {
   createWebhookHandler,
   DIAGNOSTICS_CHANNEL,
   type FetchLike,
   MarketClient,
-  type MarketClientEvent,
+  type MarketClientDiagnostic,
+  type MarketDiagnostic,
   MemoryDedupStore,
   MemoryJournal,
-  type NeverloseMarketEvent,
-  type WebhookHandlerEvent,
+  type WebhookHandlerDiagnostic,
 } from '../../src/index.js';
 import { purchase } from '../webhooks/samples.js';
 
@@ -33,14 +33,14 @@ function scripted(answers: readonly [number, unknown][]): FetchLike {
 }
 
 function clientWith(answers: readonly [number, unknown][], journal?: MemoryJournal) {
-  const events: MarketClientEvent[] = [];
+  const events: MarketClientDiagnostic[] = [];
   const client = new MarketClient({
     userId: 7,
     secret: SECRET,
     fetch: scripted(answers),
     retryBaseMs: 0,
     retryMaxMs: 0,
-    onEvent: (event) => events.push(event),
+    onDiagnostic: (event) => events.push(event),
     ...(journal ? { journal } : {}),
   });
   return { client, events };
@@ -139,7 +139,7 @@ describe('MarketClient events', () => {
       userId: 7,
       secret: SECRET,
       fetch: scripted([[200, { success: true, balance: 3 }]]),
-      onEvent: () => {
+      onDiagnostic: () => {
         throw new Error('broken logger');
       },
     });
@@ -177,7 +177,7 @@ describe('webhook handler events', () => {
   }
 
   it('reports received, handled (then duplicate) and refused, never the signature', async () => {
-    const events: WebhookHandlerEvent[] = [];
+    const events: WebhookHandlerDiagnostic[] = [];
     const handler = createWebhookHandler({
       secret: 'key',
       dedupStore: new MemoryDedupStore(),
@@ -206,7 +206,7 @@ describe('webhook handler events', () => {
   });
 
   it('reports a refusal before the body is read, and a failing handler with its event', async () => {
-    const events: NeverloseMarketEvent[] = [];
+    const events: MarketDiagnostic[] = [];
     const handler = createWebhookHandler({
       secret: 'key',
       dedupStore: new MemoryDedupStore(),

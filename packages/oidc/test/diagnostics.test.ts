@@ -1,4 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { debugEnabled } from '@neverlose-toolkit/internal/diagnostics';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -8,13 +9,12 @@ import {
   startProvider,
   type TestProvider,
 } from '../../../test/providers/hostile-provider.mjs';
-import { debugEnabled } from '../src/events/debug.js';
 import {
   type AuthorizationTransaction,
   createNeverloseClient,
   DIAGNOSTICS_CHANNEL,
   type NeverloseClientOptions,
-  type NeverloseOidcEvent,
+  type NeverloseOidcDiagnostic,
 } from '../src/index.js';
 import { clientOptionsAt } from './support/client-options.js';
 
@@ -47,9 +47,9 @@ function options(overrides: Partial<NeverloseClientOptions> = {}): NeverloseClie
 
 /** A client whose events are recorded, and a login with it. */
 async function recorded(overrides: Partial<NeverloseClientOptions> = {}) {
-  const events: NeverloseOidcEvent[] = [];
+  const events: NeverloseOidcDiagnostic[] = [];
   const client = await createNeverloseClient(
-    options({ onEvent: (event) => events.push(event), ...overrides }),
+    options({ onDiagnostic: (event) => events.push(event), ...overrides }),
   );
   const login = async (returnTo?: string) => {
     const { url, transaction, binding } = await client.startAuthorization(
@@ -129,10 +129,10 @@ describe('events of a login', () => {
   );
 
   it('reports a failed discovery, and a bad returnTo at the start', async () => {
-    const events: NeverloseOidcEvent[] = [];
+    const events: NeverloseOidcDiagnostic[] = [];
     await expect(
       createNeverloseClient(
-        options({ issuer: 'http://127.0.0.1:9', onEvent: (event) => events.push(event) }),
+        options({ issuer: 'http://127.0.0.1:9', onDiagnostic: (event) => events.push(event) }),
       ),
     ).rejects.toMatchObject({ code: 'ERR_NETWORK' });
     expect(events).toMatchObject([{ type: 'oidc:failed', step: 'discovery', code: 'ERR_NETWORK' }]);
@@ -165,13 +165,13 @@ describe('events of a login', () => {
     const unhandled = vi.fn();
     process.on('unhandledRejection', unhandled);
     try {
-      for (const onEvent of [
+      for (const onDiagnostic of [
         () => {
           throw new Error('hook failed');
         },
         () => Promise.reject(new Error('hook failed')),
       ]) {
-        const { login } = await recorded({ onEvent: onEvent as () => void });
+        const { login } = await recorded({ onDiagnostic: onDiagnostic as () => void });
         expect((await login()).profile.id).toBe('1337');
       }
       await new Promise((resolve) => setImmediate(resolve));
@@ -181,15 +181,18 @@ describe('events of a login', () => {
     }
   });
 
-  it('refuses an onEvent that is not a function, naming the option', async () => {
-    await expect(createNeverloseClient(options({ onEvent: 'log' as never }))).rejects.toMatchObject(
-      { code: 'ERR_INVALID_OPTION', message: expect.stringContaining('"onEvent"') },
-    );
+  it('refuses an onDiagnostic that is not a function, naming the option', async () => {
+    await expect(
+      createNeverloseClient(options({ onDiagnostic: 'log' as never })),
+    ).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringContaining('"onDiagnostic"'),
+    });
   });
 });
 
 describe('the neverlose-oidc diagnostics channel', () => {
-  it('carries the same events as onEvent, without any hook', async () => {
+  it('carries the same events as onDiagnostic, without any hook', async () => {
     const published: unknown[] = [];
     const listener = (message: unknown) => published.push(message);
     subscribe(DIAGNOSTICS_CHANNEL, listener);
@@ -201,7 +204,7 @@ describe('the neverlose-oidc diagnostics channel', () => {
       unsubscribe(DIAGNOSTICS_CHANNEL, listener);
     }
     expect(DIAGNOSTICS_CHANNEL).toBe('neverlose-oidc');
-    expect(published.map((event) => (event as NeverloseOidcEvent).type)).toEqual(LOGIN_EVENTS);
+    expect(published.map((event) => (event as NeverloseOidcDiagnostic).type)).toEqual(LOGIN_EVENTS);
   });
 });
 
@@ -294,20 +297,20 @@ describe('redaction', () => {
     vi.stubEnv('NODE_DEBUG', 'neverlose-oidc');
     // One client per authentication method; each run records its own secrets and events.
     let secrets: Secrets = { values: new Set() };
-    const events: NeverloseOidcEvent[] = [];
+    const events: NeverloseOidcDiagnostic[] = [];
     const clients = {
       client_secret_basic: await createNeverloseClient(
         options({
           clientAuthentication: 'client_secret_basic',
           fetch: (input, init) => recordingFetch(secrets)(input, init),
-          onEvent: (event) => events.push(event),
+          onDiagnostic: (event) => events.push(event),
         }),
       ),
       client_secret_post: await createNeverloseClient(
         options({
           clientAuthentication: 'client_secret_post',
           fetch: (input, init) => recordingFetch(secrets)(input, init),
-          onEvent: (event) => events.push(event),
+          onDiagnostic: (event) => events.push(event),
         }),
       ),
     };

@@ -1,5 +1,3 @@
-// shared: neverlose-oidc has the same check (src/lib/option-keys.ts).
-
 /**
  * @internal The known key a misspelt `key` most likely meant: the same letters in another case,
  * or at most two edits away (one letter added, dropped, changed, or two swapped) when that is less
