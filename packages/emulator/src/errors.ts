@@ -1,6 +1,10 @@
 /** Brands errors of every loaded copy of this package (ESM and CommonJS may both be loaded). */
 const brand = Symbol.for('neverlose-emulator.error');
 
+// shared: the address of every package's error reference.
+const ERRORS_DOC =
+  'https://github.com/neverlose-toolkit/neverlose-toolkit/blob/main/docs/errors.md';
+
 /**
  * Codes of {@link EmulatorError}.
  *
@@ -31,6 +35,11 @@ export class EmulatorError extends Error {
     super(message, options);
     this.code = code;
     this.name = 'EmulatorError';
+  }
+
+  /** The entry of `code` in the error reference: what it means and what to do. */
+  get docUrl(): string {
+    return `${ERRORS_DOC}#${this.code.toLowerCase()}`;
   }
 }
 Object.defineProperty(EmulatorError.prototype, brand, { value: true });

@@ -39,7 +39,7 @@ export interface NeverloseClient {
    * server session beside the transaction, or sealed with it in a cookie. The transaction holds
    * only the binding's hash. Makes no request.
    *
-   * @throws {NeverloseOidcError} `ERR_RETURN_TO_INVALID`, `ERR_CONFIGURATION`.
+   * @throws {NeverloseOidcError} `ERR_RETURN_TO_INVALID`, `ERR_INVALID_OPTION`.
    * @example
    * ```ts
    * const { url, transaction, binding } = await client.startAuthorization({ returnTo: '/settings' });
@@ -96,7 +96,7 @@ export interface NeverloseClient {
  * document (`https://neverlose.cc/.well-known/openid-configuration` by default) or uses the
  * static `endpoints`.
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the bad option; `ERR_DISCOVERY_FAILED`,
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` naming the bad option; `ERR_DISCOVERY_FAILED`,
  *   `ERR_NETWORK` or `ERR_TIMEOUT` when discovery fails.
  * @example
  * ```ts

@@ -82,7 +82,7 @@ export async function createConfiguration(
   const keysAt = (jwksUri: string) => {
     if (cache?.jwks !== undefined && cache.jwks.uri !== jwksUri) {
       throw new NeverloseOidcError(
-        'ERR_CONFIGURATION',
+        'ERR_INVALID_OPTION',
         `Invalid option "providerCache": its keys come from ${cache.jwks.uri}, not from the provider's jwks_uri ${jwksUri}.`,
       );
     }
@@ -134,7 +134,7 @@ export async function createConfiguration(
     const server = cache.discovery as oidc.ServerMetadata;
     checkDiscovered(server, options, (rule) => {
       throw new NeverloseOidcError(
-        'ERR_CONFIGURATION',
+        'ERR_INVALID_OPTION',
         `Invalid option "providerCache": its discovery document cannot be used: ${rule}.`,
       );
     });

@@ -1,6 +1,10 @@
 /** Brands errors of every loaded copy of this package (ESM and CommonJS may both be loaded). */
 const brand = Symbol.for('neverlose-oidc.error');
 
+// shared: the address of every package's error reference.
+const ERRORS_DOC =
+  'https://github.com/neverlose-toolkit/neverlose-toolkit/blob/main/docs/errors.md';
+
 /**
  * Codes of what the user or their browser did: answer with a 4xx page that offers to log in
  * again ({@link isUserError} is true for exactly these).
@@ -73,7 +77,14 @@ export type NeverloseOidcServiceErrorCode =
 /**
  * Codes of what the code or its configuration did: fix it (the message names the field).
  *
- * - `ERR_CONFIGURATION`: an option or argument breaks a rule; the message names the field.
+ * - `ERR_INVALID_OPTION`: an option (of `createNeverloseClient`, an adapter or a store, or read
+ *   from the environment) breaks a rule, or is a key no option has; the message names it and the
+ *   rule.
+ * - `ERR_INVALID_ARGUMENT`: an argument of a call breaks its rule; the message names it.
+ * - `ERR_MIDDLEWARE_MISSING`: a middleware this one needs did not run before it (no session on
+ *   the request: mount `express-session` before Passport; `requireNeverloseUser()` before
+ *   `neverloseAuth()`).
+ * - `ERR_RUNTIME_UNSUPPORTED`: the runtime lacks what the package needs (Web Crypto).
  * - `ERR_COOKIE_TOO_LARGE`: a sealed transaction would be larger than browsers keep in a cookie
  *   (`MAX_SEALED_COOKIE_LENGTH`): a long `redirectUri`, scopes or `returnTo`.
  * - `ERR_INVALID_CLIENT`: the token endpoint refused the client's credentials (`invalid_client`,
@@ -83,7 +94,10 @@ export type NeverloseOidcServiceErrorCode =
  *   (`unauthorized_client`), such as the `no_pkce` scope without Neverlose's permission.
  */
 export type NeverloseOidcSetupErrorCode =
-  | 'ERR_CONFIGURATION'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_MIDDLEWARE_MISSING'
+  | 'ERR_RUNTIME_UNSUPPORTED'
   | 'ERR_COOKIE_TOO_LARGE'
   | 'ERR_INVALID_CLIENT'
   | 'ERR_UNAUTHORIZED_CLIENT';
@@ -151,6 +165,11 @@ export class NeverloseOidcError<
     this.name = 'NeverloseOidcError';
     if (options?.oauthError) this.oauthError = options.oauthError;
   }
+
+  /** The entry of `code` in the error reference: what it means and what to do. */
+  get docUrl(): string {
+    return `${ERRORS_DOC}#${this.code.toLowerCase()}`;
+  }
 }
 Object.defineProperty(NeverloseOidcError.prototype, brand, { value: true });
 
@@ -202,4 +221,21 @@ export function isUserError(
   error: unknown,
 ): error is NeverloseOidcError<NeverloseOidcUserErrorCode> {
   return isNeverloseOidcError(error) && USER_ERROR_CODES.has(error.code);
+}
+
+const SETUP_ERROR_CODES: ReadonlySet<string> = new Set<NeverloseOidcSetupErrorCode>([
+  'ERR_INVALID_OPTION',
+  'ERR_INVALID_ARGUMENT',
+  'ERR_MIDDLEWARE_MISSING',
+  'ERR_RUNTIME_UNSUPPORTED',
+  'ERR_COOKIE_TOO_LARGE',
+]);
+
+/**
+ * @internal True for a bug of the code or its configuration, never of a login: no HTTP status
+ * fits it, so it reaches the app's 500 handler. Not `ERR_INVALID_CLIENT` or
+ * `ERR_UNAUTHORIZED_CLIENT`: the provider answered those, and a login fails with 502.
+ */
+export function isSetupError(error: NeverloseOidcError): boolean {
+  return SETUP_ERROR_CODES.has(error.code);
 }

@@ -1,4 +1,4 @@
-import { isNeverloseOidcError, isUserError } from './errors.js';
+import { isNeverloseOidcError, isSetupError, isUserError } from './errors.js';
 
 /** The statuses a failed login is answered with. */
 export type LoginFailureStatus = 400 | 403 | 502 | 503;
@@ -18,8 +18,8 @@ export type LoginFailureStatus = 400 | 403 | 502 | 503;
  * - `502`: the provider or the network failed or refused: discovery, the token endpoint (its
  *   errors, a 500, an answer that is not JSON), the id_token, userinfo, a timeout, a refused
  *   client (`ERR_INVALID_CLIENT`, `ERR_UNAUTHORIZED_CLIENT`, both logged for the developer).
- * - `undefined`: not a login failure but a bug or a configuration error (`ERR_CONFIGURATION`,
- *   `ERR_COOKIE_TOO_LARGE`, anything uncoded): let it reach the app's 500 handler.
+ * - `undefined`: not a login failure but a bug or a configuration error (`ERR_INVALID_OPTION`,
+ *   `ERR_INVALID_ARGUMENT`, `ERR_MIDDLEWARE_MISSING`, `ERR_RUNTIME_UNSUPPORTED`, `ERR_COOKIE_TOO_LARGE`, anything uncoded): let it reach the app's 500 handler.
  *
  * Nobody is signed in for any of them.
  *
@@ -40,11 +40,8 @@ export function httpStatusOf(error: unknown): LoginFailureStatus | undefined {
   switch (error.code) {
     case 'ERR_TEMPORARILY_UNAVAILABLE':
       return 503;
-    case 'ERR_CONFIGURATION':
-    case 'ERR_COOKIE_TOO_LARGE':
-      return undefined;
     default:
-      return 502;
+      return isSetupError(error) ? undefined : 502;
   }
 }
 

@@ -142,7 +142,7 @@ export interface NeverloseClientOptions {
    * discovery request is made, and no JWK Set request while its keys are younger than 5 minutes.
    * For a serverless cold start (a Worker, a Lambda): keep the export in the platform's store and
    * pass it back. It is checked on the way in as a fetched document is (issuer, `https:`
-   * endpoints, S256, `jwks_uri`; public keys only), else `ERR_CONFIGURATION` names the rule. A key
+   * endpoints, S256, `jwks_uri`; public keys only), else `ERR_INVALID_OPTION` names the rule. A key
    * rotation still works: an id_token signed with a key the cached set does not hold fetches it.
    *
    * Only trusted code may write it: its keys verify id_tokens.

@@ -38,7 +38,7 @@ const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const MAX_KEYS = 100;
 
 function refuse(rule: string): never {
-  throw new NeverloseOidcError('ERR_CONFIGURATION', `Invalid option "providerCache": ${rule}.`);
+  throw new NeverloseOidcError('ERR_INVALID_OPTION', `Invalid option "providerCache": ${rule}.`);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -50,7 +50,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * gives, for this issuer, and only public keys. The discovery document is checked further, with
  * the rules of a fetched one, when the client is created.
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the rule.
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` naming the rule.
  */
 export function checkProviderCache(
   value: unknown,

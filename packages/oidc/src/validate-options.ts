@@ -1,3 +1,4 @@
+import { unknownOptionKey } from '@neverlose-toolkit/internal/option-keys';
 import {
   DEFAULT_SCOPES,
   DEFAULT_TIMEOUT,
@@ -43,35 +44,35 @@ const AUTH_METHODS: readonly ClientAuthenticationMethod[] = [
   'none',
 ];
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
-const KNOWN_OPTIONS = new Set([
-  'clientId',
-  'clientSecret',
-  'redirectUri',
-  'scopes',
-  'issuer',
-  'endpoints',
-  'clientAuthentication',
-  'timeout',
-  'transactionTtl',
-  'fetch',
-  'dangerouslyAllowInsecureHttp',
-  'onDiagnostic',
-  'providerCache',
-]);
+/** Every option of `createNeverloseClient` (a key missing here does not compile). */
+const KNOWN_OPTIONS = Object.keys({
+  clientId: true,
+  clientSecret: true,
+  redirectUri: true,
+  scopes: true,
+  issuer: true,
+  endpoints: true,
+  clientAuthentication: true,
+  timeout: true,
+  transactionTtl: true,
+  fetch: true,
+  dangerouslyAllowInsecureHttp: true,
+  onDiagnostic: true,
+  providerCache: true,
+} satisfies Record<keyof NeverloseClientOptions, true>);
 
 function fail(field: string, rule: string): never {
-  throw new NeverloseOidcError('ERR_CONFIGURATION', `Invalid option "${field}": ${rule}.`);
+  throw new NeverloseOidcError('ERR_INVALID_OPTION', `Invalid option "${field}": ${rule}.`);
 }
 
 /**
- * @internal Checks every option up front and applies the defaults. Throws `ERR_CONFIGURATION`
+ * @internal Checks every option up front and applies the defaults. Throws `ERR_INVALID_OPTION`
  * naming the field and the rule it breaks.
  */
 export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) fail(key, 'is not an option of createNeverloseClient');
-  }
+  const unknown = unknownOptionKey(options, KNOWN_OPTIONS, 'createNeverloseClient');
+  if (unknown) fail(unknown.key, unknown.rule);
   const allowInsecureHttp = optionalBoolean(
     options.dangerouslyAllowInsecureHttp,
     'dangerouslyAllowInsecureHttp',
@@ -233,7 +234,7 @@ export function checkRedirectUri(
  * Checks client options without creating a client (no discovery request): for frameworks whose
  * setup is synchronous, to fail at startup rather than at the first login.
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the field and the rule.
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` naming the field and the rule.
  * @example
  * ```ts
  * validateClientOptions({ clientId: '', redirectUri: 'https://app.example/cb' }); // throws

@@ -185,7 +185,7 @@ describe('events of a login', () => {
     await expect(
       createNeverloseClient(options({ onDiagnostic: 'log' as never })),
     ).rejects.toMatchObject({
-      code: 'ERR_CONFIGURATION',
+      code: 'ERR_INVALID_OPTION',
       message: expect.stringContaining('"onDiagnostic"'),
     });
   });

@@ -29,7 +29,7 @@ describe('httpStatusOf', () => {
       503,
     );
     const notAFailure = Object.assign(new Error('bad option'), {
-      code: 'ERR_REDIS_CONFIGURATION',
+      code: 'ERR_INVALID_OPTION',
       [mark]: false,
     });
     expect(httpStatusOf(notAFailure)).toBeUndefined();

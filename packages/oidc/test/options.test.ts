@@ -16,7 +16,7 @@ async function configurationMessage(options: unknown): Promise<string> {
   try {
     await createNeverloseClient(options as NeverloseClientOptions);
   } catch (error) {
-    expect(error).toMatchObject({ code: 'ERR_CONFIGURATION', name: 'NeverloseOidcError' });
+    expect(error).toMatchObject({ code: 'ERR_INVALID_OPTION', name: 'NeverloseOidcError' });
     return (error as Error).message;
   }
   throw new Error('createNeverloseClient accepted the options');
@@ -59,7 +59,13 @@ describe('option validation', () => {
       { ...base, dangerouslyAllowInsecureHttp: 'yes' },
       /"dangerouslyAllowInsecureHttp": must be a boolean/,
     ],
-    [{ ...base, redirectURI: 'https://x' }, /"redirectURI": is not an option/],
+    [
+      { ...base, redirectURI: 'https://x' },
+      /"redirectURI": is not an option of createNeverloseClient; did you mean "redirectUri"\?/,
+    ],
+    [{ ...base, clinetSecret: 'x' }, /"clinetSecret": .*did you mean "clientSecret"\?/],
+    [{ ...base, timeoutMs: 1000 }, /"timeoutMs": .*did you mean "timeout"\?/],
+    [{ ...base, colour: 'blue' }, /"colour": is not an option of createNeverloseClient\.$/],
   ])('refuses %j', async (options, message) => {
     expect(await configurationMessage(options)).toMatch(message);
   });
@@ -75,7 +81,7 @@ describe('option validation', () => {
 
   it('needs a redirect URI from the options or from startAuthorization', async () => {
     const client = await createNeverloseClient({ ...base, redirectUri: undefined });
-    await expect(client.startAuthorization()).rejects.toMatchObject({ code: 'ERR_CONFIGURATION' });
+    await expect(client.startAuthorization()).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
     const { transaction } = await client.startAuthorization({
       redirectUri: 'https://eu.app.example/callback',
     });
@@ -95,7 +101,7 @@ describe('option validation', () => {
       await expect(
         client.startAuthorization({ extraParams: { [name]: 'x' } }),
       ).rejects.toMatchObject({
-        code: 'ERR_CONFIGURATION',
+        code: 'ERR_INVALID_ARGUMENT',
         message: expect.stringContaining(name),
       });
     }

@@ -136,7 +136,7 @@ describe('exportProviderCache and the providerCache option', () => {
     const start = provider.log.length;
     expect(() => validateClientOptions(options({ providerCache: tampered }))).toThrowError(rule);
     await expect(createNeverloseClient(options({ providerCache: tampered }))).rejects.toMatchObject(
-      { code: 'ERR_CONFIGURATION', message: expect.stringMatching(rule) },
+      { code: 'ERR_INVALID_OPTION', message: expect.stringMatching(rule) },
     );
     expect(provider.log.slice(start)).toEqual([]);
   });
@@ -161,7 +161,7 @@ describe('exportProviderCache and the providerCache option', () => {
     const cache = await exported();
     const tampered = { ...cache, discovery: tamper({ ...cache.discovery }) };
     await expect(createNeverloseClient(options({ providerCache: tampered }))).rejects.toMatchObject(
-      { code: 'ERR_CONFIGURATION', message: expect.stringMatching(rule) },
+      { code: 'ERR_INVALID_OPTION', message: expect.stringMatching(rule) },
     );
   });
 
@@ -171,7 +171,7 @@ describe('exportProviderCache and the providerCache option', () => {
     await expect(
       createNeverloseClient(options({ providerCache: elsewhere })),
     ).rejects.toMatchObject({
-      code: 'ERR_CONFIGURATION',
+      code: 'ERR_INVALID_OPTION',
       message: expect.stringContaining('jwks_uri'),
     });
   });

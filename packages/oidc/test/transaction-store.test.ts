@@ -106,10 +106,10 @@ describe('MemoryTransactionStore', () => {
   it('refuses a binding that is not a non-empty string', async () => {
     const store = new MemoryTransactionStore();
     await expect(store.set('', transaction('s'), 60_000)).rejects.toMatchObject({
-      code: 'ERR_CONFIGURATION',
+      code: 'ERR_INVALID_ARGUMENT',
     });
     await expect(store.take(undefined as unknown as string)).rejects.toMatchObject({
-      code: 'ERR_CONFIGURATION',
+      code: 'ERR_INVALID_ARGUMENT',
     });
   });
 
@@ -117,7 +117,7 @@ describe('MemoryTransactionStore', () => {
     const store = new MemoryTransactionStore();
     for (const ttl of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       await expect(store.set('s', transaction('s'), ttl)).rejects.toMatchObject({
-        code: 'ERR_CONFIGURATION',
+        code: 'ERR_INVALID_ARGUMENT',
       });
     }
   });
@@ -135,7 +135,7 @@ describe('MemoryTransactionStore', () => {
 
   it('refuses a maxEntries that is not a positive integer', () => {
     expect(() => new MemoryTransactionStore({ maxEntries: 0 })).toThrowError(
-      expect.objectContaining({ code: 'ERR_CONFIGURATION' }),
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
   });
 });
@@ -163,7 +163,7 @@ describe('createSealedCookieCodec', () => {
     const codec = createSealedCookieCodec({ secret });
     await expect(
       codec.seal({ transaction: transaction('abc'), binding: '' }),
-    ).rejects.toMatchObject({ code: 'ERR_CONFIGURATION' });
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
 
   it('opens a value sealed under a key derived with node:crypto (hkdfSync)', async () => {
@@ -244,7 +244,7 @@ describe('createSealedCookieCodec', () => {
   ])('refuses the low-entropy secret %j, naming the rule', (weak, rule) => {
     expect(() => createSealedCookieCodec({ secret: weak })).toThrowError(
       expect.objectContaining({
-        code: 'ERR_CONFIGURATION',
+        code: 'ERR_INVALID_OPTION',
         message: expect.stringMatching(/^Invalid option "secret": does not look random: /),
       }),
     );
@@ -328,7 +328,7 @@ describe('createSealedCookieCodec', () => {
   it('refuses a short secret', () => {
     expect(() => createSealedCookieCodec({ secret: 'short' })).toThrowError(
       expect.objectContaining({
-        code: 'ERR_CONFIGURATION',
+        code: 'ERR_INVALID_OPTION',
         message: expect.stringContaining('"secret"'),
       }),
     );
@@ -372,7 +372,7 @@ describe('loginCookie', () => {
     const cookie = loginCookie('https://app.example/cb', 'abc');
     for (const value of ['', 'a b', 'a;b', 'é']) {
       expect(() => cookie.set(value, 600)).toThrowError(
-        expect.objectContaining({ code: 'ERR_CONFIGURATION' }),
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
       );
     }
     expect(() => cookie.set('b', 0)).toThrowError(/maxAge/);

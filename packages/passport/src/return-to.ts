@@ -22,7 +22,7 @@ function safePath(value: unknown): string | undefined {
  *
  * @param fallback Where to go without a usable `returnTo`: a same-origin path, checked now.
  *   Default `'/'`.
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` when `fallback` is not a same-origin path
+ * @throws {NeverloseOidcError} `ERR_INVALID_ARGUMENT` when `fallback` is not a same-origin path
  *   (when the handler is created, never when it runs).
  * @example
  * ```ts
@@ -39,7 +39,7 @@ export function redirectToReturnTo(
     home = validateReturnTo(fallback);
   } catch (error) {
     throw new NeverloseOidcError(
-      'ERR_CONFIGURATION',
+      'ERR_INVALID_ARGUMENT',
       `Invalid argument "fallback" of redirectToReturnTo: ${isNeverloseOidcError(error) ? error.message : 'must be a same-origin path'}`,
     );
   }

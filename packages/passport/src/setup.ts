@@ -26,7 +26,7 @@ const OPTIONS = new Set<string>([
 ]);
 
 function configurationError(message: string): NeverloseOidcError {
-  return new NeverloseOidcError('ERR_CONFIGURATION', message);
+  return new NeverloseOidcError('ERR_INVALID_OPTION', message);
 }
 
 /** @internal True for a client made by `createNeverloseClient`, false for its options. */
@@ -49,7 +49,7 @@ function checkCallbackURL(callbackURL: unknown): string | undefined {
 
 /**
  * @internal Checks the strategy's options and maps them to a client (or client options) and a
- * callback URL. Throws `ERR_CONFIGURATION` naming the field.
+ * callback URL. Throws `ERR_INVALID_OPTION` naming the field.
  */
 export function strategySetup(options: NeverloseStrategyOptions): StrategySetup {
   if (typeof options !== 'object' || options === null) {
@@ -92,7 +92,7 @@ export function strategySetup(options: NeverloseStrategyOptions): StrategySetup 
     validateClientOptions(client);
   } catch (error) {
     // Name the field as the strategy's options hold it: "client.clientId".
-    if (isNeverloseOidcError(error, 'ERR_CONFIGURATION')) {
+    if (isNeverloseOidcError(error, 'ERR_INVALID_OPTION')) {
       throw configurationError(
         error.message.replace(/^Invalid option "/, 'Invalid option "client.'),
       );
@@ -109,7 +109,7 @@ export function strategySetup(options: NeverloseStrategyOptions): StrategySetup 
     try {
       validateClientOptions({ ...client, redirectUri: callbackURL });
     } catch (error) {
-      if (isNeverloseOidcError(error, 'ERR_CONFIGURATION')) {
+      if (isNeverloseOidcError(error, 'ERR_INVALID_OPTION')) {
         throw configurationError(
           error.message.replace(/^Invalid option "redirectUri"/, 'Invalid option "callbackURL"'),
         );

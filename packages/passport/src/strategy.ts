@@ -23,10 +23,6 @@ import { requestOrigin, requestPath, requestQuery, type StrategyRequest } from '
 import { isClient, strategySetup } from './setup.js';
 import { pendingLogins } from './state/pending-logins.js';
 
-function configurationError(message: string): NeverloseOidcError {
-  return new NeverloseOidcError('ERR_CONFIGURATION', message);
-}
-
 /**
  * Passport strategy for Login with Neverlose: OpenID Connect code flow with S256 PKCE, `state`
  * and `nonce`, id_token checks and userinfo, on top of neverlose-oidc. Every login is bound to
@@ -95,7 +91,10 @@ export class NeverloseStrategy {
   ) {
     const setup = strategySetup(options);
     if (typeof verify !== 'function') {
-      throw configurationError('NeverloseStrategy requires a verify function as second argument.');
+      throw new NeverloseOidcError(
+        'ERR_INVALID_ARGUMENT',
+        'Invalid argument "verify" of NeverloseStrategy: must be a function (the second argument).',
+      );
     }
     if (isClient(setup.client)) {
       this._clientOptions = undefined;

@@ -225,6 +225,9 @@ describe('every outcome is one Passport action, and nothing escapes', () => {
     const testApp = await app({ session: false });
     const response = await new Browser().get(`${testApp.origin}/auth/neverlose`);
     expect(response.status).toBe(500);
-    expect((await response.json()).message).toMatch(/express-session/);
+    expect(await response.json()).toMatchObject({
+      code: 'ERR_MIDDLEWARE_MISSING',
+      message: expect.stringMatching(/express-session/),
+    });
   });
 });

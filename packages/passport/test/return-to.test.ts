@@ -140,7 +140,7 @@ describe('redirectToReturnTo', () => {
     for (const fallback of ['//evil.example', 'https://evil.example/', 'home']) {
       expect(() => redirectToReturnTo(fallback)).toThrowError(
         expect.objectContaining({
-          code: 'ERR_CONFIGURATION',
+          code: 'ERR_INVALID_ARGUMENT',
           message: expect.stringContaining('"fallback"'),
         }),
       );

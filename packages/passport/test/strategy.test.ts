@@ -39,7 +39,12 @@ describe('new NeverloseStrategy', () => {
   });
 
   it('requires a verify function', () => {
-    expect(() => new NeverloseStrategy(valid, undefined as never)).toThrowError(/verify function/);
+    expect(() => new NeverloseStrategy(valid, undefined as never)).toThrowError(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARGUMENT',
+        message: expect.stringContaining('"verify"'),
+      }),
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 import { errorListenerGuard } from '@neverlose-toolkit/internal/error-listener';
+import { invalidArgument } from './arguments.js';
 import { type Deadline, postgresDeadline } from './deadline.js';
 import { sqlState, translateError } from './driver-errors.js';
-import { invalidArgument, isNeverlosePostgresError, NeverlosePostgresError } from './errors.js';
+import { isNeverlosePostgresError, NeverlosePostgresError } from './errors.js';
 import { DEFAULT_TIMEOUT_MS, timeoutOption } from './options.js';
 
 /** What a query answers: the rows, as objects keyed by column name. */

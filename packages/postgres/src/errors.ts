@@ -1,5 +1,9 @@
 /** Brands errors of every loaded copy of this package (ESM and CommonJS may both be loaded). */
 const brand = Symbol.for('neverlose-postgres.error');
+
+// shared: the address of every package's error reference.
+const ERRORS_DOC =
+  'https://github.com/neverlose-toolkit/neverlose-toolkit/blob/main/docs/errors.md';
 /**
  * Marks a store failure for every Neverlose package (`neverlose-market`'s `isStoreFailure`): the
  * store could not do its part now, so a webhook is answered 503 with `Retry-After`.
@@ -22,8 +26,8 @@ const storeFailure = Symbol.for('neverlose.store-failure');
  *   (`synchronous_commit = off` or `fsync = off`), and the adapter keeps money or replay state.
  *
  * The caller's part:
- * - `ERR_POSTGRES_CONFIGURATION`: an option is invalid; the message names it and the rule.
- * - `ERR_POSTGRES_INVALID_ARGUMENT`: an argument of an adapter method breaks its rule.
+ * - `ERR_INVALID_OPTION`: an option is invalid; the message names it and the rule.
+ * - `ERR_INVALID_ARGUMENT`: an argument of an adapter method breaks its rule.
  * - `ERR_POSTGRES_TRANSACTION_ABORTED`: a statement of the transaction failed and its error was
  *   caught (by a hook or your work), so `COMMIT` rolled everything back: nothing was kept.
  * - `ERR_POSTGRES_ALREADY_HANDLED`: `completeWithin` found the webhook done by another delivery:
@@ -40,8 +44,8 @@ export type NeverlosePostgresErrorCode =
   | 'ERR_POSTGRES_AUTH'
   | 'ERR_POSTGRES_NOT_MIGRATED'
   | 'ERR_POSTGRES_NOT_DURABLE'
-  | 'ERR_POSTGRES_CONFIGURATION'
-  | 'ERR_POSTGRES_INVALID_ARGUMENT'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_ARGUMENT'
   | 'ERR_POSTGRES_TRANSACTION_ABORTED'
   | 'ERR_POSTGRES_ALREADY_HANDLED'
   | 'ERR_POSTGRES_UNEXPECTED_REPLY'
@@ -82,6 +86,11 @@ export class NeverlosePostgresError extends Error {
     this.name = 'NeverlosePostgresError';
   }
 
+  /** The entry of `code` in the error reference: what it means and what to do. */
+  get docUrl(): string {
+    return `${ERRORS_DOC}#${this.code.toLowerCase()}`;
+  }
+
   /** @internal Read by `neverlose-market`'s `isStoreFailure`. */
   get [storeFailure](): boolean {
     return STORE_FAILURES.has(this.code);
@@ -94,9 +103,4 @@ export function isNeverlosePostgresError(error: unknown): error is NeverlosePost
   return (
     typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
   );
-}
-
-/** @internal */
-export function invalidArgument(message: string): never {
-  throw new NeverlosePostgresError('ERR_POSTGRES_INVALID_ARGUMENT', message);
 }

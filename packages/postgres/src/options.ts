@@ -71,7 +71,7 @@ export interface TableNames {
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 function configuration(message: string): never {
-  throw new NeverlosePostgresError('ERR_POSTGRES_CONFIGURATION', message);
+  throw new NeverlosePostgresError('ERR_INVALID_OPTION', message);
 }
 
 /** @internal Checks `schema` and `tablePrefix`, and names every table. */

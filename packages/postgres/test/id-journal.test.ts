@@ -44,11 +44,11 @@ describe('PostgresIdJournal', () => {
 
   it('refuses an invalid table prefix and hooks on a single connection', () => {
     expect(() => new PostgresIdJournal(db.pool(), { tablePrefix: 'x"; DROP' })).toThrow(
-      expect.objectContaining({ code: 'ERR_POSTGRES_CONFIGURATION' }),
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
     const connection = { query: db.query };
     expect(() => new PostgresIdJournal(connection, { onBegin: async () => undefined })).toThrow(
-      expect.objectContaining({ code: 'ERR_POSTGRES_CONFIGURATION' }),
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
   });
 

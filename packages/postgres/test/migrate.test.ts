@@ -109,11 +109,11 @@ describe('migrate', () => {
 
   it('refuses a schema or prefix that is not a plain identifier', async () => {
     await expect(migrate(db.pool(), { schema: 'Shop' })).rejects.toMatchObject({
-      code: 'ERR_POSTGRES_CONFIGURATION',
+      code: 'ERR_INVALID_OPTION',
       message: expect.stringContaining('"schema"'),
     });
     await expect(migrate(db.pool(), { tablePrefix: 'a-b' })).rejects.toMatchObject({
-      code: 'ERR_POSTGRES_CONFIGURATION',
+      code: 'ERR_INVALID_OPTION',
       message: expect.stringContaining('"tablePrefix"'),
     });
   });

@@ -28,11 +28,11 @@ describe('PostgresSingleUseTokenStore', () => {
   it('names the argument that breaks its rule', async () => {
     const store = new PostgresSingleUseTokenStore(db.pool(), await db.tables());
     await expect(store.consume('', 1)).rejects.toMatchObject({
-      code: 'ERR_POSTGRES_INVALID_ARGUMENT',
+      code: 'ERR_INVALID_ARGUMENT',
       message: expect.stringContaining('"tokenId"'),
     });
     await expect(store.consume('x', Number.POSITIVE_INFINITY)).rejects.toMatchObject({
-      code: 'ERR_POSTGRES_INVALID_ARGUMENT',
+      code: 'ERR_INVALID_ARGUMENT',
       message: expect.stringContaining('"expiresAt"'),
     });
   });

@@ -112,14 +112,14 @@ describe('PostgresTransactionStore', () => {
   it('refuses an invalid binding, ttl or maxEntries, naming it', async () => {
     const store = new PostgresTransactionStore(db.pool(), await db.tables());
     await expect(store.set('', tx(''), 1000)).rejects.toMatchObject({
-      code: 'ERR_POSTGRES_INVALID_ARGUMENT',
+      code: 'ERR_INVALID_ARGUMENT',
       message: expect.stringContaining('"binding"'),
     });
     await expect(store.set('s', tx('s'), -1)).rejects.toMatchObject({
       message: expect.stringContaining('"ttl"'),
     });
     expect(() => new PostgresTransactionStore(db.pool(), { maxEntries: 0 })).toThrow(
-      expect.objectContaining({ code: 'ERR_POSTGRES_CONFIGURATION' }),
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
   });
 });

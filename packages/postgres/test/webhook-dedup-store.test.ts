@@ -86,15 +86,15 @@ describe('PostgresWebhookDedupStore', () => {
   it('names the argument that breaks its rule', async () => {
     const store = new PostgresWebhookDedupStore(db.pool(), await db.tables());
     await expect(store.claim('', 1, 60)).rejects.toMatchObject({
-      code: 'ERR_POSTGRES_INVALID_ARGUMENT',
+      code: 'ERR_INVALID_ARGUMENT',
       message: expect.stringContaining('"kind"'),
     });
     await expect(store.claim('purchase', 1.5, 60)).rejects.toMatchObject({
-      code: 'ERR_POSTGRES_INVALID_ARGUMENT',
+      code: 'ERR_INVALID_ARGUMENT',
       message: expect.stringContaining('"uniqueId"'),
     });
     await expect(store.complete('purchase', 1, Number.NaN)).rejects.toMatchObject({
-      code: 'ERR_POSTGRES_INVALID_ARGUMENT',
+      code: 'ERR_INVALID_ARGUMENT',
       message: expect.stringContaining('"ttlSeconds"'),
     });
   });

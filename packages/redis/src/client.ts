@@ -151,7 +151,7 @@ function timeoutOption(value: number | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
   if (!Number.isSafeInteger(value) || value < 1 || value > 2_147_483_647) {
     throw new NeverloseRedisError(
-      'ERR_REDIS_CONFIGURATION',
+      'ERR_INVALID_OPTION',
       'Invalid option "timeoutMs": must be a positive integer of milliseconds.',
     );
   }

@@ -13,7 +13,7 @@
  *   the request was not sent (`waitForReplicas`).
  *
  * The caller's part:
- * - `ERR_REDIS_CONFIGURATION`: an option is invalid; the message names it.
+ * - `ERR_INVALID_OPTION`: an option is invalid; the message names it.
  * - `ERR_REDIS_UNSUPPORTED_CLIENT`: the client is none the adapters can use; the message says what to pass.
  * - `ERR_REDIS_UNEXPECTED_REPLY`: Redis answered something the adapter cannot read.
  */
@@ -23,11 +23,15 @@ export type NeverloseRedisErrorCode =
   | 'ERR_REDIS_READ_ONLY'
   | 'ERR_REDIS_AUTH'
   | 'ERR_REDIS_NOT_REPLICATED'
-  | 'ERR_REDIS_CONFIGURATION'
+  | 'ERR_INVALID_OPTION'
   | 'ERR_REDIS_UNSUPPORTED_CLIENT'
   | 'ERR_REDIS_UNEXPECTED_REPLY';
 
 const brand = Symbol.for('neverlose-redis.error');
+
+// shared: the address of every package's error reference.
+const ERRORS_DOC =
+  'https://github.com/neverlose-toolkit/neverlose-toolkit/blob/main/docs/errors.md';
 /**
  * Marks a store failure for every Neverlose package (`neverlose-market`'s `isStoreFailure`): the
  * store could not do its part now, so a webhook is answered 503 with `Retry-After`.
@@ -52,6 +56,11 @@ export class NeverloseRedisError extends Error {
     this.name = 'NeverloseRedisError';
   }
 
+  /** The entry of `code` in the error reference: what it means and what to do. */
+  get docUrl(): string {
+    return `${ERRORS_DOC}#${this.code.toLowerCase()}`;
+  }
+
   /** @internal Read by `neverlose-market`'s `isStoreFailure`. */
   get [storeFailure](): boolean {
     return STORE_FAILURES.has(this.code);
@@ -64,27 +73,4 @@ export function isNeverloseRedisError(error: unknown): error is NeverloseRedisEr
   return (
     typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
   );
-}
-
-/** @internal */
-export function prefixOption(prefix: string | undefined): string {
-  const value = prefix ?? 'neverlose:';
-  if (typeof value !== 'string' || /[\s{}]/.test(value)) {
-    throw new NeverloseRedisError(
-      'ERR_REDIS_CONFIGURATION',
-      'Invalid option "prefix": must be a string without whitespace or braces.',
-    );
-  }
-  return value;
-}
-
-/** @internal */
-export function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new NeverloseRedisError(
-      'ERR_REDIS_CONFIGURATION',
-      `Invalid option "${name}": must be a positive integer.`,
-    );
-  }
-  return value;
 }

@@ -56,7 +56,7 @@ describe('RedisIdJournal with waitForReplicas, on one Redis without a replica', 
     for (const waitForReplicas of [{ count: 0 }, { count: 1, timeoutMs: -5 }]) {
       expect(() => new RedisIdJournal(client, { waitForReplicas })).toThrow(
         expect.objectContaining({
-          code: 'ERR_REDIS_CONFIGURATION',
+          code: 'ERR_INVALID_OPTION',
           message: expect.stringContaining('"waitForReplicas.'),
         }),
       );

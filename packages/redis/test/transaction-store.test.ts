@@ -168,7 +168,7 @@ describe.each(deployments)('RedisTransactionStore on $name', ({ start }) => {
       () => new RedisTransactionStore({ sendCommand: async () => null }, { maxEntries: 0 }),
     ).toThrow(
       expect.objectContaining({
-        code: 'ERR_REDIS_CONFIGURATION',
+        code: 'ERR_INVALID_OPTION',
         message: expect.stringContaining('"maxEntries"'),
       }),
     );
@@ -176,7 +176,7 @@ describe.each(deployments)('RedisTransactionStore on $name', ({ start }) => {
       () => new RedisTransactionStore({ sendCommand: async () => null }, { prefix: 'a b' }),
     ).toThrow(
       expect.objectContaining({
-        code: 'ERR_REDIS_CONFIGURATION',
+        code: 'ERR_INVALID_OPTION',
         message: expect.stringContaining('"prefix"'),
       }),
     );

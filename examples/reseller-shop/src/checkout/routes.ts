@@ -28,7 +28,7 @@ const ORDER_ID_RE = /^[0-9a-f]{64}$/;
 
 const TOKEN_STATUS: Record<string, number> = {
   ERR_RESELLER_TOKEN_EXPIRED: 410,
-  ERR_RESELLER_TOKEN_INVALID_OPTIONS: 500,
+  ERR_INVALID_OPTION: 500,
 };
 
 /** Verifies the token (to show its order), or accepts it for delivery (to pay and deliver it). */

@@ -1,5 +1,5 @@
 import manifest from '../../package.json' with { type: 'json' };
-import { isNeverloseMarketError } from '../errors/base.js';
+import { isNeverloseMarketError } from '../errors/index.js';
 import { callCommand, callHelp } from './commands/call.js';
 import { pricesCommand, pricesHelp } from './commands/prices.js';
 import { signCommand, signHelp } from './commands/sign.js';

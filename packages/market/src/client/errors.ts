@@ -76,13 +76,13 @@ export type MarketTransportErrorCode =
  * Codes of {@link MarketInputError}: refused before anything was sent.
  *
  * - `ERR_MARKET_INVALID_ID`: a request id that is not 1-80 of `A-Z a-z 0-9 . - _`.
- * - `ERR_MARKET_INVALID_PARAMS`: a method parameter breaks the documented rules.
- * - `ERR_MARKET_INVALID_OPTIONS`: a client option is invalid.
+ * - `ERR_INVALID_ARGUMENT`: a method parameter breaks the documented rules.
+ * - `ERR_INVALID_OPTION`: a client option is invalid.
  */
 export type MarketInputErrorCode =
   | 'ERR_MARKET_INVALID_ID'
-  | 'ERR_MARKET_INVALID_PARAMS'
-  | 'ERR_MARKET_INVALID_OPTIONS';
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_INVALID_OPTION';
 
 /** Every code the market client throws. */
 export type MarketClientErrorCode =

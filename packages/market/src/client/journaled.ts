@@ -50,7 +50,7 @@ export class ActionRunner {
     const { key } = params;
     if (key !== undefined && (typeof key !== 'string' || key.length === 0 || !key.isWellFormed())) {
       throw new MarketInputError(
-        'ERR_MARKET_INVALID_PARAMS',
+        'ERR_INVALID_ARGUMENT',
         `${method}: "key" must be a non-empty string without lone UTF-16 surrogates`,
       );
     }
@@ -105,7 +105,7 @@ export class ActionRunner {
     const journal = this.#journal;
     if (!journal) {
       throw new MarketInputError(
-        'ERR_MARKET_INVALID_OPTIONS',
+        'ERR_INVALID_OPTION',
         'MarketClient: resumePending() needs the "journal" option.',
       );
     }

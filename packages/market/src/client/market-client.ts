@@ -142,7 +142,7 @@ export class MarketClient {
    * at run time as the typed methods check them. For tools such as the CLI; code should prefer
    * the typed methods.
    *
-   * @throws {MarketInputError} `ERR_MARKET_INVALID_PARAMS` for an unknown method or a parameter
+   * @throws {MarketInputError} `ERR_INVALID_ARGUMENT` for an unknown method or a parameter
    *   that breaks its rule.
    * @example
    * ```ts
@@ -155,13 +155,13 @@ export class MarketClient {
   ): Promise<MarketMethodResults[M]> {
     if (!isMarketMethod(method)) {
       throw new MarketInputError(
-        'ERR_MARKET_INVALID_PARAMS',
+        'ERR_INVALID_ARGUMENT',
         `Unknown market method ${JSON.stringify(method)}.`,
       );
     }
     if (params === null || typeof params !== 'object') {
       throw new MarketInputError(
-        'ERR_MARKET_INVALID_PARAMS',
+        'ERR_INVALID_ARGUMENT',
         `${method}: the parameters must be an object.`,
       );
     }
@@ -174,7 +174,7 @@ export class MarketClient {
    * `Invalid id.` had been applied before and reports `already-completed`).
    *
    * @returns One report per pending operation; `still-pending` ones stay in the journal.
-   * @throws {MarketInputError} `ERR_MARKET_INVALID_OPTIONS` without a `journal`.
+   * @throws {MarketInputError} `ERR_INVALID_OPTION` without a `journal`.
    */
   async resumePending(options: CallOptions = {}): Promise<ResumeReport[]> {
     return this.#runners.actions.resumePending(signalOf('resumePending', options.signal));

@@ -216,7 +216,7 @@ export const FLOAT_FIELDS: Readonly<Partial<Record<MarketMethodName, ReadonlySet
 const DECIMAL_RE = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 function invalid(method: string, message: string): never {
-  throw new MarketInputError('ERR_MARKET_INVALID_PARAMS', `${method}: ${message}`);
+  throw new MarketInputError('ERR_INVALID_ARGUMENT', `${method}: ${message}`);
 }
 
 function text(method: string, name: string, value: unknown): string {

@@ -1,3 +1,4 @@
+import { unknownOptionKey } from '@neverlose-toolkit/internal/option-keys';
 import type { MarketClientDiagnostic } from '../diagnostics/records.js';
 import type { IdJournal } from '../journal/journal.js';
 import { MarketInputError } from './errors.js';
@@ -113,12 +114,30 @@ export interface ResolvedClientOptions {
   readonly onDiagnostic: ((diagnostic: MarketClientDiagnostic) => void) | undefined;
 }
 
+/** Every option of `MarketClient` (a key missing here does not compile). */
+const CLIENT_OPTIONS = Object.keys({
+  userId: true,
+  secret: true,
+  baseUrl: true,
+  timeoutMs: true,
+  retries: true,
+  retryBaseMs: true,
+  retryMaxMs: true,
+  fetch: true,
+  reuseConnections: true,
+  journal: true,
+  idPrefix: true,
+  onDiagnostic: true,
+} satisfies Record<keyof MarketClientOptions, true>);
+
 /** @internal Checks every option, naming the one that is wrong. */
 export function resolveClientOptions(options: MarketClientOptions): ResolvedClientOptions {
   const fail = (message: string): never => {
-    throw new MarketInputError('ERR_MARKET_INVALID_OPTIONS', `MarketClient: ${message}`);
+    throw new MarketInputError('ERR_INVALID_OPTION', `MarketClient: ${message}`);
   };
   if (options === null || typeof options !== 'object') fail('pass an options object');
+  const unknown = unknownOptionKey(options, CLIENT_OPTIONS, 'MarketClient');
+  if (unknown) fail(`Invalid option "${unknown.key}": ${unknown.rule}.`);
   const { userId, secret } = options;
   if (
     !(

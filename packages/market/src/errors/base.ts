@@ -1,13 +1,14 @@
-import type { MarketApiError, MarketInputError, MarketTransportError } from '../client/errors.js';
-import type { JournalError } from '../journal/errors.js';
-import type { PricesError } from '../prices/errors.js';
-import type { ResellerTokenError } from '../reseller/errors.js';
-import type { SigningError } from '../signing/errors.js';
-import type { SqliteStoreError } from '../sqlite/errors.js';
-import type { WebhookError } from '../webhooks/errors.js';
-
 /** Brands errors of every loaded copy of this package (ESM and CommonJS may both be loaded). */
 const brand = Symbol.for('neverlose-market.error');
+
+// shared: the same address in every package's errors.
+const ERRORS_DOC =
+  'https://github.com/neverlose-toolkit/neverlose-toolkit/blob/main/docs/errors.md';
+
+/** @internal The address of a code's entry in `docs/errors.md`. */
+export function errorDocUrl(code: string): string {
+  return `${ERRORS_DOC}#${code.toLowerCase()}`;
+}
 
 /**
  * The base of every error this package throws: each has a stable `code`.
@@ -35,40 +36,16 @@ export class NeverloseMarketError<Code extends string = string> extends Error {
     this.code = code;
     this.name = new.target.name;
   }
+
+  /** The entry of `code` in the error reference: what it means and what to do. */
+  get docUrl(): string {
+    return errorDocUrl(this.code);
+  }
 }
 Object.defineProperty(NeverloseMarketError.prototype, brand, { value: true });
 
-/**
- * Any error this package throws, as a union discriminated by `code`: comparing `error.code` with
- * a code narrows to its class (`ERR_MARKET_USER_NOT_FOUND` gives a {@link MarketApiError} with its
- * `providerMessage`), and a misspelt code does not compile.
- */
-export type AnyNeverloseMarketError =
-  | SigningError
-  | MarketApiError
-  | MarketTransportError
-  | MarketInputError
-  | WebhookError
-  | ResellerTokenError
-  | JournalError
-  | PricesError
-  | SqliteStoreError;
-
-/** Every code this package throws: the union of each error class's codes. */
-export type NeverloseMarketErrorCode = AnyNeverloseMarketError['code'];
-
-/**
- * True for any error thrown by this package, whichever loaded copy of it threw. Narrows to
- * {@link AnyNeverloseMarketError}, so `error.code` is the union of every code, not `string`.
- *
- * @example
- * ```ts
- * if (isNeverloseMarketError(error) && error.code === 'ERR_MARKET_INSUFFICIENT_BALANCE') {
- *   alertOps(error.providerMessage);
- * }
- * ```
- */
-export function isNeverloseMarketError(error: unknown): error is AnyNeverloseMarketError {
+/** @internal True for an error of any loaded copy of this package (see `isNeverloseMarketError`). */
+export function hasMarketErrorBrand(error: unknown): boolean {
   return (
     typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
   );

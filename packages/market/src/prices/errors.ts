@@ -47,9 +47,9 @@ export interface PriceIssue {
  * Codes of {@link PricesError}.
  *
  * - `ERR_PRICES_INVALID`: the prices object breaks a documented rule; `issues` lists every one.
- * - `ERR_PRICES_INVALID_OPTIONS`: an option of `startPriceSync` is invalid.
+ * - `ERR_INVALID_OPTION`: an option of `startPriceSync` is invalid.
  */
-export type PricesErrorCode = 'ERR_PRICES_INVALID' | 'ERR_PRICES_INVALID_OPTIONS';
+export type PricesErrorCode = 'ERR_PRICES_INVALID' | 'ERR_INVALID_OPTION';
 
 /** The prices object breaks documented rules (`issues` lists every one), or an option is invalid. */
 export class PricesError extends NeverloseMarketError<PricesErrorCode> {
@@ -57,8 +57,8 @@ export class PricesError extends NeverloseMarketError<PricesErrorCode> {
   readonly issues: readonly PriceIssue[];
 
   constructor(issues: readonly PriceIssue[]);
-  constructor(code: 'ERR_PRICES_INVALID_OPTIONS', message: string);
-  constructor(issuesOrCode: readonly PriceIssue[] | 'ERR_PRICES_INVALID_OPTIONS', message = '') {
+  constructor(code: 'ERR_INVALID_OPTION', message: string);
+  constructor(issuesOrCode: readonly PriceIssue[] | 'ERR_INVALID_OPTION', message = '') {
     if (typeof issuesOrCode === 'string') {
       super(issuesOrCode, message);
       this.issues = [];

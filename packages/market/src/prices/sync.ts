@@ -81,7 +81,7 @@ export interface PriceSync {
  * checkout would expire. The timer does not keep the process alive, and nothing it runs can reject
  * unhandled: failed pushes and throwing callbacks are contained.
  *
- * @throws {PricesError} `ERR_PRICES_INVALID_OPTIONS` for an invalid option.
+ * @throws {PricesError} `ERR_INVALID_OPTION` for an invalid option.
  *
  * @example
  * ```ts
@@ -95,7 +95,7 @@ export interface PriceSync {
  */
 export function startPriceSync(options: PriceSyncOptions): PriceSync {
   const invalid = (message: string): never => {
-    throw new PricesError('ERR_PRICES_INVALID_OPTIONS', `startPriceSync: ${message}`);
+    throw new PricesError('ERR_INVALID_OPTION', `startPriceSync: ${message}`);
   };
   const intervalMs = options.intervalMs ?? 60 * 60 * 1000;
   const warnMs = options.warnBeforeExpiryMs ?? 2 * 60 * 60 * 1000;

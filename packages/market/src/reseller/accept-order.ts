@@ -49,7 +49,7 @@ export interface AcceptedResellerOrder {
  * @param apiKey Your Neverlose market API key.
  * @param options `integrationId` and `store` are required.
  * @throws {ResellerTokenError} the codes of {@link verifyResellerToken} (never
- *   `ERR_RESELLER_TOKEN_REPLAYED`), and `ERR_RESELLER_TOKEN_INVALID_OPTIONS` without a `store`.
+ *   `ERR_RESELLER_TOKEN_REPLAYED`), and `ERR_INVALID_OPTION` without a `store`.
  *   A store that fails throws its own error, before anything is delivered.
  *
  * @example
@@ -67,7 +67,7 @@ export async function acceptResellerOrder(
   const store = (options as Partial<AcceptResellerOrderOptions> | undefined)?.store;
   if (store === null || typeof store !== 'object' || typeof store.consume !== 'function') {
     throw new ResellerTokenError(
-      'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
+      'ERR_INVALID_OPTION',
       '"store" is required: a SingleUseTokenStore that records accepted orders across restarts (openSqliteSingleUseStore, RedisSingleUseTokenStore, PostgresSingleUseTokenStore).',
     );
   }

@@ -16,7 +16,7 @@ import { NeverloseMarketError } from '../errors/base.js';
  *   one token.
  * - `ERR_RESELLER_TOKEN_LIFETIME_TOO_LONG`: `exp - iat` is longer than `maxLifetimeSeconds`.
  * - `ERR_RESELLER_TOKEN_REPLAYED`: the single-use store has seen this token already.
- * - `ERR_RESELLER_TOKEN_INVALID_OPTIONS`: an empty API key, no `integrationId`, or a bad option.
+ * - `ERR_INVALID_OPTION`: an empty API key, no `integrationId`, or a bad option.
  */
 export type ResellerTokenErrorCode =
   | 'ERR_RESELLER_TOKEN_EXPIRED'
@@ -28,7 +28,7 @@ export type ResellerTokenErrorCode =
   | 'ERR_RESELLER_TOKEN_NON_CANONICAL'
   | 'ERR_RESELLER_TOKEN_LIFETIME_TOO_LONG'
   | 'ERR_RESELLER_TOKEN_REPLAYED'
-  | 'ERR_RESELLER_TOKEN_INVALID_OPTIONS';
+  | 'ERR_INVALID_OPTION';
 
 /** A reseller checkout token was rejected; do not fulfil the order. */
 export class ResellerTokenError extends NeverloseMarketError<ResellerTokenErrorCode> {}

@@ -144,7 +144,7 @@ export async function verifyOrder(
   options: Omit<VerifyResellerTokenOptions, 'singleUseStore'>,
 ): Promise<VerifiedOrder> {
   const invalidOption = (message: string): never => {
-    throw new ResellerTokenError('ERR_RESELLER_TOKEN_INVALID_OPTIONS', message);
+    throw new ResellerTokenError('ERR_INVALID_OPTION', message);
   };
   if (typeof apiKey !== 'string' || apiKey.length === 0)
     invalidOption('The API key must be a non-empty string.');

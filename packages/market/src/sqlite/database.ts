@@ -1,3 +1,4 @@
+import { unknownOptionKey } from '@neverlose-toolkit/internal/option-keys';
 import { openWithDriver, type SqliteDatabase, type SqliteDriverName } from './driver.js';
 import { SqliteStoreError } from './errors.js';
 
@@ -52,33 +53,58 @@ export interface SqliteExpiringStoreOptions extends SqliteStoreOptions {
   readonly now?: () => number;
 }
 
+/** Every option of the SQLite journal (a key missing here does not compile). */
+const STORE_OPTIONS = Object.keys({
+  synchronous: true,
+  busyTimeoutMs: true,
+  table: true,
+  driver: true,
+} satisfies Record<keyof SqliteStoreOptions, true>);
+/** Every option of the SQLite webhook dedup and single-use token stores. */
+const EXPIRING_STORE_OPTIONS: readonly string[] = [
+  ...STORE_OPTIONS,
+  'now' satisfies keyof SqliteExpiringStoreOptions,
+];
+
 /**
  * @internal Opens `filename` with the options' driver in WAL mode with their `synchronous` and
  * busy timeout, and returns it with the checked table name.
  */
 export async function openDatabase(
   filename: string,
-  options: SqliteStoreOptions,
+  options: SqliteStoreOptions | SqliteExpiringStoreOptions,
   defaultTable: string,
+  expiring = false,
 ): Promise<{ db: SqliteDatabase; table: string }> {
+  const unknown = unknownOptionKey(
+    options,
+    expiring ? EXPIRING_STORE_OPTIONS : STORE_OPTIONS,
+    expiring ? 'this SQLite store' : 'the SQLite journal',
+  );
+  if (unknown) {
+    throw new SqliteStoreError(
+      'ERR_INVALID_OPTION',
+      `Invalid option "${unknown.key}": ${unknown.rule}.`,
+    );
+  }
   const table = options.table ?? defaultTable;
   if (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
     throw new SqliteStoreError(
-      'ERR_SQLITE_INVALID_OPTIONS',
-      `Invalid "table" ${JSON.stringify(table)}: letters, digits and "_" only, not starting with a digit.`,
+      'ERR_INVALID_OPTION',
+      `Invalid option "table" ${JSON.stringify(table)}: letters, digits and "_" only, not starting with a digit.`,
     );
   }
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new SqliteStoreError(
-      'ERR_SQLITE_INVALID_OPTIONS',
-      '"busyTimeoutMs" must be an integer >= 0.',
+      'ERR_INVALID_OPTION',
+      'Invalid option "busyTimeoutMs": must be an integer >= 0.',
     );
   }
   if (options.synchronous !== undefined && !['FULL', 'NORMAL'].includes(options.synchronous)) {
     throw new SqliteStoreError(
-      'ERR_SQLITE_INVALID_OPTIONS',
-      '"synchronous" must be "FULL" or "NORMAL".',
+      'ERR_INVALID_OPTION',
+      'Invalid option "synchronous": must be "FULL" or "NORMAL".',
     );
   }
   if (
@@ -87,8 +113,8 @@ export async function openDatabase(
     options.driver !== 'better-sqlite3'
   ) {
     throw new SqliteStoreError(
-      'ERR_SQLITE_INVALID_OPTIONS',
-      '"driver" must be "node:sqlite" or "better-sqlite3" (or left unset).',
+      'ERR_INVALID_OPTION',
+      'Invalid option "driver": must be "node:sqlite" or "better-sqlite3" (or left unset).',
     );
   }
   const db = await openWithDriver(filename, options.driver);

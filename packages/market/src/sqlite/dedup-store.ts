@@ -32,7 +32,7 @@ export async function openSqliteDedupStore(
   filename: string,
   options: SqliteDedupStoreOptions = {},
 ): Promise<SqliteDedupStore> {
-  const { db, table } = await openDatabase(filename, options, 'neverlose_webhook_dedup');
+  const { db, table } = await openDatabase(filename, options, 'neverlose_webhook_dedup', true);
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
     kind TEXT NOT NULL,
     unique_id INTEGER NOT NULL,

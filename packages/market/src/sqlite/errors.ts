@@ -17,7 +17,7 @@ import { STORE_FAILURE } from '../errors/store-failure.js';
  * - `ERR_SQLITE_DRIVER_UNAVAILABLE`: neither `node:sqlite` (Node.js 22.13+, Bun, Deno) nor the
  *   optional peer dependency `better-sqlite3` (12.x) could be loaded: install it, or pass another
  *   store.
- * - `ERR_SQLITE_INVALID_OPTIONS`: an option is invalid (a table name that is not an identifier, a
+ * - `ERR_INVALID_OPTION`: an option is invalid (a table name that is not an identifier, a
  *   negative busy timeout...).
  */
 export type SqliteStoreErrorCode =
@@ -26,7 +26,7 @@ export type SqliteStoreErrorCode =
   | 'ERR_SQLITE_TIMEOUT'
   | 'ERR_SQLITE_UNAVAILABLE'
   | 'ERR_SQLITE_DRIVER_UNAVAILABLE'
-  | 'ERR_SQLITE_INVALID_OPTIONS';
+  | 'ERR_INVALID_OPTION';
 
 const STORE_FAILURES: ReadonlySet<SqliteStoreErrorCode> = new Set([
   'ERR_SQLITE_FULL',

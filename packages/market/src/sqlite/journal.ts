@@ -42,7 +42,7 @@ interface Row {
  *
  * @param filename The database file, created if missing. `':memory:'` works but is not durable.
  * @throws {SqliteStoreError} `ERR_SQLITE_DRIVER_UNAVAILABLE` when neither `node:sqlite` nor
- *   `better-sqlite3` can be loaded, `ERR_SQLITE_INVALID_OPTIONS` for a bad option.
+ *   `better-sqlite3` can be loaded, `ERR_INVALID_OPTION` for a bad option.
  *
  * @example
  * ```ts

@@ -33,7 +33,7 @@ export async function openSqliteSingleUseStore(
   filename: string,
   options: SqliteSingleUseStoreOptions = {},
 ): Promise<SqliteSingleUseStore> {
-  const { db, table } = await openDatabase(filename, options, 'neverlose_reseller_tokens');
+  const { db, table } = await openDatabase(filename, options, 'neverlose_reseller_tokens', true);
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
     token_id TEXT PRIMARY KEY,
     expires_at REAL NOT NULL

@@ -25,7 +25,7 @@ import { NeverloseMarketError } from '../errors/base.js';
  *   whose body was already read) consumed the body before the handler could read it.
  * - `ERR_WEBHOOK_INTERNAL` (500): an unexpected failure inside this package; nothing was recorded
  *   as done, so a redelivery is handled again.
- * - `ERR_WEBHOOK_INVALID_OPTIONS`: a handler option is invalid (thrown at creation).
+ * - `ERR_INVALID_OPTION`: a handler option is invalid (thrown at creation).
  */
 export type WebhookErrorCode =
   | 'ERR_WEBHOOK_INVALID_JSON'
@@ -44,7 +44,7 @@ export type WebhookErrorCode =
   | 'ERR_WEBHOOK_STORE_UNAVAILABLE'
   | 'ERR_WEBHOOK_BODY_CONSUMED'
   | 'ERR_WEBHOOK_INTERNAL'
-  | 'ERR_WEBHOOK_INVALID_OPTIONS';
+  | 'ERR_INVALID_OPTION';
 
 const STATUS: Record<WebhookErrorCode, number> = {
   ERR_WEBHOOK_INVALID_JSON: 400,
@@ -63,7 +63,7 @@ const STATUS: Record<WebhookErrorCode, number> = {
   ERR_WEBHOOK_STORE_UNAVAILABLE: 503,
   ERR_WEBHOOK_BODY_CONSUMED: 500,
   ERR_WEBHOOK_INTERNAL: 500,
-  ERR_WEBHOOK_INVALID_OPTIONS: 500,
+  ERR_INVALID_OPTION: 500,
 };
 
 /** A webhook was refused, or could not be handled; `status` is the HTTP status to answer. */

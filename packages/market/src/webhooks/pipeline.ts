@@ -1,6 +1,7 @@
+import { unknownOptionKey } from '@neverlose-toolkit/internal/option-keys';
 import type { WebhookHandlerDiagnostic } from '../diagnostics/records.js';
 import { createDiagnosticSink } from '../diagnostics/sink.js';
-import { isNeverloseMarketError } from '../errors/base.js';
+import { isNeverloseMarketError } from '../errors/index.js';
 import { isStoreFailure } from '../errors/store-failure.js';
 import type { Awaitable } from '../journal/journal.js';
 import { elapsed } from '../lib/clock.js';
@@ -150,11 +151,26 @@ export function isJsonContentType(value: string | null | undefined): boolean {
   });
 }
 
+/** Every option of the webhook handlers (a key missing here does not compile). */
+const HANDLER_OPTIONS = Object.keys({
+  secret: true,
+  onEvent: true,
+  dedupStore: true,
+  dedupTtlSeconds: true,
+  dedupLeaseSeconds: true,
+  maxBodyBytes: true,
+  onError: true,
+  onDiagnostic: true,
+} satisfies Record<keyof WebhookHandlerOptions, true>);
+
 /** @internal */
 export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline {
   const invalid = (message: string): never => {
-    throw new WebhookError('ERR_WEBHOOK_INVALID_OPTIONS', message);
+    throw new WebhookError('ERR_INVALID_OPTION', message);
   };
+  if (typeof options !== 'object' || options === null) invalid('Pass an options object.');
+  const unknown = unknownOptionKey(options, HANDLER_OPTIONS, 'the webhook handlers');
+  if (unknown) invalid(`Invalid option "${unknown.key}": ${unknown.rule}.`);
   const secrets =
     typeof options.secret === 'string' ? [options.secret] : [...(options.secret ?? [])];
   if (

@@ -70,7 +70,7 @@ let nextUniqueId = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
  * Stripe's `generateTestHeaderString`; `neverlose-emulator trigger purchase --to URL` sends one from
  * the command line.
  *
- * @throws {WebhookError} `ERR_WEBHOOK_INVALID_OPTIONS` naming a field that breaks its rule (an empty
+ * @throws {WebhookError} `ERR_INVALID_OPTION` naming a field that breaks its rule (an empty
  *   secret or username, a negative or non-decimal amount, a unique id that is not a safe integer).
  *
  * @example
@@ -88,7 +88,7 @@ export function createTestWebhook(
   options: TestWebhookOptions,
 ): TestWebhook {
   const invalid = (message: string): never => {
-    throw new WebhookError('ERR_WEBHOOK_INVALID_OPTIONS', `createTestWebhook: ${message}.`);
+    throw new WebhookError('ERR_INVALID_OPTION', `createTestWebhook: ${message}.`);
   };
   const secret = (options as Partial<TestWebhookOptions> | undefined)?.secret;
   if (typeof secret !== 'string' || secret === '') invalid('"secret" must be a non-empty string');

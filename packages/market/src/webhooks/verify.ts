@@ -1,4 +1,4 @@
-import { isNeverloseMarketError } from '../errors/base.js';
+import { isNeverloseMarketError } from '../errors/index.js';
 import {
   type PyEntries,
   type SignedField,
@@ -45,7 +45,7 @@ export function verifyWebhook(
   // A single secret, the common case, takes no array.
   if (typeof secret === 'string' ? secret.length === 0 : !isSecretList(secret)) {
     throw new WebhookError(
-      'ERR_WEBHOOK_INVALID_OPTIONS',
+      'ERR_INVALID_OPTION',
       'verifyWebhook: give at least one non-empty secret.',
     );
   }

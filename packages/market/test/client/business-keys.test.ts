@@ -61,7 +61,7 @@ describe('a business key without a journal', () => {
     const { client, sent } = recordingClient();
     await expect(
       client.transferMoney({ key: 'order-\uD800', username: 'a49', amount: 1 }),
-    ).rejects.toMatchObject({ code: 'ERR_MARKET_INVALID_PARAMS' });
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     expect(sent).toHaveLength(0);
   });
 
@@ -149,7 +149,7 @@ describe('transfer-money amounts', () => {
     await expect(
       client.transferMoney({ username: 'a49', amount: '0.1234567890123456', id: 'order-5' }),
     ).rejects.toMatchObject({
-      code: 'ERR_MARKET_INVALID_PARAMS',
+      code: 'ERR_INVALID_ARGUMENT',
       message: expect.stringContaining('significant digits'),
     });
     expect(sent).toHaveLength(0);

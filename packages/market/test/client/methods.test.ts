@@ -48,7 +48,7 @@ describe('MarketClient methods', () => {
     await expect(
       client.giftProduct({ username: 'darth', product: 'cs2', days: 30, cnt: 1 }),
     ).rejects.toMatchObject({
-      code: 'ERR_MARKET_INVALID_PARAMS',
+      code: 'ERR_INVALID_ARGUMENT',
     });
     expect(sent).toHaveLength(1);
   });
@@ -157,10 +157,10 @@ describe('MarketClient methods', () => {
 
   it('refuses plain http to a non-loopback host and bad options', async () => {
     expect(() => recordingClient({ baseUrl: 'http://example.com/api/market' })).toThrow(
-      expect.objectContaining({ code: 'ERR_MARKET_INVALID_OPTIONS' }),
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
     expect(() => recordingClient({ userId: 0 })).toThrow(
-      expect.objectContaining({ code: 'ERR_MARKET_INVALID_OPTIONS' }),
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
   });
 });

@@ -173,10 +173,10 @@ describe.each([
 });
 
 describe('resumePending without a journal', () => {
-  it('is refused with ERR_MARKET_INVALID_OPTIONS', async () => {
+  it('is refused with ERR_INVALID_OPTION', async () => {
     const { client } = recordingClient();
     await expect(client.resumePending()).rejects.toMatchObject({
-      code: 'ERR_MARKET_INVALID_OPTIONS',
+      code: 'ERR_INVALID_OPTION',
     });
   });
 });

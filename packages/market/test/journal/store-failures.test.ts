@@ -33,7 +33,7 @@ describe('a store failure', () => {
     expect(isStoreFailure(Object.assign(new Error('dynamo down'), { [STORE_FAILURE]: true }))).toBe(
       true,
     );
-    expect(isStoreFailure(new SqliteStoreError('ERR_SQLITE_INVALID_OPTIONS', 'bad'))).toBe(false);
+    expect(isStoreFailure(new SqliteStoreError('ERR_INVALID_OPTION', 'bad'))).toBe(false);
     expect(isStoreFailure(new Error('bug'))).toBe(false);
   });
 

@@ -172,10 +172,10 @@ describe('startPriceSync', () => {
     for (const intervalMs of [999, 2 ** 31, Number.NaN]) {
       expect(() =>
         startPriceSync({ client: fakeClient(), integrationId: 1, prices, intervalMs }),
-      ).toThrow(expect.objectContaining({ code: 'ERR_PRICES_INVALID_OPTIONS' }));
+      ).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
     }
     expect(() => startPriceSync({ client: {} as never, integrationId: 1, prices })).toThrow(
-      expect.objectContaining({ code: 'ERR_PRICES_INVALID_OPTIONS' }),
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
   });
 

@@ -98,7 +98,7 @@ describe('acceptResellerOrder', () => {
       await expect(
         acceptResellerOrder(token, API_KEY, { integrationId: 100, store } as never),
       ).rejects.toMatchObject({
-        code: 'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
+        code: 'ERR_INVALID_OPTION',
         message: expect.stringContaining('"store" is required'),
       });
     }

@@ -186,7 +186,7 @@ describe('verifyResellerToken', () => {
 
   it('refuses an empty API key', async () => {
     await expect(verifyResellerToken('a.b.c', '', options)).rejects.toMatchObject({
-      code: 'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
+      code: 'ERR_INVALID_OPTION',
     });
   });
 
@@ -194,13 +194,13 @@ describe('verifyResellerToken', () => {
     const token = await sign(productClaims);
     const missing = verifyResellerToken(token, API_KEY, { currentDate: NOW } as never);
     await expect(missing).rejects.toMatchObject({
-      code: 'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
+      code: 'ERR_INVALID_OPTION',
       message: expect.stringContaining('"integrationId" is required'),
     });
     await expect(verifyResellerToken(token, API_KEY, undefined as never)).rejects.toMatchObject({
-      code: 'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
+      code: 'ERR_INVALID_OPTION',
     });
-    expect(await rejection(token, { integrationId: 0 })).toBe('ERR_RESELLER_TOKEN_INVALID_OPTIONS');
+    expect(await rejection(token, { integrationId: 0 })).toBe('ERR_INVALID_OPTION');
   });
 });
 
@@ -330,7 +330,7 @@ describe('how long a token lives', () => {
 
   it('refuses a non-positive maxLifetimeSeconds', async () => {
     expect(await rejection(await sign(productClaims), { maxLifetimeSeconds: 0 })).toBe(
-      'ERR_RESELLER_TOKEN_INVALID_OPTIONS',
+      'ERR_INVALID_OPTION',
     );
   });
 });

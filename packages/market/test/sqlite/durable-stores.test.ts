@@ -85,13 +85,13 @@ describe('one SQLite file for the journal, the dedup store and the token store',
   it('refuses a table name that is not an identifier, and an unknown driver, with a code', async () => {
     await expect(
       openSqliteDedupStore(newFile(), { table: 'x; DROP TABLE y' }),
-    ).rejects.toMatchObject({ code: 'ERR_SQLITE_INVALID_OPTIONS' });
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
     await expect(openSqliteJournal(newFile(), { table: '1x' })).rejects.toMatchObject({
-      code: 'ERR_SQLITE_INVALID_OPTIONS',
+      code: 'ERR_INVALID_OPTION',
     });
     await expect(
       openSqliteJournal(newFile(), { driver: 'sqlite3' as 'node:sqlite' }),
-    ).rejects.toMatchObject({ code: 'ERR_SQLITE_INVALID_OPTIONS' });
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
   });
 
   it('writes ahead to a WAL file, on whichever driver it picked', async () => {

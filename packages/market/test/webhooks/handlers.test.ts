@@ -323,7 +323,7 @@ describe('webhook handler details', () => {
 
   it('refuses invalid options when created', () => {
     expect(() => createWebhookHandler({ secret: '', onEvent: () => {} })).toThrow(
-      expect.objectContaining({ code: 'ERR_WEBHOOK_INVALID_OPTIONS' }),
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
   });
 

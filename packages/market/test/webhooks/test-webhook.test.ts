@@ -98,7 +98,7 @@ describe('createTestWebhook builds webhooks as the provider signs them', () => {
   ])('refuses %j naming the field', (event, options, field) => {
     expect(() => createTestWebhook(event as TestWebhookEvent, options)).toThrow(
       expect.objectContaining({
-        code: 'ERR_WEBHOOK_INVALID_OPTIONS',
+        code: 'ERR_INVALID_OPTION',
         message: expect.stringContaining(field),
       }),
     );

@@ -159,7 +159,7 @@ describe('verifyWebhook', () => {
 
   it('refuses an empty secret list', () => {
     expect(() => verifyWebhook(DOCS_PURCHASE, [])).toThrow(
-      expect.objectContaining({ code: 'ERR_WEBHOOK_INVALID_OPTIONS' }),
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
   });
 });

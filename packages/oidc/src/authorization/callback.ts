@@ -78,7 +78,7 @@ export function callbackUrl(
     return { url: new URL(callback.url), relative: false };
   }
   throw new NeverloseOidcError(
-    'ERR_CONFIGURATION',
+    'ERR_INVALID_ARGUMENT',
     'Invalid callback: pass the callback URL (string or URL), its path and query, or a Request.',
   );
 }

@@ -65,19 +65,22 @@ const RESERVED = new Set([
 function checkExtraParams(extra: unknown): Readonly<Record<string, string>> {
   if (extra === undefined) return {};
   if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) {
-    throw new NeverloseOidcError('ERR_CONFIGURATION', 'Invalid "extraParams": must be an object.');
+    throw new NeverloseOidcError(
+      'ERR_INVALID_ARGUMENT',
+      'Invalid argument "extraParams" of startAuthorization: must be an object.',
+    );
   }
   for (const [key, value] of Object.entries(extra)) {
     if (RESERVED.has(key)) {
       throw new NeverloseOidcError(
-        'ERR_CONFIGURATION',
-        `Invalid "extraParams": "${key}" is set by neverlose-oidc and cannot be overridden.`,
+        'ERR_INVALID_ARGUMENT',
+        `Invalid argument "extraParams" of startAuthorization: "${key}" is set by neverlose-oidc and cannot be overridden.`,
       );
     }
     if (typeof value !== 'string') {
       throw new NeverloseOidcError(
-        'ERR_CONFIGURATION',
-        `Invalid "extraParams": "${key}" must be a string.`,
+        'ERR_INVALID_ARGUMENT',
+        `Invalid argument "extraParams" of startAuthorization: "${key}" must be a string.`,
       );
     }
   }
@@ -130,7 +133,7 @@ async function createAuthorization(
 ): Promise<StartedAuthorization> {
   if (typeof request !== 'object' || request === null) {
     throw new NeverloseOidcError(
-      'ERR_CONFIGURATION',
+      'ERR_INVALID_ARGUMENT',
       'Invalid argument of startAuthorization: must be an options object or nothing.',
     );
   }
@@ -140,7 +143,7 @@ async function createAuthorization(
       : checkRedirectUri(request.redirectUri, 'redirectUri', options.allowInsecureHttp);
   if (redirectUri === undefined) {
     throw new NeverloseOidcError(
-      'ERR_CONFIGURATION',
+      'ERR_INVALID_OPTION',
       'Missing "redirectUri": set it on createNeverloseClient or pass it to startAuthorization.',
     );
   }

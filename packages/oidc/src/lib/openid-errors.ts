@@ -184,7 +184,7 @@ export function toNeverloseError(
     )
   ) {
     return new NeverloseOidcError(
-      'ERR_CONFIGURATION',
+      'ERR_INVALID_OPTION',
       `${STEP_TEXT[step]}: ${detail} (an endpoint is not https:; see dangerouslyAllowInsecureHttp).`,
       { cause: error },
     );

@@ -30,7 +30,7 @@ export interface Sealer {
 }
 
 function configurationError(field: string, rule: string): NeverloseOidcError {
-  return new NeverloseOidcError('ERR_CONFIGURATION', `Invalid option "${field}": ${rule}.`);
+  return new NeverloseOidcError('ERR_INVALID_OPTION', `Invalid option "${field}": ${rule}.`);
 }
 
 /** The Shannon entropy of the bytes' distribution, times their number: an estimate, in bits. */
@@ -94,7 +94,7 @@ function keyOf(secret: unknown, field: string, label: string): () => Promise<Uin
  * HKDF-SHA-256 under `label`. Checks every secret now: at least 32 bytes, no repeated sequence,
  * an estimated entropy of 128 bits.
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the secret (`secret`, `secret[1]`) and
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` naming the secret (`secret`, `secret[1]`) and
  *   the rule it breaks.
  */
 export function createSealer(secret: unknown, label: string): Sealer {

@@ -46,7 +46,7 @@ function webCrypto(): Crypto {
   const crypto = (globalThis as { crypto?: Crypto }).crypto;
   if (crypto?.subtle === undefined) {
     throw new NeverloseOidcError(
-      'ERR_CONFIGURATION',
+      'ERR_RUNTIME_UNSUPPORTED',
       'Web Crypto is not available (globalThis.crypto.subtle): neverlose-oidc needs Node.js 20.19 or later, Bun, Deno, or a Web runtime.',
     );
   }

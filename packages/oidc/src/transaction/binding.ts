@@ -23,7 +23,7 @@ export interface BoundTransaction {
  * binding, base64url (43 characters). Whoever reads the store learns the key, not the binding, and
  * cannot present the binding a browser's cookie holds.
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` when `binding` is not a non-empty string.
+ * @throws {NeverloseOidcError} `ERR_INVALID_ARGUMENT` when `binding` is not a non-empty string.
  * @example
  * ```ts
  * await redis.set(`nl:tx:${await transactionKey(binding)}`, JSON.stringify(transaction), 'PX', ttl);
@@ -32,7 +32,7 @@ export interface BoundTransaction {
 export async function transactionKey(binding: string): Promise<string> {
   if (typeof binding !== 'string' || binding === '') {
     throw new NeverloseOidcError(
-      'ERR_CONFIGURATION',
+      'ERR_INVALID_ARGUMENT',
       'Invalid argument "binding": must be the binding startAuthorization returned (a non-empty string).',
     );
   }

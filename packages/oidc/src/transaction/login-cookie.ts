@@ -45,7 +45,7 @@ const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
  *
  * @param redirectUri The redirect URI of the login (absolute).
  * @param state The login's `state`; `undefined` with the `no_state` scope.
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` when `redirectUri` is not an absolute URL.
+ * @throws {NeverloseOidcError} `ERR_INVALID_ARGUMENT` when `redirectUri` is not an absolute URL.
  * @example
  * ```ts
  * const cookie = loginCookie(transaction.redirectUri, transaction.state);
@@ -56,7 +56,7 @@ const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 export function loginCookie(redirectUri: string, state: string | undefined): LoginCookie {
   if (typeof redirectUri !== 'string' || !URL.canParse(redirectUri)) {
     throw new NeverloseOidcError(
-      'ERR_CONFIGURATION',
+      'ERR_INVALID_ARGUMENT',
       'Invalid argument "redirectUri" of loginCookie: must be the absolute redirect URI of the login.',
     );
   }
@@ -72,14 +72,14 @@ export function loginCookie(redirectUri: string, state: string | undefined): Log
     set(value, maxAge) {
       if (typeof value !== 'string' || value === '' || !COOKIE_VALUE.test(value)) {
         throw new NeverloseOidcError(
-          'ERR_CONFIGURATION',
+          'ERR_INVALID_ARGUMENT',
           'Invalid argument "value" of LoginCookie.set: must be a binding or a sealed value.',
         );
       }
       const seconds = Math.floor(maxAge);
       if (!Number.isSafeInteger(seconds) || seconds <= 0) {
         throw new NeverloseOidcError(
-          'ERR_CONFIGURATION',
+          'ERR_INVALID_ARGUMENT',
           'Invalid argument "maxAge" of LoginCookie.set: must be a positive number of seconds.',
         );
       }

@@ -50,7 +50,7 @@ export class MemoryTransactionStore implements TransactionStore {
     const max = options.maxEntries ?? 10_000;
     if (!Number.isSafeInteger(max) || max < 1) {
       throw new NeverloseOidcError(
-        'ERR_CONFIGURATION',
+        'ERR_INVALID_OPTION',
         'Invalid option "maxEntries": must be a positive integer.',
       );
     }
@@ -67,13 +67,13 @@ export class MemoryTransactionStore implements TransactionStore {
    * Keeps `transaction` under the browser's `binding` for `ttl` milliseconds.
    *
    * @throws {NeverloseOidcError} `ERR_TRANSACTION_STORE_FULL` when `maxEntries` transactions
-   *   that have not expired are kept; `ERR_CONFIGURATION` when `ttl` is not a positive number.
+   *   that have not expired are kept; `ERR_INVALID_ARGUMENT` when `ttl` is not a positive number.
    */
   async set(binding: string, transaction: AuthorizationTransaction, ttl: number): Promise<void> {
     checkBinding(binding);
     if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0) {
       throw new NeverloseOidcError(
-        'ERR_CONFIGURATION',
+        'ERR_INVALID_ARGUMENT',
         'Invalid argument "ttl": must be a positive number of milliseconds.',
       );
     }
@@ -113,7 +113,7 @@ export class MemoryTransactionStore implements TransactionStore {
 function checkBinding(binding: unknown): void {
   if (typeof binding !== 'string' || binding === '') {
     throw new NeverloseOidcError(
-      'ERR_CONFIGURATION',
+      'ERR_INVALID_ARGUMENT',
       'Invalid argument "binding": must be the binding startAuthorization returned (a non-empty string).',
     );
   }

@@ -66,7 +66,7 @@ export const MAX_SEALED_COOKIE_LENGTH = 3800;
 const LABEL = 'neverlose-oidc sealed transaction v1';
 
 function configurationError(field: string, rule: string): NeverloseOidcError {
-  return new NeverloseOidcError('ERR_CONFIGURATION', `Invalid option "${field}": ${rule}.`);
+  return new NeverloseOidcError('ERR_INVALID_OPTION', `Invalid option "${field}": ${rule}.`);
 }
 
 /**
@@ -78,7 +78,7 @@ function configurationError(field: string, rule: string): NeverloseOidcError {
  * A sealed cookie can be replayed until it expires if the browser keeps it: delete it on the
  * callback, and keep the lifetime short.
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the secret and the rule it breaks.
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` naming the secret and the rule it breaks.
  * @example
  * ```ts
  * const codec = createSealedCookieCodec({ secret: process.env.LOGIN_COOKIE_SECRET! });
@@ -124,7 +124,7 @@ export function createSealedCookieCodec(options: SealedCookieCodecOptions): Seal
       assertTransaction(transaction);
       if (typeof binding !== 'string' || binding === '') {
         throw new NeverloseOidcError(
-          'ERR_CONFIGURATION',
+          'ERR_INVALID_ARGUMENT',
           'Invalid argument of seal: "binding" must be the binding startAuthorization returned.',
         );
       }

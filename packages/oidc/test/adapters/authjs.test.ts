@@ -199,7 +199,7 @@ describe('neverlose-oidc/authjs options', () => {
       typeof fetch
     >;
     await expect(provider[customFetch]!('http://127.0.0.1:1/oauth/token')).rejects.toMatchObject({
-      code: 'ERR_CONFIGURATION',
+      code: 'ERR_INVALID_OPTION',
     });
   });
 });

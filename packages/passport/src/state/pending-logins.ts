@@ -94,7 +94,7 @@ export function pendingLogins(
 
   const { session } = req;
   if (!isSessionLike(session)) {
-    throw new NeverloseOidcError('ERR_CONFIGURATION', MISSING_SESSION_MESSAGE);
+    throw new NeverloseOidcError('ERR_MIDDLEWARE_MISSING', MISSING_SESSION_MESSAGE);
   }
   const logins = sessionLogins(session, options.sessionKey);
   return {

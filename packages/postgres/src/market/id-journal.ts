@@ -92,7 +92,7 @@ export class PostgresIdJournal implements IdJournal {
     this.#onSettle = functionOption('onSettle', options.onSettle);
     if ((this.#onBegin || this.#onSettle) && !this.#db.isPool) {
       throw new NeverlosePostgresError(
-        'ERR_POSTGRES_CONFIGURATION',
+        'ERR_INVALID_OPTION',
         'Invalid options "onBegin"/"onSettle": the hooks run in a transaction, so the journal needs a pool with connect() (pg.Pool), not a single connection.',
       );
     }
@@ -235,7 +235,7 @@ function checkEntry(entry: NewJournalEntry): void {
   for (const field of ['key', 'requestId', 'method', 'params', 'fingerprint'] as const) {
     if (typeof entry?.[field] !== 'string' || entry[field] === '') {
       throw new NeverlosePostgresError(
-        'ERR_POSTGRES_INVALID_ARGUMENT',
+        'ERR_INVALID_ARGUMENT',
         `Invalid journal entry: "${field}" must be a non-empty string.`,
       );
     }

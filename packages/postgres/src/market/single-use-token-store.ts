@@ -1,8 +1,8 @@
 import type { SingleUseTokenStore } from 'neverlose-market/reseller';
+import { invalidArgument } from '../arguments.js';
 import { Database, type PostgresQueryable } from '../client.js';
 import type { Deadline } from '../deadline.js';
 import { DurabilityCheck } from '../durability.js';
-import { invalidArgument } from '../errors.js';
 import {
   clockOption,
   type PostgresDurableAdapterOptions,

@@ -1,9 +1,10 @@
 import type { DedupClaim, WebhookDedupStore } from 'neverlose-market/webhooks';
+import { invalidArgument } from '../arguments.js';
 import { Database, type PostgresQueryable } from '../client.js';
 import type { Deadline } from '../deadline.js';
 import { translateError } from '../driver-errors.js';
 import { DurabilityCheck } from '../durability.js';
-import { invalidArgument, NeverlosePostgresError } from '../errors.js';
+import { NeverlosePostgresError } from '../errors.js';
 import {
   clockOption,
   type PostgresDurableAdapterOptions,

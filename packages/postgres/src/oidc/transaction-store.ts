@@ -3,8 +3,9 @@ import {
   type TransactionStore,
   transactionKey,
 } from 'neverlose-oidc';
+import { invalidArgument } from '../arguments.js';
 import { Database, type PostgresQueryable } from '../client.js';
-import { invalidArgument, NeverlosePostgresError } from '../errors.js';
+import { NeverlosePostgresError } from '../errors.js';
 import {
   clockOption,
   type PostgresAdapterOptions,

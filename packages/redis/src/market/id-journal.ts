@@ -17,7 +17,8 @@ import {
   toCommands,
 } from '../client.js';
 import type { Deadline } from '../deadline.js';
-import { NeverloseRedisError, positiveInteger, prefixOption } from '../errors.js';
+import { NeverloseRedisError } from '../errors.js';
+import { positiveInteger, prefixOption } from '../options.js';
 import { shardOf } from '../shard.js';
 
 /** Options of {@link RedisIdJournal}. */
@@ -151,7 +152,7 @@ export class RedisIdJournal implements IdJournal {
     const limit = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (this.#replicas !== undefined && this.#replicas.timeoutMs >= limit) {
       throw new NeverloseRedisError(
-        'ERR_REDIS_CONFIGURATION',
+        'ERR_INVALID_OPTION',
         `Invalid option "waitForReplicas.timeoutMs": ${this.#replicas.timeoutMs} ms leaves no time within "timeoutMs" (${limit} ms) for the call itself; make it shorter.`,
       );
     }

@@ -5,7 +5,7 @@ import {
   type RedisClient,
   toCommands,
 } from '../client.js';
-import { prefixOption } from '../errors.js';
+import { prefixOption } from '../options.js';
 
 /**
  * Seconds a consumed token is remembered beyond its `exp`: longer than any clock tolerance, so a

@@ -6,7 +6,8 @@ import {
   type RedisClient,
   toCommands,
 } from '../client.js';
-import { NeverloseRedisError, prefixOption } from '../errors.js';
+import { NeverloseRedisError } from '../errors.js';
+import { prefixOption } from '../options.js';
 
 // KEYS: the event. ARGV: lease seconds. Claims a free event; reports a claimed or done one.
 const CLAIM_SCRIPT = `

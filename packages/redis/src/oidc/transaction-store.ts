@@ -11,7 +11,8 @@ import {
   type RedisClient,
   toCommands,
 } from '../client.js';
-import { NeverloseRedisError, positiveInteger, prefixOption } from '../errors.js';
+import { NeverloseRedisError } from '../errors.js';
+import { positiveInteger, prefixOption } from '../options.js';
 import { shardOf } from '../shard.js';
 
 /** Options of {@link RedisTransactionStore}. */

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { MarketApiError } from '../../client/errors.js';
 import { MarketClient } from '../../client/market-client.js';
 import { MARKET_METHODS, type MarketMethodName } from '../../client/methods.js';
-import { isNeverloseMarketError } from '../../errors/base.js';
+import { isNeverloseMarketError } from '../../errors/index.js';
 import { openSqliteJournal } from '../../sqlite/journal.js';
 import {
   type CliIo,

@@ -110,7 +110,7 @@ export function neverlose(options: NeverloseBetterAuthOptions): BetterAuthPlugin
   const providerId = options?.providerId ?? 'neverlose';
   if (!/^[A-Za-z0-9_-]+$/.test(providerId)) {
     throw new NeverloseOidcError(
-      'ERR_CONFIGURATION',
+      'ERR_INVALID_OPTION',
       'Invalid option "providerId": must be letters, digits, "_" or "-".',
     );
   }

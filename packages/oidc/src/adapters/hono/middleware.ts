@@ -31,7 +31,7 @@ const MAX_LOGOUT_BODY = 4096;
 const REVOCATIONS_TIMEOUT_MS = 5000;
 
 function configurationError(field: string, rule: string): NeverloseOidcError {
-  return new NeverloseOidcError('ERR_CONFIGURATION', `Invalid option "${field}": ${rule}.`);
+  return new NeverloseOidcError('ERR_INVALID_OPTION', `Invalid option "${field}": ${rule}.`);
 }
 
 function checkPath(value: string | undefined, field: string, fallback: string): string {
@@ -122,7 +122,7 @@ function storeFailure(error: SessionStoreFailure): NeverloseFailure {
  * consent, 502 when the provider fails, 503 to try again (and when the session revocations fail;
  * see `renderError`).
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` for a bad option (when called, not per request;
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` for a bad option (when called, not per request;
  *   an option read from the context is checked at its first request).
  * @example
  * ```ts
@@ -368,7 +368,7 @@ export function requireNeverloseUser(): MiddlewareHandler<NeverloseEnv> {
     const loginUrl = c.get('neverloseLoginUrl');
     if (loginUrl === undefined) {
       throw new NeverloseOidcError(
-        'ERR_CONFIGURATION',
+        'ERR_MIDDLEWARE_MISSING',
         'requireNeverloseUser() runs before neverloseAuth(): mount app.use(neverloseAuth(...)) first.',
       );
     }

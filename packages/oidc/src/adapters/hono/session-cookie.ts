@@ -45,7 +45,7 @@ function isSession(value: unknown): value is HonoSession & { id: string } {
 /**
  * @internal The session codec of `secret` (one, or several newest first).
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the secret and the rule it breaks.
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` naming the secret and the rule it breaks.
  */
 export function createSessionCodec(secret: SealingSecret | readonly SealingSecret[]): SessionCodec {
   const sealer = createSealer(secret, LABEL);

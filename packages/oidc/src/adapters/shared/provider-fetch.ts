@@ -9,7 +9,7 @@ import type { ResolvedOptions } from '../../validate-options.js';
  * given up after the core's `timeout`. The frameworks set no deadline: a token endpoint that
  * never answers would hold the login, and its request, forever.
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` for a URL that is not `https:`; `ERR_TIMEOUT`
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` for a URL that is not `https:`; `ERR_TIMEOUT`
  *   when no answer came in time (the body, read later, is given up at the same deadline).
  */
 export async function fetchFromProvider(
@@ -20,7 +20,7 @@ export async function fetchFromProvider(
   const url = new URL(input instanceof Request ? input.url : String(input));
   if (url.protocol !== 'https:' && !options.allowInsecureHttp) {
     throw new NeverloseOidcError(
-      'ERR_CONFIGURATION',
+      'ERR_INVALID_OPTION',
       `A request to ${quote(url.origin)} was refused: provider URLs must be https (dangerouslyAllowInsecureHttp is for the local emulator).`,
     );
   }

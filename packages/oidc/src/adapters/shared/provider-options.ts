@@ -78,7 +78,7 @@ export interface OptionVariables {
 function missing(field: string, value: unknown, variable: string): never {
   const got = value === '' ? 'an empty string' : String(value);
   throw new NeverloseOidcError(
-    'ERR_CONFIGURATION',
+    'ERR_INVALID_OPTION',
     `Invalid option "${field}": must be a non-empty string; got ${got}: set ${variable}.`,
   );
 }
@@ -87,7 +87,7 @@ function missing(field: string, value: unknown, variable: string): never {
  * @internal Checks the options with the core's validation (the message names the field, and the
  * environment variable of a missing one).
  *
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION`.
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION`.
  */
 export function resolveProviderOptions(
   options: NeverloseProviderOptions | undefined,

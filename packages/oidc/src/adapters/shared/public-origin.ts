@@ -19,11 +19,11 @@ export interface PublicOrigin {
  * @internal Checks a public origin option (`https://app.example`; a trailing slash is dropped).
  *
  * @param variable The environment variable the docs tell users to set, named when it is missing.
- * @throws {NeverloseOidcError} `ERR_CONFIGURATION` naming the option and the rule it breaks.
+ * @throws {NeverloseOidcError} `ERR_INVALID_OPTION` naming the option and the rule it breaks.
  */
 export function publicOriginOf(value: unknown, field: string, variable: string): PublicOrigin {
   const fail = (rule: string): never => {
-    throw new NeverloseOidcError('ERR_CONFIGURATION', `Invalid option "${field}": ${rule}.`);
+    throw new NeverloseOidcError('ERR_INVALID_OPTION', `Invalid option "${field}": ${rule}.`);
   };
   if (value === undefined || value === null || value === '') {
     fail(

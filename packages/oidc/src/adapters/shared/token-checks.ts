@@ -107,7 +107,7 @@ export function createTokenChecks(options: ResolvedOptions): TokenChecks {
       const { keys, issuer } = await provider();
       if (keys === undefined) {
         throw new NeverloseOidcError(
-          'ERR_CONFIGURATION',
+          'ERR_INVALID_OPTION',
           'No id_token can be verified without a JWK Set: set "endpoints.jwks", or use discovery.',
         );
       }
