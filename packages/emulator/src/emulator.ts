@@ -91,7 +91,7 @@ export interface RunningEmulator {
   /**
    * Installs a fault (see the README).
    *
-   * @throws {EmulatorError} `ERR_INVALID_INPUT` for a spec that breaks a rule.
+   * @throws {EmulatorError} `ERR_INVALID_ARGUMENT` for a spec that breaks a rule.
    */
   addFault(spec: FaultSpec): FaultRule;
   /** The faults installed, retired ones included (`remaining: 0`), each with the times it fired. */
@@ -135,7 +135,7 @@ function formatHost(host: string): string {
 /**
  * Starts a local Neverlose: identity provider, market API, webhooks, checkout and admin.
  *
- * @throws {EmulatorError} `ERR_CONFIG_INVALID` for a bad config or options (a `host` beyond
+ * @throws {EmulatorError} `ERR_INVALID_OPTION` for a bad config or options (a `host` beyond
  *   loopback without `adminToken`), `ERR_PERSISTENCE` for a bad world file; listen errors (port in
  *   use) are passed through.
  *
@@ -150,7 +150,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const host = options.host ?? '127.0.0.1';
   const accessProblem = adminTokenProblem(host, options.adminToken);
   if (accessProblem !== undefined)
-    throw new EmulatorError('ERR_CONFIG_INVALID', `Invalid emulator options: ${accessProblem}`);
+    throw new EmulatorError('ERR_INVALID_OPTION', `Invalid emulator options: ${accessProblem}`);
   const config = resolveConfig(options.config ?? defaultConfig());
   const world = new World(config, options.now ?? Date.now);
   const snapshot =
@@ -210,7 +210,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     transfer: (from, to, amount) => {
       const cents = toCents(amount);
       if (cents === undefined)
-        throw new EmulatorError('ERR_INVALID_INPUT', 'amount must have at most 2 decimals.');
+        throw new EmulatorError('ERR_INVALID_ARGUMENT', 'amount must have at most 2 decimals.');
       transfer(world, world.requireUser(from).id, to, cents, EMULATOR_ORIGIN, 'transfer');
     },
     checkout: (order) => createCheckoutRedirect(world, order),

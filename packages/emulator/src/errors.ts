@@ -8,19 +8,19 @@ const ERRORS_DOC =
 /**
  * Codes of {@link EmulatorError}.
  *
- * - `ERR_CONFIG_INVALID`: a config file or `startEmulator()` option breaks a rule; the message
+ * - `ERR_INVALID_OPTION`: a config file or `startEmulator()` option breaks a rule; the message
  *   names the field and the rule.
  * - `ERR_PERSISTENCE`: the world file cannot be read, parsed or written.
  * - `ERR_NOT_FOUND`: an admin operation named a user, item, client or fault that does not exist.
- * - `ERR_INVALID_INPUT`: an admin operation got a value of the wrong type or range.
+ * - `ERR_INVALID_ARGUMENT`: an admin operation got a value of the wrong type or range.
  * - `ERR_OPERATION_REFUSED`: a market operation was refused by the provider's rules (the message
  *   is the provider's error string, such as `User doesn't exist`).
  */
 export type EmulatorErrorCode =
-  | 'ERR_CONFIG_INVALID'
+  | 'ERR_INVALID_OPTION'
   | 'ERR_PERSISTENCE'
   | 'ERR_NOT_FOUND'
-  | 'ERR_INVALID_INPUT'
+  | 'ERR_INVALID_ARGUMENT'
   | 'ERR_OPERATION_REFUSED';
 
 /**
@@ -28,7 +28,7 @@ export type EmulatorErrorCode =
  * Switch on `error.code` (see {@link isEmulatorError}) rather than relying on `instanceof`.
  */
 export class EmulatorError extends Error {
-  /** A stable, machine-readable code, such as `ERR_CONFIG_INVALID`. */
+  /** A stable, machine-readable code, such as `ERR_INVALID_OPTION`. */
   readonly code: EmulatorErrorCode;
 
   constructor(code: EmulatorErrorCode, message: string, options?: { cause?: unknown }) {

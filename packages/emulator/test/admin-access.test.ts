@@ -52,7 +52,7 @@ describe('binding beyond loopback', () => {
     'refuses host %s without an adminToken, naming the option',
     async (host) => {
       await expect(startEmulator({ host, port: 0 })).rejects.toMatchObject({
-        code: 'ERR_CONFIG_INVALID',
+        code: 'ERR_INVALID_OPTION',
         message: expect.stringContaining('adminToken'),
       });
     },
@@ -61,7 +61,7 @@ describe('binding beyond loopback', () => {
   it('refuses an adminToken shorter than 16 characters or with spaces', async () => {
     for (const adminToken of ['short', 'sixteen chars ok', '']) {
       await expect(startEmulator({ port: 0, adminToken })).rejects.toMatchObject({
-        code: 'ERR_CONFIG_INVALID',
+        code: 'ERR_INVALID_OPTION',
         message: expect.stringContaining('adminToken'),
       });
     }

@@ -64,13 +64,13 @@ describe('admin API', () => {
       await market(emu.url, 'is-user-invited', { user_id: 10, username: 'bob', product: 'cs2' }),
     ).toEqual(ok({ cheat_public: false, user_invited: true }));
     expect((await admin(emu.url, 'PATCH', '/users/bob', { balance: 1.234 })).json).toMatchObject({
-      error: 'ERR_INVALID_INPUT',
+      error: 'ERR_INVALID_ARGUMENT',
       message: expect.stringContaining('balance'),
     });
     expect((await admin(emu.url, 'PATCH', '/users/bob', { id: 5 })).status).toBe(400);
     expect((await admin(emu.url, 'PATCH', '/users/bob', { items: ['nope'] })).status).toBe(400);
     expect((await admin(emu.url, 'PATCH', '/users/bob', '{bad')).json).toMatchObject({
-      error: 'ERR_INVALID_INPUT',
+      error: 'ERR_INVALID_ARGUMENT',
     });
     expect((await admin(emu.url, 'PATCH', '/users/bob', '[]')).status).toBe(400);
   });
@@ -88,7 +88,7 @@ describe('admin API', () => {
     );
     expect(
       (await admin(emu.url, 'POST', '/seed', { users: [{ id: 51, login: 'DAVE' }] })).json,
-    ).toMatchObject({ error: 'ERR_CONFIG_INVALID' });
+    ).toMatchObject({ error: 'ERR_INVALID_OPTION' });
     expect((await admin(emu.url, 'POST', '/seed', { robots: [] })).status).toBe(400);
     await market(emu.url, 'transfer-money', { user_id: 10, id: 'r1', username: 'bob', amount: 2 });
     expect((await admin(emu.url, 'POST', '/reset')).json).toEqual({ ok: true });
@@ -112,7 +112,7 @@ describe('admin API', () => {
     });
     expect(bad).toMatchObject({
       status: 400,
-      json: { error: 'ERR_CONFIG_INVALID', message: expect.stringContaining('users[0].login') },
+      json: { error: 'ERR_INVALID_OPTION', message: expect.stringContaining('users[0].login') },
     });
     expect(
       (await admin(emu.url, 'POST', '/reset', { config: { users: [{ id: 1, login: 'solo' }] } }))
@@ -285,7 +285,7 @@ describe('faults', () => {
       { kind: 'reset', path: '/admin/api' },
     ]) {
       expect((await admin(emu.url, 'POST', '/faults', spec)).json).toMatchObject({
-        error: 'ERR_INVALID_INPUT',
+        error: 'ERR_INVALID_ARGUMENT',
       });
     }
     expect((await admin(emu.url, 'POST', '/faults', { seed: 9 })).json).toEqual({

@@ -11,7 +11,7 @@ describe('POST /admin/api/seed', () => {
     });
     expect(reply.status).toBe(400);
     expect(reply.json).toEqual({
-      error: 'ERR_CONFIG_INVALID',
+      error: 'ERR_INVALID_OPTION',
       message: 'Invalid emulator config: marketAccounts[0].userId is not a configured user id.',
     });
     const second = await admin(emu.url, 'POST', '/seed', {

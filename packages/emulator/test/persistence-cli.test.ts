@@ -93,7 +93,7 @@ describe('config', () => {
   ])('refuses %j naming %s', (config, field) => {
     expect(() => resolveConfig(config)).toThrowError(
       expect.objectContaining({
-        code: 'ERR_CONFIG_INVALID',
+        code: 'ERR_INVALID_OPTION',
         message: expect.stringContaining(field),
       }),
     );

@@ -71,13 +71,13 @@ describe('signing keys', () => {
   it('refuses a key of another algorithm than settings.idTokenAlg, naming both', async () => {
     const signingKey = await generateSigningKey('ES256');
     await expect(startEmulator({ signingKey })).rejects.toMatchObject({
-      code: 'ERR_CONFIG_INVALID',
+      code: 'ERR_INVALID_OPTION',
       message: expect.stringMatching(
         /signingKey is an ES256 key but settings\.idTokenAlg is RS256/,
       ),
     });
     await expect(startEmulator({ signingKey: {} as never })).rejects.toMatchObject({
-      code: 'ERR_CONFIG_INVALID',
+      code: 'ERR_INVALID_OPTION',
       message: expect.stringContaining('signingKey must be a key from generateSigningKey()'),
     });
   });

@@ -20,18 +20,18 @@ async function jsonBody(ctx: RequestContext): Promise<Record<string, unknown> | 
   try {
     value = JSON.parse(text);
   } catch {
-    ctx.json(400, { error: 'ERR_INVALID_INPUT', message: 'The body is not JSON.' });
+    ctx.json(400, { error: 'ERR_INVALID_ARGUMENT', message: 'The body is not JSON.' });
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    ctx.json(400, { error: 'ERR_INVALID_INPUT', message: 'The body must be a JSON object.' });
+    ctx.json(400, { error: 'ERR_INVALID_ARGUMENT', message: 'The body must be a JSON object.' });
     return undefined;
   }
   return value as Record<string, unknown>;
 }
 
 function invalid(message: string): never {
-  throw new EmulatorError('ERR_INVALID_INPUT', message);
+  throw new EmulatorError('ERR_INVALID_ARGUMENT', message);
 }
 
 function string(body: Record<string, unknown>, key: string): string {
@@ -48,8 +48,8 @@ function amountCents(value: unknown, key: string): number {
 }
 
 const STATUS: Record<string, number> = {
-  ERR_INVALID_INPUT: 400,
-  ERR_CONFIG_INVALID: 400,
+  ERR_INVALID_ARGUMENT: 400,
+  ERR_INVALID_OPTION: 400,
   ERR_NOT_FOUND: 404,
   ERR_OPERATION_REFUSED: 409,
   ERR_PERSISTENCE: 500,

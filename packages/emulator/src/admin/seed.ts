@@ -25,7 +25,7 @@ function isSeedList(name: string): name is SeedList {
  * what only the API sets: a user's subscriptions, and an integration's reseller prices while its
  * id stays the same (they still expire). `POST /admin/api/reset` clears both.
  *
- * @throws {EmulatorError} `ERR_INVALID_INPUT` for an unknown list, `ERR_CONFIG_INVALID` for an
+ * @throws {EmulatorError} `ERR_INVALID_ARGUMENT` for an unknown list, `ERR_INVALID_OPTION` for an
  *   entry that breaks a rule.
  */
 export function applySeed(world: World, body: Record<string, unknown>): void {
@@ -36,12 +36,12 @@ export function applySeed(world: World, body: Record<string, unknown>): void {
   for (const [name, added] of Object.entries(body)) {
     if (!isSeedList(name)) {
       throw new EmulatorError(
-        'ERR_INVALID_INPUT',
+        'ERR_INVALID_ARGUMENT',
         `seed: unknown list "${name}" (${Object.keys(LISTS).join(', ')}).`,
       );
     }
     if (!Array.isArray(added))
-      throw new EmulatorError('ERR_INVALID_INPUT', `seed: ${name} must be an array.`);
+      throw new EmulatorError('ERR_INVALID_ARGUMENT', `seed: ${name} must be an array.`);
     const key = LISTS[name];
     const keyOf = (entry: unknown) =>
       typeof entry === 'object' && entry !== null

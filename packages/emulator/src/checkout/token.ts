@@ -27,7 +27,7 @@ export interface CheckoutRedirect {
 const NLE_RE = /^(?:0|[1-9]\d{0,9})(?:\.\d{1,2})?$/;
 
 function refuse(message: string): never {
-  throw new EmulatorError('ERR_INVALID_INPUT', message);
+  throw new EmulatorError('ERR_INVALID_ARGUMENT', message);
 }
 
 /**
@@ -36,7 +36,7 @@ function refuse(message: string): never {
  * `email`, `product`, `market`, `cnt`, then `days` for a product or `nle` for a top-up).
  *
  * @param viewerOwnsPrivate A private integration is usable only by its owner.
- * @throws {EmulatorError} `ERR_INVALID_INPUT` or `ERR_NOT_FOUND` naming the field.
+ * @throws {EmulatorError} `ERR_INVALID_ARGUMENT` or `ERR_NOT_FOUND` naming the field.
  */
 export async function createCheckoutRedirect(
   world: World,

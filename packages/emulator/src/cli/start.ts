@@ -193,7 +193,7 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
       adminToken: flags.adminToken,
     });
   } catch (error) {
-    if (isEmulatorError(error) && error.code === 'ERR_CONFIG_INVALID' && flags.configFile)
+    if (isEmulatorError(error) && error.code === 'ERR_INVALID_OPTION' && flags.configFile)
       throw new UsageError(`--config ${flags.configFile}: ${error.message}`);
     if (isEmulatorError(error) && error.code === 'ERR_PERSISTENCE')
       throw new UsageError(`--persist ${flags.persistFile}: ${error.message}`);

@@ -2,7 +2,7 @@ import { EmulatorError } from '../errors.js';
 
 /**
  * The rules one field of a config may break. Each check names the field by its path
- * (`users[0].login`) and throws `ERR_CONFIG_INVALID` with the rule it breaks.
+ * (`users[0].login`) and throws `ERR_INVALID_OPTION` with the rule it breaks.
  */
 
 export const LOGIN_RE = /^[A-Za-z0-9_.-]{1,32}$/;
@@ -11,7 +11,7 @@ export const PRODUCT_RE = /^[a-z0-9]{1,32}$/;
 export const ITEM_RE = /^[A-Za-z0-9]{1,32}$/;
 
 export function fail(path: string, rule: string): never {
-  throw new EmulatorError('ERR_CONFIG_INVALID', `Invalid emulator config: ${path} ${rule}.`);
+  throw new EmulatorError('ERR_INVALID_OPTION', `Invalid emulator config: ${path} ${rule}.`);
 }
 
 export function obj(value: unknown, path: string): Record<string, unknown> {

@@ -39,7 +39,7 @@ const byIndex: EntryName = (name, index) => `${name}[${index}]`;
 /**
  * Checks a config (from a file or code) and fills in defaults.
  *
- * @throws {EmulatorError} `ERR_CONFIG_INVALID` naming the field and the rule it breaks.
+ * @throws {EmulatorError} `ERR_INVALID_OPTION` naming the field and the rule it breaks.
  * @example
  * ```ts
  * resolveConfig({ users: [{ id: 0, login: 'a' }] }); // Invalid emulator config: users[0].id must be an integer >= 1.

@@ -65,7 +65,7 @@ function mulberry32(seed: number): () => number {
 }
 
 function invalid(message: string): never {
-  throw new EmulatorError('ERR_INVALID_INPUT', message);
+  throw new EmulatorError('ERR_INVALID_ARGUMENT', message);
 }
 
 /** Holds fault rules and decides, request by request, which one fires. */
@@ -94,7 +94,7 @@ export class FaultInjector {
 
   /**
    * Installs a fault.
-   * @throws {EmulatorError} `ERR_INVALID_INPUT` naming the field and the rule.
+   * @throws {EmulatorError} `ERR_INVALID_ARGUMENT` naming the field and the rule.
    */
   add(spec: unknown): FaultRule {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec))

@@ -45,13 +45,13 @@ export function checkSigningKey(
     typeof k.publicJwk !== 'object'
   ) {
     throw new EmulatorError(
-      'ERR_CONFIG_INVALID',
+      'ERR_INVALID_OPTION',
       `Invalid emulator options: ${option} must be a key from generateSigningKey().`,
     );
   }
   if (k.alg !== alg) {
     throw new EmulatorError(
-      'ERR_CONFIG_INVALID',
+      'ERR_INVALID_OPTION',
       `Invalid emulator options: ${option} is an ${String(k.alg)} key but settings.idTokenAlg is ${alg}.`,
     );
   }
