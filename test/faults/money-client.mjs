@@ -6,7 +6,7 @@
 // fails for any reason but the API's answer (the journal refused it, Redis was failing over) is
 // tried again with the same key, and counted in `refused`.
 import { MarketClient } from 'neverlose-market/client';
-import { openSqliteJournal } from 'neverlose-market/sqlite';
+import { openSqliteIdJournal } from 'neverlose-market/sqlite';
 
 const [marketUrl, journalSpec, total, concurrency, ...flags] = process.argv.slice(2);
 const flag = (name) => {
@@ -35,7 +35,7 @@ if (journalSpec.startsWith(CLUSTER)) {
     ...(replicas ? { waitForReplicas: { count: Number(replicas), timeoutMs: 200 } } : {}),
   });
 } else {
-  journal = await openSqliteJournal(journalSpec);
+  journal = await openSqliteIdJournal(journalSpec);
 }
 const client = new MarketClient({
   userId: 10,

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { keyRequestId } from 'neverlose-market/client';
-import { openSqliteJournal } from 'neverlose-market/sqlite';
+import { openSqliteIdJournal } from 'neverlose-market/sqlite';
 import { migrate } from 'neverlose-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -682,7 +682,7 @@ describe.concurrent('the store fault matrix', () => {
         return;
       }
       const inspect = (file: string) => async () => {
-        const journal = await openSqliteJournal(file, { driver: 'better-sqlite3' });
+        const journal = await openSqliteIdJournal(file, { driver: 'better-sqlite3' });
         try {
           return { pendingLeft: journal.pending().length, unlisted: 0 };
         } finally {

@@ -189,8 +189,8 @@ async function openJournal(store) {
       },
     };
   }
-  const { openSqliteJournal } = await import('neverlose-market/sqlite');
-  const sqlite = await openSqliteJournal(store.file, {
+  const { openSqliteIdJournal } = await import('neverlose-market/sqlite');
+  const sqlite = await openSqliteIdJournal(store.file, {
     driver: store.driver,
     busyTimeoutMs: spec.timeoutMs,
   });

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { keyRequestId, MarketClient } from 'neverlose-market/client';
-import { type IdJournal, MemoryJournal } from 'neverlose-market/journal';
-import { openSqliteJournal } from 'neverlose-market/sqlite';
+import { type IdJournal, MemoryIdJournal } from 'neverlose-market/journal';
+import { openSqliteIdJournal } from 'neverlose-market/sqlite';
 import { PostgresIdJournal } from 'neverlose-postgres/market';
 import { RedisIdJournal } from 'neverlose-redis/market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,8 +115,8 @@ describe('a business key without a journal, against the emulator', () => {
 /** Every journal, and none: a business key must mean the same with each. */
 const journals: readonly [string, () => Promise<IdJournal | undefined>][] = [
   ['no journal', async () => undefined],
-  ['MemoryJournal', async () => new MemoryJournal()],
-  ['the SQLite journal', () => openSqliteJournal(join(dir, `journal-${Date.now()}.db`))],
+  ['MemoryIdJournal', async () => new MemoryIdJournal()],
+  ['the SQLite journal', () => openSqliteIdJournal(join(dir, `journal-${Date.now()}.db`))],
   [
     'RedisIdJournal',
     async () => new RedisIdJournal(await redis.connect(), { prefix: redis.prefix() }),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { type FetchLike, MarketClient } from 'neverlose-market/client';
-import { openSqliteJournal } from 'neverlose-market/sqlite';
+import { openSqliteIdJournal } from 'neverlose-market/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let emulator: RunningEmulator;
@@ -26,7 +26,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 describe('two instances sharing one journal', () => {
   it('reports already-completed, not a collision, when the other instance applied our id first', async () => {
     const file = join(dir, 'journal.db');
-    const [journalA, journalB] = [await openSqliteJournal(file), await openSqliteJournal(file)];
+    const [journalA, journalB] = [await openSqliteIdJournal(file), await openSqliteIdJournal(file)];
     const aSent = deferred();
     const bApplied = deferred();
     // A's request is held on its way until B's request, for the same key, has been applied.

@@ -139,19 +139,23 @@ const ENTRIES: Readonly<Record<string, readonly string[]>> = {
     'createWebhookHandler',
     'createNodeWebhookHandler',
     'createExpressWebhookRouter',
-    'MemoryDedupStore',
+    'MemoryWebhookDedupStore',
     'WebhookError',
   ],
   'neverlose-market/reseller': [
     'verifyResellerToken',
-    'MemorySingleUseStore',
+    'MemorySingleUseTokenStore',
     'ResellerTokenError',
   ],
   'neverlose-market/client': ['MarketClient', 'MarketApiError', 'keyRequestId', 'PLANS'],
   'neverlose-market/prices': ['ResellerPricesBuilder', 'checkResellerPrices', 'startPriceSync'],
-  'neverlose-market/journal': ['MemoryJournal', 'JournalError'],
+  'neverlose-market/journal': ['MemoryIdJournal', 'JournalError'],
   'neverlose-market/errors': ['isNeverloseMarketError', 'NeverloseMarketError', 'MarketApiError'],
-  'neverlose-market/sqlite': ['openSqliteJournal', 'openSqliteDedupStore', 'SqliteStoreError'],
+  'neverlose-market/sqlite': [
+    'openSqliteIdJournal',
+    'openSqliteWebhookDedupStore',
+    'SqliteStoreError',
+  ],
   'neverlose-market/testing': ['testIdJournal', 'testWebhookDedupStore', 'testSingleUseTokenStore'],
 };
 /** Internals the root used to export: not public any more. */
@@ -172,7 +176,7 @@ describe('every subpath entry of the packed tarball', () => {
        }
        const root = await import('neverlose-market');
        out.internals = ${JSON.stringify(NOT_PUBLIC)}.filter((name) => name in root);
-       out.sqliteInRoot = 'openSqliteJournal' in root;
+       out.sqliteInRoot = 'openSqliteIdJournal' in root;
        console.log(JSON.stringify(out));`,
     );
     expect(result.stderr).toBe('');
@@ -185,9 +189,9 @@ describe('every subpath entry of the packed tarball', () => {
   it('says how to install better-sqlite3 when /sqlite is used without it on a Node.js without node:sqlite', async () => {
     const result = await project.node(
       'sqlite.mjs',
-      `import { openSqliteJournal } from 'neverlose-market/sqlite';
+      `import { openSqliteIdJournal } from 'neverlose-market/sqlite';
        const builtin = process.getBuiltinModule?.('node:sqlite') !== undefined;
-       try { await openSqliteJournal(':memory:'); console.log(builtin ? 'node:sqlite' : 'opened'); }
+       try { await openSqliteIdJournal(':memory:'); console.log(builtin ? 'node:sqlite' : 'opened'); }
        catch (error) { console.log(error.code); }`,
     );
     expect(['ERR_SQLITE_DRIVER_UNAVAILABLE', 'node:sqlite']).toContain(result.stdout.trim());
@@ -198,7 +202,7 @@ describe('every subpath entry of the packed tarball', () => {
       'contract.mjs',
       `import assert from 'node:assert/strict';
        import { describe, it } from 'node:test';
-       import { MemoryDedupStore, MemoryJournal, MemorySingleUseStore } from 'neverlose-market';
+       import { MemoryWebhookDedupStore, MemoryIdJournal, MemorySingleUseTokenStore } from 'neverlose-market';
        import { testIdJournal, testSingleUseTokenStore, testWebhookDedupStore } from 'neverlose-market/testing';
        // The three matchers the suites use, on node:assert.
        const matches = (actual, expected) =>
@@ -211,9 +215,9 @@ describe('every subpath entry of the packed tarball', () => {
          toMatchObject: (expected) => assert.ok(matches(actual, expected), JSON.stringify(actual)),
        });
        const test = { describe, it, expect };
-       testIdJournal({ name: 'a journal of my own', test, open: () => new MemoryJournal() });
-       testWebhookDedupStore({ name: 'mine', test, open: ({ now }) => new MemoryDedupStore(now) });
-       testSingleUseTokenStore({ name: 'mine', test, open: ({ now }) => new MemorySingleUseStore(now) });`,
+       testIdJournal({ name: 'a journal of my own', test, open: () => new MemoryIdJournal() });
+       testWebhookDedupStore({ name: 'mine', test, open: ({ now }) => new MemoryWebhookDedupStore(now) });
+       testSingleUseTokenStore({ name: 'mine', test, open: ({ now }) => new MemorySingleUseTokenStore(now) });`,
     );
     expect(result.stdout).toMatch(/# pass 15\b/);
     expect(result.stdout).toMatch(/# fail 0\b/);

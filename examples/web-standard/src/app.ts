@@ -7,7 +7,7 @@ import {
   httpStatusOf,
   loginCookie,
   type NeverloseClient,
-  type SessionRevocations,
+  type SessionRevocationStore,
   type StartedAuthorization,
   type TransactionStore,
 } from 'neverlose-oidc';
@@ -54,10 +54,10 @@ export interface WebStandardExampleOptions {
   readonly onError?: (error: unknown) => void;
   /**
    * Where logged-out sessions are remembered until they expire. Several instances must share
-   * one (see {@link SessionRevocations}). @defaultValue a {@link MemorySessionRevocations}: one
+   * one (see {@link SessionRevocationStore}). @defaultValue a {@link MemorySessionRevocationStore}: one
    * instance only
    */
-  readonly sessionRevocations?: SessionRevocations;
+  readonly sessionRevocations?: SessionRevocationStore;
   /**
    * Where a login waits for its callback. By default it is sealed, with its browser binding, in
    * the login cookie: nothing is kept on the server, and any instance completes it. With a store

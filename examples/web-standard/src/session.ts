@@ -1,9 +1,9 @@
 import { createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import {
-  MemorySessionRevocations,
+  MemorySessionRevocationStore,
   type NeverloseProfile,
-  type SessionRevocations,
+  type SessionRevocationStore,
 } from 'neverlose-oidc';
 
 /** What the app keeps of a signed-in user, sealed in a cookie: there is no server session. */
@@ -42,11 +42,11 @@ export const SESSION_SECONDS = 8 * 3600;
 
 /**
  * The session codec of `secret`. Logged-out sessions are kept in `revocations` until they would
- * have expired (neverlose-oidc's `MemorySessionRevocations` by default: one instance only).
+ * have expired (neverlose-oidc's `MemorySessionRevocationStore` by default: one instance only).
  */
 export function createSessionCodec(
   secret: string,
-  revocations: SessionRevocations = new MemorySessionRevocations(),
+  revocations: SessionRevocationStore = new MemorySessionRevocationStore(),
 ): SessionCodec {
   // Its own key, derived under its own label: the login-transaction cookies use another.
   const key = new Uint8Array(

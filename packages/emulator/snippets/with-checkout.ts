@@ -4,7 +4,7 @@ import {
   acceptResellerOrder,
   isNeverloseMarketError,
   MarketClient,
-  MemorySingleUseStore,
+  MemorySingleUseTokenStore,
 } from 'neverlose-market';
 
 const market = new MarketClient({
@@ -12,7 +12,7 @@ const market = new MarketClient({
   userId: 10, // the demo seed's reseller
   secret: 'emulator-reseller-key',
 });
-const orders = new MemorySingleUseStore(); // in an app, a durable store (the market README)
+const orders = new MemorySingleUseTokenStore(); // in an app, a durable store (the market README)
 
 // The checkout sends the buyer to integration 100's redirect URL,
 // http://127.0.0.1:3000/checkout?nl_purchase=<JWT>, signed with the reseller's API key.

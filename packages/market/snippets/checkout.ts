@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { MarketClient } from 'neverlose-market/client';
 import { isNeverloseMarketError } from 'neverlose-market/errors';
 import { acceptResellerOrder } from 'neverlose-market/reseller';
-import { openSqliteJournal, openSqliteSingleUseStore } from 'neverlose-market/sqlite';
+import { openSqliteIdJournal, openSqliteSingleUseTokenStore } from 'neverlose-market/sqlite';
 
 const apiKey = process.env.NEVERLOSE_API_KEY;
 if (!apiKey) throw new Error('Set NEVERLOSE_API_KEY to your market API key.');
@@ -14,10 +14,10 @@ const client = new MarketClient({
   userId: Number(process.env.NEVERLOSE_USER_ID),
   secret: apiKey,
   baseUrl: process.env.NEVERLOSE_MARKET_URL, // unset: the production API
-  journal: await openSqliteJournal('market.db'),
+  journal: await openSqliteIdJournal('market.db'),
 });
 await client.resumePending(); // deliveries a crash interrupted
-const orders = await openSqliteSingleUseStore('market.db'); // accepted orders, by token
+const orders = await openSqliteSingleUseTokenStore('market.db'); // accepted orders, by token
 
 const port = Number(process.env.PORT ?? 3000);
 createServer(async (req, res) => {

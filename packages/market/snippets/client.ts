@@ -1,7 +1,7 @@
 // A money call applied once, however often it runs: npx tsx client.ts <order id> <login>
 import { MarketClient } from 'neverlose-market/client';
 import { isNeverloseMarketError } from 'neverlose-market/errors';
-import { openSqliteJournal } from 'neverlose-market/sqlite';
+import { openSqliteIdJournal } from 'neverlose-market/sqlite';
 
 const apiKey = process.env.NEVERLOSE_API_KEY;
 if (!apiKey) throw new Error('Set NEVERLOSE_API_KEY to your market API key.');
@@ -11,7 +11,7 @@ const client = new MarketClient({
   secret: apiKey,
   baseUrl: process.env.NEVERLOSE_MARKET_URL, // unset: the production API
   // Written before each request leaves; business keys keep their request id forever.
-  journal: await openSqliteJournal('market.db'),
+  journal: await openSqliteIdJournal('market.db'),
 });
 
 // After a crash: re-send what was in flight, with the original ids.

@@ -1,6 +1,10 @@
 // dynamo-journal.test.ts: your own IdJournal, proved with the suite every journal runs.
 
-import { MemoryDedupStore, MemoryJournal, MemorySingleUseStore } from 'neverlose-market';
+import {
+  MemoryIdJournal,
+  MemorySingleUseTokenStore,
+  MemoryWebhookDedupStore,
+} from 'neverlose-market';
 import {
   testIdJournal,
   testSingleUseTokenStore,
@@ -12,15 +16,15 @@ import { describe, expect, it } from 'vitest';
 testIdJournal({
   name: 'my journal',
   test: { describe, it, expect },
-  open: () => new MemoryJournal(),
+  open: () => new MemoryIdJournal(),
 });
 testWebhookDedupStore({
   name: 'my dedup store',
   test: { describe, it, expect },
-  open: ({ now }) => new MemoryDedupStore(now),
+  open: ({ now }) => new MemoryWebhookDedupStore(now),
 });
 testSingleUseTokenStore({
   name: 'my token store',
   test: { describe, it, expect },
-  open: ({ now }) => new MemorySingleUseStore(now),
+  open: ({ now }) => new MemorySingleUseTokenStore(now),
 });

@@ -1,6 +1,6 @@
 // A webhook receiver: POST /webhooks, verified on the raw body, handled once per kind + unique_id.
 import { createServer } from 'node:http';
-import { openSqliteDedupStore } from 'neverlose-market/sqlite';
+import { openSqliteWebhookDedupStore } from 'neverlose-market/sqlite';
 import { createNodeWebhookHandler } from 'neverlose-market/webhooks';
 
 const apiKey = process.env.NEVERLOSE_API_KEY;
@@ -10,7 +10,7 @@ const handleWebhook = createNodeWebhookHandler({
   // During a key rotation, give both: [apiKey, oldApiKey].
   secret: apiKey,
   // Handled events survive a restart: a replayed webhook does not run onEvent again.
-  dedupStore: await openSqliteDedupStore('market.db'),
+  dedupStore: await openSqliteWebhookDedupStore('market.db'),
   // Make it idempotent on kind + uniqueId too (a unique index on your records).
   onEvent: (event) => {
     if (event.kind === 'purchase') {

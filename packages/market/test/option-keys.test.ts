@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWebhookHandler, MarketClient } from '../src/index.js';
-import { openSqliteDedupStore, openSqliteJournal } from '../src/sqlite/index.js';
+import { openSqliteIdJournal, openSqliteWebhookDedupStore } from '../src/sqlite/index.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'nl-option-keys-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -57,18 +57,18 @@ describe('an unknown option key', () => {
 
   it('is refused by the SQLite stores before the file is opened', async () => {
     await expect(
-      openSqliteJournal(join(directory, 'journal.db'), loose({ tabel: 'journal' })),
+      openSqliteIdJournal(join(directory, 'journal.db'), loose({ tabel: 'journal' })),
     ).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTION',
       message: expect.stringContaining('did you mean "table"?'),
     });
     await expect(
-      openSqliteJournal(join(directory, 'journal.db'), loose({ now: () => 0 })),
+      openSqliteIdJournal(join(directory, 'journal.db'), loose({ now: () => 0 })),
     ).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTION',
       message: expect.stringContaining('"now"'),
     });
-    const store = await openSqliteDedupStore(join(directory, 'dedup.db'), { now: () => 0 });
+    const store = await openSqliteWebhookDedupStore(join(directory, 'dedup.db'), { now: () => 0 });
     store.close();
   });
 });

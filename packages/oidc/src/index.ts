@@ -1,8 +1,8 @@
 export {
-  MemorySessionRevocations,
-  type MemorySessionRevocationsOptions,
-  type SessionRevocations,
-} from './adapters/shared/session-revocations.js';
+  MemorySessionRevocationStore,
+  type MemorySessionRevocationStoreOptions,
+  type SessionRevocationStore,
+} from './adapters/shared/session-revocation-store.js';
 export type { CallbackInput } from './authorization/callback.js';
 export { callbackState } from './authorization/callback.js';
 export type { AuthorizationResult, NeverloseTokens } from './authorization/complete.js';

@@ -27,8 +27,8 @@ if (process.argv[2] === 'serve') {
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 } else {
   const { MarketClient } = await import('neverlose-market/client');
-  const { MemoryJournal } = await import('neverlose-market/journal');
-  const { openSqliteJournal } = await import('neverlose-market/sqlite');
+  const { MemoryIdJournal } = await import('neverlose-market/journal');
+  const { openSqliteIdJournal } = await import('neverlose-market/sqlite');
   const { RedisIdJournal } = await import('neverlose-redis/market');
   const { migrate } = await import('../dist/index.js');
   const { PostgresIdJournal } = await import('../dist/market.js');
@@ -90,11 +90,11 @@ if (process.argv[2] === 'serve') {
     const stores = [
       {
         name: 'memory (no durability; the HTTP cost alone)',
-        open: async () => new MemoryJournal(),
+        open: async () => new MemoryIdJournal(),
       },
       {
         name: 'SQLite, synchronous FULL (one process)',
-        open: () => openSqliteJournal(join(dir, `journal-${run}.db`)),
+        open: () => openSqliteIdJournal(join(dir, `journal-${run}.db`)),
       },
       {
         name: 'Redis, appendfsync always',

@@ -95,6 +95,9 @@ describe('the neverlose-postgres README wiring, as written', () => {
     await vi.waitFor(() =>
       expect(logged).toHaveBeenCalledWith('PostgreSQL connection lost:', expect.any(String)),
     );
+    // Each pool drops an ended idle connection when its socket reports the end, one by one: the
+    // next statement runs once no ended connection is left to hand out.
+    await vi.waitFor(() => expect([app.idleCount, snippet.pool.idleCount]).toEqual([0, 0]));
     logged.mockRestore();
     await app.query("INSERT INTO orders (key, status) VALUES ('order-2', 'paid')");
     const paid = await snippet.market.transferMoney({

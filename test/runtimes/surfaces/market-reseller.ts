@@ -1,5 +1,5 @@
 // neverlose-market/reseller: verifyResellerToken on a token the emulator issued.
-import { MemorySingleUseStore, verifyResellerToken } from 'neverlose-market/reseller';
+import { MemorySingleUseTokenStore, verifyResellerToken } from 'neverlose-market/reseller';
 import { assert, surface } from '../harness.js';
 
 export default surface('market reseller', (check) => {
@@ -26,7 +26,7 @@ export default surface('market reseller', (check) => {
       'ERR_RESELLER_TOKEN_WRONG_INTEGRATION',
       'another integration',
     );
-    const singleUseStore = new MemorySingleUseStore();
+    const singleUseStore = new MemorySingleUseTokenStore();
     await verifyResellerToken(checkoutToken, resellerKey, { integrationId, singleUseStore });
     await assert.refuses(
       () => verifyResellerToken(checkoutToken, resellerKey, { integrationId, singleUseStore }),

@@ -1,9 +1,9 @@
 import type { IdJournal } from 'neverlose-market/journal';
 import type { SingleUseTokenStore } from 'neverlose-market/reseller';
 import {
-  openSqliteDedupStore,
-  openSqliteJournal,
-  openSqliteSingleUseStore,
+  openSqliteIdJournal,
+  openSqliteSingleUseTokenStore,
+  openSqliteWebhookDedupStore,
 } from 'neverlose-market/sqlite';
 import type { WebhookDedupStore } from 'neverlose-market/webhooks';
 import {
@@ -35,9 +35,9 @@ export interface ShopStores {
  * spent token, nor runs a replayed webhook again. The webhook log, for the admin page, is in memory.
  */
 export async function openLocalStores(databasePath: string): Promise<ShopStores> {
-  const journal = await openSqliteJournal(databasePath);
-  const tokens = await openSqliteSingleUseStore(databasePath);
-  const dedup = await openSqliteDedupStore(databasePath);
+  const journal = await openSqliteIdJournal(databasePath);
+  const tokens = await openSqliteSingleUseTokenStore(databasePath);
+  const dedup = await openSqliteWebhookDedupStore(databasePath);
   return {
     journal,
     tokens,

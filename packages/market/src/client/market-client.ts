@@ -40,7 +40,7 @@ import { SignedSender } from './send.js';
  * const client = new MarketClient({
  *   userId: 1,
  *   secret: process.env.NEVERLOSE_API_KEY!,
- *   journal: await openSqliteJournal('market-journal.db'),
+ *   journal: await openSqliteIdJournal('market-journal.db'),
  * });
  * await client.resumePending();
  * const result = await client.giftProduct({ key: order.id, username: 'darth', product: 'cs2', days: 30 });

@@ -76,7 +76,7 @@ export interface MarketClientOptions {
    * interrupted. Without it, an id lives only as long as the call.
    *
    * @defaultValue none
-   * @example `{ journal: await openSqliteJournal('market-journal.db') }` (`neverlose-market/sqlite`)
+   * @example `{ journal: await openSqliteIdJournal('market-journal.db') }` (`neverlose-market/sqlite`)
    */
   readonly journal?: IdJournal;
   /**

@@ -9,4 +9,4 @@ export type {
   JournalState,
   NewJournalEntry,
 } from './journal.js';
-export { MemoryJournal } from './memory.js';
+export { MemoryIdJournal } from './memory.js';

@@ -66,7 +66,7 @@ export interface JournalEntry extends NewJournalEntry {
  * - A store failure is an error with a code (`ERR_POSTGRES_UNAVAILABLE`, `ERR_REDIS_TIMEOUT`...)
  *   within a deadline, never a hang.
  *
- * {@link MemoryJournal} is for tests and single-process scripts; {@link openSqliteJournal} is the
+ * {@link MemoryIdJournal} is for tests and single-process scripts; {@link openSqliteIdJournal} is the
  * durable default on one host; `neverlose-postgres` and `neverlose-redis` share one across hosts.
  */
 export interface IdJournal {

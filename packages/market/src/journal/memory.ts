@@ -10,14 +10,14 @@ import type {
 
 /**
  * An in-memory {@link IdJournal}: for tests and short scripts. It does not survive a restart, so it
- * cannot resume anything after a crash; use {@link openSqliteJournal} for real money.
+ * cannot resume anything after a crash; use {@link openSqliteIdJournal} for real money.
  *
  * @example
  * ```ts
- * const client = new MarketClient({ userId, secret, journal: new MemoryJournal() });
+ * const client = new MarketClient({ userId, secret, journal: new MemoryIdJournal() });
  * ```
  */
-export class MemoryJournal implements IdJournal {
+export class MemoryIdJournal implements IdJournal {
   readonly #entries = new Map<string, JournalEntry>();
   readonly #refsById = new Map<string, JournalRef>();
 

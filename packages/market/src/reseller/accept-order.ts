@@ -1,5 +1,5 @@
 import { ResellerTokenError } from './errors.js';
-import type { SingleUseTokenStore } from './single-use-store.js';
+import type { SingleUseTokenStore } from './single-use-token-store.js';
 import {
   type ResellerOrder,
   type VerifyResellerTokenOptions,
@@ -11,12 +11,12 @@ export interface AcceptResellerOrderOptions
   extends Omit<VerifyResellerTokenOptions, 'singleUseStore'> {
   /**
    * Where accepted orders are recorded, by token id, before they are fulfilled. It must outlive a
-   * restart: `openSqliteSingleUseStore(file)` on one instance, `RedisSingleUseTokenStore` or
-   * `PostgresSingleUseTokenStore` for several; `MemorySingleUseStore` is for tests. It is asked to
+   * restart: `openSqliteSingleUseTokenStore(file)` on one instance, `RedisSingleUseTokenStore` or
+   * `PostgresSingleUseTokenStore` for several; `MemorySingleUseTokenStore` is for tests. It is asked to
    * remember a token until `exp` + `clockToleranceSeconds`, the last instant a retry of it is
    * accepted.
    *
-   * @example `{ store: await openSqliteSingleUseStore('market.db') }`
+   * @example `{ store: await openSqliteSingleUseTokenStore('market.db') }`
    */
   readonly store: SingleUseTokenStore;
 }
@@ -68,7 +68,7 @@ export async function acceptResellerOrder(
   if (store === null || typeof store !== 'object' || typeof store.consume !== 'function') {
     throw new ResellerTokenError(
       'ERR_INVALID_OPTION',
-      '"store" is required: a SingleUseTokenStore that records accepted orders across restarts (openSqliteSingleUseStore, RedisSingleUseTokenStore, PostgresSingleUseTokenStore).',
+      '"store" is required: a SingleUseTokenStore that records accepted orders across restarts (openSqliteSingleUseTokenStore, RedisSingleUseTokenStore, PostgresSingleUseTokenStore).',
     );
   }
   const { order, rememberUntil } = await verifyOrder(token, apiKey, options);

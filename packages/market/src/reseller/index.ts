@@ -4,7 +4,7 @@ export {
   acceptResellerOrder,
 } from './accept-order.js';
 export { ResellerTokenError, type ResellerTokenErrorCode } from './errors.js';
-export { MemorySingleUseStore, type SingleUseTokenStore } from './single-use-store.js';
+export { MemorySingleUseTokenStore, type SingleUseTokenStore } from './single-use-token-store.js';
 export {
   type MarketTopUpOrder,
   type ProductOrder,

@@ -2,7 +2,7 @@ import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose'
 import { daysOfCnt, type PlanCnt, type PlanDays } from '../client/plans.js';
 import { fromCanonicalBase64url, sha256Hex, toBase64url } from '../lib/crypto.js';
 import { ResellerTokenError } from './errors.js';
-import type { SingleUseTokenStore } from './single-use-store.js';
+import type { SingleUseTokenStore } from './single-use-token-store.js';
 
 /** The issuer of reseller checkout tokens. */
 export const RESELLER_TOKEN_ISSUER = 'NLRI';
@@ -39,7 +39,7 @@ export interface VerifyResellerTokenOptions {
    * function accepts it.
    *
    * @defaultValue none
-   * @example `{ singleUseStore: await openSqliteSingleUseStore('shop.db') }`
+   * @example `{ singleUseStore: await openSqliteSingleUseTokenStore('shop.db') }`
    */
   readonly singleUseStore?: SingleUseTokenStore;
   /**

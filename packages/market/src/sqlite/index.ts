@@ -3,15 +3,15 @@ export type {
   SqliteExpiringStoreOptions,
   SqliteStoreOptions,
 } from './database.js';
-export {
-  openSqliteDedupStore,
-  SqliteDedupStore,
-  type SqliteDedupStoreOptions,
-} from './dedup-store.js';
 export { SqliteStoreError, type SqliteStoreErrorCode } from './errors.js';
-export { openSqliteJournal, SqliteJournal, type SqliteJournalOptions } from './journal.js';
+export { openSqliteIdJournal, SqliteIdJournal, type SqliteIdJournalOptions } from './id-journal.js';
 export {
-  openSqliteSingleUseStore,
-  SqliteSingleUseStore,
-  type SqliteSingleUseStoreOptions,
-} from './single-use-store.js';
+  openSqliteSingleUseTokenStore,
+  SqliteSingleUseTokenStore,
+  type SqliteSingleUseTokenStoreOptions,
+} from './single-use-token-store.js';
+export {
+  openSqliteWebhookDedupStore,
+  SqliteWebhookDedupStore,
+  type SqliteWebhookDedupStoreOptions,
+} from './webhook-dedup-store.js';

@@ -1,4 +1,4 @@
-import type { SingleUseTokenStore } from '../reseller/single-use-store.js';
+import type { SingleUseTokenStore } from '../reseller/single-use-token-store.js';
 import { declareSuite, type StoreTestOptions } from './runner.js';
 
 /** A token id as `verifyResellerToken` passes it: 64 hex characters. */

@@ -1,4 +1,4 @@
-import type { WebhookDedupStore } from '../webhooks/dedup-store.js';
+import type { WebhookDedupStore } from '../webhooks/webhook-dedup-store.js';
 import { declareSuite, type StoreTestOptions } from './runner.js';
 
 /**

@@ -23,7 +23,7 @@ import {
  * ```ts
  * const handler = createWebhookHandler({
  *   secret: process.env.NEVERLOSE_API_KEY!,
- *   dedupStore: await openSqliteDedupStore('market.db'),
+ *   dedupStore: await openSqliteWebhookDedupStore('market.db'),
  *   onEvent: async (event) => {
  *     if (event.kind === 'purchase') await grant(event.username, event.itemId);
  *   },

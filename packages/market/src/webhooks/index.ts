@@ -4,7 +4,6 @@ export type {
   WebhookReceivedDiagnostic,
   WebhookRefusedDiagnostic,
 } from '../diagnostics/records.js';
-export { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
 export { WebhookError, type WebhookErrorCode } from './errors.js';
 export {
   type PurchaseEvent,
@@ -23,3 +22,8 @@ export {
   type TestWebhookOptions,
 } from './test-webhook.js';
 export { verifyWebhook } from './verify.js';
+export {
+  type DedupClaim,
+  MemoryWebhookDedupStore,
+  type WebhookDedupStore,
+} from './webhook-dedup-store.js';

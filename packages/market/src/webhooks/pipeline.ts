@@ -5,10 +5,14 @@ import { isNeverloseMarketError } from '../errors/index.js';
 import { isStoreFailure } from '../errors/store-failure.js';
 import type { Awaitable } from '../journal/journal.js';
 import { elapsed } from '../lib/clock.js';
-import { type DedupClaim, MemoryDedupStore, type WebhookDedupStore } from './dedup-store.js';
 import { WebhookError, type WebhookErrorCode } from './errors.js';
 import type { WebhookEvent } from './events.js';
 import { verifyWebhook } from './verify.js';
+import {
+  type DedupClaim,
+  MemoryWebhookDedupStore,
+  type WebhookDedupStore,
+} from './webhook-dedup-store.js';
 
 /** Options shared by the webhook handlers (Web, Node `http`, Express). */
 export interface WebhookHandlerOptions {
@@ -29,13 +33,13 @@ export interface WebhookHandlerOptions {
   readonly onEvent: (event: WebhookEvent) => unknown;
   /**
    * Where handled events are remembered. Use a durable store in production:
-   * `await openSqliteDedupStore(file)` on one instance, `RedisWebhookDedupStore`
+   * `await openSqliteWebhookDedupStore(file)` on one instance, `RedisWebhookDedupStore`
    * (`neverlose-redis`) for several. With the default, a restart forgets every event and a
    * replayed webhook runs its handler again; when `NODE_ENV` is `production` a warning with code
    * `NEVERLOSE_MEMORY_DEDUP` is emitted once per process.
    *
-   * @defaultValue a new {@link MemoryDedupStore} (this process only, forgotten on restart)
-   * @example `{ dedupStore: await openSqliteDedupStore('/var/lib/shop/market.db') }`
+   * @defaultValue a new {@link MemoryWebhookDedupStore} (this process only, forgotten on restart)
+   * @example `{ dedupStore: await openSqliteWebhookDedupStore('/var/lib/shop/market.db') }`
    */
   readonly dedupStore?: WebhookDedupStore;
   /**
@@ -192,8 +196,8 @@ export function createPipeline(options: WebhookHandlerOptions): WebhookPipeline 
     invalid('"dedupTtlSeconds" must be a positive integer');
   if (!Number.isSafeInteger(lease) || lease < 1)
     invalid('"dedupLeaseSeconds" must be a positive integer');
-  const store = options.dedupStore ?? new MemoryDedupStore();
-  if (store instanceof MemoryDedupStore) warnOfMemoryDedupInProduction();
+  const store = options.dedupStore ?? new MemoryWebhookDedupStore();
+  if (store instanceof MemoryWebhookDedupStore) warnOfMemoryDedupInProduction();
   const onError =
     options.onError ??
     ((error: WebhookError) => {
@@ -526,7 +530,7 @@ function warnOfMemoryDedupInProduction(): void {
   warnedOfMemoryDedup = true;
   host.emitWarning(
     'A Neverlose webhook handler runs on the in-memory dedup store: after a restart a replayed ' +
-      'webhook runs its handler again. Pass a durable dedupStore (openSqliteDedupStore, ' +
+      'webhook runs its handler again. Pass a durable dedupStore (openSqliteWebhookDedupStore, ' +
       'RedisWebhookDedupStore) and make the handler idempotent on kind + unique_id.',
     { type: 'NeverloseMarketWarning', code: 'NEVERLOSE_MEMORY_DEDUP' },
   );

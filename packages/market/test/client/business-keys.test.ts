@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { keyRequestId, MemoryJournal, verifySignature } from '../../src/index.js';
+import { keyRequestId, MemoryIdJournal, verifySignature } from '../../src/index.js';
 import { failure, ORIGIN, ok, recordingClient, SECRET } from './helpers.js';
 
 beforeAll(() => nock.disableNetConnect());
@@ -67,7 +67,7 @@ describe('a business key without a journal', () => {
 
   it('uses the key’s id with a journal too, so a journaled and an unjournaled call agree', async () => {
     nock(ORIGIN).post('/api/market/gift-product').reply(200, ok());
-    const { client, sent } = recordingClient({ journal: new MemoryJournal() });
+    const { client, sent } = recordingClient({ journal: new MemoryIdJournal() });
     await client.giftProduct({ key: 'order-J', username: 'darth', product: 'cs2', days: 30 });
     expect(idOf(sent[0]?.body)).toBe(keyRequestId('gift-product', 'order-J'));
   });

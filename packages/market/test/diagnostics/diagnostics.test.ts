@@ -11,8 +11,8 @@ import {
   MarketClient,
   type MarketClientDiagnostic,
   type MarketDiagnostic,
-  MemoryDedupStore,
-  MemoryJournal,
+  MemoryIdJournal,
+  MemoryWebhookDedupStore,
   type WebhookHandlerDiagnostic,
 } from '../../src/index.js';
 import { purchase } from '../webhooks/samples.js';
@@ -32,7 +32,7 @@ function scripted(answers: readonly [number, unknown][]): FetchLike {
   };
 }
 
-function clientWith(answers: readonly [number, unknown][], journal?: MemoryJournal) {
+function clientWith(answers: readonly [number, unknown][], journal?: MemoryIdJournal) {
   const events: MarketClientDiagnostic[] = [];
   const client = new MarketClient({
     userId: 7,
@@ -123,7 +123,7 @@ describe('MarketClient events', () => {
   });
 
   it('reports the journal steps: begin and complete, then replay without sending', async () => {
-    const journal = new MemoryJournal();
+    const journal = new MemoryIdJournal();
     const { client, events } = clientWith([[200, { success: true }]], journal);
     await client.giveForFree({ key: 'order-9', username: 'darth', code: 'E3yugw' });
     await client.giveForFree({ key: 'order-9', username: 'darth', code: 'E3yugw' });
@@ -180,7 +180,7 @@ describe('webhook handler events', () => {
     const events: WebhookHandlerDiagnostic[] = [];
     const handler = createWebhookHandler({
       secret: 'key',
-      dedupStore: new MemoryDedupStore(),
+      dedupStore: new MemoryWebhookDedupStore(),
       onEvent: () => {},
       onError: () => {},
       onDiagnostic: (event) => events.push(event),
@@ -209,7 +209,7 @@ describe('webhook handler events', () => {
     const events: MarketDiagnostic[] = [];
     const handler = createWebhookHandler({
       secret: 'key',
-      dedupStore: new MemoryDedupStore(),
+      dedupStore: new MemoryWebhookDedupStore(),
       onEvent: () => {
         throw new Error('database down');
       },

@@ -1,10 +1,10 @@
 // Runs one side of the crash test against the BUILT package, in its own process.
 // Usage: node crash-child.mjs start|resume <journal file> <base url>
 import { MarketClient } from '../../dist/client.js';
-import { openSqliteJournal } from '../../dist/sqlite.js';
+import { openSqliteIdJournal } from '../../dist/sqlite.js';
 
 const [mode, file, baseUrl] = process.argv.slice(2);
-const journal = await openSqliteJournal(file);
+const journal = await openSqliteIdJournal(file);
 const client = new MarketClient({
   userId: 1,
   secret: 'crash-secret',

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type IdJournal, MemoryJournal } from '../../src/index.js';
-import { openSqliteJournal } from '../../src/sqlite/index.js';
+import { type IdJournal, MemoryIdJournal } from '../../src/index.js';
+import { openSqliteIdJournal } from '../../src/sqlite/index.js';
 import { failure, ORIGIN, ok, recordingClient } from '../client/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nl-journal-'));
@@ -20,8 +20,8 @@ const gift = { username: 'darth', product: 'cs2', days: 30 } as const;
 let counter = 0;
 
 describe.each([
-  ['memory', async (): Promise<IdJournal> => new MemoryJournal()],
-  ['sqlite', async (): Promise<IdJournal> => openSqliteJournal(join(dir, `j${counter++}.db`))],
+  ['memory', async (): Promise<IdJournal> => new MemoryIdJournal()],
+  ['sqlite', async (): Promise<IdJournal> => openSqliteIdJournal(join(dir, `j${counter++}.db`))],
 ])('%s journal with the client', (_name, open) => {
   it('maps a business key to one request id forever and does not send a completed one again', async () => {
     const journal = await open();

@@ -3,8 +3,8 @@ import {
   createWebhookHandler,
   type IdJournal,
   isStoreFailure,
-  MemoryDedupStore,
-  MemoryJournal,
+  MemoryIdJournal,
+  MemoryWebhookDedupStore,
   SqliteStoreError,
   STORE_FAILURE,
 } from '../../src/index.js';
@@ -16,7 +16,7 @@ const storeDown = () => new SqliteStoreError('ERR_SQLITE_FULL', 'The disk is ful
 
 /** A journal whose every write fails as a store that went down does. */
 function failingJournal(): IdJournal {
-  const journal = new MemoryJournal();
+  const journal = new MemoryIdJournal();
   return {
     begin: () => Promise.reject(storeDown()),
     complete: (ref, completion) => journal.complete(ref, completion),
@@ -50,7 +50,7 @@ describe('a store failure', () => {
     const handled: number[] = [];
     const handler = createWebhookHandler({
       secret: DOCS_SECRET,
-      dedupStore: new MemoryDedupStore(),
+      dedupStore: new MemoryWebhookDedupStore(),
       onError: () => undefined,
       onEvent: async (event) => {
         if (down) throw new Error('could not record the payment', { cause: storeDown() });

@@ -3,7 +3,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   acceptResellerOrder,
   MarketClient,
-  MemorySingleUseStore,
+  MemorySingleUseTokenStore,
   type ResellerOrder,
   type SingleUseTokenStore,
 } from '../../src/index.js';
@@ -35,7 +35,7 @@ const accept = (token: string, store: SingleUseTokenStore, at: Date = NOW) =>
 
 describe('acceptResellerOrder', () => {
   it('records the order the first time and resumes it on a retry of the same token', async () => {
-    const store = new MemorySingleUseStore(() => NOW.getTime());
+    const store = new MemorySingleUseTokenStore(() => NOW.getTime());
     const token = await sign();
     const first = await accept(token, store);
     expect(first).toMatchObject({
@@ -50,7 +50,7 @@ describe('acceptResellerOrder', () => {
   });
 
   it('gives one first acceptance when the same token is accepted four times at once', async () => {
-    const store = new MemorySingleUseStore(() => NOW.getTime());
+    const store = new MemorySingleUseTokenStore(() => NOW.getTime());
     const token = await sign();
     const outcomes = await Promise.all([0, 1, 2, 3].map(() => accept(token, store)));
     expect(outcomes.filter((outcome) => !outcome.resumed)).toHaveLength(1);
@@ -135,7 +135,7 @@ describe('MarketClient.fulfilResellerOrder', () => {
   }
 
   it('gifts a product order and transfers a top-up, keyed by the token id', async () => {
-    const store = new MemorySingleUseStore(() => NOW.getTime());
+    const store = new MemorySingleUseTokenStore(() => NOW.getTime());
     const product = (
       await accept(
         await sign({ product: 'cs2', market: false, cnt: 1, days: 90, nle: undefined }),

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { MemorySingleUseStore, verifyResellerToken } from '../../src/index.js';
+import { MemorySingleUseTokenStore, verifyResellerToken } from '../../src/index.js';
 
 const API_KEY = 'reseller-api-key';
 const NOW = new Date('2024-12-22T20:30:17Z');
@@ -175,7 +175,7 @@ describe('verifyResellerToken', () => {
   });
 
   it('refuses a token the single-use store has seen', async () => {
-    const store = new MemorySingleUseStore(() => NOW.getTime());
+    const store = new MemorySingleUseTokenStore(() => NOW.getTime());
     const token = await sign(productClaims);
     await verifyResellerToken(token, API_KEY, { ...options, singleUseStore: store });
     expect(await rejection(token, { singleUseStore: store })).toBe('ERR_RESELLER_TOKEN_REPLAYED');
@@ -225,7 +225,7 @@ describe('one token, one spelling', () => {
     const variants = spellings(signature).map((spelling) => `${header}.${payload}.${spelling}`);
     expect(variants).toHaveLength(8);
     expect(variants).toContain(token);
-    const store = new MemorySingleUseStore(() => NOW.getTime());
+    const store = new MemorySingleUseTokenStore(() => NOW.getTime());
     const outcomes = await Promise.all(
       variants.map((variant) =>
         verifyResellerToken(variant, API_KEY, { ...options, singleUseStore: store }).then(
@@ -276,7 +276,7 @@ describe('how long a token lives', () => {
     const exp = Math.floor(NOW.getTime() / 1000) + 60;
     const token = await sign({ ...productClaims, exp });
     let now = NOW.getTime();
-    const store = new MemorySingleUseStore(() => now);
+    const store = new MemorySingleUseTokenStore(() => now);
     const at = (ms: number) => ({ ...options, currentDate: new Date(ms), singleUseStore: store });
 
     await expect(verifyResellerToken(token, API_KEY, at(now))).resolves.toBeDefined();

@@ -6,15 +6,15 @@ import {
   createWebhookHandler,
   isStoreFailure,
   MarketClient,
-  MemoryDedupStore,
+  MemoryWebhookDedupStore,
   type WebhookDedupStore,
   type WebhookEvent,
 } from '../../src/index.js';
 import { translateSqliteError } from '../../src/sqlite/driver.js';
 import {
-  openSqliteDedupStore,
-  openSqliteJournal,
-  openSqliteSingleUseStore,
+  openSqliteIdJournal,
+  openSqliteSingleUseTokenStore,
+  openSqliteWebhookDedupStore,
 } from '../../src/sqlite/index.js';
 import { DOCS_PURCHASE, DOCS_SECRET } from '../webhooks/samples.js';
 
@@ -45,10 +45,10 @@ function receiver(store: WebhookDedupStore) {
 describe('webhook deduplication across a restart', () => {
   it('refuses the replay of a handled webhook after the handler restarts on the same file', async () => {
     const file = newFile();
-    const before = await openSqliteDedupStore(file);
+    const before = await openSqliteWebhookDedupStore(file);
     expect(await receiver(before).deliver()).toEqual({ ok: true });
     before.close();
-    const after = await openSqliteDedupStore(file);
+    const after = await openSqliteWebhookDedupStore(file);
     const restarted = receiver(after);
     expect(await restarted.deliver()).toEqual({ ok: true, duplicate: true });
     expect(restarted.events).toHaveLength(0);
@@ -56,8 +56,8 @@ describe('webhook deduplication across a restart', () => {
   });
 
   it('runs a replay again after a restart on the memory store: why production needs a durable one', async () => {
-    await receiver(new MemoryDedupStore()).deliver();
-    const restarted = receiver(new MemoryDedupStore());
+    await receiver(new MemoryWebhookDedupStore()).deliver();
+    const restarted = receiver(new MemoryWebhookDedupStore());
     expect(await restarted.deliver()).toEqual({ ok: true });
     expect(restarted.events).toHaveLength(1);
   });
@@ -66,9 +66,9 @@ describe('webhook deduplication across a restart', () => {
 describe('one SQLite file for the journal, the dedup store and the token store', () => {
   it('holds all three side by side', async () => {
     const file = newFile();
-    const journal = await openSqliteJournal(file);
-    const dedup = await openSqliteDedupStore(file);
-    const tokens = await openSqliteSingleUseStore(file);
+    const journal = await openSqliteIdJournal(file);
+    const dedup = await openSqliteWebhookDedupStore(file);
+    const tokens = await openSqliteSingleUseTokenStore(file);
     const client = new MarketClient({
       userId: 1,
       secret: 'secret',
@@ -84,19 +84,19 @@ describe('one SQLite file for the journal, the dedup store and the token store',
 
   it('refuses a table name that is not an identifier, and an unknown driver, with a code', async () => {
     await expect(
-      openSqliteDedupStore(newFile(), { table: 'x; DROP TABLE y' }),
+      openSqliteWebhookDedupStore(newFile(), { table: 'x; DROP TABLE y' }),
     ).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
-    await expect(openSqliteJournal(newFile(), { table: '1x' })).rejects.toMatchObject({
+    await expect(openSqliteIdJournal(newFile(), { table: '1x' })).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTION',
     });
     await expect(
-      openSqliteJournal(newFile(), { driver: 'sqlite3' as 'node:sqlite' }),
+      openSqliteIdJournal(newFile(), { driver: 'sqlite3' as 'node:sqlite' }),
     ).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
   });
 
   it('writes ahead to a WAL file, on whichever driver it picked', async () => {
     const file = newFile();
-    const journal = await openSqliteJournal(file);
+    const journal = await openSqliteIdJournal(file);
     journal.begin({
       key: 'k',
       requestId: '"r"',
@@ -146,7 +146,7 @@ describe("the disk's failures, as coded store failures", () => {
   });
 
   it('fails a call on a closed store with ERR_SQLITE_UNAVAILABLE', async () => {
-    const dedup = await openSqliteDedupStore(newFile());
+    const dedup = await openSqliteWebhookDedupStore(newFile());
     dedup.close();
     expect(() => dedup.claim('purchase', 1, 60)).toThrow(
       expect.objectContaining({ code: 'ERR_SQLITE_UNAVAILABLE' }),

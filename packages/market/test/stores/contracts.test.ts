@@ -2,15 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryDedupStore, MemoryJournal, MemorySingleUseStore } from '../../src/index.js';
 import {
-  openSqliteDedupStore,
-  openSqliteJournal,
-  openSqliteSingleUseStore,
-  type SqliteDedupStore,
+  MemoryIdJournal,
+  MemorySingleUseTokenStore,
+  MemoryWebhookDedupStore,
+} from '../../src/index.js';
+import {
+  openSqliteIdJournal,
+  openSqliteSingleUseTokenStore,
+  openSqliteWebhookDedupStore,
   type SqliteDriverName,
-  type SqliteJournal,
-  type SqliteSingleUseStore,
+  type SqliteIdJournal,
+  type SqliteSingleUseTokenStore,
+  type SqliteWebhookDedupStore,
 } from '../../src/sqlite/index.js';
 import {
   testIdJournal,
@@ -28,14 +32,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const newFile = () => join(dir, `store-${files++}.db`);
 
-testIdJournal({ name: 'memory', test, open: () => new MemoryJournal() });
-testWebhookDedupStore({ name: 'memory', test, open: ({ now }) => new MemoryDedupStore(now) });
-testSingleUseTokenStore({ name: 'memory', test, open: ({ now }) => new MemorySingleUseStore(now) });
+testIdJournal({ name: 'memory', test, open: () => new MemoryIdJournal() });
+testWebhookDedupStore({
+  name: 'memory',
+  test,
+  open: ({ now }) => new MemoryWebhookDedupStore(now),
+});
+testSingleUseTokenStore({
+  name: 'memory',
+  test,
+  open: ({ now }) => new MemorySingleUseTokenStore(now),
+});
 
 /** Why a driver cannot open a database here, or `undefined` when it can. */
 async function unavailable(driver: SqliteDriverName): Promise<string | undefined> {
   try {
-    (await openSqliteJournal(':memory:', { driver })).close();
+    (await openSqliteIdJournal(':memory:', { driver })).close();
     return undefined;
   } catch (error) {
     return String((error as Error).message).split('\n')[0];
@@ -57,39 +69,42 @@ for (const driver of ['node:sqlite', 'better-sqlite3'] as const) {
     filesOf.set(store, file);
     return store;
   };
-  testIdJournal<SqliteJournal>({
+  testIdJournal<SqliteIdJournal>({
     name,
     test,
     open: async () => {
       const file = newFile();
-      return opened(file, await openSqliteJournal(file, { driver }));
+      return opened(file, await openSqliteIdJournal(file, { driver }));
     },
     reopen: async (journal) =>
-      opened(filesOf.get(journal)!, await openSqliteJournal(filesOf.get(journal)!, { driver })),
+      opened(filesOf.get(journal)!, await openSqliteIdJournal(filesOf.get(journal)!, { driver })),
     close: (journal) => journal.close(),
   });
-  testWebhookDedupStore<SqliteDedupStore>({
+  testWebhookDedupStore<SqliteWebhookDedupStore>({
     name,
     test,
     open: async ({ now }) => {
       const file = newFile();
-      return opened(file, await openSqliteDedupStore(file, { driver, now }));
-    },
-    reopen: async (store, { now }) =>
-      opened(filesOf.get(store)!, await openSqliteDedupStore(filesOf.get(store)!, { driver, now })),
-    close: (store) => store.close(),
-  });
-  testSingleUseTokenStore<SqliteSingleUseStore>({
-    name,
-    test,
-    open: async ({ now }) => {
-      const file = newFile();
-      return opened(file, await openSqliteSingleUseStore(file, { driver, now }));
+      return opened(file, await openSqliteWebhookDedupStore(file, { driver, now }));
     },
     reopen: async (store, { now }) =>
       opened(
         filesOf.get(store)!,
-        await openSqliteSingleUseStore(filesOf.get(store)!, { driver, now }),
+        await openSqliteWebhookDedupStore(filesOf.get(store)!, { driver, now }),
+      ),
+    close: (store) => store.close(),
+  });
+  testSingleUseTokenStore<SqliteSingleUseTokenStore>({
+    name,
+    test,
+    open: async ({ now }) => {
+      const file = newFile();
+      return opened(file, await openSqliteSingleUseTokenStore(file, { driver, now }));
+    },
+    reopen: async (store, { now }) =>
+      opened(
+        filesOf.get(store)!,
+        await openSqliteSingleUseTokenStore(filesOf.get(store)!, { driver, now }),
       ),
     close: (store) => store.close(),
   });

@@ -6,7 +6,7 @@ import {
   createExpressWebhookRouter,
   createNodeWebhookHandler,
   createWebhookHandler,
-  MemoryDedupStore,
+  MemoryWebhookDedupStore,
   type WebhookEvent,
   type WebhookHandlerOptions,
 } from '../../src/index.js';
@@ -234,7 +234,7 @@ describe('webhook handler details', () => {
   });
 
   it('uses a given dedup store and records the event done', async () => {
-    const store = new MemoryDedupStore();
+    const store = new MemoryWebhookDedupStore();
     const handler = createWebhookHandler({
       secret: DOCS_SECRET,
       dedupStore: store,
@@ -253,7 +253,7 @@ describe('webhook handler details', () => {
 
   it('answers 503 to a duplicate while another instance is still handling the event, so none is lost', async () => {
     // Two instances, one shared store: the first handler is slow and then fails.
-    const store = new MemoryDedupStore();
+    const store = new MemoryWebhookDedupStore();
     let fail: (error: Error) => void = () => {};
     const slow = createWebhookHandler({
       secret: DOCS_SECRET,
@@ -307,7 +307,7 @@ describe('webhook handler details', () => {
   );
 
   it('runs the handler once for a synchronous store and handler, and records the event done', async () => {
-    const store = new MemoryDedupStore();
+    const store = new MemoryWebhookDedupStore();
     const seen: number[] = [];
     const handler = createWebhookHandler({
       secret: DOCS_SECRET,

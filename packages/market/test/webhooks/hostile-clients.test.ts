@@ -10,7 +10,7 @@ import {
   createExpressWebhookRouter,
   createNodeWebhookHandler,
   createWebhookHandler,
-  MemoryDedupStore,
+  MemoryWebhookDedupStore,
   type WebhookDedupStore,
   type WebhookError,
   type WebhookHandlerOptions,
@@ -196,7 +196,7 @@ describe.each(adapters)('%s under hostile clients and failing parts', (_name, mo
   it.each(['sync', 'async'] as const)(
     'answers 500 when the handler throws and the store fails (%s) to release the claim',
     async (how) => {
-      const store = new MemoryDedupStore();
+      const store = new MemoryWebhookDedupStore();
       const failing = throwing(how);
       const server = await mount({
         secret: DOCS_SECRET,
@@ -219,7 +219,7 @@ describe.each(adapters)('%s under hostile clients and failing parts', (_name, mo
   it.each(['sync', 'async'] as const)(
     'answers 200 when the handler ran but the store fails (%s) to record it done',
     async (how) => {
-      const store = new MemoryDedupStore();
+      const store = new MemoryWebhookDedupStore();
       const server = await mount({
         secret: DOCS_SECRET,
         dedupStore: {
@@ -267,7 +267,7 @@ describe.each(adapters)('%s under hostile clients and failing parts', (_name, mo
     const gate = deferred();
     const entered = deferred();
     const completed = deferred();
-    const store = new MemoryDedupStore();
+    const store = new MemoryWebhookDedupStore();
     const server = await mount({
       secret: DOCS_SECRET,
       dedupStore: {

@@ -20,7 +20,10 @@ describe('the in-memory dedup store in production', () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const market = await freshPackage();
     market.createWebhookHandler(options);
-    market.createNodeWebhookHandler({ ...options, dedupStore: new market.MemoryDedupStore() });
+    market.createNodeWebhookHandler({
+      ...options,
+      dedupStore: new market.MemoryWebhookDedupStore(),
+    });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]?.[1]).toMatchObject({ code: 'NEVERLOSE_MEMORY_DEDUP' });
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/restart.*replayed/);

@@ -10,12 +10,12 @@ import {
   USER,
 } from '../../../../test/providers/reference-provider.js';
 import {
-  MemorySessionRevocations,
+  MemorySessionRevocationStore,
   type NeverloseEnv,
   type NeverloseHonoOptions,
   neverloseAuth,
   requireNeverloseUser,
-  type SessionRevocations,
+  type SessionRevocationStore,
 } from '../../src/adapters/hono/index.js';
 import {
   createNeverloseClient,
@@ -277,9 +277,9 @@ describe('neverloseAuth (Hono), logging in at oidc-provider', () => {
     expect(() => neverloseAuth({ ...valid, publicUrl: undefined as unknown as string })).toThrow(
       /"publicUrl".*got undefined: set PUBLIC_URL/,
     );
-    expect(() => neverloseAuth({ ...valid, sessionRevocations: {} as SessionRevocations })).toThrow(
-      /"sessionRevocations"/,
-    );
+    expect(() =>
+      neverloseAuth({ ...valid, sessionRevocations: {} as SessionRevocationStore }),
+    ).toThrow(/"sessionRevocations"/);
   });
 });
 
@@ -413,7 +413,7 @@ describe('neverloseAuth (Hono) sign-out and sessions', () => {
 
   it('answers 503 ERR_SESSION_STORE, never a session, when the revocations fail or hang', async () => {
     let mode: 'ok' | 'fail' | 'hang' = 'ok';
-    const revocations: SessionRevocations = {
+    const revocations: SessionRevocationStore = {
       revoke: () => undefined,
       isRevoked: () =>
         mode === 'ok'
@@ -444,10 +444,10 @@ describe('neverloseAuth (Hono) sign-out and sessions', () => {
   });
 });
 
-describe('MemorySessionRevocations', () => {
+describe('MemorySessionRevocationStore', () => {
   it('forgets a revocation once its session expired, and refuses every older session when full', () => {
     let now = 1_000_000;
-    const revocations = new MemorySessionRevocations({ maxEntries: 2, now: () => now });
+    const revocations = new MemorySessionRevocationStore({ maxEntries: 2, now: () => now });
     revocations.revoke('a', now + 10);
     revocations.revoke('b', now + 1000);
     expect(revocations.isRevoked('a', now - 5)).toBe(true);

@@ -3,7 +3,7 @@ import { MarketApiError } from '../../client/errors.js';
 import { MarketClient } from '../../client/market-client.js';
 import { MARKET_METHODS, type MarketMethodName } from '../../client/methods.js';
 import { isNeverloseMarketError } from '../../errors/index.js';
-import { openSqliteJournal } from '../../sqlite/journal.js';
+import { openSqliteIdJournal } from '../../sqlite/id-journal.js';
 import {
   type CliIo,
   EXIT_INVALID,
@@ -142,7 +142,7 @@ export async function callCommand(argv: string[], io: CliIo): Promise<number> {
 
   const baseUrl = resolveBaseUrl(values['base-url'], values['legacy-endpoint'], io);
   const journal =
-    values.journal === undefined ? undefined : await openSqliteJournal(values.journal);
+    values.journal === undefined ? undefined : await openSqliteIdJournal(values.journal);
   try {
     const client = new MarketClient({
       userId: resolveUserId(values['user-id'], io),

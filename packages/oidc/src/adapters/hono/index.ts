@@ -1,8 +1,8 @@
 export {
-  MemorySessionRevocations,
-  type MemorySessionRevocationsOptions,
-  type SessionRevocations,
-} from '../shared/session-revocations.js';
+  MemorySessionRevocationStore,
+  type MemorySessionRevocationStoreOptions,
+  type SessionRevocationStore,
+} from '../shared/session-revocation-store.js';
 export type { NeverloseSessionUser } from '../shared/session-user.js';
 export { neverloseAuth, requireNeverloseUser } from './middleware.js';
 export type {

@@ -14,7 +14,7 @@ import {
   type SealingSecret,
 } from '../../transaction/sealed-cookie.js';
 import { type PublicOrigin, publicOriginOf } from '../shared/public-origin.js';
-import { MemorySessionRevocations } from '../shared/session-revocations.js';
+import { MemorySessionRevocationStore } from '../shared/session-revocation-store.js';
 import { sessionUserOf } from '../shared/session-user.js';
 import type { NeverloseEnv, NeverloseFailure, NeverloseHonoOptions } from './options.js';
 import {
@@ -154,7 +154,7 @@ export function neverloseAuth(options: NeverloseHonoOptions): MiddlewareHandler<
   ) {
     throw configurationError('client', 'must be a NeverloseClient or a function that returns one');
   }
-  const revocations = options.sessionRevocations ?? new MemorySessionRevocations();
+  const revocations = options.sessionRevocations ?? new MemorySessionRevocationStore();
   if (typeof revocations?.revoke !== 'function' || typeof revocations?.isRevoked !== 'function') {
     throw configurationError('sessionRevocations', 'must have revoke() and isRevoked() methods');
   }

@@ -5,9 +5,9 @@ import type { LoginFailureStatus } from '../../http-status.js';
 import type { NeverloseProfile } from '../../profile.js';
 import type { SealingSecret } from '../../transaction/sealed-cookie.js';
 import type {
-  MemorySessionRevocations,
-  SessionRevocations,
-} from '../shared/session-revocations.js';
+  MemorySessionRevocationStore,
+  SessionRevocationStore,
+} from '../shared/session-revocation-store.js';
 import type { NeverloseSessionUser } from '../shared/session-user.js';
 
 /** Variables the middleware sets on the Hono context. */
@@ -127,12 +127,12 @@ export interface NeverloseHonoOptions {
   /**
    * Where signed-out sessions are remembered until they expire: signing out revokes the session,
    * so a copy of its cookie taken before (another tab, a stolen cookie) no longer opens. Several
-   * instances must share one (see {@link SessionRevocations}); each call has 5 seconds to answer,
+   * instances must share one (see {@link SessionRevocationStore}); each call has 5 seconds to answer,
    * after which the request is answered 503 `ERR_SESSION_STORE` (never signed in by default).
    *
-   * @defaultValue a {@link MemorySessionRevocations}: one instance only
+   * @defaultValue a {@link MemorySessionRevocationStore}: one instance only
    */
-  readonly sessionRevocations?: SessionRevocations;
+  readonly sessionRevocations?: SessionRevocationStore;
   /**
    * Decides who may sign in, and what the session keeps: return the session user, or `false` to
    * refuse (403 `ERR_ACCESS_DENIED`). Link or create your account here.

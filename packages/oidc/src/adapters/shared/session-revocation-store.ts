@@ -7,7 +7,7 @@
  * with a shared store (Redis: `SET <prefix><id> 1 PXAT <expiresAt>` to revoke, `EXISTS
  * <prefix><id>` to check; the key expires with the session, so nothing needs cleaning).
  */
-export interface SessionRevocations {
+export interface SessionRevocationStore {
   /**
    * Refuses the session `id` from now until `expiresAt`.
    *
@@ -22,8 +22,8 @@ export interface SessionRevocations {
   isRevoked(id: string, issuedAt: number): Promise<boolean> | boolean;
 }
 
-/** Options of {@link MemorySessionRevocations}. */
-export interface MemorySessionRevocationsOptions {
+/** Options of {@link MemorySessionRevocationStore}. */
+export interface MemorySessionRevocationStoreOptions {
   /**
    * How many live revocations are held. When as many are held, every session sealed until then
    * is refused instead (everyone signs in again; no revoked session ever opens).
@@ -36,19 +36,19 @@ export interface MemorySessionRevocationsOptions {
 }
 
 /**
- * Revocations in this process's memory: enough for one instance (see {@link SessionRevocations}
+ * Revocations in this process's memory: enough for one instance (see {@link SessionRevocationStore}
  * for several). Bounded: an entry leaves when its session expires, and when `maxEntries` live
  * ones are held, every session sealed until now is refused instead, so the worst a flood of
  * sign-outs can cause is that everyone signs in again, never that a revoked session opens.
  */
-export class MemorySessionRevocations implements SessionRevocations {
+export class MemorySessionRevocationStore implements SessionRevocationStore {
   readonly #revoked = new Map<string, number>();
   readonly #maxEntries: number;
   readonly #now: () => number;
   /** Sessions sealed before this instant are refused (set when the map overflows). */
   #notBefore = 0;
 
-  constructor(options: MemorySessionRevocationsOptions = {}) {
+  constructor(options: MemorySessionRevocationStoreOptions = {}) {
     const maxEntries = options.maxEntries ?? 100_000;
     if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0) {
       throw new RangeError('Invalid option "maxEntries": must be a positive integer.');

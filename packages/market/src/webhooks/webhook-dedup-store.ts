@@ -39,10 +39,10 @@ export interface WebhookDedupStore {
  *
  * @example
  * ```ts
- * createWebhookHandler({ secret, dedupStore: new MemoryDedupStore(), onEvent });
+ * createWebhookHandler({ secret, dedupStore: new MemoryWebhookDedupStore(), onEvent });
  * ```
  */
-export class MemoryDedupStore implements WebhookDedupStore {
+export class MemoryWebhookDedupStore implements WebhookDedupStore {
   readonly #entries = new Map<string, { done: boolean; expiresAt: number }>();
   readonly #now: () => number;
   #claims = 0;

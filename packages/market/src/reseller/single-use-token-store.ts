@@ -25,15 +25,15 @@ export interface SingleUseTokenStore {
 
 /**
  * An in-process {@link SingleUseTokenStore}: forgets on restart, not shared between processes. Use
- * `openSqliteSingleUseStore` (one instance) or `RedisSingleUseTokenStore` (several) in production.
+ * `openSqliteSingleUseTokenStore` (one instance) or `RedisSingleUseTokenStore` (several) in production.
  *
  * @example
  * ```ts
- * const used = new MemorySingleUseStore();
+ * const used = new MemorySingleUseTokenStore();
  * const order = await verifyResellerToken(token, apiKey, { integrationId: 100, singleUseStore: used });
  * ```
  */
-export class MemorySingleUseStore implements SingleUseTokenStore {
+export class MemorySingleUseTokenStore implements SingleUseTokenStore {
   readonly #expiries = new Map<string, number>();
   readonly #now: () => number;
 

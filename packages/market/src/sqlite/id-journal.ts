@@ -14,8 +14,8 @@ import {
   type SqliteStoreOptions,
 } from './database.js';
 
-/** Options of {@link openSqliteJournal}. */
-export type SqliteJournalOptions = SqliteStoreOptions;
+/** Options of {@link openSqliteIdJournal}. */
+export type SqliteIdJournalOptions = SqliteStoreOptions;
 
 interface Row {
   key: string;
@@ -38,7 +38,7 @@ interface Row {
  * `ERR_SQLITE_READ_ONLY`) before anything is sent.
  *
  * Several processes may share one file (SQLite locks it); keep it on a local disk. The same file
- * may also hold {@link openSqliteDedupStore} and {@link openSqliteSingleUseStore} (own tables).
+ * may also hold {@link openSqliteWebhookDedupStore} and {@link openSqliteSingleUseTokenStore} (own tables).
  *
  * @param filename The database file, created if missing. `':memory:'` works but is not durable.
  * @throws {SqliteStoreError} `ERR_SQLITE_DRIVER_UNAVAILABLE` when neither `node:sqlite` nor
@@ -46,15 +46,15 @@ interface Row {
  *
  * @example
  * ```ts
- * const journal = await openSqliteJournal('/var/lib/shop/market.db');
+ * const journal = await openSqliteIdJournal('/var/lib/shop/market.db');
  * const client = new MarketClient({ userId, secret, journal });
  * await client.resumePending(); // after a crash: finish what was in flight
  * ```
  */
-export async function openSqliteJournal(
+export async function openSqliteIdJournal(
   filename: string,
-  options: SqliteJournalOptions = {},
-): Promise<SqliteJournal> {
+  options: SqliteIdJournalOptions = {},
+): Promise<SqliteIdJournal> {
   const { db, table } = await openDatabase(filename, options, 'neverlose_market_journal');
   // A business key names one operation per method: (key, method) is the entry.
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
@@ -71,11 +71,11 @@ export async function openSqliteJournal(
     PRIMARY KEY (key, method)
   );
   CREATE INDEX IF NOT EXISTS ${table}_pending ON ${table} (created_at) WHERE state = 'pending';`);
-  return new SqliteJournal(db, table);
+  return new SqliteIdJournal(db, table);
 }
 
-/** A durable {@link IdJournal} in SQLite; open it with {@link openSqliteJournal}. */
-export class SqliteJournal implements IdJournal {
+/** A durable {@link IdJournal} in SQLite; open it with {@link openSqliteIdJournal}. */
+export class SqliteIdJournal implements IdJournal {
   readonly #db: SqliteDatabase;
   readonly #insert: SqliteStatement;
   readonly #select: SqliteStatement;
@@ -85,7 +85,7 @@ export class SqliteJournal implements IdJournal {
   readonly #update: SqliteStatement;
   readonly #begin: (entry: NewJournalEntry) => { created: boolean; entry: JournalEntry };
 
-  /** @internal Use {@link openSqliteJournal}. */
+  /** @internal Use {@link openSqliteIdJournal}. */
   constructor(db: SqliteDatabase, table: string) {
     this.#db = db;
     this.#insert = db.prepare(

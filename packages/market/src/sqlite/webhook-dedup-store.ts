@@ -1,4 +1,4 @@
-import type { DedupClaim, WebhookDedupStore } from '../webhooks/dedup-store.js';
+import type { DedupClaim, WebhookDedupStore } from '../webhooks/webhook-dedup-store.js';
 import {
   openDatabase,
   type SqliteDatabase,
@@ -6,8 +6,8 @@ import {
   type SqliteStatement,
 } from './database.js';
 
-/** Options of {@link openSqliteDedupStore}. */
-export type SqliteDedupStoreOptions = SqliteExpiringStoreOptions;
+/** Options of {@link openSqliteWebhookDedupStore}. */
+export type SqliteWebhookDedupStoreOptions = SqliteExpiringStoreOptions;
 
 /** Expired rows are swept once every this many claims. */
 const SWEEP_EVERY = 1024;
@@ -25,13 +25,13 @@ const SWEEP_EVERY = 1024;
  *
  * @example
  * ```ts
- * createNodeWebhookHandler({ secret, onEvent, dedupStore: await openSqliteDedupStore('market.db') });
+ * createNodeWebhookHandler({ secret, onEvent, dedupStore: await openSqliteWebhookDedupStore('market.db') });
  * ```
  */
-export async function openSqliteDedupStore(
+export async function openSqliteWebhookDedupStore(
   filename: string,
-  options: SqliteDedupStoreOptions = {},
-): Promise<SqliteDedupStore> {
+  options: SqliteWebhookDedupStoreOptions = {},
+): Promise<SqliteWebhookDedupStore> {
   const { db, table } = await openDatabase(filename, options, 'neverlose_webhook_dedup', true);
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
     kind TEXT NOT NULL,
@@ -41,11 +41,11 @@ export async function openSqliteDedupStore(
     PRIMARY KEY (kind, unique_id)
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at);`);
-  return new SqliteDedupStore(db, table, options.now ?? Date.now);
+  return new SqliteWebhookDedupStore(db, table, options.now ?? Date.now);
 }
 
-/** A durable {@link WebhookDedupStore} in SQLite; open it with {@link openSqliteDedupStore}. */
-export class SqliteDedupStore implements WebhookDedupStore {
+/** A durable {@link WebhookDedupStore} in SQLite; open it with {@link openSqliteWebhookDedupStore}. */
+export class SqliteWebhookDedupStore implements WebhookDedupStore {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
   readonly #claim: (kind: string, uniqueId: number, leaseSeconds: number) => DedupClaim;
@@ -54,7 +54,7 @@ export class SqliteDedupStore implements WebhookDedupStore {
   readonly #sweep: SqliteStatement;
   #claims = 0;
 
-  /** @internal Use {@link openSqliteDedupStore}. */
+  /** @internal Use {@link openSqliteWebhookDedupStore}. */
   constructor(db: SqliteDatabase, table: string, now: () => number) {
     this.#db = db;
     this.#now = now;

@@ -1,4 +1,4 @@
-import type { SingleUseTokenStore } from '../reseller/single-use-store.js';
+import type { SingleUseTokenStore } from '../reseller/single-use-token-store.js';
 import {
   openDatabase,
   type SqliteDatabase,
@@ -6,8 +6,8 @@ import {
   type SqliteStatement,
 } from './database.js';
 
-/** Options of {@link openSqliteSingleUseStore}. */
-export type SqliteSingleUseStoreOptions = SqliteExpiringStoreOptions;
+/** Options of {@link openSqliteSingleUseTokenStore}. */
+export type SqliteSingleUseTokenStoreOptions = SqliteExpiringStoreOptions;
 
 /** Expired tokens are swept once every this many consumptions. */
 const SWEEP_EVERY = 256;
@@ -25,32 +25,32 @@ const SWEEP_EVERY = 256;
  *
  * @example
  * ```ts
- * const tokens = await openSqliteSingleUseStore('market.db');
+ * const tokens = await openSqliteSingleUseTokenStore('market.db');
  * const order = await verifyResellerToken(token, apiKey, { integrationId: 100, singleUseStore: tokens });
  * ```
  */
-export async function openSqliteSingleUseStore(
+export async function openSqliteSingleUseTokenStore(
   filename: string,
-  options: SqliteSingleUseStoreOptions = {},
-): Promise<SqliteSingleUseStore> {
+  options: SqliteSingleUseTokenStoreOptions = {},
+): Promise<SqliteSingleUseTokenStore> {
   const { db, table } = await openDatabase(filename, options, 'neverlose_reseller_tokens', true);
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
     token_id TEXT PRIMARY KEY,
     expires_at REAL NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at);`);
-  return new SqliteSingleUseStore(db, table, options.now ?? Date.now);
+  return new SqliteSingleUseTokenStore(db, table, options.now ?? Date.now);
 }
 
-/** A durable {@link SingleUseTokenStore} in SQLite; open it with {@link openSqliteSingleUseStore}. */
-export class SqliteSingleUseStore implements SingleUseTokenStore {
+/** A durable {@link SingleUseTokenStore} in SQLite; open it with {@link openSqliteSingleUseTokenStore}. */
+export class SqliteSingleUseTokenStore implements SingleUseTokenStore {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
   readonly #insert: SqliteStatement;
   readonly #sweep: SqliteStatement;
   #consumed = 0;
 
-  /** @internal Use {@link openSqliteSingleUseStore}. */
+  /** @internal Use {@link openSqliteSingleUseTokenStore}. */
   constructor(db: SqliteDatabase, table: string, now: () => number) {
     this.#db = db;
     this.#now = now;
