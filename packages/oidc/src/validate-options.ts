@@ -79,11 +79,14 @@ export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions
   );
 
   if (typeof options.clientId !== 'string' || options.clientId.trim() === '') {
-    fail('clientId', 'must be a non-empty string');
+    fail(
+      'clientId',
+      `must be a non-empty string; got ${described(options.clientId)}${options.clientId === undefined ? ' (read from the environment? set that variable, such as NEVERLOSE_CLIENT_ID)' : ''}`,
+    );
   }
   const clientSecret = options.clientSecret;
   if (clientSecret !== undefined && (typeof clientSecret !== 'string' || clientSecret === '')) {
-    fail('clientSecret', 'must be a non-empty string when given');
+    fail('clientSecret', `must be a non-empty string when given; got ${described(clientSecret)}`);
   }
 
   const redirectUri =
@@ -157,6 +160,13 @@ export function resolveOptions(options: NeverloseClientOptions): ResolvedOptions
             endpoints === undefined ? 'discovery' : 'static',
           ),
   };
+}
+
+/** What a value that broke a rule was, for the message: never the value of a string (a secret). */
+function described(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : 'a string';
+  return `a${typeof value === 'object' ? 'n' : ''} ${typeof value}`;
 }
 
 function optionalBoolean(value: unknown, field: string): boolean {

@@ -25,8 +25,15 @@ async function configurationMessage(options: unknown): Promise<string> {
 describe('option validation', () => {
   it.each([
     [{ ...base, clientId: '' }, /"clientId": must be a non-empty string/],
-    [{ ...base, clientId: 42 }, /"clientId"/],
-    [{ ...base, clientSecret: '' }, /"clientSecret"/],
+    [{ ...base, clientId: 42 }, /"clientId": must be a non-empty string; got a number/],
+    [
+      { ...base, clientId: undefined },
+      /"clientId": must be a non-empty string; got undefined \(read from the environment\? set that variable, such as NEVERLOSE_CLIENT_ID\)/,
+    ],
+    [
+      { ...base, clientSecret: '' },
+      /"clientSecret": must be a non-empty string when given; got an empty string/,
+    ],
     [{ ...base, redirectUri: '/callback' }, /"redirectUri": must be an absolute URL/],
     [{ ...base, redirectUri: 'http://app.example/cb' }, /"redirectUri": must use https/],
     [
