@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { run } from '../src/cli.js';
+import { run } from '../src/cli/main.js';
 import { startEmulator } from '../src/index.js';
 import { emulator } from './helpers.js';
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { LISTEN_OPTIONS } from '../src/cli/listen.js';
-import { START_OPTIONS } from '../src/cli/start.js';
-import { LISTEN_HELP, run, START_HELP } from '../src/cli.js';
+import { LISTEN_OPTIONS } from '../src/cli/commands/listen.js';
+import { START_OPTIONS } from '../src/cli/commands/start.js';
+import { LISTEN_HELP, run, START_HELP } from '../src/cli/main.js';
 import { captured } from './helpers.js';
 
 const packageDir = resolve(import.meta.dirname, '..');

@@ -201,7 +201,7 @@ export function captured(): { stream: PassThrough; text: () => string } {
  */
 export async function startCli(args: readonly string[]) {
   const out = captured();
-  const { run } = await import('../src/cli.js');
+  const { run } = await import('../src/cli/main.js');
   const exit = run(args.includes('--port') ? args : ['--port', '0', ...args], out.stream);
   await expect.poll(out.text, { timeout: 10_000 }).toMatch(/listening on \S+/);
   const url = /listening on (\S+)/.exec(out.text())?.[1] ?? '';

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeWebhookHandler, verifyWebhook, type WebhookEvent } from 'neverlose-market';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TRIGGER_OPTIONS } from '../src/cli/trigger.js';
-import { run, TRIGGER_HELP } from '../src/cli.js';
+import { TRIGGER_OPTIONS } from '../src/cli/commands/trigger.js';
+import { run, TRIGGER_HELP } from '../src/cli/main.js';
 import { captured, webhookReceiver } from './helpers.js';
 
 async function cli(args: string[]) {
@@ -84,7 +84,7 @@ describe('neverlose-emulator trigger', () => {
 
   it('takes the key from NEVERLOSE_API_KEY before the demo seed’s', async () => {
     const receiver = await webhookReceiver();
-    const { triggerCommand } = await import('../src/cli/trigger.js');
+    const { triggerCommand } = await import('../src/cli/commands/trigger.js');
     const out = captured();
     const code = await triggerCommand(
       ['purchase', '--to', receiver.url],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli.js';
+import { run } from '../src/cli/main.js';
 import { defaultConfig, type WebhookReport } from '../src/index.js';
 import { admin, captured, emulator, market, startCli, webhookReceiver } from './helpers.js';
 

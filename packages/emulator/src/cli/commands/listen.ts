@@ -1,4 +1,3 @@
-import { type WebhookReport, webhookReportLine } from '../webhooks/report.js';
 import {
   EXIT_FAILED,
   EXIT_OK,
@@ -7,10 +6,11 @@ import {
   stringsFlag,
   UsageError,
   urlFlag,
-} from './args.js';
-import { readServerSentEvents } from './event-stream.js';
-import type { CliIo } from './io.js';
-import { untilSignal } from './signals.js';
+} from '@neverlose-toolkit/internal/cli';
+import { type WebhookReport, webhookReportLine } from '../../webhooks/report.js';
+import { readServerSentEvents } from '../event-stream.js';
+import type { CliIo } from '../io.js';
+import { untilSignal } from '../signals.js';
 
 export const LISTEN_HELP = `Usage: neverlose-emulator listen [--forward-to URL] [options]
 
@@ -83,7 +83,7 @@ class AdminClient {
 
 /** `neverlose-emulator listen`: prints webhook reports until SIGINT or SIGTERM. */
 export async function listenCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const values = parseFlags(argv, LISTEN_OPTIONS);
+  const { values } = parseFlags(argv, LISTEN_OPTIONS);
   if (values['help'] === true) {
     io.out.write(LISTEN_HELP);
     return EXIT_OK;

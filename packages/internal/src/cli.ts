@@ -1,31 +1,44 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
-/** A bad invocation: printed as one line naming the flag, then a pointer to `--help`; exit 2. */
-export class UsageError extends Error {}
+/**
+ * A bad invocation or input: the command prints its message as one line naming the flag and
+ * exits with {@link EXIT_USAGE}. Never leaves the command line.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
 
+/** Exit codes every command line shares: done, failed or refused, bad usage. */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
+/** The flags a command accepts (`node:util` `parseArgs` options). */
+export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+/** The parsed flags, by name. */
+export type FlagValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+/** The flags and the positional arguments of one command line. */
+export interface ParsedFlags {
+  readonly values: FlagValues;
+  readonly positionals: string[];
+}
 
 /**
  * Parses flags with `node:util`'s `parseArgs`, turning its errors into one sentence that names
- * the flag, and refusing a flag given twice unless it is `multiple`.
+ * the flag, refusing a flag given twice unless it is `multiple` and a string flag given empty.
+ * Positional arguments are refused unless `allowPositionals`.
  *
  * @throws {UsageError}
  */
-export function parseFlags(argv: readonly string[], options: Options): Values {
+export function parseFlags(
+  argv: readonly string[],
+  options: FlagOptions,
+  { allowPositionals = false }: { allowPositionals?: boolean } = {},
+): ParsedFlags {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      options,
-      strict: true,
-      allowPositionals: false,
-      tokens: true,
-    });
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals, tokens: true });
   } catch (error) {
     throw new UsageError(describeParseError(error));
   }
@@ -38,7 +51,7 @@ export function parseFlags(argv: readonly string[], options: Options): Values {
     if (options[token.name]?.type === 'string' && token.value === '')
       throw new UsageError(`--${token.name} needs a non-empty value`);
   }
-  return parsed.values as Values;
+  return { values: parsed.values as FlagValues, positionals: parsed.positionals };
 }
 
 function describeParseError(error: unknown): string {
@@ -59,15 +72,20 @@ function describeParseError(error: unknown): string {
 }
 
 /** The one value of a string flag. */
-export function stringFlag(values: Values, name: string): string | undefined {
+export function stringFlag(values: FlagValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
 /** Every value of a repeatable string flag. */
-export function stringsFlag(values: Values, name: string): string[] {
+export function stringsFlag(values: FlagValues, name: string): string[] {
   const value = values[name];
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Whether a boolean flag was given. */
+export function booleanFlag(values: FlagValues, name: string): boolean {
+  return values[name] === true;
 }
 
 /** An absolute http(s) URL given to `flag`. @throws {UsageError} */
@@ -75,4 +93,15 @@ export function urlFlag(value: string, flag: string): string {
   if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
     throw new UsageError(`${flag} must be an absolute http(s) URL, not ${JSON.stringify(value)}`);
   return value;
+}
+
+/** The `--help` and `--version` flags every command line takes, with their short forms. */
+export const HELP_AND_VERSION_FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies FlagOptions;
+
+/** What `--version` prints: the command's name and its package's version, one line. */
+export function versionLine(bin: string, version: string): string {
+  return `${bin} ${version}\n`;
 }

@@ -1,6 +1,13 @@
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  parseFlags,
+  stringFlag,
+  UsageError,
+  urlFlag,
+} from '@neverlose-toolkit/internal/cli';
 import { createTestWebhook, type TestWebhookEvent } from 'neverlose-market/webhooks';
-import { EXIT_FAILED, EXIT_OK, parseFlags, stringFlag, UsageError, urlFlag } from './args.js';
-import type { CliIo } from './io.js';
+import type { CliIo } from '../io.js';
 
 export const TRIGGER_HELP = `Usage: neverlose-emulator trigger <purchase|transfer> --to URL [options]
 
@@ -59,7 +66,7 @@ export async function triggerCommand(
     throw new UsageError(
       `trigger needs a kind, purchase or transfer, ${kind === undefined ? 'and got none' : `not ${JSON.stringify(kind)}`}`,
     );
-  const values = parseFlags(rest, TRIGGER_OPTIONS);
+  const { values } = parseFlags(rest, TRIGGER_OPTIONS);
   const to = stringFlag(values, 'to');
   if (to === undefined) throw new UsageError('--to URL is required: where to send the webhook');
   urlFlag(to, '--to');

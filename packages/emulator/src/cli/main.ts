@@ -1,8 +1,8 @@
-import { EXIT_FAILED, EXIT_USAGE, UsageError } from './cli/args.js';
-import type { CliIo } from './cli/io.js';
-import { LISTEN_HELP, listenCommand } from './cli/listen.js';
-import { START_HELP, startCommand } from './cli/start.js';
-import { TRIGGER_HELP, triggerCommand } from './cli/trigger.js';
+import { EXIT_FAILED, EXIT_USAGE, UsageError } from '@neverlose-toolkit/internal/cli';
+import { LISTEN_HELP, listenCommand } from './commands/listen.js';
+import { START_HELP, startCommand } from './commands/start.js';
+import { TRIGGER_HELP, triggerCommand } from './commands/trigger.js';
+import type { CliIo } from './io.js';
 
 /** The subcommands; without one, the emulator starts. */
 const COMMANDS = {

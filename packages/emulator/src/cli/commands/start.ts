@@ -1,11 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { adminTokenProblem } from '../admin/access.js';
-import { defaultConfig } from '../config/demo-seed.js';
-import type { EmulatorConfig } from '../config/seed.js';
-import { type RunningEmulator, startEmulator } from '../emulator.js';
-import { isEmulatorError } from '../errors.js';
-import { webhookReport, webhookReportLine } from '../webhooks/report.js';
-import type { World } from '../world/world.js';
 import {
   EXIT_FAILED,
   EXIT_OK,
@@ -14,16 +7,24 @@ import {
   stringsFlag,
   UsageError,
   urlFlag,
-} from './args.js';
-import type { CliIo } from './io.js';
+  versionLine,
+} from '@neverlose-toolkit/internal/cli';
+import { adminTokenProblem } from '../../admin/access.js';
+import { defaultConfig } from '../../config/demo-seed.js';
+import type { EmulatorConfig } from '../../config/seed.js';
+import { type RunningEmulator, startEmulator } from '../../emulator.js';
+import { isEmulatorError } from '../../errors.js';
+import { webhookReport, webhookReportLine } from '../../webhooks/report.js';
+import type { World } from '../../world/world.js';
+import type { CliIo } from '../io.js';
 import {
   applySeedFlags,
   applySeedFlagsToWorld,
   redirectUrisOf,
   webhookUrlsOf,
-} from './seed-flags.js';
-import { untilSignal } from './signals.js';
-import { VERSION } from './version.js';
+} from '../seed-flags.js';
+import { untilSignal } from '../signals.js';
+import { VERSION } from '../version.js';
 
 export const START_HELP = `Usage: neverlose-emulator [options]
        neverlose-emulator listen [options]   (print webhook deliveries; see listen --help)
@@ -66,7 +67,7 @@ export const START_OPTIONS = {
 
 /** The flags of the start command, checked. @throws {UsageError} naming the flag. */
 function readFlags(argv: readonly string[]) {
-  const values = parseFlags(argv, START_OPTIONS);
+  const { values } = parseFlags(argv, START_OPTIONS);
   const portText = stringFlag(values, 'port') ?? '4010';
   const port = Number(portText);
   if (!/^\d{1,5}$/.test(portText) || port > 65_535)
@@ -178,7 +179,7 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
     return EXIT_OK;
   }
   if (flags.version) {
-    io.out.write(`neverlose-emulator ${VERSION}\n`);
+    io.out.write(versionLine('neverlose-emulator', VERSION));
     return EXIT_OK;
   }
   const config = applySeedFlags(readConfig(flags.configFile), flags.redirectUris, flags.webhooks);
