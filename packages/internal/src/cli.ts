@@ -15,12 +15,14 @@ export const EXIT_USAGE = 2;
 
 /** The flags a command accepts (`node:util` `parseArgs` options). */
 export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
-/** The parsed flags, by name. */
-export type FlagValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+/** The parsed flags, by name, typed after the options. */
+export type FlagValues<O extends FlagOptions = FlagOptions> = ReturnType<
+  typeof parseArgs<{ options: O; strict: true }>
+>['values'];
 
 /** The flags and the positional arguments of one command line. */
-export interface ParsedFlags {
-  readonly values: FlagValues;
+export interface ParsedFlags<O extends FlagOptions> {
+  readonly values: FlagValues<O>;
   readonly positionals: string[];
 }
 
@@ -31,11 +33,11 @@ export interface ParsedFlags {
  *
  * @throws {UsageError}
  */
-export function parseFlags(
+export function parseFlags<const O extends FlagOptions>(
   argv: readonly string[],
-  options: FlagOptions,
+  options: O,
   { allowPositionals = false }: { allowPositionals?: boolean } = {},
-): ParsedFlags {
+): ParsedFlags<O> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals, tokens: true });
@@ -51,7 +53,7 @@ export function parseFlags(
     if (options[token.name]?.type === 'string' && token.value === '')
       throw new UsageError(`--${token.name} needs a non-empty value`);
   }
-  return { values: parsed.values as FlagValues, positionals: parsed.positionals };
+  return { values: parsed.values as FlagValues<O>, positionals: parsed.positionals };
 }
 
 function describeParseError(error: unknown): string {
@@ -72,20 +74,18 @@ function describeParseError(error: unknown): string {
 }
 
 /** The one value of a string flag. */
-export function stringFlag(values: FlagValues, name: string): string | undefined {
+export function stringFlag(
+  values: Readonly<Record<string, unknown>>,
+  name: string,
+): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
 /** Every value of a repeatable string flag. */
-export function stringsFlag(values: FlagValues, name: string): string[] {
+export function stringsFlag(values: Readonly<Record<string, unknown>>, name: string): string[] {
   const value = values[name];
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-/** Whether a boolean flag was given. */
-export function booleanFlag(values: FlagValues, name: string): boolean {
-  return values[name] === true;
 }
 
 /** An absolute http(s) URL given to `flag`. @throws {UsageError} */

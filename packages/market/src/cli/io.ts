@@ -1,3 +1,4 @@
+import { UsageError } from '@neverlose-toolkit/internal/cli';
 import { LEGACY_MARKET_API_BASE_URL } from '../client/options.js';
 
 /** What a command may touch, so that tests can run commands in-process. */
@@ -8,16 +9,6 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether stdin is an interactive terminal (then nothing is piped in). */
   readonly stdinIsTty: boolean;
-}
-
-/** Exit codes shared by every command. */
-export const EXIT_OK = 0;
-export const EXIT_INVALID = 1;
-export const EXIT_USAGE = 2;
-
-/** A bad invocation or input: printed as one line, exit code 2. Never leaves the CLI. */
-export class UsageError extends Error {
-  readonly code = 'ERR_NL_MARKET_USAGE';
 }
 
 export function processIo(): CliIo {

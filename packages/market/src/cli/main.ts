@@ -1,11 +1,11 @@
+import { EXIT_OK, EXIT_USAGE, versionLine } from '@neverlose-toolkit/internal/cli';
 import manifest from '../../package.json' with { type: 'json' };
-import { isNeverloseMarketError } from '../errors/base.js';
 import { callCommand, callHelp } from './commands/call.js';
 import { pricesCommand, pricesHelp } from './commands/prices.js';
 import { signCommand, signHelp } from './commands/sign.js';
 import { verifyCommand, verifyHelp } from './commands/verify.js';
 import { webhookCommand, webhookHelp } from './commands/webhook.js';
-import { type CliIo, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io.js';
+import { type CliIo, processIo } from './io.js';
 
 interface Command {
   readonly summary: string;
@@ -71,7 +71,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
-    io.stdout(`nl-market ${manifest.version}\n`);
+    io.stdout(versionLine('nl-market', manifest.version));
     return EXIT_OK;
   }
   const command = commands[name];
@@ -91,9 +91,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   }
 }
 
+/** A usage error, a coded market error or anything else: its message, on one line. */
 function oneLine(error: unknown): string {
-  if (error instanceof UsageError || isNeverloseMarketError(error)) return error.message;
-  if (error instanceof Error && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
-    return error.message;
   return error instanceof Error ? error.message : String(error);
 }

@@ -81,7 +81,14 @@ describe('nl-market verify', () => {
   it('exits 2 on an unknown flag', async () => {
     const t = fakeIo('{}');
     expect(await run(['verify', '--sekret', 'key'], t.io)).toBe(2);
-    expect(t.err().split('\n')).toHaveLength(2);
+    expect(t.err()).toBe('nl-market verify: unknown option --sekret\n');
+  });
+
+  it('exits 2 on a flag given twice, instead of keeping the last one', async () => {
+    const t = fakeIo('{"a": 1}');
+    expect(await run(['sign', '--secret', 'a', '--secret', 'b'], t.io)).toBe(2);
+    expect(t.err()).toBe('nl-market sign: --secret is given twice; give it once\n');
+    expect(t.out()).toBe('');
   });
 });
 
