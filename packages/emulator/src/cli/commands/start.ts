@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   EXIT_FAILED,
   EXIT_OK,
+  HELP_AND_VERSION_FLAGS,
   parseFlags,
   stringFlag,
   stringsFlag,
@@ -61,8 +62,7 @@ export const START_OPTIONS = {
   'admin-token': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
   'webhook-url': { type: 'string', multiple: true },
-  version: { type: 'boolean', short: 'v' },
-  help: { type: 'boolean', short: 'h' },
+  ...HELP_AND_VERSION_FLAGS,
 } as const;
 
 /** The flags of the start command, checked. @throws {UsageError} naming the flag. */
