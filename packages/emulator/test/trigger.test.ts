@@ -4,12 +4,12 @@ import { createNodeWebhookHandler, verifyWebhook, type WebhookEvent } from 'neve
 import { afterAll, describe, expect, it } from 'vitest';
 import { TRIGGER_OPTIONS } from '../src/cli/commands/trigger.js';
 import { run, TRIGGER_HELP } from '../src/cli/main.js';
-import { captured, webhookReceiver } from './helpers.js';
+import { captured, streamIo, webhookReceiver } from './helpers.js';
 
 async function cli(args: string[]) {
   const out = captured();
   const err = captured();
-  const code = await run(args, out.stream, err.stream);
+  const code = await run(args, streamIo(out.stream, err.stream));
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
@@ -86,11 +86,11 @@ describe('neverlose-emulator trigger', () => {
     const receiver = await webhookReceiver();
     const { triggerCommand } = await import('../src/cli/commands/trigger.js');
     const out = captured();
-    const code = await triggerCommand(
-      ['purchase', '--to', receiver.url],
-      { out: out.stream, err: captured().stream },
-      { NEVERLOSE_API_KEY: 'from-the-environment' },
-    );
+    const code = await triggerCommand(['purchase', '--to', receiver.url], {
+      env: { NEVERLOSE_API_KEY: 'from-the-environment' },
+      out: (text) => out.stream.write(text),
+      err: () => {},
+    });
     expect(code).toBe(0);
     expect(() =>
       verifyWebhook(receiver.received[0]?.body ?? '', 'from-the-environment'),

@@ -13,6 +13,22 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
+/** Where a command writes and the environment it reads, so that tests run commands in-process. */
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** The process's own stdout, stderr and environment. */
+export function processIo(): CliIo {
+  return {
+    env: process.env,
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  };
+}
+
 /** The flags a command accepts (`node:util` `parseArgs` options). */
 export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 /** The parsed flags, by name, typed after the options. */

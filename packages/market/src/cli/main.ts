@@ -67,26 +67,26 @@ Run "nl-market <command> --help" for a command's options, "nl-market --version" 
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(mainHelp());
+    io.out(mainHelp());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
-    io.stdout(versionLine('nl-market', manifest.version));
+    io.out(versionLine('nl-market', manifest.version));
     return EXIT_OK;
   }
   const command = commands[name];
   if (command === undefined || !Object.hasOwn(commands, name)) {
-    io.stderr(`nl-market: unknown command "${name}"; run "nl-market --help"\n`);
+    io.err(`nl-market: unknown command "${name}"; run "nl-market --help"\n`);
     return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(command.help);
+    io.out(command.help);
     return EXIT_OK;
   }
   try {
     return await command.run(rest, io);
   } catch (error) {
-    io.stderr(`nl-market ${name}: ${oneLine(error)}\n`);
+    io.err(`nl-market ${name}: ${oneLine(error)}\n`);
     return EXIT_USAGE;
   }
 }

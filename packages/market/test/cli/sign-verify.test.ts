@@ -8,8 +8,8 @@ function fakeIo(stdin: string | undefined, env: Record<string, string> = {}) {
   const err: string[] = [];
   const io: CliIo = {
     readStdin: async () => stdin ?? '',
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
     env,
     stdinIsTty: stdin === undefined,
   };

@@ -1,9 +1,11 @@
 import {
+  type CliIo,
   EXIT_FAILED,
   EXIT_OK,
   EXIT_USAGE,
   HELP_AND_VERSION_FLAGS,
   parseFlags,
+  processIo,
   UsageError,
   versionLine,
 } from '@neverlose-toolkit/internal/cli';
@@ -13,7 +15,7 @@ import type { PostgresTableOptions } from '../options.js';
 import { migrateCommand } from './commands/migrate.js';
 import { sqlCommand } from './commands/sql.js';
 import { statusCommand } from './commands/status.js';
-import { type CliIo, type CommandContext, processIo } from './io.js';
+import type { CommandContext } from './io.js';
 
 const HELP = `Usage: neverlose-postgres <command> [options]
 

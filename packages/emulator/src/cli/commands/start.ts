@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  type CliIo,
   EXIT_FAILED,
   EXIT_OK,
   HELP_AND_VERSION_FLAGS,
@@ -17,7 +18,6 @@ import { type RunningEmulator, startEmulator } from '../../emulator.js';
 import { isEmulatorError } from '../../errors.js';
 import { webhookReport, webhookReportLine } from '../../webhooks/report.js';
 import type { World } from '../../world/world.js';
-import type { CliIo } from '../io.js';
 import {
   applySeedFlags,
   applySeedFlagsToWorld,
@@ -175,11 +175,11 @@ export function startBanner(emulator: RunningEmulator): string {
 export async function startCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const flags = readFlags(argv);
   if (flags.help) {
-    io.out.write(START_HELP);
+    io.out(START_HELP);
     return EXIT_OK;
   }
   if (flags.version) {
-    io.out.write(versionLine('neverlose-emulator', VERSION));
+    io.out(versionLine('neverlose-emulator', VERSION));
     return EXIT_OK;
   }
   const config = applySeedFlags(readConfig(flags.configFile), flags.redirectUris, flags.webhooks);
@@ -200,23 +200,23 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
       throw new UsageError(`--persist ${flags.persistFile}: ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      io.err.write(
+      io.err(
         `neverlose-emulator: cannot listen on ${flags.host}:${flags.port} (${code}); choose another --port or --host\n`,
       );
       return EXIT_FAILED;
     }
-    io.err.write(`neverlose-emulator: ${(error as Error).message}\n`);
+    io.err(`neverlose-emulator: ${(error as Error).message}\n`);
     return EXIT_FAILED;
   }
   applySeedFlagsToWorld(emulator.world, flags.redirectUris, flags.webhooks);
-  io.out.write(startBanner(emulator));
+  io.out(startBanner(emulator));
   const maxAttempts = () => emulator.world.config.settings.webhookRetry.maxAttempts;
   emulator.webhooks.onDelivery((event) => {
-    io.out.write(`${webhookReportLine(webhookReport(event, maxAttempts()))}\n`);
+    io.out(`${webhookReportLine(webhookReport(event, maxAttempts()))}\n`);
   });
 
   const signal = (await untilSignal()) ?? 'SIGTERM';
-  io.out.write(`\nReceived ${signal}, stopping.\n`);
+  io.out(`\nReceived ${signal}, stopping.\n`);
   await emulator.stop();
   return EXIT_OK;
 }

@@ -1,4 +1,5 @@
 import {
+  type CliIo,
   EXIT_FAILED,
   EXIT_OK,
   parseFlags,
@@ -7,7 +8,6 @@ import {
   urlFlag,
 } from '@neverlose-toolkit/internal/cli';
 import { createTestWebhook, type TestWebhookEvent } from 'neverlose-market/webhooks';
-import type { CliIo } from '../io.js';
 
 export const TRIGGER_HELP = `Usage: neverlose-emulator trigger <purchase|transfer> --to URL [options]
 
@@ -52,14 +52,10 @@ export const TRIGGER_OPTIONS = {
 const DEMO_SECRETS = { purchase: 'emulator-shop-key', transfer: 'emulator-reseller-key' } as const;
 
 /** `neverlose-emulator trigger <kind> --to URL`: sends one signed webhook and prints the answer. */
-export async function triggerCommand(
-  argv: readonly string[],
-  io: CliIo,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export async function triggerCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const [kind, ...rest] = argv;
   if (kind === '--help' || kind === '-h' || (kind !== undefined && rest.includes('--help'))) {
-    io.out.write(TRIGGER_HELP);
+    io.out(TRIGGER_HELP);
     return EXIT_OK;
   }
   if (kind !== 'purchase' && kind !== 'transfer')
@@ -91,7 +87,7 @@ export async function triggerCommand(
   if (kind === 'transfer' && values['item-id'] !== undefined)
     throw new UsageError('--item-id is for a purchase; a transfer has no item');
   const webhook = createTestWebhook(event, {
-    secret: stringFlag(values, 'secret') ?? (env['NEVERLOSE_API_KEY'] || DEMO_SECRETS[kind]),
+    secret: stringFlag(values, 'secret') ?? (io.env['NEVERLOSE_API_KEY'] || DEMO_SECRETS[kind]),
     signKind: values['sign-kind'] === true,
     integralAmount: values['integer-amount'] === true ? 'integer' : 'float',
   });
@@ -101,19 +97,19 @@ export async function triggerCommand(
     response = await fetch(webhook.request(to), { signal: AbortSignal.timeout(10_000) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    io.err.write(
+    io.err(
       `neverlose-emulator trigger: cannot reach ${to} (${cause?.code ?? cause?.message ?? (error as Error).message})\n`,
     );
     return EXIT_FAILED;
   }
   const answer = (await response.text()).slice(0, 1024);
   if (values['json'] === true) {
-    io.out.write(
+    io.out(
       `${JSON.stringify({ kind, url: to, body: webhook.body, status: response.status, answer })}\n`,
     );
   } else {
-    io.out.write(`POST ${to}\n${webhook.body}\n`);
-    io.out.write(`${response.status} ${answer}\n`);
+    io.out(`POST ${to}\n${webhook.body}\n`);
+    io.out(`${response.status} ${answer}\n`);
   }
   return response.ok ? EXIT_OK : EXIT_FAILED;
 }

@@ -156,14 +156,14 @@ export async function callCommand(argv: string[], io: CliIo): Promise<number> {
         (isNeverloseMarketError(error) && error.code === 'ERR_PRICES_INVALID')
       ) {
         // The message names the method already ("gift-product: the API answered ...").
-        io.stderr(`nl-market call: ${error.message}\n`);
+        io.err(`nl-market call: ${error.message}\n`);
         if (values.json)
-          io.stdout(`${toJson({ ok: false, code: error.code, message: error.message })}\n`);
+          io.out(`${toJson({ ok: false, code: error.code, message: error.message })}\n`);
         return EXIT_FAILED;
       }
       throw error;
     }
-    io.stdout(values.json ? `${toJson(result)}\n` : readable(name, result));
+    io.out(values.json ? `${toJson(result)}\n` : readable(name, result));
     return EXIT_OK;
   } finally {
     journal?.close();

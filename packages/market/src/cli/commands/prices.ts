@@ -57,15 +57,15 @@ export async function pricesCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const issues = checkResellerPrices(prices, values.product ? { products: values.product } : {});
   if (issues.length > 0) {
-    if (values.json) io.stdout(`${toJson({ ok: false, issues })}\n`);
+    if (values.json) io.out(`${toJson({ ok: false, issues })}\n`);
     else
-      io.stdout(
+      io.out(
         `invalid: ${issues.length} issue(s)\n${issues.map((issue) => `  ${issue.message}`).join('\n')}\n`,
       );
     return EXIT_FAILED;
   }
   if (action === 'validate') {
-    io.stdout(
+    io.out(
       values.json
         ? `${toJson({ ok: true, keys: Object.keys(prices as object) })}\n`
         : `valid: ${Object.keys(prices as object).join(', ')}\n`,
@@ -89,11 +89,11 @@ export async function pricesCommand(argv: string[], io: CliIo): Promise<number> 
     });
   } catch (error) {
     if (!(error instanceof MarketApiError)) throw error;
-    io.stderr(`nl-market prices push: ${error.message}\n`);
+    io.err(`nl-market prices push: ${error.message}\n`);
     return EXIT_FAILED;
   }
   const expiresAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
-  io.stdout(
+  io.out(
     values.json
       ? `${toJson({ ok: true, expiresAt })}\n`
       : `pushed; these prices expire at ${expiresAt} unless pushed again\n`,

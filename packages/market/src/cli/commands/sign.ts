@@ -21,7 +21,7 @@ export async function signCommand(argv: string[], io: CliIo): Promise<number> {
   const secret = resolveSecret(values.secret, io);
   const payload = await readPayload(io);
   const signature = signPayload(payload, secret);
-  if (values['show-string']) io.stderr(`${signingString(payload)}\n`);
-  io.stdout(`${signature}\n`);
+  if (values['show-string']) io.err(`${signingString(payload)}\n`);
+  io.out(`${signature}\n`);
   return EXIT_OK;
 }

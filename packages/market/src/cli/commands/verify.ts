@@ -18,6 +18,6 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
   const secret = resolveSecret(values.secret, io);
   const payload = await readPayload(io);
   const valid = verifySignature(payload, secret, { strict: values.strict === true });
-  io.stdout(valid ? 'valid\n' : 'invalid\n');
+  io.out(valid ? 'valid\n' : 'invalid\n');
   return valid ? EXIT_OK : EXIT_FAILED;
 }

@@ -26,10 +26,10 @@ export async function webhookCommand(argv: string[], io: CliIo): Promise<number>
   const body = await readPayload(io);
   try {
     const event = verifyWebhook(body, secrets);
-    if (values.json) io.stdout(`${toJson({ ok: true, event })}\n`);
+    if (values.json) io.out(`${toJson({ ok: true, event })}\n`);
     else {
       const item = event.kind === 'purchase' ? `, item ${event.itemId}` : '';
-      io.stdout(
+      io.out(
         `valid ${event.kind}: ${event.amountText} from ${event.username}, unique_id ${event.uniqueId}${item}\n`,
       );
     }
@@ -37,10 +37,10 @@ export async function webhookCommand(argv: string[], io: CliIo): Promise<number>
   } catch (error) {
     if (!(error instanceof WebhookError)) throw error;
     if (values.json)
-      io.stdout(
+      io.out(
         `${toJson({ ok: false, code: error.code, status: error.status, message: error.message })}\n`,
       );
-    else io.stdout(`refused (${error.code}, HTTP ${error.status}): ${error.message}\n`);
+    else io.out(`refused (${error.code}, HTTP ${error.status}): ${error.message}\n`);
     return EXIT_FAILED;
   }
 }
