@@ -121,3 +121,35 @@ export const HELP_AND_VERSION_FLAGS = {
 export function versionLine(bin: string, version: string): string {
   return `${bin} ${version}\n`;
 }
+
+/** What a command line was asked before any command runs. */
+export interface HelpOrVersionRequest {
+  readonly bin: string;
+  readonly version: string;
+  readonly help: string;
+  readonly wantsHelp: boolean;
+  readonly wantsVersion: boolean;
+  /** Whether a command was named (a command line whose default is a command passes `true`). */
+  readonly hasCommand: boolean;
+}
+
+/**
+ * The one `--help`/`--version` behaviour of every command line: `--version` prints
+ * {@link versionLine} and `--help` the help, on stdout, exit 0; no command prints the help on
+ * stderr, exit 2. Resolves with `undefined` when a command is to run.
+ */
+export function answerHelpOrVersion(io: CliIo, request: HelpOrVersionRequest): number | undefined {
+  if (request.wantsVersion) {
+    io.out(versionLine(request.bin, request.version));
+    return EXIT_OK;
+  }
+  if (request.wantsHelp) {
+    io.out(request.help);
+    return EXIT_OK;
+  }
+  if (!request.hasCommand) {
+    io.err(request.help);
+    return EXIT_USAGE;
+  }
+  return undefined;
+}

@@ -64,3 +64,11 @@ describe('neverlose-postgres bad usage', () => {
     });
   });
 });
+
+describe('neverlose-postgres without a command', () => {
+  it('prints the help on stderr and exits 2', async () => {
+    const { code, stdout, stderr } = await cli([]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toMatch(/^Usage: neverlose-postgres <command>/);
+  });
+});

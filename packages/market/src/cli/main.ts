@@ -1,4 +1,4 @@
-import { EXIT_OK, EXIT_USAGE, versionLine } from '@neverlose-toolkit/internal/cli';
+import { answerHelpOrVersion, EXIT_OK, EXIT_USAGE } from '@neverlose-toolkit/internal/cli';
 import manifest from '../../package.json' with { type: 'json' };
 import { callCommand, callHelp } from './commands/call.js';
 import { pricesCommand, pricesHelp } from './commands/prices.js';
@@ -66,14 +66,15 @@ Run "nl-market <command> --help" for a command's options, "nl-market --version" 
  */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(mainHelp());
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
-  }
-  if (name === '--version' || name === '-v' || name === 'version') {
-    io.out(versionLine('nl-market', manifest.version));
-    return EXIT_OK;
-  }
+  const answered = answerHelpOrVersion(io, {
+    bin: 'nl-market',
+    version: manifest.version,
+    help: mainHelp(),
+    wantsHelp: name === '--help' || name === '-h' || name === 'help',
+    wantsVersion: name === '--version' || name === '-v' || name === 'version',
+    hasCommand: name !== undefined,
+  });
+  if (answered !== undefined || name === undefined) return answered ?? EXIT_USAGE;
   const command = commands[name];
   if (command === undefined || !Object.hasOwn(commands, name)) {
     io.err(`nl-market: unknown command "${name}"; run "nl-market --help"\n`);

@@ -107,6 +107,13 @@ describe('nl-market help', () => {
     expect(t.out()).toMatch(/Exit status: 0 the signature is valid, 1 it is not, 2 bad input/);
   });
 
+  it('prints the help on stderr and exits 2 when no command is named, as every command line does', async () => {
+    const t = fakeIo(undefined);
+    expect(await run([], t.io)).toBe(2);
+    expect(t.out()).toBe('');
+    expect(t.err()).toMatch(/^Usage: nl-market <command>/);
+  });
+
   it('exits 2 for an unknown command', async () => {
     const t = fakeIo(undefined);
     expect(await run(['frobnicate'], t.io)).toBe(2);

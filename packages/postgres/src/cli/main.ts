@@ -1,13 +1,12 @@
 import {
+  answerHelpOrVersion,
   type CliIo,
   EXIT_FAILED,
-  EXIT_OK,
   EXIT_USAGE,
   HELP_AND_VERSION_FLAGS,
   parseFlags,
   processIo,
   UsageError,
-  versionLine,
 } from '@neverlose-toolkit/internal/cli';
 import manifest from '../../package.json' with { type: 'json' };
 import { isNeverlosePostgresError } from '../errors.js';
@@ -61,14 +60,15 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     return EXIT_USAGE;
   }
   const { command, values } = parsed;
-  if (values.version) {
-    io.out(versionLine('neverlose-postgres', manifest.version));
-    return EXIT_OK;
-  }
-  if (values.help || command === undefined) {
-    (command === undefined && !values.help ? io.err : io.out)(HELP);
-    return command === undefined && !values.help ? EXIT_USAGE : EXIT_OK;
-  }
+  const answered = answerHelpOrVersion(io, {
+    bin: 'neverlose-postgres',
+    version: manifest.version,
+    help: HELP,
+    wantsHelp: values.help === true,
+    wantsVersion: values.version === true,
+    hasCommand: command !== undefined,
+  });
+  if (answered !== undefined || command === undefined) return answered ?? EXIT_USAGE;
   const execute = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (execute === undefined) {
     io.err(`neverlose-postgres: unknown command "${command}".\n\n${HELP}`);

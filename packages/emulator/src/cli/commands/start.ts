@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  answerHelpOrVersion,
   type CliIo,
   EXIT_FAILED,
   EXIT_OK,
@@ -9,7 +10,6 @@ import {
   stringsFlag,
   UsageError,
   urlFlag,
-  versionLine,
 } from '@neverlose-toolkit/internal/cli';
 import { adminTokenProblem } from '../../admin/access.js';
 import { defaultConfig } from '../../config/demo-seed.js';
@@ -174,14 +174,15 @@ export function startBanner(emulator: RunningEmulator): string {
 /** `neverlose-emulator [options]`: runs until SIGINT or SIGTERM. */
 export async function startCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const flags = readFlags(argv);
-  if (flags.help) {
-    io.out(START_HELP);
-    return EXIT_OK;
-  }
-  if (flags.version) {
-    io.out(versionLine('neverlose-emulator', VERSION));
-    return EXIT_OK;
-  }
+  const answered = answerHelpOrVersion(io, {
+    bin: 'neverlose-emulator',
+    version: VERSION,
+    help: START_HELP,
+    wantsHelp: flags.help,
+    wantsVersion: flags.version,
+    hasCommand: true,
+  });
+  if (answered !== undefined) return answered;
   const config = applySeedFlags(readConfig(flags.configFile), flags.redirectUris, flags.webhooks);
   let emulator: RunningEmulator;
   try {
