@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Thin launcher so the bin exists before the first build; the CLI itself lives in dist/.
-import('../dist/cli.js')
+import('../dist/cli/main.js')
   .then((cli) => cli.run(process.argv.slice(2)))
   .then((code) => {
     process.exitCode = code;

@@ -2,9 +2,9 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { run } from '../src/cli.js';
+import { run } from '../src/cli/main.js';
 import { startEmulator } from '../src/index.js';
-import { emulator } from './helpers.js';
+import { emulator, streamIo } from './helpers.js';
 
 const TOKEN = 'admin-token-0123456789abcdef';
 
@@ -97,7 +97,7 @@ describe('binding beyond loopback', () => {
   it('the CLI refuses --host 0.0.0.0 without --admin-token, with a message naming the flag', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(await run(['--host', '0.0.0.0', '--port', '0'], new PassThrough())).toBe(2);
+      expect(await run(['--host', '0.0.0.0', '--port', '0'], streamIo(new PassThrough()))).toBe(2);
       expect(stderr.mock.calls.map((call) => String(call[0])).join('')).toContain('--admin-token');
     } finally {
       stderr.mockRestore();

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { LISTEN_OPTIONS } from '../src/cli/listen.js';
-import { START_OPTIONS } from '../src/cli/start.js';
-import { LISTEN_HELP, run, START_HELP } from '../src/cli.js';
-import { captured } from './helpers.js';
+import { LISTEN_OPTIONS } from '../src/cli/commands/listen.js';
+import { START_OPTIONS } from '../src/cli/commands/start.js';
+import { LISTEN_HELP, run, START_HELP } from '../src/cli/main.js';
+import { captured, streamIo } from './helpers.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
 const repoRoot = resolve(packageDir, '..', '..');
@@ -22,7 +22,7 @@ const version = (
 async function cli(args: string[]) {
   const out = captured();
   const err = captured();
-  const code = await run(args, out.stream, err.stream);
+  const code = await run(args, streamIo(out.stream, err.stream));
   return { code, stdout: out.text(), stderr: err.text() };
 }
 

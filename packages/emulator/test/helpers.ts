@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import type { CliIo } from '@neverlose-toolkit/internal/cli';
 import { signRequest } from 'neverlose-market';
 import { afterEach, expect } from 'vitest';
 import {
@@ -195,14 +196,22 @@ export function captured(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => text };
 }
 
+/** The command line's output written to streams (stderr to the process's unless given). */
+export function streamIo(
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream = process.stderr,
+): CliIo {
+  return { env: process.env, out: (text) => out.write(text), err: (text) => err.write(text) };
+}
+
 /**
  * Runs the CLI in-process with `args` (plus `--port 0` unless given) until its banner is out;
  * stop it with `process.emit('SIGTERM')` and await `exit`.
  */
 export async function startCli(args: readonly string[]) {
   const out = captured();
-  const { run } = await import('../src/cli.js');
-  const exit = run(args.includes('--port') ? args : ['--port', '0', ...args], out.stream);
+  const { run } = await import('../src/cli/main.js');
+  const exit = run(args.includes('--port') ? args : ['--port', '0', ...args], streamIo(out.stream));
   await expect.poll(out.text, { timeout: 10_000 }).toMatch(/listening on \S+/);
   const url = /listening on (\S+)/.exec(out.text())?.[1] ?? '';
   return { url, out, exit };

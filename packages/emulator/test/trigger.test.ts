@@ -2,14 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeWebhookHandler, verifyWebhook, type WebhookEvent } from 'neverlose-market';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TRIGGER_OPTIONS } from '../src/cli/trigger.js';
-import { run, TRIGGER_HELP } from '../src/cli.js';
-import { captured, webhookReceiver } from './helpers.js';
+import { TRIGGER_OPTIONS } from '../src/cli/commands/trigger.js';
+import { run, TRIGGER_HELP } from '../src/cli/main.js';
+import { captured, streamIo, webhookReceiver } from './helpers.js';
 
 async function cli(args: string[]) {
   const out = captured();
   const err = captured();
-  const code = await run(args, out.stream, err.stream);
+  const code = await run(args, streamIo(out.stream, err.stream));
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
@@ -84,13 +84,13 @@ describe('neverlose-emulator trigger', () => {
 
   it('takes the key from NEVERLOSE_API_KEY before the demo seed’s', async () => {
     const receiver = await webhookReceiver();
-    const { triggerCommand } = await import('../src/cli/trigger.js');
+    const { triggerCommand } = await import('../src/cli/commands/trigger.js');
     const out = captured();
-    const code = await triggerCommand(
-      ['purchase', '--to', receiver.url],
-      { out: out.stream, err: captured().stream },
-      { NEVERLOSE_API_KEY: 'from-the-environment' },
-    );
+    const code = await triggerCommand(['purchase', '--to', receiver.url], {
+      env: { NEVERLOSE_API_KEY: 'from-the-environment' },
+      out: (text) => out.stream.write(text),
+      err: () => {},
+    });
     expect(code).toBe(0);
     expect(() =>
       verifyWebhook(receiver.received[0]?.body ?? '', 'from-the-environment'),

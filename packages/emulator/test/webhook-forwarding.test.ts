@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli.js';
+import { run } from '../src/cli/main.js';
 import { defaultConfig, type WebhookReport } from '../src/index.js';
-import { admin, captured, emulator, market, startCli, webhookReceiver } from './helpers.js';
+import {
+  admin,
+  captured,
+  emulator,
+  market,
+  startCli,
+  streamIo,
+  webhookReceiver,
+} from './helpers.js';
 
 const FAST_RETRY = { webhookRetry: { baseDelayMs: 10, maxAttempts: 2, timeoutMs: 2000 } };
 
@@ -61,7 +69,7 @@ describe('--webhook-url', () => {
     ],
   ])('refuses %j, naming the flag (exit 2)', async (args, message) => {
     const err = captured();
-    expect(await run(args, captured().stream, err.stream)).toBe(2);
+    expect(await run(args, streamIo(captured().stream, err.stream))).toBe(2);
     expect(err.text()).toContain(message);
   });
 });
@@ -188,7 +196,10 @@ describe('neverlose-emulator listen', () => {
     const receiver = await webhookReceiver();
     const emu = await emulator({ config: defaultConfig({ webhookUrl: 'http://127.0.0.1:9/old' }) });
     const out = captured();
-    const exit = run(['listen', '--url', emu.url, '--forward-to', receiver.url], out.stream);
+    const exit = run(
+      ['listen', '--url', emu.url, '--forward-to', receiver.url],
+      streamIo(out.stream),
+    );
     await expect.poll(out.text, { timeout: 10_000 }).toContain('Listening for webhook deliveries');
     expect(out.text()).toContain(`Forwarding the webhooks of users 10, 11 to ${receiver.url}`);
     emu.purchase('alice', 'E3yugw');
@@ -213,7 +224,7 @@ describe('neverlose-emulator listen', () => {
     const out = captured();
     const exit = run(
       ['listen', '--url', emu.url, '--forward-to', receiver.url, '--user-id', '10', '--json'],
-      out.stream,
+      streamIo(out.stream),
     );
     await expect.poll(out.text, { timeout: 10_000 }).toContain('Listening');
     expect(emu.world.accounts.get(11)?.webhooks).toEqual({});
@@ -237,14 +248,16 @@ describe('neverlose-emulator listen', () => {
     const emu = await emulator();
     const err = captured();
     const out = captured();
-    const exit = run(['listen', '--url', emu.url], out.stream, err.stream);
+    const exit = run(['listen', '--url', emu.url], streamIo(out.stream, err.stream));
     await expect.poll(out.text, { timeout: 10_000 }).toContain('Listening');
     expect(out.text()).toContain('no market account has a webhook URL');
     await emu.stop();
     expect(await exit).toBe(1);
     expect(err.text()).toContain('the emulator closed the stream');
     const unreachable = captured();
-    expect(await run(['listen', '--url', emu.url], captured().stream, unreachable.stream)).toBe(1);
+    expect(
+      await run(['listen', '--url', emu.url], streamIo(captured().stream, unreachable.stream)),
+    ).toBe(1);
     expect(unreachable.text()).toContain(`cannot reach the emulator at ${emu.url}`);
   });
 
@@ -256,7 +269,9 @@ describe('neverlose-emulator listen', () => {
   ])('refuses %j, naming the flag (exit 2)', async (args, message) => {
     const emu = await emulator();
     const err = captured();
-    expect(await run(['listen', '--url', emu.url, ...args], captured().stream, err.stream)).toBe(2);
+    expect(
+      await run(['listen', '--url', emu.url, ...args], streamIo(captured().stream, err.stream)),
+    ).toBe(2);
     expect(err.text()).toContain(message);
     expect(err.text()).toContain('Run "neverlose-emulator listen --help"');
   });

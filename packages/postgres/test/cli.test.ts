@@ -37,3 +37,38 @@ describe('neverlose-postgres --version', () => {
     expect(stdout).toMatch(/-v, --version +print the name and version/);
   });
 });
+
+describe('neverlose-postgres bad usage', () => {
+  it('names an unknown flag in one line, then prints the help, and exits 2', async () => {
+    const { code, stdout, stderr } = await cli(['migrate', '--bogus']);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toMatch(
+      /^neverlose-postgres: unknown option --bogus\n\nUsage: neverlose-postgres/,
+    );
+  });
+
+  it('refuses a flag given twice', async () => {
+    const { code, stderr } = await cli(['sql', '--schema', 'a', '--schema', 'b']);
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toBe('neverlose-postgres: --schema is given twice; give it once');
+  });
+
+  it('names an unknown command, and a missing database in one line', async () => {
+    const unknown = await cli(['drop']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.split('\n')[0]).toBe('neverlose-postgres: unknown command "drop".');
+    expect(await cli(['migrate'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'neverlose-postgres: give --url or set DATABASE_URL.\n',
+    });
+  });
+});
+
+describe('neverlose-postgres without a command', () => {
+  it('prints the help on stderr and exits 2', async () => {
+    const { code, stdout, stderr } = await cli([]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toMatch(/^Usage: neverlose-postgres <command>/);
+  });
+});

@@ -1,6 +1,6 @@
+import { UsageError, urlFlag } from '@neverlose-toolkit/internal/cli';
 import type { EmulatorConfig, WebhookUrls } from '../config/seed.js';
 import type { World } from '../world/world.js';
-import { UsageError, urlFlag } from './args.js';
 
 const KINDS = ['purchase', 'transfer'] as const;
 

@@ -1,23 +1,15 @@
+import {
+  type CliIo as CommandLineIo,
+  processIo as processOutput,
+  UsageError,
+} from '@neverlose-toolkit/internal/cli';
 import { LEGACY_MARKET_API_BASE_URL } from '../client/options.js';
 
-/** What a command may touch, so that tests can run commands in-process. */
-export interface CliIo {
+/** What a command may touch: the shared output and environment, and stdin. */
+export interface CliIo extends CommandLineIo {
   readStdin(): Promise<string>;
-  stdout(text: string): void;
-  stderr(text: string): void;
-  readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether stdin is an interactive terminal (then nothing is piped in). */
   readonly stdinIsTty: boolean;
-}
-
-/** Exit codes shared by every command. */
-export const EXIT_OK = 0;
-export const EXIT_INVALID = 1;
-export const EXIT_USAGE = 2;
-
-/** A bad invocation or input: printed as one line, exit code 2. Never leaves the CLI. */
-export class UsageError extends Error {
-  readonly code = 'ERR_NL_MARKET_USAGE';
 }
 
 export function processIo(): CliIo {
@@ -27,9 +19,7 @@ export function processIo(): CliIo {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
     },
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
+    ...processOutput(),
     stdinIsTty: process.stdin.isTTY === true,
   };
 }

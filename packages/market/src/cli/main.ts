@@ -1,11 +1,11 @@
+import { answerHelpOrVersion, EXIT_OK, EXIT_USAGE } from '@neverlose-toolkit/internal/cli';
 import manifest from '../../package.json' with { type: 'json' };
-import { isNeverloseMarketError } from '../errors/index.js';
 import { callCommand, callHelp } from './commands/call.js';
 import { pricesCommand, pricesHelp } from './commands/prices.js';
 import { signCommand, signHelp } from './commands/sign.js';
 import { verifyCommand, verifyHelp } from './commands/verify.js';
 import { webhookCommand, webhookHelp } from './commands/webhook.js';
-import { type CliIo, EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io.js';
+import { type CliIo, processIo } from './io.js';
 
 interface Command {
   readonly summary: string;
@@ -66,34 +66,33 @@ Run "nl-market <command> --help" for a command's options, "nl-market --version" 
  */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(mainHelp());
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
-  }
-  if (name === '--version' || name === '-v' || name === 'version') {
-    io.stdout(`nl-market ${manifest.version}\n`);
-    return EXIT_OK;
-  }
+  const answered = answerHelpOrVersion(io, {
+    bin: 'nl-market',
+    version: manifest.version,
+    help: mainHelp(),
+    wantsHelp: name === '--help' || name === '-h' || name === 'help',
+    wantsVersion: name === '--version' || name === '-v' || name === 'version',
+    hasCommand: name !== undefined,
+  });
+  if (answered !== undefined || name === undefined) return answered ?? EXIT_USAGE;
   const command = commands[name];
   if (command === undefined || !Object.hasOwn(commands, name)) {
-    io.stderr(`nl-market: unknown command "${name}"; run "nl-market --help"\n`);
+    io.err(`nl-market: unknown command "${name}"; run "nl-market --help"\n`);
     return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(command.help);
+    io.out(command.help);
     return EXIT_OK;
   }
   try {
     return await command.run(rest, io);
   } catch (error) {
-    io.stderr(`nl-market ${name}: ${oneLine(error)}\n`);
+    io.err(`nl-market ${name}: ${oneLine(error)}\n`);
     return EXIT_USAGE;
   }
 }
 
+/** A usage error, a coded market error or anything else: its message, on one line. */
 function oneLine(error: unknown): string {
-  if (error instanceof UsageError || isNeverloseMarketError(error)) return error.message;
-  if (error instanceof Error && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
-    return error.message;
   return error instanceof Error ? error.message : String(error);
 }

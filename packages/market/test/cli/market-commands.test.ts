@@ -24,10 +24,10 @@ function cli(
   const out = { stdout: '', stderr: '' };
   const io: CliIo = {
     readStdin: async () => stdin,
-    stdout: (text) => {
+    out: (text) => {
       out.stdout += text;
     },
-    stderr: (text) => {
+    err: (text) => {
       out.stderr += text;
     },
     env,

@@ -8,8 +8,8 @@ function fakeIo(stdin: string | undefined, env: Record<string, string> = {}) {
   const err: string[] = [];
   const io: CliIo = {
     readStdin: async () => stdin ?? '',
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
     env,
     stdinIsTty: stdin === undefined,
   };
@@ -81,7 +81,14 @@ describe('nl-market verify', () => {
   it('exits 2 on an unknown flag', async () => {
     const t = fakeIo('{}');
     expect(await run(['verify', '--sekret', 'key'], t.io)).toBe(2);
-    expect(t.err().split('\n')).toHaveLength(2);
+    expect(t.err()).toBe('nl-market verify: unknown option --sekret\n');
+  });
+
+  it('exits 2 on a flag given twice, instead of keeping the last one', async () => {
+    const t = fakeIo('{"a": 1}');
+    expect(await run(['sign', '--secret', 'a', '--secret', 'b'], t.io)).toBe(2);
+    expect(t.err()).toBe('nl-market sign: --secret is given twice; give it once\n');
+    expect(t.out()).toBe('');
   });
 });
 
@@ -98,6 +105,13 @@ describe('nl-market help', () => {
     const t = fakeIo(undefined);
     expect(await run(['verify', '--help'], t.io)).toBe(0);
     expect(t.out()).toMatch(/Exit status: 0 the signature is valid, 1 it is not, 2 bad input/);
+  });
+
+  it('prints the help on stderr and exits 2 when no command is named, as every command line does', async () => {
+    const t = fakeIo(undefined);
+    expect(await run([], t.io)).toBe(2);
+    expect(t.out()).toBe('');
+    expect(t.err()).toMatch(/^Usage: nl-market <command>/);
   });
 
   it('exits 2 for an unknown command', async () => {

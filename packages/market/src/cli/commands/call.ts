@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { EXIT_FAILED, EXIT_OK, parseFlags, UsageError } from '@neverlose-toolkit/internal/cli';
 import { MarketApiError } from '../../client/errors.js';
 import { MarketClient } from '../../client/market-client.js';
 import { MARKET_METHODS, type MarketMethodName } from '../../client/methods.js';
@@ -6,16 +6,12 @@ import { isNeverloseMarketError } from '../../errors/index.js';
 import { openSqliteIdJournal } from '../../sqlite/id-journal.js';
 import {
   type CliIo,
-  EXIT_INVALID,
-  EXIT_OK,
   readTextArgument,
   resolveBaseUrl,
   resolveSecret,
   resolveUserId,
   toJson,
-  UsageError,
 } from '../io.js';
-
 export const callHelp = `Usage: nl-market call <method> [parameters] [options]
 
 Calls one market API method, signed, with retries, and prints the result.
@@ -78,11 +74,9 @@ const API_NAMES: Record<string, string> = {
 };
 
 export async function callCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
       'user-id': { type: 'string' },
       secret: { type: 'string' },
       'base-url': { type: 'string' },
@@ -104,7 +98,8 @@ export async function callCommand(argv: string[], io: CliIo): Promise<number> {
       id: { type: 'string' },
       key: { type: 'string' },
     },
-  });
+    { allowPositionals: true },
+  );
   const [method, ...extra] = positionals;
   if (method === undefined) throw new UsageError(`name a method: ${MARKET_METHODS.join(', ')}`);
   if (!(MARKET_METHODS as readonly string[]).includes(method)) {
@@ -161,14 +156,14 @@ export async function callCommand(argv: string[], io: CliIo): Promise<number> {
         (isNeverloseMarketError(error) && error.code === 'ERR_PRICES_INVALID')
       ) {
         // The message names the method already ("gift-product: the API answered ...").
-        io.stderr(`nl-market call: ${error.message}\n`);
+        io.err(`nl-market call: ${error.message}\n`);
         if (values.json)
-          io.stdout(`${toJson({ ok: false, code: error.code, message: error.message })}\n`);
-        return EXIT_INVALID;
+          io.out(`${toJson({ ok: false, code: error.code, message: error.message })}\n`);
+        return EXIT_FAILED;
       }
       throw error;
     }
-    io.stdout(values.json ? `${toJson(result)}\n` : readable(name, result));
+    io.out(values.json ? `${toJson(result)}\n` : readable(name, result));
     return EXIT_OK;
   } finally {
     journal?.close();

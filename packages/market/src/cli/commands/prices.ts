@@ -1,19 +1,15 @@
-import { parseArgs } from 'node:util';
+import { EXIT_FAILED, EXIT_OK, parseFlags, UsageError } from '@neverlose-toolkit/internal/cli';
 import { MarketApiError } from '../../client/errors.js';
 import { MarketClient } from '../../client/market-client.js';
 import { checkResellerPrices } from '../../prices/validate.js';
 import {
   type CliIo,
-  EXIT_INVALID,
-  EXIT_OK,
   readTextArgument,
   resolveBaseUrl,
   resolveSecret,
   resolveUserId,
   toJson,
-  UsageError,
 } from '../io.js';
-
 export const pricesHelp = `Usage: nl-market prices validate <file> [--product NAME]... [--json]
        nl-market prices push <file> --integration-id N [--user-id N] [--secret KEY] [--json]
 
@@ -35,11 +31,9 @@ Options:
 `;
 
 export async function pricesCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
       product: { type: 'string', multiple: true },
       'integration-id': { type: 'string' },
       'user-id': { type: 'string' },
@@ -48,7 +42,8 @@ export async function pricesCommand(argv: string[], io: CliIo): Promise<number> 
       'legacy-endpoint': { type: 'boolean' },
       json: { type: 'boolean' },
     },
-  });
+    { allowPositionals: true },
+  );
   const [action, file, ...extra] = positionals;
   if ((action !== 'validate' && action !== 'push') || file === undefined || extra.length > 0) {
     throw new UsageError('usage: nl-market prices validate|push <file>');
@@ -62,15 +57,15 @@ export async function pricesCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const issues = checkResellerPrices(prices, values.product ? { products: values.product } : {});
   if (issues.length > 0) {
-    if (values.json) io.stdout(`${toJson({ ok: false, issues })}\n`);
+    if (values.json) io.out(`${toJson({ ok: false, issues })}\n`);
     else
-      io.stdout(
+      io.out(
         `invalid: ${issues.length} issue(s)\n${issues.map((issue) => `  ${issue.message}`).join('\n')}\n`,
       );
-    return EXIT_INVALID;
+    return EXIT_FAILED;
   }
   if (action === 'validate') {
-    io.stdout(
+    io.out(
       values.json
         ? `${toJson({ ok: true, keys: Object.keys(prices as object) })}\n`
         : `valid: ${Object.keys(prices as object).join(', ')}\n`,
@@ -94,11 +89,11 @@ export async function pricesCommand(argv: string[], io: CliIo): Promise<number> 
     });
   } catch (error) {
     if (!(error instanceof MarketApiError)) throw error;
-    io.stderr(`nl-market prices push: ${error.message}\n`);
-    return EXIT_INVALID;
+    io.err(`nl-market prices push: ${error.message}\n`);
+    return EXIT_FAILED;
   }
   const expiresAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
-  io.stdout(
+  io.out(
     values.json
       ? `${toJson({ ok: true, expiresAt })}\n`
       : `pushed; these prices expire at ${expiresAt} unless pushed again\n`,

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
+import { EXIT_OK, parseFlags } from '@neverlose-toolkit/internal/cli';
 import { signingString, signPayload } from '../../signing/sign.js';
-import { type CliIo, EXIT_OK, readPayload, resolveSecret } from '../io.js';
+import { type CliIo, readPayload, resolveSecret } from '../io.js';
 
 export const signHelp = `Usage: nl-market sign [--secret KEY] [--show-string] < payload.json
 
@@ -14,15 +14,14 @@ Options:
 `;
 
 export async function signCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { secret: { type: 'string' }, 'show-string': { type: 'boolean' } },
-    strict: true,
+  const { values } = parseFlags(argv, {
+    secret: { type: 'string' },
+    'show-string': { type: 'boolean' },
   });
   const secret = resolveSecret(values.secret, io);
   const payload = await readPayload(io);
   const signature = signPayload(payload, secret);
-  if (values['show-string']) io.stderr(`${signingString(payload)}\n`);
-  io.stdout(`${signature}\n`);
+  if (values['show-string']) io.err(`${signingString(payload)}\n`);
+  io.out(`${signature}\n`);
   return EXIT_OK;
 }

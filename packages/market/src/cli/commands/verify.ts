@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
+import { EXIT_FAILED, EXIT_OK, parseFlags } from '@neverlose-toolkit/internal/cli';
 import { verifySignature } from '../../signing/index.js';
-import { type CliIo, EXIT_INVALID, EXIT_OK, readPayload, resolveSecret } from '../io.js';
-
+import { type CliIo, readPayload, resolveSecret } from '../io.js';
 export const verifyHelp = `Usage: nl-market verify [--secret KEY] [--strict] < payload.json
 
 Reads one JSON object carrying a "signature" field on stdin and checks it.
@@ -15,14 +14,10 @@ Options:
 `;
 
 export async function verifyCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { secret: { type: 'string' }, strict: { type: 'boolean' } },
-    strict: true,
-  });
+  const { values } = parseFlags(argv, { secret: { type: 'string' }, strict: { type: 'boolean' } });
   const secret = resolveSecret(values.secret, io);
   const payload = await readPayload(io);
   const valid = verifySignature(payload, secret, { strict: values.strict === true });
-  io.stdout(valid ? 'valid\n' : 'invalid\n');
-  return valid ? EXIT_OK : EXIT_INVALID;
+  io.out(valid ? 'valid\n' : 'invalid\n');
+  return valid ? EXIT_OK : EXIT_FAILED;
 }

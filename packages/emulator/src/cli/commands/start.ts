@@ -1,29 +1,31 @@
 import { readFileSync } from 'node:fs';
-import { adminTokenProblem } from '../admin/access.js';
-import { defaultConfig } from '../config/demo-seed.js';
-import type { EmulatorConfig } from '../config/seed.js';
-import { type RunningEmulator, startEmulator } from '../emulator.js';
-import { isEmulatorError } from '../errors.js';
-import { webhookReport, webhookReportLine } from '../webhooks/report.js';
-import type { World } from '../world/world.js';
 import {
+  answerHelpOrVersion,
+  type CliIo,
   EXIT_FAILED,
   EXIT_OK,
+  HELP_AND_VERSION_FLAGS,
   parseFlags,
   stringFlag,
   stringsFlag,
   UsageError,
   urlFlag,
-} from './args.js';
-import type { CliIo } from './io.js';
+} from '@neverlose-toolkit/internal/cli';
+import { adminTokenProblem } from '../../admin/access.js';
+import { defaultConfig } from '../../config/demo-seed.js';
+import type { EmulatorConfig } from '../../config/seed.js';
+import { type RunningEmulator, startEmulator } from '../../emulator.js';
+import { isEmulatorError } from '../../errors.js';
+import { webhookReport, webhookReportLine } from '../../webhooks/report.js';
+import type { World } from '../../world/world.js';
 import {
   applySeedFlags,
   applySeedFlagsToWorld,
   redirectUrisOf,
   webhookUrlsOf,
-} from './seed-flags.js';
-import { untilSignal } from './signals.js';
-import { VERSION } from './version.js';
+} from '../seed-flags.js';
+import { untilSignal } from '../signals.js';
+import { VERSION } from '../version.js';
 
 export const START_HELP = `Usage: neverlose-emulator [options]
        neverlose-emulator listen [options]   (print webhook deliveries; see listen --help)
@@ -60,13 +62,12 @@ export const START_OPTIONS = {
   'admin-token': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
   'webhook-url': { type: 'string', multiple: true },
-  version: { type: 'boolean', short: 'v' },
-  help: { type: 'boolean', short: 'h' },
+  ...HELP_AND_VERSION_FLAGS,
 } as const;
 
 /** The flags of the start command, checked. @throws {UsageError} naming the flag. */
 function readFlags(argv: readonly string[]) {
-  const values = parseFlags(argv, START_OPTIONS);
+  const { values } = parseFlags(argv, START_OPTIONS);
   const portText = stringFlag(values, 'port') ?? '4010';
   const port = Number(portText);
   if (!/^\d{1,5}$/.test(portText) || port > 65_535)
@@ -173,14 +174,15 @@ export function startBanner(emulator: RunningEmulator): string {
 /** `neverlose-emulator [options]`: runs until SIGINT or SIGTERM. */
 export async function startCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const flags = readFlags(argv);
-  if (flags.help) {
-    io.out.write(START_HELP);
-    return EXIT_OK;
-  }
-  if (flags.version) {
-    io.out.write(`neverlose-emulator ${VERSION}\n`);
-    return EXIT_OK;
-  }
+  const answered = answerHelpOrVersion(io, {
+    bin: 'neverlose-emulator',
+    version: VERSION,
+    help: START_HELP,
+    wantsHelp: flags.help,
+    wantsVersion: flags.version,
+    hasCommand: true,
+  });
+  if (answered !== undefined) return answered;
   const config = applySeedFlags(readConfig(flags.configFile), flags.redirectUris, flags.webhooks);
   let emulator: RunningEmulator;
   try {
@@ -199,23 +201,23 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
       throw new UsageError(`--persist ${flags.persistFile}: ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      io.err.write(
+      io.err(
         `neverlose-emulator: cannot listen on ${flags.host}:${flags.port} (${code}); choose another --port or --host\n`,
       );
       return EXIT_FAILED;
     }
-    io.err.write(`neverlose-emulator: ${(error as Error).message}\n`);
+    io.err(`neverlose-emulator: ${(error as Error).message}\n`);
     return EXIT_FAILED;
   }
   applySeedFlagsToWorld(emulator.world, flags.redirectUris, flags.webhooks);
-  io.out.write(startBanner(emulator));
+  io.out(startBanner(emulator));
   const maxAttempts = () => emulator.world.config.settings.webhookRetry.maxAttempts;
   emulator.webhooks.onDelivery((event) => {
-    io.out.write(`${webhookReportLine(webhookReport(event, maxAttempts()))}\n`);
+    io.out(`${webhookReportLine(webhookReport(event, maxAttempts()))}\n`);
   });
 
   const signal = (await untilSignal()) ?? 'SIGTERM';
-  io.out.write(`\nReceived ${signal}, stopping.\n`);
+  io.out(`\nReceived ${signal}, stopping.\n`);
   await emulator.stop();
   return EXIT_OK;
 }

@@ -1,8 +1,13 @@
-import { EXIT_FAILED, EXIT_USAGE, UsageError } from './cli/args.js';
-import type { CliIo } from './cli/io.js';
-import { LISTEN_HELP, listenCommand } from './cli/listen.js';
-import { START_HELP, startCommand } from './cli/start.js';
-import { TRIGGER_HELP, triggerCommand } from './cli/trigger.js';
+import {
+  type CliIo,
+  EXIT_FAILED,
+  EXIT_USAGE,
+  processIo,
+  UsageError,
+} from '@neverlose-toolkit/internal/cli';
+import { LISTEN_HELP, listenCommand } from './commands/listen.js';
+import { START_HELP, startCommand } from './commands/start.js';
+import { TRIGGER_HELP, triggerCommand } from './commands/trigger.js';
 
 /** The subcommands; without one, the emulator starts. */
 const COMMANDS = {
@@ -17,12 +22,7 @@ const COMMANDS = {
  * 1 when it could not run (port in use, emulator or receiver unreachable, a receiver that did not
  * answer 2xx), 2 for bad usage, with a line naming the flag.
  */
-export async function run(
-  argv: readonly string[],
-  out: NodeJS.WritableStream = process.stdout,
-  err: NodeJS.WritableStream = process.stderr,
-): Promise<number> {
-  const io: CliIo = { out, err };
+export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const command = Object.hasOwn(COMMANDS, argv[0] ?? '')
     ? (argv[0] as keyof typeof COMMANDS)
     : undefined;
@@ -33,10 +33,10 @@ export async function run(
       : await COMMANDS[command](argv.slice(1), io);
   } catch (error) {
     if (error instanceof UsageError) {
-      err.write(`${name}: ${error.message}\nRun "${name} --help" for the options.\n`);
+      io.err(`${name}: ${error.message}\nRun "${name} --help" for the options.\n`);
       return EXIT_USAGE;
     }
-    err.write(`${name}: ${(error as Error).message}\n`);
+    io.err(`${name}: ${(error as Error).message}\n`);
     return EXIT_FAILED;
   }
 }

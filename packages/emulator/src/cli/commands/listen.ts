@@ -1,5 +1,5 @@
-import { type WebhookReport, webhookReportLine } from '../webhooks/report.js';
 import {
+  type CliIo,
   EXIT_FAILED,
   EXIT_OK,
   parseFlags,
@@ -7,10 +7,10 @@ import {
   stringsFlag,
   UsageError,
   urlFlag,
-} from './args.js';
-import { readServerSentEvents } from './event-stream.js';
-import type { CliIo } from './io.js';
-import { untilSignal } from './signals.js';
+} from '@neverlose-toolkit/internal/cli';
+import { type WebhookReport, webhookReportLine } from '../../webhooks/report.js';
+import { readServerSentEvents } from '../event-stream.js';
+import { untilSignal } from '../signals.js';
 
 export const LISTEN_HELP = `Usage: neverlose-emulator listen [--forward-to URL] [options]
 
@@ -83,9 +83,9 @@ class AdminClient {
 
 /** `neverlose-emulator listen`: prints webhook reports until SIGINT or SIGTERM. */
 export async function listenCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const values = parseFlags(argv, LISTEN_OPTIONS);
+  const { values } = parseFlags(argv, LISTEN_OPTIONS);
   if (values['help'] === true) {
-    io.out.write(LISTEN_HELP);
+    io.out(LISTEN_HELP);
     return EXIT_OK;
   }
   const base = urlFlag(stringFlag(values, 'url') ?? 'http://127.0.0.1:4010', '--url').replace(
@@ -101,7 +101,7 @@ export async function listenCommand(argv: readonly string[], io: CliIo): Promise
   });
   const json = values['json'] === true;
   const admin = new AdminClient(base, stringFlag(values, 'admin-token'));
-  const print = (line: string) => io.out.write(`${line}\n`);
+  const print = (line: string) => io.out(`${line}\n`);
 
   let restore: AccountWebhooks[] = [];
   const events = new AbortController();
@@ -146,7 +146,7 @@ export async function listenCommand(argv: readonly string[], io: CliIo): Promise
     const outcome = await Promise.race([stream, untilSignal(events.signal)]);
     events.abort();
     if (outcome === 'closed') {
-      io.err.write('neverlose-emulator listen: the emulator closed the stream (stopped?)\n');
+      io.err('neverlose-emulator listen: the emulator closed the stream (stopped?)\n');
       restore = [];
       return EXIT_FAILED;
     }
@@ -164,7 +164,7 @@ export async function listenCommand(argv: readonly string[], io: CliIo): Promise
         .then(
           () => print(`Restored the webhook URLs of user ${account.userId}`),
           (error: unknown) =>
-            io.err.write(
+            io.err(
               `neverlose-emulator listen: could not restore the webhooks of user ${account.userId}: ${(error as Error).message}\n`,
             ),
         );

@@ -1,6 +1,13 @@
+import {
+  type CliIo,
+  EXIT_FAILED,
+  EXIT_OK,
+  parseFlags,
+  stringFlag,
+  UsageError,
+  urlFlag,
+} from '@neverlose-toolkit/internal/cli';
 import { createTestWebhook, type TestWebhookEvent } from 'neverlose-market/webhooks';
-import { EXIT_FAILED, EXIT_OK, parseFlags, stringFlag, UsageError, urlFlag } from './args.js';
-import type { CliIo } from './io.js';
 
 export const TRIGGER_HELP = `Usage: neverlose-emulator trigger <purchase|transfer> --to URL [options]
 
@@ -45,21 +52,17 @@ export const TRIGGER_OPTIONS = {
 const DEMO_SECRETS = { purchase: 'emulator-shop-key', transfer: 'emulator-reseller-key' } as const;
 
 /** `neverlose-emulator trigger <kind> --to URL`: sends one signed webhook and prints the answer. */
-export async function triggerCommand(
-  argv: readonly string[],
-  io: CliIo,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export async function triggerCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const [kind, ...rest] = argv;
   if (kind === '--help' || kind === '-h' || (kind !== undefined && rest.includes('--help'))) {
-    io.out.write(TRIGGER_HELP);
+    io.out(TRIGGER_HELP);
     return EXIT_OK;
   }
   if (kind !== 'purchase' && kind !== 'transfer')
     throw new UsageError(
       `trigger needs a kind, purchase or transfer, ${kind === undefined ? 'and got none' : `not ${JSON.stringify(kind)}`}`,
     );
-  const values = parseFlags(rest, TRIGGER_OPTIONS);
+  const { values } = parseFlags(rest, TRIGGER_OPTIONS);
   const to = stringFlag(values, 'to');
   if (to === undefined) throw new UsageError('--to URL is required: where to send the webhook');
   urlFlag(to, '--to');
@@ -84,7 +87,7 @@ export async function triggerCommand(
   if (kind === 'transfer' && values['item-id'] !== undefined)
     throw new UsageError('--item-id is for a purchase; a transfer has no item');
   const webhook = createTestWebhook(event, {
-    secret: stringFlag(values, 'secret') ?? (env['NEVERLOSE_API_KEY'] || DEMO_SECRETS[kind]),
+    secret: stringFlag(values, 'secret') ?? (io.env['NEVERLOSE_API_KEY'] || DEMO_SECRETS[kind]),
     signKind: values['sign-kind'] === true,
     integralAmount: values['integer-amount'] === true ? 'integer' : 'float',
   });
@@ -94,19 +97,19 @@ export async function triggerCommand(
     response = await fetch(webhook.request(to), { signal: AbortSignal.timeout(10_000) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    io.err.write(
+    io.err(
       `neverlose-emulator trigger: cannot reach ${to} (${cause?.code ?? cause?.message ?? (error as Error).message})\n`,
     );
     return EXIT_FAILED;
   }
   const answer = (await response.text()).slice(0, 1024);
   if (values['json'] === true) {
-    io.out.write(
+    io.out(
       `${JSON.stringify({ kind, url: to, body: webhook.body, status: response.status, answer })}\n`,
     );
   } else {
-    io.out.write(`POST ${to}\n${webhook.body}\n`);
-    io.out.write(`${response.status} ${answer}\n`);
+    io.out(`POST ${to}\n${webhook.body}\n`);
+    io.out(`${response.status} ${answer}\n`);
   }
   return response.ok ? EXIT_OK : EXIT_FAILED;
 }
