@@ -1,4 +1,3 @@
-export * from './index.js';
 export {
   RedisTransactionStore,
   type RedisTransactionStoreOptions,

@@ -6,8 +6,8 @@ import {
   openSqliteWebhookDedupStore,
 } from 'neverlose-market/sqlite';
 import type { WebhookDedupStore } from 'neverlose-market/webhooks';
+import type { RedisCommandClient } from 'neverlose-redis';
 import {
-  type RedisCommandClient,
   RedisIdJournal,
   RedisSingleUseTokenStore,
   RedisWebhookDedupStore,
