@@ -1,5 +1,5 @@
 import { MarketTransportError } from './errors.js';
-import type { ActionRunner } from './journaled.js';
+import type { ActionRunner } from './action-runner.js';
 import {
   type CallOptions,
   type GetBalanceResult,
@@ -24,7 +24,7 @@ import {
 } from './methods.js';
 import type { ReplyFields } from './replies.js';
 import type { ActionResult } from './results.js';
-import type { SignedSender } from './send.js';
+import type { SignedSender } from './signed-sender.js';
 
 /** The parameters of each method, by its API name. */
 export interface MarketMethodParams {

@@ -7,7 +7,7 @@ import {
   type Runners,
 } from './dispatch.js';
 import { MarketInputError } from './errors.js';
-import { ActionRunner } from './journaled.js';
+import { ActionRunner } from './action-runner.js';
 import type {
   CallOptions,
   GetBalanceResult,
@@ -29,7 +29,7 @@ import type {
 import { signalOf } from './methods.js';
 import { type MarketClientOptions, resolveClientOptions } from './options.js';
 import type { ActionResult, ResumeReport } from './results.js';
-import { SignedSender } from './send.js';
+import { SignedSender } from './signed-sender.js';
 
 /**
  * Typed client of the Neverlose market API: one method per documented endpoint, every request

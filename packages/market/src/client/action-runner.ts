@@ -19,7 +19,7 @@ import {
   validateRequestId,
 } from './request-id.js';
 import { type ActionOutcome, type ActionResult, type ResumeReport, withKey } from './results.js';
-import { asLabel, type SignedSender } from './send.js';
+import { asLabel, type SignedSender } from './signed-sender.js';
 
 /**
  * @internal Runs actions (the methods that spend or give): picks the request id (explicit, from
