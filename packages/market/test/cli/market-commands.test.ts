@@ -15,7 +15,11 @@ beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
   nock.cleanAll();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  // The project shares one module graph between files (isolate: false): give the network back.
+  nock.enableNetConnect();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function cli(
   stdin = '',
