@@ -1,5 +1,5 @@
-import { MarketTransportError } from './errors.js';
 import type { ActionRunner } from './action-runner.js';
+import { MarketTransportError } from './errors.js';
 import {
   type CallOptions,
   type GetBalanceResult,

@@ -1,4 +1,5 @@
 import type { ResellerOrder } from '../reseller/verify-token.js';
+import { ActionRunner } from './action-runner.js';
 import {
   dispatch,
   isMarketMethod,
@@ -7,7 +8,6 @@ import {
   type Runners,
 } from './dispatch.js';
 import { MarketInputError } from './errors.js';
-import { ActionRunner } from './action-runner.js';
 import type {
   CallOptions,
   GetBalanceResult,
