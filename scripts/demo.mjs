@@ -13,6 +13,9 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const smoke = process.argv.includes('--smoke');
+// An app that exits stops the demo at once; one that is alive but slow to listen (a loaded machine
+// starts eight Node processes at once) is waited for up to two minutes.
+const START_DEADLINE_MS = 120_000;
 const withNext = process.argv.includes('--nextjs');
 const base = Number(process.env.DEMO_PORT_BASE ?? 3000);
 const host = '127.0.0.1';
@@ -101,6 +104,13 @@ const apps = [
 
 const children = [];
 let stopping = false;
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+// A fault of the demo itself stops the apps it started too, rather than leaving them running.
+process.on('uncaughtException', (error) => {
+  console.error(error);
+  void shutdown(1);
+});
 for (const app of apps) {
   const entry = join(root, 'examples', app.name, 'dist/main.js');
   if (!existsSync(entry)) {
@@ -194,9 +204,6 @@ if (smoke) {
   await shutdown(failed ? 1 : 0);
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
-
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
@@ -209,10 +216,6 @@ async function shutdown(code) {
   await emulator.stop();
   process.exit(code);
 }
-
-// An app that exits stops the demo at once (above); one that is alive but slow to listen (a loaded
-// machine starts eight Node processes at once) is waited for up to two minutes.
-const START_DEADLINE_MS = 120_000;
 
 async function waitForHttp(url) {
   const deadline = Date.now() + START_DEADLINE_MS;
