@@ -10,5 +10,6 @@ export default defineConfig(
     'src/adapters/authjs/index.ts',
     'src/adapters/next-auth/index.ts',
     'src/adapters/better-auth/index.ts',
+    'src/testing/index.ts',
   ]),
 );

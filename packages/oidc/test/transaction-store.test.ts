@@ -1,14 +1,28 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { EncryptJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  authorize,
+  startProvider,
+  type TestProvider,
+} from '../../../test/providers/hostile-provider.mjs';
 import {
   type AuthorizationTransaction,
+  callbackState,
+  createNeverloseClient,
   createSealedCookieCodec,
+  isUserError,
   loginCookie,
   MAX_SEALED_COOKIE_LENGTH,
+  MemorySessionRevocationStore,
   MemoryTransactionStore,
+  type NeverloseClient,
+  type TransactionStore,
 } from '../src/index.js';
-import { transactionStoreContract } from './support/transaction-store-contract.js';
+import { testSessionRevocationStore, testTransactionStore } from '../src/testing/index.js';
+import { clientOptionsAt, TEST_REDIRECT_URI } from './support/client-options.js';
+
+const REDIRECT_URI = TEST_REDIRECT_URI;
 
 function transaction(state: string, expiresAt = Date.now() + 60_000): AuthorizationTransaction {
   return {
@@ -32,9 +46,125 @@ function bound(state: string, expiresAt?: number) {
   return { transaction: transaction(state, expiresAt), binding: `binding-${state}` };
 }
 
-transactionStoreContract('MemoryTransactionStore', async () => ({
-  store: new MemoryTransactionStore(),
-}));
+// The contract suites of `neverlose-oidc/testing` on the memory stores; neverlose-redis and
+// neverlose-postgres run them on theirs.
+testTransactionStore({
+  name: 'memory',
+  test: { describe, it, expect },
+  open: ({ now }) => new MemoryTransactionStore({ now }),
+});
+testSessionRevocationStore({
+  name: 'memory',
+  test: { describe, it, expect },
+  open: ({ now }) => new MemorySessionRevocationStore({ now }),
+});
+
+/** A browser as the app sees it: the cookies it was given, sent back on every request. */
+class Browser {
+  readonly #cookies = new Map<string, string>();
+
+  request(url: string): Request {
+    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    return new Request(url, { headers: cookie === '' ? {} : { cookie } });
+  }
+
+  keep(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      if (/;\s*Max-Age=0(;|$)/i.test(line)) this.#cookies.delete(name);
+      else this.#cookies.set(name, pair.slice(eq + 1));
+    }
+  }
+}
+
+/** What a callback ended in. */
+type Outcome = { signedIn: string } | { refused: string };
+
+/**
+ * The store-mode wiring of the README quick start: the transaction in the store under the
+ * binding, the binding in the browser's login cookie.
+ */
+function storeModeApp(client: NeverloseClient, store: TransactionStore) {
+  return {
+    async login(browser: Browser): Promise<string> {
+      const { url, transaction, binding } = await client.startAuthorization();
+      await store.set(binding, transaction, client.transactionTtl);
+      const cookie = loginCookie(transaction.redirectUri, transaction.state);
+      browser.keep(
+        new Response(null, {
+          status: 302,
+          headers: { 'set-cookie': cookie.set(binding, client.transactionTtl / 1000) },
+        }),
+      );
+      return authorize(url);
+    },
+    async callback(browser: Browser, callbackUrl: string): Promise<Outcome> {
+      const request = browser.request(callbackUrl);
+      const cookie = loginCookie(REDIRECT_URI, callbackState(request));
+      const binding = cookie.read(request.headers.get('cookie'));
+      const transaction = binding === undefined ? undefined : await store.take(binding);
+      try {
+        const { profile } = await client.completeAuthorization(request, transaction, binding);
+        browser.keep(new Response(null, { headers: { 'set-cookie': cookie.clear() } }));
+        return { signedIn: profile.id };
+      } catch (error) {
+        if (isUserError(error)) return { refused: error.code };
+        throw error;
+      }
+    },
+  };
+}
+
+// The store-mode wiring end to end: the contract's binding rule is what stops login CSRF.
+describe('a transaction store in the login flow', () => {
+  let provider: TestProvider;
+  beforeAll(async () => {
+    provider = await startProvider();
+  });
+  afterAll(() => provider?.close());
+  const clientFor = (scopes?: string[]) =>
+    createNeverloseClient(clientOptionsAt(provider, scopes === undefined ? {} : { scopes }));
+  const storeFor = async (): Promise<TransactionStore> => new MemoryTransactionStore();
+
+  it("signs nobody in when the attacker's callback opens in the victim's fresh browser, and leaves the attacker's login in place", async () => {
+    const app = storeModeApp(await clientFor(), await storeFor());
+    const attacker = new Browser();
+    const callbackUrl = await app.login(attacker);
+
+    const victim = new Browser();
+    expect(await app.callback(victim, callbackUrl)).toEqual({
+      refused: 'ERR_TRANSACTION_MISSING',
+    });
+    // The victim's own pending login does not open the attacker's either.
+    await app.login(victim);
+    expect(await app.callback(victim, callbackUrl)).toEqual({
+      refused: 'ERR_TRANSACTION_MISSING',
+    });
+
+    expect(await app.callback(attacker, callbackUrl)).toEqual({ signedIn: '1337' });
+  });
+
+  it('lets no browser complete a no_state login another browser started', async () => {
+    const app = storeModeApp(await clientFor(['openid', 'profile', 'no_state']), await storeFor());
+    const first = new Browser();
+    const firstCallback = await app.login(first);
+    expect(new URL(firstCallback).searchParams.has('state')).toBe(false);
+    expect(await app.callback(new Browser(), firstCallback)).toEqual({
+      refused: 'ERR_TRANSACTION_MISSING',
+    });
+    expect(await app.callback(first, firstCallback)).toEqual({ signedIn: '1337' });
+
+    // A browser with a no_state login of its own: its binding finds its own transaction, whose
+    // PKCE verifier the other login's code does not match. The provider refuses the code.
+    const second = new Browser();
+    const secondCallback = await app.login(second);
+    const third = new Browser();
+    await app.login(third);
+    expect(await app.callback(third, secondCallback)).toEqual({ refused: 'ERR_INVALID_GRANT' });
+  });
+});
 
 describe('MemoryTransactionStore', () => {
   it('returns a transaction once: a second take finds nothing', async () => {

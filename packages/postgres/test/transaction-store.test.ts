@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuthorizationTransaction } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transactionStoreContract } from '../../oidc/test/support/transaction-store-contract.js';
 import { PostgresTransactionStore } from '../src/oidc.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
 
@@ -27,10 +26,6 @@ const tx = (state: string): AuthorizationTransaction => ({
 
 /** The row key of a binding, as the store computes it. */
 const keyOf = (binding: string) => createHash('sha256').update(binding).digest('base64url');
-
-transactionStoreContract('PostgresTransactionStore', async () => ({
-  store: new PostgresTransactionStore(db.pool(), await db.tables()),
-}));
 
 describe('PostgresTransactionStore', () => {
   it('gives a transaction back once: a replayed callback finds nothing', async () => {

@@ -3,11 +3,13 @@ import {
   testSingleUseTokenStore,
   testWebhookDedupStore,
 } from 'neverlose-market/testing';
+import { testSessionRevocationStore, testTransactionStore } from 'neverlose-oidc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisIdJournal, RedisSingleUseTokenStore, RedisWebhookDedupStore } from '../src/market.js';
+import { RedisSessionRevocationStore, RedisTransactionStore } from '../src/oidc.js';
 import { deployments, type TestRedis } from './redis-server.js';
 
-// The contract suites of `neverlose-market/testing`, on one Redis and on a Redis Cluster of three
+// The contract suites of `neverlose-market/testing` and `neverlose-oidc/testing`, on one Redis and on a Redis Cluster of three
 // masters (node-redis clients): each test under a fresh prefix, "reopen" a new client on the same
 // prefix, as a restarted instance has. Redis expires keys on its own clock: the lease tests wait.
 
@@ -49,5 +51,13 @@ describe.each(deployments)('on $name', ({ start }) => {
   testSingleUseTokenStore({
     name: 'Redis',
     ...stores((client, prefix) => new RedisSingleUseTokenStore(client, { prefix })),
+  });
+  testTransactionStore({
+    name: 'Redis',
+    ...stores((client, prefix) => new RedisTransactionStore(client, { prefix })),
+  });
+  testSessionRevocationStore({
+    name: 'Redis',
+    ...stores((client, prefix) => new RedisSessionRevocationStore(client, { prefix })),
   });
 });

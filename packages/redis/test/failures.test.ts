@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import { startSilentServer } from '../../../test/support/silent-server.js';
 import { RedisIdJournal, RedisSingleUseTokenStore, RedisWebhookDedupStore } from '../src/market.js';
+import { RedisSessionRevocationStore, RedisTransactionStore } from '../src/oidc.js';
 import { spawnRedisServer } from './redis-server.js';
 
 // How the adapters fail when Redis does: each failure a coded error within its deadline, and
@@ -32,6 +33,9 @@ describe('a server that accepts connections and never answers', () => {
       new RedisIdJournal(client, options).pending(),
       new RedisWebhookDedupStore(client, options).claim('purchase', 1, 60),
       new RedisSingleUseTokenStore(client, options).consume('a'.repeat(64), Date.now() / 1000 + 60),
+      new RedisTransactionStore(client, options).take('binding'),
+      new RedisSessionRevocationStore(client, options).revoke('session', Date.now() + 60_000),
+      new RedisSessionRevocationStore(client, options).isRevoked('session', Date.now()),
     ]);
     const elapsed = performance.now() - started;
     client.disconnect();
@@ -113,6 +117,17 @@ describe('a read-only replica', () => {
       .connect();
     const error = await new RedisIdJournal(client, { prefix: 'ro-1:' })
       .begin(entry('order-2', '"req-2"'))
+      .catch((e: unknown) => e);
+    client.destroy();
+    expect(error).toMatchObject({ code: 'ERR_REDIS_READ_ONLY' });
+  });
+
+  it('refuses a sign-out with ERR_REDIS_READ_ONLY rather than report a revocation it did not keep', async () => {
+    const client = await createClient({ url: replica.url })
+      .on('error', () => undefined)
+      .connect();
+    const error = await new RedisSessionRevocationStore(client, { prefix: 'ro-3:' })
+      .revoke('session', Date.now() + 60_000)
       .catch((e: unknown) => e);
     client.destroy();
     expect(error).toMatchObject({ code: 'ERR_REDIS_READ_ONLY' });

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type AuthorizationTransaction, isNeverloseOidcError } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transactionStoreContract } from '../../oidc/test/support/transaction-store-contract.js';
 import { RedisTransactionStore } from '../src/oidc.js';
 import { deployments, type TestRedis } from './redis-server.js';
 
@@ -40,10 +39,6 @@ describe.each(deployments)('RedisTransactionStore on $name', ({ start }) => {
     redis = await start();
   });
   afterAll(() => redis.stop());
-
-  transactionStoreContract('RedisTransactionStore', async () => ({
-    store: new RedisTransactionStore(await redis.connect(), { prefix: redis.prefix() }),
-  }));
 
   it('keeps a transaction under the SHA-256 of its binding, never the binding or the state', async () => {
     const prefix = redis.prefix();

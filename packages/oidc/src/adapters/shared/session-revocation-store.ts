@@ -3,9 +3,18 @@
  * browser, nor from whoever copied it: signing out puts the session's id here until the session
  * would have expired, and a revoked session no longer opens.
  *
- * Every instance of the app must see the same revocations: with several instances, back this
- * with a shared store (Redis: `SET <prefix><id> 1 PXAT <expiresAt>` to revoke, `EXISTS
- * <prefix><id>` to check; the key expires with the session, so nothing needs cleaning).
+ * Every instance of the app must see the same revocations: with several instances, use a shared
+ * store, `RedisSessionRevocationStore` (neverlose-redis/oidc) or `PostgresSessionRevocationStore`
+ * (neverlose-postgres/oidc).
+ *
+ * Rules for an implementation (`testSessionRevocationStore` of `neverlose-oidc/testing` checks
+ * them):
+ * - A revocation holds on every instance until `expiresAt`. After it the session has expired
+ *   anyway, and the record goes, so the store does not grow with sign-outs; a shared store keeps
+ *   it a few minutes longer for instances whose clocks run late (Redis: `SET <prefix><id> 1 PX
+ *   <ms left + margin>`, the key expiring on its own).
+ * - `revoke` is idempotent: of two revocations of one session, the later `expiresAt` holds.
+ * - Calls may fail (throw or reject): the middleware then answers 503, never opens the session.
  */
 export interface SessionRevocationStore {
   /**
@@ -67,10 +76,17 @@ export class MemorySessionRevocationStore implements SessionRevocationStore {
       this.#notBefore = now + 1;
       return;
     }
-    this.#revoked.set(id, expiresAt);
+    // Of two sign-outs of one session, the later expiry holds.
+    this.#revoked.set(id, Math.max(expiresAt, this.#revoked.get(id) ?? expiresAt));
   }
 
   isRevoked(id: string, issuedAt: number): boolean {
-    return issuedAt < this.#notBefore || this.#revoked.has(id);
+    if (issuedAt < this.#notBefore) return true;
+    const expiresAt = this.#revoked.get(id);
+    if (expiresAt === undefined) return false;
+    if (expiresAt > this.#now()) return true;
+    // The session has expired: nothing needs refusing any more.
+    this.#revoked.delete(id);
+    return false;
   }
 }
