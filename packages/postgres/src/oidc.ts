@@ -1,4 +1,8 @@
 export {
+  PostgresSessionRevocationStore,
+  type PostgresSessionRevocationStoreOptions,
+} from './oidc/session-revocation-store.js';
+export {
   PostgresTransactionStore,
   type PostgresTransactionStoreOptions,
 } from './oidc/transaction-store.js';

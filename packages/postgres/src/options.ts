@@ -63,6 +63,7 @@ export interface TableNames {
   readonly dedup: string;
   readonly tokens: string;
   readonly transactions: string;
+  readonly sessionRevocations: string;
   readonly migrations: string;
   /** Quoted schema name. */
   readonly quotedSchema: string;
@@ -100,6 +101,7 @@ export function tableNames(options: PostgresTableOptions = {}): TableNames {
     dedup: table('webhook_dedup'),
     tokens: table('reseller_tokens'),
     transactions: table('oidc_transactions'),
+    sessionRevocations: table('oidc_session_revocations'),
     migrations: table('migrations'),
     quotedSchema: `"${schema}"`,
   };

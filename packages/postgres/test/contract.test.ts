@@ -3,15 +3,17 @@ import {
   testSingleUseTokenStore,
   testWebhookDedupStore,
 } from 'neverlose-market/testing';
+import { testSessionRevocationStore, testTransactionStore } from 'neverlose-oidc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PostgresIdJournal,
   PostgresSingleUseTokenStore,
   PostgresWebhookDedupStore,
 } from '../src/market.js';
+import { PostgresSessionRevocationStore, PostgresTransactionStore } from '../src/oidc.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
 
-// The contract suites of `neverlose-market/testing`, on PostgreSQL: each test on fresh tables,
+// The contract suites of `neverlose-market/testing` and `neverlose-oidc/testing`, on PostgreSQL: each test on fresh tables,
 // "reopen" a new pool on the same tables, as a restarted instance has.
 
 let db: TestPostgres;
@@ -64,5 +66,31 @@ testSingleUseTokenStore({
   reopen: (store, { now }) => {
     const tables = tablesOf.get(store)!;
     return opened(new PostgresSingleUseTokenStore(db.pool(), { ...tables, now }), tables);
+  },
+});
+
+testTransactionStore({
+  name: 'PostgreSQL',
+  test,
+  open: async ({ now }) => {
+    const tables = await db.tables();
+    return opened(new PostgresTransactionStore(db.pool(), { ...tables, now }), tables);
+  },
+  reopen: (store, { now }) => {
+    const tables = tablesOf.get(store)!;
+    return opened(new PostgresTransactionStore(db.pool(), { ...tables, now }), tables);
+  },
+});
+
+testSessionRevocationStore({
+  name: 'PostgreSQL',
+  test,
+  open: async ({ now }) => {
+    const tables = await db.tables();
+    return opened(new PostgresSessionRevocationStore(db.pool(), { ...tables, now }), tables);
+  },
+  reopen: (store, { now }) => {
+    const tables = tablesOf.get(store)!;
+    return opened(new PostgresSessionRevocationStore(db.pool(), { ...tables, now }), tables);
   },
 });

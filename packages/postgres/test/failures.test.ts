@@ -10,6 +10,7 @@ import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import { startSilentServer } from '../../../test/support/silent-server.js';
 import { migrate, withTransaction } from '../src/index.js';
 import { PostgresIdJournal, PostgresWebhookDedupStore } from '../src/market.js';
+import { PostgresSessionRevocationStore, PostgresTransactionStore } from '../src/oidc.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
 
 // How the adapters fail when the server does: each failure a coded error within its deadline, the
@@ -86,6 +87,14 @@ describe('a read-only server (a standby, default_transaction_read_only)', () => 
     ).rejects.toMatchObject({ code: 'ERR_POSTGRES_READ_ONLY' });
   });
 
+  it('refuses a sign-out with ERR_POSTGRES_READ_ONLY rather than report a revocation it did not keep', async () => {
+    const tables = await db.tables();
+    const readOnly = db.pool({ options: '-c default_transaction_read_only=on' });
+    await expect(
+      new PostgresSessionRevocationStore(readOnly, tables).revoke('session', Date.now() + 60_000),
+    ).rejects.toMatchObject({ code: 'ERR_POSTGRES_READ_ONLY' });
+  });
+
   it('resumes nothing: a pending operation is not sent when its outcome cannot be recorded', async () => {
     const tables = await db.tables();
     await new PostgresIdJournal(db.pool(), tables).begin(entry('order-3', '"resume-ro-3"'));
@@ -121,11 +130,16 @@ describe('a server that accepts connections and never answers', () => {
     pool.on('error', () => undefined);
     const journal = new PostgresIdJournal(pool, { timeoutMs: 300 });
     const dedup = new PostgresWebhookDedupStore(pool, { timeoutMs: 300 });
+    const transactions = new PostgresTransactionStore(pool, { timeoutMs: 300 });
+    const revocations = new PostgresSessionRevocationStore(pool, { timeoutMs: 300 });
     const started = performance.now();
     const outcomes = await Promise.allSettled([
       journal.begin(entry('order-4', '"req-4"')),
       journal.pending(),
       dedup.claim('purchase', 1, 60),
+      transactions.take('binding'),
+      revocations.revoke('session', Date.now() + 60_000),
+      revocations.isRevoked('session', Date.now()),
       withTransaction(pool, async () => undefined, { timeoutMs: 300 }),
     ]);
     const elapsed = performance.now() - started;

@@ -76,4 +76,18 @@ ALTER TABLE ${t.journal} DROP CONSTRAINT "${t.prefix}market_journal_pkey";
 ALTER TABLE ${t.journal} ADD CONSTRAINT "${t.prefix}market_journal_pkey" PRIMARY KEY (key, method);
 `,
   },
+  {
+    version: 3,
+    name: 'OIDC session revocations',
+    sql: (t) => `
+-- Sessions signed out before they expire, refused by every instance until then (and a few
+-- minutes after, for instances whose clocks run late).
+CREATE TABLE ${t.sessionRevocations} (
+  session_id text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  CONSTRAINT "${t.prefix}oidc_session_revocations_pkey" PRIMARY KEY (session_id)
+);
+CREATE INDEX "${t.prefix}oidc_session_revocations_expires" ON ${t.sessionRevocations} (expires_at);
+`,
+  },
 ];
