@@ -126,4 +126,33 @@ describe('neverlose-oidc and passport-neverlose installed from their packed tarb
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({ name: 'neverlose', esm: 'function', same: true });
   });
+
+  it("prove a store of one's own with neverlose-oidc/testing, from import() and require(), on node:test", async () => {
+    const result = await project.node(
+      'contract.mjs',
+      `import assert from 'node:assert/strict';
+       import { createRequire } from 'node:module';
+       import { describe, it } from 'node:test';
+       import { MemorySessionRevocationStore, MemoryTransactionStore } from 'neverlose-oidc';
+       import { testSessionRevocationStore, testTransactionStore } from 'neverlose-oidc/testing';
+       const cjs = createRequire(import.meta.url)('neverlose-oidc/testing');
+       assert.equal(typeof cjs.testTransactionStore, 'function');
+       assert.equal(typeof cjs.testSessionRevocationStore, 'function');
+       // The three matchers the suites use, on node:assert.
+       const matches = (actual, expected) =>
+         expected !== null && typeof expected === 'object'
+           ? Object.entries(expected).every(([k, v]) => actual != null && matches(actual[k], v))
+           : Object.is(actual, expected);
+       const expect = (actual) => ({
+         toBe: (expected) => assert.equal(actual, expected),
+         toEqual: (expected) => assert.deepEqual(actual, expected),
+         toMatchObject: (expected) => assert.ok(matches(actual, expected), JSON.stringify(actual)),
+       });
+       const test = { describe, it, expect };
+       testTransactionStore({ name: 'mine', test, open: ({ now }) => new MemoryTransactionStore({ now }) });
+       testSessionRevocationStore({ name: 'mine', test, open: ({ now }) => new MemorySessionRevocationStore({ now }) });`,
+    );
+    expect(result.stdout).toMatch(/# pass 13\b/);
+    expect(result.stdout).toMatch(/# fail 0\b/);
+  });
 });
