@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, request as forward, type Server } from 'node:http';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../../packages/redis/test/redis-server.js';
 import { locationOf, UserAgent } from '../providers/user-agent.js';
+import { startBalancer } from '../support/balancer.js';
 import { freePort } from '../support/ports.js';
 import type { Program } from '../support/program.js';
 import { createReadmeApp, type ReadmeApp, readmeFile } from '../support/readme-app.js';
@@ -18,7 +18,7 @@ let emulator: RunningEmulator;
 let redis: TestRedis;
 let app: ReadmeApp;
 const programs: Program[] = [];
-let balancer: Server;
+let balancer: { stop(): Promise<void> } | undefined;
 
 beforeAll(async () => {
   [emulator, redis] = await Promise.all([startEmulator({ port: 0 }), startRedis()]);
@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.allSettled(programs.map((program) => program.stop()));
-  await new Promise((resolve) => (balancer ? balancer.close(resolve) : resolve(undefined)));
+  await balancer?.stop();
   app?.remove();
   await redis?.stop();
   await emulator?.stop();
@@ -61,25 +61,10 @@ describe("the README's Hono wiring for several instances, run as written", () =>
     // Cookie header of the last one (what a thief copies).
     let target = 0;
     let lastCookie = '';
-    balancer = createServer((req, res) => {
+    balancer = await startBalancer(publicPort, (req) => {
       lastCookie = req.headers.cookie ?? '';
-      const upstream = forward(
-        {
-          host: '127.0.0.1',
-          port: ports[target],
-          path: req.url,
-          method: req.method,
-          headers: req.headers,
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.writeHead(502).end());
-      req.pipe(upstream);
+      return ports[target]!;
     });
-    await new Promise<void>((resolve) => balancer.listen(publicPort, '127.0.0.1', resolve));
 
     const browser = new UserAgent();
     const authorization = await browser.followUntilLeaving(`${publicUrl}/account`, publicUrl);

@@ -11,6 +11,7 @@ import { type NeverloseEnv, neverloseAuth, requireNeverloseUser } from 'neverlos
 import { PostgresSessionRevocationStore } from 'neverlose-postgres/oidc';
 import { RedisSessionRevocationStore } from 'neverlose-redis/oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cookiesOf } from '../../packages/oidc/test/support/cookies.js';
 import { startPostgres, type TestPostgres } from '../../packages/postgres/test/postgres-server.js';
 import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
 import { signInAtEmulator } from '../support/sign-in.js';
@@ -45,15 +46,6 @@ function instance(sessionRevocations: SessionRevocationStore) {
   app.use(neverloseAuth({ client, secret: SECRET, publicUrl: ORIGIN, sessionRevocations }));
   app.get('/me', requireNeverloseUser(), (c) => c.json({ csrf: c.var.neverloseCsrfToken }));
   return app;
-}
-
-/** `name=value` pairs of every Set-Cookie, as a Cookie header (deleted cookies left out). */
-function cookiesOf(response: Response): string {
-  return response.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(';')[0] as string)
-    .filter((pair) => !pair.endsWith('='))
-    .join('; ');
 }
 
 /**

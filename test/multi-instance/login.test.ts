@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, request as forward, type Server } from 'node:http';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
 import { type PostgresCluster, startPostgresCluster } from '../../scripts/postgres-cluster.mjs';
 import { locationOf, UserAgent } from '../providers/user-agent.js';
+import { startBalancer } from '../support/balancer.js';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/packed.js';
 import { freePort } from '../support/ports.js';
@@ -56,33 +56,18 @@ async function startDeployment(sessions: Sessions) {
   }
   // The "load balancer": the login starts on instance A, everything else goes to instance B.
   const routed: string[] = [];
-  const proxy: Server = createServer((req, res) => {
+  const proxy = await startBalancer(publicPort, (req) => {
     const path = new URL(req.url ?? '/', publicUrl).pathname;
     const target = path === LOGIN_PATH ? 0 : 1;
     routed.push(`${path} -> ${'AB'[target]}`);
-    const upstream = forward(
-      {
-        host: '127.0.0.1',
-        port: instances[target]!.port,
-        path: req.url,
-        method: req.method,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
+    return instances[target]!.port;
   });
-  await new Promise<void>((resolve) => proxy.listen(publicPort, '127.0.0.1', resolve));
   return {
     publicUrl,
     routed,
     async stop() {
       for (const instance of instances) instance.child.kill();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.stop();
       await emulator.stop();
     },
   };

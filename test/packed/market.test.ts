@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   installPacked,
+  NODE_TEST_API,
   type PackedProject,
   portableMarketEntries,
   repoRoot,
@@ -204,17 +205,7 @@ describe('every subpath entry of the packed tarball', () => {
        import { describe, it } from 'node:test';
        import { MemoryWebhookDedupStore, MemoryIdJournal, MemorySingleUseTokenStore } from 'neverlose-market';
        import { testIdJournal, testSingleUseTokenStore, testWebhookDedupStore } from 'neverlose-market/testing';
-       // The three matchers the suites use, on node:assert.
-       const matches = (actual, expected) =>
-         expected !== null && typeof expected === 'object'
-           ? Object.entries(expected).every(([k, v]) => actual != null && matches(actual[k], v))
-           : Object.is(actual, expected);
-       const expect = (actual) => ({
-         toBe: (expected) => assert.equal(actual, expected),
-         toEqual: (expected) => assert.deepEqual(actual, expected),
-         toMatchObject: (expected) => assert.ok(matches(actual, expected), JSON.stringify(actual)),
-       });
-       const test = { describe, it, expect };
+       ${NODE_TEST_API}
        testIdJournal({ name: 'a journal of my own', test, open: () => new MemoryIdJournal() });
        testWebhookDedupStore({ name: 'mine', test, open: ({ now }) => new MemoryWebhookDedupStore(now) });
        testSingleUseTokenStore({ name: 'mine', test, open: ({ now }) => new MemorySingleUseTokenStore(now) });`,

@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installPacked, type PackedProject, repoRoot, spawnNode } from '../support/packed.js';
+import {
+  installPacked,
+  NODE_TEST_API,
+  type PackedProject,
+  repoRoot,
+  spawnNode,
+} from '../support/packed.js';
 
 let project: PackedProject;
 
@@ -138,17 +144,7 @@ describe('neverlose-oidc and passport-neverlose installed from their packed tarb
        const cjs = createRequire(import.meta.url)('neverlose-oidc/testing');
        assert.equal(typeof cjs.testTransactionStore, 'function');
        assert.equal(typeof cjs.testSessionRevocationStore, 'function');
-       // The three matchers the suites use, on node:assert.
-       const matches = (actual, expected) =>
-         expected !== null && typeof expected === 'object'
-           ? Object.entries(expected).every(([k, v]) => actual != null && matches(actual[k], v))
-           : Object.is(actual, expected);
-       const expect = (actual) => ({
-         toBe: (expected) => assert.equal(actual, expected),
-         toEqual: (expected) => assert.deepEqual(actual, expected),
-         toMatchObject: (expected) => assert.ok(matches(actual, expected), JSON.stringify(actual)),
-       });
-       const test = { describe, it, expect };
+       ${NODE_TEST_API}
        testTransactionStore({ name: 'mine', test, open: ({ now }) => new MemoryTransactionStore({ now }) });
        testSessionRevocationStore({ name: 'mine', test, open: ({ now }) => new MemorySessionRevocationStore({ now }) });`,
     );

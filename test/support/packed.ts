@@ -121,3 +121,21 @@ export function spawnNode(
     child.stdin?.end(options.input ?? '');
   });
 }
+
+/**
+ * Source of a module's lines that make `test` (`describe`, `it` and `expect`) for the published
+ * contract suites on `node:test`, with the three matchers the suites use on `node:assert`: a user
+ * on a runner other than vitest writes the same. Needs `assert` (node:assert/strict), `describe`
+ * and `it` (node:test) imported.
+ */
+export const NODE_TEST_API = `
+  const matches = (actual, expected) =>
+    expected !== null && typeof expected === 'object'
+      ? Object.entries(expected).every(([k, v]) => actual != null && matches(actual[k], v))
+      : Object.is(actual, expected);
+  const expect = (actual) => ({
+    toBe: (expected) => assert.equal(actual, expected),
+    toEqual: (expected) => assert.deepEqual(actual, expected),
+    toMatchObject: (expected) => assert.ok(matches(actual, expected), JSON.stringify(actual)),
+  });
+  const test = { describe, it, expect };`;

@@ -13,8 +13,8 @@ import {
 import { PostgresSessionRevocationStore, PostgresTransactionStore } from '../src/oidc.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
 
-// The contract suites of `neverlose-market/testing` and `neverlose-oidc/testing`, on PostgreSQL: each test on fresh tables,
-// "reopen" a new pool on the same tables, as a restarted instance has.
+// The contract suites of `neverlose-market/testing` and `neverlose-oidc/testing`, on PostgreSQL:
+// each test on fresh tables, "reopen" a new pool on the same tables, as a restarted instance has.
 
 let db: TestPostgres;
 beforeAll(async () => {
@@ -25,72 +25,32 @@ afterAll(() => db?.stop());
 const test = { describe, it, expect };
 /** The tables each store was opened on, to open them again. */
 const tablesOf = new WeakMap<object, { tablePrefix: string }>();
-function opened<S extends object>(store: S, tables: { tablePrefix: string }): S {
-  tablesOf.set(store, tables);
-  return store;
+
+/** What every suite is given: `make` opens a store on fresh tables, and again on the same ones. */
+function stores<S extends object>(make: (tables: { tablePrefix: string }, now: () => number) => S) {
+  const opened = (tables: { tablePrefix: string }, now: () => number) => {
+    const store = make(tables, now);
+    tablesOf.set(store, tables);
+    return store;
+  };
+  return {
+    name: 'PostgreSQL',
+    test,
+    open: async ({ now }: { now: () => number }) => opened(await db.tables(), now),
+    reopen: (store: S, { now }: { now: () => number }) => opened(tablesOf.get(store)!, now),
+  };
 }
 
-testIdJournal({
-  name: 'PostgreSQL',
-  test,
-  open: async ({ now }) => {
-    const tables = await db.tables();
-    return opened(new PostgresIdJournal(db.pool(), { ...tables, now }), tables);
-  },
-  reopen: (journal, { now }) => {
-    const tables = tablesOf.get(journal)!;
-    return opened(new PostgresIdJournal(db.pool(), { ...tables, now }), tables);
-  },
-});
-
-testWebhookDedupStore({
-  name: 'PostgreSQL',
-  test,
-  open: async ({ now }) => {
-    const tables = await db.tables();
-    return opened(new PostgresWebhookDedupStore(db.pool(), { ...tables, now }), tables);
-  },
-  reopen: (store, { now }) => {
-    const tables = tablesOf.get(store)!;
-    return opened(new PostgresWebhookDedupStore(db.pool(), { ...tables, now }), tables);
-  },
-});
-
-testSingleUseTokenStore({
-  name: 'PostgreSQL',
-  test,
-  open: async ({ now }) => {
-    const tables = await db.tables();
-    return opened(new PostgresSingleUseTokenStore(db.pool(), { ...tables, now }), tables);
-  },
-  reopen: (store, { now }) => {
-    const tables = tablesOf.get(store)!;
-    return opened(new PostgresSingleUseTokenStore(db.pool(), { ...tables, now }), tables);
-  },
-});
-
-testTransactionStore({
-  name: 'PostgreSQL',
-  test,
-  open: async ({ now }) => {
-    const tables = await db.tables();
-    return opened(new PostgresTransactionStore(db.pool(), { ...tables, now }), tables);
-  },
-  reopen: (store, { now }) => {
-    const tables = tablesOf.get(store)!;
-    return opened(new PostgresTransactionStore(db.pool(), { ...tables, now }), tables);
-  },
-});
-
-testSessionRevocationStore({
-  name: 'PostgreSQL',
-  test,
-  open: async ({ now }) => {
-    const tables = await db.tables();
-    return opened(new PostgresSessionRevocationStore(db.pool(), { ...tables, now }), tables);
-  },
-  reopen: (store, { now }) => {
-    const tables = tablesOf.get(store)!;
-    return opened(new PostgresSessionRevocationStore(db.pool(), { ...tables, now }), tables);
-  },
-});
+testIdJournal(stores((tables, now) => new PostgresIdJournal(db.pool(), { ...tables, now })));
+testWebhookDedupStore(
+  stores((tables, now) => new PostgresWebhookDedupStore(db.pool(), { ...tables, now })),
+);
+testSingleUseTokenStore(
+  stores((tables, now) => new PostgresSingleUseTokenStore(db.pool(), { ...tables, now })),
+);
+testTransactionStore(
+  stores((tables, now) => new PostgresTransactionStore(db.pool(), { ...tables, now })),
+);
+testSessionRevocationStore(
+  stores((tables, now) => new PostgresSessionRevocationStore(db.pool(), { ...tables, now })),
+);

@@ -22,6 +22,7 @@ import {
   type NeverloseClient,
   NeverloseOidcError,
 } from '../../src/index.js';
+import { cookiesOf } from '../support/cookies.js';
 import { LOGIN_FAILURES } from '../support/login-failure-statuses.js';
 
 // Logins run against oidc-provider (OpenID Certified); the one that needs a provider breaking a
@@ -65,15 +66,6 @@ function appWith(options: Partial<NeverloseHonoOptions> = {}) {
   );
   app.post('/me', requireNeverloseUser(), (c) => c.text('ok'));
   return app;
-}
-
-/** `name=value` pairs of every Set-Cookie, as a Cookie header (deleted cookies left out). */
-function cookiesOf(response: Response): string {
-  return response.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(';')[0] as string)
-    .filter((pair) => !pair.endsWith('='))
-    .join('; ');
 }
 
 async function signIn(
