@@ -2,7 +2,7 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisClient } from '../src/index.js';
 import { RedisIdJournal, RedisSingleUseTokenStore, RedisWebhookDedupStore } from '../src/market.js';
-import { RedisTransactionStore } from '../src/oidc.js';
+import { RedisSessionRevocationStore, RedisTransactionStore } from '../src/oidc.js';
 import { startRedis, startRedisCluster, type TestRedis } from './redis-server.js';
 
 let single: Awaited<ReturnType<typeof startRedis>>;
@@ -41,7 +41,7 @@ const clients: { name: string; redis: () => TestRedis; make: () => Promise<Redis
 ];
 
 describe.each(clients)('every adapter, given $name as it is', ({ redis, make }) => {
-  it('journals an operation, dedups an event, spends a token and hands over a login', async () => {
+  it('journals an operation, dedups an event, spends a token, hands over a login and keeps a sign-out', async () => {
     const client = await make();
     const prefix = redis().prefix();
 
@@ -84,6 +84,11 @@ describe.each(clients)('every adapter, given $name as it is', ({ redis, make }) 
     await transactions.set('s', tx, 60_000);
     expect(await transactions.take('s')).toEqual({ state: 's' });
     expect(await transactions.take('s')).toBeUndefined();
+
+    const revocations = new RedisSessionRevocationStore(client, { prefix });
+    await revocations.revoke('session', Date.now() + 60_000);
+    expect(await revocations.isRevoked('session', Date.now())).toBe(true);
+    expect(await revocations.isRevoked('other', Date.now())).toBe(false);
   });
 });
 
@@ -111,6 +116,7 @@ describe('a client the adapters cannot use', () => {
       () => new RedisWebhookDedupStore(client as RedisClient),
       () => new RedisSingleUseTokenStore(client as RedisClient),
       () => new RedisTransactionStore(client as RedisClient),
+      () => new RedisSessionRevocationStore(client as RedisClient),
     ]) {
       expect(make).toThrow(
         expect.objectContaining({

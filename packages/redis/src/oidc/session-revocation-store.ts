@@ -26,6 +26,9 @@ if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
 end
 return 1`;
 
+// KEYS: the session's key. Whether it exists, asked of the master.
+const EXISTS_SCRIPT = `return redis.call('EXISTS', KEYS[1])`;
+
 /**
  * A `neverlose-oidc` {@link SessionRevocationStore} in Redis, so that a session signed out on one
  * instance no longer opens on any other: give every instance's `neverloseAuth` (neverlose-oidc/hono)
@@ -80,9 +83,9 @@ export class RedisSessionRevocationStore implements SessionRevocationStore {
    */
   async isRevoked(id: string, _issuedAt: number): Promise<boolean> {
     const key = this.#key(id);
-    // Asked of the master (not marked read-only, which a cluster client may send to a replica):
-    // a sign-out just written is seen at once.
-    const reply = await this.#commands.send(key, ['EXISTS', key], false);
+    // A script, which every client sends to the master (a plain EXISTS may go to a replica under
+    // ioredis's scaleReads): a sign-out just written is seen at once.
+    const reply = await evalScript(this.#commands, EXISTS_SCRIPT, [key], []);
     return reply === 1 || reply === 1n;
   }
 

@@ -127,7 +127,9 @@ export interface NeverloseHonoOptions {
   /**
    * Where signed-out sessions are remembered until they expire: signing out revokes the session,
    * so a copy of its cookie taken before (another tab, a stolen cookie) no longer opens. Several
-   * instances must share one (see {@link SessionRevocationStore}); each call has 5 seconds to answer,
+   * instances must share one: `RedisSessionRevocationStore` (neverlose-redis/oidc),
+   * `PostgresSessionRevocationStore` (neverlose-postgres/oidc) or your own (see
+   * {@link SessionRevocationStore}); each call has 5 seconds to answer,
    * after which the request is answered 503 `ERR_SESSION_STORE` (never signed in by default).
    *
    * @defaultValue a {@link MemorySessionRevocationStore}: one instance only
