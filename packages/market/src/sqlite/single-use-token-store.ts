@@ -1,6 +1,6 @@
 import type { SingleUseTokenStore } from '../reseller/single-use-token-store.js';
 import {
-  openDatabase,
+  openSqliteStore,
   type SqliteDatabase,
   type SqliteExpiringStoreOptions,
   type SqliteStatement,
@@ -29,17 +29,20 @@ const SWEEP_EVERY = 256;
  * const order = await verifyResellerToken(token, apiKey, { integrationId: 100, singleUseStore: tokens });
  * ```
  */
-export async function openSqliteSingleUseTokenStore(
+export function openSqliteSingleUseTokenStore(
   filename: string,
   options: SqliteSingleUseTokenStoreOptions = {},
 ): Promise<SqliteSingleUseTokenStore> {
-  const { db, table } = await openDatabase(filename, options, 'neverlose_reseller_tokens', true);
-  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
-    token_id TEXT PRIMARY KEY,
-    expires_at REAL NOT NULL
-  ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at);`);
-  return new SqliteSingleUseTokenStore(db, table, options.now ?? Date.now);
+  return openSqliteStore(filename, options, {
+    table: 'neverlose_reseller_tokens',
+    expiring: true,
+    schema: (table) => `CREATE TABLE IF NOT EXISTS ${table} (
+      token_id TEXT PRIMARY KEY,
+      expires_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at);`,
+    create: (db, table, now) => new SqliteSingleUseTokenStore(db, table, now),
+  });
 }
 
 /** A durable {@link SingleUseTokenStore} in SQLite; open it with {@link openSqliteSingleUseTokenStore}. */
