@@ -14,8 +14,9 @@ const SWEEP_EVERY = 256;
 
 /**
  * Opens (or creates) a durable {@link SingleUseTokenStore} in an SQLite file, through `node:sqlite`
- * (Node.js 22.13+, Bun, Deno) or the optional peer dependency `better-sqlite3` (12.x): a consumed reseller checkout token stays consumed across
- * restarts, until the last instant a verifier accepts it. `consume` is one insert into a primary
+ * (Node.js 22.13+, Bun, Deno) or the optional peer dependency `better-sqlite3` (12.x): a reseller
+ * checkout token `acceptResellerOrder` recorded stays recorded across restarts, until the last
+ * instant a verifier accepts it, so a retry resumes its order. `consume` is one insert into a primary
  * key, atomic across processes sharing the file. The file may also hold the journal and the dedup
  * store.
  *
@@ -26,7 +27,7 @@ const SWEEP_EVERY = 256;
  * @example
  * ```ts
  * const tokens = await openSqliteSingleUseTokenStore('market.db');
- * const order = await verifyResellerToken(token, apiKey, { integrationId: 100, singleUseStore: tokens });
+ * const { order, resumed } = await acceptResellerOrder(token, apiKey, { integrationId: 100, store: tokens });
  * ```
  */
 export function openSqliteSingleUseTokenStore(

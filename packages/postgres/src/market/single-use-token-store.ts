@@ -22,14 +22,16 @@ const SKEW_SECONDS = 300;
 
 /**
  * A `neverlose-market` {@link SingleUseTokenStore} in PostgreSQL: `consume` is one
- * `INSERT ... ON CONFLICT DO NOTHING` on the token's primary key, so a reseller checkout token is
- * fulfilled once however many instances see it, before and after a restart. A spent token is
- * remembered until `expiresAt` plus five minutes, then deleted by the store itself.
+ * `INSERT ... ON CONFLICT DO NOTHING` on the token's primary key, so of all the instances that
+ * accept one reseller checkout token (`acceptResellerOrder`), before and after a restart, one
+ * records it first and the others resume its order. A recorded token is remembered until
+ * `expiresAt` plus five minutes, then deleted by the store itself.
  *
  * @example
  * ```ts
- * const order = await verifyResellerToken(token, apiKey, {
- *   singleUseStore: new PostgresSingleUseTokenStore(pool),
+ * const { order, resumed } = await acceptResellerOrder(token, apiKey, {
+ *   integrationId: 100,
+ *   store: new PostgresSingleUseTokenStore(pool),
  * });
  * ```
  */

@@ -10,14 +10,15 @@ const GRACE_SECONDS = 300;
 
 /**
  * A `neverlose-market` {@link SingleUseTokenStore} in Redis: `SET NX` is atomic across instances,
- * so a reseller checkout token is fulfilled once however many instances see it. Each token is one
- * key, so on Redis Cluster tokens spread over every master.
+ * so of all the instances that accept one reseller checkout token (`acceptResellerOrder`), one
+ * records it first and the others resume its order. Each token is one key, so on Redis Cluster
+ * tokens spread over every master.
  *
  * @example
  * ```ts
- * const order = await verifyResellerToken(token, apiKey, {
+ * const { order, resumed } = await acceptResellerOrder(token, apiKey, {
  *   integrationId: 100,
- *   singleUseStore: new RedisSingleUseTokenStore(redis),
+ *   store: new RedisSingleUseTokenStore(redis),
  * });
  * ```
  */
