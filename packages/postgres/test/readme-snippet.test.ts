@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { MarketClient } from 'neverlose-market/client';
+import type { AcceptedResellerOrder } from 'neverlose-market/reseller';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fetchToEmulator, transferWebhook } from '../../../test/support/market-api.js';
@@ -17,7 +18,7 @@ let database: string;
 let snippet: {
   market: MarketClient;
   webhooks: (request: Request) => Promise<Response>;
-  checkout: (token: string) => Promise<{ tokenId: string }>;
+  checkout: (token: string) => Promise<AcceptedResellerOrder>;
   pool: pg.Pool;
 };
 let app: pg.Pool;

@@ -1,4 +1,4 @@
-import { JournalError, unknownEntry } from '../journal/errors.js';
+import { JournalError } from '../journal/errors.js';
 import type {
   IdJournal,
   JournalCompletion,
@@ -119,10 +119,7 @@ export class SqliteIdJournal implements IdJournal {
         | { key: string; method: string }
         | undefined;
       if (owner) {
-        throw new JournalError(
-          'ERR_JOURNAL_ID_REUSED',
-          `Request id ${entry.requestId} already belongs to the ${owner.method} of key ${JSON.stringify(owner.key)}.`,
-        );
+        throw JournalError.idReused(entry.requestId, owner);
       }
       const now = Date.now();
       this.#insert.run(
@@ -189,7 +186,7 @@ export class SqliteIdJournal implements IdJournal {
       ref?.key,
       ref?.method,
     );
-    if (changes === 0 && this.get(ref) === undefined) throw unknownEntry(ref);
+    if (changes === 0 && this.get(ref) === undefined) throw JournalError.unknownKey(ref);
   }
 }
 

@@ -162,10 +162,10 @@ export class PostgresIdJournal implements IdJournal {
       const [owner] = await run(`SELECT key, method FROM ${this.#table} WHERE request_id = $1`, [
         entry.requestId,
       ]);
-      throw new JournalError(
-        'ERR_JOURNAL_ID_REUSED',
-        `Request id ${entry.requestId} already belongs to the ${String(owner?.['method'])} of key ${JSON.stringify(owner?.['key'])}.`,
-      );
+      throw JournalError.idReused(entry.requestId, {
+        method: String(owner?.['method']),
+        key: owner?.['key'] as string,
+      });
     }
     return { created: false, entry: toEntry(existing) };
   }
@@ -176,7 +176,8 @@ export class PostgresIdJournal implements IdJournal {
     completion: JournalCompletion | null,
     failure: JournalFailure | null,
   ): Promise<void> {
-    if (typeof ref?.key !== 'string' || typeof ref.method !== 'string') throw unknownKey(ref);
+    if (typeof ref?.key !== 'string' || typeof ref.method !== 'string')
+      throw JournalError.unknownKey(ref);
     await this.#core.write(async (deadline) => {
       const values = [
         ref.key,
@@ -198,7 +199,7 @@ export class PostgresIdJournal implements IdJournal {
           values,
           deadline,
         );
-        if (row?.['known'] !== true) throw unknownKey(ref);
+        if (row?.['known'] !== true) throw JournalError.unknownKey(ref);
         return;
       }
       await this.#db.transaction(async (tx) => {
@@ -209,17 +210,10 @@ export class PostgresIdJournal implements IdJournal {
           `SELECT 1 FROM ${this.#table} WHERE key = $1 AND method = $2`,
           [ref.key, ref.method],
         );
-        if (known.rows.length === 0) throw unknownKey(ref);
+        if (known.rows.length === 0) throw JournalError.unknownKey(ref);
       }, deadline);
     });
   }
-}
-
-function unknownKey(ref: JournalRef | undefined): JournalError {
-  return new JournalError(
-    'ERR_JOURNAL_UNKNOWN_KEY',
-    `No journal entry for the ${String(ref?.method)} of key ${JSON.stringify(ref?.key)}.`,
-  );
 }
 
 function checkEntry(entry: NewJournalEntry): void {

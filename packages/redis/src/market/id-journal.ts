@@ -175,10 +175,7 @@ export class RedisIdJournal implements IdJournal {
     )) as [string, unknown?];
     if (reply[0] === 'absent') {
       const [method, ...key] = String(owner).split(':');
-      throw new JournalError(
-        'ERR_JOURNAL_ID_REUSED',
-        `Request id ${entry.requestId} already belongs to the ${method} of key ${JSON.stringify(key.join(':'))}.`,
-      );
+      throw JournalError.idReused(entry.requestId, { method, key: key.join(':') });
     }
     const found = toEntry(reply[1]);
     // The entry already existed with another id: this id was never used, give it back.
@@ -249,10 +246,7 @@ export class RedisIdJournal implements IdJournal {
       [state, field, JSON.stringify(value), Date.now(), memberOf(ref)],
     );
     if (reply === 'missing') {
-      throw new JournalError(
-        'ERR_JOURNAL_UNKNOWN_KEY',
-        `No journal entry for the ${String(ref?.method)} of key ${JSON.stringify(ref?.key)}.`,
-      );
+      throw JournalError.unknownKey(ref);
     }
   }
 
