@@ -1,17 +1,11 @@
 #!/usr/bin/env node
 // Thin launcher so the bin exists before the first build; the CLI itself lives in dist/.
-import('../dist/cli/main.js')
-  .then((cli) => cli.run(process.argv.slice(2)))
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((error) => {
-    if (error && error.code === 'ERR_MODULE_NOT_FOUND') {
-      process.stderr.write(
-        'neverlose-emulator: the package is not built yet; run `pnpm build` first.\n',
-      );
-    } else {
-      process.stderr.write(`neverlose-emulator: ${error?.message ? error.message : error}\n`);
-    }
+import('../dist/cli/main.js').then(
+  (cli) => cli.main(),
+  (error) => {
+    const unbuilt = error?.code === 'ERR_MODULE_NOT_FOUND';
+    const reason = unbuilt ? 'the package is not built yet; run `pnpm build` first.' : error;
+    process.stderr.write(`neverlose-emulator: ${reason?.message ?? reason}\n`);
     process.exitCode = 2;
-  });
+  },
+);

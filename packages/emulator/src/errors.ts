@@ -1,9 +1,4 @@
-/** Brands errors of every loaded copy of this package (ESM and CommonJS may both be loaded). */
-const brand = Symbol.for('neverlose-emulator.error');
-
-// shared: the address of every package's error reference.
-const ERRORS_DOC =
-  'https://github.com/neverlose-toolkit/neverlose-toolkit/blob/main/docs/errors.md';
+import { brandErrors, CodedError } from '@neverlose-toolkit/internal/errors';
 
 /**
  * Codes of {@link EmulatorError}.
@@ -27,26 +22,7 @@ export type EmulatorErrorCode =
  * Every error this package throws is an {@link EmulatorError} with a stable `code`.
  * Switch on `error.code` (see {@link isEmulatorError}) rather than relying on `instanceof`.
  */
-export class EmulatorError extends Error {
-  /** A stable, machine-readable code, such as `ERR_INVALID_OPTION`. */
-  readonly code: EmulatorErrorCode;
-
-  constructor(code: EmulatorErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = 'EmulatorError';
-  }
-
-  /** The entry of `code` in the error reference: what it means and what to do. */
-  get docUrl(): string {
-    return `${ERRORS_DOC}#${this.code.toLowerCase()}`;
-  }
-}
-Object.defineProperty(EmulatorError.prototype, brand, { value: true });
+export class EmulatorError extends CodedError<EmulatorErrorCode> {}
 
 /** True for any error thrown by this package, whichever loaded copy of it threw. */
-export function isEmulatorError(error: unknown): error is EmulatorError {
-  return (
-    typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
-  );
-}
+export const isEmulatorError = brandErrors(EmulatorError, 'neverlose-emulator.error');

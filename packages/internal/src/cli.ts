@@ -29,6 +29,24 @@ export function processIo(): CliIo {
   };
 }
 
+/**
+ * Runs a command line as its bin does: `run` with the process's arguments (and its own default
+ * `io`, the process's), its answer as the exit code; anything it throws is one line on stderr, `<bin>: <message>`, and exit code 2.
+ *
+ * @example
+ * ```ts
+ * export const main = () => launch('nl-market', run); // bin: import('../dist/cli/main.js').then((cli) => cli.main())
+ * ```
+ */
+export async function launch(bin: string, run: (argv: string[]) => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await run(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${bin}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT_USAGE;
+  }
+}
+
 /** The flags a command accepts (`node:util` `parseArgs` options). */
 export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 /** The parsed flags, by name, typed after the options. */

@@ -1,14 +1,4 @@
-/** Brands errors of every loaded copy of this package (ESM and CommonJS may both be loaded). */
-const brand = Symbol.for('neverlose-postgres.error');
-
-// shared: the address of every package's error reference.
-const ERRORS_DOC =
-  'https://github.com/neverlose-toolkit/neverlose-toolkit/blob/main/docs/errors.md';
-/**
- * Marks a store failure for every Neverlose package (`neverlose-market`'s `isStoreFailure`): the
- * store could not do its part now, so a webhook is answered 503 with `Retry-After`.
- */
-const storeFailure = Symbol.for('neverlose.store-failure');
+import { brandErrors, CodedError, markStoreFailures } from '@neverlose-toolkit/internal/errors';
 
 /**
  * Stable codes of {@link NeverlosePostgresError}. Switch on them; the messages may change.
@@ -52,16 +42,6 @@ export type NeverlosePostgresErrorCode =
   | 'ERR_POSTGRES_DRIVER_UNAVAILABLE'
   | 'ERR_TRANSACTION_STORE_FULL';
 
-/** The codes that mean "the store cannot do its part now" (see `isStoreFailure`). */
-const STORE_FAILURES: ReadonlySet<NeverlosePostgresErrorCode> = new Set([
-  'ERR_POSTGRES_UNAVAILABLE',
-  'ERR_POSTGRES_TIMEOUT',
-  'ERR_POSTGRES_READ_ONLY',
-  'ERR_POSTGRES_AUTH',
-  'ERR_POSTGRES_NOT_MIGRATED',
-  'ERR_POSTGRES_NOT_DURABLE',
-]);
-
 /**
  * Every error of this package (journal refusals keep `neverlose-market`'s `JournalError` codes).
  *
@@ -76,31 +56,20 @@ const STORE_FAILURES: ReadonlySet<NeverlosePostgresErrorCode> = new Set([
  * }
  * ```
  */
-export class NeverlosePostgresError extends Error {
-  /** A stable, machine-readable code, such as `ERR_POSTGRES_NOT_MIGRATED`. */
-  readonly code: NeverlosePostgresErrorCode;
-
-  constructor(code: NeverlosePostgresErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = 'NeverlosePostgresError';
-  }
-
-  /** The entry of `code` in the error reference: what it means and what to do. */
-  get docUrl(): string {
-    return `${ERRORS_DOC}#${this.code.toLowerCase()}`;
-  }
-
-  /** @internal Read by `neverlose-market`'s `isStoreFailure`. */
-  get [storeFailure](): boolean {
-    return STORE_FAILURES.has(this.code);
-  }
-}
-Object.defineProperty(NeverlosePostgresError.prototype, brand, { value: true });
+export class NeverlosePostgresError extends CodedError<NeverlosePostgresErrorCode> {}
 
 /** True for an error of this package, whichever loaded copy threw it. */
-export function isNeverlosePostgresError(error: unknown): error is NeverlosePostgresError {
-  return (
-    typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
-  );
-}
+export const isNeverlosePostgresError = brandErrors(
+  NeverlosePostgresError,
+  'neverlose-postgres.error',
+);
+
+// The codes that mean "the store cannot do its part now" (see `isStoreFailure`).
+markStoreFailures(NeverlosePostgresError, [
+  'ERR_POSTGRES_UNAVAILABLE',
+  'ERR_POSTGRES_TIMEOUT',
+  'ERR_POSTGRES_READ_ONLY',
+  'ERR_POSTGRES_AUTH',
+  'ERR_POSTGRES_NOT_MIGRATED',
+  'ERR_POSTGRES_NOT_DURABLE',
+]);

@@ -1,5 +1,5 @@
 import { MarketClient } from 'neverlose-market/client';
-import { verifyResellerToken } from 'neverlose-market/reseller';
+import { acceptResellerOrder } from 'neverlose-market/reseller';
 import { createWebhookHandler } from 'neverlose-market/webhooks';
 import {
   RedisIdJournal,
@@ -34,10 +34,10 @@ export const webhooks = createWebhookHandler({
   onEvent: (event) => console.log('paid:', event.kind, event.uniqueId),
 });
 
-// Reseller checkout: a token is fulfilled once.
-const tokens = new RedisSingleUseTokenStore(redis);
+// Reseller checkout: an order is recorded before delivery, and a retry of its token resumes it.
+const orders = new RedisSingleUseTokenStore(redis);
 export const checkout = (token: string) =>
-  verifyResellerToken(token, apiKey, { integrationId: 100, singleUseStore: tokens });
+  acceptResellerOrder(token, apiKey, { integrationId: 100, store: orders });
 
 // Login with Neverlose: a login started on one instance completes on another.
 export const transactions = new RedisTransactionStore(redis, { maxEntries: 100_000 });

@@ -1,3 +1,5 @@
+import { brandErrors, CodedError, markStoreFailures } from '@neverlose-toolkit/internal/errors';
+
 /**
  * Codes of {@link NeverloseRedisError}.
  *
@@ -27,50 +29,17 @@ export type NeverloseRedisErrorCode =
   | 'ERR_REDIS_UNSUPPORTED_CLIENT'
   | 'ERR_REDIS_UNEXPECTED_REPLY';
 
-const brand = Symbol.for('neverlose-redis.error');
+/** An adapter was misconfigured, Redis failed, or it answered something it cannot have meant. */
+export class NeverloseRedisError extends CodedError<NeverloseRedisErrorCode> {}
 
-// shared: the address of every package's error reference.
-const ERRORS_DOC =
-  'https://github.com/neverlose-toolkit/neverlose-toolkit/blob/main/docs/errors.md';
-/**
- * Marks a store failure for every Neverlose package (`neverlose-market`'s `isStoreFailure`): the
- * store could not do its part now, so a webhook is answered 503 with `Retry-After`.
- */
-const storeFailure = Symbol.for('neverlose.store-failure');
+/** True for an error of this package, whichever loaded copy threw it. */
+export const isNeverloseRedisError = brandErrors(NeverloseRedisError, 'neverlose-redis.error');
 
-const STORE_FAILURES: ReadonlySet<NeverloseRedisErrorCode> = new Set([
+// The codes that mean "the store cannot do its part now" (see `isStoreFailure`).
+markStoreFailures(NeverloseRedisError, [
   'ERR_REDIS_UNAVAILABLE',
   'ERR_REDIS_TIMEOUT',
   'ERR_REDIS_READ_ONLY',
   'ERR_REDIS_AUTH',
   'ERR_REDIS_NOT_REPLICATED',
 ]);
-
-/** An adapter was misconfigured, Redis failed, or it answered something it cannot have meant. */
-export class NeverloseRedisError extends Error {
-  readonly code: NeverloseRedisErrorCode;
-
-  constructor(code: NeverloseRedisErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = 'NeverloseRedisError';
-  }
-
-  /** The entry of `code` in the error reference: what it means and what to do. */
-  get docUrl(): string {
-    return `${ERRORS_DOC}#${this.code.toLowerCase()}`;
-  }
-
-  /** @internal Read by `neverlose-market`'s `isStoreFailure`. */
-  get [storeFailure](): boolean {
-    return STORE_FAILURES.has(this.code);
-  }
-}
-Object.defineProperty(NeverloseRedisError.prototype, brand, { value: true });
-
-/** True for an error of this package, whichever loaded copy threw it. */
-export function isNeverloseRedisError(error: unknown): error is NeverloseRedisError {
-  return (
-    typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
-  );
-}

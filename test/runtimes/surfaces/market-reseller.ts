@@ -1,5 +1,9 @@
-// neverlose-market/reseller: verifyResellerToken on a token the emulator issued.
-import { MemorySingleUseTokenStore, verifyResellerToken } from 'neverlose-market/reseller';
+// neverlose-market/reseller: verifyResellerToken and acceptResellerOrder on a token the emulator issued.
+import {
+  acceptResellerOrder,
+  MemorySingleUseTokenStore,
+  verifyResellerToken,
+} from 'neverlose-market/reseller';
 import { assert, surface } from '../harness.js';
 
 export default surface('market reseller', (check) => {
@@ -14,7 +18,7 @@ export default surface('market reseller', (check) => {
     assert.ok(/^[0-9a-f]{64}$/.test(order.tokenId), 'a SHA-256 hex tokenId');
   });
 
-  check('refuses another key, another integration and a replay, each with its code', async (c) => {
+  check('refuses another key and another integration, each with its code', async (c) => {
     const { checkoutToken, resellerKey, integrationId } = c.emulator;
     await assert.refuses(
       () => verifyResellerToken(checkoutToken, 'another-key', { integrationId }),
@@ -26,12 +30,17 @@ export default surface('market reseller', (check) => {
       'ERR_RESELLER_TOKEN_WRONG_INTEGRATION',
       'another integration',
     );
-    const singleUseStore = new MemorySingleUseTokenStore();
-    await verifyResellerToken(checkoutToken, resellerKey, { integrationId, singleUseStore });
-    await assert.refuses(
-      () => verifyResellerToken(checkoutToken, resellerKey, { integrationId, singleUseStore }),
-      'ERR_RESELLER_TOKEN_REPLAYED',
-      'a replay',
-    );
   });
+
+  check(
+    'acceptResellerOrder records the order once and resumes a retry of its token',
+    async (c) => {
+      const { checkoutToken, resellerKey, integrationId } = c.emulator;
+      const store = new MemorySingleUseTokenStore();
+      const first = await acceptResellerOrder(checkoutToken, resellerKey, { integrationId, store });
+      const retry = await acceptResellerOrder(checkoutToken, resellerKey, { integrationId, store });
+      assert.ok(!first.resumed && retry.resumed, 'the first acceptance, then a resumed retry');
+      assert.ok(retry.order.tokenId === first.order.tokenId, 'the same order');
+    },
+  );
 });

@@ -2,6 +2,7 @@ import {
   type CliIo,
   EXIT_FAILED,
   EXIT_USAGE,
+  launch,
   processIo,
   UsageError,
 } from '@neverlose-toolkit/internal/cli';
@@ -42,3 +43,6 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
 }
 
 export { LISTEN_HELP, START_HELP, TRIGGER_HELP };
+
+/** The bin's entry: {@link run} with the process's arguments, its exit code the process's. */
+export const main = (): Promise<void> => launch('neverlose-emulator', run);

@@ -94,3 +94,34 @@ export async function readTextArgument(path: string, io: CliIo): Promise<string>
     );
   }
 }
+
+/** The flags of the account a command calls the API as (`call`, `prices push`). */
+export const ACCOUNT_FLAGS = {
+  'user-id': { type: 'string' },
+  secret: { type: 'string' },
+  'base-url': { type: 'string' },
+  'legacy-endpoint': { type: 'boolean' },
+} as const;
+
+/** The values of {@link ACCOUNT_FLAGS} as parsed. */
+export interface AccountFlagValues {
+  readonly 'user-id'?: string | undefined;
+  readonly secret?: string | undefined;
+  readonly 'base-url'?: string | undefined;
+  readonly 'legacy-endpoint'?: boolean | undefined;
+}
+
+/**
+ * The account a command calls the API as: the user id, secret and API root from their flags, else
+ * from the environment (`NEVERLOSE_USER_ID`, `NEVERLOSE_API_KEY`, `NEVERLOSE_MARKET_URL`).
+ */
+export function resolveAccount(
+  values: AccountFlagValues,
+  io: CliIo,
+): { userId: number | bigint; secret: string; baseUrl: string | undefined } {
+  return {
+    baseUrl: resolveBaseUrl(values['base-url'], values['legacy-endpoint'], io),
+    userId: resolveUserId(values['user-id'], io),
+    secret: resolveSecret(values.secret, io),
+  };
+}

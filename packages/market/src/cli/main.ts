@@ -1,4 +1,4 @@
-import { answerHelpOrVersion, EXIT_OK, EXIT_USAGE } from '@neverlose-toolkit/internal/cli';
+import { answerHelpOrVersion, EXIT_OK, EXIT_USAGE, launch } from '@neverlose-toolkit/internal/cli';
 import manifest from '../../package.json' with { type: 'json' };
 import { callCommand, callHelp } from './commands/call.js';
 import { pricesCommand, pricesHelp } from './commands/prices.js';
@@ -96,3 +96,6 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
 function oneLine(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The bin's entry: {@link run} with the process's arguments, its exit code the process's. */
+export const main = (): Promise<void> => launch('nl-market', run);

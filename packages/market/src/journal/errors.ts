@@ -17,13 +17,24 @@ export type JournalErrorCode =
   | 'ERR_JOURNAL_UNKNOWN_KEY'
   | 'ERR_JOURNAL_CORRUPT';
 
-/** The id journal refused an operation or could not be opened. */
-export class JournalError extends NeverloseMarketError<JournalErrorCode> {}
+/**
+ * The id journal refused an operation or could not be opened. A journal of your own throws the
+ * refusals its contract names with {@link JournalError.idReused} and {@link JournalError.unknownKey}.
+ */
+export class JournalError extends NeverloseMarketError<JournalErrorCode> {
+  /** `ERR_JOURNAL_ID_REUSED`: `begin` of `requestId`, which the entry of `owner` already has. */
+  static idReused(requestId: string, owner: Partial<JournalRef> | undefined): JournalError {
+    return new JournalError(
+      'ERR_JOURNAL_ID_REUSED',
+      `Request id ${requestId} already belongs to the ${String(owner?.method)} of key ${JSON.stringify(owner?.key)}.`,
+    );
+  }
 
-/** @internal `complete`/`fail` of an entry the journal never began. */
-export function unknownEntry(ref: JournalRef): JournalError {
-  return new JournalError(
-    'ERR_JOURNAL_UNKNOWN_KEY',
-    `No journal entry for the ${String(ref?.method)} of key ${JSON.stringify(ref?.key)}.`,
-  );
+  /** `ERR_JOURNAL_UNKNOWN_KEY`: `complete` or `fail` of an entry the journal never began. */
+  static unknownKey(ref: Partial<JournalRef> | undefined): JournalError {
+    return new JournalError(
+      'ERR_JOURNAL_UNKNOWN_KEY',
+      `No journal entry for the ${String(ref?.method)} of key ${JSON.stringify(ref?.key)}.`,
+    );
+  }
 }

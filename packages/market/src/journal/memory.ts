@@ -1,4 +1,4 @@
-import { JournalError, unknownEntry } from './errors.js';
+import { JournalError } from './errors.js';
 import type {
   IdJournal,
   JournalCompletion,
@@ -26,10 +26,7 @@ export class MemoryIdJournal implements IdJournal {
     if (existing) return { created: false, entry: existing };
     const owner = this.#refsById.get(entry.requestId);
     if (owner !== undefined) {
-      throw new JournalError(
-        'ERR_JOURNAL_ID_REUSED',
-        `Request id ${entry.requestId} already belongs to the ${owner.method} of key ${JSON.stringify(owner.key)}.`,
-      );
+      throw JournalError.idReused(entry.requestId, owner);
     }
     const now = Date.now();
     const created: JournalEntry = { ...entry, state: 'pending', createdAt: now, updatedAt: now };
@@ -56,7 +53,7 @@ export class MemoryIdJournal implements IdJournal {
 
   #update(ref: JournalRef, change: Partial<JournalEntry>): void {
     const entry = this.#entries.get(slot(ref));
-    if (!entry) throw unknownEntry(ref);
+    if (!entry) throw JournalError.unknownKey(ref);
     if (entry.state !== 'pending') return;
     this.#entries.set(slot(ref), { ...entry, ...change, updatedAt: Date.now() });
   }

@@ -7,8 +7,7 @@ import {
 } from './verify-token.js';
 
 /** Options of {@link acceptResellerOrder}. */
-export interface AcceptResellerOrderOptions
-  extends Omit<VerifyResellerTokenOptions, 'singleUseStore'> {
+export interface AcceptResellerOrderOptions extends VerifyResellerTokenOptions {
   /**
    * Where accepted orders are recorded, by token id, before they are fulfilled. It must outlive a
    * restart: `openSqliteSingleUseTokenStore(file)` on one instance, `RedisSingleUseTokenStore` or
@@ -48,8 +47,8 @@ export interface AcceptedResellerOrder {
  * @param token The `nl_purchase` query parameter.
  * @param apiKey Your Neverlose market API key.
  * @param options `integrationId` and `store` are required.
- * @throws {ResellerTokenError} the codes of {@link verifyResellerToken} (never
- *   `ERR_RESELLER_TOKEN_REPLAYED`), and `ERR_INVALID_OPTION` without a `store`.
+ * @throws {ResellerTokenError} the codes of {@link verifyResellerToken} (a retry is resumed, never
+ *   refused), and `ERR_INVALID_OPTION` without a `store`.
  *   A store that fails throws its own error, before anything is delivered.
  *
  * @example
@@ -71,7 +70,22 @@ export async function acceptResellerOrder(
       '"store" is required: a SingleUseTokenStore that records accepted orders across restarts (openSqliteSingleUseTokenStore, RedisSingleUseTokenStore, PostgresSingleUseTokenStore).',
     );
   }
-  const { order, rememberUntil } = await verifyOrder(token, apiKey, options);
+  const { order, rememberUntil } = await verifyOrder(
+    token,
+    apiKey,
+    options,
+    ACCEPT_OPTIONS,
+    'acceptResellerOrder',
+  );
   const first = await store.consume(order.tokenId, rememberUntil);
   return { order, resumed: !first };
 }
+
+/** Every option of {@link acceptResellerOrder} (a key missing here does not compile). */
+const ACCEPT_OPTIONS = Object.keys({
+  integrationId: true,
+  clockToleranceSeconds: true,
+  maxLifetimeSeconds: true,
+  currentDate: true,
+  store: true,
+} satisfies Record<keyof AcceptResellerOrderOptions, true>);

@@ -15,8 +15,8 @@ import { NeverloseMarketError } from '../errors/base.js';
  *   the same bytes and would verify; only the one a JWT library writes is accepted, so one order has
  *   one token.
  * - `ERR_RESELLER_TOKEN_LIFETIME_TOO_LONG`: `exp - iat` is longer than `maxLifetimeSeconds`.
- * - `ERR_RESELLER_TOKEN_REPLAYED`: the single-use store has seen this token already.
- * - `ERR_INVALID_OPTION`: an empty API key, no `integrationId`, or a bad option.
+ * - `ERR_INVALID_OPTION`: an empty API key, no `integrationId` (or no `store` for
+ *   `acceptResellerOrder`), an unknown option, or a bad one.
  */
 export type ResellerTokenErrorCode =
   | 'ERR_RESELLER_TOKEN_EXPIRED'
@@ -27,7 +27,6 @@ export type ResellerTokenErrorCode =
   | 'ERR_RESELLER_TOKEN_MALFORMED'
   | 'ERR_RESELLER_TOKEN_NON_CANONICAL'
   | 'ERR_RESELLER_TOKEN_LIFETIME_TOO_LONG'
-  | 'ERR_RESELLER_TOKEN_REPLAYED'
   | 'ERR_INVALID_OPTION';
 
 /** A reseller checkout token was rejected; do not fulfil the order. */

@@ -1,7 +1,8 @@
 import type { Awaitable } from '../journal/journal.js';
 
 /**
- * Remembers fulfilled reseller tokens so one cannot be fulfilled twice.
+ * Records accepted reseller checkout tokens for `acceptResellerOrder`: the first acceptance of a
+ * token is told from a retry of it, which resumes the order instead of taking a second payment.
  *
  * The contract every implementation keeps:
  * - `consume` is atomic across every process sharing the store (a Redis `SET NX`, a unique index):
@@ -9,7 +10,7 @@ import type { Awaitable } from '../journal/journal.js';
  * - A consumed id is remembered at least until `expiresAt`, which is the last instant any verifier
  *   accepts the token (its `exp` plus the verifier's clock tolerance), not merely its `exp`:
  *   forgetting it earlier lets the same token be accepted a second time. It may be forgotten after.
- * - The id is opaque: {@link verifyResellerToken} passes one canonical id per token, however the
+ * - The id is opaque: `acceptResellerOrder` passes one canonical id per token, however the
  *   token was spelled.
  */
 export interface SingleUseTokenStore {
@@ -30,7 +31,7 @@ export interface SingleUseTokenStore {
  * @example
  * ```ts
  * const used = new MemorySingleUseTokenStore();
- * const order = await verifyResellerToken(token, apiKey, { integrationId: 100, singleUseStore: used });
+ * const { order, resumed } = await acceptResellerOrder(token, apiKey, { integrationId: 100, store: used });
  * ```
  */
 export class MemorySingleUseTokenStore implements SingleUseTokenStore {

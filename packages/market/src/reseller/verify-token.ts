@@ -1,8 +1,8 @@
+import { unknownOptionKey } from '@neverlose-toolkit/internal/option-keys';
 import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import { daysOfCnt, type PlanCnt, type PlanDays } from '../client/plans.js';
 import { fromCanonicalBase64url, sha256Hex, toBase64url } from '../lib/crypto.js';
 import { ResellerTokenError } from './errors.js';
-import type { SingleUseTokenStore } from './single-use-token-store.js';
 
 /** The issuer of reseller checkout tokens. */
 export const RESELLER_TOKEN_ISSUER = 'NLRI';
@@ -26,22 +26,12 @@ export interface VerifyResellerTokenOptions {
   /**
    * The longest lifetime (`exp - iat`) accepted, in seconds; a longer-lived token is rejected
    * (`ERR_RESELLER_TOKEN_LIFETIME_TOO_LONG`). It bounds how long a leaked checkout link stays
-   * usable, and how long a single-use store must remember a token.
+   * usable, and how long `acceptResellerOrder`'s store must remember a token.
    *
    * @defaultValue `3600`: the docs give `exp` as "currently iat + 1 hour"
    * @example `{ maxLifetimeSeconds: 2 * 3600 }` (if Neverlose lengthens its tokens)
    */
   readonly maxLifetimeSeconds?: number;
-  /**
-   * Rejects a token already seen (`ERR_RESELLER_TOKEN_REPLAYED`). Pass it where you fulfil the
-   * order, not where you only display it: the first verification with the store consumes the token.
-   * It is asked to remember the token until `exp` + `clockToleranceSeconds`, the last instant this
-   * function accepts it.
-   *
-   * @defaultValue none
-   * @example `{ singleUseStore: await openSqliteSingleUseTokenStore('shop.db') }`
-   */
-  readonly singleUseStore?: SingleUseTokenStore;
   /**
    * The time to check against, for tests.
    *
@@ -96,7 +86,10 @@ const BASE64_ANY_RE = /^[A-Za-z0-9_\-+/]*={0,2}$/;
 const DEFAULT_MAX_LIFETIME_SECONDS = 3600;
 
 /**
- * Verifies the `nl_purchase` token of a reseller checkout redirect and returns the order.
+ * Verifies the `nl_purchase` token of a reseller checkout redirect and returns the order, to show
+ * it before payment. It records nothing: fulfil a checkout with `acceptResellerOrder`, which
+ * records the order by its token before delivery and lets a retry of the same token resume it
+ * (a check that refused a second use would refuse the retry of a paid order whose delivery failed).
  *
  * Only HS256 signed with your API key is accepted (`none`, HS512, RS256 and a public key used as
  * an HMAC secret all fail), `iss` must be `NLRI`, `integration_id` your integration, `iat` and `exp`
@@ -120,15 +113,16 @@ export async function verifyResellerToken(
   apiKey: string,
   options: VerifyResellerTokenOptions,
 ): Promise<ResellerOrder> {
-  const { order, rememberUntil } = await verifyOrder(token, apiKey, options);
-  if (
-    options.singleUseStore &&
-    !(await options.singleUseStore.consume(order.tokenId, rememberUntil))
-  ) {
-    throw new ResellerTokenError('ERR_RESELLER_TOKEN_REPLAYED', 'This token was already used.');
-  }
-  return order;
+  return (await verifyOrder(token, apiKey, options, VERIFY_OPTIONS, 'verifyResellerToken')).order;
 }
+
+/** Every option of {@link verifyResellerToken} (a key missing here does not compile). */
+const VERIFY_OPTIONS = Object.keys({
+  integrationId: true,
+  clockToleranceSeconds: true,
+  maxLifetimeSeconds: true,
+  currentDate: true,
+} satisfies Record<keyof VerifyResellerTokenOptions, true>);
 
 /** @internal A verified order, and the last instant (seconds) a verifier accepts its token. */
 export interface VerifiedOrder {
@@ -137,15 +131,22 @@ export interface VerifiedOrder {
   readonly rememberUntil: number;
 }
 
-/** @internal {@link verifyResellerToken} without the single-use store. */
+/**
+ * @internal Verifies `token` as {@link verifyResellerToken} documents, once `options` holds only
+ * `known` keys (an unknown one is refused, "did you mean" a close one, naming `owner`).
+ */
 export async function verifyOrder(
   token: string,
   apiKey: string,
-  options: Omit<VerifyResellerTokenOptions, 'singleUseStore'>,
+  options: VerifyResellerTokenOptions,
+  known: readonly string[],
+  owner: string,
 ): Promise<VerifiedOrder> {
   const invalidOption = (message: string): never => {
     throw new ResellerTokenError('ERR_INVALID_OPTION', message);
   };
+  const unknown = unknownOptionKey(options ?? {}, known, owner);
+  if (unknown) invalidOption(`Invalid option "${unknown.key}": ${unknown.rule}.`);
   if (typeof apiKey !== 'string' || apiKey.length === 0)
     invalidOption('The API key must be a non-empty string.');
   const expectedIntegration = (options as Partial<VerifyResellerTokenOptions> | undefined)

@@ -66,20 +66,33 @@ const EXPIRING_STORE_OPTIONS: readonly string[] = [
   'now' satisfies keyof SqliteExpiringStoreOptions,
 ];
 
+/** @internal What a SQLite store is, beside its statements and its row mapping. */
+export interface SqliteStoreSpec<Store> {
+  /** The default of option `table`. */
+  readonly table: string;
+  /** Its rows expire: it takes option `now`. */
+  readonly expiring: boolean;
+  /** Creates its table and indexes where missing (`CREATE ... IF NOT EXISTS`). */
+  readonly schema: (table: string) => string;
+  /** The store on the open database, its table and its clock (milliseconds). */
+  readonly create: (db: SqliteDatabase, table: string, now: () => number) => Store;
+}
+
 /**
- * @internal Opens `filename` with the options' driver in WAL mode with their `synchronous` and
- * busy timeout, and returns it with the checked table name.
+ * @internal Opens a SQLite store, written once for every store: checks its options (an unknown
+ * key with "did you mean"), opens `filename` with the chosen driver in WAL mode with the options'
+ * `synchronous` and busy timeout, creates the store's table, and builds the store. A database
+ * that fails on the way is closed.
  */
-export async function openDatabase(
+export async function openSqliteStore<Store>(
   filename: string,
   options: SqliteStoreOptions | SqliteExpiringStoreOptions,
-  defaultTable: string,
-  expiring = false,
-): Promise<{ db: SqliteDatabase; table: string }> {
+  spec: SqliteStoreSpec<Store>,
+): Promise<Store> {
   const unknown = unknownOptionKey(
     options,
-    expiring ? EXPIRING_STORE_OPTIONS : STORE_OPTIONS,
-    expiring ? 'this SQLite store' : 'the SQLite journal',
+    spec.expiring ? EXPIRING_STORE_OPTIONS : STORE_OPTIONS,
+    spec.expiring ? 'this SQLite store' : 'the SQLite journal',
   );
   if (unknown) {
     throw new SqliteStoreError(
@@ -87,11 +100,18 @@ export async function openDatabase(
       `Invalid option "${unknown.key}": ${unknown.rule}.`,
     );
   }
-  const table = options.table ?? defaultTable;
+  const table = options.table ?? spec.table;
   if (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
     throw new SqliteStoreError(
       'ERR_INVALID_OPTION',
       `Invalid option "table" ${JSON.stringify(table)}: letters, digits and "_" only, not starting with a digit.`,
+    );
+  }
+  const now = (options as SqliteExpiringStoreOptions).now ?? Date.now;
+  if (typeof now !== 'function') {
+    throw new SqliteStoreError(
+      'ERR_INVALID_OPTION',
+      'Invalid option "now": must be a function returning milliseconds.',
     );
   }
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
@@ -122,9 +142,10 @@ export async function openDatabase(
     db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(`PRAGMA synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    db.exec(spec.schema(table));
+    return spec.create(db, table, now);
   } catch (error) {
     db.close();
     throw error;
   }
-  return { db, table };
 }

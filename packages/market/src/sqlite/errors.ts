@@ -1,5 +1,5 @@
+import { markStoreFailures } from '@neverlose-toolkit/internal/errors';
 import { NeverloseMarketError } from '../errors/base.js';
-import { STORE_FAILURE } from '../errors/store-failure.js';
 
 /**
  * Codes of {@link SqliteStoreError}, shared by every SQLite adapter (journal, webhook dedup store,
@@ -28,17 +28,13 @@ export type SqliteStoreErrorCode =
   | 'ERR_SQLITE_DRIVER_UNAVAILABLE'
   | 'ERR_INVALID_OPTION';
 
-const STORE_FAILURES: ReadonlySet<SqliteStoreErrorCode> = new Set([
+/** An SQLite store could not be opened, or its file or disk failed. */
+export class SqliteStoreError extends NeverloseMarketError<SqliteStoreErrorCode> {}
+
+// The codes that mean "the store cannot do its part now" (see `isStoreFailure`).
+markStoreFailures(SqliteStoreError, [
   'ERR_SQLITE_FULL',
   'ERR_SQLITE_READ_ONLY',
   'ERR_SQLITE_TIMEOUT',
   'ERR_SQLITE_UNAVAILABLE',
 ]);
-
-/** An SQLite store could not be opened, or its file or disk failed. */
-export class SqliteStoreError extends NeverloseMarketError<SqliteStoreErrorCode> {
-  /** @internal Read by {@link isStoreFailure}. */
-  get [STORE_FAILURE](): boolean {
-    return STORE_FAILURES.has(this.code);
-  }
-}

@@ -1,4 +1,4 @@
-import { JournalError, unknownEntry } from '../journal/errors.js';
+import { JournalError } from '../journal/errors.js';
 import type {
   IdJournal,
   JournalCompletion,
@@ -8,7 +8,7 @@ import type {
   NewJournalEntry,
 } from '../journal/journal.js';
 import {
-  openDatabase,
+  openSqliteStore,
   type SqliteDatabase,
   type SqliteStatement,
   type SqliteStoreOptions,
@@ -51,27 +51,30 @@ interface Row {
  * await client.resumePending(); // after a crash: finish what was in flight
  * ```
  */
-export async function openSqliteIdJournal(
+export function openSqliteIdJournal(
   filename: string,
   options: SqliteIdJournalOptions = {},
 ): Promise<SqliteIdJournal> {
-  const { db, table } = await openDatabase(filename, options, 'neverlose_market_journal');
-  // A business key names one operation per method: (key, method) is the entry.
-  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
-    key TEXT NOT NULL,
-    request_id TEXT NOT NULL UNIQUE,
-    method TEXT NOT NULL,
-    params TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('pending', 'completed', 'failed')),
-    completion TEXT,
-    failure TEXT,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
-    PRIMARY KEY (key, method)
-  );
-  CREATE INDEX IF NOT EXISTS ${table}_pending ON ${table} (created_at) WHERE state = 'pending';`);
-  return new SqliteIdJournal(db, table);
+  return openSqliteStore(filename, options, {
+    table: 'neverlose_market_journal',
+    expiring: false,
+    // A business key names one operation per method: (key, method) is the entry.
+    schema: (table) => `CREATE TABLE IF NOT EXISTS ${table} (
+      key TEXT NOT NULL,
+      request_id TEXT NOT NULL UNIQUE,
+      method TEXT NOT NULL,
+      params TEXT NOT NULL,
+      fingerprint TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('pending', 'completed', 'failed')),
+      completion TEXT,
+      failure TEXT,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (key, method)
+    );
+    CREATE INDEX IF NOT EXISTS ${table}_pending ON ${table} (created_at) WHERE state = 'pending';`,
+    create: (db, table) => new SqliteIdJournal(db, table),
+  });
 }
 
 /** A durable {@link IdJournal} in SQLite; open it with {@link openSqliteIdJournal}. */
@@ -116,10 +119,7 @@ export class SqliteIdJournal implements IdJournal {
         | { key: string; method: string }
         | undefined;
       if (owner) {
-        throw new JournalError(
-          'ERR_JOURNAL_ID_REUSED',
-          `Request id ${entry.requestId} already belongs to the ${owner.method} of key ${JSON.stringify(owner.key)}.`,
-        );
+        throw JournalError.idReused(entry.requestId, owner);
       }
       const now = Date.now();
       this.#insert.run(
@@ -186,7 +186,7 @@ export class SqliteIdJournal implements IdJournal {
       ref?.key,
       ref?.method,
     );
-    if (changes === 0 && this.get(ref) === undefined) throw unknownEntry(ref);
+    if (changes === 0 && this.get(ref) === undefined) throw JournalError.unknownKey(ref);
   }
 }
 

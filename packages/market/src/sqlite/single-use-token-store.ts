@@ -1,6 +1,6 @@
 import type { SingleUseTokenStore } from '../reseller/single-use-token-store.js';
 import {
-  openDatabase,
+  openSqliteStore,
   type SqliteDatabase,
   type SqliteExpiringStoreOptions,
   type SqliteStatement,
@@ -14,8 +14,9 @@ const SWEEP_EVERY = 256;
 
 /**
  * Opens (or creates) a durable {@link SingleUseTokenStore} in an SQLite file, through `node:sqlite`
- * (Node.js 22.13+, Bun, Deno) or the optional peer dependency `better-sqlite3` (12.x): a consumed reseller checkout token stays consumed across
- * restarts, until the last instant a verifier accepts it. `consume` is one insert into a primary
+ * (Node.js 22.13+, Bun, Deno) or the optional peer dependency `better-sqlite3` (12.x): a reseller
+ * checkout token `acceptResellerOrder` recorded stays recorded across restarts, until the last
+ * instant a verifier accepts it, so a retry resumes its order. `consume` is one insert into a primary
  * key, atomic across processes sharing the file. The file may also hold the journal and the dedup
  * store.
  *
@@ -26,20 +27,23 @@ const SWEEP_EVERY = 256;
  * @example
  * ```ts
  * const tokens = await openSqliteSingleUseTokenStore('market.db');
- * const order = await verifyResellerToken(token, apiKey, { integrationId: 100, singleUseStore: tokens });
+ * const { order, resumed } = await acceptResellerOrder(token, apiKey, { integrationId: 100, store: tokens });
  * ```
  */
-export async function openSqliteSingleUseTokenStore(
+export function openSqliteSingleUseTokenStore(
   filename: string,
   options: SqliteSingleUseTokenStoreOptions = {},
 ): Promise<SqliteSingleUseTokenStore> {
-  const { db, table } = await openDatabase(filename, options, 'neverlose_reseller_tokens', true);
-  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
-    token_id TEXT PRIMARY KEY,
-    expires_at REAL NOT NULL
-  ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at);`);
-  return new SqliteSingleUseTokenStore(db, table, options.now ?? Date.now);
+  return openSqliteStore(filename, options, {
+    table: 'neverlose_reseller_tokens',
+    expiring: true,
+    schema: (table) => `CREATE TABLE IF NOT EXISTS ${table} (
+      token_id TEXT PRIMARY KEY,
+      expires_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at);`,
+    create: (db, table, now) => new SqliteSingleUseTokenStore(db, table, now),
+  });
 }
 
 /** A durable {@link SingleUseTokenStore} in SQLite; open it with {@link openSqliteSingleUseTokenStore}. */

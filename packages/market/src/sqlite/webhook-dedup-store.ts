@@ -1,6 +1,6 @@
 import type { DedupClaim, WebhookDedupStore } from '../webhooks/webhook-dedup-store.js';
 import {
-  openDatabase,
+  openSqliteStore,
   type SqliteDatabase,
   type SqliteExpiringStoreOptions,
   type SqliteStatement,
@@ -28,20 +28,23 @@ const SWEEP_EVERY = 1024;
  * createNodeWebhookHandler({ secret, onEvent, dedupStore: await openSqliteWebhookDedupStore('market.db') });
  * ```
  */
-export async function openSqliteWebhookDedupStore(
+export function openSqliteWebhookDedupStore(
   filename: string,
   options: SqliteWebhookDedupStoreOptions = {},
 ): Promise<SqliteWebhookDedupStore> {
-  const { db, table } = await openDatabase(filename, options, 'neverlose_webhook_dedup', true);
-  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
-    kind TEXT NOT NULL,
-    unique_id INTEGER NOT NULL,
-    done INTEGER NOT NULL CHECK (done IN (0, 1)),
-    expires_at INTEGER NOT NULL,
-    PRIMARY KEY (kind, unique_id)
-  ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at);`);
-  return new SqliteWebhookDedupStore(db, table, options.now ?? Date.now);
+  return openSqliteStore(filename, options, {
+    table: 'neverlose_webhook_dedup',
+    expiring: true,
+    schema: (table) => `CREATE TABLE IF NOT EXISTS ${table} (
+      kind TEXT NOT NULL,
+      unique_id INTEGER NOT NULL,
+      done INTEGER NOT NULL CHECK (done IN (0, 1)),
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (kind, unique_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at);`,
+    create: (db, table, now) => new SqliteWebhookDedupStore(db, table, now),
+  });
 }
 
 /** A durable {@link WebhookDedupStore} in SQLite; open it with {@link openSqliteWebhookDedupStore}. */

@@ -104,6 +104,24 @@ describe('acceptResellerOrder', () => {
     }
   });
 
+  it('refuses an option it does not take, by name, before it records anything', async () => {
+    const store = new MemorySingleUseTokenStore(() => NOW.getTime());
+    const token = await sign();
+    await expect(
+      acceptResellerOrder(token, API_KEY, {
+        integrationId: 100,
+        currentDate: NOW,
+        store,
+        singleUseStore: store,
+      } as never),
+    ).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringContaining('"singleUseStore": is not an option of acceptResellerOrder'),
+    });
+    // Nothing was recorded: the first acceptance is still to come.
+    expect((await accept(token, store)).resumed).toBe(false);
+  });
+
   it('lets a failing store fail the acceptance, before anything is delivered', async () => {
     const failure = new Error('the store is down');
     await expect(

@@ -94,6 +94,27 @@ describe('one SQLite file for the journal, the dedup store and the token store',
     ).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
   });
 
+  it('refuses a clock that is not a function, with a code', async () => {
+    await expect(
+      openSqliteSingleUseTokenStore(newFile(), { now: 5 as unknown as () => number }),
+    ).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringContaining('"now"'),
+    });
+  });
+
+  it('closes the file when the store cannot be made in it (a table of another shape)', async () => {
+    const file = newFile();
+    const journal = await openSqliteIdJournal(file);
+    journal.close();
+    // The dedup store's index needs a column the journal's table does not have.
+    await expect(
+      openSqliteWebhookDedupStore(file, { table: 'neverlose_market_journal' }),
+    ).rejects.toThrow();
+    // The last connection to close checkpoints and removes the WAL: none was left open.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
   it('writes ahead to a WAL file, on whichever driver it picked', async () => {
     const file = newFile();
     const journal = await openSqliteIdJournal(file);

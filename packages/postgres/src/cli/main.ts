@@ -4,6 +4,7 @@ import {
   EXIT_FAILED,
   EXIT_USAGE,
   HELP_AND_VERSION_FLAGS,
+  launch,
   parseFlags,
   processIo,
   UsageError,
@@ -97,3 +98,6 @@ function parse(argv: readonly string[]) {
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   return { command: positionals[0], values };
 }
+
+/** The bin's entry: {@link run} with the process's arguments, its exit code the process's. */
+export const main = (): Promise<void> => launch('neverlose-postgres', run);

@@ -7,17 +7,11 @@ import {
   type JournalRef,
   type NewJournalEntry,
 } from 'neverlose-market/journal';
-import { Database, type PostgresPool, type PostgresQueryable } from '../client.js';
+import type { Database, PostgresPool, PostgresQueryable } from '../client.js';
 import type { Deadline } from '../deadline.js';
-import { DurabilityCheck } from '../durability.js';
 import { NeverlosePostgresError } from '../errors.js';
-import {
-  clockOption,
-  functionOption,
-  type PostgresDurableAdapterOptions,
-  tableNames,
-  timeoutOption,
-} from '../options.js';
+import { functionOption, type PostgresDurableAdapterOptions } from '../options.js';
+import { StoreCore } from '../store-core.js';
 
 /**
  * Your own statements in the journal's transaction: `tx` is the connection that wrote `entry`,
@@ -75,19 +69,17 @@ const COLUMNS = `key, request_id, method, params, fingerprint, state, completion
  * ```
  */
 export class PostgresIdJournal implements IdJournal {
+  readonly #core: StoreCore;
   readonly #db: Database;
   readonly #table: string;
-  readonly #now: () => number;
-  readonly #durable: DurabilityCheck;
   readonly #onBegin: JournalHook | undefined;
   readonly #onSettle: JournalHook | undefined;
 
   /** @param client A pool (`pg.Pool`); a single connection works when no hook is given. */
   constructor(client: PostgresQueryable | PostgresPool, options: PostgresIdJournalOptions = {}) {
-    const t = tableNames(options);
-    this.#db = new Database(client, timeoutOption(options.timeoutMs));
-    this.#table = t.journal;
-    this.#now = clockOption(options.now);
+    this.#core = new StoreCore(client, options, { table: 'journal', durable: true });
+    this.#db = this.#core.db;
+    this.#table = this.#core.table;
     this.#onBegin = functionOption('onBegin', options.onBegin);
     this.#onSettle = functionOption('onSettle', options.onSettle);
     if ((this.#onBegin || this.#onSettle) && !this.#db.isPool) {
@@ -96,21 +88,20 @@ export class PostgresIdJournal implements IdJournal {
         'Invalid options "onBegin"/"onSettle": the hooks run in a transaction, so the journal needs a pool with connect() (pg.Pool), not a single connection.',
       );
     }
-    this.#durable = new DurabilityCheck(this.#db, options.dangerouslyAllowNonDurableCommits);
   }
 
   async begin(entry: NewJournalEntry): Promise<{ created: boolean; entry: JournalEntry }> {
     checkEntry(entry);
-    const deadline = this.#db.deadline();
-    await this.#durable.ensure(deadline);
-    const now = this.#now();
-    const hook = this.#onBegin;
-    if (hook === undefined) return this.#begin(undefined, entry, now, deadline);
-    return this.#db.transaction(async (tx) => {
-      const result = await this.#begin(tx, entry, now, deadline);
-      if (result.created) await hook(tx, result.entry);
-      return result;
-    }, deadline);
+    return this.#core.write((deadline) => {
+      const now = this.#core.now();
+      const hook = this.#onBegin;
+      if (hook === undefined) return this.#begin(undefined, entry, now, deadline);
+      return this.#db.transaction(async (tx) => {
+        const result = await this.#begin(tx, entry, now, deadline);
+        if (result.created) await hook(tx, result.entry);
+        return result;
+      }, deadline);
+    });
   }
 
   complete(ref: JournalRef, completion: JournalCompletion): Promise<void> {
@@ -171,10 +162,10 @@ export class PostgresIdJournal implements IdJournal {
       const [owner] = await run(`SELECT key, method FROM ${this.#table} WHERE request_id = $1`, [
         entry.requestId,
       ]);
-      throw new JournalError(
-        'ERR_JOURNAL_ID_REUSED',
-        `Request id ${entry.requestId} already belongs to the ${String(owner?.['method'])} of key ${JSON.stringify(owner?.['key'])}.`,
-      );
+      throw JournalError.idReused(entry.requestId, {
+        method: String(owner?.['method']),
+        key: owner?.['key'] as string,
+      });
     }
     return { created: false, entry: toEntry(existing) };
   }
@@ -185,50 +176,44 @@ export class PostgresIdJournal implements IdJournal {
     completion: JournalCompletion | null,
     failure: JournalFailure | null,
   ): Promise<void> {
-    if (typeof ref?.key !== 'string' || typeof ref.method !== 'string') throw unknownKey(ref);
-    const deadline = this.#db.deadline();
-    await this.#durable.ensure(deadline);
-    const values = [
-      ref.key,
-      ref.method,
-      state,
-      completion === null ? null : JSON.stringify(completion),
-      failure === null ? null : JSON.stringify(failure),
-      this.#now(),
-    ];
-    const update = `UPDATE ${this.#table}
-       SET state = $3, completion = $4::jsonb, failure = $5::jsonb, updated_at = to_timestamp($6::float8 / 1000)
-       WHERE key = $1 AND method = $2 AND state = 'pending'`;
-    const hook = this.#onSettle;
-    if (hook === undefined) {
-      // One statement: settle a pending entry, and tell a settled entry from an unknown one.
-      const [row] = await this.#db.run(
-        `WITH settled AS (${update} RETURNING 1)
-         SELECT EXISTS (SELECT 1 FROM ${this.#table} WHERE key = $1 AND method = $2) AS known`,
-        values,
-        deadline,
-      );
-      if (row?.['known'] !== true) throw unknownKey(ref);
-      return;
-    }
-    await this.#db.transaction(async (tx) => {
-      const { rows } = await tx.query(`${update} RETURNING ${COLUMNS}`, values);
-      const [row] = rows;
-      if (row !== undefined) return hook(tx, toEntry(row));
-      const known = await tx.query(`SELECT 1 FROM ${this.#table} WHERE key = $1 AND method = $2`, [
+    if (typeof ref?.key !== 'string' || typeof ref.method !== 'string')
+      throw JournalError.unknownKey(ref);
+    await this.#core.write(async (deadline) => {
+      const values = [
         ref.key,
         ref.method,
-      ]);
-      if (known.rows.length === 0) throw unknownKey(ref);
-    }, deadline);
+        state,
+        completion === null ? null : JSON.stringify(completion),
+        failure === null ? null : JSON.stringify(failure),
+        this.#core.now(),
+      ];
+      const update = `UPDATE ${this.#table}
+         SET state = $3, completion = $4::jsonb, failure = $5::jsonb, updated_at = to_timestamp($6::float8 / 1000)
+         WHERE key = $1 AND method = $2 AND state = 'pending'`;
+      const hook = this.#onSettle;
+      if (hook === undefined) {
+        // One statement: settle a pending entry, and tell a settled entry from an unknown one.
+        const [row] = await this.#db.run(
+          `WITH settled AS (${update} RETURNING 1)
+           SELECT EXISTS (SELECT 1 FROM ${this.#table} WHERE key = $1 AND method = $2) AS known`,
+          values,
+          deadline,
+        );
+        if (row?.['known'] !== true) throw JournalError.unknownKey(ref);
+        return;
+      }
+      await this.#db.transaction(async (tx) => {
+        const { rows } = await tx.query(`${update} RETURNING ${COLUMNS}`, values);
+        const [row] = rows;
+        if (row !== undefined) return hook(tx, toEntry(row));
+        const known = await tx.query(
+          `SELECT 1 FROM ${this.#table} WHERE key = $1 AND method = $2`,
+          [ref.key, ref.method],
+        );
+        if (known.rows.length === 0) throw JournalError.unknownKey(ref);
+      }, deadline);
+    });
   }
-}
-
-function unknownKey(ref: JournalRef | undefined): JournalError {
-  return new JournalError(
-    'ERR_JOURNAL_UNKNOWN_KEY',
-    `No journal entry for the ${String(ref?.method)} of key ${JSON.stringify(ref?.key)}.`,
-  );
 }
 
 function checkEntry(entry: NewJournalEntry): void {

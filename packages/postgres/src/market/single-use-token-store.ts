@@ -1,16 +1,8 @@
 import type { SingleUseTokenStore } from 'neverlose-market/reseller';
 import { invalidArgument } from '../arguments.js';
-import { Database, type PostgresQueryable } from '../client.js';
-import type { Deadline } from '../deadline.js';
-import { DurabilityCheck } from '../durability.js';
-import {
-  clockOption,
-  type PostgresDurableAdapterOptions,
-  positiveIntegerOption,
-  tableNames,
-  timeoutOption,
-} from '../options.js';
-import { deleteExpired, Sweeper } from '../sweeper.js';
+import type { PostgresQueryable } from '../client.js';
+import type { PostgresDurableAdapterOptions } from '../options.js';
+import { StoreCore } from '../store-core.js';
 
 /** Options of {@link PostgresSingleUseTokenStore}. */
 export interface PostgresSingleUseTokenStoreOptions extends PostgresDurableAdapterOptions {
@@ -30,33 +22,28 @@ const SKEW_SECONDS = 300;
 
 /**
  * A `neverlose-market` {@link SingleUseTokenStore} in PostgreSQL: `consume` is one
- * `INSERT ... ON CONFLICT DO NOTHING` on the token's primary key, so a reseller checkout token is
- * fulfilled once however many instances see it, before and after a restart. A spent token is
- * remembered until `expiresAt` plus five minutes, then deleted by the store itself.
+ * `INSERT ... ON CONFLICT DO NOTHING` on the token's primary key, so of all the instances that
+ * accept one reseller checkout token (`acceptResellerOrder`), before and after a restart, one
+ * records it first and the others resume its order. A recorded token is remembered until
+ * `expiresAt` plus five minutes, then deleted by the store itself.
  *
  * @example
  * ```ts
- * const order = await verifyResellerToken(token, apiKey, {
- *   singleUseStore: new PostgresSingleUseTokenStore(pool),
+ * const { order, resumed } = await acceptResellerOrder(token, apiKey, {
+ *   integrationId: 100,
+ *   store: new PostgresSingleUseTokenStore(pool),
  * });
  * ```
  */
 export class PostgresSingleUseTokenStore implements SingleUseTokenStore {
-  readonly #db: Database;
-  readonly #table: string;
-  readonly #now: () => number;
-  readonly #durable: DurabilityCheck;
-  readonly #sweeper: Sweeper;
+  readonly #core: StoreCore;
 
   constructor(client: PostgresQueryable, options: PostgresSingleUseTokenStoreOptions = {}) {
-    this.#db = new Database(client, timeoutOption(options.timeoutMs));
-    this.#table = tableNames(options).tokens;
-    this.#now = clockOption(options.now);
-    this.#durable = new DurabilityCheck(this.#db, options.dangerouslyAllowNonDurableCommits);
-    this.#sweeper = new Sweeper(
-      positiveIntegerOption('sweepEvery', options.sweepEvery ?? 256),
-      (deadline) => this.#sweep(deadline),
-    );
+    this.#core = new StoreCore(client, options, {
+      table: 'tokens',
+      durable: true,
+      sweepEvery: 256,
+    });
   }
 
   async consume(tokenId: string, expiresAt: number): Promise<boolean> {
@@ -65,15 +52,15 @@ export class PostgresSingleUseTokenStore implements SingleUseTokenStore {
     }
     if (!Number.isFinite(expiresAt))
       invalidArgument('Invalid "expiresAt": must be a finite number of seconds.');
-    const deadline = this.#db.deadline();
-    await this.#durable.ensure(deadline);
-    const rows = await this.#db.run(
-      `INSERT INTO ${this.#table} (token_id, expires_at) VALUES ($1, to_timestamp($2::float8))
-       ON CONFLICT (token_id) DO NOTHING RETURNING 1`,
-      [tokenId, expiresAt + SKEW_SECONDS],
-      deadline,
+    const { db, table } = this.#core;
+    const rows = await this.#core.write((deadline) =>
+      db.run(
+        `INSERT INTO ${table} (token_id, expires_at) VALUES ($1, to_timestamp($2::float8))
+         ON CONFLICT (token_id) DO NOTHING RETURNING 1`,
+        [tokenId, expiresAt + SKEW_SECONDS],
+        deadline,
+      ),
     );
-    await this.#sweeper.afterWrite(deadline);
     return rows.length === 1;
   }
 
@@ -83,10 +70,6 @@ export class PostgresSingleUseTokenStore implements SingleUseTokenStore {
    * @returns How many were deleted.
    */
   sweep(): Promise<number> {
-    return this.#sweep(this.#db.deadline());
-  }
-
-  #sweep(deadline: Deadline): Promise<number> {
-    return deleteExpired(this.#db, this.#table, this.#now(), deadline);
+    return this.#core.sweep();
   }
 }

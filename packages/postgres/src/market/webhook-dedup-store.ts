@@ -1,18 +1,10 @@
 import type { DedupClaim, WebhookDedupStore } from 'neverlose-market/webhooks';
 import { invalidArgument } from '../arguments.js';
-import { Database, type PostgresQueryable } from '../client.js';
-import type { Deadline } from '../deadline.js';
+import type { PostgresQueryable } from '../client.js';
 import { translateError } from '../driver-errors.js';
-import { DurabilityCheck } from '../durability.js';
 import { NeverlosePostgresError } from '../errors.js';
-import {
-  clockOption,
-  type PostgresDurableAdapterOptions,
-  positiveIntegerOption,
-  tableNames,
-  timeoutOption,
-} from '../options.js';
-import { deleteExpired, Sweeper } from '../sweeper.js';
+import type { PostgresDurableAdapterOptions } from '../options.js';
+import { StoreCore } from '../store-core.js';
 
 /** Options of {@link PostgresWebhookDedupStore}. */
 export interface PostgresWebhookDedupStoreOptions extends PostgresDurableAdapterOptions {
@@ -42,75 +34,62 @@ const CLAIM_ATTEMPTS = 5;
  * ```
  */
 export class PostgresWebhookDedupStore implements WebhookDedupStore {
-  readonly #db: Database;
-  readonly #table: string;
-  readonly #now: () => number;
-  readonly #durable: DurabilityCheck;
-  readonly #sweeper: Sweeper;
+  readonly #core: StoreCore;
 
   constructor(client: PostgresQueryable, options: PostgresWebhookDedupStoreOptions = {}) {
-    this.#db = new Database(client, timeoutOption(options.timeoutMs));
-    this.#table = tableNames(options).dedup;
-    this.#now = clockOption(options.now);
-    this.#durable = new DurabilityCheck(this.#db, options.dangerouslyAllowNonDurableCommits);
-    this.#sweeper = new Sweeper(
-      positiveIntegerOption('sweepEvery', options.sweepEvery ?? 256),
-      (deadline) => this.#sweep(deadline),
-    );
+    this.#core = new StoreCore(client, options, { table: 'dedup', durable: true, sweepEvery: 256 });
   }
 
   async claim(kind: string, uniqueId: number, leaseSeconds: number): Promise<DedupClaim> {
     checkEvent(kind, uniqueId);
     const lease = seconds('leaseSeconds', leaseSeconds);
-    const deadline = this.#db.deadline();
-    await this.#durable.ensure(deadline);
-    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-      const now = this.#now();
-      const [claimed] = await this.#db.run(
-        `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
-         VALUES ($1, $2, 'processing', to_timestamp($4::float8 / 1000))
-         ON CONFLICT (kind, unique_id) DO UPDATE
-           SET state = 'processing', expires_at = EXCLUDED.expires_at
-           WHERE d.expires_at <= to_timestamp($3::float8 / 1000)
-         RETURNING 1`,
-        [kind, uniqueId, now, now + lease * 1000],
-        deadline,
-      );
-      if (claimed !== undefined) {
-        await this.#sweeper.afterWrite(deadline);
-        return 'claimed';
+    const { db, table, now: clock } = this.#core;
+    return this.#core.write(async (deadline) => {
+      for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+        const now = clock();
+        const [claimed] = await db.run(
+          `INSERT INTO ${table} AS d (kind, unique_id, state, expires_at)
+           VALUES ($1, $2, 'processing', to_timestamp($4::float8 / 1000))
+           ON CONFLICT (kind, unique_id) DO UPDATE
+             SET state = 'processing', expires_at = EXCLUDED.expires_at
+             WHERE d.expires_at <= to_timestamp($3::float8 / 1000)
+           RETURNING 1`,
+          [kind, uniqueId, now, now + lease * 1000],
+          deadline,
+        );
+        if (claimed !== undefined) return 'claimed';
+        // A live record stood in the way; this new statement reads it as committed now.
+        const [live] = await db.run(
+          `SELECT state FROM ${table}
+           WHERE kind = $1 AND unique_id = $2 AND expires_at > to_timestamp($3::float8 / 1000)`,
+          [kind, uniqueId, now],
+          deadline,
+        );
+        const state = live?.['state'];
+        if (state === 'done') return 'done';
+        if (state === 'processing') return 'processing';
+        // Released or expired between the two statements: claim again.
       }
-      // A live record stood in the way; this new statement reads it as committed now.
-      const [live] = await this.#db.run(
-        `SELECT state FROM ${this.#table}
-         WHERE kind = $1 AND unique_id = $2 AND expires_at > to_timestamp($3::float8 / 1000)`,
-        [kind, uniqueId, now],
-        deadline,
+      throw new NeverlosePostgresError(
+        'ERR_POSTGRES_UNEXPECTED_REPLY',
+        `The dedup record of ${kind} ${uniqueId} changed under ${CLAIM_ATTEMPTS} claims in a row.`,
       );
-      const state = live?.['state'];
-      if (state === 'done') return 'done';
-      if (state === 'processing') return 'processing';
-      // Released or expired between the two statements: claim again.
-    }
-    throw new NeverlosePostgresError(
-      'ERR_POSTGRES_UNEXPECTED_REPLY',
-      `The dedup record of ${kind} ${uniqueId} changed under ${CLAIM_ATTEMPTS} claims in a row.`,
-    );
+    });
   }
 
   async complete(kind: string, uniqueId: number, ttlSeconds: number): Promise<void> {
     checkEvent(kind, uniqueId);
     const ttl = seconds('ttlSeconds', ttlSeconds);
-    const deadline = this.#db.deadline();
-    await this.#durable.ensure(deadline);
-    await this.#db.run(
-      `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
-       VALUES ($1, $2, 'done', to_timestamp($3::float8 / 1000))
-       ON CONFLICT (kind, unique_id) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at`,
-      [kind, uniqueId, this.#now() + ttl * 1000],
-      deadline,
+    const { db, table, now } = this.#core;
+    await this.#core.write((deadline) =>
+      db.run(
+        `INSERT INTO ${table} AS d (kind, unique_id, state, expires_at)
+         VALUES ($1, $2, 'done', to_timestamp($3::float8 / 1000))
+         ON CONFLICT (kind, unique_id) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at`,
+        [kind, uniqueId, now() + ttl * 1000],
+        deadline,
+      ),
     );
-    await this.#sweeper.afterWrite(deadline);
   }
 
   /**
@@ -144,14 +123,14 @@ export class PostgresWebhookDedupStore implements WebhookDedupStore {
   ): Promise<void> {
     checkEvent(kind, uniqueId);
     const ttl = seconds('ttlSeconds', ttlSeconds);
-    const deadline = this.#db.deadline();
-    await this.#durable.ensure(deadline);
-    const now = this.#now();
+    const deadline = this.#core.db.deadline();
+    await this.#core.ensureDurable(deadline);
+    const now = this.#core.now();
     let rows: readonly unknown[];
     try {
       ({ rows } = await deadline.race(
         tx.query(
-          `INSERT INTO ${this.#table} AS d (kind, unique_id, state, expires_at)
+          `INSERT INTO ${this.#core.table} AS d (kind, unique_id, state, expires_at)
            VALUES ($1, $2, 'done', to_timestamp($4::float8 / 1000))
            ON CONFLICT (kind, unique_id) DO UPDATE SET state = 'done', expires_at = EXCLUDED.expires_at
              WHERE d.state <> 'done' OR d.expires_at <= to_timestamp($3::float8 / 1000)
@@ -173,8 +152,8 @@ export class PostgresWebhookDedupStore implements WebhookDedupStore {
 
   async release(kind: string, uniqueId: number): Promise<void> {
     checkEvent(kind, uniqueId);
-    await this.#db.run(
-      `DELETE FROM ${this.#table} WHERE kind = $1 AND unique_id = $2 AND state = 'processing'`,
+    await this.#core.db.run(
+      `DELETE FROM ${this.#core.table} WHERE kind = $1 AND unique_id = $2 AND state = 'processing'`,
       [kind, uniqueId],
     );
   }
@@ -185,11 +164,7 @@ export class PostgresWebhookDedupStore implements WebhookDedupStore {
    * @returns How many were deleted.
    */
   sweep(): Promise<number> {
-    return this.#sweep(this.#db.deadline());
-  }
-
-  #sweep(deadline: Deadline): Promise<number> {
-    return deleteExpired(this.#db, this.#table, this.#now(), deadline);
+    return this.#core.sweep();
   }
 }
 

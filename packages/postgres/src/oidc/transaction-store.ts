@@ -4,16 +4,11 @@ import {
   transactionKey,
 } from 'neverlose-oidc';
 import { invalidArgument } from '../arguments.js';
-import { Database, type PostgresQueryable } from '../client.js';
+import type { PostgresQueryable } from '../client.js';
+import type { Deadline } from '../deadline.js';
 import { NeverlosePostgresError } from '../errors.js';
-import {
-  clockOption,
-  type PostgresAdapterOptions,
-  positiveIntegerOption,
-  tableNames,
-  timeoutOption,
-} from '../options.js';
-import { deleteExpired, Sweeper } from '../sweeper.js';
+import { type PostgresAdapterOptions, positiveIntegerOption } from '../options.js';
+import { StoreCore } from '../store-core.js';
 
 /** Options of {@link PostgresTransactionStore}. */
 export interface PostgresTransactionStoreOptions extends PostgresAdapterOptions {
@@ -51,20 +46,16 @@ export interface PostgresTransactionStoreOptions extends PostgresAdapterOptions 
  * ```
  */
 export class PostgresTransactionStore implements TransactionStore {
-  readonly #db: Database;
-  readonly #table: string;
-  readonly #now: () => number;
+  readonly #core: StoreCore;
   readonly #maxEntries: number;
-  readonly #sweeper: Sweeper;
 
   constructor(client: PostgresQueryable, options: PostgresTransactionStoreOptions = {}) {
-    this.#db = new Database(client, timeoutOption(options.timeoutMs));
-    this.#table = tableNames(options).transactions;
-    this.#now = clockOption(options.now);
+    this.#core = new StoreCore(client, options, {
+      table: 'transactions',
+      durable: false,
+      sweepEvery: 64,
+    });
     this.#maxEntries = positiveIntegerOption('maxEntries', options.maxEntries ?? 100_000);
-    this.#sweeper = new Sweeper(positiveIntegerOption('sweepEvery', options.sweepEvery ?? 64), () =>
-      this.sweep(),
-    );
   }
 
   /**
@@ -78,17 +69,16 @@ export class PostgresTransactionStore implements TransactionStore {
     const key = await keyOf(binding);
     if (!Number.isFinite(ttl) || ttl <= 0)
       invalidArgument('Invalid "ttl": must be a positive number of milliseconds.');
-    if (!(await this.#insertIfRoom(key, transaction, ttl))) {
+    await this.#core.write(async (deadline) => {
+      if (await this.#insertIfRoom(key, transaction, ttl, deadline)) return;
       // Expired logins may be taking the room: clear them once, then try again.
-      await deleteExpired(this.#db, this.#table, this.#now());
-      if (!(await this.#insertIfRoom(key, transaction, ttl))) {
-        throw new NeverlosePostgresError(
-          'ERR_TRANSACTION_STORE_FULL',
-          `${this.#maxEntries} logins are in flight ("maxEntries"): this one is refused rather than cancelling one of them. Answer 503 and let the user try again shortly.`,
-        );
-      }
-    }
-    await this.#sweeper.afterWrite(this.#db.deadline());
+      await this.#core.sweep(deadline);
+      if (await this.#insertIfRoom(key, transaction, ttl, deadline)) return;
+      throw new NeverlosePostgresError(
+        'ERR_TRANSACTION_STORE_FULL',
+        `${this.#maxEntries} logins are in flight ("maxEntries"): this one is refused rather than cancelling one of them. Answer 503 and let the user try again shortly.`,
+      );
+    });
   }
 
   /**
@@ -101,21 +91,24 @@ export class PostgresTransactionStore implements TransactionStore {
     key: string,
     transaction: AuthorizationTransaction,
     ttl: number,
+    deadline: Deadline,
   ): Promise<boolean> {
-    const now = this.#now();
-    const rows = await this.#db.run(
+    const { db, table } = this.#core;
+    const now = this.#core.now();
+    const rows = await db.run(
       `WITH live AS (
          SELECT count(*) AS n FROM (
-           SELECT 1 FROM ${this.#table}
+           SELECT 1 FROM ${table}
            WHERE expires_at > to_timestamp($3::float8 / 1000) AND binding_hash <> $1
            LIMIT $5) AS pending)
-       INSERT INTO ${this.#table} (binding_hash, transaction, created_at, expires_at)
+       INSERT INTO ${table} (binding_hash, transaction, created_at, expires_at)
        SELECT $1, $2::jsonb, to_timestamp($3::float8 / 1000), to_timestamp($4::float8 / 1000)
        FROM live WHERE live.n < $5
        ON CONFLICT (binding_hash) DO UPDATE
          SET transaction = EXCLUDED.transaction, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
        RETURNING 1`,
       [key, JSON.stringify(transaction), now, now + Math.ceil(ttl), this.#maxEntries],
+      deadline,
     );
     return rows.length > 0;
   }
@@ -123,10 +116,10 @@ export class PostgresTransactionStore implements TransactionStore {
   /** Returns the transaction kept under the browser's `binding` and deletes it, or `undefined`. */
   async take(binding: string): Promise<AuthorizationTransaction | undefined> {
     const key = await keyOf(binding);
-    const [row] = await this.#db.run(
-      `DELETE FROM ${this.#table} WHERE binding_hash = $1
+    const [row] = await this.#core.db.run(
+      `DELETE FROM ${this.#core.table} WHERE binding_hash = $1
        RETURNING transaction, expires_at > to_timestamp($2::float8 / 1000) AS live`,
-      [key, this.#now()],
+      [key, this.#core.now()],
     );
     if (row === undefined || row['live'] !== true) return undefined;
     const value = row['transaction'];
@@ -139,8 +132,8 @@ export class PostgresTransactionStore implements TransactionStore {
    *
    * @returns How many were deleted.
    */
-  async sweep(): Promise<number> {
-    return deleteExpired(this.#db, this.#table, this.#now());
+  sweep(): Promise<number> {
+    return this.#core.sweep();
   }
 }
 

@@ -8,18 +8,12 @@ import {
   type JournalState,
   type NewJournalEntry,
 } from 'neverlose-market';
-import {
-  type Commands,
-  DEFAULT_TIMEOUT_MS,
-  evalScript,
-  type RedisAdapterOptions,
-  type RedisClient,
-  toCommands,
-} from '../client.js';
+import { DEFAULT_TIMEOUT_MS, type RedisAdapterOptions, type RedisClient } from '../client.js';
 import type { Deadline } from '../deadline.js';
 import { NeverloseRedisError } from '../errors.js';
-import { positiveInteger, prefixOption } from '../options.js';
+import { positiveInteger } from '../options.js';
 import { shardOf } from '../shard.js';
+import { RedisStoreCore } from '../store-core.js';
 
 /** Options of {@link RedisIdJournal}. */
 export interface RedisIdJournalOptions extends RedisAdapterOptions {
@@ -134,12 +128,11 @@ return 'ok'`;
  * ```
  */
 export class RedisIdJournal implements IdJournal {
-  readonly #commands: Commands;
-  readonly #base: string;
+  readonly #core: RedisStoreCore;
   readonly #replicas: { readonly count: number; readonly timeoutMs: number } | undefined;
 
   constructor(client: RedisClient, options: RedisIdJournalOptions = {}) {
-    this.#base = `${prefixOption(options.prefix)}journal:`;
+    this.#core = new RedisStoreCore(client, options, 'journal:');
     const wait = options.waitForReplicas;
     this.#replicas =
       wait === undefined
@@ -148,7 +141,6 @@ export class RedisIdJournal implements IdJournal {
             count: positiveInteger('waitForReplicas.count', wait?.count),
             timeoutMs: positiveInteger('waitForReplicas.timeoutMs', wait?.timeoutMs ?? 1000),
           };
-    this.#commands = toCommands(client, options.timeoutMs);
     const limit = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (this.#replicas !== undefined && this.#replicas.timeoutMs >= limit) {
       throw new NeverloseRedisError(
@@ -159,15 +151,14 @@ export class RedisIdJournal implements IdJournal {
   }
 
   async begin(entry: NewJournalEntry): Promise<{ created: boolean; entry: JournalEntry }> {
-    const deadline = this.#commands.deadline();
+    const deadline = this.#core.commands.deadline();
     const member = memberOf(entry);
     const { entry: entryKey, pending: pendingKey } = this.#keys(entry);
-    const ownerKey = `${this.#base}id:${entry.requestId}`;
+    const ownerKey = `${this.#core.keyPrefix}id:${entry.requestId}`;
     const now = Date.now();
-    const owner = await evalScript(this.#commands, RESERVE_SCRIPT, [ownerKey], [member], deadline);
+    const owner = await this.#core.eval(RESERVE_SCRIPT, [ownerKey], [member], deadline);
     const mayCreate = String(owner) === member;
-    const reply = (await evalScript(
-      this.#commands,
+    const reply = (await this.#core.eval(
       BEGIN_SCRIPT,
       [entryKey, pendingKey],
       [
@@ -184,15 +175,12 @@ export class RedisIdJournal implements IdJournal {
     )) as [string, unknown?];
     if (reply[0] === 'absent') {
       const [method, ...key] = String(owner).split(':');
-      throw new JournalError(
-        'ERR_JOURNAL_ID_REUSED',
-        `Request id ${entry.requestId} already belongs to the ${method} of key ${JSON.stringify(key.join(':'))}.`,
-      );
+      throw JournalError.idReused(entry.requestId, { method, key: key.join(':') });
     }
     const found = toEntry(reply[1]);
     // The entry already existed with another id: this id was never used, give it back.
     if (mayCreate && found.requestId !== entry.requestId)
-      await evalScript(this.#commands, RELEASE_SCRIPT, [ownerKey], [member], deadline);
+      await this.#core.eval(RELEASE_SCRIPT, [ownerKey], [member], deadline);
     if (found.state === 'pending') {
       const confirm: [string[], string, string][] = [
         [[entryKey, pendingKey], CONFIRM_ENTRY_SCRIPT, found.requestId],
@@ -213,7 +201,7 @@ export class RedisIdJournal implements IdJournal {
 
   async get(ref: JournalRef): Promise<JournalEntry | undefined> {
     const { entry } = this.#keys(ref);
-    const fields = toRecord(await this.#commands.send(entry, ['HGETALL', entry], true));
+    const fields = toRecord(await this.#core.commands.send(entry, ['HGETALL', entry], true));
     return Object.keys(fields).length === 0 ? undefined : toEntry(fields);
   }
 
@@ -225,7 +213,7 @@ export class RedisIdJournal implements IdJournal {
     const found = await Promise.all(
       Array.from({ length: SHARDS }, async (_, n) => {
         const shard = this.#shard(n);
-        const members = await this.#commands.send(
+        const members = await this.#core.commands.send(
           shard.pending,
           ['ZRANGE', shard.pending, '0', '-1'],
           true,
@@ -233,7 +221,7 @@ export class RedisIdJournal implements IdJournal {
         return Promise.all(
           (members as unknown[]).map(async (member) => {
             const key = shard.entry(String(member));
-            const fields = toRecord(await this.#commands.send(key, ['HGETALL', key], true));
+            const fields = toRecord(await this.#core.commands.send(key, ['HGETALL', key], true));
             return fields['state'] === 'pending' ? toEntry(fields) : undefined;
           }),
         );
@@ -252,17 +240,13 @@ export class RedisIdJournal implements IdJournal {
     value: unknown,
   ): Promise<void> {
     const { entry, pending } = this.#keys(ref);
-    const reply = await evalScript(
-      this.#commands,
+    const reply = await this.#core.eval(
       SETTLE_SCRIPT,
       [entry, pending],
       [state, field, JSON.stringify(value), Date.now(), memberOf(ref)],
     );
     if (reply === 'missing') {
-      throw new JournalError(
-        'ERR_JOURNAL_UNKNOWN_KEY',
-        `No journal entry for the ${String(ref?.method)} of key ${JSON.stringify(ref?.key)}.`,
-      );
+      throw JournalError.unknownKey(ref);
     }
   }
 
@@ -282,7 +266,7 @@ export class RedisIdJournal implements IdJournal {
     if (!replicas) return;
     const results = await Promise.all(
       confirm.map(([keys, script, value]) =>
-        this.#commands.writeThenWait(
+        this.#core.commands.writeThenWait(
           keys[0]!,
           ['EVAL', script, String(keys.length), ...keys, value, String(now), member],
           replicas.count,
@@ -314,7 +298,7 @@ export class RedisIdJournal implements IdJournal {
   }
 
   #shard(n: number): { pending: string; entry(member: string): string } {
-    const tag = `${this.#base}{journal:${n}}`;
+    const tag = `${this.#core.keyPrefix}{journal:${n}}`;
     return { pending: `${tag}pending`, entry: (member) => `${tag}entry:${member}` };
   }
 }

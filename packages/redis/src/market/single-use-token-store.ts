@@ -1,11 +1,6 @@
 import type { SingleUseTokenStore } from 'neverlose-market';
-import {
-  type Commands,
-  type RedisAdapterOptions,
-  type RedisClient,
-  toCommands,
-} from '../client.js';
-import { prefixOption } from '../options.js';
+import type { RedisAdapterOptions, RedisClient } from '../client.js';
+import { RedisStoreCore } from '../store-core.js';
 
 /**
  * Seconds a consumed token is remembered beyond its `exp`: longer than any clock tolerance, so a
@@ -15,30 +10,29 @@ const GRACE_SECONDS = 300;
 
 /**
  * A `neverlose-market` {@link SingleUseTokenStore} in Redis: `SET NX` is atomic across instances,
- * so a reseller checkout token is fulfilled once however many instances see it. Each token is one
- * key, so on Redis Cluster tokens spread over every master.
+ * so of all the instances that accept one reseller checkout token (`acceptResellerOrder`), one
+ * records it first and the others resume its order. Each token is one key, so on Redis Cluster
+ * tokens spread over every master.
  *
  * @example
  * ```ts
- * const order = await verifyResellerToken(token, apiKey, {
+ * const { order, resumed } = await acceptResellerOrder(token, apiKey, {
  *   integrationId: 100,
- *   singleUseStore: new RedisSingleUseTokenStore(redis),
+ *   store: new RedisSingleUseTokenStore(redis),
  * });
  * ```
  */
 export class RedisSingleUseTokenStore implements SingleUseTokenStore {
-  readonly #commands: Commands;
-  readonly #prefix: string;
+  readonly #core: RedisStoreCore;
 
   constructor(client: RedisClient, options: RedisAdapterOptions = {}) {
-    this.#prefix = `${prefixOption(options.prefix)}reseller-token:`;
-    this.#commands = toCommands(client, options.timeoutMs);
+    this.#core = new RedisStoreCore(client, options, 'reseller-token:');
   }
 
   async consume(tokenId: string, expiresAt: number): Promise<boolean> {
     const ttl = Math.max(1, Math.ceil(expiresAt - Date.now() / 1000)) + GRACE_SECONDS;
-    const key = this.#prefix + tokenId;
-    const reply = await this.#commands.send(key, ['SET', key, '1', 'NX', 'EX', String(ttl)]);
+    const key = this.#core.keyPrefix + tokenId;
+    const reply = await this.#core.commands.send(key, ['SET', key, '1', 'NX', 'EX', String(ttl)]);
     return reply === 'OK';
   }
 }

@@ -1,13 +1,7 @@
 import type { DedupClaim, WebhookDedupStore } from 'neverlose-market';
-import {
-  type Commands,
-  evalScript,
-  type RedisAdapterOptions,
-  type RedisClient,
-  toCommands,
-} from '../client.js';
+import type { RedisAdapterOptions, RedisClient } from '../client.js';
 import { NeverloseRedisError } from '../errors.js';
-import { prefixOption } from '../options.js';
+import { RedisStoreCore } from '../store-core.js';
 
 // KEYS: the event. ARGV: lease seconds. Claims a free event; reports a claimed or done one.
 const CLAIM_SCRIPT = `
@@ -33,22 +27,15 @@ return 1`;
  * ```
  */
 export class RedisWebhookDedupStore implements WebhookDedupStore {
-  readonly #commands: Commands;
-  readonly #prefix: string;
+  readonly #core: RedisStoreCore;
 
   constructor(client: RedisClient, options: RedisAdapterOptions = {}) {
-    this.#prefix = `${prefixOption(options.prefix)}webhook:`;
-    this.#commands = toCommands(client, options.timeoutMs);
+    this.#core = new RedisStoreCore(client, options, 'webhook:');
   }
 
   async claim(kind: string, uniqueId: number, leaseSeconds: number): Promise<DedupClaim> {
     const lease = String(Math.max(1, Math.ceil(leaseSeconds)));
-    const reply = await evalScript(
-      this.#commands,
-      CLAIM_SCRIPT,
-      [this.#key(kind, uniqueId)],
-      [lease],
-    );
+    const reply = await this.#core.eval(CLAIM_SCRIPT, [this.#key(kind, uniqueId)], [lease]);
     if (reply === 'claimed' || reply === 'processing' || reply === 'done') return reply;
     throw new NeverloseRedisError(
       'ERR_REDIS_UNEXPECTED_REPLY',
@@ -59,14 +46,14 @@ export class RedisWebhookDedupStore implements WebhookDedupStore {
   async complete(kind: string, uniqueId: number, ttlSeconds: number): Promise<void> {
     const ttl = String(Math.max(1, Math.ceil(ttlSeconds)));
     const key = this.#key(kind, uniqueId);
-    await this.#commands.send(key, ['SET', key, 'done', 'EX', ttl]);
+    await this.#core.commands.send(key, ['SET', key, 'done', 'EX', ttl]);
   }
 
   async release(kind: string, uniqueId: number): Promise<void> {
-    await evalScript(this.#commands, RELEASE_SCRIPT, [this.#key(kind, uniqueId)], []);
+    await this.#core.eval(RELEASE_SCRIPT, [this.#key(kind, uniqueId)], []);
   }
 
   #key(kind: string, uniqueId: number): string {
-    return `${this.#prefix}${kind}:${uniqueId}`;
+    return `${this.#core.keyPrefix}${kind}:${uniqueId}`;
   }
 }

@@ -4,16 +4,11 @@ import {
   type TransactionStore,
   transactionKey,
 } from 'neverlose-oidc';
-import {
-  type Commands,
-  evalScript,
-  type RedisAdapterOptions,
-  type RedisClient,
-  toCommands,
-} from '../client.js';
+import type { RedisAdapterOptions, RedisClient } from '../client.js';
 import { NeverloseRedisError } from '../errors.js';
-import { positiveInteger, prefixOption } from '../options.js';
+import { positiveInteger } from '../options.js';
 import { shardOf } from '../shard.js';
+import { RedisStoreCore } from '../store-core.js';
 
 /** Options of {@link RedisTransactionStore}. */
 export interface RedisTransactionStoreOptions extends RedisAdapterOptions {
@@ -74,19 +69,17 @@ return json`;
  * ```
  */
 export class RedisTransactionStore implements TransactionStore {
-  readonly #commands: Commands;
-  readonly #prefix: string;
+  readonly #core: RedisStoreCore;
   readonly #shards: number;
   readonly #capacity: number;
   readonly #maxEntries: number;
 
   constructor(client: RedisClient, options: RedisTransactionStoreOptions = {}) {
-    this.#prefix = prefixOption(options.prefix);
+    this.#core = new RedisStoreCore(client, options, '');
     const maxEntries = positiveInteger('maxEntries', options.maxEntries ?? 100_000);
     this.#maxEntries = maxEntries;
     this.#shards = Math.min(MAX_SHARDS, maxEntries);
     this.#capacity = Math.floor(maxEntries / this.#shards);
-    this.#commands = toCommands(client, options.timeoutMs);
   }
 
   /**
@@ -99,8 +92,7 @@ export class RedisTransactionStore implements TransactionStore {
     const ttlMs = Math.max(1, Math.ceil(ttl));
     const key = await transactionKey(binding);
     const shard = this.#shard(key);
-    const stored = await evalScript(
-      this.#commands,
+    const stored = await this.#core.eval(
       SET_SCRIPT,
       [shard.index, shard.entry(key)],
       [key, JSON.stringify(transaction), ttlMs, Date.now(), this.#capacity],
@@ -123,17 +115,12 @@ export class RedisTransactionStore implements TransactionStore {
   async take(binding: string): Promise<AuthorizationTransaction | undefined> {
     const key = await transactionKey(binding);
     const shard = this.#shard(key);
-    const json = await evalScript(
-      this.#commands,
-      TAKE_SCRIPT,
-      [shard.index, shard.entry(key)],
-      [key],
-    );
+    const json = await this.#core.eval(TAKE_SCRIPT, [shard.index, shard.entry(key)], [key]);
     return typeof json === 'string' ? (JSON.parse(json) as AuthorizationTransaction) : undefined;
   }
 
   #shard(key: string): { index: string; entry(key: string): string } {
-    const tag = `${this.#prefix}{oidc-tx:${shardOf(key, this.#shards)}}`;
+    const tag = `${this.#core.keyPrefix}{oidc-tx:${shardOf(key, this.#shards)}}`;
     return { index: `${tag}index`, entry: (of) => `${tag}tx:${of}` };
   }
 }

@@ -4,14 +4,7 @@ import { MarketClient } from '../../client/market-client.js';
 import { MARKET_METHODS, type MarketMethodName } from '../../client/methods.js';
 import { isNeverloseMarketError } from '../../errors/index.js';
 import { openSqliteIdJournal } from '../../sqlite/id-journal.js';
-import {
-  type CliIo,
-  readTextArgument,
-  resolveBaseUrl,
-  resolveSecret,
-  resolveUserId,
-  toJson,
-} from '../io.js';
+import { ACCOUNT_FLAGS, type CliIo, readTextArgument, resolveAccount, toJson } from '../io.js';
 export const callHelp = `Usage: nl-market call <method> [parameters] [options]
 
 Calls one market API method, signed, with retries, and prints the result.
@@ -77,10 +70,7 @@ export async function callCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
     {
-      'user-id': { type: 'string' },
-      secret: { type: 'string' },
-      'base-url': { type: 'string' },
-      'legacy-endpoint': { type: 'boolean' },
+      ...ACCOUNT_FLAGS,
       timeout: { type: 'string' },
       retries: { type: 'string' },
       journal: { type: 'string' },
@@ -135,14 +125,12 @@ export async function callCommand(argv: string[], io: CliIo): Promise<number> {
     );
   }
 
-  const baseUrl = resolveBaseUrl(values['base-url'], values['legacy-endpoint'], io);
+  const account = resolveAccount(values, io);
   const journal =
     values.journal === undefined ? undefined : await openSqliteIdJournal(values.journal);
   try {
     const client = new MarketClient({
-      userId: resolveUserId(values['user-id'], io),
-      secret: resolveSecret(values.secret, io),
-      baseUrl,
+      ...account,
       timeoutMs: integer('--timeout', values.timeout),
       retries: integer('--retries', values.retries),
       journal,

@@ -2,14 +2,7 @@ import { EXIT_FAILED, EXIT_OK, parseFlags, UsageError } from '@neverlose-toolkit
 import { MarketApiError } from '../../client/errors.js';
 import { MarketClient } from '../../client/market-client.js';
 import { checkResellerPrices } from '../../prices/validate.js';
-import {
-  type CliIo,
-  readTextArgument,
-  resolveBaseUrl,
-  resolveSecret,
-  resolveUserId,
-  toJson,
-} from '../io.js';
+import { ACCOUNT_FLAGS, type CliIo, readTextArgument, resolveAccount, toJson } from '../io.js';
 export const pricesHelp = `Usage: nl-market prices validate <file> [--product NAME]... [--json]
        nl-market prices push <file> --integration-id N [--user-id N] [--secret KEY] [--json]
 
@@ -36,10 +29,7 @@ export async function pricesCommand(argv: string[], io: CliIo): Promise<number> 
     {
       product: { type: 'string', multiple: true },
       'integration-id': { type: 'string' },
-      'user-id': { type: 'string' },
-      secret: { type: 'string' },
-      'base-url': { type: 'string' },
-      'legacy-endpoint': { type: 'boolean' },
+      ...ACCOUNT_FLAGS,
       json: { type: 'boolean' },
     },
     { allowPositionals: true },
@@ -76,11 +66,7 @@ export async function pricesCommand(argv: string[], io: CliIo): Promise<number> 
   const idText = values['integration-id'];
   if (idText === undefined || !/^[1-9]\d*$/.test(idText))
     throw new UsageError('push needs --integration-id N');
-  const client = new MarketClient({
-    userId: resolveUserId(values['user-id'], io),
-    secret: resolveSecret(values.secret, io),
-    baseUrl: resolveBaseUrl(values['base-url'], values['legacy-endpoint'], io),
-  });
+  const client = new MarketClient(resolveAccount(values, io));
   try {
     await client.call('set-reseller-prices', {
       integrationId: Number(idText),
