@@ -1,16 +1,8 @@
 import type { SessionRevocationStore } from 'neverlose-oidc';
 import { invalidArgument } from '../arguments.js';
-import { Database, type PostgresQueryable } from '../client.js';
-import type { Deadline } from '../deadline.js';
-import { DurabilityCheck } from '../durability.js';
-import {
-  clockOption,
-  type PostgresDurableAdapterOptions,
-  positiveIntegerOption,
-  tableNames,
-  timeoutOption,
-} from '../options.js';
-import { deleteExpired, Sweeper } from '../sweeper.js';
+import type { PostgresQueryable } from '../client.js';
+import type { PostgresDurableAdapterOptions } from '../options.js';
+import { StoreCore } from '../store-core.js';
 
 /** Options of {@link PostgresSessionRevocationStore}. */
 export interface PostgresSessionRevocationStoreOptions extends PostgresDurableAdapterOptions {
@@ -50,21 +42,14 @@ const SKEW_MS = 300_000;
  * ```
  */
 export class PostgresSessionRevocationStore implements SessionRevocationStore {
-  readonly #db: Database;
-  readonly #table: string;
-  readonly #now: () => number;
-  readonly #durable: DurabilityCheck;
-  readonly #sweeper: Sweeper;
+  readonly #core: StoreCore;
 
   constructor(client: PostgresQueryable, options: PostgresSessionRevocationStoreOptions = {}) {
-    this.#db = new Database(client, timeoutOption(options.timeoutMs));
-    this.#table = tableNames(options).sessionRevocations;
-    this.#now = clockOption(options.now);
-    this.#durable = new DurabilityCheck(this.#db, options.dangerouslyAllowNonDurableCommits);
-    this.#sweeper = new Sweeper(
-      positiveIntegerOption('sweepEvery', options.sweepEvery ?? 64),
-      (deadline) => this.#sweep(deadline),
-    );
+    this.#core = new StoreCore(client, options, {
+      table: 'sessionRevocations',
+      durable: true,
+      sweepEvery: 64,
+    });
   }
 
   /**
@@ -79,17 +64,17 @@ export class PostgresSessionRevocationStore implements SessionRevocationStore {
         'Invalid "expiresAt": must be a finite number of milliseconds since the epoch.',
       );
     }
-    const deadline = this.#db.deadline();
-    await this.#durable.ensure(deadline);
-    await this.#db.run(
-      `INSERT INTO ${this.#table} (session_id, expires_at)
-       VALUES ($1, to_timestamp($2::float8 / 1000))
-       ON CONFLICT (session_id) DO UPDATE
-         SET expires_at = GREATEST(${this.#table}.expires_at, EXCLUDED.expires_at)`,
-      [id, expiresAt + SKEW_MS],
-      deadline,
+    const table = this.#core.table;
+    await this.#core.write((deadline) =>
+      this.#core.db.run(
+        `INSERT INTO ${table} (session_id, expires_at)
+         VALUES ($1, to_timestamp($2::float8 / 1000))
+         ON CONFLICT (session_id) DO UPDATE
+           SET expires_at = GREATEST(${table}.expires_at, EXCLUDED.expires_at)`,
+        [id, expiresAt + SKEW_MS],
+        deadline,
+      ),
     );
-    await this.#sweeper.afterWrite(deadline);
   }
 
   /**
@@ -99,10 +84,10 @@ export class PostgresSessionRevocationStore implements SessionRevocationStore {
    */
   async isRevoked(id: string, _issuedAt: number): Promise<boolean> {
     checkId(id);
-    const rows = await this.#db.run(
-      `SELECT 1 FROM ${this.#table}
+    const rows = await this.#core.db.run(
+      `SELECT 1 FROM ${this.#core.table}
        WHERE session_id = $1 AND expires_at > to_timestamp($2::float8 / 1000)`,
-      [id, this.#now()],
+      [id, this.#core.now()],
     );
     return rows.length > 0;
   }
@@ -113,11 +98,7 @@ export class PostgresSessionRevocationStore implements SessionRevocationStore {
    * @returns How many were deleted.
    */
   sweep(): Promise<number> {
-    return this.#sweep(this.#db.deadline());
-  }
-
-  #sweep(deadline: Deadline): Promise<number> {
-    return deleteExpired(this.#db, this.#table, this.#now(), deadline);
+    return this.#core.sweep();
   }
 }
 

@@ -1,13 +1,7 @@
 import { NeverloseOidcError, type SessionRevocationStore } from 'neverlose-oidc';
-import {
-  type Commands,
-  evalScript,
-  type RedisAdapterOptions,
-  type RedisClient,
-  toCommands,
-} from '../client.js';
+import type { RedisAdapterOptions, RedisClient } from '../client.js';
 import { NeverloseRedisError } from '../errors.js';
-import { prefixOption } from '../options.js';
+import { RedisStoreCore } from '../store-core.js';
 
 /** Options of {@link RedisSessionRevocationStore}. */
 export type RedisSessionRevocationStoreOptions = RedisAdapterOptions;
@@ -45,12 +39,10 @@ const EXISTS_SCRIPT = `return redis.call('EXISTS', KEYS[1])`;
  * ```
  */
 export class RedisSessionRevocationStore implements SessionRevocationStore {
-  readonly #commands: Commands;
-  readonly #prefix: string;
+  readonly #core: RedisStoreCore;
 
   constructor(client: RedisClient, options: RedisSessionRevocationStoreOptions = {}) {
-    this.#prefix = `${prefixOption(options.prefix)}oidc-session-revoked:`;
-    this.#commands = toCommands(client, options.timeoutMs);
+    this.#core = new RedisStoreCore(client, options, 'oidc-session-revoked:');
   }
 
   /**
@@ -67,7 +59,7 @@ export class RedisSessionRevocationStore implements SessionRevocationStore {
       );
     }
     const keepMs = Math.max(1, Math.ceil(expiresAt - Date.now())) + SKEW_MS;
-    const reply = await evalScript(this.#commands, REVOKE_SCRIPT, [key], [keepMs]);
+    const reply = await this.#core.eval(REVOKE_SCRIPT, [key], [keepMs]);
     if (reply !== 1 && reply !== 1n) {
       throw new NeverloseRedisError(
         'ERR_REDIS_UNEXPECTED_REPLY',
@@ -85,7 +77,7 @@ export class RedisSessionRevocationStore implements SessionRevocationStore {
     const key = this.#key(id);
     // A script, which every client sends to the master (a plain EXISTS may go to a replica under
     // ioredis's scaleReads): a sign-out just written is seen at once.
-    const reply = await evalScript(this.#commands, EXISTS_SCRIPT, [key], []);
+    const reply = await this.#core.eval(EXISTS_SCRIPT, [key], []);
     return reply === 1 || reply === 1n;
   }
 
@@ -96,6 +88,6 @@ export class RedisSessionRevocationStore implements SessionRevocationStore {
         'Invalid argument "id": must be the session id, a non-empty string of at most 512 characters.',
       );
     }
-    return this.#prefix + id;
+    return this.#core.keyPrefix + id;
   }
 }
