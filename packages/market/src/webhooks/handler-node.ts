@@ -1,14 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type BodyRead,
-  createPipeline,
-  internalFailure,
-  tooLarge,
-  unreadableBody,
-  type WebhookAnswer,
-  type WebhookHandlerOptions,
-  type WebhookPipeline,
-} from './pipeline.js';
+import type { WebhookAnswer } from './answers.js';
+import { internalFailure, tooLarge, unreadableBody } from './errors.js';
+import type { WebhookHandlerOptions } from './handler-options.js';
+import { type BodyRead, createPipeline, type WebhookPipeline } from './pipeline.js';
 
 /**
  * A webhook handler for Node's `http` server, `(req, res) => Promise<void>`. Same statuses as
