@@ -54,9 +54,16 @@ if (process.argv[2] === 'serve') {
   const connections = 32;
 
   async function startServer(mode) {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', mode], {
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
+    // WEBHOOK_BENCH_SERVER_FLAGS='--cpu-prof --cpu-prof-dir=prof' profiles the servers (not allowed
+    // in NODE_OPTIONS); each writes its profile when the bench disconnects it.
+    const flags = process.env.WEBHOOK_BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(
+      process.execPath,
+      [...flags, fileURLToPath(import.meta.url), 'serve', mode],
+      {
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      },
+    );
     const port = await new Promise((resolve, reject) => {
       child.stdout.once('data', (data) => resolve(Number(String(data).trim())));
       child.once('exit', (code) =>

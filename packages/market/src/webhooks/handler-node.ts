@@ -171,8 +171,11 @@ function readLimited(req: IncomingMessage, limit: number, done: (read: BodyRead)
     });
   });
   req.on('error', (cause: unknown) => settle({ kind: 'unreadable', cause }));
-  // Without an 'error' (already emitted, or none), a close before the end is an abort too.
-  req.on('close', () => settle({ kind: 'unreadable', cause: new Error('closed before the end') }));
+  // Without an 'error' (already emitted, or none), a close before the end is an abort too. Every
+  // request closes: the error (and its stack, microseconds) is made only for one not yet settled.
+  req.on('close', () => {
+    if (!settled) settle({ kind: 'unreadable', cause: new Error('closed before the end') });
+  });
 }
 
 /** The chunks as one array (no `Buffer`: this module loads on runtimes without it). */
