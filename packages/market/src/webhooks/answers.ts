@@ -11,15 +11,20 @@ export interface WebhookAnswer {
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
+/** A constant answer, with its length: `node:http` then sends it without chunked framing. */
+function fixedAnswer(status: number, body: string): WebhookAnswer {
+  return {
+    status,
+    headers: { ...JSON_HEADERS, 'content-length': String(new TextEncoder().encode(body).length) },
+    body,
+  };
+}
+
 /** @internal The event was handled now. */
-export const HANDLED: WebhookAnswer = { status: 200, headers: JSON_HEADERS, body: '{"ok":true}' };
+export const HANDLED: WebhookAnswer = fixedAnswer(200, '{"ok":true}');
 
 /** @internal The event had been handled before: 200, so the provider stops delivering it. */
-export const DUPLICATE: WebhookAnswer = {
-  status: 200,
-  headers: JSON_HEADERS,
-  body: '{"ok":true,"duplicate":true}',
-};
+export const DUPLICATE: WebhookAnswer = fixedAnswer(200, '{"ok":true,"duplicate":true}');
 
 /** Seconds a delivery is asked to wait before the next attempt. */
 const RETRY_AFTER_SECONDS = 5;
