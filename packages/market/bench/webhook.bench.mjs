@@ -13,13 +13,14 @@ const BODY =
 if (process.argv[2] === 'serve') {
   let server;
   if (process.argv[3] === 'bare') {
-    // The baseline: read the body, JSON.parse it, answer 200. No checks at all.
+    // The baseline: read the body, JSON.parse it, answer 200. No checks at all. Its answer is the
+    // handler's, byte for byte (the same headers, `Content-Length` included: no chunked framing).
     server = createServer((req, res) => {
       const chunks = [];
       req.on('data', (chunk) => chunks.push(chunk));
       req.on('end', () => {
         JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '11' });
         res.end('{"ok":true}');
       });
     });
