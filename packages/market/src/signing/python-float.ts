@@ -39,3 +39,42 @@ export function pythonFloatRepr(value: number): string {
   }
   return `${sign}${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
 }
+
+/**
+ * {@link pythonFloatRepr} of a float read from JSON `text` (`value` is `Number(text)`), without
+ * formatting the number when the text already is its repr: a plain decimal (`0.9`, `-12.25`) of at
+ * most 15 significant digits, no trailing zero, no exponent, from 0.0001 up. Any decimal of at most
+ * 15 significant digits reads back from its double unchanged (15 is a double's `DBL_DIG`), so no
+ * shorter string names that double and the shortest repr is the text itself; from 1e-4 to 1e16
+ * CPython lays it out without an exponent, as the text is. Anything else is formatted.
+ */
+export function pythonFloatReprOfText(text: string, value: number): string {
+  return isOwnRepr(text) ? text : pythonFloatRepr(value);
+}
+
+/** Whether JSON number text is a plain decimal that is its own repr (see above). */
+function isOwnRepr(text: string): boolean {
+  const length = text.length;
+  // The last character: a non-zero digit (not an integer, not a trailing zero, not an exponent).
+  const last = text.charCodeAt(length - 1);
+  if (last < 0x31 || last > 0x39 || length > 17) return false;
+  let i = text.charCodeAt(0) === 0x2d ? 1 : 0;
+  let point = -1;
+  let significant = 0;
+  let leadingZeros = 0;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (point !== -1) return false;
+      point = i;
+    } else if (c < 0x30 || c > 0x39) {
+      return false;
+    } else if (significant === 0 && c === 0x30) {
+      leadingZeros++;
+    } else {
+      significant++;
+    }
+  }
+  // `0.000d` has 4 leading zeros (the integer's and three after the point): 1e-4, the lowest.
+  return point !== -1 && significant <= 15 && leadingZeros <= 4;
+}

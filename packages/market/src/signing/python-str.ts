@@ -1,5 +1,5 @@
 import { SigningError } from './errors.js';
-import { pythonFloatRepr } from './python-float.js';
+import { pythonFloatRepr, pythonFloatReprOfText } from './python-float.js';
 import type { PyValue } from './python-value.js';
 
 /**
@@ -15,7 +15,10 @@ export function pythonStr(value: PyValue, field: string): string {
     case 'int':
       return value.v;
     case 'float':
-      return pythonFloatRepr(value.v);
+      // Read from text (a body), the text itself when it is already the repr: no formatting.
+      return value.text === undefined
+        ? pythonFloatRepr(value.v)
+        : pythonFloatReprOfText(value.text, value.v);
     case 'bool':
       return value.v ? 'True' : 'False';
     case 'none':

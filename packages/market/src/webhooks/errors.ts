@@ -72,3 +72,26 @@ export class WebhookError extends NeverloseMarketError<WebhookErrorCode> {
     return STATUS[this.code];
   }
 }
+
+/** @internal The body is over the limit. */
+export function tooLarge(limit: number): WebhookError {
+  return new WebhookError('ERR_WEBHOOK_BODY_TOO_LARGE', `The body is larger than ${limit} bytes.`);
+}
+
+/** @internal The body stream failed, or the client went away before its end. */
+export function unreadableBody(cause: unknown): WebhookError {
+  return new WebhookError(
+    'ERR_WEBHOOK_BODY_UNREADABLE',
+    'The body could not be read to its end (the stream failed or the client went away).',
+    { cause },
+  );
+}
+
+/** @internal Anything unexpected: answered 500, never thrown out of a handler. */
+export function internalFailure(cause: unknown): WebhookError {
+  return new WebhookError(
+    'ERR_WEBHOOK_INTERNAL',
+    'The webhook could not be handled because of an unexpected failure.',
+    { cause },
+  );
+}

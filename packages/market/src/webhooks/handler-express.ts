@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WebhookError } from './errors.js';
 import { serveNode } from './handler-node.js';
-import { createPipeline, type WebhookHandlerOptions } from './pipeline.js';
+import type { WebhookHandlerOptions } from './handler-options.js';
+import { createPipeline } from './pipeline.js';
 
 /** The parts of Express's request this router reads (no dependency on Express's types). */
 type ExpressRequest = IncomingMessage & { body?: unknown; _body?: boolean };

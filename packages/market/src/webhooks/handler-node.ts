@@ -1,14 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type BodyRead,
-  createPipeline,
-  internalFailure,
-  tooLarge,
-  unreadableBody,
-  type WebhookAnswer,
-  type WebhookHandlerOptions,
-  type WebhookPipeline,
-} from './pipeline.js';
+import type { WebhookAnswer } from './answers.js';
+import { internalFailure, tooLarge, unreadableBody } from './errors.js';
+import type { WebhookHandlerOptions } from './handler-options.js';
+import { type BodyRead, createPipeline, type WebhookPipeline } from './pipeline.js';
 
 /**
  * A webhook handler for Node's `http` server, `(req, res) => Promise<void>`. Same statuses as
@@ -36,8 +30,9 @@ export function createNodeWebhookHandler(
  * Express 4 do not catch a handler's promise, and an unhandled rejection ends the process.
  *
  * The body is read with listeners and the answer written from them: the one promise made is the
- * one returned, and none is awaited when the dedup store and `onEvent` are synchronous (this runs
- * on every webhook; awaits and a promise per step cost the server CPU time per request).
+ * one returned, and none is awaited when the dedup store and `onEvent` are synchronous. The
+ * listeners are shared by every request and the delivery's state is one object (this runs on every
+ * webhook: a promise per step, or closures per request, cost the server CPU time per request).
  */
 export function serveNode(
   pipeline: WebhookPipeline,
@@ -46,28 +41,145 @@ export function serveNode(
   body?: string | Uint8Array,
 ): Promise<void> {
   return new Promise((resolve) => {
-    const answer = (reply: WebhookAnswer): void => {
-      send(res, reply);
-      resolve();
-    };
-    const fail = (error: unknown): void => {
-      answer(withClose(pipeline.refuse(internalFailure(error))));
-    };
+    const delivery = new NodeDelivery(pipeline, res, resolve);
     try {
       const { contentType, contentLength } = bodyHeaders(req);
       const early = pipeline.precheck(req.method ?? '', contentType, contentLength);
       if (early) {
         req.resume();
-        answer(withClose(early));
+        delivery.answer(withClose(early));
       } else if (body !== undefined) {
-        handleBody(pipeline, { kind: 'body', body }, answer, fail);
+        delivery.handle({ kind: 'body', body });
       } else {
-        readLimited(req, pipeline.maxBodyBytes, (read) => handleBody(pipeline, read, answer, fail));
+        delivery.read(req);
       }
     } catch (error) {
-      fail(error);
+      delivery.fail(error);
     }
   });
+}
+
+/** Where the listeners of a request find its delivery. */
+const DELIVERY = Symbol('neverlose-market.webhookDelivery');
+
+type DeliveringRequest = IncomingMessage & { [DELIVERY]?: NodeDelivery };
+
+/** One request: its body as read so far, then its answer. */
+class NodeDelivery {
+  private first: Uint8Array | undefined;
+  private chunks: Uint8Array[] | undefined;
+  private size = 0;
+  /** The body was read, or could not be: later events do nothing. */
+  private settled = false;
+
+  constructor(
+    private readonly pipeline: WebhookPipeline,
+    private readonly res: ServerResponse,
+    private readonly resolve: () => void,
+  ) {}
+
+  answer(reply: WebhookAnswer): void {
+    send(this.res, reply);
+    this.resolve();
+  }
+
+  fail(error: unknown): void {
+    this.answer(withClose(this.pipeline.refuse(internalFailure(error))));
+  }
+
+  /**
+   * Reads the body up to `maxBodyBytes`, then answers it, or why it could not be read: an aborted
+   * or failed stream is a result, never an exception.
+   */
+  read(req: IncomingMessage): void {
+    if (req.destroyed || req.readableEnded) {
+      this.settle({ kind: 'unreadable', cause: new Error('the body was already read') });
+      return;
+    }
+    (req as DeliveringRequest)[DELIVERY] = this;
+    // The listeners stay: once settled they do nothing, and a late 'error' still has a listener.
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  }
+
+  data(req: IncomingMessage, chunk: Uint8Array): void {
+    if (this.settled) return;
+    this.size += chunk.length;
+    if (this.size > this.pipeline.maxBodyBytes) {
+      // Drain the rest unread; the answer closes the connection.
+      req.resume();
+      this.settle({ kind: 'too-large' });
+      return;
+    }
+    // A webhook is one chunk: an array only for a body that came in several.
+    if (this.first === undefined) this.first = chunk;
+    else if (this.chunks === undefined) this.chunks = [this.first, chunk];
+    else this.chunks.push(chunk);
+  }
+
+  end(): void {
+    if (this.settled) return;
+    const { first, chunks } = this;
+    this.settle({
+      kind: 'body',
+      body: chunks === undefined ? (first ?? new Uint8Array(0)) : concat(chunks, this.size),
+    });
+  }
+
+  /** Without an 'error' (already emitted, or none), a close before the end is an abort too. */
+  close(): void {
+    // Every request closes: the error (and its stack, microseconds) is made only when unsettled.
+    if (!this.settled)
+      this.settle({ kind: 'unreadable', cause: new Error('closed before the end') });
+  }
+
+  settle(read: BodyRead): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.first = undefined;
+    this.chunks = undefined;
+    this.handle(read);
+  }
+
+  /** Answers a body read (or its failure). Never throws: anything unexpected goes to `fail`. */
+  handle(read: BodyRead): void {
+    try {
+      const { pipeline } = this;
+      if (read.kind === 'too-large') {
+        this.answer(withClose(pipeline.refuse(tooLarge(pipeline.maxBodyBytes))));
+      } else if (read.kind === 'unreadable') {
+        this.answer(withClose(pipeline.refuse(unreadableBody(read.cause))));
+      } else {
+        const handled = pipeline.handle(read.body);
+        if (handled instanceof Promise) {
+          handled.then(
+            (reply) => this.answer(reply),
+            (error: unknown) => this.fail(error),
+          );
+        } else this.answer(handled);
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+}
+
+function onData(this: DeliveringRequest, chunk: Uint8Array): void {
+  this[DELIVERY]?.data(this, chunk);
+}
+
+function onEnd(this: DeliveringRequest): void {
+  this[DELIVERY]?.end();
+}
+
+function onError(this: DeliveringRequest, cause: unknown): void {
+  this[DELIVERY]?.settle({ kind: 'unreadable', cause });
+}
+
+function onClose(this: DeliveringRequest): void {
+  this[DELIVERY]?.close();
 }
 
 /**
@@ -96,28 +208,6 @@ function bodyHeaders(req: IncomingMessage): {
   return { contentType, contentLength };
 }
 
-/** Answers a body read (or its failure). Never throws: anything unexpected goes to `fail`. */
-function handleBody(
-  pipeline: WebhookPipeline,
-  read: BodyRead,
-  answer: (reply: WebhookAnswer) => void,
-  fail: (error: unknown) => void,
-): void {
-  try {
-    if (read.kind === 'too-large') {
-      answer(withClose(pipeline.refuse(tooLarge(pipeline.maxBodyBytes))));
-    } else if (read.kind === 'unreadable') {
-      answer(withClose(pipeline.refuse(unreadableBody(read.cause))));
-    } else {
-      const handled = pipeline.handle(read.body);
-      if (handled instanceof Promise) handled.then(answer, fail);
-      else answer(handled);
-    }
-  } catch (error) {
-    fail(error);
-  }
-}
-
 /** Writes the answer, or closes the connection when nobody is left to read it. Never throws. */
 function send(res: ServerResponse, answer: WebhookAnswer): void {
   if (res.headersSent || res.destroyed || res.socket?.destroyed === true) {
@@ -135,50 +225,6 @@ function send(res: ServerResponse, answer: WebhookAnswer): void {
 /** An unread body must not be parsed as the next request: close the connection after answering. */
 function withClose(answer: WebhookAnswer): WebhookAnswer {
   return { ...answer, headers: { ...answer.headers, connection: 'close' } };
-}
-
-/**
- * Reads the body up to `limit` bytes and calls `done` once with it, or with why it could not be
- * read: an aborted or failed stream is a result, never an exception.
- */
-function readLimited(req: IncomingMessage, limit: number, done: (read: BodyRead) => void): void {
-  if (req.destroyed || req.readableEnded) {
-    done({ kind: 'unreadable', cause: new Error('the body was already read') });
-    return;
-  }
-  let first: Uint8Array | undefined;
-  let chunks: Uint8Array[] | undefined;
-  let size = 0;
-  // The listeners stay: once settled they do nothing, and a late 'error' still has a listener.
-  let settled = false;
-  const settle = (read: BodyRead): void => {
-    if (settled) return;
-    settled = true;
-    done(read);
-  };
-  req.on('data', (chunk: Uint8Array) => {
-    if (settled) return;
-    size += chunk.length;
-    if (size > limit) {
-      // Drain the rest unread; the answer closes the connection.
-      req.resume();
-      settle({ kind: 'too-large' });
-      return;
-    }
-    // A webhook is one chunk: an array only for a body that came in several.
-    if (first === undefined) first = chunk;
-    else if (chunks === undefined) chunks = [first, chunk];
-    else chunks.push(chunk);
-  });
-  req.on('end', () => {
-    settle({
-      kind: 'body',
-      body: chunks === undefined ? (first ?? new Uint8Array(0)) : concat(chunks, size),
-    });
-  });
-  req.on('error', (cause: unknown) => settle({ kind: 'unreadable', cause }));
-  // Without an 'error' (already emitted, or none), a close before the end is an abort too.
-  req.on('close', () => settle({ kind: 'unreadable', cause: new Error('closed before the end') }));
 }
 
 /** The chunks as one array (no `Buffer`: this module loads on runtimes without it). */

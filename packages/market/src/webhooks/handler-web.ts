@@ -1,13 +1,8 @@
 import { readBoundedBody } from '@neverlose-toolkit/internal/bounded-body';
-import { WebhookError } from './errors.js';
-import {
-  createPipeline,
-  internalFailure,
-  tooLarge,
-  unreadableBody,
-  type WebhookAnswer,
-  type WebhookHandlerOptions,
-} from './pipeline.js';
+import type { WebhookAnswer } from './answers.js';
+import { internalFailure, tooLarge, unreadableBody, WebhookError } from './errors.js';
+import type { WebhookHandlerOptions } from './handler-options.js';
+import { createPipeline } from './pipeline.js';
 
 /**
  * A Web-standard webhook handler, `(request: Request) => Promise<Response>`: for Bun, Deno,

@@ -13,8 +13,8 @@ export {
 } from './events.js';
 export { createExpressWebhookRouter } from './handler-express.js';
 export { createNodeWebhookHandler } from './handler-node.js';
+export type { WebhookHandlerOptions } from './handler-options.js';
 export { createWebhookHandler } from './handler-web.js';
-export type { WebhookHandlerOptions } from './pipeline.js';
 export {
   createTestWebhook,
   type TestWebhook,
