@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { fetchToEmulator, transferWebhook } from '@neverlose-toolkit/test-support/market-api';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { MarketClient } from 'neverlose-market/client';
+import { signPayload } from 'neverlose-market/signing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fetchToEmulator, transferWebhook } from '../../../test/support/market-api.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
 
 // The README's wiring (snippets/wiring.ts) runs as written: against neverlose-emulator (the market
@@ -64,10 +65,14 @@ describe('the neverlose-postgres README wiring, as written', () => {
       (await app.query("SELECT status, request_id FROM orders WHERE key = 'order-1'")).rows,
     ).toEqual([{ status: 'completed', request_id: JSON.stringify(paid.id) }]);
 
-    expect(await (await snippet.webhooks(transferWebhook(42, API_KEY))).json()).toEqual({
+    expect(
+      await (await snippet.webhooks(transferWebhook(42, API_KEY, signPayload))).json(),
+    ).toEqual({
       ok: true,
     });
-    expect(await (await snippet.webhooks(transferWebhook(42, API_KEY))).json()).toMatchObject({
+    expect(
+      await (await snippet.webhooks(transferWebhook(42, API_KEY, signPayload))).json(),
+    ).toMatchObject({
       duplicate: true,
     });
     expect((await app.query('SELECT unique_id FROM payments')).rows).toEqual([{ unique_id: '42' }]);

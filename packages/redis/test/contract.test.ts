@@ -1,3 +1,4 @@
+import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
 import {
   testIdJournal,
   testSingleUseTokenStore,
@@ -5,7 +6,6 @@ import {
 } from 'neverlose-market/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisIdJournal, RedisSingleUseTokenStore, RedisWebhookDedupStore } from '../src/market.js';
-import { deployments, type TestRedis } from './redis-server.js';
 
 // The contract suites of `neverlose-market/testing`, on one Redis and on a Redis Cluster of three
 // masters (node-redis clients): each test under a fresh prefix, "reopen" a new client on the same

@@ -1,11 +1,12 @@
+import { fetchToEmulator, transferWebhook } from '@neverlose-toolkit/test-support/market-api';
+import { spawnRedisServer } from '@neverlose-toolkit/test-support/redis-server';
 import type { Cluster } from 'ioredis';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { MarketClient } from 'neverlose-market/client';
+import { signPayload } from 'neverlose-market/signing';
 import type { WebhookDedupStore } from 'neverlose-market/webhooks';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fetchToEmulator, transferWebhook } from '../../../test/support/market-api.js';
-import { spawnRedisServer } from './redis-server.js';
 
 // The README's wiring (snippets/wiring.ts) and Redis Cluster snippet (snippets/cluster.ts) run as
 // written, against neverlose-emulator (the market API's address rewritten to it): the wiring on a
@@ -50,10 +51,14 @@ describe('the neverlose-redis README wiring, as written', () => {
       fromJournal: true,
       id: paid.id,
     });
-    expect(await (await snippet.webhooks(transferWebhook(7, API_KEY))).json()).toEqual({
-      ok: true,
-    });
-    expect(await (await snippet.webhooks(transferWebhook(7, API_KEY))).json()).toMatchObject({
+    expect(await (await snippet.webhooks(transferWebhook(7, API_KEY, signPayload))).json()).toEqual(
+      {
+        ok: true,
+      },
+    );
+    expect(
+      await (await snippet.webhooks(transferWebhook(7, API_KEY, signPayload))).json(),
+    ).toMatchObject({
       duplicate: true,
     });
     const { token } = await emulator.checkout({

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
 import { type AuthorizationTransaction, isNeverloseOidcError } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transactionStoreContract } from '../../oidc/test/support/transaction-store-contract.js';
 import { RedisTransactionStore } from '../src/oidc.js';
-import { deployments, type TestRedis } from './redis-server.js';
 
 function tx(state: string): AuthorizationTransaction {
   return {

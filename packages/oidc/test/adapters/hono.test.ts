@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { authorize, startProvider } from '../../../../test/providers/hostile-provider.mjs';
+import { authorize, startProvider } from '@neverlose-toolkit/test-support/hostile-provider';
 import {
   CLIENTS,
   type ReferenceProvider,
   signIn as signInAtReference,
   startReferenceProvider,
   USER,
-} from '../../../../test/providers/reference-provider.js';
+} from '@neverlose-toolkit/test-support/reference-provider';
+import { Hono } from 'hono';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   MemorySessionRevocationStore,
   type NeverloseEnv,

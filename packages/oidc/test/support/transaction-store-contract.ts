@@ -4,12 +4,12 @@
 // nobody in and leaves the login where it was (login CSRF, RFC 9700 §4.7), with and without
 // `state`.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authorize,
   startProvider,
   type TestProvider,
-} from '../../../../test/providers/hostile-provider.mjs';
+} from '@neverlose-toolkit/test-support/hostile-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AuthorizationTransaction,
   callbackState,

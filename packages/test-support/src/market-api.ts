@@ -1,4 +1,5 @@
-import { signPayload } from 'neverlose-market/signing';
+/** `signPayload` of `neverlose-market/signing`, passed in: this package depends on no package it tests. */
+export type SignPayload = (payload: Record<string, string | number>, secret: string) => string;
 
 const MARKET_API = 'https://user-api.neverlose.cc/api/market';
 
@@ -18,12 +19,12 @@ export function fetchToEmulator(emulatorUrl: string): typeof fetch {
     );
 }
 
-/** A transfer webhook as the provider sends it, signed with `apiKey`. */
-export function transferWebhook(uniqueId: number, apiKey: string): Request {
+/** A transfer webhook as the provider sends it, signed with `apiKey` by `sign`. */
+export function transferWebhook(uniqueId: number, apiKey: string, sign: SignPayload): Request {
   const fields = { amount: 1.25, username: 'alice', unique_id: uniqueId };
   return new Request('http://shop.test/webhooks', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'transfer', ...fields, signature: signPayload(fields, apiKey) }),
+    body: JSON.stringify({ kind: 'transfer', ...fields, signature: sign(fields, apiKey) }),
   });
 }
