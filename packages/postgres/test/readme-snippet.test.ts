@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { fetchToEmulator, transferWebhook } from '@neverlose-toolkit/test-support/market-api';
+import {
+  fetchToEmulator,
+  transferWebhookSignedBy,
+} from '@neverlose-toolkit/test-support/market-api';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { MarketClient } from 'neverlose-market/client';
 import { signPayload } from 'neverlose-market/signing';
@@ -11,6 +14,7 @@ import { startPostgres, type TestPostgres } from './postgres-server.js';
 // API's address rewritten to it) and a database of its own, through a restart of its connections.
 
 const API_KEY = 'emulator-reseller-key';
+const transferWebhook = transferWebhookSignedBy(signPayload);
 
 let db: TestPostgres;
 let emulator: RunningEmulator;
@@ -65,14 +69,10 @@ describe('the neverlose-postgres README wiring, as written', () => {
       (await app.query("SELECT status, request_id FROM orders WHERE key = 'order-1'")).rows,
     ).toEqual([{ status: 'completed', request_id: JSON.stringify(paid.id) }]);
 
-    expect(
-      await (await snippet.webhooks(transferWebhook(42, API_KEY, signPayload))).json(),
-    ).toEqual({
+    expect(await (await snippet.webhooks(transferWebhook(42, API_KEY))).json()).toEqual({
       ok: true,
     });
-    expect(
-      await (await snippet.webhooks(transferWebhook(42, API_KEY, signPayload))).json(),
-    ).toMatchObject({
+    expect(await (await snippet.webhooks(transferWebhook(42, API_KEY))).json()).toMatchObject({
       duplicate: true,
     });
     expect((await app.query('SELECT unique_id FROM payments')).rows).toEqual([{ unique_id: '42' }]);

@@ -1,4 +1,7 @@
-import { fetchToEmulator, transferWebhook } from '@neverlose-toolkit/test-support/market-api';
+import {
+  fetchToEmulator,
+  transferWebhookSignedBy,
+} from '@neverlose-toolkit/test-support/market-api';
 import { spawnRedisServer } from '@neverlose-toolkit/test-support/redis-server';
 import type { Cluster } from 'ioredis';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
@@ -13,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // Redis of its own, through a restart of its connections.
 
 const API_KEY = 'emulator-reseller-key';
+const transferWebhook = transferWebhookSignedBy(signPayload);
 
 let emulator: RunningEmulator;
 let redis: Awaited<ReturnType<typeof spawnRedisServer>>;
@@ -51,14 +55,10 @@ describe('the neverlose-redis README wiring, as written', () => {
       fromJournal: true,
       id: paid.id,
     });
-    expect(await (await snippet.webhooks(transferWebhook(7, API_KEY, signPayload))).json()).toEqual(
-      {
-        ok: true,
-      },
-    );
-    expect(
-      await (await snippet.webhooks(transferWebhook(7, API_KEY, signPayload))).json(),
-    ).toMatchObject({
+    expect(await (await snippet.webhooks(transferWebhook(7, API_KEY))).json()).toEqual({
+      ok: true,
+    });
+    expect(await (await snippet.webhooks(transferWebhook(7, API_KEY))).json()).toMatchObject({
       duplicate: true,
     });
     const { token } = await emulator.checkout({

@@ -19,12 +19,17 @@ export function fetchToEmulator(emulatorUrl: string): typeof fetch {
     );
 }
 
-/** A transfer webhook as the provider sends it, signed with `apiKey` by `sign`. */
-export function transferWebhook(uniqueId: number, apiKey: string, sign: SignPayload): Request {
-  const fields = { amount: 1.25, username: 'alice', unique_id: uniqueId };
-  return new Request('http://shop.test/webhooks', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'transfer', ...fields, signature: sign(fields, apiKey) }),
-  });
+/**
+ * Transfer webhooks as the provider sends them, signed by `sign` (`signPayload` of
+ * `neverlose-market/signing`): `transferWebhookSignedBy(signPayload)(uniqueId, apiKey)`.
+ */
+export function transferWebhookSignedBy(sign: SignPayload) {
+  return (uniqueId: number, apiKey: string): Request => {
+    const fields = { amount: 1.25, username: 'alice', unique_id: uniqueId };
+    return new Request('http://shop.test/webhooks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'transfer', ...fields, signature: sign(fields, apiKey) }),
+    });
+  };
 }
