@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// `pnpm test` runs every project but `slow`; `pnpm test:slow` runs `slow` (test/support/slow-tests.ts
+// `pnpm test` runs every project but `slow`; `pnpm test:slow` runs `slow` (packages/test-support/src/slow-tests.mjs
 // says what it holds). Most tests wait on sockets and child processes rather than compute, so more
 // files run at once than the machine has cores (vitest's default is one fewer than the cores).
 export default defineConfig({

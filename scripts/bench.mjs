@@ -3,7 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatValue, machine, printSuite, resultsDir } from './bench-report.mjs';
+import {
+  formatValue,
+  machine,
+  printSuite,
+  resultsDir,
+} from '@neverlose-toolkit/test-support/bench-report';
 
 const root = join(import.meta.dirname, '..');
 const only = process.argv.slice(2);

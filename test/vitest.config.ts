@@ -1,5 +1,5 @@
+import { slowFiles, slowFolders } from '@neverlose-toolkit/test-support/slow-tests';
 import { configDefaults, defineProject } from 'vitest/config';
-import { slowFiles, slowFolders } from './support/slow-tests.js';
 
 export default defineProject({
   test: {

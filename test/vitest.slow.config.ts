@@ -1,8 +1,12 @@
 import { resolve } from 'node:path';
+import {
+  slowFiles,
+  slowFolders,
+  slowPackageTests,
+} from '@neverlose-toolkit/test-support/slow-tests';
 import { configDefaults, defineProject } from 'vitest/config';
-import { slowFiles, slowFolders, slowPackageTests } from './support/slow-tests.js';
 
-// `pnpm test:slow`: see support/slow-tests.ts. Paths are from the repository root.
+// `pnpm test:slow`: see slow-tests.ts of @neverlose-toolkit/test-support. Paths are from the repository root.
 export default defineProject({
   test: {
     name: 'slow',
@@ -15,7 +19,10 @@ export default defineProject({
       ),
     ],
     exclude: [...configDefaults.exclude, 'test/test-results/**'],
-    globalSetup: ['test/support/servers/redis.ts', 'test/support/servers/postgres.ts'],
+    globalSetup: [
+      '@neverlose-toolkit/test-support/servers/redis',
+      '@neverlose-toolkit/test-support/servers/postgres',
+    ],
     testTimeout: 120_000,
     hookTimeout: 180_000,
   },

@@ -1,5 +1,5 @@
+import { slowPackageTests } from '@neverlose-toolkit/test-support/slow-tests';
 import { configDefaults, defineProject } from 'vitest/config';
-import { slowPackageTests } from '../../test/support/slow-tests.js';
 
 export default defineProject({
   test: {

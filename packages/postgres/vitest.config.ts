@@ -9,7 +9,7 @@ export default defineProject({
     isolate: false,
     include: ['test/**/*.test.ts'],
     // One PostgreSQL for the whole run, shared by every file (tables carry a fresh prefix).
-    globalSetup: ['../../test/support/servers/postgres.ts'],
+    globalSetup: ['@neverlose-toolkit/test-support/servers/postgres'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,5 +1,5 @@
+import { slowPackageTests } from '@neverlose-toolkit/test-support/slow-tests';
 import { configDefaults, defineProject } from 'vitest/config';
-import { slowPackageTests } from '../../test/support/slow-tests.js';
 
 export default defineProject({
   test: {
@@ -11,7 +11,7 @@ export default defineProject({
     include: ['test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...slowPackageTests.redis],
     // One Redis and one cluster for the whole run, shared by every file (keys carry a fresh prefix).
-    globalSetup: ['../../test/support/servers/redis.ts'],
+    globalSetup: ['@neverlose-toolkit/test-support/servers/redis'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -1,10 +1,10 @@
-import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
-import { Supervised } from '../hostile/process.js';
-import { defaultBehaviour, USER } from '../providers/hostile-provider.mjs';
+import { defaultBehaviour, USER } from '@neverlose-toolkit/test-support/hostile-provider';
 import {
   type ProviderProcess,
   startProviderProcess,
-} from '../providers/hostile-provider-process.js';
+} from '@neverlose-toolkit/test-support/hostile-provider-process';
+import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
+import { Supervised } from '../hostile/process.js';
 import { type CapturedRequest, confine, drive, type JourneyRecord, signedInAs } from './journey.js';
 import { type ConformanceModule, JOURNEY_DEADLINE_MS } from './modules.js';
 import { CLIENT, exampleProcess, loginUrl, type Surface } from './surfaces.js';

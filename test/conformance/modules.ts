@@ -1,4 +1,4 @@
-import type { ProviderBehaviour } from '../providers/hostile-provider.mjs';
+import type { ProviderBehaviour } from '@neverlose-toolkit/test-support/hostile-provider';
 
 // The modules of the conformance matrix: those of the OpenID Foundation's Basic RP and Config RP
 // test plans that apply to a code-flow client of a provider like Neverlose (openid-client runs

@@ -1,7 +1,7 @@
+import { freePort } from '@neverlose-toolkit/test-support/ports';
 import type { Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserSession } from '../support/browser.js';
-import { freePort } from '../support/ports.js';
 import { startTlsProxy } from '../support/tls-proxy.js';
 import { confine, drive, signedInAs } from './journey.js';
 import { JOURNEY_DEADLINE_MS } from './modules.js';

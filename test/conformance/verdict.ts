@@ -1,4 +1,4 @@
-import { USER } from '../providers/hostile-provider.mjs';
+import { USER } from '@neverlose-toolkit/test-support/hostile-provider';
 import type { JourneyRecord } from './journey.js';
 import type { Expectation } from './modules.js';
 

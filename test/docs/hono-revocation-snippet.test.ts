@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
+import { startRedis, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
+import { locationOf, UserAgent } from '@neverlose-toolkit/test-support/user-agent';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from '../../packages/redis/test/redis-server.js';
-import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { startBalancer } from '../support/balancer.js';
-import { freePort } from '../support/ports.js';
 import type { Program } from '../support/program.js';
 import { createReadmeApp, type ReadmeApp, readmeFile } from '../support/readme-app.js';
 import { signInAtEmulator } from '../support/sign-in.js';

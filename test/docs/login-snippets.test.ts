@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { locationOf, UserAgent } from '@neverlose-toolkit/test-support/user-agent';
 import {
   defaultConfig,
   generateSigningKey,
@@ -8,7 +9,6 @@ import {
   startEmulator,
 } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 import { stagedFetch } from '../support/staged-fetch.js';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
+import { locationOf, UserAgent } from '@neverlose-toolkit/test-support/user-agent';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locationOf, UserAgent } from '../providers/user-agent.js';
-import { freePort } from '../support/ports.js';
 import type { Program } from '../support/program.js';
 import { createReadmeApp, type ReadmeApp, readmeFile } from '../support/readme-app.js';
 import { signInAtEmulator } from '../support/sign-in.js';

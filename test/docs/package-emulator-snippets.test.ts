@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
+import { locationOf, UserAgent } from '@neverlose-toolkit/test-support/user-agent';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { NeverloseClient } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { locationOf, UserAgent } from '../providers/user-agent.js';
-import { freePort } from '../support/ports.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 
 // The oidc and passport README snippets that point at the local emulator (their issuer comes from

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
 import { startExample } from 'neverlose-example-hono';
 import { repoRoot } from '../support/packed.js';
-import { freePort } from '../support/ports.js';
 import { describeFrameworkLogin, type FrameworkExample } from './framework-logins.js';
 import { emulatorOptions } from './login-examples.js';
 import { startServerProcess } from './server-process.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { locationOf, UserAgent } from '@neverlose-toolkit/test-support/user-agent';
 import {
   defaultConfig,
   type FaultSpec,
@@ -11,7 +12,6 @@ import { startExample as startExpressPassport } from 'neverlose-example-express-
 import { startExample as startWebStandard } from 'neverlose-example-web-standard';
 import type { TransactionStore } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 import { EMULATOR_CLIENT, LOGIN_EXAMPLES, type LoginExample } from './login-examples.js';
 

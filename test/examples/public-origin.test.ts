@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { locationOf, UserAgent } from '@neverlose-toolkit/test-support/user-agent';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 import { LOGIN_EXAMPLES } from './login-examples.js';
 

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { writeSuite } from '@neverlose-toolkit/test-support/bench-report';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSuite } from '../../scripts/bench-report.mjs';
 
 const OPERATIONS = 2000;
 const KILL_AFTER = 900;

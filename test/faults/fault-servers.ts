@@ -17,11 +17,15 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
+import {
+  type PostgresCluster,
+  postgresBinDir,
+} from '@neverlose-toolkit/test-support/postgres-cluster';
+import { spawnRedisServer } from '@neverlose-toolkit/test-support/redis-server';
 import { Cluster, Redis } from 'ioredis';
 import { RedisIdJournal } from 'neverlose-redis/market';
 import { createClient } from 'redis';
-import { spawnRedisServer } from '../../packages/redis/test/redis-server.js';
-import { freePort, type PostgresCluster, postgresBinDir } from '../../scripts/postgres-cluster.mjs';
 
 const run = promisify(execFile);
 

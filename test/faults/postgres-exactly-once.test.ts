@@ -1,14 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { writeSuite } from '@neverlose-toolkit/test-support/bench-report';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
+import {
+  type PostgresCluster,
+  startPostgresCluster,
+} from '@neverlose-toolkit/test-support/postgres-cluster';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { signPayload } from 'neverlose-market/signing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSuite } from '../../scripts/bench-report.mjs';
-import { type PostgresCluster, startPostgresCluster } from '../../scripts/postgres-cluster.mjs';
 import { repoRoot } from '../support/packed.js';
-import { freePort } from '../support/ports.js';
 
 // `pnpm bench` runs the full size; a plain test run a shorter one with the same faults and events.
 const BENCH = process.env['NEVERLOSE_WRITE_BENCH'] === '1';

@@ -3,16 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { writeSuite } from '@neverlose-toolkit/test-support/bench-report';
+import { startPostgresCluster } from '@neverlose-toolkit/test-support/postgres-cluster';
+import { type OwnCluster, startOwnCluster } from '@neverlose-toolkit/test-support/redis-server';
+import { startSilentServer } from '@neverlose-toolkit/test-support/silent-server';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { keyRequestId } from 'neverlose-market/client';
 import { openSqliteIdJournal } from 'neverlose-market/sqlite';
 import { migrate } from 'neverlose-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OwnCluster, startOwnCluster } from '../../packages/redis/test/redis-server.js';
-import { writeSuite } from '../../scripts/bench-report.mjs';
-import { startPostgresCluster } from '../../scripts/postgres-cluster.mjs';
-import { startSilentServer } from '../support/silent-server.js';
 import {
   clusterNodes,
   commandOnWake,

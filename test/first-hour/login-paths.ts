@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signInAtEmulatorPage } from '../support/browser.js';
 import { NEXT_APP_FILES, NEXT_AUTH_README_FILES } from '../support/next-app.js';
-import { freePort } from '../support/ports.js';
 import type { Program } from '../support/program.js';
 import type { ReadmeApp } from '../support/readme-app.js';
 import { startTlsProxy, type TlsProxy } from '../support/tls-proxy.js';

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '../support/ports.js';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
 
 /** How to start one server under attack: a Node script that prints `listening on <url>`. */
 export interface ProcessSpec {

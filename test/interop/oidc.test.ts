@@ -1,4 +1,13 @@
 import {
+  CLIENTS,
+  type ReferenceClient,
+  type ReferenceProvider,
+  signIn,
+  startReferenceProvider,
+  USER,
+} from '@neverlose-toolkit/test-support/reference-provider';
+import { UserAgent } from '@neverlose-toolkit/test-support/user-agent';
+import {
   createNeverloseClient,
   isUserError,
   type NeverloseClient,
@@ -7,15 +16,6 @@ import {
 } from 'neverlose-oidc';
 import * as openid from 'openid-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  CLIENTS,
-  type ReferenceClient,
-  type ReferenceProvider,
-  signIn,
-  startReferenceProvider,
-  USER,
-} from '../providers/reference-provider.js';
-import { UserAgent } from '../providers/user-agent.js';
 
 const REDIRECT = 'http://127.0.0.1:3000/auth/neverlose/callback';
 let provider: ReferenceProvider;

@@ -1,4 +1,11 @@
 import type { AddressInfo } from 'node:net';
+import {
+  CLIENTS,
+  type ReferenceProvider,
+  signIn,
+  startReferenceProvider,
+} from '@neverlose-toolkit/test-support/reference-provider';
+import { locationOf, UserAgent } from '@neverlose-toolkit/test-support/user-agent';
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
@@ -9,13 +16,6 @@ import {
   redirectToReturnTo,
 } from 'passport-neverlose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  CLIENTS,
-  type ReferenceProvider,
-  signIn,
-  startReferenceProvider,
-} from '../providers/reference-provider.js';
-import { locationOf, UserAgent } from '../providers/user-agent.js';
 
 const CALLBACK_PATH = '/auth/neverlose/callback';
 let provider: ReferenceProvider;

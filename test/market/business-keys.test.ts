@@ -3,15 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startPostgres, type TestPostgres } from '@neverlose-toolkit/test-support/postgres-server';
+import { startRedis, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { keyRequestId, MarketClient } from 'neverlose-market/client';
 import { type IdJournal, MemoryIdJournal } from 'neverlose-market/journal';
 import { openSqliteIdJournal } from 'neverlose-market/sqlite';
+import { migrate } from 'neverlose-postgres';
 import { PostgresIdJournal } from 'neverlose-postgres/market';
 import { RedisIdJournal } from 'neverlose-redis/market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../../packages/postgres/test/postgres-server.js';
-import { startRedis, type TestRedis } from '../../packages/redis/test/redis-server.js';
 
 const RESELLER = { userId: 10, secret: 'emulator-reseller-key' } as const;
 const bin = join(
@@ -28,7 +29,7 @@ beforeAll(async () => {
   [emulator, redis, postgres] = await Promise.all([
     startEmulator({ port: 0 }),
     startRedis(),
-    startPostgres(),
+    startPostgres(migrate),
   ]);
 });
 afterAll(async () => {

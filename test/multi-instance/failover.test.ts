@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { writeSuite } from '@neverlose-toolkit/test-support/bench-report';
+import { type OwnCluster, startOwnCluster } from '@neverlose-toolkit/test-support/redis-server';
 import { defaultConfig, startEmulator } from 'neverlose-emulator';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OwnCluster, startOwnCluster } from '../../packages/redis/test/redis-server.js';
-import { writeSuite } from '../../scripts/bench-report.mjs';
 import { clusterNodes, inspectRedis, otherTraffic, redisCommand } from '../faults/fault-servers.js';
 
 const OPERATIONS = 600;

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { cookiesOf } from '@neverlose-toolkit/test-support/cookies';
+import { startPostgres, type TestPostgres } from '@neverlose-toolkit/test-support/postgres-server';
+import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
 import { Hono } from 'hono';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import {
@@ -8,12 +11,10 @@ import {
   type SessionRevocationStore,
 } from 'neverlose-oidc';
 import { type NeverloseEnv, neverloseAuth, requireNeverloseUser } from 'neverlose-oidc/hono';
+import { migrate } from 'neverlose-postgres';
 import { PostgresSessionRevocationStore } from 'neverlose-postgres/oidc';
 import { RedisSessionRevocationStore } from 'neverlose-redis/oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cookiesOf } from '../../packages/oidc/test/support/cookies.js';
-import { startPostgres, type TestPostgres } from '../../packages/postgres/test/postgres-server.js';
-import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 
 // Sign-out behind a load balancer: the Hono middleware's sealed session opens on any instance, so
@@ -102,7 +103,7 @@ describe.each(deployments)('Hono sign-out on two instances sharing $name', ({ st
 describe('Hono sign-out on two instances sharing PostgreSQL', () => {
   let db: TestPostgres;
   beforeAll(async () => {
-    db = await startPostgres();
+    db = await startPostgres(migrate);
   });
   afterAll(() => db?.stop());
 

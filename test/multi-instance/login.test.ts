@@ -1,14 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
+import {
+  type PostgresCluster,
+  startPostgresCluster,
+} from '@neverlose-toolkit/test-support/postgres-cluster';
+import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
+import { locationOf, UserAgent } from '@neverlose-toolkit/test-support/user-agent';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployments, type TestRedis } from '../../packages/redis/test/redis-server.js';
-import { type PostgresCluster, startPostgresCluster } from '../../scripts/postgres-cluster.mjs';
-import { locationOf, UserAgent } from '../providers/user-agent.js';
 import { startBalancer } from '../support/balancer.js';
 import { type BrowserSession, openBrowser } from '../support/browser.js';
 import { repoRoot } from '../support/packed.js';
-import { freePort } from '../support/ports.js';
 import { signInAtEmulator } from '../support/sign-in.js';
 
 const LOGIN_PATH = '/auth/neverlose';

@@ -3,16 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
-import { signPayload } from 'neverlose-market/signing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
 import {
   deployments,
   spawnRedisServer,
   type TestRedis,
-} from '../../packages/redis/test/redis-server.js';
+} from '@neverlose-toolkit/test-support/redis-server';
+import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
+import { signPayload } from 'neverlose-market/signing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/packed.js';
-import { freePort } from '../support/ports.js';
 
 const API_KEY = 'emulator-reseller-key';
 const EVENTS = 40;

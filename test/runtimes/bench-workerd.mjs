@@ -4,9 +4,10 @@
 // request and the host times the request, less the time of a request that runs nothing. The docs'
 // snippet needs node:crypto, so it runs in a second Worker with nodejs_compat; neverlose-market
 // runs without it, as on Workers by default. Writes bench/results/market-signing-workerd.json.
+
+import { printSuite, writeSuite } from '@neverlose-toolkit/test-support/bench-report';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
-import { printSuite, writeSuite } from '../../scripts/bench-report.mjs';
 import { workerBuildOptions, workerdVersion } from './worker-build.mjs';
 
 const here = import.meta.dirname;

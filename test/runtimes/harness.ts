@@ -22,9 +22,9 @@ export interface RuntimeContext {
     /** An `nl_purchase` token the emulator issued for `reseller` (csgo, 30 days). */
     readonly checkoutToken: string;
   };
-  /** The run's Redis (`REDIS_URL` of test/support/servers), for the Node.js-only surfaces. */
+  /** The run's Redis (`REDIS_URL` of packages/test-support/src/servers/), for the Node.js-only surfaces. */
   readonly redisUrl: string;
-  /** The run's PostgreSQL (`DATABASE_URL` of test/support/servers), for the Node.js-only surfaces. */
+  /** The run's PostgreSQL (`DATABASE_URL` of packages/test-support/src/servers/), for the Node.js-only surfaces. */
   readonly databaseUrl: string;
 }
 

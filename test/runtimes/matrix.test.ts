@@ -24,7 +24,7 @@ const surfaceNames = [...portableNames, ...(Object.keys(nodeOnlySurfaces) as Sur
 /** The cell of a surface a runtime does not run. */
 const NOT_RUN = 'not run: Node.js only';
 
-/** A server of the run (test/support/servers), started by the slow project's globalSetup. */
+/** A server of the run (packages/test-support/src/servers/), started by the slow project's globalSetup. */
 function serverUrl(variable: 'REDIS_URL' | 'DATABASE_URL'): string {
   const url = process.env[variable];
   if (!url) throw new Error(`${variable} is unset: run the matrix in the slow project`);

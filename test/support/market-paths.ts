@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports.js';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
 import { type Program, spawnProgram } from './program.js';
 import type { ReadmeApp } from './readme-app.js';
 

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
+import { printSuite, writeSuite } from '@neverlose-toolkit/test-support/bench-report';
 
 if (process.argv[2] === 'serve') {
   // The stand-in market runs in its own process so that it does not share the client's event loop.

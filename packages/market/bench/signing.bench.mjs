@@ -4,8 +4,8 @@
 //   deno run -A packages/market/bench/signing.bench.mjs
 // Results go to bench/results/market-signing.json (Node), market-signing-bun.json, -deno.json.
 import * as nodeCrypto from 'node:crypto';
+import { printSuite, writeSuite } from '@neverlose-toolkit/test-support/bench-report';
 import { Bench } from 'tinybench';
-import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
 import { signPayload, verifySignature } from '../dist/signing.js';
 
 const runtime = globalThis.Deno

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
+import { printSuite, writeSuite } from '@neverlose-toolkit/test-support/bench-report';
 
 // The docs' purchase example: verifying it tries the signed forms with and without "kind".
 const BODY =

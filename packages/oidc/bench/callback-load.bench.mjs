@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
+import { printSuite, writeSuite } from '@neverlose-toolkit/test-support/bench-report';
 
 const SCOPE = 'openid profile email';
 
@@ -106,7 +106,9 @@ if (process.argv[2] === 'serve') {
   });
 } else {
   const { default: autocannon } = await import('autocannon');
-  const { authorize, startProvider } = await import('../../../test/providers/hostile-provider.mjs');
+  const { authorize, startProvider } = await import(
+    '@neverlose-toolkit/test-support/hostile-provider'
+  );
   const perRound = Number(process.argv[2] ?? 1500);
   const rounds = 3;
   const connections = 10;

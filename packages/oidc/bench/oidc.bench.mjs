@@ -2,10 +2,11 @@
 // local provider. neverlose-oidc does more than the direct calls: it also draws and hashes the
 // browser binding, checks returnTo and the options, and builds the transaction. Runs the BUILT
 // package: `pnpm --filter neverlose-oidc build` first.
+
+import { printSuite, writeSuite } from '@neverlose-toolkit/test-support/bench-report';
+import { authorize, startProvider } from '@neverlose-toolkit/test-support/hostile-provider';
 import * as oidc from 'openid-client';
 import { Bench } from 'tinybench';
-import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
-import { authorize, startProvider } from '../../../test/providers/hostile-provider.mjs';
 import { createNeverloseClient } from '../dist/index.js';
 
 const REDIRECT = 'http://localhost:3000/auth/neverlose/callback';

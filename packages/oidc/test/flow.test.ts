@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   authorize,
   defaultBehaviour,
   startProvider,
   type TestProvider,
-} from '../../../test/providers/hostile-provider.mjs';
+} from '@neverlose-toolkit/test-support/hostile-provider';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createNeverloseClient,
   isUserError,

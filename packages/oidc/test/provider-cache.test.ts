@@ -1,10 +1,10 @@
-import { exportJWK, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authorize,
   startProvider,
   type TestProvider,
-} from '../../../test/providers/hostile-provider.mjs';
+} from '@neverlose-toolkit/test-support/hostile-provider';
+import { exportJWK, generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createNeverloseClient,
   type NeverloseClient,

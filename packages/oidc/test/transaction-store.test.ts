@@ -1,11 +1,11 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { EncryptJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authorize,
   startProvider,
   type TestProvider,
-} from '../../../test/providers/hostile-provider.mjs';
+} from '@neverlose-toolkit/test-support/hostile-provider';
+import { EncryptJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AuthorizationTransaction,
   callbackState,

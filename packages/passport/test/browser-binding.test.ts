@@ -1,6 +1,6 @@
+import { authorize } from '@neverlose-toolkit/test-support/hostile-provider';
 import { MemoryTransactionStore } from 'neverlose-oidc';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { authorize } from '../../../test/providers/hostile-provider.mjs';
 import { hostileProvider, type TestApp, testApps } from './support/app.js';
 import { Browser } from './support/browser.js';
 

@@ -3,22 +3,22 @@ import fastifyCookie from '@fastify/cookie';
 import { Authenticator } from '@fastify/passport';
 import fastifySecureSession from '@fastify/secure-session';
 import fastifySession from '@fastify/session';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { MemoryTransactionStore, type NeverloseClientOptions } from 'neverlose-oidc';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   authorize,
   startProvider,
   type TestProvider,
-} from '../../../test/providers/hostile-provider.mjs';
+} from '@neverlose-toolkit/test-support/hostile-provider';
 import {
   CLIENTS,
   type ReferenceProvider,
   signIn,
   startReferenceProvider,
   USER,
-} from '../../../test/providers/reference-provider.js';
-import { locationOf, UserAgent } from '../../../test/providers/user-agent.js';
+} from '@neverlose-toolkit/test-support/reference-provider';
+import { locationOf, UserAgent } from '@neverlose-toolkit/test-support/user-agent';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { MemoryTransactionStore, type NeverloseClientOptions } from 'neverlose-oidc';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NeverloseStrategy } from '../src/index.js';
 
 // passport-neverlose under @fastify/passport, with each of Fastify's two session plugins:

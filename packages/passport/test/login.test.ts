@@ -1,11 +1,11 @@
-import { MemoryTransactionStore } from 'neverlose-oidc';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   authorize,
   defaultBehaviour,
   startProvider,
   type TestProvider,
-} from '../../../test/providers/hostile-provider.mjs';
+} from '@neverlose-toolkit/test-support/hostile-provider';
+import { MemoryTransactionStore } from 'neverlose-oidc';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestApp, testApps } from './support/app.js';
 import { Browser, toCallback as callbackOf } from './support/browser.js';
 

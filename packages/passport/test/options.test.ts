@@ -1,7 +1,7 @@
 import { request } from 'node:http';
+import { authorize } from '@neverlose-toolkit/test-support/hostile-provider';
 import { createNeverloseClient, type NeverloseOidcDiagnostic } from 'neverlose-oidc';
 import { describe, expect, it } from 'vitest';
-import { authorize } from '../../../test/providers/hostile-provider.mjs';
 import { isNeverloseFailure, NeverloseStrategy } from '../src/index.js';
 import { hostileProvider, testApps } from './support/app.js';
 import { Browser } from './support/browser.js';

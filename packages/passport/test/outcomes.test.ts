@@ -1,7 +1,7 @@
+import { authorize } from '@neverlose-toolkit/test-support/hostile-provider';
 import session from 'express-session';
 import { MemoryTransactionStore, type TransactionStore } from 'neverlose-oidc';
 import { describe, expect, it } from 'vitest';
-import { authorize } from '../../../test/providers/hostile-provider.mjs';
 import { httpStatusOf, type VerifyFunction } from '../src/index.js';
 import { hostileProvider, type TestApp, testApps } from './support/app.js';
 import { Browser, toCallback } from './support/browser.js';

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authorize,
   startProvider,
   type TestProvider,
-} from '../../../test/providers/hostile-provider.mjs';
+} from '@neverlose-toolkit/test-support/hostile-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redirectToReturnTo } from '../src/index.js';
 import { startApp, strategyFor, type TestApp } from './support/app.js';
 import { Browser, toCallback } from './support/browser.js';

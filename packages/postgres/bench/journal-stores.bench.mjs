@@ -10,8 +10,9 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
-import { freePort, startPostgresCluster } from '../../../scripts/postgres-cluster.mjs';
+import { printSuite, writeSuite } from '@neverlose-toolkit/test-support/bench-report';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
+import { startPostgresCluster } from '@neverlose-toolkit/test-support/postgres-cluster';
 
 if (process.argv[2] === 'serve') {
   // A market API that applies each request id once and answers success.

@@ -1,8 +1,8 @@
+import { journalEntry as entry } from '@neverlose-toolkit/test-support/journal-entry';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { MarketClient } from 'neverlose-market/client';
 import type { JournalEntry } from 'neverlose-market/journal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import type { PostgresQueryable } from '../src/index.js';
 import { PostgresIdJournal } from '../src/market.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';

@@ -1,45 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { startPostgresCluster } from '../../../scripts/postgres-cluster.mjs';
+// The test PostgreSQL of @neverlose-toolkit/test-support, migrated by this package's source.
+import {
+  startPostgres as startTestPostgres,
+  type TestPostgres,
+} from '@neverlose-toolkit/test-support/postgres-server';
 import { migrate } from '../src/index.js';
 
-export interface TestTables {
-  readonly tablePrefix: string;
-}
+export type { TestPostgres, TestTables } from '@neverlose-toolkit/test-support/postgres-server';
 
-/**
- * A PostgreSQL for one test file: `DATABASE_URL` when set (CI starts one on loopback), otherwise
- * a throwaway cluster of our own (`scripts/postgres-cluster.mjs`). Never skips: without a server
- * and without PostgreSQL installed, the file fails and says what to install.
- *
- * `tables()` migrates a fresh table prefix, so tests never see each other's rows.
- */
-export async function startPostgres() {
-  const cluster = process.env['DATABASE_URL'] ? undefined : await startPostgresCluster();
-  const url = process.env['DATABASE_URL'] ?? cluster!.url;
-  const pools: pg.Pool[] = [];
-  const pool = (config: pg.PoolConfig = {}) => {
-    const created = new pg.Pool({ connectionString: url, max: 4, ...config });
-    created.on('error', () => undefined);
-    pools.push(created);
-    return created;
-  };
-  const admin = pool();
-  return {
-    url,
-    pool,
-    async tables(): Promise<TestTables> {
-      const tablePrefix = `t${randomUUID().replaceAll('-', '').slice(0, 12)}_`;
-      await migrate(admin, { tablePrefix });
-      return { tablePrefix };
-    },
-    /** Runs one statement as the test's own admin connection. */
-    query: (text: string, values?: unknown[]) => admin.query(text, values),
-    async stop() {
-      await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
-      await cluster?.stop();
-    },
-  };
-}
-
-export type TestPostgres = Awaited<ReturnType<typeof startPostgres>>;
+/** A PostgreSQL for one test file, its tables made by `migrate` of `src/`. */
+export const startPostgres = (): Promise<TestPostgres> => startTestPostgres(migrate);

@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import {
+  fetchToEmulator,
+  transferWebhookSignedBy,
+} from '@neverlose-toolkit/test-support/market-api';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { MarketClient } from 'neverlose-market/client';
 import type { AcceptedResellerOrder } from 'neverlose-market/reseller';
+import { signPayload } from 'neverlose-market/signing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fetchToEmulator, transferWebhook } from '../../../test/support/market-api.js';
 import { startPostgres, type TestPostgres } from './postgres-server.js';
 
 // The README's wiring (snippets/wiring.ts) runs as written: against neverlose-emulator (the market
 // API's address rewritten to it) and a database of its own, through a restart of its connections.
 
 const API_KEY = 'emulator-reseller-key';
+const transferWebhook = transferWebhookSignedBy(signPayload);
 
 let db: TestPostgres;
 let emulator: RunningEmulator;

@@ -1,33 +1,22 @@
 // Journaled operations and webhook claims per second on one Redis and on a 3-master Redis Cluster.
 // Runs the BUILT package: `pnpm --filter neverlose-redis build` first. Starts its own servers on
-// loopback (scripts/redis-cluster.sh for the clusters) and stops them.
+// loopback (redis-cluster.sh of @neverlose-toolkit/test-support for the clusters) and stops them.
 // Usage: node bench/throughput.bench.mjs [seconds per round, default 3]
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { printSuite, writeSuite } from '@neverlose-toolkit/test-support/bench-report';
+import { freePort } from '@neverlose-toolkit/test-support/ports';
+import { redisClusterScript as clusterScript } from '@neverlose-toolkit/test-support/redis-cluster';
 import { createClient, createCluster } from 'redis';
-import { printSuite, writeSuite } from '../../../scripts/bench-report.mjs';
 import { RedisIdJournal, RedisWebhookDedupStore } from '../dist/market.js';
 
 const run = promisify(execFile);
-const clusterScript = join(import.meta.dirname, '..', '..', '..', 'scripts', 'redis-cluster.sh');
 const seconds = Number(process.argv[2] ?? 3);
 const ROUNDS = 3;
 const IN_FLIGHT = 64;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startSingle() {
   const port = await freePort();

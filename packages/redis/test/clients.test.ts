@@ -1,9 +1,13 @@
+import {
+  startRedis,
+  startRedisCluster,
+  type TestRedis,
+} from '@neverlose-toolkit/test-support/redis-server';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisClient } from '../src/index.js';
 import { RedisIdJournal, RedisSingleUseTokenStore, RedisWebhookDedupStore } from '../src/market.js';
 import { RedisSessionRevocationStore, RedisTransactionStore } from '../src/oidc.js';
-import { startRedis, startRedisCluster, type TestRedis } from './redis-server.js';
 
 let single: Awaited<ReturnType<typeof startRedis>>;
 let cluster: Awaited<ReturnType<typeof startRedisCluster>>;

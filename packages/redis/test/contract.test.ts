@@ -1,3 +1,4 @@
+import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
 import {
   testIdJournal,
   testSingleUseTokenStore,
@@ -7,7 +8,6 @@ import { testSessionRevocationStore, testTransactionStore } from 'neverlose-oidc
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisIdJournal, RedisSingleUseTokenStore, RedisWebhookDedupStore } from '../src/market.js';
 import { RedisSessionRevocationStore, RedisTransactionStore } from '../src/oidc.js';
-import { deployments, type TestRedis } from './redis-server.js';
 
 // The contract suites of `neverlose-market/testing` and `neverlose-oidc/testing`, on one Redis and on a Redis Cluster of three
 // masters (node-redis clients): each test under a fresh prefix, "reopen" a new client on the same

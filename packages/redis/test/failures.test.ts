@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
+import { journalEntry as entry } from '@neverlose-toolkit/test-support/journal-entry';
+import { spawnRedisServer } from '@neverlose-toolkit/test-support/redis-server';
+import { startSilentServer } from '@neverlose-toolkit/test-support/silent-server';
 import { Redis } from 'ioredis';
 import { MarketClient } from 'neverlose-market/client';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journalEntry as entry } from '../../../test/support/journal-entry.js';
-import { startSilentServer } from '../../../test/support/silent-server.js';
 import { RedisIdJournal, RedisSingleUseTokenStore, RedisWebhookDedupStore } from '../src/market.js';
 import { RedisSessionRevocationStore, RedisTransactionStore } from '../src/oidc.js';
-import { spawnRedisServer } from './redis-server.js';
 
 // How the adapters fail when Redis does: each failure a coded error within its deadline, and
 // nothing sent that the journal did not record.

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
+import { journalEntry as entry } from '@neverlose-toolkit/test-support/journal-entry';
+import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
 import { MarketClient, verifySignature } from 'neverlose-market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import { RedisIdJournal } from '../src/market.js';
-import { deployments, type TestRedis } from './redis-server.js';
 
 // What is specific to Redis; what every journal keeps is in contract.test.ts.
 describe.each(deployments)('RedisIdJournal on $name', ({ start }) => {

@@ -1,18 +1,23 @@
+import {
+  fetchToEmulator,
+  transferWebhookSignedBy,
+} from '@neverlose-toolkit/test-support/market-api';
+import { spawnRedisServer } from '@neverlose-toolkit/test-support/redis-server';
 import type { Cluster } from 'ioredis';
 import { type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import type { MarketClient } from 'neverlose-market/client';
 import type { AcceptedResellerOrder } from 'neverlose-market/reseller';
+import { signPayload } from 'neverlose-market/signing';
 import type { WebhookDedupStore } from 'neverlose-market/webhooks';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fetchToEmulator, transferWebhook } from '../../../test/support/market-api.js';
-import { spawnRedisServer } from './redis-server.js';
 
 // The README's wiring (snippets/wiring.ts) and Redis Cluster snippet (snippets/cluster.ts) run as
 // written, against neverlose-emulator (the market API's address rewritten to it): the wiring on a
 // Redis of its own, through a restart of its connections.
 
 const API_KEY = 'emulator-reseller-key';
+const transferWebhook = transferWebhookSignedBy(signPayload);
 
 let emulator: RunningEmulator;
 let redis: Awaited<ReturnType<typeof spawnRedisServer>>;

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { journalEntry as entry } from '@neverlose-toolkit/test-support/journal-entry';
+import {
+  type OwnCluster,
+  startOwnCluster,
+  startRedis,
+  type TestRedis,
+} from '@neverlose-toolkit/test-support/redis-server';
 import { Cluster } from 'ioredis';
 import { MarketClient } from 'neverlose-market';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journalEntry as entry } from '../../../test/support/journal-entry.js';
 import type { RedisClient } from '../src/index.js';
 import { RedisIdJournal } from '../src/market.js';
-import { type OwnCluster, startOwnCluster, startRedis, type TestRedis } from './redis-server.js';
 
 describe('RedisIdJournal with waitForReplicas, on one Redis without a replica', () => {
   let redis: TestRedis;

@@ -1,6 +1,6 @@
+import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionRevocationStore } from '../src/oidc.js';
-import { deployments, type TestRedis } from './redis-server.js';
 
 // What is specific to Redis; what every revocation store keeps is in contract.test.ts.
 describe.each(deployments)('RedisSessionRevocationStore on $name', ({ start }) => {

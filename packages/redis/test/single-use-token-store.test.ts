@@ -1,6 +1,6 @@
+import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSingleUseTokenStore } from '../src/market.js';
-import { deployments, type TestRedis } from './redis-server.js';
 
 // What is specific to Redis; what every token store keeps is in contract.test.ts.
 describe.each(deployments)('RedisSingleUseTokenStore on $name', ({ start }) => {

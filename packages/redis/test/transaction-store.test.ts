@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
 import { type AuthorizationTransaction, isNeverloseOidcError } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTransactionStore } from '../src/oidc.js';
-import { deployments, type TestRedis } from './redis-server.js';
 
 function tx(state: string): AuthorizationTransaction {
   return {

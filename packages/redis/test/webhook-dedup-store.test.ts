@@ -1,6 +1,6 @@
+import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisWebhookDedupStore } from '../src/market.js';
-import { deployments, type TestRedis } from './redis-server.js';
 
 // What is specific to Redis; what every dedup store keeps is in contract.test.ts.
 describe.each(deployments)('RedisWebhookDedupStore on $name', ({ start }) => {

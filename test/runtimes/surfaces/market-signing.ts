@@ -1,6 +1,7 @@
 // neverlose-market/signing: signPayload, verifySignature and signRequest, on the docs' examples.
+
+import { PURCHASE_WEBHOOK } from '@neverlose-toolkit/test-support/signing-docs-examples';
 import { signPayload, signRequest, verifySignature } from 'neverlose-market/signing';
-import { PURCHASE_WEBHOOK } from '../../../packages/market/test/signing/docs-examples.js';
 import { assert, surface } from '../harness.js';
 
 /** SHA-256 hex of `text` with Web Crypto: an oracle independent of the package's own hashing. */

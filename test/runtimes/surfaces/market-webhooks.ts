@@ -1,6 +1,7 @@
 // neverlose-market/webhooks: verifyWebhook and the Web-standard handler, createWebhookHandler.
+
+import { PURCHASE_WEBHOOK } from '@neverlose-toolkit/test-support/signing-docs-examples';
 import { createWebhookHandler, verifyWebhook, type WebhookEvent } from 'neverlose-market/webhooks';
-import { PURCHASE_WEBHOOK } from '../../../packages/market/test/signing/docs-examples.js';
 import { assert, surface } from '../harness.js';
 
 const post = (body: string) =>

@@ -1,7 +1,10 @@
+import {
+  PURCHASE_WEBHOOK,
+  TRANSFER_WEBHOOK,
+} from '@neverlose-toolkit/test-support/signing-docs-examples';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { run } from '../../src/cli/main.js';
-import { PURCHASE_WEBHOOK, TRANSFER_WEBHOOK } from '../signing/docs-examples.js';
 
 function fakeIo(stdin: string | undefined, env: Record<string, string> = {}) {
   const out: string[] = [];

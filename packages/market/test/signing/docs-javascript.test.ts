@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
+import {
+  PURCHASE_WEBHOOK,
+  TRANSFER_MONEY_REQUEST,
+  TRANSFER_WEBHOOK,
+} from '@neverlose-toolkit/test-support/signing-docs-examples';
 import { describe, expect, it } from 'vitest';
 import { signPayload, verifySignature } from '../../src/index.js';
-import { PURCHASE_WEBHOOK, TRANSFER_MONEY_REQUEST, TRANSFER_WEBHOOK } from './docs-examples.js';
 
 // What the provider's JavaScript snippet does, in behaviour: keys in JavaScript's default sort
 // order, each value through String(), the secret appended, SHA-256 in hex. Where it parts from

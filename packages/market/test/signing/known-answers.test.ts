@@ -1,12 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { signPayload, verifySignature } from '../../src/index.js';
-import { signingString } from '../../src/signing/sign.js';
 import {
   GIVE_FOR_FREE_REQUEST,
   PURCHASE_WEBHOOK,
   TRANSFER_MONEY_REQUEST,
   TRANSFER_WEBHOOK,
-} from './docs-examples.js';
+} from '@neverlose-toolkit/test-support/signing-docs-examples';
+import { describe, expect, it } from 'vitest';
+import { signPayload, verifySignature } from '../../src/index.js';
+import { signingString } from '../../src/signing/sign.js';
 
 describe('the docs’ examples', () => {
   it('verifies the purchase webhook, whose signature does not cover kind', () => {

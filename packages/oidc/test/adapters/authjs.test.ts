@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { Auth, type AuthConfig, setEnvDefaults } from '@auth/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   authorize,
   defaultBehaviour,
   startProvider,
   type TestProvider,
-} from '../../../../test/providers/hostile-provider.mjs';
+} from '@neverlose-toolkit/test-support/hostile-provider';
 import {
   CLIENTS,
   type ReferenceProvider,
   signIn as signInAtReference,
   startReferenceProvider,
   USER,
-} from '../../../../test/providers/reference-provider.js';
+} from '@neverlose-toolkit/test-support/reference-provider';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Neverlose, { type NeverloseSessionUser } from '../../src/adapters/authjs/index.js';
 import { LEGACY_ENDPOINTS } from '../../src/index.js';
 

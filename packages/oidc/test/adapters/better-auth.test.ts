@@ -1,19 +1,19 @@
-import { betterAuth } from 'better-auth';
-import { memoryAdapter } from 'better-auth/adapters/memory';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   authorize,
   defaultBehaviour,
   startProvider,
   type TestProvider,
-} from '../../../../test/providers/hostile-provider.mjs';
+} from '@neverlose-toolkit/test-support/hostile-provider';
 import {
   CLIENTS,
   type ReferenceProvider,
   signIn as signInAtReference,
   startReferenceProvider,
   USER,
-} from '../../../../test/providers/reference-provider.js';
+} from '@neverlose-toolkit/test-support/reference-provider';
+import { betterAuth } from 'better-auth';
+import { memoryAdapter } from 'better-auth/adapters/memory';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type NeverloseBetterAuthOptions,
   neverlose,

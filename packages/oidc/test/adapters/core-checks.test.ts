@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   authorize,
   defaultBehaviour,
   type ProviderBehaviour,
   startProvider,
   type TestProvider,
-} from '../../../../test/providers/hostile-provider.mjs';
+} from '@neverlose-toolkit/test-support/hostile-provider';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ADAPTERS, type AdapterApp, Browser, hono, nextAuth, ORIGIN } from './apps.js';
 
 // Every framework adapter refuses what the core refuses and signs in where the core does: the

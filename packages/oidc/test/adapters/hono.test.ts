@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { authorize, startProvider } from '../../../../test/providers/hostile-provider.mjs';
+import { cookiesOf } from '@neverlose-toolkit/test-support/cookies';
+import { authorize, startProvider } from '@neverlose-toolkit/test-support/hostile-provider';
 import {
   CLIENTS,
   type ReferenceProvider,
   signIn as signInAtReference,
   startReferenceProvider,
   USER,
-} from '../../../../test/providers/reference-provider.js';
+} from '@neverlose-toolkit/test-support/reference-provider';
+import { Hono } from 'hono';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   MemorySessionRevocationStore,
   type NeverloseEnv,
@@ -22,7 +23,6 @@ import {
   type NeverloseClient,
   NeverloseOidcError,
 } from '../../src/index.js';
-import { cookiesOf } from '../support/cookies.js';
 import { LOGIN_FAILURES } from '../support/login-failure-statuses.js';
 
 // Logins run against oidc-provider (OpenID Certified); the one that needs a provider breaking a

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { startProvider, type TestProvider } from '@neverlose-toolkit/test-support/hostile-provider';
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startProvider, type TestProvider } from '../../../../test/providers/hostile-provider.mjs';
 import {
   type NeverloseAuthenticateOptions,
   NeverloseStrategy,

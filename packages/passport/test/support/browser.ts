@@ -1,4 +1,4 @@
-import { authorize } from '../../../../test/providers/hostile-provider.mjs';
+import { authorize } from '@neverlose-toolkit/test-support/hostile-provider';
 
 /** A browser stand-in: keeps the app's cookies and follows redirects one hop at a time. */
 export class Browser {

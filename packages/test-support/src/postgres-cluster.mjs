@@ -2,16 +2,16 @@
 // started on a free loopback port with `fsync` on, stopped and removed afterwards. PostgreSQL
 // refuses to run as root, so as root the server runs as the `postgres` user Debian's package creates.
 //
-//   node scripts/postgres-cluster.mjs start <dir>   prints the URL; the server keeps running
-//   node scripts/postgres-cluster.mjs stop <dir>    stops it (fast shutdown) and removes <dir>
+//   node packages/test-support/src/postgres-cluster.mjs start <dir>   prints the URL; the server keeps running
+//   node packages/test-support/src/postgres-cluster.mjs stop <dir>    stops it (fast shutdown) and removes <dir>
 //
 // From code: `const pg = await startPostgresCluster(); ...; await pg.restart(); await pg.stop();`
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './ports.mjs';
 
 const run = promisify(execFile);
 
@@ -32,18 +32,6 @@ export function postgresBinDir() {
 export function postgresInstalled() {
   const dir = postgresBinDir();
   return dir === '' ? false : existsSync(join(dir, 'initdb'));
-}
-
-/** A loopback port free right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a server binary, as the `postgres` user when we are root. */
@@ -147,7 +135,9 @@ export async function stopPostgresCluster(dir) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [command, dir] = process.argv.slice(2);
   if ((command !== 'start' && command !== 'stop') || !dir) {
-    process.stderr.write('Usage: node scripts/postgres-cluster.mjs start|stop <dir>\n');
+    process.stderr.write(
+      'Usage: node packages/test-support/src/postgres-cluster.mjs start|stop <dir>\n',
+    );
     process.exit(2);
   }
   try {

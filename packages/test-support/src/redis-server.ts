@@ -2,13 +2,13 @@ import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createClient, createCluster } from 'redis';
-import { freePort } from '../../../test/support/ports.js';
+import { freePort } from './ports.mjs';
+import { redisClusterScript as clusterScript } from './redis-cluster.mjs';
 
 const run = promisify(execFile);
-const clusterScript = resolve(import.meta.dirname, '..', '..', '..', 'scripts', 'redis-cluster.sh');
 
 type SingleClient = Awaited<ReturnType<typeof connectSingle>>;
 type ClusterClient = Awaited<ReturnType<typeof connectCluster>>;
@@ -45,7 +45,7 @@ export const deployments = [
 ] as const;
 
 /**
- * One Redis: `REDIS_URL` when set (the test run's, from `test/support/servers.ts`), otherwise a
+ * One Redis: `REDIS_URL` when set (the test run's, from `servers.ts`), otherwise a
  * `redis-server` of our own.
  */
 export async function startRedis(): Promise<TestRedis> {
@@ -132,7 +132,7 @@ export interface OwnCluster {
 }
 
 /**
- * Starts a cluster with `scripts/redis-cluster.sh` (the file CI and developers use too): three
+ * Starts a cluster with `redis-cluster.sh` (the file CI and developers use too): three
  * masters on free loopback ports, and `replicas` replicas of each, their files in `dir` (a new
  * temporary directory by default). `signal` ends the script if it is still starting them.
  */
@@ -161,8 +161,8 @@ export async function startOwnCluster(
 
 /**
  * A Redis Cluster of three masters: `REDIS_CLUSTER_NODES` when set (the test run's, from
- * `test/support/servers.ts`), otherwise one of our own, started and stopped by
- * `scripts/redis-cluster.sh`.
+ * `servers.ts`), otherwise one of our own, started and stopped by
+ * `redis-cluster.sh`.
  */
 export async function startRedisCluster(): Promise<TestRedis & { readonly nodes: string }> {
   const given = process.env['REDIS_CLUSTER_NODES'];

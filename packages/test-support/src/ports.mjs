@@ -8,9 +8,11 @@ import { createServer } from 'node:net';
  */
 const FIRST = 20_000;
 const LAST = 32_000;
-const handedOut = new Set<number>();
+/** @type {Set<number>} */
+const handedOut = new Set();
 
-function bindable(port: number): Promise<boolean> {
+/** @param {number} port */
+function bindable(port) {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
@@ -21,7 +23,7 @@ function bindable(port: number): Promise<boolean> {
 }
 
 /** A loopback port free right now: for processes that must be told their port before they start. */
-export async function freePort(): Promise<number> {
+export async function freePort() {
   for (let attempt = 0; attempt < 200; attempt += 1) {
     const port = FIRST + Math.floor(Math.random() * (LAST - FIRST));
     if (handedOut.has(port)) continue;

@@ -1,10 +1,18 @@
 // Shared by every bench script: one JSON shape under bench/results/, so `pnpm bench` can gather them.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'results');
+/** The repository's root: the nearest folder above this file that holds `pnpm-workspace.yaml`. */
+function workspaceRoot() {
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (dirname(dir) === dir) throw new Error('bench-report: no pnpm-workspace.yaml above it');
+  }
+}
+
+/** `bench/results/` of the repository's root, where every bench writes its suite. */
+export const resultsDir = join(workspaceRoot(), 'bench', 'results');
 
 /** The machine a figure came from. */
 export function machine() {

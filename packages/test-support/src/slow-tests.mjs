@@ -2,6 +2,7 @@
 // prove a property by volume or by time (browser end-to-end, several processes, injected faults
 // and kills, fuzzing, hostile input against every route, failover, packed tarballs installed with
 // npm, the runtime matrix). Every file runs in exactly one of the two commands; CI runs both.
+// Plain JavaScript (types in slow-tests.d.mts): the vitest configs that read it are loaded by Node.js.
 
 /** Folders of `test/` whose files all run in the slow project. */
 export const slowFolders = [
@@ -15,13 +16,13 @@ export const slowFolders = [
   'multi-instance',
   'packed',
   'runtimes',
-] as const;
+];
 
 /** Files of other folders of `test/` that run in the slow project. */
 export const slowFiles = [
   // every market README path as a program of its own against an emulator: some twenty processes.
   'docs/market-snippets.test.ts',
-] as const;
+];
 
 /** Test files of the packages that run in the slow project, by package folder. */
 export const slowPackageTests = {
@@ -31,4 +32,4 @@ export const slowPackageTests = {
   oidc: ['test/diagnostics.test.ts'],
   // a cluster of six nodes of its own, replication waits that time out by design.
   redis: ['test/replication.test.ts'],
-} as const satisfies Record<string, readonly string[]>;
+};

@@ -10,7 +10,6 @@ export interface PostgresCluster {
   /** Stops the server (fast shutdown) and removes its directory. */
   stop(): Promise<void>;
 }
-export declare function freePort(): Promise<number>;
 export declare function postgresBinDir(): string;
 export declare function postgresInstalled(): boolean;
 export declare function startPostgresCluster(options?: {

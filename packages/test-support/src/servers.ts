@@ -1,12 +1,12 @@
 // The servers the tests share: one of each per test run, started by the `globalSetup` of the
-// projects that need them (`test/support/servers/*.ts`) and handed to their tests, and to the
+// projects that need them (`servers/*.ts` of this package) and handed to their tests, and to the
 // processes those start, in the environment variable each test helper reads. A variable set
 // before the run (a server of your own) is used as it is and nothing is started.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnRedisServer, startOwnCluster } from '../../packages/redis/test/redis-server.js';
-import { startPostgresCluster } from '../../scripts/postgres-cluster.mjs';
+import { startPostgresCluster } from './postgres-cluster.mjs';
+import { spawnRedisServer, startOwnCluster } from './redis-server.js';
 
 interface Started {
   /** The variable's value: a URL, or a list of cluster nodes. */
@@ -36,7 +36,7 @@ const starters: Record<'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'DATABASE_URL', () 
       abandon: () => signal(pid, 'SIGTERM'),
     };
   },
-  /** A Redis Cluster of three masters (`scripts/redis-cluster.sh`). */
+  /** A Redis Cluster of three masters (`redis-cluster.sh`). */
   REDIS_CLUSTER_NODES() {
     const dir = mkdtempSync(join(tmpdir(), 'neverlose-redis-cluster-'));
     const starting = new AbortController();
@@ -54,7 +54,7 @@ const starters: Record<'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'DATABASE_URL', () 
       },
     };
   },
-  /** A throwaway PostgreSQL cluster, fsync on (`scripts/postgres-cluster.mjs`). */
+  /** A throwaway PostgreSQL cluster, fsync on (`postgres-cluster.mjs`). */
   DATABASE_URL() {
     const dir = mkdtempSync(join(tmpdir(), 'neverlose-pg-'));
     return {

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # A local Redis Cluster on loopback, for the tests, the benchmarks and trying the examples.
-#   bash scripts/redis-cluster.sh start DIR [--replicas N] [--masters N]
+#   bash packages/test-support/src/redis-cluster.sh start DIR [--replicas N] [--masters N]
 #       Starts the nodes (Debian's redis-server) on free ports, each with its config, pid, log and
 #       cluster state in DIR, creates the cluster, waits until every slot is served (and every
 #       replica is in sync), then prints one line: REDIS_CLUSTER_NODES=127.0.0.1:P1,127.0.0.1:P2,...
 #       (the masters). DIR/<port>.conf restarts a node as it was: `redis-server DIR/<port>.conf`.
-#   bash scripts/redis-cluster.sh stop DIR
+#   bash packages/test-support/src/redis-cluster.sh stop DIR
 #       Stops every node started in DIR (by the pid it wrote) and removes DIR.
 # No persistence (the tests need none); a node timeout of 1 s so a failover takes seconds.
 set -euo pipefail
