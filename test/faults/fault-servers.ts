@@ -22,7 +22,7 @@ import {
   type PostgresCluster,
   postgresBinDir,
 } from '@neverlose-toolkit/test-support/postgres-cluster';
-import { spawnRedisServer } from '@neverlose-toolkit/test-support/redis-server';
+import { spawnRedisServer, untilReplicaLinkUp } from '@neverlose-toolkit/test-support/redis-server';
 import { Cluster, Redis } from 'ioredis';
 import { RedisIdJournal } from 'neverlose-redis/market';
 import { createClient } from 'redis';
@@ -150,12 +150,7 @@ export async function redisServer(replicaOf?: number): Promise<{
   return {
     ...server,
     async synced() {
-      while (
-        !String(await redisCommand(server.port, ['INFO', 'replication'])).includes(
-          'master_link_status:up',
-        )
-      )
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      await untilReplicaLinkUp(() => redisCommand(server.port, ['INFO', 'replication']));
     },
   };
 }

@@ -5,7 +5,11 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { writeSuite } from '@neverlose-toolkit/test-support/bench-report';
 import { startPostgresCluster } from '@neverlose-toolkit/test-support/postgres-cluster';
-import { type OwnCluster, startOwnCluster } from '@neverlose-toolkit/test-support/redis-server';
+import {
+  type OwnCluster,
+  startOwnCluster,
+  untilReplicaLinkUp,
+} from '@neverlose-toolkit/test-support/redis-server';
 import { startSilentServer } from '@neverlose-toolkit/test-support/silent-server';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import { keyRequestId } from 'neverlose-market/client';
@@ -626,9 +630,7 @@ describe.concurrent('the store fault matrix', () => {
                 if (i === 300) throw new Error(`${master.port} did not rejoin as a replica`);
                 await pause(50);
               }
-              const info = async () =>
-                String(await redisCommand(master.port, ['INFO', 'replication']));
-              while (!(await info()).includes('master_link_status:up')) await pause(50);
+              await untilReplicaLinkUp(() => redisCommand(master.port, ['INFO', 'replication']));
               seen = [...new Set([...seen, replica.port])];
             },
             () => inspectRedis(seen.length > 0 ? seen : ports(), prefix),

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { journalEntry as entry } from '@neverlose-toolkit/test-support/journal-entry';
-import { spawnRedisServer } from '@neverlose-toolkit/test-support/redis-server';
+import { spawnRedisServer, untilReplicaLinkUp } from '@neverlose-toolkit/test-support/redis-server';
 import { startSilentServer } from '@neverlose-toolkit/test-support/silent-server';
 import { Redis } from 'ioredis';
 import { MarketClient } from 'neverlose-market/client';
@@ -99,10 +99,7 @@ describe('a read-only replica', () => {
     const admin = await createClient({ url: replica.url })
       .on('error', () => undefined)
       .connect();
-    while (
-      !String(await admin.sendCommand(['INFO', 'replication'])).includes('master_link_status:up')
-    )
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await untilReplicaLinkUp(() => admin.sendCommand(['INFO', 'replication']));
     admin.destroy();
   });
   afterAll(async () => {

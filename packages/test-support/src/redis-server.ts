@@ -193,3 +193,21 @@ export async function startRedisCluster(): Promise<TestRedis & { readonly nodes:
     },
   };
 }
+
+/**
+ * Resolves once a replica reports its link to its master up (`INFO replication`, read by `info`),
+ * polling every 50 ms; throws after `timeoutMs`, so a replica that never syncs fails its test
+ * quickly instead of running into the test's own timeout.
+ */
+export async function untilReplicaLinkUp(
+  info: () => Promise<unknown>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!String(await info()).includes('master_link_status:up')) {
+    if (Date.now() > until) {
+      throw new Error(`The replica's link to its master was not up within ${timeoutMs} ms.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
