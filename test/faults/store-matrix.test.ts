@@ -65,7 +65,7 @@ interface Summary {
   resumeRefused: number;
   refused: number;
   refusedBy: Record<string, number>;
-  journalCalls: { count: number; pastDeadline: number; slowestMs: number };
+  journalCalls: { count: number; pastDeadline: number; slowestMs: number; mostStalledMs: number };
   openFailed?: string;
 }
 interface Phase {

@@ -98,6 +98,7 @@ beforeAll(async () => {
   emulator = spawnProgram('npx', ['--no-install', 'neverlose-emulator', '--port', '0'], {
     cwd: project.dir,
     env: {},
+    group: true,
   });
   const line = await emulator.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+/);
   emulatorUrl = line.slice(line.indexOf('http'));
@@ -151,6 +152,7 @@ describe('the first hour with neverlose-market, from the tarballs', () => {
         spawnProgram('npx', ['--no-install', 'neverlose-emulator', ...args], {
           cwd: project.dir,
           env,
+          group: true,
         }),
       );
       const { dir } = createReadmeApp(`market-${index}`, { modules: { installedIn: project.dir } });

@@ -17,8 +17,23 @@ export interface Program {
   stop(): Promise<void>;
 }
 
-/** Wraps a child process as a {@link Program}. */
-export function program(child: ChildProcess): Program {
+/**
+ * Wraps a child process as a {@link Program}. `group`: the child leads a process group of its own
+ * (spawned `detached`), and stopping it signals the whole group, so what it started (`npx` runs
+ * the command as a child of its own) stops with it.
+ */
+export function program(child: ChildProcess, group = false): Program {
+  const kill = (signal: NodeJS.Signals) => {
+    if (group && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, signal);
+        return;
+      } catch {
+        // The group is gone already: signal the child alone.
+      }
+    }
+    child.kill(signal);
+  };
   let text = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -50,7 +65,7 @@ export function program(child: ChildProcess): Program {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          child.kill('SIGKILL');
+          kill('SIGKILL');
           reject(new Error(`still running after ${timeoutMs} ms:\n${text}`));
         }, timeoutMs);
       });
@@ -81,9 +96,10 @@ export function program(child: ChildProcess): Program {
       });
     },
     async stop() {
+      if (group) kill('SIGTERM'); // the children of a child that exited may still run
       if (done()) return;
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.kill('SIGTERM');
+      const timer = setTimeout(() => kill('SIGKILL'), 5000);
+      kill('SIGTERM');
       await exited;
       clearTimeout(timer);
     },
@@ -92,19 +108,22 @@ export function program(child: ChildProcess): Program {
 
 /**
  * Spawns `command` with piped output, in `cwd`, with `env` over the current environment (or, with
- * `inherit: false`, `env` alone).
+ * `inherit: false`, `env` alone). `group`: see {@link program} (for launchers such as `npx`).
  */
 export function spawnProgram(
   command: string,
   args: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; inherit?: boolean },
+  options: { cwd: string; env: NodeJS.ProcessEnv; inherit?: boolean; group?: boolean },
 ): Program {
+  const group = options.group === true;
   return program(
     spawn(command, args, {
       cwd: options.cwd,
       env: options.inherit === false ? options.env : { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: group,
     }),
+    group,
   );
 }
 
