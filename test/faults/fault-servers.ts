@@ -167,10 +167,13 @@ export async function commandOnWake(port: number, args: string[]): Promise<() =>
   await once(socket, 'connect');
   const resp = `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`;
   await new Promise((resolve) => socket.write(resp, resolve));
-  const reply = once(socket, 'data').then(([data]) => {
-    socket.destroy();
-    return String(data).trim();
-  });
+  // The node may close the socket instead of answering: that fails the wait rather than hang it.
+  const reply = Promise.race([
+    once(socket, 'data').then(([data]) => String(data).trim()),
+    once(socket, 'close').then(() => {
+      throw new Error(`port ${port} closed the connection before answering ${args.join(' ')}`);
+    }),
+  ]).finally(() => socket.destroy());
   return () => reply;
 }
 
@@ -191,6 +194,7 @@ export async function otherTraffic(
     // A key this master serves (a cluster node answers MOVED for the others).
     let key = '';
     for (let n = 0; !key; n++) {
+      if (n === 10_000) throw new Error(`no key of port ${port}'s slots took a write`);
       const candidate = `other-traffic-${n}`;
       key = await client.set(candidate, '').then(
         () => candidate,
@@ -210,7 +214,11 @@ export async function otherTraffic(
 
 /** Sends one command to a Redis node and returns its reply. */
 export async function redisCommand(port: number, args: string[]): Promise<unknown> {
-  const client = await createClient({ url: `redis://127.0.0.1:${port}` })
+  // One attempt to connect, within 5 s: a node that is down fails the call instead of hanging it.
+  const client = await createClient({
+    url: `redis://127.0.0.1:${port}`,
+    socket: { connectTimeout: 5000, reconnectStrategy: false },
+  })
     .on('error', () => undefined)
     .connect();
   try {
