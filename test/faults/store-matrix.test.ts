@@ -46,6 +46,8 @@ const OPERATIONS = 120;
 const CONCURRENCY = 6;
 /** The journals' deadline in this matrix (timeoutMs; SQLite's busyTimeoutMs). */
 const DEADLINE_MS = 1000;
+/** How long past its budget a worker may run before it is taken as hung and killed. */
+const WORKER_GRACE_MS = 60_000;
 const execFileAsync = promisify(execFile);
 const node22 = join(import.meta.dirname, '..', 'runtimes', 'node_modules', 'node22', 'bin', 'node');
 
@@ -121,7 +123,18 @@ async function runWorker(run: Run, onFinished?: (finished: number) => void): Pro
     lines.push(line);
     if (line.key !== undefined && line.status !== 'unfinished') onFinished?.(++finished);
   });
-  const code = await exitOf(child);
+  // A worker is done by its budget; one still running well after it hangs on a call that never
+  // settles: it is killed, its last lines printed, and the cell counts it as crashed.
+  const hung = setTimeout(() => {
+    console.error(
+      `worker still running ${run.budgetMs + WORKER_GRACE_MS} ms after it started; last lines:\n${lines
+        .slice(-5)
+        .map((line) => JSON.stringify(line))
+        .join('\n')}\n${stderr.slice(-2000)}`,
+    );
+    child.kill('SIGKILL');
+  }, run.budgetMs + WORKER_GRACE_MS);
+  const code = await exitOf(child).finally(() => clearTimeout(hung));
   const summary = lines.find((line) => line.summary)?.summary;
   const crashed = code !== 0 || summary === undefined;
   if (crashed) console.error(`worker exited ${code}: ${stderr.slice(-2000)}`);
