@@ -48,10 +48,13 @@ const CONCURRENCY = 6;
 const DEADLINE_MS = 1000;
 /** How long past its budget a worker may run before it is taken as hung and killed. */
 const WORKER_GRACE_MS = 60_000;
+/** How long one step of the harness (start a cluster, fail a store, inspect it) may take. */
+const STEP_MS = 120_000;
 const execFileAsync = promisify(execFile);
 const node22 = join(import.meta.dirname, '..', 'runtimes', 'node_modules', 'node22', 'bin', 'node');
 
 interface Line {
+  stage?: string;
   key?: string;
   method?: string;
   id?: string;
@@ -119,7 +122,12 @@ async function runWorker(run: Run, onFinished?: (finished: number) => void): Pro
   const lines: Line[] = [];
   let finished = 0;
   createInterface({ input: child.stdout! }).on('line', (text) => {
-    const line = JSON.parse(text) as Line;
+    let line: Line;
+    try {
+      line = JSON.parse(text) as Line;
+    } catch {
+      line = { stage: `printed: ${text.slice(0, 200)}` };
+    }
     lines.push(line);
     if (line.key !== undefined && line.status !== 'unfinished') onFinished?.(++finished);
   });
@@ -139,6 +147,29 @@ async function runWorker(run: Run, onFinished?: (finished: number) => void): Pro
   const crashed = code !== 0 || summary === undefined;
   if (crashed) console.error(`worker exited ${code}: ${stderr.slice(-2000)}`);
   return { lines, summary, crashed };
+}
+
+/**
+ * A step of the harness, bounded: one that has not settled within `ms` fails its cell with its
+ * name, so a stalled step says which one it is instead of running into the test's timeout.
+ */
+async function step<T>(
+  name: string,
+  work: Promise<T> | (() => Promise<T>),
+  ms = STEP_MS,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`The harness step "${name}" did not finish within ${ms} ms.`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([typeof work === 'function' ? work() : work, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The request id of operation `i` of a cell: a business key names one per method. */
@@ -248,7 +279,7 @@ async function midRunCell(
       if (finished >= OPERATIONS * 0.3) injected ??= inject();
     },
   );
-  await injected;
+  await step(`inject the failure of ${names.store}`, injected ?? Promise.resolve());
   const recovery = await runWorker({
     store: store('recovery'),
     keyPrefix,
@@ -256,7 +287,10 @@ async function midRunCell(
     budgetMs: 30_000,
     ...(node ? { node } : {}),
   });
-  return tally(names, keyPrefix, [first, recovery], { ...(await inspect()), started });
+  return tally(names, keyPrefix, [first, recovery], {
+    ...(await step(`inspect ${names.store}`, inspect)),
+    started,
+  });
 }
 
 /**
@@ -295,13 +329,13 @@ async function refusingCell(
       }),
     );
   }
-  await options.between?.();
+  if (options.between) await step(`fail ${names.store}`, options.between);
   const before = appliedSoFar(keyPrefix);
   phases.push(
     await runWorker({ store: failing(), keyPrefix, resume: true, budgetMs: 1500, ...node }),
   );
   const sentWhileRefused = appliedSoFar(keyPrefix) - before;
-  await options.after?.();
+  if (options.after) await step(`recover ${names.store}`, options.after);
   phases.push(
     await runWorker({ store: healthy, keyPrefix, resume: true, budgetMs: 30_000, ...node }),
   );
@@ -309,7 +343,7 @@ async function refusingCell(
     names,
     keyPrefix,
     phases,
-    { ...(await options.inspect()), started },
+    { ...(await step(`inspect ${names.store}`, options.inspect)), started },
     sentWhileRefused,
   );
 }
@@ -555,12 +589,21 @@ describe.concurrent('the store fault matrix', () => {
             async () => {
               // The replica stops reading its master's stream while the master acknowledges.
               process.kill(replica.pid, 'SIGSTOP');
-              await otherTraffic(master.port, 700);
-              process.kill(master.pid, 'SIGKILL');
-              // Promoted as it wakes, before it reads the stream that piled up: that is lost.
-              const promoted = await commandOnWake(replica.port, ['REPLICAOF', 'NO', 'ONE']);
-              process.kill(replica.pid, 'SIGCONT');
-              expect(await promoted()).toBe('+OK');
+              try {
+                await step('write to the master', otherTraffic(master.port, 700), 30_000);
+                process.kill(master.pid, 'SIGKILL');
+                // Promoted as it wakes, before it reads the stream that piled up: that is lost.
+                const promoted = await step(
+                  'send REPLICAOF NO ONE',
+                  commandOnWake(replica.port, ['REPLICAOF', 'NO', 'ONE']),
+                  10_000,
+                );
+                process.kill(replica.pid, 'SIGCONT');
+                expect(await step('the promotion', promoted(), 30_000)).toBe('+OK');
+              } finally {
+                // A replica left frozen would hang every later step.
+                process.kill(replica.pid, 'SIGCONT');
+              }
               address.moveTo(replica.port);
               // A new replica for the new master, as an operator (or Sentinel) provides.
               const next = await redisServer(replica.port);
@@ -598,7 +641,9 @@ describe.concurrent('the store fault matrix', () => {
   it(
     'Redis Cluster: a master killed while its replica lags, with and without waitForReplicas; every node silent',
     async () => {
-      const cluster: OwnCluster = await startOwnCluster({ replicas: 1 });
+      const cluster: OwnCluster = await step('start a Redis Cluster', () =>
+        startOwnCluster({ replicas: 1 }),
+      );
       const ports = () => cluster.masters.map((node) => Number(node.split(':')[1]));
       try {
         for (const wait of [undefined, 1] as const) {
@@ -617,7 +662,7 @@ describe.concurrent('the store fault matrix', () => {
               ...(wait ? { waitForReplicas: wait } : {}),
             }),
             async () => {
-              const nodes = await clusterNodes(ports()[0]!);
+              const nodes = await step('CLUSTER NODES', clusterNodes(ports()[0]!), 10_000);
               const replica = nodes.find(
                 (n) => !n.master && nodes.some((m) => m.master && m.id === n.masterId),
               )!;
@@ -625,25 +670,40 @@ describe.concurrent('the store fault matrix', () => {
               const pidOf = (port: number) =>
                 Number(readFileSync(join(cluster.dir, `${port}.pid`), 'utf8'));
               process.kill(pidOf(replica.port), 'SIGSTOP');
-              await otherTraffic(master.port, 700);
-              process.kill(pidOf(master.port), 'SIGKILL');
-              const promoted = await commandOnWake(replica.port, [
-                'CLUSTER',
-                'FAILOVER',
-                'TAKEOVER',
-              ]);
-              process.kill(pidOf(replica.port), 'SIGCONT');
-              expect(await promoted()).toBe('+OK');
-              // The killed master comes back (its supervisor) as the new master's replica.
-              await execFileAsync('redis-server', [join(cluster.dir, `${master.port}.conf`)]);
-              for (let i = 0; ; i++) {
-                const now = await clusterNodes(replica.port).catch(() => []);
-                const back = now.find((n) => n.port === master.port);
-                if (back && !back.master && back.masterId === replica.id) break;
-                if (i === 300) throw new Error(`${master.port} did not rejoin as a replica`);
-                await pause(50);
+              try {
+                await step('write to the master', otherTraffic(master.port, 700), 30_000);
+                process.kill(pidOf(master.port), 'SIGKILL');
+                const promoted = await step(
+                  'send CLUSTER FAILOVER TAKEOVER',
+                  commandOnWake(replica.port, ['CLUSTER', 'FAILOVER', 'TAKEOVER']),
+                  10_000,
+                );
+                process.kill(pidOf(replica.port), 'SIGCONT');
+                expect(await step('the takeover', promoted(), 30_000)).toBe('+OK');
+              } finally {
+                // A replica left frozen would hang every later step.
+                process.kill(pidOf(replica.port), 'SIGCONT');
               }
-              await untilReplicaLinkUp(() => redisCommand(master.port, ['INFO', 'replication']));
+              // The killed master comes back (its supervisor) as the new master's replica.
+              await execFileAsync('redis-server', [join(cluster.dir, `${master.port}.conf`)], {
+                timeout: 10_000,
+              });
+              await step(
+                'the killed master rejoins as a replica',
+                async () => {
+                  for (let i = 0; ; i++) {
+                    const now = await clusterNodes(replica.port).catch(() => []);
+                    const back = now.find((n) => n.port === master.port);
+                    if (back && !back.master && back.masterId === replica.id) break;
+                    if (i === 300) throw new Error(`${master.port} did not rejoin as a replica`);
+                    await pause(50);
+                  }
+                  await untilReplicaLinkUp(() =>
+                    redisCommand(master.port, ['INFO', 'replication']),
+                  );
+                },
+                60_000,
+              );
               seen = [...new Set([...seen, replica.port])];
             },
             () => inspectRedis(seen.length > 0 ? seen : ports(), prefix),
@@ -672,7 +732,7 @@ describe.concurrent('the store fault matrix', () => {
           await Promise.all(silent.map((server) => server.stop()));
         }
       } finally {
-        await cluster.stop();
+        await step('stop the Redis Cluster', () => cluster.stop());
       }
     },
     FAMILY_TIMEOUT_MS,

@@ -6,7 +6,8 @@
 //   node store-worker.mjs '<spec as JSON>'
 //
 // Prints one JSON line per finished operation ({ key, method, id, status, fromJournal }), a line
-// per refusal ({ refused: code }), then { summary }. Every journal call is timed: one that takes
+// per refusal ({ refused: code }), then { summary }; { stage } lines say where it is (resuming,
+// closed), so the last lines of a worker that does not end show where it stands. Every journal call is timed: one that takes
 // longer than the journal's deadline (`timeoutMs`, plus scheduling slack) is counted in the
 // summary as past its deadline. The deadline is kept by a timer, and no timer fires while this
 // process is not running (a long GC pause, or a loaded machine that does not schedule it): the
@@ -80,6 +81,7 @@ const refused = (error) => {
 
 const stopAt = Date.now() + spec.budgetMs;
 if (spec.resume) {
+  print({ stage: 'resumePending' });
   try {
     for (const report of await client.resumePending()) {
       if (report.status === 'still-pending') {
@@ -139,6 +141,8 @@ async function worker() {
 await Promise.all(Array.from({ length: spec.concurrency }, worker));
 print({ summary });
 await close();
+// What a worker still running after this line waits on is not the journal's: it is closed.
+print({ stage: 'closed' });
 
 /** The journal of the spec, and how to let go of its connection. */
 async function openJournal(store) {
