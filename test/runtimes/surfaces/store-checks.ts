@@ -35,7 +35,7 @@ export interface OidcStores {
 function withStores<S extends { close(): Promise<unknown> }>(
   open: (context: RuntimeContext) => Promise<S>,
   run: (stores: S, c: RuntimeContext) => Promise<void>,
-): Check {
+): (c: RuntimeContext) => Promise<void> {
   return async (c) => {
     const stores = await open(c);
     try {
@@ -178,12 +178,5 @@ function withTwoInstances(
   open: (context: RuntimeContext) => Promise<OidcStores>,
   run: (stores: readonly [OidcStores, OidcStores], c: RuntimeContext) => Promise<void>,
 ): Check {
-  return withStores(open, async (a, c) => {
-    const b = await open(c);
-    try {
-      await run([a, b], c);
-    } finally {
-      await b.close();
-    }
-  });
+  return withStores(open, (a, c) => withStores(open, (b) => run([a, b], c))(c));
 }
