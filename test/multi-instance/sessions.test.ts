@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { cookiesOf } from '@neverlose-toolkit/test-support/cookies';
 import { freePort } from '@neverlose-toolkit/test-support/ports';
 import { startPostgres, type TestPostgres } from '@neverlose-toolkit/test-support/postgres-server';
-import { deployments, type TestRedis } from '@neverlose-toolkit/test-support/redis-server';
+import {
+  deployments,
+  spawnRedisServer,
+  type TestRedis,
+} from '@neverlose-toolkit/test-support/redis-server';
 import { Hono } from 'hono';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import {
@@ -88,6 +92,25 @@ function outcomeOf(response: Response, routes: Routes): string | number {
 }
 
 /**
+ * Starts a login on instance A and completes it on instance B.
+ * @returns B's status for the callback from another browser (no login cookie), the login's
+ *   outcome (`'signed in'`, or B's status), and the session's cookie.
+ */
+async function signInOnAThenB(routes: Routes, a: Instance, b: Instance) {
+  const start = await a(routes.login);
+  const callbackUrl = new URL(await signInAtEmulator(start.headers.get('location')!, 'alice'));
+  const callbackPath = `${callbackUrl.pathname}${callbackUrl.search}`;
+  const foreign = await b(callbackPath);
+  const callback = await b(callbackPath, { headers: { cookie: cookiesOf(start) } });
+  const signedIn = callback.status === 302 || callback.status === 303;
+  return {
+    foreign: foreign.status,
+    login: signedIn ? 'signed in' : callback.status,
+    cookie: cookiesOf(callback),
+  };
+}
+
+/**
  * Starts a login on instance A and completes it on instance B; twice, then signs the first
  * session out on A and shows the cookie copied before sign-out to B.
  * @returns what B answered: the login's callback from another browser (no login cookie), the
@@ -95,19 +118,7 @@ function outcomeOf(response: Response, routes: Routes): string | number {
  *   on A after), and another session.
  */
 async function signInOnAOutOnB(routes: Routes, a: Instance, b: Instance) {
-  const signIn = async () => {
-    const start = await a(routes.login);
-    const callbackUrl = new URL(await signInAtEmulator(start.headers.get('location')!, 'alice'));
-    const callbackPath = `${callbackUrl.pathname}${callbackUrl.search}`;
-    const foreign = await b(callbackPath);
-    const callback = await b(callbackPath, { headers: { cookie: cookiesOf(start) } });
-    const signedIn = callback.status === 302 || callback.status === 303;
-    return {
-      foreign: foreign.status,
-      login: signedIn ? 'signed in' : callback.status,
-      cookie: cookiesOf(callback),
-    };
-  };
+  const signIn = () => signInOnAThenB(routes, a, b);
   const copy = await signIn();
   if (copy.login !== 'signed in') return { foreign: copy.foreign, login: copy.login };
   const other = await signIn();
@@ -187,6 +198,8 @@ async function startExampleInstances(
     b: instances[1]!,
     /** Each instance's start-up line. */
     lines,
+    /** True while both processes run. */
+    running: () => programs.every((running) => running.child.exitCode === null),
     stop: () => Promise.all(programs.map((running) => running.stop())),
   };
 }
@@ -274,4 +287,40 @@ describe('two instances, each with its own memory (the controls: why several ins
     expect(outcome).toEqual({ foreign: 400, login: 400 });
     for (const line of lines) expect(line).toContain('one instance only');
   });
+});
+
+describe('two instances sharing a Redis that stops answering', () => {
+  let redis: Awaited<ReturnType<typeof spawnRedisServer>>;
+  beforeAll(async () => {
+    redis = await spawnRedisServer();
+  });
+  afterAll(() => redis?.stop());
+
+  for (const { example, routes, env } of [
+    { example: 'hono', routes: HONO_ROUTES, env: {} },
+    { example: 'web-standard', routes: WEB_STANDARD_ROUTES, env: { LOGIN_STORE: 'redis' } },
+  ] as const) {
+    it(`examples/${example} answers a session 503 with Retry-After while Redis is frozen, opens nothing, stays up, and opens it once Redis answers again`, async () => {
+      const instances = await startExampleInstances(example, { ...env, REDIS_URL: redis.url });
+      try {
+        const { login, cookie } = await signInOnAThenB(routes, instances.a, instances.b);
+        expect(login).toBe('signed in');
+        const page = () => instances.b(routes.protected, { headers: { cookie } });
+        process.kill(redis.pid, 'SIGSTOP');
+        let frozen: Response;
+        try {
+          frozen = await page();
+        } finally {
+          process.kill(redis.pid, 'SIGCONT');
+        }
+        expect(frozen.status).toBe(503);
+        expect(frozen.headers.get('retry-after')).toBe('10');
+        expect(await frozen.text()).not.toContain('alice');
+        expect(instances.running()).toBe(true);
+        expect(outcomeOf(await page(), routes)).toBe('open');
+      } finally {
+        await instances.stop();
+      }
+    });
+  }
 });
