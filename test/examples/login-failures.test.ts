@@ -10,7 +10,7 @@ import {
 } from 'neverlose-emulator';
 import { startExample as startExpressPassport } from 'neverlose-example-express-passport';
 import { startExample as startWebStandard } from 'neverlose-example-web-standard';
-import type { TransactionStore } from 'neverlose-oidc';
+import type { SessionRevocationStore, TransactionStore } from 'neverlose-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAtEmulator } from '../support/sign-in.js';
 import { EMULATOR_CLIENT, LOGIN_EXAMPLES, type LoginExample } from './login-examples.js';
@@ -272,4 +272,37 @@ describe.each([
       }
     },
   );
+});
+
+describe('web-standard with a session revocation store', () => {
+  it('answers a signed-in page 503 with Retry-After, opening no session, when the store is unreachable', async () => {
+    const { error } = STORE_FAILURES.find(({ what }) => what === 'unreachable')!;
+    let failing = false;
+    const store: SessionRevocationStore = {
+      revoke: () => Promise.reject(error),
+      isRevoked: () => (failing ? Promise.reject(error) : false),
+    };
+    const app = await startWebStandard({
+      ...EMULATOR_CLIENT,
+      issuer,
+      sessionSecret: randomBytes(32).toString('base64url'),
+      sessionRevocations: store,
+    });
+    emulator.reset(defaultConfig({ redirectUris: [`${app.url}/callback`] }));
+    try {
+      const browser = new UserAgent();
+      const start = await browser.get(`${app.url}/login`);
+      await browser.get(await signInAtEmulator(await locationOf(start), 'alice'));
+      expect(await signedIn(browser, app.url)).toBe(true);
+      failing = true;
+      const answer = await browser.get(`${app.url}/profile`);
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('10');
+      const page = await answer.text();
+      expect(page).not.toContain(error.message);
+      expect(page).not.toContain('alice');
+    } finally {
+      await app.close();
+    }
+  });
 });

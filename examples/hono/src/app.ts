@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createApp } from './hono-app.js';
+import { createApp, type HonoExampleStores } from './hono-app.js';
 
 /** Options of {@link startExample}. Nothing is read from the environment here. */
-export interface HonoExampleOptions {
+export interface HonoExampleOptions extends HonoExampleStores {
   /** The OAuth client id. */
   readonly clientId: string;
   /** The OAuth client secret; absent for a public client. */
@@ -41,17 +41,20 @@ export const CALLBACK_PATH = '/auth/neverlose/callback';
 export async function startExample(options: HonoExampleOptions): Promise<RunningExample> {
   const host = options.host ?? '127.0.0.1';
   let publicUrl = options.publicUrl;
-  const app = createApp(() => ({
-    client: {
-      clientId: options.clientId,
-      ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
-      issuer: options.issuer ?? 'https://neverlose.cc',
-      ...(options.dangerouslyAllowInsecureHttp ? { dangerouslyAllowInsecureHttp: true } : {}),
-    },
-    publicUrl: publicUrl as string,
-    sessionSecret: options.sessionSecret,
-    ...(options.onError === undefined ? {} : { onError: options.onError }),
-  }));
+  const app = createApp(
+    () => ({
+      client: {
+        clientId: options.clientId,
+        ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
+        issuer: options.issuer ?? 'https://neverlose.cc',
+        ...(options.dangerouslyAllowInsecureHttp ? { dangerouslyAllowInsecureHttp: true } : {}),
+      },
+      publicUrl: publicUrl as string,
+      sessionSecret: options.sessionSecret,
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    }),
+    options,
+  );
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () =>
       resolve(started),

@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { createNeverloseClient, type NeverloseClientOptions } from 'neverlose-oidc';
+import {
+  createNeverloseClient,
+  type NeverloseClientOptions,
+  type SessionRevocationStore,
+} from 'neverlose-oidc';
 import { type NeverloseEnv, neverloseAuth, requireNeverloseUser } from 'neverlose-oidc/hono';
 import { failurePage, homePage, ordersPage, profilePage } from './views.js';
 
@@ -22,12 +26,23 @@ export interface HonoExampleConfig {
   readonly onError?: (error: unknown) => void;
 }
 
+/** Where the app keeps what outlives a request: given once, when the app is created. */
+export interface HonoExampleStores {
+  /**
+   * Where signed-out sessions are remembered until they expire. Several instances must share
+   * one: `RedisSessionRevocationStore` (neverlose-redis/oidc) or `PostgresSessionRevocationStore`
+   * (neverlose-postgres/oidc). @defaultValue a `MemorySessionRevocationStore`: one instance only
+   */
+  readonly sessionRevocations?: SessionRevocationStore;
+}
+
 /**
  * The whole app, with no Node API: it runs as it is on Node (`@hono/node-server`), Bun
  * (`export default app`) and Workers (`src/worker.ts`).
  */
 export function createApp(
   config: HonoExampleConfig | ((env: Record<string, unknown>) => HonoExampleConfig),
+  stores: HonoExampleStores = {},
 ): Hono<NeverloseEnv> {
   const configOf = (env: unknown) =>
     typeof config === 'function' ? config((env ?? {}) as Record<string, unknown>) : config;
@@ -54,6 +69,9 @@ export function createApp(
       publicUrl: (c) => configOf(c.env).publicUrl,
       afterLoginPath: '/profile',
       afterLogoutPath: '/?loggedOut=1',
+      ...(stores.sessionRevocations === undefined
+        ? {}
+        : { sessionRevocations: stores.sessionRevocations }),
       renderError: (c, failure) => {
         if (failure.status >= 500) report(c.env, failure.error);
         // 503: try again shortly.

@@ -259,6 +259,15 @@ export function createHandler(
       return html(404, errorPage(404, 'Not found', 'There is no such page.'));
     } catch (error) {
       onError(error);
+      // A store that could not answer now (Redis unreachable or slow): nobody is let in on a
+      // session it could not check, nor signed out without the sign-out recorded.
+      if (httpStatusOf(error) === 503) {
+        return html(
+          503,
+          errorPage(503, 'Try again shortly', 'This page cannot be served right now.'),
+          { 'retry-after': '10' },
+        );
+      }
       return html(
         500,
         errorPage(500, 'Something went wrong', 'The error was logged; please try again.'),

@@ -1,5 +1,5 @@
-import { MemoryTransactionStore } from 'neverlose-oidc';
 import { startExample } from './app.js';
+import { isLoginStore, LOGIN_STORES, openStores, type Stores } from './stores.js';
 
 function env(name: string): string | undefined {
   const value = process.env[name];
@@ -23,16 +23,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const clientSecret = env('NEVERLOSE_CLIENT_SECRET');
 const publicUrl = env('PUBLIC_URL');
-// Where a login waits for its callback: sealed in its cookie, or in this process's memory.
+// Where a login waits for its callback: sealed in its cookie, in this process's memory, or in Redis.
 const loginStore = env('LOGIN_STORE') ?? 'cookie';
-if (loginStore !== 'cookie' && loginStore !== 'memory') {
+if (!isLoginStore(loginStore)) {
   console.error(
-    `Invalid LOGIN_STORE "${loginStore}": must be cookie or memory (see examples/web-standard/README.md).`,
+    `Invalid LOGIN_STORE "${loginStore}": must be ${LOGIN_STORES.join(', ')} (see examples/web-standard/README.md).`,
   );
   process.exit(1);
 }
+const onError = (error: unknown) => console.error(error);
+let stores: Stores | undefined;
 let example: Awaited<ReturnType<typeof startExample>>;
 try {
+  // With REDIS_URL, sign-outs (and logins, with LOGIN_STORE=redis) are shared by every instance.
+  stores = await openStores({ redisUrl: env('REDIS_URL'), loginStore, onError });
   example = await startExample({
     port,
     host: env('HOST') ?? '127.0.0.1',
@@ -41,19 +45,29 @@ try {
     ...(clientSecret === undefined ? {} : { clientSecret }),
     sessionSecret: required('SESSION_SECRET'),
     ...(publicUrl === undefined ? {} : { publicUrl }),
-    ...(loginStore === 'memory'
-      ? { transactionStore: new MemoryTransactionStore({ maxEntries: 100_000 }) }
-      : {}),
+    sessionRevocations: stores.sessionRevocations,
+    ...(stores.transactionStore === undefined ? {} : { transactionStore: stores.transactionStore }),
+    onError,
     dangerouslyAllowInsecureHttp: env('NEVERLOSE_ALLOW_INSECURE_HTTP') === '1',
   });
 } catch (error) {
   console.error(`web-standard example: ${error instanceof Error ? error.message : error}`);
+  await stores?.close().catch(onError);
   process.exit(1);
 }
-console.log(`web-standard example listening on ${example.url}`);
+console.log(`web-standard example listening on ${example.url} (${stores.description})`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void example.close().then(() => process.exit(0));
+    void example
+      .close()
+      .then(() => stores.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
   });
 }

@@ -1,0 +1,85 @@
+import { MemorySessionRevocationStore, type SessionRevocationStore } from 'neverlose-oidc';
+import { RedisSessionRevocationStore } from 'neverlose-redis/oidc';
+import { createClient, createCluster } from 'redis';
+
+/** Options of {@link openStores}: what the Node entry read from its environment. */
+export interface StoresOptions {
+  /** `REDIS_URL`: `redis://host:6379`, or a Redis Cluster as `redis+cluster://host1:6379,host2:6379`. */
+  readonly redisUrl: string | undefined;
+  /** Where the Redis client's errors go (it reconnects by itself meanwhile). */
+  readonly onError: (error: unknown) => void;
+}
+
+/** The store the app keeps its sign-outs in (logins wait in sealed cookies), and how to let go of it. */
+export interface Stores {
+  readonly sessionRevocations: SessionRevocationStore;
+  /** What the start-up line says of it. */
+  readonly description: string;
+  /** Closes the Redis connection, if any. */
+  close(): Promise<void>;
+}
+
+/** Keys of this app in a Redis it may share with others. */
+const PREFIX = 'neverlose-example:';
+/**
+ * A request waits this long at most on Redis, then is answered 503 `ERR_SESSION_STORE` with
+ * `Retry-After` (a session that could not be checked never opens).
+ */
+const STORE_TIMEOUT_MS = 2_000;
+/** Start-up fails when Redis does not accept the connection within this time. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+const CLUSTER_SCHEME = 'redis+cluster://';
+
+/** A node-redis client for `redis://…`, or a cluster client for `redis+cluster://node,node,…`. */
+function redisClient(url: string) {
+  if (!url.startsWith(CLUSTER_SCHEME)) return createClient({ url });
+  const nodes = url.slice(CLUSTER_SCHEME.length).split(',');
+  return createCluster({ rootNodes: nodes.map((node) => ({ url: `redis://${node}` })) });
+}
+
+/**
+ * The revocations in Redis when `redisUrl` is set, so that every instance refuses a session
+ * signed out on any of them; else in memory, which serves one instance only.
+ */
+export async function openStores({ redisUrl, onError }: StoresOptions): Promise<Stores> {
+  if (redisUrl === undefined) {
+    return {
+      sessionRevocations: new MemorySessionRevocationStore(),
+      description:
+        "sign-outs in this process's memory: one instance only (set REDIS_URL for several)",
+      close: async () => {},
+    };
+  }
+  const redis = redisClient(redisUrl);
+  // node-redis reconnects by itself; without a listener an 'error' event would crash the process.
+  redis.on('error', onError);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      redis.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`Redis at REDIS_URL did not answer within ${CONNECT_TIMEOUT_MS} ms.`)),
+          CONNECT_TIMEOUT_MS,
+        );
+      }),
+    ]);
+  } catch (error) {
+    redis.destroy();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return {
+    sessionRevocations: new RedisSessionRevocationStore(redis, {
+      prefix: PREFIX,
+      timeoutMs: STORE_TIMEOUT_MS,
+    }),
+    description: 'sign-outs in Redis',
+    close: async () => {
+      await redis.close();
+    },
+  };
+}
