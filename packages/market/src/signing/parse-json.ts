@@ -79,6 +79,11 @@ export function parseFlatObject(text: string): FlatObject | undefined {
   return new PythonJsonReader(text).flatDocument();
 }
 
+/** The digits of the Python int that JSON integer text reads as: `-0` is `0`. */
+export function intDigits(raw: string): string {
+  return raw === '-0' ? '0' : raw;
+}
+
 /** JSON's four whitespace characters. */
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -295,7 +300,7 @@ class PythonJsonReader {
     const raw = text.slice(start, i);
     this.i = i;
     if (isFloat) return { t: 'float', v: Number(raw), text: raw };
-    const digits = raw === '-0' ? '0' : raw;
+    const digits = intDigits(raw);
     if (digits.length - (digits.charCodeAt(0) === 45 ? 1 : 0) > MAX_INT_DIGITS) {
       throw new SigningError(
         'ERR_SIGNING_INTEGER_TOO_LONG',
