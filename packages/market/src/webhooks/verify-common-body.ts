@@ -1,4 +1,4 @@
-import { intDigits } from '../signing/parse-json.js';
+import { intDigits, isFloatText, isWhitespace, jsonNumberEnd } from '../signing/parse-json.js';
 import { pythonFloatRepr, pythonFloatReprOfText } from '../signing/python-float.js';
 import { matchesAnySecret, type SignedFields, type SignedForm } from '../signing/verify.js';
 import type { PurchaseEvent, TransferEvent, WebhookEvent } from './events.js';
@@ -126,11 +126,6 @@ class CommonBody implements SignedFields {
   }
 }
 
-/** JSON's four whitespace characters. */
-function isWhitespace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
 /** Each slot's key and the quote that closes it, as they follow the key's opening quote. */
 const QUOTED_KEYS = ['amount"', 'item_id"', 'kind"', 'unique_id"', 'username"', 'signature"'];
 
@@ -182,15 +177,6 @@ function isPlainString(text: string, start: number, end: number): boolean {
   return true;
 }
 
-/** The index after a run of decimal digits starting at `i`. */
-function digitsEnd(text: string, i: number): number {
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) break;
-  }
-  return i;
-}
-
 /**
  * Reads a common body in one pass (RFC 8259's grammar, restricted as {@link verifyCommonBody}
  * says), or `undefined` at the first thing outside it. A body it reads is read the same by the
@@ -227,33 +213,12 @@ function readCommonBody(text: string): CommonBody | NotCommon {
       if (slot !== SIGNATURE) signed[slot] = value;
       i = end + 1;
     } else {
-      // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-      if (c === 0x2d) i++;
-      const first = text.charCodeAt(i);
-      if (first === 0x30) i++;
-      else if (first >= 0x31 && first <= 0x39) i = digitsEnd(text, i + 1);
-      else return NOT_COMMON;
-      let isFloat = false;
-      if (text.charCodeAt(i) === 0x2e) {
-        const after = digitsEnd(text, i + 1);
-        if (after === i + 1) return NOT_COMMON;
-        i = after;
-        isFloat = true;
-      }
-      const e = text.charCodeAt(i);
-      if (e === 0x65 || e === 0x45) {
-        let j = i + 1;
-        const sign = text.charCodeAt(j);
-        if (sign === 0x2b || sign === 0x2d) j++;
-        const after = digitsEnd(text, j);
-        if (after === j) return NOT_COMMON;
-        i = after;
-        isFloat = true;
-      }
-      if (i - start > MAX_NUMBER_LENGTH || slot === SIGNATURE) return NOT_COMMON;
-      const raw = text.slice(start, i);
+      const end = jsonNumberEnd(text, start);
+      if (end < 0 || end - start > MAX_NUMBER_LENGTH || slot === SIGNATURE) return NOT_COMMON;
+      const raw = text.slice(start, end);
+      i = end;
       texts[slot] = raw;
-      if (isFloat) {
+      if (isFloatText(raw)) {
         const value = Number(raw);
         types[slot] = FLOAT;
         values[slot] = value;

@@ -1,3 +1,4 @@
+import { pick, prng, type Random } from '@neverlose-toolkit/test-support/random';
 import { describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/index.js';
 import { verifyAnyBody, verifyWebhook } from '../../src/webhooks/verify.js';
@@ -8,21 +9,6 @@ import { DOCS_PURCHASE, DOCS_SECRET, DOCS_TRANSFER } from './samples.js';
 // the same event (every property, `-0` apart from `0`, in the same order) or the same error.
 
 const SECRET = 'differential-secret';
-
-/** mulberry32: a seeded PRNG, so a failing body can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-type Random = ReturnType<typeof prng>;
-const pick = <T>(random: Random, items: readonly T[]): T =>
-  items[Math.floor(random() * items.length)]!;
 
 // Value texts as they appear in a body: the common shapes first, then every edge the general reader
 // knows of (escapes, unicode, Python's float layout, big and long ints, other types, bad grammar).
