@@ -29,11 +29,11 @@ type NotCommon = undefined;
 const NOT_COMMON: NotCommon = undefined;
 
 /**
- * The one-pass verifier of the body every webhook sends: a flat JSON object of the known fields
- * (`kind`, `amount`, `username`, `unique_id`, `item_id`, `signature`), each once, whose values are
- * strings without escapes, control characters or surrogates, or numbers. One scan fills a slot per
- * field with the text the signature joins; the signed forms are joined from the slots in key order,
- * with no map, field list or sort in between.
+ * @internal The one-pass verifier of the body every webhook sends: a flat JSON object of the known
+ * fields (`kind`, `amount`, `username`, `unique_id`, `item_id`, `signature`), each once, whose
+ * values are numbers or strings with no escape, control character or lone surrogate. One scan
+ * fills a slot per field with the text the signature joins; the signed forms are joined from the
+ * slots in key order, with no map, field list or sort in between.
  *
  * It decides only what it is sure the general path (`verifyAnyBody`) decides the same way:
  * - a valid event: the same event;
