@@ -183,6 +183,9 @@ function isPlainString(text: string, start: number, end: number): boolean {
  * general reader: same values, no repeated key, nothing it refuses.
  */
 function readCommonBody(text: string): CommonBody | NotCommon {
+  // An escape anywhere leaves the body to the general reader: found at once (natively), before
+  // any of the scan's work.
+  if (text.indexOf('\\') !== -1) return NOT_COMMON;
   const length = text.length;
   let i = 0;
   while (isWhitespace(text.charCodeAt(i))) i++;
@@ -218,17 +221,7 @@ function readCommonBody(text: string): CommonBody | NotCommon {
       const raw = text.slice(start, end);
       i = end;
       texts[slot] = raw;
-      if (isFloatText(raw)) {
-        const value = Number(raw);
-        types[slot] = FLOAT;
-        values[slot] = value;
-        signed[slot] = pythonFloatReprOfText(raw, value);
-      } else {
-        const digits = intDigits(raw);
-        types[slot] = INT;
-        values[slot] = Number(digits);
-        signed[slot] = digits;
-      }
+      types[slot] = isFloatText(raw) ? FLOAT : INT;
     }
     while (isWhitespace(text.charCodeAt(i))) i++;
     const next = text.charCodeAt(i);
@@ -238,5 +231,20 @@ function readCommonBody(text: string): CommonBody | NotCommon {
   }
   while (isWhitespace(text.charCodeAt(i))) i++;
   if (i !== length || types[SIGNATURE] !== STR) return NOT_COMMON;
+  // Numbers are converted once the body is known to be common: one left to the general reader
+  // has cost no conversion.
+  for (let slot = AMOUNT; slot <= USERNAME; slot++) {
+    const type = types[slot];
+    if (type === FLOAT) {
+      const raw = texts[slot]!;
+      const value = Number(raw);
+      values[slot] = value;
+      signed[slot] = pythonFloatReprOfText(raw, value);
+    } else if (type === INT) {
+      const digits = intDigits(texts[slot]!);
+      values[slot] = Number(digits);
+      signed[slot] = digits;
+    }
+  }
   return body;
 }
