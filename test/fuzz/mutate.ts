@@ -1,22 +1,8 @@
 /** Deterministic randomness and text mutations for the fuzz tests. */
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { int, pick, type Random } from '@neverlose-toolkit/test-support/random';
 
-export type Random = ReturnType<typeof prng>;
-
-export const int = (random: Random, max: number) => Math.floor(random() * max);
-export const pick = <T>(random: Random, items: readonly T[]): T =>
-  items[int(random, items.length)]!;
+export { int, pick, prng, type Random } from '@neverlose-toolkit/test-support/random';
 
 /** Snippets that stress a JSON reader and a signature check. */
 const TOKENS = [

@@ -169,12 +169,16 @@ if (process.argv[2] === 'serve') {
     for (let i = 0; i < n; i++) fn();
     return Number((((performance.now() - start) * 1000) / n).toFixed(2));
   };
+  // The same event with its username escaped (`\u0041` is `A`): a body the one-pass reader leaves
+  // to the general one, which reads it as the same fields, so it verifies through the general path.
+  const escaped = Buffer.from(BODY.replace('"A49"', '"\\u004149"'));
   const micro = {
     jsonParseMicroseconds: perCall(() => JSON.parse(body.toString('utf8'))),
     verifyWebhookMicroseconds: perCall(() => verifyWebhook(body, 'key')),
+    generalMicroseconds: perCall(() => verifyWebhook(escaped, 'key')),
   };
   console.log(
-    `per call: JSON.parse ${micro.jsonParseMicroseconds} us, verifyWebhook ${micro.verifyWebhookMicroseconds} us`,
+    `per call: JSON.parse ${micro.jsonParseMicroseconds} us, verifyWebhook ${micro.verifyWebhookMicroseconds} us (one pass), ${micro.generalMicroseconds} us (an escaped body: the general reader)`,
   );
 
   const row = (name, r) => [
@@ -227,6 +231,13 @@ if (process.argv[2] === 'serve') {
           name: 'verifyWebhook per call / JSON.parse per call',
           value: `${micro.verifyWebhookMicroseconds} / ${micro.jsonParseMicroseconds}`,
           unit: 'µs',
+          note: 'the common body, verified in one pass',
+        },
+        {
+          name: 'verifyWebhook per call, a body left to the general reader',
+          value: micro.generalMicroseconds,
+          unit: 'µs',
+          note: 'the same event with its username escaped',
         },
       ],
       goals: [

@@ -79,8 +79,69 @@ export function parseFlatObject(text: string): FlatObject | undefined {
   return new PythonJsonReader(text).flatDocument();
 }
 
+/** The digits of the Python int that JSON integer text reads as: `-0` is `0`. */
+export function intDigits(raw: string): string {
+  return raw === '-0' ? '0' : raw;
+}
+
+/**
+ * The index after the JSON number (RFC 8259: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) at
+ * `start`, or, when there is none, `-1 - offset` of the error: `start` when no number begins
+ * there, else the first place a digit was due ({@link numberError} says which).
+ */
+export function jsonNumberEnd(text: string, start: number): number {
+  let i = start;
+  if (text.charCodeAt(i) === 0x2d) i++;
+  const first = text.charCodeAt(i);
+  if (first === 0x30) i++;
+  else if (first >= 0x31 && first <= 0x39) i = digitsEnd(text, i + 1);
+  else return -1 - start;
+  if (text.charCodeAt(i) === 0x2e) {
+    const after = digitsEnd(text, i + 1);
+    if (after === i + 1) return -1 - after;
+    i = after;
+  }
+  const e = text.charCodeAt(i);
+  if (e === 0x65 || e === 0x45) {
+    let j = i + 1;
+    const sign = text.charCodeAt(j);
+    if (sign === 0x2b || sign === 0x2d) j++;
+    const after = digitsEnd(text, j);
+    if (after === j) return -1 - after;
+    i = after;
+  }
+  return i;
+}
+
+/** What {@link jsonNumberEnd} found missing at `offset`, for the number at `start`. */
+function numberError(text: string, start: number, offset: number): string {
+  if (offset === start) return 'expected a value';
+  return text.charCodeAt(offset - 1) === 0x2e
+    ? 'expected a digit after the decimal point'
+    : 'expected a digit in the exponent';
+}
+
+/** Whether JSON number text is a Python float: it has a fraction or an exponent. */
+export function isFloatText(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x2e || c === 0x65 || c === 0x45) return true;
+  }
+  return false;
+}
+
+/** The index after a run of decimal digits starting at `i`. */
+function digitsEnd(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    i++;
+  }
+  return i;
+}
+
 /** JSON's four whitespace characters. */
-function isWhitespace(c: number): boolean {
+export function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
@@ -263,39 +324,15 @@ class PythonJsonReader {
   private number(): PyValue {
     const text = this.text;
     const start = this.i;
-    let i = start;
-    if (text.charCodeAt(i) === 0x2d) i++;
-    const first = text.charCodeAt(i);
-    if (first === 0x30) i++;
-    else if (first >= 0x31 && first <= 0x39) i = this.digits(i);
-    else return this.fail('expected a value');
-    let isFloat = false;
-    if (text.charCodeAt(i) === 0x2e) {
-      const after = this.digits(i + 1);
-      if (after === i + 1) {
-        this.i = after;
-        this.fail('expected a digit after the decimal point');
-      }
-      i = after;
-      isFloat = true;
+    const end = jsonNumberEnd(text, start);
+    if (end < 0) {
+      this.i = -1 - end;
+      this.fail(numberError(text, start, this.i));
     }
-    const e = text.charCodeAt(i);
-    if (e === 0x65 || e === 0x45) {
-      let j = i + 1;
-      const sign = text.charCodeAt(j);
-      if (sign === 0x2b || sign === 0x2d) j++;
-      const after = this.digits(j);
-      if (after === j) {
-        this.i = after;
-        this.fail('expected a digit in the exponent');
-      }
-      i = after;
-      isFloat = true;
-    }
-    const raw = text.slice(start, i);
-    this.i = i;
-    if (isFloat) return { t: 'float', v: Number(raw), text: raw };
-    const digits = raw === '-0' ? '0' : raw;
+    const raw = text.slice(start, end);
+    this.i = end;
+    if (isFloatText(raw)) return { t: 'float', v: Number(raw), text: raw };
+    const digits = intDigits(raw);
     if (digits.length - (digits.charCodeAt(0) === 45 ? 1 : 0) > MAX_INT_DIGITS) {
       throw new SigningError(
         'ERR_SIGNING_INTEGER_TOO_LONG',
@@ -303,17 +340,6 @@ class PythonJsonReader {
       );
     }
     return { t: 'int', v: digits, text: raw };
-  }
-
-  /** The index after a run of decimal digits starting at `i`. */
-  private digits(i: number): number {
-    const text = this.text;
-    while (i < text.length) {
-      const c = text.charCodeAt(i);
-      if (c < 0x30 || c > 0x39) break;
-      i++;
-    }
-    return i;
   }
 
   private array(depth: number): PyValue {

@@ -60,11 +60,24 @@ export function verifySignature(
       'The payload has no string "signature" field to verify.',
     );
   }
-  return matchesSignature(fields, signature, secret, options.strict === true);
+  return matchesSignature(new FieldList(fields), signature, secret, options.strict === true);
 }
 
-/** A signed form: which of the tolerated differences from the exact form it applies. */
-interface SignedForm {
+/**
+ * @internal What the accepted forms are computed from: the sorted fields of a payload
+ * ({@link FieldList}), or the slots a one-pass reader filled.
+ */
+export interface SignedFields {
+  /** The payload has a `kind` field: the forms without it apply. */
+  readonly hasKind: boolean;
+  /** The payload's `amount` is a Python int: the forms with it rendered as a float apply. */
+  readonly intAmount: boolean;
+  /** The joined string of one form (before the secret is appended). */
+  join(form: SignedForm): string;
+}
+
+/** @internal A signed form: which of the tolerated differences from the exact form it applies. */
+export interface SignedForm {
   readonly withoutKind: boolean;
   readonly amountAsFloat: boolean;
 }
@@ -85,9 +98,39 @@ const EXACT = FORMS[0]!;
  */
 let lastMatched: SignedForm = EXACT;
 
+/** @internal {@link SignedFields} of a payload's sorted {@link SignedField}s. */
+export class FieldList implements SignedFields {
+  readonly hasKind: boolean;
+  readonly intAmount: boolean;
+
+  constructor(private readonly fields: readonly SignedField[]) {
+    let hasKind = false;
+    let intAmount = false;
+    for (const field of fields) {
+      if (field.key === 'kind') hasKind = true;
+      else if (field.key === 'amount' && field.isInt) intAmount = true;
+    }
+    this.hasKind = hasKind;
+    this.intAmount = intAmount;
+  }
+
+  join(form: SignedForm): string {
+    let out = '';
+    for (const field of this.fields) {
+      if (form.withoutKind && field.key === 'kind') continue;
+      out += field.key;
+      out +=
+        form.amountAsFloat && field.key === 'amount'
+          ? pythonFloatRepr(Number(field.text))
+          : field.text;
+    }
+    return out;
+  }
+}
+
 /** @internal Whether `signature` matches one of the accepted forms of `fields`. */
 export function matchesSignature(
-  fields: readonly SignedField[],
+  fields: SignedFields,
   signature: string,
   secret: string,
   strict: boolean,
@@ -96,12 +139,7 @@ export function matchesSignature(
   // the rest (an uppercase or non-hex signature cannot equal it).
   if (signature.length !== 64) return false;
   if (strict) return matchesForm(fields, EXACT, signature, secret);
-  let hasKind = false;
-  let intAmount = false;
-  for (const field of fields) {
-    if (field.key === 'kind') hasKind = true;
-    else if (field.key === 'amount' && field.isInt) intAmount = true;
-  }
+  const { hasKind, intAmount } = fields;
   const first = lastMatched;
   if (applies(first, hasKind, intAmount) && matchesForm(fields, first, signature, secret))
     return true;
@@ -115,29 +153,29 @@ export function matchesSignature(
   return false;
 }
 
+/**
+ * @internal {@link matchesSignature} (not strict) for one secret or any of several: the webhook
+ * check. A loop, not `some()` with a closure: this runs on every webhook.
+ */
+export function matchesAnySecret(
+  fields: SignedFields,
+  signature: string,
+  secret: string | readonly string[],
+): boolean {
+  if (typeof secret === 'string') return matchesSignature(fields, signature, secret, false);
+  for (const one of secret) if (matchesSignature(fields, signature, one, false)) return true;
+  return false;
+}
+
 function applies(form: SignedForm, hasKind: boolean, intAmount: boolean): boolean {
   return (!form.withoutKind || hasKind) && (!form.amountAsFloat || intAmount);
 }
 
 function matchesForm(
-  fields: readonly SignedField[],
+  fields: SignedFields,
   form: SignedForm,
   signature: string,
   secret: string,
 ): boolean {
-  return timingSafeEqualText(hashSigningString(joinForm(fields, form), secret), signature);
-}
-
-/** The joined string of one form. */
-function joinForm(fields: readonly SignedField[], form: SignedForm): string {
-  let out = '';
-  for (const field of fields) {
-    if (form.withoutKind && field.key === 'kind') continue;
-    out += field.key;
-    out +=
-      form.amountAsFloat && field.key === 'amount'
-        ? pythonFloatRepr(Number(field.text))
-        : field.text;
-  }
-  return out;
+  return timingSafeEqualText(hashSigningString(fields.join(form), secret), signature);
 }

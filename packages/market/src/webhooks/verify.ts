@@ -1,12 +1,7 @@
 import { isNeverloseMarketError } from '../errors/index.js';
-import {
-  type PyEntries,
-  type SignedField,
-  type SigningFields,
-  signingFields,
-} from '../signing/fields.js';
+import { type PyEntries, type SigningFields, signingFields } from '../signing/fields.js';
 import type { PyValue } from '../signing/python-value.js';
-import { matchesSignature } from '../signing/verify.js';
+import { FieldList, matchesAnySecret } from '../signing/verify.js';
 import { WebhookError } from './errors.js';
 import {
   EVENT_FIELDS,
@@ -15,6 +10,7 @@ import {
   WEBHOOK_KINDS,
   type WebhookEvent,
 } from './events.js';
+import { verifyCommonBody } from './verify-common-body.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const INT_RE = /^(?:0|[1-9]\d*)$/;
@@ -49,8 +45,20 @@ export function verifyWebhook(
       'verifyWebhook: give at least one non-empty secret.',
     );
   }
+  const text = decode(rawBody);
+  // The body every webhook sends is verified in one pass; anything else by the general reader.
+  const common = verifyCommonBody(text, secret);
+  if (common === false) throw badSignature();
+  return common ?? verifyAnyBody(text, secret);
+}
+
+/**
+ * @internal {@link verifyWebhook} of a decoded body with checked secrets, through the general
+ * reader: any body, every error. `verifyCommonBody` decides a common body the same way, faster.
+ */
+export function verifyAnyBody(text: string, secret: string | readonly string[]): WebhookEvent {
   // One parse serves the signature and the shape: the provider's Python view of the body.
-  const parsed = readBody(decode(rawBody));
+  const parsed = readBody(text);
   if (parsed.duplicateKey !== undefined) {
     throw new WebhookError(
       'ERR_WEBHOOK_DUPLICATE_KEY',
@@ -64,17 +72,15 @@ export function verifyWebhook(
       'The webhook has no string "signature" field.',
     );
   }
-  const matched =
-    typeof secret === 'string'
-      ? matchesSignature(parsed.fields, signature, secret, false)
-      : matchesAnySecret(parsed.fields, signature, secret);
-  if (!matched) {
-    throw new WebhookError(
-      'ERR_WEBHOOK_BAD_SIGNATURE',
-      'The webhook signature matches none of the secrets.',
-    );
-  }
+  if (!matchesAnySecret(new FieldList(parsed.fields), signature, secret)) throw badSignature();
   return toEvent(parsed.entries!, signature);
+}
+
+function badSignature(): WebhookError {
+  return new WebhookError(
+    'ERR_WEBHOOK_BAD_SIGNATURE',
+    'The webhook signature matches none of the secrets.',
+  );
 }
 
 // Loops, not `some()` with a closure: this runs on every webhook.
@@ -82,15 +88,6 @@ function isSecretList(secrets: readonly unknown[]): secrets is readonly string[]
   if (secrets.length === 0) return false;
   for (const one of secrets) if (typeof one !== 'string' || one.length === 0) return false;
   return true;
-}
-
-function matchesAnySecret(
-  fields: readonly SignedField[],
-  signature: string,
-  secrets: readonly string[],
-): boolean {
-  for (const secret of secrets) if (matchesSignature(fields, signature, secret, false)) return true;
-  return false;
 }
 
 function decode(rawBody: string | Uint8Array): string {
