@@ -53,7 +53,13 @@ export async function openStores({ redisUrl, onError }: StoresOptions): Promise<
   }
   const redis = redisClient(redisUrl);
   // node-redis reconnects by itself; without a listener an 'error' event would crash the process.
-  redis.on('error', onError);
+  // Until it first connects, a failed attempt is kept rather than logged: start-up fails once,
+  // with the last attempt's error.
+  let lastAttempt: unknown;
+  const keepAttempt = (error: unknown) => {
+    lastAttempt = error;
+  };
+  redis.on('error', keepAttempt);
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
@@ -61,7 +67,11 @@ export async function openStores({ redisUrl, onError }: StoresOptions): Promise<
       new Promise((_, reject) => {
         timer = setTimeout(
           () =>
-            reject(new Error(`Redis at REDIS_URL did not answer within ${CONNECT_TIMEOUT_MS} ms.`)),
+            reject(
+              new Error(
+                `Redis at REDIS_URL did not answer within ${CONNECT_TIMEOUT_MS} ms${lastAttempt instanceof Error ? ` (last attempt: ${lastAttempt.message})` : ''}.`,
+              ),
+            ),
           CONNECT_TIMEOUT_MS,
         );
       }),
@@ -72,6 +82,8 @@ export async function openStores({ redisUrl, onError }: StoresOptions): Promise<
   } finally {
     clearTimeout(timer);
   }
+  redis.on('error', onError);
+  redis.off('error', keepAttempt);
   return {
     sessionRevocations: new RedisSessionRevocationStore(redis, {
       prefix: PREFIX,

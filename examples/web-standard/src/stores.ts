@@ -89,7 +89,13 @@ export async function openStores({
   }
   const redis = redisClient(redisUrl);
   // node-redis reconnects by itself; without a listener an 'error' event would crash the process.
-  redis.on('error', onError);
+  // Until it first connects, a failed attempt is kept rather than logged: start-up fails once,
+  // with the last attempt's error.
+  let lastAttempt: unknown;
+  const keepAttempt = (error: unknown) => {
+    lastAttempt = error;
+  };
+  redis.on('error', keepAttempt);
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
@@ -97,7 +103,11 @@ export async function openStores({
       new Promise((_, reject) => {
         timer = setTimeout(
           () =>
-            reject(new Error(`Redis at REDIS_URL did not answer within ${CONNECT_TIMEOUT_MS} ms.`)),
+            reject(
+              new Error(
+                `Redis at REDIS_URL did not answer within ${CONNECT_TIMEOUT_MS} ms${lastAttempt instanceof Error ? ` (last attempt: ${lastAttempt.message})` : ''}.`,
+              ),
+            ),
           CONNECT_TIMEOUT_MS,
         );
       }),
@@ -108,6 +118,8 @@ export async function openStores({
   } finally {
     clearTimeout(timer);
   }
+  redis.on('error', onError);
+  redis.off('error', keepAttempt);
   const options = { prefix: PREFIX, timeoutMs: STORE_TIMEOUT_MS };
   const transactionStore =
     loginStore === 'redis'
