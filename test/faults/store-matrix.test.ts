@@ -77,6 +77,8 @@ interface Phase {
   lines: Line[];
   summary: Summary | undefined;
   crashed: boolean;
+  /** It finished and closed its client, which kept the process up until it exited by itself. */
+  lingered: boolean;
 }
 
 type Store =
@@ -146,7 +148,8 @@ async function runWorker(run: Run, onFinished?: (finished: number) => void): Pro
   const summary = lines.find((line) => line.summary)?.summary;
   const crashed = code !== 0 || summary === undefined;
   if (crashed) console.error(`worker exited ${code}: ${stderr.slice(-2000)}`);
-  return { lines, summary, crashed };
+  const lingered = lines.some((line) => line.stage?.startsWith('still up'));
+  return { lines, summary, crashed, lingered };
 }
 
 /**
@@ -202,6 +205,8 @@ interface Cell {
   readonly forgotten: number;
   readonly refusedBy: Record<string, number>;
   readonly slowestCallMs: number;
+  /** Workers whose closed client kept the process up (not a crash: each exited by itself). */
+  readonly lingered: number;
   readonly seconds: number;
   readonly skipped?: string;
 }
@@ -247,6 +252,7 @@ function tally(
     forgotten,
     refusedBy,
     slowestCallMs: Math.max(...phases.map((p) => p.summary?.journalCalls.slowestMs ?? 0)),
+    lingered: phases.filter((phase) => phase.lingered).length,
     seconds: Math.round((performance.now() - options.started) / 100) / 10,
   };
   cells.push(cell);
@@ -366,6 +372,7 @@ function skipCell(store: string, failure: string, reason: string): void {
     forgotten: 0,
     refusedBy: {},
     slowestCallMs: 0,
+    lingered: 0,
     seconds: 0,
     skipped: reason,
   });
@@ -417,7 +424,7 @@ afterAll(async () => {
         unit: '',
         note: cell.skipped
           ? undefined
-          : `twice / lost / orphans / crashes / past deadline; sent while refused ${cell.sentWhileRefused}, forgotten ${cell.forgotten}, slowest journal call ${cell.slowestCallMs} ms, refusals ${JSON.stringify(cell.refusedBy)}, ${cell.seconds} s`,
+          : `twice / lost / orphans / crashes / past deadline; sent while refused ${cell.sentWhileRefused}, forgotten ${cell.forgotten}, slowest journal call ${cell.slowestCallMs} ms, workers kept up by their closed client ${cell.lingered}, refusals ${JSON.stringify(cell.refusedBy)}, ${cell.seconds} s`,
       })),
     ],
     goals: [

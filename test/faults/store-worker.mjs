@@ -7,7 +7,8 @@
 //
 // Prints one JSON line per finished operation ({ key, method, id, status, fromJournal }), a line
 // per refusal ({ refused: code }), then { summary }; { stage } lines say where it is (resuming,
-// closed), so the last lines of a worker that does not end show where it stands. Every journal call is timed: one that takes
+// closed, still up after closing), so the last lines of a worker that does not end show where it
+// stands. Every journal call is timed: one that takes
 // longer than the journal's deadline (`timeoutMs`, plus scheduling slack) is counted in the
 // summary as past its deadline. The deadline is kept by a timer, and no timer fires while this
 // process is not running (a long GC pause, or a loaded machine that does not schedule it): the
@@ -15,6 +16,9 @@
 import { MarketClient } from 'neverlose-market/client';
 
 const spec = JSON.parse(process.argv[2]);
+/** How long the process may stay up after closing its client, and what it says past that. */
+const LINGER_MS = 5000;
+const LINGERED = 'still up 5 s after closing its client: exits';
 const SLACK_MS = 250;
 const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
@@ -141,8 +145,14 @@ async function worker() {
 await Promise.all(Array.from({ length: spec.concurrency }, worker));
 print({ summary });
 await close();
-// What a worker still running after this line waits on is not the journal's: it is closed.
 print({ stage: 'closed' });
+// The batch is done and the journal's client closed. A client can still hold a handle that keeps
+// the process up (ioredis's Cluster did, after a failover, in one run of the matrix): the worker
+// then says so and exits, as a batch worker ends its run.
+setTimeout(() => {
+  print({ stage: LINGERED });
+  process.exit(0);
+}, LINGER_MS).unref();
 
 /** The journal of the spec, and how to let go of its connection. */
 async function openJournal(store) {
