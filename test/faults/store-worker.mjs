@@ -8,11 +8,11 @@
 // Prints one JSON line per finished operation ({ key, method, id, status, fromJournal }), a line
 // per refusal ({ refused: code }), then { summary }; { stage } lines say where it is (resuming,
 // closed, still up after closing), so the last lines of a worker that does not end show where it
-// stands. Every journal call is timed: one that takes
-// longer than the journal's deadline (`timeoutMs`, plus scheduling slack) is counted in the
-// summary as past its deadline. The deadline is kept by a timer, and no timer fires while this
-// process is not running (a long GC pause, or a loaded machine that does not schedule it): the
-// time the event loop stood still during a call is measured and not counted against the store.
+// stands. Every journal call is timed: one that takes longer than the journal's deadline
+// (`timeoutMs`, plus scheduling slack) is counted in the summary as past its deadline. The
+// deadline is kept by a timer, and no timer fires while this process is not running (a long GC
+// pause, or a loaded machine that does not schedule it): the time the event loop stood still
+// during a call is measured and not counted against the store.
 import { MarketClient } from 'neverlose-market/client';
 
 const spec = JSON.parse(process.argv[2]);
