@@ -212,6 +212,61 @@ export async function otherTraffic(
   }
 }
 
+/** How long one step of the harness (start a cluster, fail a store, inspect it) may take. */
+const STEP_MS = 120_000;
+
+/**
+ * A step of the harness, bounded: one that has not settled within `ms` fails its cell with its
+ * name, so a stalled step says which one it is instead of running into the test's timeout.
+ */
+export async function step<T>(
+  name: string,
+  work: Promise<T> | (() => Promise<T>),
+  ms = STEP_MS,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`The harness step "${name}" did not finish within ${ms} ms.`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([typeof work === 'function' ? work() : work, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A failover that loses acknowledged writes: the replica stops reading its master's stream
+ * (SIGSTOP) while the master takes other clients' writes, the master is killed (SIGKILL), and
+ * `promote` (`REPLICAOF NO ONE`, `CLUSTER FAILOVER TAKEOVER`) runs on the replica as it wakes,
+ * before it reads what piled up. Resolves with the replica's reply; the replica is never left
+ * frozen, whatever fails.
+ */
+export async function promoteLaggingReplica(
+  master: { port: number; pid: number },
+  replica: { port: number; pid: number },
+  promote: string[],
+): Promise<string> {
+  process.kill(replica.pid, 'SIGSTOP');
+  try {
+    await step('write to the master', otherTraffic(master.port, 700), 30_000);
+    process.kill(master.pid, 'SIGKILL');
+    const promoted = await step(
+      `send ${promote.join(' ')}`,
+      commandOnWake(replica.port, promote),
+      10_000,
+    );
+    process.kill(replica.pid, 'SIGCONT');
+    return await step(promote.join(' '), promoted(), 30_000);
+  } finally {
+    // A replica left frozen would hang every later step.
+    process.kill(replica.pid, 'SIGCONT');
+  }
+}
+
 /** Sends one command to a Redis node and returns its reply. */
 export async function redisCommand(port: number, args: string[]): Promise<unknown> {
   // One attempt to connect, within 5 s: a node that is down fails the call instead of hanging it.

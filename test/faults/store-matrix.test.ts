@@ -19,15 +19,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   clusterNodes,
-  commandOnWake,
   exitOf,
   inspectRedis,
   movableAddress,
-  otherTraffic,
+  promoteLaggingReplica,
   redisCommand,
   redisServer,
   smallDisk,
   startStandby,
+  step,
   wrongPasswordUrl,
 } from './fault-servers.js';
 
@@ -48,8 +48,6 @@ const CONCURRENCY = 6;
 const DEADLINE_MS = 1000;
 /** How long past its budget a worker may run before it is taken as hung and killed. */
 const WORKER_GRACE_MS = 60_000;
-/** How long one step of the harness (start a cluster, fail a store, inspect it) may take. */
-const STEP_MS = 120_000;
 const execFileAsync = promisify(execFile);
 const node22 = join(import.meta.dirname, '..', 'runtimes', 'node_modules', 'node22', 'bin', 'node');
 
@@ -148,31 +146,8 @@ async function runWorker(run: Run, onFinished?: (finished: number) => void): Pro
   const summary = lines.find((line) => line.summary)?.summary;
   const crashed = code !== 0 || summary === undefined;
   if (crashed) console.error(`worker exited ${code}: ${stderr.slice(-2000)}`);
-  const lingered = lines.some((line) => line.stage?.startsWith('still up'));
+  const lingered = lines.some((line) => line.stage === 'lingered');
   return { lines, summary, crashed, lingered };
-}
-
-/**
- * A step of the harness, bounded: one that has not settled within `ms` fails its cell with its
- * name, so a stalled step says which one it is instead of running into the test's timeout.
- */
-async function step<T>(
-  name: string,
-  work: Promise<T> | (() => Promise<T>),
-  ms = STEP_MS,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`The harness step "${name}" did not finish within ${ms} ms.`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([typeof work === 'function' ? work() : work, stalled]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The request id of operation `i` of a cell: a business key names one per method. */
@@ -594,23 +569,10 @@ describe.concurrent('the store fault matrix', () => {
               ...(wait ? { waitForReplicas: wait } : {}),
             }),
             async () => {
-              // The replica stops reading its master's stream while the master acknowledges.
-              process.kill(replica.pid, 'SIGSTOP');
-              try {
-                await step('write to the master', otherTraffic(master.port, 700), 30_000);
-                process.kill(master.pid, 'SIGKILL');
-                // Promoted as it wakes, before it reads the stream that piled up: that is lost.
-                const promoted = await step(
-                  'send REPLICAOF NO ONE',
-                  commandOnWake(replica.port, ['REPLICAOF', 'NO', 'ONE']),
-                  10_000,
-                );
-                process.kill(replica.pid, 'SIGCONT');
-                expect(await step('the promotion', promoted(), 30_000)).toBe('+OK');
-              } finally {
-                // A replica left frozen would hang every later step.
-                process.kill(replica.pid, 'SIGCONT');
-              }
+              // Promoted as it wakes, before it reads the stream that piled up: that is lost.
+              expect(await promoteLaggingReplica(master, replica, ['REPLICAOF', 'NO', 'ONE'])).toBe(
+                '+OK',
+              );
               address.moveTo(replica.port);
               // A new replica for the new master, as an operator (or Sentinel) provides.
               const next = await redisServer(replica.port);
@@ -676,21 +638,14 @@ describe.concurrent('the store fault matrix', () => {
               const master = nodes.find((n) => n.id === replica.masterId)!;
               const pidOf = (port: number) =>
                 Number(readFileSync(join(cluster.dir, `${port}.pid`), 'utf8'));
-              process.kill(pidOf(replica.port), 'SIGSTOP');
-              try {
-                await step('write to the master', otherTraffic(master.port, 700), 30_000);
-                process.kill(pidOf(master.port), 'SIGKILL');
-                const promoted = await step(
-                  'send CLUSTER FAILOVER TAKEOVER',
-                  commandOnWake(replica.port, ['CLUSTER', 'FAILOVER', 'TAKEOVER']),
-                  10_000,
-                );
-                process.kill(pidOf(replica.port), 'SIGCONT');
-                expect(await step('the takeover', promoted(), 30_000)).toBe('+OK');
-              } finally {
-                // A replica left frozen would hang every later step.
-                process.kill(pidOf(replica.port), 'SIGCONT');
-              }
+              const node = (port: number) => ({ port, pid: pidOf(port) });
+              expect(
+                await promoteLaggingReplica(node(master.port), node(replica.port), [
+                  'CLUSTER',
+                  'FAILOVER',
+                  'TAKEOVER',
+                ]),
+              ).toBe('+OK');
               // The killed master comes back (its supervisor) as the new master's replica.
               await execFileAsync('redis-server', [join(cluster.dir, `${master.port}.conf`)], {
                 timeout: 10_000,

@@ -16,9 +16,8 @@
 import { MarketClient } from 'neverlose-market/client';
 
 const spec = JSON.parse(process.argv[2]);
-/** How long the process may stay up after closing its client, and what it says past that. */
+/** How long the process may stay up after closing its client before it exits by itself. */
 const LINGER_MS = 5000;
-const LINGERED = 'still up 5 s after closing its client: exits';
 const SLACK_MS = 250;
 const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
@@ -150,7 +149,7 @@ print({ stage: 'closed' });
 // the process up (ioredis's Cluster did, after a failover, in one run of the matrix): the worker
 // then says so and exits, as a batch worker ends its run.
 setTimeout(() => {
-  print({ stage: LINGERED });
+  print({ stage: 'lingered', note: `still up ${LINGER_MS} ms after closing its client: exits` });
   process.exit(0);
 }, LINGER_MS).unref();
 
