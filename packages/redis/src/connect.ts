@@ -28,7 +28,7 @@ export interface ConnectRedisOptions {
    *
    * @defaultValue none: the client's `'error'` events are left to listeners of your own
    */
-  readonly onError?: (error: unknown) => void;
+  readonly onError?: (error: Error) => void;
 }
 
 /** The default of {@link ConnectRedisOptions.timeoutMs}. */
@@ -149,7 +149,7 @@ export async function connectRedis<Client extends ConnectableRedisClient>(
       emitter.off('end', ended);
     }
   }
-  if (onError !== undefined) emitter.on('error', onError);
+  if (onError !== undefined) emitter.on('error', onError as (error: unknown) => void);
   emitter.off('error', keepAttempt);
   return client;
 }
