@@ -56,7 +56,8 @@ export interface ExpressPassportExampleOptions {
   /**
    * Keep sessions in this Redis (connect-redis) so that several instances share them, logins in
    * flight included: `redis://host:6379`, or a Redis Cluster as
-   * `redis+cluster://host1:6379,host2:6379` (any of its nodes).
+   * `redis+cluster://host1:6379,host2:6379` (any of its nodes). Start-up fails when it does not
+   * accept the connection within 10 s, naming the last attempt's error.
    * @defaultValue absent: sessions in memory, one instance only
    */
   readonly redisUrl?: string;

@@ -169,6 +169,8 @@ describe.each(families)(
       expect((error.cause as Error).message).toContain(refused(closedPort));
       expect(elapsed).toBeLessThan(300 + 1_000);
       expect(await isClosed(client)).toBe(true);
+      // A late 'error' of the closed client is still kept: it cannot end the process.
+      expect(() => client.emit('error', new Error('late'))).not.toThrow();
     });
 
     it('fails with ERR_REDIS_UNAVAILABLE within the deadline on a server that never answers, and closes the client', async () => {
