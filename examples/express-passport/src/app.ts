@@ -5,6 +5,7 @@ import { RedisStore } from 'connect-redis';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import type { TransactionStore } from 'neverlose-oidc';
+import { connectRedis } from 'neverlose-redis';
 import passport from 'passport';
 import { httpStatusOf, NeverloseStrategy, redirectToReturnTo } from 'passport-neverlose';
 import { createClient, createCluster } from 'redis';
@@ -55,7 +56,8 @@ export interface ExpressPassportExampleOptions {
   /**
    * Keep sessions in this Redis (connect-redis) so that several instances share them, logins in
    * flight included: `redis://host:6379`, or a Redis Cluster as
-   * `redis+cluster://host1:6379,host2:6379` (any of its nodes).
+   * `redis+cluster://host1:6379,host2:6379` (any of its nodes). Start-up fails when it does not
+   * accept the connection within 10 s, naming the last attempt's error.
    * @defaultValue absent: sessions in memory, one instance only
    */
   readonly redisUrl?: string;
@@ -146,6 +148,8 @@ function checkOptions(options: ExpressPassportExampleOptions): void {
 }
 
 const CLUSTER_SCHEME = 'redis+cluster://';
+/** Start-up fails when Redis does not accept the connection within this time. */
+const REDIS_CONNECT_TIMEOUT_MS = 10_000;
 
 /** A node-redis client for `redis://…`, or a cluster client for `redis+cluster://node,node,…`. */
 function redisClient(url: string) {
@@ -171,15 +175,22 @@ export async function startExample(
       ? undefined
       : await openPostgresSessions(options.databaseUrl, onError);
   // Sessions go to PostgreSQL first; Redis is opened for them otherwise, or for the logins.
+  // Start-up fails within the deadline, in one error naming the last attempt, rather than hang;
+  // once connected, the client's errors go to onError (it reconnects by itself meanwhile).
   const redis =
     options.redisUrl === undefined || (postgres !== undefined && loginStore !== 'redis')
       ? undefined
-      : redisClient(options.redisUrl);
-  // node-redis reconnects by itself; without a listener an 'error' event would crash the process.
-  redis?.on('error', onError);
+      : await connectRedis(redisClient(options.redisUrl), {
+          timeoutMs: REDIS_CONNECT_TIMEOUT_MS,
+          onError,
+        }).catch(async (error: unknown) => {
+          await postgres?.close();
+          throw new Error(`Redis at "redisUrl" (REDIS_URL): ${(error as Error).message}`, {
+            cause: error,
+          });
+        });
   let store: Awaited<ReturnType<typeof openLoginStore>>;
   try {
-    await redis?.connect();
     store = isLoginStore(loginStore)
       ? await openLoginStore(loginStore, { redis, postgres: postgres?.pool })
       : loginStore;

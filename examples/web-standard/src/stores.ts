@@ -4,6 +4,7 @@ import {
   type SessionRevocationStore,
   type TransactionStore,
 } from 'neverlose-oidc';
+import { connectRedis } from 'neverlose-redis';
 import { RedisSessionRevocationStore, RedisTransactionStore } from 'neverlose-redis/oidc';
 import { createClient, createCluster } from 'redis';
 
@@ -87,39 +88,14 @@ export async function openStores({
       close: async () => {},
     };
   }
-  const redis = redisClient(redisUrl);
-  // node-redis reconnects by itself; without a listener an 'error' event would crash the process.
-  // Until it first connects, a failed attempt is kept rather than logged: start-up fails once,
-  // with the last attempt's error.
-  let lastAttempt: unknown;
-  const keepAttempt = (error: unknown) => {
-    lastAttempt = error;
-  };
-  redis.on('error', keepAttempt);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    await Promise.race([
-      redis.connect(),
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `Redis at REDIS_URL did not answer within ${CONNECT_TIMEOUT_MS} ms${lastAttempt instanceof Error ? ` (last attempt: ${lastAttempt.message})` : ''}.`,
-              ),
-            ),
-          CONNECT_TIMEOUT_MS,
-        );
-      }),
-    ]);
-  } catch (error) {
-    redis.destroy();
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-  redis.on('error', onError);
-  redis.off('error', keepAttempt);
+  // Start-up fails within the deadline, in one error naming the last attempt, rather than hang;
+  // once connected, the client's errors go to onError (it reconnects by itself meanwhile).
+  const redis = await connectRedis(redisClient(redisUrl), {
+    timeoutMs: CONNECT_TIMEOUT_MS,
+    onError,
+  }).catch((error: unknown) => {
+    throw new Error(`REDIS_URL: ${(error as Error).message}`, { cause: error });
+  });
   const options = { prefix: PREFIX, timeoutMs: STORE_TIMEOUT_MS };
   const transactionStore =
     loginStore === 'redis'

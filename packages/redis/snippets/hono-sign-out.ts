@@ -3,13 +3,15 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createNeverloseClient } from 'neverlose-oidc';
 import { type NeverloseEnv, neverloseAuth, requireNeverloseUser } from 'neverlose-oidc/hono';
+import { connectRedis } from 'neverlose-redis';
 import { RedisSessionRevocationStore } from 'neverlose-redis/oidc';
 import { createClient } from 'redis';
 
-const redis = await createClient({ url: process.env.REDIS_URL })
-  // A restart or failover breaks the connection: node-redis reports it here and reconnects.
-  .on('error', (error) => console.error('Redis connection lost:', error.message))
-  .connect();
+// Start-up fails within 10 s, in one error naming the last attempt, when Redis does not answer.
+const redis = await connectRedis(createClient({ url: process.env.REDIS_URL }), {
+  // Then a restart or failover breaks the connection: node-redis reports it here and reconnects.
+  onError: (error) => console.error('Redis connection lost:', error.message),
+});
 
 const client = await createNeverloseClient({
   clientId: process.env.NEVERLOSE_CLIENT_ID ?? '',

@@ -1,6 +1,7 @@
 import { MarketClient } from 'neverlose-market/client';
 import { acceptResellerOrder } from 'neverlose-market/reseller';
 import { createWebhookHandler } from 'neverlose-market/webhooks';
+import { connectRedis } from 'neverlose-redis';
 import {
   RedisIdJournal,
   RedisSingleUseTokenStore,
@@ -12,11 +13,12 @@ import { createClient } from 'redis';
 const userId = Number(process.env['NEVERLOSE_USER_ID']);
 const apiKey = process.env['NEVERLOSE_API_KEY'] ?? '';
 
-export const redis = await createClient({ url: process.env['REDIS_URL'] })
-  // A restart or failover breaks the connection: node-redis reports it here (without a listener
-  // Node.js would end the process) and reconnects by itself.
-  .on('error', (error) => console.error('Redis connection lost:', error.message))
-  .connect();
+// Start-up fails within 10 s, in one error naming the last attempt, when Redis does not answer.
+export const redis = await connectRedis(createClient({ url: process.env['REDIS_URL'] }), {
+  // Then a restart or failover breaks the connection: node-redis reports it here (without a
+  // listener Node.js would end the process) and reconnects by itself.
+  onError: (error) => console.error('Redis connection lost:', error.message),
+});
 
 // Money operations: one request id per business key and method, shared by every instance. A call
 // that Redis cannot answer within 5 s (timeoutMs) fails with a code and sends nothing.

@@ -147,8 +147,12 @@ export function toCommands(client: unknown, timeoutMs: number | undefined = unde
   };
 }
 
-function timeoutOption(value: number | undefined): number {
-  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+/** @internal Checks a `timeoutMs` option and applies its default. */
+export function timeoutOption(
+  value: number | undefined,
+  fallback: number = DEFAULT_TIMEOUT_MS,
+): number {
+  if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1 || value > 2_147_483_647) {
     throw new NeverloseRedisError(
       'ERR_INVALID_OPTION',

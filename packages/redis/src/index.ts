@@ -5,6 +5,7 @@ export type {
   RedisClient,
   RedisCommandClient,
 } from './client.js';
+export { type ConnectableRedisClient, type ConnectRedisOptions, connectRedis } from './connect.js';
 export {
   isNeverloseRedisError,
   NeverloseRedisError,

@@ -95,6 +95,39 @@ describe('the neverlose-redis README wiring, as written', () => {
   });
 });
 
+describe('the neverlose-redis README connect snippet, as written', () => {
+  it('connects to REDIS_URL, and logs a later connection error', async () => {
+    vi.resetModules();
+    const { redis: client } = (await import('../snippets/connect.js')) as unknown as {
+      redis: ReturnType<typeof createClient>;
+    };
+    try {
+      expect(await client.ping()).toBe('PONG');
+      const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      client.emit('error', new Error('connection reset'));
+      expect(logged).toHaveBeenCalledWith('Redis connection lost:', new Error('connection reset'));
+      logged.mockRestore();
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('fails at once with ERR_REDIS_AUTH on refused credentials', async () => {
+    const guarded = await spawnRedisServer({ args: ['--requirepass', 'right'] });
+    vi.stubEnv('REDIS_URL', `redis://:wrong@${new URL(guarded.url).host}`);
+    try {
+      vi.resetModules();
+      await expect(import('../snippets/connect.js')).rejects.toMatchObject({
+        code: 'ERR_REDIS_AUTH',
+        message: expect.stringContaining('WRONGPASS'),
+      });
+    } finally {
+      vi.stubEnv('REDIS_URL', redis.url);
+      await guarded.stop();
+    }
+  });
+});
+
 describe('the neverlose-redis README Redis Cluster snippet, as written', () => {
   it('dedups on the cluster, and refuses money (sending nothing) while a master has no replica', async () => {
     vi.stubEnv('REDIS_CLUSTER_NODES', process.env['REDIS_CLUSTER_NODES']!);

@@ -6,7 +6,11 @@ import {
   openSqliteWebhookDedupStore,
 } from 'neverlose-market/sqlite';
 import type { WebhookDedupStore } from 'neverlose-market/webhooks';
-import type { RedisCommandClient } from 'neverlose-redis';
+import {
+  type ConnectableRedisClient,
+  connectRedis,
+  type RedisCommandClient,
+} from 'neverlose-redis';
 import {
   RedisIdJournal,
   RedisSingleUseTokenStore,
@@ -52,6 +56,9 @@ export async function openLocalStores(databasePath: string): Promise<ShopStores>
   };
 }
 
+/** Start-up fails when Redis does not accept the connection within this time. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * Several instances behind a load balancer: every store in Redis. The journal moves to Redis too,
  * because two instances with their own SQLite files could each map one order to a different
@@ -67,20 +74,26 @@ export async function openRedisStores(redisUrl: string, prefix: string): Promise
     ? redisUrl.slice(clusterScheme.length).split(',')
     : undefined;
   const onError = (error: unknown) => console.error('reseller-shop: Redis error:', error);
+  // Start-up fails within the deadline, in one error naming the last attempt, rather than hang;
+  // once connected, the client's errors go to onError (it reconnects by itself meanwhile).
+  const connect = <Client extends ConnectableRedisClient>(made: Client) =>
+    connectRedis(made, { timeoutMs: CONNECT_TIMEOUT_MS, onError }).catch((error: unknown) => {
+      throw new Error(`REDIS_URL: ${(error as Error).message}`, { cause: error });
+    });
   let client: ReturnType<typeof createClient> | ReturnType<typeof createCluster>;
   let commands: RedisCommandClient;
   if (nodes === undefined) {
-    const single = createClient({ url: redisUrl }).on('error', onError);
-    await single.connect();
+    const single = await connect(createClient({ url: redisUrl }));
     client = single;
     commands = { sendCommand: (args) => single.sendCommand(args) };
   } else {
-    const cluster = createCluster({
-      rootNodes: nodes.map((node) => ({ url: `redis://${node}` })),
-      // A command for a master that just failed errors at once instead of waiting in a queue.
-      defaults: { disableOfflineQueue: true },
-    }).on('error', onError);
-    await cluster.connect();
+    const cluster = await connect(
+      createCluster({
+        rootNodes: nodes.map((node) => ({ url: `redis://${node}` })),
+        // A command for a master that just failed errors at once instead of waiting in a queue.
+        defaults: { disableOfflineQueue: true },
+      }),
+    );
     client = cluster;
     // The webhook list's commands (LPUSH, LTRIM, LRANGE) name their one key first.
     commands = {
