@@ -9,14 +9,18 @@ import { spawnProgram } from '../support/program.js';
 
 // Every reference app that opens Redis from REDIS_URL, started as its README starts it (`node
 // dist/main.js`), with a REDIS_URL nobody answers: a closed port, and a server that accepts and
-// never answers. Each must end its start-up within its 10 s deadline (plus a margin for a loaded
+// never answers. Each must end its start-up within its 10 s deadline (plus its start-up on a loaded
 // machine), exit non-zero, and say so in one line naming REDIS_URL and the last attempt: no hang,
 // no line per reconnect, no stack trace.
 
 /** The apps' connect deadline. */
 const DEADLINE_MS = 10_000;
-/** Start-up, the deadline, and a loaded machine. */
-const MARGIN_MS = 5_000;
+/**
+ * Past the deadline: the apps' start-up. Eight apps start at once, beside the rest of the slow
+ * project: alone, an app took 1.6–3.5 s more than its deadline to exit; in a full CI run, some took
+ * over 5 s. The bound proves that start-up ends; the lower bound, that it waited for the deadline.
+ */
+const MARGIN_MS = 30_000;
 
 const LOGIN_ENV = {
   HOST: '127.0.0.1',
