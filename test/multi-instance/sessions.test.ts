@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cookiesOf } from '@neverlose-toolkit/test-support/cookies';
 import { freePort } from '@neverlose-toolkit/test-support/ports';
-import { startPostgres, type TestPostgres } from '@neverlose-toolkit/test-support/postgres-server';
-import {
-  deployments,
-  spawnRedisServer,
-  type TestRedis,
-} from '@neverlose-toolkit/test-support/redis-server';
+import { startPostgresCluster } from '@neverlose-toolkit/test-support/postgres-cluster';
+import { startPostgres } from '@neverlose-toolkit/test-support/postgres-server';
+import { deployments, spawnRedisServer } from '@neverlose-toolkit/test-support/redis-server';
 import { Hono } from 'hono';
 import { defaultConfig, type RunningEmulator, startEmulator } from 'neverlose-emulator';
 import {
@@ -30,7 +29,8 @@ import { signInAtEmulator } from '../support/sign-in.js';
 // it only. Two instances of each app over one Redis, one Redis Cluster, one PostgreSQL: the Hono
 // middleware (each instance its own middleware and its own store client), and the reference apps
 // `examples/hono` and `examples/web-standard` as their entry files start them (two processes
-// given the same `REDIS_URL`). Without a shared store, the controls show why one is needed.
+// given the same `REDIS_URL` or `DATABASE_URL`). Without a shared store, the controls show why one
+// is needed. A store that stops answering costs a 503, never an open session or a crash.
 
 const ORIGIN = 'http://localhost:3000';
 const SECRET = randomBytes(32).toString('base64url');
@@ -156,11 +156,15 @@ const SHARED = {
   other: 'open',
 };
 
+/** What the examples read of their stores. */
+interface StoreEnv {
+  readonly REDIS_URL?: string;
+  readonly DATABASE_URL?: string;
+  readonly LOGIN_STORE?: string;
+}
+
 /** Two processes of an example's entry file (`dist/main.js`), given the same environment. */
-async function startExampleInstances(
-  example: 'hono' | 'web-standard',
-  env: { REDIS_URL?: string; LOGIN_STORE?: string },
-) {
+async function startExampleInstances(example: 'hono' | 'web-standard', env: StoreEnv) {
   const programs: Program[] = [];
   const instances: Instance[] = [];
   const lines: string[] = [];
@@ -178,7 +182,9 @@ async function startExampleInstances(
           NEVERLOSE_CLIENT_SECRET: 'emulator-secret',
           NEVERLOSE_ALLOW_INSECURE_HTTP: '1',
           SESSION_SECRET: SECRET,
+          // Only the store under test: not the run's own DATABASE_URL.
           REDIS_URL: env.REDIS_URL ?? '',
+          DATABASE_URL: env.DATABASE_URL ?? '',
           LOGIN_STORE: env.LOGIN_STORE ?? '',
         },
       });
@@ -205,10 +211,7 @@ async function startExampleInstances(
 }
 
 /** Runs the scenario on two instances of an example with `env`; its outcome and start-up lines. */
-async function onExample(
-  example: 'hono' | 'web-standard',
-  env: { REDIS_URL?: string; LOGIN_STORE?: string },
-) {
+async function onExample(example: 'hono' | 'web-standard', env: StoreEnv) {
   const instances = await startExampleInstances(example, env);
   try {
     const routes = example === 'hono' ? HONO_ROUTES : WEB_STANDARD_ROUTES;
@@ -221,49 +224,86 @@ async function onExample(
   }
 }
 
-describe.each(deployments)('two instances sharing $name', ({ start }) => {
-  let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await start();
-  });
-  afterAll(() => redis?.stop());
+/** A store two instances share, started for one `describe`. */
+interface SharedStore {
+  /** Points the examples at it. */
+  readonly env: StoreEnv;
+  /** Opens one middleware's revocation store; the stores of one call share their records. */
+  revocations(): Promise<() => Promise<SessionRevocationStore>>;
+  stop(): Promise<unknown>;
+}
 
-  it('Hono middleware: refuses on instance B the cookie signed out on instance A (RedisSessionRevocationStore)', async () => {
-    const prefix = redis.prefix();
-    const open = async () =>
-      honoInstance(new RedisSessionRevocationStore(await redis.connect(), { prefix }));
+/** Every shared store the examples read: Redis, Redis Cluster (`REDIS_URL`), PostgreSQL (`DATABASE_URL`). */
+const sharedStores: {
+  readonly name: string;
+  /** What the start-up lines call it. */
+  readonly kind: 'Redis' | 'PostgreSQL';
+  /** web-standard's `LOGIN_STORE` for logins in flight in it. */
+  readonly loginStore: 'redis' | 'postgres';
+  readonly start: () => Promise<SharedStore>;
+}[] = [
+  ...deployments.map(({ name, start }) => ({
+    name,
+    kind: 'Redis' as const,
+    loginStore: 'redis' as const,
+    start: async (): Promise<SharedStore> => {
+      const redis = await start();
+      return {
+        env: { REDIS_URL: redis.url },
+        revocations: async () => {
+          const prefix = redis.prefix();
+          return async () => new RedisSessionRevocationStore(await redis.connect(), { prefix });
+        },
+        stop: () => redis.stop(),
+      };
+    },
+  })),
+  {
+    name: 'PostgreSQL',
+    kind: 'PostgreSQL',
+    loginStore: 'postgres',
+    start: async () => {
+      const db = await startPostgres(migrate);
+      return {
+        env: { DATABASE_URL: db.url },
+        revocations: async () => {
+          const tables = await db.tables();
+          return async () => new PostgresSessionRevocationStore(db.pool(), tables);
+        },
+        stop: () => db.stop(),
+      };
+    },
+  },
+];
+
+describe.each(sharedStores)('two instances sharing $name', ({ kind, loginStore, start }) => {
+  let store: SharedStore;
+  beforeAll(async () => {
+    store = await start();
+  });
+  afterAll(() => store?.stop());
+
+  it(`Hono middleware: refuses on instance B the cookie signed out on instance A (${kind}SessionRevocationStore)`, async () => {
+    const revocations = await store.revocations();
+    const open = async () => honoInstance(await revocations());
     expect(await signInOnAOutOnB(HONO_ROUTES, await open(), await open())).toEqual(SHARED);
   });
 
-  it('examples/hono with REDIS_URL: refuses on B the cookie signed out on A', async () => {
-    const { outcome, lines } = await onExample('hono', { REDIS_URL: redis.url });
+  it(`examples/hono: refuses on B the cookie signed out on A, sign-outs in ${kind}`, async () => {
+    const { outcome, lines } = await onExample('hono', store.env);
     expect(outcome).toEqual(SHARED);
-    for (const line of lines) expect(line).toContain('(sign-outs in Redis)');
+    for (const line of lines) expect(line).toContain(`(sign-outs in ${kind})`);
   });
 
-  it('examples/web-standard with REDIS_URL and LOGIN_STORE=redis: completes on B the login started on A, refuses on B the cookie signed out on A', async () => {
+  it(`examples/web-standard with LOGIN_STORE=${loginStore}: completes on B the login started on A, refuses on B the cookie signed out on A`, async () => {
     const { outcome, lines } = await onExample('web-standard', {
-      REDIS_URL: redis.url,
-      LOGIN_STORE: 'redis',
+      ...store.env,
+      LOGIN_STORE: loginStore,
     });
     expect(outcome).toEqual(SHARED);
     for (const line of lines) {
-      expect(line).toContain('(sign-outs in Redis, logins in flight in Redis)');
+      expect(line).toContain(`(sign-outs in ${kind}, logins in flight in ${kind})`);
     }
-  });
-});
-
-describe('two instances sharing PostgreSQL', () => {
-  let db: TestPostgres;
-  beforeAll(async () => {
-    db = await startPostgres(migrate);
-  });
-  afterAll(() => db?.stop());
-
-  it('Hono middleware: refuses on instance B the cookie signed out on instance A (PostgresSessionRevocationStore)', async () => {
-    const tables = await db.tables();
-    const open = async () => honoInstance(new PostgresSessionRevocationStore(db.pool(), tables));
-    expect(await signInOnAOutOnB(HONO_ROUTES, await open(), await open())).toEqual(SHARED);
   });
 });
 
@@ -289,38 +329,112 @@ describe('two instances, each with its own memory (the controls: why several ins
   });
 });
 
-describe('two instances sharing a Redis that stops answering', () => {
-  let redis: Awaited<ReturnType<typeof spawnRedisServer>>;
-  beforeAll(async () => {
-    redis = await spawnRedisServer();
-  });
-  afterAll(() => redis?.stop());
+/** A store of our own whose processes the test can freeze (SIGSTOP) and thaw. */
+interface FreezableStore {
+  readonly env: StoreEnv;
+  /** Every process of the server, the one that accepts connections first. */
+  pids(): number[];
+  /** Ends every connection and starts the server again, where the store can. */
+  restart?(): Promise<void>;
+  stop(): Promise<unknown>;
+}
 
-  for (const { example, routes, env } of [
-    { example: 'hono', routes: HONO_ROUTES, env: {} },
-    { example: 'web-standard', routes: WEB_STANDARD_ROUTES, env: { LOGIN_STORE: 'redis' } },
-  ] as const) {
-    it(`examples/${example} answers a session 503 with Retry-After while Redis is frozen, opens nothing, stays up, and opens it once Redis answers again`, async () => {
-      const instances = await startExampleInstances(example, { ...env, REDIS_URL: redis.url });
+/** The PostgreSQL server of `dir` and its backends (one process per connection). */
+function postgresPids(dir: string): number[] {
+  const postmaster = Number(
+    readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
       try {
-        const { login, cookie } = await signInOnAThenB(routes, instances.a, instances.b);
-        expect(login).toBe('signed in');
-        const page = () => instances.b(routes.protected, { headers: { cookie } });
-        process.kill(redis.pid, 'SIGSTOP');
-        let frozen: Response;
-        try {
-          frozen = await page();
-        } finally {
-          process.kill(redis.pid, 'SIGCONT');
-        }
-        expect(frozen.status).toBe(503);
-        expect(frozen.headers.get('retry-after')).toBe('10');
-        expect(await frozen.text()).not.toContain('alice');
-        expect(instances.running()).toBe(true);
-        expect(outcomeOf(await page(), routes)).toBe('open');
-      } finally {
-        await instances.stop();
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // After "pid (name)": state, then the parent's pid.
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+      } catch {
+        return false; // gone meanwhile
       }
+    })
+    .map(Number);
+  return [postmaster, ...children];
+}
+
+const freezableStores: {
+  readonly name: string;
+  readonly start: () => Promise<FreezableStore>;
+  /** web-standard's `LOGIN_STORE` for logins in flight in it. */
+  readonly loginStore: 'redis' | 'postgres';
+  /** What the test title adds when the store restarts too. */
+  readonly restarts: string;
+}[] = [
+  {
+    name: 'a Redis',
+    restarts: '',
+    loginStore: 'redis',
+    start: async () => {
+      const redis = await spawnRedisServer();
+      return { env: { REDIS_URL: redis.url }, pids: () => [redis.pid], stop: () => redis.stop() };
+    },
+  },
+  {
+    // A cluster of our own, whatever the run's DATABASE_URL: the test freezes its processes.
+    name: 'a PostgreSQL',
+    loginStore: 'postgres',
+    restarts: ', and after a restart of the server',
+    start: async () => {
+      const cluster = await startPostgresCluster();
+      return {
+        env: { DATABASE_URL: cluster.url },
+        pids: () => postgresPids(cluster.dir),
+        restart: () => cluster.restart(),
+        stop: () => cluster.stop(),
+      };
+    },
+  },
+];
+
+describe.each(freezableStores)(
+  'two instances sharing $name that stops answering',
+  ({ start, loginStore, restarts }) => {
+    let store: FreezableStore;
+    beforeAll(async () => {
+      store = await start();
     });
-  }
-});
+    afterAll(() => store?.stop());
+
+    for (const { example, routes, env } of [
+      { example: 'hono', routes: HONO_ROUTES, env: {} },
+      { example: 'web-standard', routes: WEB_STANDARD_ROUTES, env: { LOGIN_STORE: loginStore } },
+    ] as const) {
+      it(`examples/${example} answers a session 503 with Retry-After while the store is frozen, opens nothing, stays up, and opens it once the store answers again${restarts}`, async () => {
+        const instances = await startExampleInstances(example, { ...env, ...store.env });
+        try {
+          const { login, cookie } = await signInOnAThenB(routes, instances.a, instances.b);
+          expect(login).toBe('signed in');
+          const page = () => instances.b(routes.protected, { headers: { cookie } });
+          const pids = store.pids();
+          for (const pid of pids) process.kill(pid, 'SIGSTOP');
+          let frozen: Response;
+          try {
+            frozen = await page();
+          } finally {
+            for (const pid of pids) process.kill(pid, 'SIGCONT');
+          }
+          expect(frozen.status).toBe(503);
+          expect(frozen.headers.get('retry-after')).toBe('10');
+          expect(await frozen.text()).not.toContain('alice');
+          expect(instances.running()).toBe(true);
+          expect(outcomeOf(await page(), routes)).toBe('open');
+          if (store.restart !== undefined) {
+            // Every pooled connection ends (an 'error' on each idle one); the pool opens new ones.
+            await store.restart();
+            expect(instances.running()).toBe(true);
+            expect(outcomeOf(await page(), routes)).toBe('open');
+          }
+        } finally {
+          await instances.stop();
+        }
+      });
+    }
+  },
+);

@@ -173,7 +173,12 @@ export async function startExample(
   const postgres =
     options.databaseUrl === undefined
       ? undefined
-      : await openPostgresSessions(options.databaseUrl, onError);
+      : await openPostgresSessions(options.databaseUrl, onError).catch((error: unknown) => {
+          throw new Error(
+            `PostgreSQL at "databaseUrl" (DATABASE_URL): ${(error as Error).message}`,
+            { cause: error },
+          );
+        });
   // Sessions go to PostgreSQL first; Redis is opened for them otherwise, or for the logins.
   // Start-up fails within the deadline, in one error naming the last attempt, rather than hang;
   // once connected, the client's errors go to onError (it reconnects by itself meanwhile).

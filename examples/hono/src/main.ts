@@ -27,8 +27,13 @@ const onError = (error: unknown) => console.error(error);
 let stores: Stores | undefined;
 let example: Awaited<ReturnType<typeof startExample>>;
 try {
-  // With REDIS_URL, a session signed out on any instance is refused by every instance.
-  stores = await openStores({ redisUrl: env('REDIS_URL'), onError });
+  // With DATABASE_URL (or else REDIS_URL), a session signed out on any instance is refused by
+  // every instance.
+  stores = await openStores({
+    databaseUrl: env('DATABASE_URL'),
+    redisUrl: env('REDIS_URL'),
+    onError,
+  });
   example = await startExample({
     port,
     host: env('HOST') ?? '127.0.0.1',

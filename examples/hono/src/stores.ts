@@ -1,13 +1,17 @@
 import { MemorySessionRevocationStore, type SessionRevocationStore } from 'neverlose-oidc';
+import { PostgresSessionRevocationStore } from 'neverlose-postgres/oidc';
 import { connectRedis } from 'neverlose-redis';
 import { RedisSessionRevocationStore } from 'neverlose-redis/oidc';
 import { createClient, createCluster } from 'redis';
+import { openPostgres } from './postgres.js';
 
 /** Options of {@link openStores}: what the Node entry read from its environment. */
 export interface StoresOptions {
+  /** `DATABASE_URL`: `postgres://user:password@host:5432/db`. Takes precedence over `redisUrl`. */
+  readonly databaseUrl: string | undefined;
   /** `REDIS_URL`: `redis://host:6379`, or a Redis Cluster as `redis+cluster://host1:6379,host2:6379`. */
   readonly redisUrl: string | undefined;
-  /** Where the Redis client's errors go (it reconnects by itself meanwhile). */
+  /** Where the Redis client's and the PostgreSQL pool's errors go (both reconnect by themselves). */
   readonly onError: (error: unknown) => void;
 }
 
@@ -16,14 +20,14 @@ export interface Stores {
   readonly sessionRevocations: SessionRevocationStore;
   /** What the start-up line says of it. */
   readonly description: string;
-  /** Closes the Redis connection, if any. */
+  /** Closes the PostgreSQL pool or the Redis connection, if any. */
   close(): Promise<void>;
 }
 
 /** Keys of this app in a Redis it may share with others. */
 const PREFIX = 'neverlose-example:';
 /**
- * A request waits this long at most on Redis, then is answered 503 `ERR_SESSION_STORE` with
+ * A request waits this long at most on PostgreSQL or Redis, then is answered 503 `ERR_SESSION_STORE` with
  * `Retry-After` (a session that could not be checked never opens).
  */
 const STORE_TIMEOUT_MS = 2_000;
@@ -40,15 +44,28 @@ function redisClient(url: string) {
 }
 
 /**
- * The revocations in Redis when `redisUrl` is set, so that every instance refuses a session
- * signed out on any of them; else in memory, which serves one instance only.
+ * The revocations in PostgreSQL when `databaseUrl` is set (Redis is then not opened), else in
+ * Redis when `redisUrl` is, so that every instance refuses a session signed out on any of them;
+ * else in memory, which serves one instance only.
  */
-export async function openStores({ redisUrl, onError }: StoresOptions): Promise<Stores> {
+export async function openStores({
+  databaseUrl,
+  redisUrl,
+  onError,
+}: StoresOptions): Promise<Stores> {
+  if (databaseUrl !== undefined) {
+    const pool = await openPostgres(databaseUrl, 'neverlose-example-hono', onError);
+    return {
+      sessionRevocations: new PostgresSessionRevocationStore(pool, { timeoutMs: STORE_TIMEOUT_MS }),
+      description: 'sign-outs in PostgreSQL',
+      close: () => pool.end(),
+    };
+  }
   if (redisUrl === undefined) {
     return {
       sessionRevocations: new MemorySessionRevocationStore(),
       description:
-        "sign-outs in this process's memory: one instance only (set REDIS_URL for several)",
+        "sign-outs in this process's memory: one instance only (set DATABASE_URL or REDIS_URL for several)",
       close: async () => {},
     };
   }

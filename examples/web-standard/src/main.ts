@@ -23,7 +23,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const clientSecret = env('NEVERLOSE_CLIENT_SECRET');
 const publicUrl = env('PUBLIC_URL');
-// Where a login waits for its callback: sealed in its cookie, in this process's memory, or in Redis.
+// Where a login waits for its callback: sealed in its cookie, in this process's memory, in Redis
+// or in PostgreSQL.
 const loginStore = env('LOGIN_STORE') ?? 'cookie';
 if (!isLoginStore(loginStore)) {
   console.error(
@@ -35,8 +36,14 @@ const onError = (error: unknown) => console.error(error);
 let stores: Stores | undefined;
 let example: Awaited<ReturnType<typeof startExample>>;
 try {
-  // With REDIS_URL, sign-outs (and logins, with LOGIN_STORE=redis) are shared by every instance.
-  stores = await openStores({ redisUrl: env('REDIS_URL'), loginStore, onError });
+  // With DATABASE_URL (or else REDIS_URL), sign-outs are shared by every instance; so are logins
+  // with LOGIN_STORE=postgres (or redis).
+  stores = await openStores({
+    databaseUrl: env('DATABASE_URL'),
+    redisUrl: env('REDIS_URL'),
+    loginStore,
+    onError,
+  });
   example = await startExample({
     port,
     host: env('HOST') ?? '127.0.0.1',

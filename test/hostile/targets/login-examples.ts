@@ -42,6 +42,7 @@ export function loginExampleProcess(example: LoginExample, issuer: string): Proc
       NEVERLOSE_CLIENT_SECRET: 'emulator-secret',
       SESSION_SECRET: 'hostile-session-secret-0123456789abcdef',
       REDIS_URL: '',
+      DATABASE_URL: '',
     },
   };
 }

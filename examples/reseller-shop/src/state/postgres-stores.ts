@@ -59,7 +59,13 @@ export async function openPostgresStores(
   options: PostgresStoreOptions = {},
 ): Promise<ShopStores> {
   const tablePrefix = options.tablePrefix ?? 'neverlose_';
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    // A server that is down or hung answers a request (and start-up) with an error, not never.
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 10_000,
+  });
   // A connection the server closed (a restart, a failover) is an error on the idle client: log
   // it; the pool opens a new connection for the next query.
   pool.on('error', (error) => console.error('reseller-shop: PostgreSQL connection lost:', error));
@@ -89,7 +95,7 @@ export async function openPostgresStores(
     };
   } catch (error) {
     await pool.end();
-    throw error;
+    throw new Error(`DATABASE_URL: ${(error as Error).message}`, { cause: error });
   }
 }
 
